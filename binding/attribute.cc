@@ -1,0 +1,150 @@
+// Attributes of a file, group or dataset: list, test, delete, read and write (any type, scalar
+// or array). Writing replaces an existing attribute of the same name, as h5py does.
+#include <vector>
+
+#include "dataspace.h"
+#include "h5_failure.h"
+#include "handle.h"
+#include "job.h"
+#include "operations.h"
+#include "payload.h"
+#include "scoped_id.h"
+
+namespace h5dat {
+namespace {
+
+std::string AttrPath(Handle* loc, const std::string& name) {
+  return (loc->Path().empty() ? "/" : loc->Path()) + "@" + name;
+}
+
+herr_t CollectAttrName(hid_t, const char* name, const H5A_info_t*, void* out) {
+  static_cast<std::vector<std::string>*>(out)->push_back(name);
+  return 0;
+}
+
+Job AttrList(const Napi::CallbackInfo& info) {
+  Handle* loc = Handle::From(info[0]);
+  auto names = std::make_shared<std::vector<std::string>>();
+  Job job;
+  job.pins.push_back(info[0]);
+  job.run = [loc, names]() {
+    hsize_t index = 0;
+    Check(H5Aiterate2(loc->Id(), H5_INDEX_NAME, H5_ITER_INC, &index, CollectAttrName, names.get()),
+          "cannot list attributes of", loc->Path());
+  };
+  job.done = [names](Napi::Env env) -> Napi::Value {
+    Napi::Array array = Napi::Array::New(env, names->size());
+    for (size_t i = 0; i < names->size(); i++) array.Set(i, (*names)[i]);
+    return array;
+  };
+  return job;
+}
+
+Job AttrExists(const Napi::CallbackInfo& info) {
+  Handle* loc = Handle::From(info[0]);
+  std::string name = info[1].ToString().Utf8Value();
+  auto exists = std::make_shared<bool>(false);
+  Job job;
+  job.pins.push_back(info[0]);
+  job.run = [loc, name, exists]() {
+    *exists = Check(H5Aexists(loc->Id(), name.c_str()), "cannot check attribute", AttrPath(loc, name)) > 0;
+  };
+  job.done = [exists](Napi::Env env) { return Napi::Boolean::New(env, *exists); };
+  return job;
+}
+
+Job AttrDelete(const Napi::CallbackInfo& info) {
+  Handle* loc = Handle::From(info[0]);
+  std::string name = info[1].ToString().Utf8Value();
+  Job job;
+  job.pins.push_back(info[0]);
+  job.run = [loc, name]() {
+    if (H5Aexists(loc->Id(), name.c_str()) <= 0) FailUsage("no such attribute", AttrPath(loc, name));
+    Check(H5Adelete(loc->Id(), name.c_str()), "cannot delete attribute", AttrPath(loc, name));
+  };
+  return job;
+}
+
+struct AttrValue {
+  TypeSpec fileType;
+  Shape shape;
+  IncomingData data;
+};
+
+// attrRead(loc, name) → { fileType, shape, type, bytes, strings? }
+Job AttrRead(const Napi::CallbackInfo& info) {
+  Handle* loc = Handle::From(info[0]);
+  std::string name = info[1].ToString().Utf8Value();
+  auto value = std::make_shared<AttrValue>();
+  Job job;
+  job.pins.push_back(info[0]);
+  job.run = [loc, name, value]() {
+    std::string where = AttrPath(loc, name);
+    if (H5Aexists(loc->Id(), name.c_str()) <= 0) FailUsage("no such attribute", where);
+    AttrId attr(Check(H5Aopen(loc->Id(), name.c_str(), H5P_DEFAULT), "cannot open attribute", where));
+    {
+      TypeId fileType(Check(H5Aget_type(attr.get()), "cannot get type of", where));
+      TypeId memType(Check(H5Tget_native_type(fileType.get(), H5T_DIR_ASCEND), "no memory type for", where));
+      value->fileType = TypeSpec::Describe(fileType.get());
+      TypeSpec memSpec = TypeSpec::Describe(memType.get());
+      memSpec.RequireSupported(where);
+      SpaceId space(Check(H5Aget_space(attr.get()), "cannot get dataspace of", where));
+      value->shape = SpaceShape(space.get());
+      hssize_t points = value->shape ? H5Sget_simple_extent_npoints(space.get()) : 0;
+      value->data.Allocate(memSpec, static_cast<size_t>(points));
+      if (points > 0) {
+        Check(H5Aread(attr.get(), memType.get(), value->data.Bytes()), "cannot read attribute", where);
+        value->data.TakeStrings(memType.get(), space.get());
+      }
+    }
+  };
+  job.done = [value](Napi::Env env) -> Napi::Value {
+    Napi::Object result = value->data.ToJs(env);
+    result.Set("fileType", value->fileType.ToJs(env));
+    result.Set("shape", ShapeToJs(env, value->shape));
+    return result;
+  };
+  return job;
+}
+
+// attrWrite(loc, name, fileType, shape, data)
+Job AttrWrite(const Napi::CallbackInfo& info) {
+  Handle* loc = Handle::From(info[0]);
+  std::string name = info[1].ToString().Utf8Value();
+  TypeSpec fileType = TypeSpec::FromJs(info[2]);
+  Shape shape = ShapeFromJs(info[3]);
+  Job job;
+  job.pins.push_back(info[0]);
+  auto data = std::make_shared<OutgoingData>(OutgoingData::FromJs(info[4], job.pins));
+  job.run = [loc, name, fileType, shape, data]() {
+    std::string where = AttrPath(loc, name);
+    hid_t id = loc->Id();
+    SpaceId space(CreateSpace(shape, Shape(), where));
+    hssize_t points = shape ? H5Sget_simple_extent_npoints(space.get()) : 0;
+    if (static_cast<size_t>(points) != data->ElementCount()) {
+      FailUsage("data has " + std::to_string(data->ElementCount()) + " elements, the shape " + std::to_string(points), where);
+    }
+    TypeId type(fileType.Build());
+    TypeId memType(data->Type().Build());
+    const void* bytes = data->Bytes(where);
+    if (H5Aexists(id, name.c_str()) > 0) Check(H5Adelete(id, name.c_str()), "cannot replace attribute", where);
+    PlistId acpl(Check(H5Pcreate(H5P_ATTRIBUTE_CREATE), "cannot create attribute creation list", where));
+    H5Pset_char_encoding(acpl.get(), H5T_CSET_UTF8);
+    AttrId attr(Check(H5Acreate2(id, name.c_str(), type.get(), space.get(), acpl.get(), H5P_DEFAULT),
+                      "cannot create attribute", where));
+    if (points > 0) Check(H5Awrite(attr.get(), memType.get(), bytes), "cannot write attribute", where);
+  };
+  return job;
+}
+
+}  // namespace
+
+void InitAttribute(Napi::Env env, Napi::Object exports) {
+  ExportJob(env, exports, "attrList", AttrList);
+  ExportJob(env, exports, "attrExists", AttrExists);
+  ExportJob(env, exports, "attrDelete", AttrDelete);
+  ExportJob(env, exports, "attrRead", AttrRead);
+  ExportJob(env, exports, "attrWrite", AttrWrite);
+}
+
+}  // namespace h5dat

@@ -1,0 +1,207 @@
+// Datasets: create (type, shape, maxshape, chunks, filters, fill value, first data), describe,
+// read and write hyperslabs, resize.
+#include <vector>
+
+#include "dataset_info.h"
+#include "dataspace.h"
+#include "h5_failure.h"
+#include "handle.h"
+#include "job.h"
+#include "object_path.h"
+#include "operations.h"
+#include "payload.h"
+#include "scoped_id.h"
+
+namespace h5dat {
+namespace {
+
+struct CreateOptions {
+  std::string layout;  // "" (HDF5 decides) | compact | contiguous | chunked
+  std::vector<hsize_t> chunks;
+  int deflate = -1;
+  bool shuffle = false;
+  bool fletcher32 = false;
+  bool trackTimes = false;
+};
+
+CreateOptions CreateOptionsFromJs(const Napi::Value& value) {
+  CreateOptions options;
+  if (!value.IsObject()) return options;
+  Napi::Object object = value.As<Napi::Object>();
+  if (object.Get("layout").IsString()) options.layout = object.Get("layout").ToString().Utf8Value();
+  Shape chunks = ShapeFromJs(object.Get("chunks"));
+  if (chunks) options.chunks = *chunks;
+  if (object.Get("deflate").IsNumber()) options.deflate = object.Get("deflate").As<Napi::Number>().Int32Value();
+  options.shuffle = object.Get("shuffle").ToBoolean();
+  options.fletcher32 = object.Get("fletcher32").ToBoolean();
+  options.trackTimes = object.Get("trackTimes").ToBoolean();
+  return options;
+}
+
+// Filters go in h5py's order (shuffle, deflate, fletcher32): the checksum covers stored bytes.
+hid_t CreationList(const CreateOptions& options, OutgoingData* fill, const std::string& path) {
+  PlistId dcpl(Check(H5Pcreate(H5P_DATASET_CREATE), "cannot create dataset property list", path));
+  {
+    if (!options.chunks.empty()) {
+      Check(H5Pset_chunk(dcpl.get(), static_cast<int>(options.chunks.size()), options.chunks.data()), "invalid chunk shape for", path);
+    } else if (options.layout == "compact") {
+      Check(H5Pset_layout(dcpl.get(), H5D_COMPACT), "cannot set compact layout for", path);
+    } else if (options.layout == "contiguous") {
+      Check(H5Pset_layout(dcpl.get(), H5D_CONTIGUOUS), "cannot set contiguous layout for", path);
+    }
+    if (options.shuffle) Check(H5Pset_shuffle(dcpl.get()), "cannot set shuffle filter for", path);
+    if (options.deflate >= 0) Check(H5Pset_deflate(dcpl.get(), static_cast<unsigned>(options.deflate)), "cannot set deflate filter for", path);
+    if (options.fletcher32) Check(H5Pset_fletcher32(dcpl.get()), "cannot set fletcher32 filter for", path);
+    H5Pset_obj_track_times(dcpl.get(), options.trackTimes ? 1 : 0);
+    if (fill) {
+      TypeId fillType(fill->Type().Build());
+      Check(H5Pset_fill_value(dcpl.get(), fillType.get(), fill->Bytes(path)), "invalid fill value for", path);
+    }
+  }
+  return dcpl.release();
+}
+
+void WriteData(hid_t dataset, const Selection& selection, OutgoingData& data, const std::string& path) {
+  SpaceId fileSpace(Check(H5Dget_space(dataset), "cannot get dataspace of", path));
+  SpaceId memSpace(selection.Apply(fileSpace.get(), path));
+  hssize_t points = H5Sget_select_npoints(memSpace.get());
+  if (H5Sget_simple_extent_type(fileSpace.get()) == H5S_NULL) points = 0;
+  if (static_cast<size_t>(points) != data.ElementCount()) {
+    FailUsage("data has " + std::to_string(data.ElementCount()) + " elements, the selection " + std::to_string(points), path);
+  }
+  if (points == 0) return;
+  TypeId memType(data.Type().Build());
+  Check(H5Dwrite(dataset, memType.get(), memSpace.get(), fileSpace.get(), H5P_DEFAULT, data.Bytes(path)),
+        "cannot write dataset", path);
+}
+
+struct Created {
+  hid_t id = H5I_INVALID_HID;
+  DatasetInfo info;
+};
+
+// datasetCreate(loc, name, type, shape, maxshape, options, fill?, data?) → { handle, info }
+Job DatasetCreate(const Napi::CallbackInfo& info) {
+  Handle* loc = Handle::From(info[0]);
+  std::string name = info[1].ToString().Utf8Value();
+  TypeSpec type = TypeSpec::FromJs(info[2]);
+  Shape shape = ShapeFromJs(info[3]);
+  Shape maxShape = info[4].IsNull() || info[4].IsUndefined() ? Shape() : ShapeFromJs(info[4]);
+  CreateOptions options = CreateOptionsFromJs(info[5]);
+  Job job;
+  job.pins.push_back(info[0]);
+  auto fill = info[6].IsObject() ? std::make_shared<OutgoingData>(OutgoingData::FromJs(info[6], job.pins)) : nullptr;
+  auto data = info[7].IsObject() ? std::make_shared<OutgoingData>(OutgoingData::FromJs(info[7], job.pins)) : nullptr;
+  bool hasMax = !(info[4].IsNull() || info[4].IsUndefined());
+  auto created = std::make_shared<Created>();
+  job.run = [=]() {
+    std::string where = JoinPath(loc->Path(), name);
+    TypeId fileType(type.Build());
+    SpaceId space(CreateSpace(shape, hasMax ? maxShape : Shape(), where));
+    PlistId dcpl(CreationList(options, fill.get(), where));
+    PlistId lcpl(LinkCreationList());
+    hid_t id = H5Dcreate2(loc->Id(), name.c_str(), fileType.get(), space.get(), lcpl.get(), dcpl.get(), H5P_DEFAULT);
+    Check(id, "cannot create dataset", where);
+    created->id = id;
+    try {
+      if (data) WriteData(id, Selection(), *data, where);
+      created->info = DescribeDataset(id, where);
+    } catch (...) {
+      // A half-made dataset would hide the error on the next try: take it away again.
+      H5Dclose(id);
+      created->id = H5I_INVALID_HID;
+      H5Ldelete(loc->Id(), name.c_str(), H5P_DEFAULT);
+      H5Eclear2(H5E_DEFAULT);
+      throw;
+    }
+  };
+  job.done = [loc, created](Napi::Env env) -> Napi::Value {
+    Napi::Object result = Napi::Object::New(env);
+    result.Set("handle", Handle::New(env, created->id, loc->File(), created->info.path, HandleKind::Dataset));
+    result.Set("info", created->info.ToJs(env));
+    return result;
+  };
+  return job;
+}
+
+Job DatasetDescribe(const Napi::CallbackInfo& info) {
+  Handle* dataset = Handle::From(info[0]);
+  auto described = std::make_shared<DatasetInfo>();
+  Job job;
+  job.pins.push_back(info[0]);
+  job.run = [dataset, described]() { *described = DescribeDataset(dataset->Id(), dataset->Path()); };
+  job.done = [described](Napi::Env env) { return described->ToJs(env); };
+  return job;
+}
+
+// datasetRead(dataset, selection?) → { type, bytes, strings?, shape }
+Job DatasetRead(const Napi::CallbackInfo& info) {
+  Handle* dataset = Handle::From(info[0]);
+  Selection selection = Selection::FromJs(info[1]);
+  auto incoming = std::make_shared<IncomingData>();
+  auto shape = std::make_shared<Shape>();
+  Job job;
+  job.pins.push_back(info[0]);
+  job.run = [dataset, selection, incoming, shape]() {
+    hid_t id = dataset->Id();
+    const std::string& path = dataset->Path();
+    TypeId fileType(Check(H5Dget_type(id), "cannot get type of", path));
+    TypeId memType(Check(H5Tget_native_type(fileType.get(), H5T_DIR_ASCEND), "no memory type for", path));
+    TypeSpec memSpec = TypeSpec::Describe(memType.get());
+    memSpec.RequireSupported(path);
+    SpaceId fileSpace(Check(H5Dget_space(id), "cannot get dataspace of", path));
+    SpaceId memSpace(selection.Apply(fileSpace.get(), path));
+    *shape = SpaceShape(memSpace.get());
+    hssize_t points = *shape ? H5Sget_select_npoints(memSpace.get()) : 0;
+    incoming->Allocate(memSpec, static_cast<size_t>(points));
+    if (points == 0) return;
+    Check(H5Dread(id, memType.get(), memSpace.get(), fileSpace.get(), H5P_DEFAULT, incoming->Bytes()),
+          "cannot read dataset", path);
+    incoming->TakeStrings(memType.get(), memSpace.get());
+  };
+  job.done = [incoming, shape](Napi::Env env) -> Napi::Value {
+    Napi::Object result = incoming->ToJs(env);
+    result.Set("shape", ShapeToJs(env, *shape));
+    return result;
+  };
+  return job;
+}
+
+// datasetWrite(dataset, selection?, data)
+Job DatasetWrite(const Napi::CallbackInfo& info) {
+  Handle* dataset = Handle::From(info[0]);
+  Selection selection = Selection::FromJs(info[1]);
+  Job job;
+  job.pins.push_back(info[0]);
+  auto data = std::make_shared<OutgoingData>(OutgoingData::FromJs(info[2], job.pins));
+  job.run = [dataset, selection, data]() { WriteData(dataset->Id(), selection, *data, dataset->Path()); };
+  return job;
+}
+
+// datasetResize(dataset, shape) → info
+Job DatasetResize(const Napi::CallbackInfo& info) {
+  Handle* dataset = Handle::From(info[0]);
+  Shape shape = ShapeFromJs(info[1]);
+  if (!shape) throw Napi::TypeError::New(info.Env(), "resize needs a shape");
+  auto described = std::make_shared<DatasetInfo>();
+  Job job;
+  job.pins.push_back(info[0]);
+  job.run = [dataset, shape, described]() {
+    Check(H5Dset_extent(dataset->Id(), shape->data()), "cannot resize dataset", dataset->Path());
+    *described = DescribeDataset(dataset->Id(), dataset->Path());
+  };
+  job.done = [described](Napi::Env env) { return described->ToJs(env); };
+  return job;
+}
+
+}  // namespace
+
+void InitDataset(Napi::Env env, Napi::Object exports) {
+  ExportJob(env, exports, "datasetCreate", DatasetCreate);
+  ExportJob(env, exports, "datasetDescribe", DatasetDescribe);
+  ExportJob(env, exports, "datasetRead", DatasetRead);
+  ExportJob(env, exports, "datasetWrite", DatasetWrite);
+  ExportJob(env, exports, "datasetResize", DatasetResize);
+}
+
+}  // namespace h5dat

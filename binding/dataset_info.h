@@ -1,0 +1,34 @@
+#pragma once
+// What a Dataset object knows without reading data: shape, type, layout, filters, sizes.
+#include <hdf5.h>
+#include <napi.h>
+
+#include <string>
+#include <vector>
+
+#include "dataspace.h"
+#include "type_spec.h"
+
+namespace h5dat {
+
+struct FilterInfo {
+  int id = 0;
+  std::string name;
+  std::vector<unsigned> values;
+};
+
+struct DatasetInfo {
+  std::string path;
+  Shape shape, maxShape;
+  TypeSpec type;
+  std::string layout;
+  std::vector<hsize_t> chunks;
+  std::vector<FilterInfo> filters;
+  hsize_t storageSize = 0;
+  Napi::Object ToJs(Napi::Env env) const;
+};
+
+// Lock held.
+DatasetInfo DescribeDataset(hid_t dataset, const std::string& path);
+
+}  // namespace h5dat

@@ -1,0 +1,106 @@
+// Files: open/create by h5py's mode letters, flush, close, size; the library version.
+#include <unistd.h>
+
+#include "h5_failure.h"
+#include "scoped_id.h"
+#include "handle.h"
+#include "job.h"
+#include "operations.h"
+
+namespace h5dat {
+namespace {
+
+// Files are written with the 1.8 object formats at the oldest and the 1.10 ones at the newest,
+// so that h5py on HDF5 1.10 (Debian 12, many clusters) reads everything h5dat writes.
+hid_t FileAccessList(const std::string& path) {
+  hid_t fapl = Check(H5Pcreate(H5P_FILE_ACCESS), "cannot create file access list", path);
+  H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_V110);
+  return fapl;
+}
+
+Job FileOpen(const Napi::CallbackInfo& info) {
+  std::string path = info[0].ToString().Utf8Value();
+  std::string mode = info[1].IsString() ? info[1].ToString().Utf8Value() : "r";
+  if (mode != "r" && mode != "r+" && mode != "w" && mode != "w-" && mode != "x" && mode != "a") {
+    throw Napi::TypeError::New(info.Env(), "invalid file mode '" + mode + "' (use r, r+, w, w-, x or a)");
+  }
+  auto state = std::make_shared<FileState>();
+  state->path = path;
+  Job job;
+  job.run = [state, path, mode]() {
+    PlistId fapl(FileAccessList(path));
+    hid_t id;
+    bool create = mode == "w" || mode == "w-" || mode == "x" || (mode == "a" && access(path.c_str(), F_OK) != 0);
+    if (create) {
+      unsigned flags = mode == "w" ? H5F_ACC_TRUNC : H5F_ACC_EXCL;
+      id = H5Fcreate(path.c_str(), flags, H5P_DEFAULT, fapl.get());
+    } else {
+      id = H5Fopen(path.c_str(), mode == "r" ? H5F_ACC_RDONLY : H5F_ACC_RDWR, fapl.get());
+    }
+    Check(id, create ? "cannot create file" : "cannot open file", path);
+    state->id = id;
+    state->writable = mode != "r";
+    RegisterOpenFile(state);
+  };
+  job.done = [state, path](Napi::Env env) -> Napi::Value {
+    return Handle::New(env, state->id, state, "/", HandleKind::File);
+  };
+  return job;
+}
+
+Job FileFlush(const Napi::CallbackInfo& info) {
+  Handle* handle = Handle::From(info[0]);
+  Job job;
+  job.pins.push_back(info[0]);
+  job.run = [handle]() { Check(H5Fflush(handle->Id(), H5F_SCOPE_GLOBAL), "cannot flush file", handle->Path()); };
+  return job;
+}
+
+Job FileInfo(const Napi::CallbackInfo& info) {
+  Handle* handle = Handle::From(info[0]);
+  auto result = std::make_shared<std::pair<hsize_t, hssize_t>>();
+  Job job;
+  job.pins.push_back(info[0]);
+  job.run = [handle, result]() {
+    hid_t id = handle->File()->id;
+    handle->Id();
+    Check(H5Fget_filesize(id, &result->first), "cannot get file size", handle->Path());
+    result->second = Check(H5Fget_freespace(id), "cannot get free space", handle->Path());
+  };
+  job.done = [handle, result](Napi::Env env) -> Napi::Value {
+    Napi::Object object = Napi::Object::New(env);
+    object.Set("path", handle->File()->path);
+    object.Set("writable", handle->File()->writable);
+    object.Set("size", static_cast<double>(result->first));
+    object.Set("freeSpace", static_cast<double>(result->second));
+    return object;
+  };
+  return job;
+}
+
+// Closes any handle: a file (with everything still open in it), group or dataset.
+Job HandleClose(const Napi::CallbackInfo& info) {
+  Handle* handle = Handle::From(info[0]);
+  Job job;
+  job.pins.push_back(info[0]);
+  job.run = [handle]() { handle->Close(); };
+  return job;
+}
+
+Napi::Value LibraryVersion(const Napi::CallbackInfo& info) {
+  unsigned major, minor, release;
+  H5get_libversion(&major, &minor, &release);
+  return Napi::String::New(info.Env(), std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(release));
+}
+
+}  // namespace
+
+void InitFile(Napi::Env env, Napi::Object exports) {
+  ExportJob(env, exports, "fileOpen", FileOpen);
+  ExportJob(env, exports, "fileFlush", FileFlush);
+  ExportJob(env, exports, "fileInfo", FileInfo);
+  ExportJob(env, exports, "handleClose", HandleClose);
+  exports.Set("libraryVersion", Napi::Function::New(env, LibraryVersion, "libraryVersion"));
+}
+
+}  // namespace h5dat

@@ -1,0 +1,13 @@
+#pragma once
+// Each file registers the native operations of one HDF5 object kind.
+#include <napi.h>
+
+namespace h5dat {
+
+void InitFile(Napi::Env env, Napi::Object exports);
+void InitGroup(Napi::Env env, Napi::Object exports);
+void InitDataset(Napi::Env env, Napi::Object exports);
+void InitChunk(Napi::Env env, Napi::Object exports);
+void InitAttribute(Napi::Env env, Napi::Object exports);
+
+}  // namespace h5dat

@@ -1,0 +1,411 @@
+// Element data between JS values and the binding's byte form ({ type, bytes, strings }).
+// Numbers travel as TypedArrays without copies where possible; everything else is packed and
+// unpacked here element by element following the TypeSpec's offsets.
+import { fromTypeSpec, isBoolSpec, type Dtype } from "./dtype";
+import { H5Error } from "./errors";
+import { arrayLength, type TypeSpec } from "./type-spec";
+
+export type TypedArray =
+  | Int8Array | Int16Array | Int32Array | BigInt64Array
+  | Uint8Array | Uint8ClampedArray | Uint16Array | Uint32Array | BigUint64Array
+  | Float32Array | Float64Array;
+
+/** Data as the binding takes it. */
+export interface OutgoingData {
+  type: TypeSpec;
+  bytes: ArrayBufferView;
+  strings?: string[];
+}
+
+/** Data as the binding returns it. */
+export interface IncomingData {
+  type: TypeSpec;
+  bytes: ArrayBuffer;
+  strings?: string[];
+}
+
+/** What a read returns: values flattened in row-major order, and their shape. */
+export interface ArrayResult<T = unknown> {
+  data: T;
+  shape: number[];
+}
+
+export interface DecodeOptions {
+  /** Compound data as one array per field instead of one object per record. */
+  columns?: boolean;
+}
+
+type TypedArrayConstructor = { new (buffer: ArrayBufferLike, offset?: number, length?: number): TypedArray; new (length: number): TypedArray; BYTES_PER_ELEMENT: number };
+
+const INTEGER_ARRAYS: Record<string, TypedArrayConstructor> = {
+  "1s": Int8Array, "2s": Int16Array, "4s": Int32Array, "8s": BigInt64Array,
+  "1u": Uint8Array, "2u": Uint16Array, "4u": Uint32Array, "8u": BigUint64Array,
+};
+
+/** The TypedArray class holding a numeric spec's values in memory, if it is numeric. */
+export function typedArrayClass(spec: TypeSpec): TypedArrayConstructor | undefined {
+  if (spec.class === "integer") return INTEGER_ARRAYS[`${spec.size}${spec.signed ? "s" : "u"}`];
+  if (spec.class === "float") return spec.size === 4 ? Float32Array : spec.size === 8 ? Float64Array : undefined;
+  if (spec.class === "enum") return typedArrayClass(spec.base);
+  return undefined;
+}
+
+/** The TypeSpec of a TypedArray's elements (native, little-endian). */
+export function typedArraySpec(array: TypedArray): TypeSpec {
+  const size = array.BYTES_PER_ELEMENT;
+  if (array instanceof Float32Array || array instanceof Float64Array) return { class: "float", size, order: "le" };
+  const signed = array instanceof Int8Array || array instanceof Int16Array || array instanceof Int32Array || array instanceof BigInt64Array;
+  return { class: "integer", size, signed, order: "le" };
+}
+
+export function isTypedArray(value: unknown): value is TypedArray {
+  return ArrayBuffer.isView(value) && !(value instanceof DataView);
+}
+
+/** The same layout in native (little-endian) byte order: how values sit in JS memory. */
+export function nativeSpec(spec: TypeSpec): TypeSpec {
+  switch (spec.class) {
+    case "integer":
+    case "float":
+      return { ...spec, order: "le" };
+    case "compound":
+      return { ...spec, members: spec.members.map((m) => ({ ...m, type: nativeSpec(m.type) })) };
+    case "array":
+    case "enum":
+      return { ...spec, base: nativeSpec(spec.base) } as TypeSpec;
+    default:
+      return spec;
+  }
+}
+
+/** Flattens nested JS arrays (row-major) and reports their shape; leaves other values alone. */
+export function flatten(values: unknown): ArrayResult<unknown[]> | undefined {
+  if (!Array.isArray(values)) return undefined;
+  const shape: number[] = [];
+  let level: unknown = values;
+  while (Array.isArray(level)) {
+    shape.push(level.length);
+    level = level[0];
+  }
+  if (shape.length === 1) return { data: values, shape };
+  const data: unknown[] = [];
+  const walk = (node: unknown, depth: number) => {
+    if (depth === shape.length) {
+      data.push(node);
+      return;
+    }
+    if (!Array.isArray(node) || node.length !== shape[depth]) throw new H5Error("nested arrays must be rectangular");
+    for (const child of node) walk(child, depth + 1);
+  };
+  walk(values, 0);
+  return { data, shape };
+}
+
+/** A dtype that holds `values` (a TypedArray, array of values, or one value). */
+export function inferDtype(values: unknown): Dtype {
+  if (isTypedArray(values)) return fromTypeSpec(typedArraySpec(values));
+  const sample = Array.isArray(values) ? flatten(values)?.data[0] : values;
+  if (sample === undefined) throw new H5Error("cannot infer a dtype from an empty array: give dtype");
+  if (typeof sample === "number") return "float64";
+  if (typeof sample === "bigint") return "int64";
+  if (typeof sample === "boolean") return "bool";
+  if (typeof sample === "string") return "string";
+  if (sample instanceof Uint8Array && !Array.isArray(values)) return { kind: "opaque", size: sample.length };
+  if (isTypedArray(sample)) return { kind: "array", base: inferDtype(sample), shape: [sample.length] };
+  if (sample !== null && typeof sample === "object") {
+    return { kind: "compound", fields: Object.entries(sample).map(([name, v]) => ({ name, dtype: inferDtype(v) })) };
+  }
+  throw new H5Error(`cannot infer a dtype from a value of type ${typeof sample}: give dtype`);
+}
+
+const utf8 = new TextEncoder();
+const utf8Decoder = new TextDecoder("utf-8");
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "array";
+  return typeof value;
+}
+
+class Packer {
+  readonly bytes: Uint8Array;
+  readonly view: DataView;
+  readonly strings: string[] = [];
+
+  constructor(size: number, private readonly path: string) {
+    this.bytes = new Uint8Array(size);
+    this.view = new DataView(this.bytes.buffer);
+  }
+
+  fail(message: string): never {
+    throw new H5Error(message, this.path || null);
+  }
+
+  write(at: number, spec: TypeSpec, value: unknown): void {
+    const v = this.view;
+    switch (spec.class) {
+      case "integer": {
+        if (spec.size === 8) {
+          if (typeof value !== "bigint" && typeof value !== "number") this.fail(`expected an integer, got ${describe(value)}`);
+          const big = typeof value === "bigint" ? value : BigInt(Math.trunc(value));
+          if (spec.signed) v.setBigInt64(at, big, true);
+          else v.setBigUint64(at, big, true);
+          return;
+        }
+        const n = typeof value === "boolean" ? Number(value) : typeof value === "bigint" ? Number(value) : value;
+        if (typeof n !== "number") this.fail(`expected a number, got ${describe(value)}`);
+        if (spec.size === 1) spec.signed ? v.setInt8(at, n) : v.setUint8(at, n);
+        else if (spec.size === 2) spec.signed ? v.setInt16(at, n, true) : v.setUint16(at, n, true);
+        else spec.signed ? v.setInt32(at, n, true) : v.setUint32(at, n, true);
+        return;
+      }
+      case "float": {
+        const n = typeof value === "bigint" ? Number(value) : value;
+        if (typeof n !== "number") this.fail(`expected a number, got ${describe(value)}`);
+        if (spec.size === 4) v.setFloat32(at, n, true);
+        else v.setFloat64(at, n, true);
+        return;
+      }
+      case "enum": {
+        if (isBoolSpec(spec)) {
+          if (typeof value !== "boolean" && typeof value !== "number") this.fail(`expected a boolean, got ${describe(value)}`);
+          v.setInt8(at, value ? 1 : 0);
+          return;
+        }
+        const member = typeof value === "string" ? spec.members.find((m) => m.name === value) : undefined;
+        if (typeof value === "string" && !member) this.fail(`'${value}' is not a member of the enum`);
+        this.write(at, spec.base, member ? member.value : value);
+        return;
+      }
+      case "string": {
+        if (typeof value !== "string") this.fail(`expected a string, got ${describe(value)}`);
+        if (spec.length === null) {
+          v.setUint32(at, this.strings.length, true);
+          this.strings.push(value);
+          return;
+        }
+        const encoded = utf8.encode(value);
+        if (encoded.length > spec.length) this.fail(`string of ${encoded.length} bytes does not fit a fixed length of ${spec.length}`);
+        this.bytes.set(encoded, at);
+        if (spec.padding === "spacepad") this.bytes.fill(0x20, at + encoded.length, at + spec.length);
+        return;
+      }
+      case "compound": {
+        if (value === null || typeof value !== "object") this.fail(`expected a record object, got ${describe(value)}`);
+        const record = value as Record<string, unknown>;
+        for (const member of spec.members) {
+          if (!(member.name in record)) this.fail(`record has no field '${member.name}'`);
+          this.write(at + member.offset, member.type, record[member.name]);
+        }
+        return;
+      }
+      case "opaque": {
+        if (!(value instanceof Uint8Array)) this.fail(`expected a Uint8Array, got ${describe(value)}`);
+        if (value.length !== spec.size) this.fail(`opaque value has ${value.length} bytes, the type ${spec.size}`);
+        this.bytes.set(value, at);
+        return;
+      }
+      case "array": {
+        const items = isTypedArray(value) ? value : flatten(value)?.data;
+        const n = arrayLength(spec.dims);
+        if (!items || items.length !== n) this.fail(`expected an array of ${n} values`);
+        for (let i = 0; i < n; i++) this.write(at + i * spec.base.size, spec.base, items[i]);
+        return;
+      }
+      case "unsupported":
+        this.fail(`cannot write values of unsupported type '${spec.name}'`);
+    }
+  }
+}
+
+/**
+ * Packs `values` (flat, `count` elements) for a dataset or attribute of type `spec`. TypedArrays
+ * of numbers go as they are (HDF5 converts between numeric types, as numpy casting would).
+ */
+export function encode(values: unknown, spec: TypeSpec, count: number, path = ""): OutgoingData {
+  const mem = nativeSpec(spec);
+  const n = mem.class === "array" ? count * arrayLength(mem.dims) : count;
+  const base = mem.class === "array" ? mem.base : mem;
+  const numeric = typedArrayClass(base) && !isBoolSpec(base) ? base : undefined;
+
+  if (isTypedArray(values) && values.length === n && numeric) {
+    const valuesSpec = typedArraySpec(values);
+    const type = mem.class === "array" ? { ...mem, base: valuesSpec, size: valuesSpec.size * arrayLength(mem.dims) } : valuesSpec;
+    return { type: type as TypeSpec, bytes: values };
+  }
+  if (typeof values === "string" || !Array.isArray(values) && !isTypedArray(values) && count === 1 && mem.class !== "compound") {
+    values = [values];
+  }
+  if (mem.class === "compound" && values !== null && typeof values === "object" && !Array.isArray(values)) {
+    values = columnsToRecords(values as Record<string, ArrayLike<unknown>>, mem, count, path);
+  }
+  const flat = isTypedArray(values) ? values : flatten(values)?.data;
+  if (!flat) throw new H5Error(`cannot write a ${describe(values)} as ${count} elements`, path || null);
+  if (numeric && flat.length === n) {
+    const Ctor = typedArrayClass(numeric)!;
+    const array = new Ctor(n);
+    const big = numeric.size === 8 && numeric.class === "integer";
+    for (let i = 0; i < n; i++) {
+      const item = flat[i];
+      if (typeof item !== "number" && typeof item !== "bigint" && typeof item !== "boolean") {
+        throw new H5Error(`cannot write a ${describe(item)} into a ${fromTypeName(spec)} dataset (element ${i})`, path || null);
+      }
+      (array as unknown as unknown[])[i] = big ? BigInt(typeof item === "number" ? Math.trunc(item) : item) : Number(item);
+    }
+    return { type: mem, bytes: array };
+  }
+  const perElement = mem.class === "array" && flat.length === n ? arrayLength(mem.dims) : 1;
+  if (flat.length !== count * perElement) {
+    throw new H5Error(`data has ${flat.length / perElement} elements, expected ${count}`, path || null);
+  }
+  const packer = new Packer(count * mem.size, path);
+  if (perElement === 1) {
+    for (let i = 0; i < count; i++) packer.write(i * mem.size, mem, flat[i]);
+  } else if (mem.class === "array") {
+    for (let i = 0; i < n; i++) packer.write(i * mem.base.size, mem.base, flat[i]);
+  }
+  return { type: mem, bytes: packer.bytes, strings: packer.strings.length ? packer.strings : undefined };
+}
+
+function fromTypeName(spec: TypeSpec): string {
+  const d = fromTypeSpec(spec);
+  return typeof d === "string" ? d : d.kind;
+}
+
+function columnsToRecords(columns: Record<string, ArrayLike<unknown>>, spec: Extract<TypeSpec, { class: "compound" }>, count: number, path: string): object[] {
+  for (const member of spec.members) {
+    const column = columns[member.name];
+    const per = member.type.class === "array" ? arrayLength(member.type.dims) : 1;
+    if (!column || column.length !== count * per) {
+      throw new H5Error(`column '${member.name}' must hold ${count * per} values`, path || null);
+    }
+  }
+  const records: object[] = [];
+  for (let i = 0; i < count; i++) {
+    const record: Record<string, unknown> = {};
+    for (const member of spec.members) {
+      const column = columns[member.name];
+      if (member.type.class === "array") {
+        const per = arrayLength(member.type.dims);
+        record[member.name] = Array.prototype.slice.call(column, i * per, (i + 1) * per);
+      } else {
+        record[member.name] = column[i];
+      }
+    }
+    records.push(record);
+  }
+  return records;
+}
+
+class Unpacker {
+  readonly view: DataView;
+  readonly bytes: Uint8Array;
+  constructor(data: IncomingData) {
+    this.bytes = new Uint8Array(data.bytes);
+    this.view = new DataView(data.bytes);
+    this.strings = data.strings ?? [];
+  }
+  readonly strings: string[];
+
+  read(at: number, spec: TypeSpec): unknown {
+    const v = this.view;
+    switch (spec.class) {
+      case "integer":
+        if (spec.size === 1) return spec.signed ? v.getInt8(at) : v.getUint8(at);
+        if (spec.size === 2) return spec.signed ? v.getInt16(at, true) : v.getUint16(at, true);
+        if (spec.size === 4) return spec.signed ? v.getInt32(at, true) : v.getUint32(at, true);
+        return spec.signed ? v.getBigInt64(at, true) : v.getBigUint64(at, true);
+      case "float":
+        return spec.size === 4 ? v.getFloat32(at, true) : v.getFloat64(at, true);
+      case "enum":
+        return isBoolSpec(spec) ? v.getInt8(at) !== 0 : this.read(at, spec.base);
+      case "string":
+        if (spec.length === null) return this.strings[v.getUint32(at, true)] ?? "";
+        return decodeFixedString(this.bytes.subarray(at, at + spec.length), spec.padding);
+      case "compound": {
+        const record: Record<string, unknown> = {};
+        for (const member of spec.members) record[member.name] = this.read(at + member.offset, member.type);
+        return record;
+      }
+      case "opaque":
+        return this.bytes.slice(at, at + spec.size);
+      case "array": {
+        const n = arrayLength(spec.dims);
+        const Ctor = typedArrayClass(spec.base);
+        if (Ctor && !isBoolSpec(spec.base)) {
+          return new Ctor(this.bytes.buffer.slice(at, at + n * spec.base.size) as ArrayBuffer);
+        }
+        return Array.from({ length: n }, (_, i) => this.read(at + i * spec.base.size, spec.base));
+      }
+      case "unsupported":
+        throw new H5Error(`cannot read values of unsupported type '${spec.name}'`);
+    }
+  }
+}
+
+function decodeFixedString(bytes: Uint8Array, padding: string): string {
+  let end = bytes.length;
+  if (padding === "nullterm") {
+    const nul = bytes.indexOf(0);
+    if (nul >= 0) end = nul;
+  } else {
+    const pad = padding === "spacepad" ? 0x20 : 0;
+    while (end > 0 && (bytes[end - 1] === pad || bytes[end - 1] === 0)) end--;
+  }
+  return utf8Decoder.decode(bytes.subarray(0, end));
+}
+
+/**
+ * Unpacks `count` elements. Numbers come back as a TypedArray over the binding's memory (no
+ * copy), bools as a Uint8Array of 0/1, strings as string[], records as objects (or columns),
+ * opaque values as Uint8Arrays. Array types add their dims to `shape`.
+ */
+export function decode(data: IncomingData, shape: number[], options: DecodeOptions = {}): ArrayResult {
+  const spec = data.type;
+  const count = shape.reduce((a, b) => a * b, 1);
+  if (spec.class === "array") {
+    const n = arrayLength(spec.dims);
+    const inner = decode({ ...data, type: spec.base }, [count * n], options);
+    return { data: inner.data, shape: [...shape, ...spec.dims] };
+  }
+  if (isBoolSpec(spec)) return { data: new Uint8Array(data.bytes, 0, count), shape };
+  const Ctor = typedArrayClass(spec);
+  if (Ctor) return { data: new Ctor(data.bytes, 0, count), shape };
+  if (spec.class === "string" && spec.length === null && data.strings?.length === count) {
+    return { data: data.strings, shape };
+  }
+  const unpacker = new Unpacker(data);
+  if (spec.class === "compound" && options.columns) {
+    const columns: Record<string, unknown> = {};
+    for (const member of spec.members) {
+      const memberData = columnOf(unpacker, spec.size, member.offset, member.type, count);
+      columns[member.name] = memberData;
+    }
+    return { data: columns, shape };
+  }
+  const values = new Array(count);
+  for (let i = 0; i < count; i++) values[i] = unpacker.read(i * spec.size, spec);
+  return { data: values, shape };
+}
+
+function columnOf(unpacker: Unpacker, stride: number, offset: number, spec: TypeSpec, count: number): unknown {
+  const Ctor = typedArrayClass(spec);
+  if (Ctor && !isBoolSpec(spec)) {
+    const column = new Ctor(count) as unknown as unknown[];
+    for (let i = 0; i < count; i++) column[i] = unpacker.read(i * stride + offset, spec);
+    return column;
+  }
+  if (spec.class === "array") {
+    const n = arrayLength(spec.dims);
+    const BaseCtor = typedArrayClass(spec.base);
+    if (BaseCtor && !isBoolSpec(spec.base)) {
+      const column = new BaseCtor(count * n) as unknown as unknown[];
+      for (let i = 0; i < count; i++) {
+        for (let j = 0; j < n; j++) column[i * n + j] = unpacker.read(i * stride + offset + j * spec.base.size, spec.base);
+      }
+      return column;
+    }
+  }
+  return Array.from({ length: count }, (_, i) => unpacker.read(i * stride + offset, spec));
+}
+
