@@ -110,12 +110,19 @@ export function inferDtype(values: unknown): Dtype {
   if (typeof sample === "bigint") return "int64";
   if (typeof sample === "boolean") return "bool";
   if (typeof sample === "string") return "string";
-  if (sample instanceof Uint8Array && !Array.isArray(values)) return { kind: "opaque", size: sample.length };
   if (isTypedArray(sample)) return { kind: "array", base: inferDtype(sample), shape: [sample.length] };
   if (sample !== null && typeof sample === "object") {
-    return { kind: "compound", fields: Object.entries(sample).map(([name, v]) => ({ name, dtype: inferDtype(v) })) };
+    return { kind: "compound", fields: Object.entries(sample).map(([name, v]) => ({ name, dtype: inferFieldDtype(v) })) };
   }
   throw new H5Error(`cannot infer a dtype from a value of type ${typeof sample}: give dtype`);
+}
+
+/** A record field's dtype: a TypedArray or array value makes an array field. */
+function inferFieldDtype(value: unknown): Dtype {
+  if (isTypedArray(value)) return { kind: "array", base: inferDtype(value), shape: [value.length] };
+  const flat = flatten(value);
+  if (flat) return { kind: "array", base: inferDtype(flat.data), shape: flat.shape };
+  return inferDtype(value);
 }
 
 const utf8 = new TextEncoder();

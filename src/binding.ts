@@ -1,0 +1,25 @@
+// Loads the native addon: the committed prebuild for this platform, or a local build.
+import path from "node:path";
+import { H5Error } from "./h5/errors";
+import type { NativeBinding } from "./h5/native";
+
+function load(): NativeBinding {
+  const root = path.join(__dirname, "..");
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const binding = require("node-gyp-build")(root) as NativeBinding;
+    binding.setErrorClass(H5Error);
+    return binding;
+  } catch (error) {
+    const cause = error instanceof Error ? error.message : String(error);
+    throw new Error(
+      `h5dat: could not load its native addon for ${process.platform}-${process.arch} (Node ${process.version}).\n` +
+        `  cause: ${cause}\n` +
+        `  fix: reinstall with 'npm install h5dat --build-from-source' (needs cmake and a C++ compiler), ` +
+        `or use a platform with a prebuild (linux-x64).`,
+    );
+  }
+}
+
+/** The native addon (one instance per process). */
+export const native: NativeBinding = load();

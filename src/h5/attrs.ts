@@ -1,0 +1,115 @@
+// Attributes of a file, group or dataset, h5py's `obj.attrs`: keys/has/get/set/delete, each with
+// a Promise form and a Sync form.
+import { decode, encode, flatten, inferDtype, isTypedArray } from "./codec";
+import { fromTypeSpec, isBoolSpec, toTypeSpec, type Dtype } from "./dtype";
+import type { NativeHandle } from "./native";
+import { call, runAsync, runSync, type Operation } from "./operation";
+import { arrayLength } from "./type-spec";
+
+/** An attribute's full content. `shape` is [] for a scalar and null for an empty (null) one. */
+export interface AttributeValue {
+  data: unknown;
+  shape: number[] | null;
+  dtype: Dtype;
+}
+
+export interface SetAttributeOptions {
+  /** Element type; inferred from the value when omitted (numbers → float64, text → UTF-8). */
+  dtype?: Dtype;
+  /** Shape; [] for a scalar. Inferred from the value when omitted. */
+  shape?: number[];
+}
+
+function* readOp(handle: NativeHandle, name: string): Operation<AttributeValue> {
+  const raw = yield* call("attrRead", handle, name);
+  const shape = raw.shape ?? [0];
+  const { data } = decode(raw, shape);
+  return { data, shape: raw.shape, dtype: fromTypeSpec(raw.fileType) };
+}
+
+function* getOp(handle: NativeHandle, name: string): Operation<unknown> {
+  const raw = yield* call("attrRead", handle, name);
+  if (raw.shape === null) return null;
+  const { data } = decode(raw, raw.shape);
+  if (raw.shape.length > 0 || raw.type.class === "array") return data;
+  const first = (data as ArrayLike<unknown>)[0];
+  return isBoolSpec(raw.type) ? first !== 0 : first;
+}
+
+function inferShape(value: unknown, d: Dtype): number[] {
+  const per = typeof d === "object" && d.kind === "array" ? arrayLength(d.shape) : 1;
+  if (isTypedArray(value)) return per > 1 && value.length === per ? [] : [value.length / per];
+  const flat = flatten(value);
+  if (!flat) return [];
+  return per > 1 ? flat.shape.slice(0, -1) : flat.shape;
+}
+
+function* setOp(handle: NativeHandle, name: string, value: unknown, options: SetAttributeOptions): Operation<void> {
+  const d = options.dtype ?? inferDtype(value);
+  const spec = toTypeSpec(d);
+  const shape = options.shape ?? inferShape(value, d);
+  const count = shape.reduce((a, b) => a * b, 1);
+  const data = encode(value, spec, count, `${handle.path}@${name}`);
+  yield* call("attrWrite", handle, name, spec, shape, data);
+}
+
+/** The attributes of one object. */
+export class Attributes {
+  constructor(private readonly handle: () => NativeHandle) {}
+
+  /** Attribute names, sorted. */
+  keys(): Promise<string[]> {
+    return runAsync(call("attrList", this.handle()));
+  }
+  keysSync(): string[] {
+    return runSync(call("attrList", this.handle()));
+  }
+
+  has(name: string): Promise<boolean> {
+    return runAsync(call("attrExists", this.handle(), name));
+  }
+  hasSync(name: string): boolean {
+    return runSync(call("attrExists", this.handle(), name));
+  }
+
+  /** The value: a number/bigint/string/boolean/record for scalars, a TypedArray or array otherwise. */
+  get(name: string): Promise<unknown> {
+    return runAsync(getOp(this.handle(), name));
+  }
+  getSync(name: string): unknown {
+    return runSync(getOp(this.handle(), name));
+  }
+
+  /** The value with its shape and dtype. */
+  read(name: string): Promise<AttributeValue> {
+    return runAsync(readOp(this.handle(), name));
+  }
+  readSync(name: string): AttributeValue {
+    return runSync(readOp(this.handle(), name));
+  }
+
+  /** Creates or replaces an attribute. */
+  set(name: string, value: unknown, options: SetAttributeOptions = {}): Promise<void> {
+    return runAsync(setOp(this.handle(), name, value, options));
+  }
+  setSync(name: string, value: unknown, options: SetAttributeOptions = {}): void {
+    runSync(setOp(this.handle(), name, value, options));
+  }
+
+  delete(name: string): Promise<void> {
+    return runAsync(call("attrDelete", this.handle(), name));
+  }
+  deleteSync(name: string): void {
+    runSync(call("attrDelete", this.handle(), name));
+  }
+
+  /** All attributes as a plain object. */
+  async toObject(): Promise<Record<string, unknown>> {
+    const result: Record<string, unknown> = {};
+    for (const key of await this.keys()) result[key] = await this.get(key);
+    return result;
+  }
+  toObjectSync(): Record<string, unknown> {
+    return Object.fromEntries(this.keysSync().map((key) => [key, this.getSync(key)]));
+  }
+}

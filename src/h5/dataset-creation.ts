@@ -1,0 +1,133 @@
+// Turns createDataset options (h5py's keywords) into the binding's arguments: shape and dtype
+// inferred from data, chunk shape guessed when chunking is needed, filters, fill value.
+import { encode, flatten, inferDtype, isTypedArray, type OutgoingData } from "./codec";
+import { toTypeSpec, type Dtype } from "./dtype";
+import { H5Error } from "./errors";
+import type { NativeCreateOptions } from "./native";
+import { arrayLength, type TypeSpec } from "./type-spec";
+
+export interface CreateDatasetOptions {
+  /** Dataset shape; [] for a scalar, null for an empty (null) dataspace. Inferred from `data`. */
+  shape?: number[] | null;
+  /** Element type; inferred from `data` when omitted. */
+  dtype?: Dtype;
+  /** Initial content (TypedArray, nested arrays, string[], records...). */
+  data?: unknown;
+  /** Chunk shape, or true to let h5dat choose (h5py's guess). Implied by filters and maxshape. */
+  chunks?: number[] | boolean;
+  /** Maximum shape; null on an axis means unlimited. */
+  maxshape?: (number | null)[];
+  /** "gzip" (deflate), a gzip level 0-9, or "none". */
+  compression?: "gzip" | "none" | number | null;
+  /** gzip level, 0-9 (default 4, as h5py). */
+  compressionOpts?: number;
+  shuffle?: boolean;
+  fletcher32?: boolean;
+  /** Value of elements never written. */
+  fillvalue?: unknown;
+  layout?: "compact" | "contiguous" | "chunked";
+  /** Record object modification times (off by default, as in h5py). */
+  trackTimes?: boolean;
+}
+
+export interface DatasetCreation {
+  type: TypeSpec;
+  shape: number[] | null;
+  maxshape: (number | null)[] | null;
+  options: NativeCreateOptions;
+  fill?: OutgoingData;
+  data?: OutgoingData;
+}
+
+const CHUNK_BASE = 16 * 1024;
+const CHUNK_MIN = 8 * 1024;
+const CHUNK_MAX = 1024 * 1024;
+
+/** h5py's chunk-shape guess: halve axes in turn until a chunk is near a size that grows with the dataset. */
+export function guessChunks(shape: readonly number[], typeSize: number): number[] {
+  const chunks = shape.map((d) => (d === 0 ? 1024 : d));
+  const datasetBytes = chunks.reduce((a, b) => a * b, 1) * typeSize;
+  let target = CHUNK_BASE * 2 ** Math.log10(datasetBytes / (1024 * 1024));
+  target = Math.min(CHUNK_MAX, Math.max(CHUNK_MIN, target));
+  for (let i = 0; ; i++) {
+    const count = chunks.reduce((a, b) => a * b, 1);
+    const bytes = count * typeSize;
+    if ((bytes < target || Math.abs(bytes - target) / target < 0.5) && bytes < CHUNK_MAX) break;
+    if (count === 1) break;
+    const axis = i % chunks.length;
+    chunks[axis] = Math.ceil(chunks[axis] / 2);
+  }
+  return chunks;
+}
+
+function inferShape(data: unknown, d: Dtype): number[] {
+  const per = typeof d === "object" && d.kind === "array" ? arrayLength(d.shape) : 1;
+  if (isTypedArray(data)) return [data.length / per];
+  const flat = flatten(data);
+  if (!flat) return [];
+  return per > 1 ? flat.shape.slice(0, -1) : flat.shape;
+}
+
+/** Validates the options and computes what the binding needs. `path` names errors. */
+export function planDatasetCreation(options: CreateDatasetOptions, path: string): DatasetCreation {
+  const fail = (message: string): never => {
+    throw new H5Error(`cannot create dataset '${path}': ${message}`, path);
+  };
+  const hasData = options.data !== undefined;
+  if (!options.dtype && !hasData) fail("give dtype or data");
+  const d = options.dtype ?? inferDtype(options.data);
+  const type = toTypeSpec(d);
+  const shape = options.shape !== undefined ? options.shape : hasData ? inferShape(options.data, d) : fail("give shape or data");
+  if (shape && shape.some((n) => !Number.isInteger(n) || n < 0)) fail(`invalid shape [${shape}]`);
+
+  let maxshape: (number | null)[] | null = null;
+  if (options.maxshape) {
+    if (!shape || options.maxshape.length !== shape.length) fail("maxshape must have as many axes as shape");
+    maxshape = options.maxshape;
+    maxshape.forEach((m, i) => {
+      if (m !== null && m < shape![i]) fail(`maxshape[${i}] = ${m} is smaller than shape[${i}] = ${shape![i]}`);
+    });
+  }
+
+  const level = typeof options.compression === "number" ? options.compression : options.compression === "gzip" ? (options.compressionOpts ?? 4) : undefined;
+  if (options.compression !== undefined && options.compression !== null && options.compression !== "none" && options.compression !== "gzip" && typeof options.compression !== "number") {
+    fail(`unknown compression '${options.compression}' (use "gzip" or "none")`);
+  }
+  if (level !== undefined && !(Number.isInteger(level) && level >= 0 && level <= 9)) fail(`gzip level must be 0-9, not ${level}`);
+
+  const resizable = maxshape !== null && maxshape.some((m, i) => m !== shape![i]);
+  const needsChunks = level !== undefined || !!options.shuffle || !!options.fletcher32 || resizable;
+  let chunks: number[] | undefined;
+  if (Array.isArray(options.chunks)) {
+    chunks = options.chunks;
+  } else if (options.chunks === true || (needsChunks && options.chunks !== false)) {
+    if (shape && shape.length > 0) chunks = guessChunks(shape, type.size);
+  } else if (needsChunks) {
+    fail("filters and resizable shapes need chunks");
+  }
+  if (chunks) {
+    if (!shape || shape.length === 0) fail("a scalar or empty dataset cannot be chunked");
+    if (chunks.length !== shape!.length) fail(`chunks [${chunks}] must have ${shape!.length} axes`);
+    if (chunks.some((c) => !Number.isInteger(c) || c <= 0)) fail(`chunk sizes must be positive integers, not [${chunks}]`);
+    chunks.forEach((c, i) => {
+      const max = maxshape ? maxshape[i] : shape![i];
+      if (max !== null && c > max && max > 0) fail(`chunk size ${c} exceeds the maximum size ${max} of axis ${i}`);
+    });
+  }
+  const count = shape ? shape.reduce((a, b) => a * b, 1) : 0;
+  return {
+    type,
+    shape,
+    maxshape: maxshape && maxshape.map((m) => (m === null ? -1 : m)),
+    options: {
+      layout: options.layout,
+      chunks,
+      deflate: level,
+      shuffle: !!options.shuffle,
+      fletcher32: !!options.fletcher32,
+      trackTimes: !!options.trackTimes,
+    },
+    fill: options.fillvalue === undefined ? undefined : encode(options.fillvalue, type, 1, path),
+    data: hasData ? encode(options.data, type, count, path) : undefined,
+  };
+}

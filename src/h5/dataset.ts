@@ -1,0 +1,206 @@
+// A dataset: its shape, dtype and storage (h5py's getters), hyperslab read/write, resize and
+// append, and direct chunk I/O. Each method has a Promise form and a Sync form.
+import { decode, encode, flatten, isTypedArray, type ArrayResult, type DecodeOptions } from "./codec";
+import { fromTypeSpec, type Dtype } from "./dtype";
+import { H5Error } from "./errors";
+import { H5Object } from "./h5-object";
+import type { NativeDatasetInfo, NativeHandle, StoredChunk } from "./native";
+import { call, runAsync, runSync, type Operation } from "./operation";
+import { resolveSelection, type Selection } from "./selection";
+import type { File } from "./file";
+
+/** A stored chunk's bytes as they are on disk (filtered) and which filters were skipped. */
+export interface ChunkBytes {
+  filterMask: number;
+  bytes: Buffer;
+}
+
+const FILTER_DEFLATE = 1;
+const FILTER_SHUFFLE = 2;
+const FILTER_FLETCHER32 = 3;
+
+export class Dataset extends H5Object {
+  /** @internal */
+  constructor(handle: NativeHandle, file: File, private info: NativeDatasetInfo) {
+    super(handle, file);
+  }
+
+  /** Current shape; [] for a scalar, null for an empty (null) dataspace. */
+  get shape(): number[] | null {
+    return this.info.shape;
+  }
+  /** Maximum shape; null on unlimited axes. */
+  get maxshape(): (number | null)[] | null {
+    return this.info.maxshape;
+  }
+  get ndim(): number {
+    return this.info.shape?.length ?? 0;
+  }
+  /** Number of elements. */
+  get size(): number {
+    return this.info.shape ? this.info.shape.reduce((a, b) => a * b, 1) : 0;
+  }
+  get dtype(): Dtype {
+    return fromTypeSpec(this.info.type);
+  }
+  /** Chunk shape, or null when not chunked. */
+  get chunks(): number[] | null {
+    return this.info.chunks;
+  }
+  get layout(): NativeDatasetInfo["layout"] {
+    return this.info.layout;
+  }
+  /** "gzip" when deflate is on, the filter's name for other compressors, else null. */
+  get compression(): string | null {
+    const filter = this.info.filters.find((f) => f.id !== FILTER_SHUFFLE && f.id !== FILTER_FLETCHER32);
+    if (!filter) return null;
+    return filter.id === FILTER_DEFLATE ? "gzip" : filter.name || `filter-${filter.id}`;
+  }
+  /** The gzip level (or the compressor's first parameter). */
+  get compressionOpts(): number | null {
+    const filter = this.info.filters.find((f) => f.id !== FILTER_SHUFFLE && f.id !== FILTER_FLETCHER32);
+    return filter?.values[0] ?? null;
+  }
+  get shuffle(): boolean {
+    return this.info.filters.some((f) => f.id === FILTER_SHUFFLE);
+  }
+  get fletcher32(): boolean {
+    return this.info.filters.some((f) => f.id === FILTER_FLETCHER32);
+  }
+  /** The filter pipeline in order: id, name and parameters. */
+  get filters(): NativeDatasetInfo["filters"] {
+    return this.info.filters;
+  }
+  /** Bytes stored in the file (after compression), as of the last open/resize/refresh. */
+  get storageSize(): number {
+    return this.info.storageSize;
+  }
+
+  /** Reads the selection (all by default). Numbers come back as TypedArrays, strings as string[]. */
+  read(selection?: Selection, options?: DecodeOptions): Promise<ArrayResult> {
+    return runAsync(this.readOp(selection, options));
+  }
+  readSync(selection?: Selection, options?: DecodeOptions): ArrayResult {
+    return runSync(this.readOp(selection, options));
+  }
+
+  /** Writes `data` (flat or nested, row-major) into the selection (all by default). */
+  write(data: unknown, selection?: Selection): Promise<void> {
+    return runAsync(this.writeOp(data, selection));
+  }
+  writeSync(data: unknown, selection?: Selection): void {
+    runSync(this.writeOp(data, selection));
+  }
+
+  /** Changes the shape within maxshape (or one axis: `resize(n, axis)`). */
+  resize(size: number[] | number, axis = 0): Promise<void> {
+    return runAsync(this.resizeOp(size, axis));
+  }
+  resizeSync(size: number[] | number, axis = 0): void {
+    runSync(this.resizeOp(size, axis));
+  }
+
+  /** Grows axis 0 by as many rows as `data` holds and writes them there. */
+  append(data: unknown, rows?: number): Promise<void> {
+    return runAsync(this.appendOp(data, rows));
+  }
+  appendSync(data: unknown, rows?: number): void {
+    runSync(this.appendOp(data, rows));
+  }
+
+  /** Reads a stored chunk without decompressing it (H5Dread_chunk). */
+  readChunk(offset: number[]): Promise<ChunkBytes> {
+    return runAsync(call("chunkRead", this.handle, offset));
+  }
+  readChunkSync(offset: number[]): ChunkBytes {
+    return runSync(call("chunkRead", this.handle, offset));
+  }
+
+  /** Stores already-filtered chunk bytes (H5Dwrite_chunk); bit i of `filterMask` skips filter i. */
+  writeChunk(offset: number[], bytes: Uint8Array, filterMask = 0): Promise<void> {
+    return runAsync(this.writeChunkOp(offset, bytes, filterMask));
+  }
+  writeChunkSync(offset: number[], bytes: Uint8Array, filterMask = 0): void {
+    runSync(this.writeChunkOp(offset, bytes, filterMask));
+  }
+
+  /** Every stored chunk: offset, filter mask, stored size. */
+  chunkList(): Promise<StoredChunk[]> {
+    return runAsync(call("chunkList", this.handle));
+  }
+  chunkListSync(): StoredChunk[] {
+    return runSync(call("chunkList", this.handle));
+  }
+
+  /** Re-reads shape, filters and storage size from the file. */
+  refresh(): Promise<void> {
+    return runAsync(this.refreshOp());
+  }
+  refreshSync(): void {
+    runSync(this.refreshOp());
+  }
+
+  override toString(): string {
+    return `<Dataset ${this.name} shape [${this.shape ?? "null"}] ${JSON.stringify(this.dtype)}>`;
+  }
+
+  private *readOp(selection: Selection | undefined, options?: DecodeOptions): Operation<ArrayResult> {
+    const resolved = resolveSelection(selection, this.info.shape ?? [0], this.name);
+    if (this.info.shape === null || resolved.count === 0) {
+      return { data: decode({ type: this.info.type, bytes: new ArrayBuffer(0) }, [0], options).data, shape: resolved.shape } as ArrayResult;
+    }
+    const raw = yield* call("datasetRead", this.handle, resolved.hyperslab);
+    const result = decode(raw, resolved.shape, options);
+    return result;
+  }
+
+  private *writeOp(data: unknown, selection: Selection | undefined): Operation<void> {
+    if (this.info.shape === null) throw new H5Error(`cannot write to the empty dataset '${this.name}'`, this.name);
+    const resolved = resolveSelection(selection, this.info.shape, this.name);
+    if (resolved.count === 0) return;
+    const payload = encode(data, this.info.type, resolved.count, this.name);
+    yield* call("datasetWrite", this.handle, resolved.hyperslab, payload);
+  }
+
+  private *resizeOp(size: number[] | number, axis: number): Operation<void> {
+    const shape = [...(this.info.shape ?? [])];
+    if (typeof size === "number") {
+      if (axis < 0 || axis >= shape.length) throw new H5Error(`axis ${axis} out of range`, this.name);
+      shape[axis] = size;
+    }
+    this.info = yield* call("datasetResize", this.handle, typeof size === "number" ? shape : size);
+  }
+
+  private *appendOp(data: unknown, rows?: number): Operation<void> {
+    const shape = this.info.shape;
+    if (!shape || shape.length === 0) throw new H5Error(`cannot append to a scalar or empty dataset`, this.name);
+    const rowSize = shape.slice(1).reduce((a, b) => a * b, 1);
+    const perElement = this.info.type.class === "array" ? this.info.type.dims.reduce((a, b) => a * b, 1) : 1;
+    const length = rows ?? lengthOf(data, rowSize, perElement);
+    if (length === 0) return;
+    const start = shape[0];
+    this.info = yield* call("datasetResize", this.handle, [start + length, ...shape.slice(1)]);
+    const selection = { start: [start, ...shape.slice(1).map(() => 0)], count: [length, ...shape.slice(1)] };
+    const payload = encode(data, this.info.type, length * rowSize, this.name);
+    yield* call("datasetWrite", this.handle, selection, payload);
+  }
+
+  private *writeChunkOp(offset: number[], bytes: Uint8Array, filterMask: number): Operation<void> {
+    yield* call("chunkWrite", this.handle, offset, filterMask, bytes);
+  }
+
+  private *refreshOp(): Operation<void> {
+    this.info = yield* call("datasetDescribe", this.handle);
+  }
+}
+
+/** Rows (along axis 0) in `data`: its values divided by the values per row. */
+function lengthOf(data: unknown, rowSize: number, perElement: number): number {
+  const flat = isTypedArray(data) ? data : flatten(data)?.data;
+  if (!flat) throw new H5Error("append needs an array or TypedArray");
+  // An array dtype's elements may come flat (numbers) or one array per element.
+  const perRow = flat.length % (rowSize * perElement) === 0 ? rowSize * perElement : rowSize;
+  const rows = flat.length / perRow;
+  if (!Number.isInteger(rows)) throw new H5Error(`append data of ${flat.length} values is not a whole number of rows of ${rowSize}`);
+  return rows;
+}

@@ -1,0 +1,79 @@
+// An HDF5 file: opened with h5py's mode letters; it is also its root group.
+import { Group } from "./group";
+import { H5Error } from "./errors";
+import type { NativeHandle } from "./native";
+import { call, runAsync, runSync, type Operation } from "./operation";
+
+/**
+ * r: read only, must exist · r+: read/write, must exist · w: create, truncate if it exists ·
+ * w- or x: create, fail if it exists · a: read/write if it exists, create otherwise.
+ */
+export type FileMode = "r" | "r+" | "w" | "w-" | "x" | "a";
+
+const MODES: readonly FileMode[] = ["r", "r+", "w", "w-", "x", "a"];
+
+export interface FileInfo {
+  path: string;
+  writable: boolean;
+  /** File size in bytes. */
+  size: number;
+  /** Bytes of free space inside the file. */
+  freeSpace: number;
+}
+
+export class File extends Group {
+  private constructor(handle: NativeHandle, readonly filename: string, readonly mode: FileMode) {
+    super(handle, null);
+    (this as { file: File }).file = this;
+  }
+
+  /**
+   * Opens (or creates) an HDF5 file. Files are written with HDF5 1.8–1.10 object formats, so
+   * HDF5 1.10 readers (h5py on Debian 12) open them.
+   */
+  static open(path: string, mode: FileMode = "r"): Promise<File> {
+    return runAsync(File.openOp(path, mode));
+  }
+  static openSync(path: string, mode: FileMode = "r"): File {
+    return runSync(File.openOp(path, mode));
+  }
+
+  private static *openOp(path: string, mode: FileMode): Operation<File> {
+    if (!MODES.includes(mode)) throw new H5Error(`invalid file mode '${mode}' (use ${MODES.join(", ")})`, path);
+    return new File(yield* call("fileOpen", path, mode), path, mode);
+  }
+
+  /** Writes buffered data to disk. */
+  flush(): Promise<void> {
+    return runAsync(call("fileFlush", this.handle));
+  }
+  flushSync(): void {
+    runSync(call("fileFlush", this.handle));
+  }
+
+  /** Size and free space of the file. */
+  info(): Promise<FileInfo> {
+    return runAsync(call("fileInfo", this.handle));
+  }
+  infoSync(): FileInfo {
+    return runSync(call("fileInfo", this.handle));
+  }
+
+  /** Closes the file and every object still open in it; later use of them throws. */
+  override close(): Promise<void> {
+    return super.close();
+  }
+
+  /** `await using f = await File.open(...)` closes the file at scope end. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    if (this.isOpen) await this.close();
+  }
+  /** `using f = File.openSync(...)` closes the file at scope end. */
+  [Symbol.dispose](): void {
+    if (this.isOpen) this.closeSync();
+  }
+
+  override toString(): string {
+    return `<File ${this.filename} (${this.mode})>`;
+  }
+}

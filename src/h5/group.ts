@@ -1,0 +1,193 @@
+// A group: objects by path, creation (intermediate groups made), listing, links, and a walk
+// over the tree. h5py's Group, with a Promise form and a Sync form of each method.
+import { planDatasetCreation, type CreateDatasetOptions } from "./dataset-creation";
+import { Dataset } from "./dataset";
+import { H5Error } from "./errors";
+import { H5Object } from "./h5-object";
+import type { NativeHandle, NativeOps } from "./native";
+import { call, runAsync, runSync, type Operation } from "./operation";
+import type { File } from "./file";
+
+export type LinkInfo = NativeOps["linkInfo"][1];
+export type VisitEntry = NativeOps["visit"][1][number];
+
+export class Group extends H5Object {
+  /** @internal */
+  constructor(handle: NativeHandle, file: File | null) {
+    super(handle, file ?? (undefined as unknown as File));
+  }
+
+  /** The group or dataset at `path` (relative to this group, or absolute). */
+  get(path: string): Promise<Group | Dataset> {
+    return runAsync(this.getOp(path));
+  }
+  getSync(path: string): Group | Dataset {
+    return runSync(this.getOp(path));
+  }
+
+  /** The group at `path`; throws when it is a dataset. */
+  async group(path: string): Promise<Group> {
+    return expectKind(await this.get(path), Group, path);
+  }
+  groupSync(path: string): Group {
+    return expectKind(this.getSync(path), Group, path);
+  }
+
+  /** The dataset at `path`; throws when it is a group. */
+  async dataset(path: string): Promise<Dataset> {
+    return expectKind(await this.get(path), Dataset, path);
+  }
+  datasetSync(path: string): Dataset {
+    return expectKind(this.getSync(path), Dataset, path);
+  }
+
+  /** Whether `path` leads to an object (a dangling soft link does not). */
+  has(path: string): Promise<boolean> {
+    return runAsync(call("linkExists", this.handle, path));
+  }
+  hasSync(path: string): boolean {
+    return runSync(call("linkExists", this.handle, path));
+  }
+
+  /** Names of the links in this group, sorted. */
+  keys(): Promise<string[]> {
+    return runAsync(call("linkList", this.handle));
+  }
+  keysSync(): string[] {
+    return runSync(call("linkList", this.handle));
+  }
+
+  /** Iterates member names: `for (const name of group)`. */
+  [Symbol.iterator](): Iterator<string> {
+    return this.keysSync()[Symbol.iterator]();
+  }
+  /** Iterates [name, object] pairs: `for await (const [name, obj] of group)`. */
+  async *[Symbol.asyncIterator](): AsyncIterator<[string, Group | Dataset]> {
+    for (const name of await this.keys()) yield [name, await this.get(name)];
+  }
+
+  /** Creates a group; missing intermediate groups are created too. Fails if it exists. */
+  createGroup(path: string): Promise<Group> {
+    return runAsync(this.createGroupOp(path));
+  }
+  createGroupSync(path: string): Group {
+    return runSync(this.createGroupOp(path));
+  }
+
+  /** The group at `path`, created when missing. */
+  requireGroup(path: string): Promise<Group> {
+    return runAsync(this.requireGroupOp(path));
+  }
+  requireGroupSync(path: string): Group {
+    return runSync(this.requireGroupOp(path));
+  }
+
+  /** Creates a dataset (h5py's create_dataset keywords). */
+  createDataset(path: string, options: CreateDatasetOptions): Promise<Dataset> {
+    return runAsync(this.createDatasetOp(path, options));
+  }
+  createDatasetSync(path: string, options: CreateDatasetOptions): Dataset {
+    return runSync(this.createDatasetOp(path, options));
+  }
+
+  /** Removes the link at `path` (the object goes when no link is left). */
+  delete(path: string): Promise<void> {
+    return runAsync(call("linkDelete", this.handle, path));
+  }
+  deleteSync(path: string): void {
+    runSync(call("linkDelete", this.handle, path));
+  }
+
+  /** Creates a soft link at `path` pointing to `target` (a path, need not exist). */
+  softLink(path: string, target: string): Promise<void> {
+    return runAsync(call("linkCreate", this.handle, "soft", target, path));
+  }
+  softLinkSync(path: string, target: string): void {
+    runSync(call("linkCreate", this.handle, "soft", target, path));
+  }
+
+  /** Creates a hard link at `path` to the existing object at `target`. */
+  hardLink(path: string, target: string): Promise<void> {
+    return runAsync(call("linkCreate", this.handle, "hard", target, path));
+  }
+  hardLinkSync(path: string, target: string): void {
+    runSync(call("linkCreate", this.handle, "hard", target, path));
+  }
+
+  /** Creates an external link at `path` to `target` inside the file `file`. */
+  externalLink(path: string, file: string, target: string): Promise<void> {
+    return runAsync(call("linkCreate", this.handle, "external", target, path, file));
+  }
+  externalLinkSync(path: string, file: string, target: string): void {
+    runSync(call("linkCreate", this.handle, "external", target, path, file));
+  }
+
+  /** What kind of link `path` is, and where soft and external links point. */
+  linkInfo(path: string): Promise<LinkInfo> {
+    return runAsync(call("linkInfo", this.handle, path));
+  }
+  linkInfoSync(path: string): LinkInfo {
+    return runSync(call("linkInfo", this.handle, path));
+  }
+
+  /**
+   * Every object below this group once, in name order, with paths relative to it. With a
+   * callback, stops at (and returns) the first value it returns that is not undefined (as h5py).
+   */
+  async visit<T>(callback?: (path: string, kind: VisitEntry["kind"]) => T | undefined): Promise<VisitEntry[] | T | undefined> {
+    return visitWith(await runAsync(call("visit", this.handle)), callback);
+  }
+  visitSync<T>(callback?: (path: string, kind: VisitEntry["kind"]) => T | undefined): VisitEntry[] | T | undefined {
+    return visitWith(runSync(call("visit", this.handle)), callback);
+  }
+
+  override toString(): string {
+    return `<Group ${this.name}>`;
+  }
+
+  private *getOp(path: string): Operation<Group | Dataset> {
+    const handle = yield* call("objectOpen", this.handle, path);
+    if (handle.kind === "dataset") {
+      const info = yield* call("datasetDescribe", handle);
+      return new Dataset(handle, this.file, info);
+    }
+    if (handle.kind === "group") return new Group(handle, this.file);
+    throw new H5Error(`'${handle.path}' is a named datatype, not a group or dataset`, handle.path);
+  }
+
+  private *createGroupOp(path: string): Operation<Group> {
+    return new Group(yield* call("groupCreate", this.handle, path), this.file);
+  }
+
+  private *requireGroupOp(path: string): Operation<Group> {
+    if (!(yield* call("linkExists", this.handle, path))) return yield* this.createGroupOp(path);
+    const found = yield* this.getOp(path);
+    return expectKind(found, Group, path);
+  }
+
+  private *createDatasetOp(path: string, options: CreateDatasetOptions): Operation<Dataset> {
+    const plan = planDatasetCreation(options, joinForMessage(this.name, path));
+    const created = yield* call("datasetCreate", this.handle, path, plan.type, plan.shape, plan.maxshape, plan.options, plan.fill, plan.data);
+    return new Dataset(created.handle, this.file, created.info);
+  }
+}
+
+function joinForMessage(base: string, path: string): string {
+  if (path.startsWith("/")) return path;
+  return base === "/" ? `/${path}` : `${base}/${path}`;
+}
+
+function expectKind<T>(object: Group | Dataset, kind: new (...args: never[]) => T, path: string): T {
+  if (object instanceof kind) return object;
+  const actual = object instanceof Dataset ? "a dataset" : "a group";
+  throw new H5Error(`'${object.name}' is ${actual}, expected ${kind === (Group as unknown) ? "a group" : "a dataset"}`, path);
+}
+
+function visitWith<T>(entries: VisitEntry[], callback?: (path: string, kind: VisitEntry["kind"]) => T | undefined): VisitEntry[] | T | undefined {
+  if (!callback) return entries;
+  for (const entry of entries) {
+    const result = callback(entry.path, entry.kind);
+    if (result !== undefined) return result;
+  }
+  return undefined;
+}

@@ -1,0 +1,43 @@
+// What files, groups and datasets share: the native handle, the file, the path, attributes.
+import { Attributes } from "./attrs";
+import { H5Error } from "./errors";
+import type { NativeHandle } from "./native";
+import { call, runAsync, runSync } from "./operation";
+import type { File } from "./file";
+
+export abstract class H5Object {
+  /** Attributes of this object. */
+  readonly attrs: Attributes;
+
+  protected constructor(
+    protected readonly nativeHandle: NativeHandle,
+    /** The file this object belongs to (a File is its own file). */
+    readonly file: File,
+  ) {
+    this.attrs = new Attributes(() => this.handle);
+  }
+
+  /** Absolute HDF5 path of this object ("/" for a file). */
+  get name(): string {
+    return this.nativeHandle.path;
+  }
+
+  /** Whether the object (and its file) is still open. */
+  get isOpen(): boolean {
+    return this.nativeHandle.isOpen;
+  }
+
+  /** The native handle; throws an H5Error when closed (so JS never passes a dead id down). */
+  protected get handle(): NativeHandle {
+    if (!this.nativeHandle.isOpen) throw new H5Error(`${this.nativeHandle.kind} '${this.name}' is closed`, this.name);
+    return this.nativeHandle;
+  }
+
+  /** Releases the object now instead of at garbage collection. */
+  close(): Promise<void> {
+    return runAsync(call("handleClose", this.nativeHandle));
+  }
+  closeSync(): void {
+    runSync(call("handleClose", this.nativeHandle));
+  }
+}

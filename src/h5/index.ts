@@ -1,0 +1,11 @@
+// The TypeScript face of the native HDF5 binding, shaped like h5py.
+export { File, type FileMode, type FileInfo } from "./file";
+export { Group, type LinkInfo, type VisitEntry } from "./group";
+export { Dataset, type ChunkBytes } from "./dataset";
+export { Attributes, type AttributeValue, type SetAttributeOptions } from "./attrs";
+export type { CreateDatasetOptions } from "./dataset-creation";
+export { dtype, dtypeName, type Dtype } from "./dtype";
+export { H5Error } from "./errors";
+export { slice, Slice, type Selection, type AxisSelection } from "./selection";
+export type { ArrayResult, TypedArray, DecodeOptions } from "./codec";
+export type { Hyperslab, StoredChunk } from "./native";

@@ -1,0 +1,91 @@
+// The shape of the native addon (binding/*.cc). Each operation exists as `name` (Promise, runs
+// on the libuv pool) and `nameSync`; both hold the process-wide HDF5 lock while HDF5 runs.
+import type { IncomingData, OutgoingData } from "./codec";
+import type { H5Error } from "./errors";
+import type { TypeSpec } from "./type-spec";
+
+/** An open HDF5 object inside the addon. Closed explicitly or when garbage-collected. */
+export interface NativeHandle {
+  readonly kind: "file" | "group" | "dataset" | "datatype";
+  readonly path: string;
+  readonly isOpen: boolean;
+}
+
+export interface Hyperslab {
+  start: number[];
+  count: number[];
+  stride?: number[];
+  block?: number[];
+}
+
+export interface NativeDatasetInfo {
+  path: string;
+  shape: number[] | null;
+  maxshape: (number | null)[] | null;
+  type: TypeSpec;
+  layout: "compact" | "contiguous" | "chunked" | "virtual" | "unknown";
+  chunks: number[] | null;
+  filters: { id: number; name: string; values: number[] }[];
+  storageSize: number;
+}
+
+export interface NativeCreateOptions {
+  layout?: "compact" | "contiguous" | "chunked";
+  chunks?: number[];
+  deflate?: number;
+  shuffle?: boolean;
+  fletcher32?: boolean;
+  trackTimes?: boolean;
+}
+
+export interface StoredChunk {
+  offset: number[];
+  filterMask: number;
+  size: number;
+}
+
+/** Operation name → [arguments, result]. */
+export interface NativeOps {
+  fileOpen: [[path: string, mode: string], NativeHandle];
+  fileFlush: [[file: NativeHandle], void];
+  fileInfo: [[file: NativeHandle], { path: string; writable: boolean; size: number; freeSpace: number }];
+  handleClose: [[handle: NativeHandle], void];
+  groupCreate: [[loc: NativeHandle, name: string], NativeHandle];
+  objectOpen: [[loc: NativeHandle, name: string], NativeHandle];
+  linkExists: [[loc: NativeHandle, name: string], boolean];
+  linkList: [[loc: NativeHandle], string[]];
+  linkDelete: [[loc: NativeHandle, name: string], void];
+  linkCreate: [[loc: NativeHandle, kind: "soft" | "hard" | "external", target: string, name: string, file?: string], void];
+  linkInfo: [[loc: NativeHandle, name: string], { type: "hard" | "soft" | "external" | "user-defined"; target?: string; file?: string }];
+  visit: [[loc: NativeHandle], { path: string; kind: "group" | "dataset" | "datatype" | "unknown" }[]];
+  datasetCreate: [
+    [loc: NativeHandle, name: string, type: TypeSpec, shape: number[] | null, maxshape: (number | null)[] | null,
+      options: NativeCreateOptions, fill: OutgoingData | undefined, data: OutgoingData | undefined],
+    { handle: NativeHandle; info: NativeDatasetInfo },
+  ];
+  datasetDescribe: [[dataset: NativeHandle], NativeDatasetInfo];
+  datasetRead: [[dataset: NativeHandle, selection: Hyperslab | null], IncomingData & { shape: number[] | null }];
+  datasetWrite: [[dataset: NativeHandle, selection: Hyperslab | null, data: OutgoingData], void];
+  datasetResize: [[dataset: NativeHandle, shape: number[]], NativeDatasetInfo];
+  chunkRead: [[dataset: NativeHandle, offset: number[]], { filterMask: number; bytes: Buffer }];
+  chunkWrite: [[dataset: NativeHandle, offset: number[], filterMask: number, bytes: Uint8Array], void];
+  chunkList: [[dataset: NativeHandle], StoredChunk[]];
+  attrList: [[loc: NativeHandle], string[]];
+  attrExists: [[loc: NativeHandle, name: string], boolean];
+  attrDelete: [[loc: NativeHandle, name: string], void];
+  attrRead: [[loc: NativeHandle, name: string], IncomingData & { fileType: TypeSpec; shape: number[] | null }];
+  attrWrite: [[loc: NativeHandle, name: string, fileType: TypeSpec, shape: number[] | null, data: OutgoingData], void];
+}
+
+export type OpName = keyof NativeOps;
+export type OpArgs<K extends OpName> = NativeOps[K][0];
+export type OpResult<K extends OpName> = NativeOps[K][1];
+
+export type NativeBinding = {
+  [K in OpName]: (...args: OpArgs<K>) => Promise<OpResult<K>>;
+} & {
+  [K in OpName as `${K}Sync`]: (...args: OpArgs<K>) => OpResult<K>;
+} & {
+  libraryVersion(): string;
+  setErrorClass(ctor: typeof H5Error): void;
+};

@@ -1,0 +1,26 @@
+// The second reader for tests: Debian's h5py, run as /usr/bin/python3 (another python3 on PATH
+// may lack it). Scripts print one JSON document on stdout.
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+export const PYTHON = "/usr/bin/python3";
+
+/** Runs a Python script (h5py and numpy importable) with `args`; returns its JSON output. */
+export function python<T = unknown>(script: string, ...args: string[]): T {
+  const out = execFileSync(PYTHON, ["-c", script, ...args], { encoding: "utf8", maxBuffer: 512 * 1024 * 1024 });
+  return JSON.parse(out) as T;
+}
+
+/** Runs h5dump with `args` and returns its text output. */
+export function h5dump(...args: string[]): string {
+  return execFileSync("h5dump", args, { encoding: "utf8", maxBuffer: 512 * 1024 * 1024 });
+}
+
+/** A fresh temporary directory, removed at process exit. */
+export function tempDir(prefix = "h5dat-test-"): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  process.on("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
