@@ -6,8 +6,9 @@ import type { NativeBinding } from "./h5/native";
 function load(): NativeBinding {
   const root = path.join(__dirname, "..");
   try {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const binding = require("node-gyp-build")(root) as NativeBinding;
+    // H5DAT_ADDON points at another build of the addon (e.g. the AddressSanitizer one).
+    const override = process.env.H5DAT_ADDON;
+    const binding = (override ? require(path.resolve(override)) : require("node-gyp-build")(root)) as NativeBinding;
     binding.setErrorClass(H5Error);
     return binding;
   } catch (error) {
