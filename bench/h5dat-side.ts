@@ -1,0 +1,186 @@
+// The h5dat side of a benchmark: one timed run in its own process, printing one JSON line.
+//
+//   node --import tsx bench/h5dat-side.ts '{"bench":"p2","mode":"async","file":"/tmp/x.h5","count":2000}'
+//
+// bench: p1 | p1-raw | p2. mode: async (the Promise API, one call awaited at a time) | sync.
+// P2 also has async-close (await ds.close() after each create) and async-pipelined (up to 8
+// creates in flight). With "verify": true the file is read back with h5dat after timing and
+// compared with the generated data; the file is left in place for the harness to delete.
+import fs from "node:fs";
+import { File, type Dataset, type Group } from "../src";
+import {
+  P1_CHUNK_ROWS, P1_COLS, P1_ROWS_PER_MIB, P2_SHAPE, p1Pool, p1Rows, p2Image, p2Name, p2Pool, sha256,
+} from "./patterns";
+
+export interface SideParams {
+  bench: "p1" | "p1-raw" | "p2";
+  mode: "async" | "sync" | "async-close" | "async-pipelined";
+  file: string;
+  /** P1: MiB to write. */
+  mib?: number;
+  /** P1: rows per write call. */
+  rows?: number;
+  /** P2: number of datasets. */
+  count?: number;
+  verify?: boolean;
+}
+
+export interface SideResult {
+  side: "h5dat";
+  bench: string;
+  mode: string;
+  seconds: number;
+  /** MiB/s (P1) or datasets/s (P2). */
+  rate: number;
+  poolSha: string;
+  fileBytes: number;
+  verified?: string;
+}
+
+function p1Options(raw: boolean) {
+  return raw
+    ? { dtype: "float32" as const, chunks: [P1_CHUNK_ROWS, P1_COLS] }
+    : { dtype: "float32" as const, chunks: [P1_CHUNK_ROWS, P1_COLS], compression: "gzip" as const, compressionOpts: 4, shuffle: true };
+}
+
+async function runP1(params: SideParams): Promise<SideResult> {
+  const raw = params.bench === "p1-raw";
+  const mib = params.mib ?? 1024;
+  const slabRows = params.rows ?? 1024;
+  const totalRows = mib * P1_ROWS_PER_MIB;
+  if (totalRows % slabRows !== 0) throw new Error(`--size ${mib} MiB is not a whole number of ${slabRows}-row slabs`);
+  const pool = p1Pool();
+  const shape = [totalRows, P1_COLS];
+  const options = { shape, ...p1Options(raw) };
+  const slabs = totalRows / slabRows;
+  let seconds: number;
+  if (params.mode === "sync") {
+    const t0 = performance.now();
+    const f = File.openSync(params.file, "w");
+    const ds = f.createDatasetSync("data", options);
+    for (let s = 0; s < slabs; s++) {
+      const start = s * slabRows;
+      ds.writeSync(p1Rows(pool, start, slabRows), { start: [start, 0], count: [slabRows, P1_COLS] });
+    }
+    f.closeSync();
+    seconds = (performance.now() - t0) / 1000;
+  } else {
+    const t0 = performance.now();
+    const f = await File.open(params.file, "w");
+    const ds = await f.createDataset("data", options);
+    for (let s = 0; s < slabs; s++) {
+      const start = s * slabRows;
+      await ds.write(p1Rows(pool, start, slabRows), { start: [start, 0], count: [slabRows, P1_COLS] });
+    }
+    await f.close();
+    seconds = (performance.now() - t0) / 1000;
+  }
+  const result: SideResult = {
+    side: "h5dat", bench: params.bench, mode: params.mode, seconds, rate: mib / seconds,
+    poolSha: sha256(pool), fileBytes: fs.statSync(params.file).size,
+  };
+  if (params.verify) result.verified = await verifyP1(params.file, pool, totalRows, slabRows, raw);
+  return result;
+}
+
+async function verifyP1(file: string, pool: Float32Array, totalRows: number, slabRows: number, raw: boolean): Promise<string> {
+  const f = await File.open(file, "r");
+  try {
+    const ds = await f.dataset("data");
+    const expect = (what: string, ok: boolean) => {
+      if (!ok) throw new Error(`h5dat P1 output is wrong: ${what}`);
+    };
+    expect(`shape ${ds.shape}`, ds.shape?.join() === `${totalRows},${P1_COLS}`);
+    expect(`chunks ${ds.chunks}`, ds.chunks?.join() === `${P1_CHUNK_ROWS},${P1_COLS}`);
+    expect(`filters ${JSON.stringify(ds.filters)}`, raw ? ds.filters.length === 0 : ds.shuffle && ds.compression === "gzip" && ds.compressionOpts === 4);
+    const slabs = totalRows / slabRows;
+    const checked = [...new Set([0, Math.floor(slabs / 2), slabs - 1])];
+    for (const s of checked) {
+      const start = s * slabRows;
+      const { data } = await ds.read({ start: [start, 0], count: [slabRows, P1_COLS] });
+      expect(`slab ${s} differs`, sha256(data as Float32Array) === sha256(p1Rows(pool, start, slabRows)));
+    }
+    return `shape, chunks, filters and slabs ${checked.join(", ")} (of ${slabs}) read back by h5dat match`;
+  } finally {
+    await f.close();
+  }
+}
+
+const P2_OPTIONS = { shape: [...P2_SHAPE], dtype: "uint8" as const, compression: "gzip" as const, compressionOpts: 4 };
+
+async function runP2(params: SideParams): Promise<SideResult> {
+  const count = params.count ?? 10000;
+  const pool = p2Pool();
+  const t0 = performance.now();
+  if (params.mode === "sync") {
+    const f = File.openSync(params.file, "w");
+    const g = f.createGroupSync("images");
+    for (let i = 0; i < count; i++) g.createDatasetSync(p2Name(i), { ...P2_OPTIONS, data: p2Image(pool, i) });
+    f.closeSync();
+  } else {
+    const f = await File.open(params.file, "w");
+    const g = await f.createGroup("images");
+    if (params.mode === "async-pipelined") {
+      await pipelined(g, pool, count, 8);
+    } else {
+      for (let i = 0; i < count; i++) {
+        const ds = await g.createDataset(p2Name(i), { ...P2_OPTIONS, data: p2Image(pool, i) });
+        if (params.mode === "async-close") await ds.close();
+      }
+    }
+    await f.close();
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const result: SideResult = {
+    side: "h5dat", bench: "p2", mode: params.mode, seconds, rate: count / seconds,
+    poolSha: sha256(pool), fileBytes: fs.statSync(params.file).size,
+  };
+  if (params.verify) result.verified = await verifyP2(params.file, pool, count);
+  return result;
+}
+
+/** Keeps up to `depth` createDataset calls in flight (the HDF5 lock still runs them one at a time). */
+async function pipelined(g: Group, pool: Uint8Array, count: number, depth: number): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      const i = next++;
+      await g.createDataset(p2Name(i), { ...P2_OPTIONS, data: p2Image(pool, i) });
+    }
+  };
+  await Promise.all(Array.from({ length: depth }, worker));
+}
+
+async function verifyP2(file: string, pool: Uint8Array, count: number): Promise<string> {
+  const f = await File.open(file, "r");
+  try {
+    const g = await f.group("images");
+    const keys = await g.keys();
+    if (keys.length !== count) throw new Error(`h5dat P2 output is wrong: ${keys.length} datasets, expected ${count}`);
+    const checked = [...new Set([0, Math.floor(count / 2), count - 1])];
+    for (const i of checked) {
+      const ds: Dataset = await g.dataset(p2Name(i));
+      const ok = ds.shape?.join() === P2_SHAPE.join() && ds.compression === "gzip" && ds.compressionOpts === 4;
+      const { data } = await ds.read();
+      if (!ok || sha256(data as Uint8Array) !== sha256(p2Image(pool, i))) throw new Error(`h5dat P2 output is wrong: ${p2Name(i)}`);
+    }
+    return `${count} datasets; ${checked.map(p2Name).join(", ")} read back by h5dat match (shape, gzip 4, bytes)`;
+  } finally {
+    await f.close();
+  }
+}
+
+export async function runSide(params: SideParams): Promise<SideResult> {
+  return params.bench === "p2" ? runP2(params) : runP1(params);
+}
+
+if (require.main === module) {
+  const params = JSON.parse(process.argv[2] ?? "{}") as SideParams;
+  runSide(params).then(
+    (result) => console.log(JSON.stringify(result)),
+    (error) => {
+      console.error(error instanceof Error ? error.stack : error);
+      process.exit(1);
+    },
+  );
+}
