@@ -106,6 +106,7 @@ Job DatasetCreate(const Napi::CallbackInfo& info) {
     try {
       if (data) WriteData(id, Selection(), *data, where);
       created->info = DescribeDataset(id, where);
+      loc->File()->objects.insert(id);
     } catch (...) {
       // A half-made dataset would hide the error on the next try: take it away again.
       H5Dclose(id);

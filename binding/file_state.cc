@@ -7,7 +7,13 @@ namespace {
 std::vector<std::weak_ptr<FileState>> openFiles;
 }
 
-herr_t CloseFileAndObjects(hid_t fileId) {
+herr_t CloseFile(FileState& file) {
+  file.open = false;
+  for (hid_t id : file.objects) {
+    if (H5Iis_valid(id) > 0) H5Oclose(id);
+  }
+  file.objects.clear();
+  hid_t fileId = file.id;
   if (H5Iis_valid(fileId) <= 0) return 0;
   ssize_t count = H5Fget_obj_count(fileId, H5F_OBJ_ALL | H5F_OBJ_LOCAL);
   if (count > 0) {
@@ -23,6 +29,7 @@ herr_t CloseFileAndObjects(hid_t fileId) {
 }
 
 void RegisterOpenFile(const std::shared_ptr<FileState>& file) {
+  ForgetOpenFile(nullptr);  // drops the entries of files already gone
   openFiles.push_back(file);
 }
 
@@ -40,7 +47,7 @@ void ForgetOpenFile(const FileState* file) {
 void CloseAllOpenFiles() {
   for (auto& weak : openFiles) {
     if (auto file = weak.lock()) {
-      if (file->open.exchange(false)) CloseFileAndObjects(file->id);
+      if (file->open) CloseFile(*file);
     }
   }
   openFiles.clear();

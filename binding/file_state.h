@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <memory>
+#include <set>
 #include <string>
 
 namespace h5dat {
@@ -15,10 +16,14 @@ struct FileState {
   std::string path;
   bool writable = false;
   std::atomic<bool> open{true};
+  // Objects h5dat opened through this file, including ones reached by external links (which
+  // live in another HDF5 file and so escape H5Fget_obj_ids). Lock held to use.
+  std::set<hid_t> objects;
 };
 
-// Closes every object still open in the file, then the file. Call with the HDF5 lock held.
-herr_t CloseFileAndObjects(hid_t fileId);
+// Closes the objects opened through the file, anything else still open in it, then the file.
+// Lock held.
+herr_t CloseFile(FileState& file);
 
 // Files not yet closed, so that process teardown can close them cleanly. Lock held.
 void RegisterOpenFile(const std::shared_ptr<FileState>& file);

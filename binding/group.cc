@@ -33,6 +33,7 @@ Job GroupCreate(const Napi::CallbackInfo& info) {
     PlistId lcpl(LinkCreationList());
     hid_t id = H5Gcreate2(loc->Id(), name.c_str(), lcpl.get(), H5P_DEFAULT, H5P_DEFAULT);
     opened->id = Check(id, "cannot create group", where);
+    loc->File()->objects.insert(id);
     opened->path = ObjectPath(id, where);
   };
   job.done = [loc, opened](Napi::Env env) { return OpenedToJs(env, loc, *opened); };
@@ -58,6 +59,7 @@ Job ObjectOpen(const Napi::CallbackInfo& info) {
         FailUsage("not a group, dataset or datatype", where);
     }
     opened->id = id;
+    loc->File()->objects.insert(id);
     opened->path = ObjectPath(id, where);
   };
   job.done = [loc, opened](Napi::Env env) { return OpenedToJs(env, loc, *opened); };

@@ -48,9 +48,9 @@ Handle::Handle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Handle>(info) 
 Handle::~Handle() {
   if (id_ < 0 || !file_) return;
   if (kind_ == HandleKind::File) {
-    if (file_->open.exchange(false)) DeferCloseFile(id_);
-  } else if (file_->open) {
-    DeferClose(id_);
+    DeferCloseFile(file_);
+  } else {
+    DeferClose(file_, id_);
   }
 }
 
@@ -64,11 +64,12 @@ void Handle::Close() {
   if (id_ < 0) return;
   hid_t id = id_;
   id_ = H5I_INVALID_HID;
+  if (!file_->open) return;  // closed with its file
   if (kind_ == HandleKind::File) {
-    if (!file_->open.exchange(false)) return;
     ForgetOpenFile(file_.get());
-    Check(CloseFileAndObjects(id), "cannot close file", path_);
-  } else if (file_->open) {
+    Check(CloseFile(*file_), "cannot close file", file_->path);
+  } else {
+    file_->objects.erase(id);
     Check(H5Oclose(id), "cannot close object", path_);
   }
 }

@@ -1,43 +1,46 @@
 #include "hdf5_lock.h"
 
+#include <utility>
 #include <vector>
-
-#include "file_state.h"
 
 namespace h5dat {
 namespace {
 
 std::mutex hdf5Mutex;
 std::mutex pendingMutex;
-std::vector<hid_t> pendingIds;
-std::vector<hid_t> pendingFiles;
+std::vector<std::pair<std::shared_ptr<FileState>, hid_t>> pendingObjects;
+std::vector<std::shared_ptr<FileState>> pendingFiles;
 
 void ReleasePending() {
-  std::vector<hid_t> ids, files;
+  std::vector<std::pair<std::shared_ptr<FileState>, hid_t>> objects;
+  std::vector<std::shared_ptr<FileState>> files;
   {
     std::lock_guard<std::mutex> guard(pendingMutex);
-    ids.swap(pendingIds);
+    objects.swap(pendingObjects);
     files.swap(pendingFiles);
   }
-  for (hid_t id : ids) {
-    if (H5Iis_valid(id) > 0) H5Idec_ref(id);
+  // An object whose file was closed meanwhile was closed with it.
+  for (auto& [file, id] : objects) {
+    if (file->open && file->objects.erase(id) && H5Iis_valid(id) > 0) H5Oclose(id);
   }
-  for (hid_t fid : files) CloseFileAndObjects(fid);
-  if (!ids.empty() || !files.empty()) H5Eclear2(H5E_DEFAULT);
+  for (auto& file : files) {
+    if (file->open) CloseFile(*file);
+  }
+  if (!objects.empty() || !files.empty()) H5Eclear2(H5E_DEFAULT);
 }
 
 }  // namespace
 
 H5Lock::H5Lock() : guard_(hdf5Mutex) { ReleasePending(); }
 
-void DeferClose(hid_t id) {
+void DeferClose(std::shared_ptr<FileState> file, hid_t id) {
   std::lock_guard<std::mutex> guard(pendingMutex);
-  pendingIds.push_back(id);
+  pendingObjects.emplace_back(std::move(file), id);
 }
 
-void DeferCloseFile(hid_t fileId) {
+void DeferCloseFile(std::shared_ptr<FileState> file) {
   std::lock_guard<std::mutex> guard(pendingMutex);
-  pendingFiles.push_back(fileId);
+  pendingFiles.push_back(std::move(file));
 }
 
 }  // namespace h5dat

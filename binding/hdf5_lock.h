@@ -3,7 +3,10 @@
 // holding this one lock, whichever thread (JS or libuv pool) makes it.
 #include <hdf5.h>
 
+#include <memory>
 #include <mutex>
+
+#include "file_state.h"
 
 namespace h5dat {
 
@@ -19,9 +22,9 @@ class H5Lock {
 
 // GC finalizers run on the JS thread and must not wait behind a long write for the lock, so they
 // queue the id here; the next holder of the lock releases it.
-void DeferClose(hid_t id);
+void DeferClose(std::shared_ptr<FileState> file, hid_t id);
 
 // Same for a whole file whose JS object was collected: its objects, then the file, are closed.
-void DeferCloseFile(hid_t fileId);
+void DeferCloseFile(std::shared_ptr<FileState> file);
 
 }  // namespace h5dat

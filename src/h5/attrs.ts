@@ -37,11 +37,16 @@ function* getOp(handle: NativeHandle, name: string): Operation<unknown> {
 }
 
 function inferShape(value: unknown, d: Dtype): number[] {
+  if (typeof d === "object" && d.kind === "opaque" && value instanceof Uint8Array) {
+    // Opaque values are byte strings: one of the type's size is a scalar (what get() returns).
+    return value.length === d.size ? [] : [value.length / d.size];
+  }
   const per = typeof d === "object" && d.kind === "array" ? arrayLength(d.shape) : 1;
   if (isTypedArray(value)) return per > 1 && value.length === per ? [] : [value.length / per];
   const flat = flatten(value);
   if (!flat) return [];
-  return per > 1 ? flat.shape.slice(0, -1) : flat.shape;
+  // An array dtype's own axes are the innermost ones.
+  return typeof d === "object" && d.kind === "array" ? flat.shape.slice(0, flat.shape.length - d.shape.length) : flat.shape;
 }
 
 function* setOp(handle: NativeHandle, name: string, value: unknown, options: SetAttributeOptions): Operation<void> {
@@ -58,14 +63,14 @@ export class Attributes {
   constructor(private readonly handle: () => NativeHandle) {}
 
   /** Attribute names, sorted. */
-  keys(): Promise<string[]> {
+  async keys(): Promise<string[]> {
     return runAsync(call("attrList", this.handle()));
   }
   keysSync(): string[] {
     return runSync(call("attrList", this.handle()));
   }
 
-  has(name: string): Promise<boolean> {
+  async has(name: string): Promise<boolean> {
     return runAsync(call("attrExists", this.handle(), name));
   }
   hasSync(name: string): boolean {
@@ -73,7 +78,7 @@ export class Attributes {
   }
 
   /** The value: a number/bigint/string/boolean/record for scalars, a TypedArray or array otherwise. */
-  get(name: string): Promise<unknown> {
+  async get(name: string): Promise<unknown> {
     return runAsync(getOp(this.handle(), name));
   }
   getSync(name: string): unknown {
@@ -81,7 +86,7 @@ export class Attributes {
   }
 
   /** The value with its shape and dtype. */
-  read(name: string): Promise<AttributeValue> {
+  async read(name: string): Promise<AttributeValue> {
     return runAsync(readOp(this.handle(), name));
   }
   readSync(name: string): AttributeValue {
@@ -89,14 +94,14 @@ export class Attributes {
   }
 
   /** Creates or replaces an attribute. */
-  set(name: string, value: unknown, options: SetAttributeOptions = {}): Promise<void> {
+  async set(name: string, value: unknown, options: SetAttributeOptions = {}): Promise<void> {
     return runAsync(setOp(this.handle(), name, value, options));
   }
   setSync(name: string, value: unknown, options: SetAttributeOptions = {}): void {
     runSync(setOp(this.handle(), name, value, options));
   }
 
-  delete(name: string): Promise<void> {
+  async delete(name: string): Promise<void> {
     return runAsync(call("attrDelete", this.handle(), name));
   }
   deleteSync(name: string): void {

@@ -235,7 +235,8 @@ export function encode(values: unknown, spec: TypeSpec, count: number, path = ""
   const base = mem.class === "array" ? mem.base : mem;
   const numeric = typedArrayClass(base) && !isBoolSpec(base) ? base : undefined;
 
-  if (isTypedArray(values) && values.length === n && numeric) {
+  // (Enums go the copying way below: HDF5 converts no integer type to an enum.)
+  if (isTypedArray(values) && values.length === n && numeric && numeric.class !== "enum") {
     const valuesSpec = typedArraySpec(values);
     const type = mem.class === "array" ? { ...mem, base: valuesSpec, size: valuesSpec.size * arrayLength(mem.dims) } : valuesSpec;
     return { type: type as TypeSpec, bytes: values };
@@ -243,17 +244,28 @@ export function encode(values: unknown, spec: TypeSpec, count: number, path = ""
   if (typeof values === "string" || !Array.isArray(values) && !isTypedArray(values) && count === 1 && mem.class !== "compound") {
     values = [values];
   }
-  if (mem.class === "compound" && values !== null && typeof values === "object" && !Array.isArray(values)) {
-    values = columnsToRecords(values as Record<string, ArrayLike<unknown>>, mem, count, path);
+  if (mem.class === "opaque" && values instanceof Uint8Array && values.length === count * mem.size) {
+    return { type: mem, bytes: values };
+  }
+  if (mem.class === "compound" && values !== null && typeof values === "object" && !Array.isArray(values) && !isTypedArray(values)) {
+    // One record object (a scalar) or columns: columns hold arrays where the fields are not arrays.
+    const record = values as Record<string, unknown>;
+    const columns = mem.members.some((m) => m.type.class !== "array" && (Array.isArray(record[m.name]) || isTypedArray(record[m.name])));
+    values = count === 1 && !columns ? [values] : columnsToRecords(values as Record<string, ArrayLike<unknown>>, mem, count, path);
   }
   const flat = isTypedArray(values) ? values : flatten(values)?.data;
   if (!flat) throw new H5Error(`cannot write a ${describe(values)} as ${count} elements`, path || null);
   if (numeric && flat.length === n) {
     const Ctor = typedArrayClass(numeric)!;
     const array = new Ctor(n);
-    const big = numeric.size === 8 && numeric.class === "integer";
+    const big = numeric.size === 8 && numeric.class !== "float"; // int64/uint64, or an enum over them
     for (let i = 0; i < n; i++) {
-      const item = flat[i];
+      let item = flat[i];
+      if (typeof item === "string" && numeric.class === "enum") {
+        const member = numeric.members.find((m) => m.name === item);
+        if (!member) throw new H5Error(`'${item}' is not a member of the enum (element ${i})`, path || null);
+        item = member.value;
+      }
       if (typeof item !== "number" && typeof item !== "bigint" && typeof item !== "boolean") {
         throw new H5Error(`cannot write a ${describe(item)} into a ${fromTypeName(spec)} dataset (element ${i})`, path || null);
       }

@@ -62,10 +62,13 @@ export function guessChunks(shape: readonly number[], typeSize: number): number[
 
 function inferShape(data: unknown, d: Dtype): number[] {
   const per = typeof d === "object" && d.kind === "array" ? arrayLength(d.shape) : 1;
+  // Opaque data may come as one Uint8Array of packed elements.
+  if (typeof d === "object" && d.kind === "opaque" && data instanceof Uint8Array) return [data.length / d.size];
   if (isTypedArray(data)) return [data.length / per];
   const flat = flatten(data);
   if (!flat) return [];
-  return per > 1 ? flat.shape.slice(0, -1) : flat.shape;
+  // An array dtype's own axes are the innermost ones.
+  return typeof d === "object" && d.kind === "array" ? flat.shape.slice(0, flat.shape.length - d.shape.length) : flat.shape;
 }
 
 /** Validates the options and computes what the binding needs. `path` names errors. */

@@ -7,6 +7,7 @@ import { H5Object } from "./h5-object";
 import type { NativeDatasetInfo, NativeHandle, StoredChunk } from "./native";
 import { call, runAsync, runSync, type Operation } from "./operation";
 import { resolveSelection, type Selection } from "./selection";
+import { arrayLength, type TypeSpec } from "./type-spec";
 import type { File } from "./file";
 
 /** A stored chunk's bytes as they are on disk (filtered) and which filters were skipped. */
@@ -24,6 +25,8 @@ export class Dataset extends H5Object {
   constructor(handle: NativeHandle, file: File, private info: NativeDatasetInfo) {
     super(handle, file);
   }
+  private appendQueue: Promise<unknown> = Promise.resolve();
+  private appendsPending = 0;
 
   /** Current shape; [] for a scalar, null for an empty (null) dataspace. */
   get shape(): number[] | null {
@@ -102,14 +105,20 @@ export class Dataset extends H5Object {
 
   /** Grows axis 0 by as many rows as `data` holds and writes them there. */
   append(data: unknown, rows?: number): Promise<void> {
-    return runAsync(this.appendOp(data, rows));
+    // Appends on one object run one after another, each growing the extent the previous one left
+    // (started together, they would all write at the same old end).
+    this.appendsPending++;
+    const done = this.appendQueue.then(() => runAsync(this.appendOp(data, rows))).finally(() => this.appendsPending--);
+    this.appendQueue = done.catch(() => undefined);
+    return done;
   }
   appendSync(data: unknown, rows?: number): void {
+    if (this.appendsPending > 0) throw new H5Error(`append() is still running on this dataset: await it before appendSync()`, this.name);
     runSync(this.appendOp(data, rows));
   }
 
   /** Reads a stored chunk without decompressing it (H5Dread_chunk). */
-  readChunk(offset: number[]): Promise<ChunkBytes> {
+  async readChunk(offset: number[]): Promise<ChunkBytes> {
     return runAsync(call("chunkRead", this.handle, offset));
   }
   readChunkSync(offset: number[]): ChunkBytes {
@@ -125,7 +134,7 @@ export class Dataset extends H5Object {
   }
 
   /** Every stored chunk: offset, filter mask, stored size. */
-  chunkList(): Promise<StoredChunk[]> {
+  async chunkList(): Promise<StoredChunk[]> {
     return runAsync(call("chunkList", this.handle));
   }
   chunkListSync(): StoredChunk[] {
@@ -172,16 +181,19 @@ export class Dataset extends H5Object {
   }
 
   private *appendOp(data: unknown, rows?: number): Operation<void> {
+    // The extent as it is in the file now: another handle on the dataset may have grown it.
+    this.info = yield* call("datasetDescribe", this.handle);
     const shape = this.info.shape;
     if (!shape || shape.length === 0) throw new H5Error(`cannot append to a scalar or empty dataset`, this.name);
     const rowSize = shape.slice(1).reduce((a, b) => a * b, 1);
     const perElement = this.info.type.class === "array" ? this.info.type.dims.reduce((a, b) => a * b, 1) : 1;
-    const length = rows ?? lengthOf(data, rowSize, perElement);
+    const length = rows ?? lengthOf(data, rowSize, perElement, this.info.type);
     if (length === 0) return;
+    // Encoded before growing, so that data that cannot be written leaves the dataset as it was.
+    const payload = encode(data, this.info.type, length * rowSize, this.name);
     const start = shape[0];
     this.info = yield* call("datasetResize", this.handle, [start + length, ...shape.slice(1)]);
     const selection = { start: [start, ...shape.slice(1).map(() => 0)], count: [length, ...shape.slice(1)] };
-    const payload = encode(data, this.info.type, length * rowSize, this.name);
     yield* call("datasetWrite", this.handle, selection, payload);
   }
 
@@ -195,7 +207,17 @@ export class Dataset extends H5Object {
 }
 
 /** Rows (along axis 0) in `data`: its values divided by the values per row. */
-function lengthOf(data: unknown, rowSize: number, perElement: number): number {
+function lengthOf(data: unknown, rowSize: number, perElement: number, type: TypeSpec): number {
+  if (type.class === "compound" && data !== null && typeof data === "object" && !Array.isArray(data) && !isTypedArray(data)) {
+    // Columns (or one record object): count the elements in a column, flat for array fields.
+    const field = type.members.find((m) => m.type.class !== "array") ?? type.members[0];
+    const column = field && (data as Record<string, unknown>)[field.name];
+    const per = field?.type.class === "array" ? arrayLength(field.type.dims) : 1;
+    const elements = Array.isArray(column) || isTypedArray(column) ? column.length / per : 1;
+    const rows = elements / rowSize;
+    if (!Number.isInteger(rows)) throw new H5Error(`append data of ${elements} records is not a whole number of rows of ${rowSize}`);
+    return rows;
+  }
   const flat = isTypedArray(data) ? data : flatten(data)?.data;
   if (!flat) throw new H5Error("append needs an array or TypedArray");
   // An array dtype's elements may come flat (numbers) or one array per element.

@@ -9,7 +9,8 @@ export class H5Error extends Error {
   h5Stack: string[] = [];
 
   constructor(message: string, path: string | null = null) {
-    super(message);
+    // Name the object in the message too (as the binding's own errors do), unless it already is.
+    super(path && !message.includes(`'${path}'`) ? `${message} ('${path}')` : message);
     this.name = "H5Error";
     this.path = path;
   }

@@ -44,7 +44,7 @@ export class File extends Group {
   }
 
   /** Writes buffered data to disk. */
-  flush(): Promise<void> {
+  async flush(): Promise<void> {
     return runAsync(call("fileFlush", this.handle));
   }
   flushSync(): void {
@@ -52,7 +52,7 @@ export class File extends Group {
   }
 
   /** Size and free space of the file. */
-  info(): Promise<FileInfo> {
+  async info(): Promise<FileInfo> {
     return runAsync(call("fileInfo", this.handle));
   }
   infoSync(): FileInfo {

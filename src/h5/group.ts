@@ -27,22 +27,22 @@ export class Group extends H5Object {
 
   /** The group at `path`; throws when it is a dataset. */
   async group(path: string): Promise<Group> {
-    return expectKind(await this.get(path), Group, path);
+    return expectKind(await this.get(path), Group);
   }
   groupSync(path: string): Group {
-    return expectKind(this.getSync(path), Group, path);
+    return expectKind(this.getSync(path), Group);
   }
 
   /** The dataset at `path`; throws when it is a group. */
   async dataset(path: string): Promise<Dataset> {
-    return expectKind(await this.get(path), Dataset, path);
+    return expectKind(await this.get(path), Dataset);
   }
   datasetSync(path: string): Dataset {
-    return expectKind(this.getSync(path), Dataset, path);
+    return expectKind(this.getSync(path), Dataset);
   }
 
   /** Whether `path` leads to an object (a dangling soft link does not). */
-  has(path: string): Promise<boolean> {
+  async has(path: string): Promise<boolean> {
     return runAsync(call("linkExists", this.handle, path));
   }
   hasSync(path: string): boolean {
@@ -50,7 +50,7 @@ export class Group extends H5Object {
   }
 
   /** Names of the links in this group, sorted. */
-  keys(): Promise<string[]> {
+  async keys(): Promise<string[]> {
     return runAsync(call("linkList", this.handle));
   }
   keysSync(): string[] {
@@ -61,9 +61,14 @@ export class Group extends H5Object {
   [Symbol.iterator](): Iterator<string> {
     return this.keysSync()[Symbol.iterator]();
   }
-  /** Iterates [name, object] pairs: `for await (const [name, obj] of group)`. */
+  /**
+   * Iterates [name, object] pairs: `for await (const [name, obj] of group)`. Links that lead to no
+   * object (dangling soft links, unreachable external files) are skipped; keys() lists them.
+   */
   async *[Symbol.asyncIterator](): AsyncIterator<[string, Group | Dataset]> {
-    for (const name of await this.keys()) yield [name, await this.get(name)];
+    for (const name of await this.keys()) {
+      if (await this.has(name)) yield [name, await this.get(name)];
+    }
   }
 
   /** Creates a group; missing intermediate groups are created too. Fails if it exists. */
@@ -91,7 +96,7 @@ export class Group extends H5Object {
   }
 
   /** Removes the link at `path` (the object goes when no link is left). */
-  delete(path: string): Promise<void> {
+  async delete(path: string): Promise<void> {
     return runAsync(call("linkDelete", this.handle, path));
   }
   deleteSync(path: string): void {
@@ -99,7 +104,7 @@ export class Group extends H5Object {
   }
 
   /** Creates a soft link at `path` pointing to `target` (a path, need not exist). */
-  softLink(path: string, target: string): Promise<void> {
+  async softLink(path: string, target: string): Promise<void> {
     return runAsync(call("linkCreate", this.handle, "soft", target, path));
   }
   softLinkSync(path: string, target: string): void {
@@ -107,7 +112,7 @@ export class Group extends H5Object {
   }
 
   /** Creates a hard link at `path` to the existing object at `target`. */
-  hardLink(path: string, target: string): Promise<void> {
+  async hardLink(path: string, target: string): Promise<void> {
     return runAsync(call("linkCreate", this.handle, "hard", target, path));
   }
   hardLinkSync(path: string, target: string): void {
@@ -115,7 +120,7 @@ export class Group extends H5Object {
   }
 
   /** Creates an external link at `path` to `target` inside the file `file`. */
-  externalLink(path: string, file: string, target: string): Promise<void> {
+  async externalLink(path: string, file: string, target: string): Promise<void> {
     return runAsync(call("linkCreate", this.handle, "external", target, path, file));
   }
   externalLinkSync(path: string, file: string, target: string): void {
@@ -123,7 +128,7 @@ export class Group extends H5Object {
   }
 
   /** What kind of link `path` is, and where soft and external links point. */
-  linkInfo(path: string): Promise<LinkInfo> {
+  async linkInfo(path: string): Promise<LinkInfo> {
     return runAsync(call("linkInfo", this.handle, path));
   }
   linkInfoSync(path: string): LinkInfo {
@@ -134,9 +139,13 @@ export class Group extends H5Object {
    * Every object below this group once, in name order, with paths relative to it. With a
    * callback, stops at (and returns) the first value it returns that is not undefined (as h5py).
    */
+  visit(): Promise<VisitEntry[]>;
+  visit<T>(callback: (path: string, kind: VisitEntry["kind"]) => T | undefined): Promise<T | undefined>;
   async visit<T>(callback?: (path: string, kind: VisitEntry["kind"]) => T | undefined): Promise<VisitEntry[] | T | undefined> {
     return visitWith(await runAsync(call("visit", this.handle)), callback);
   }
+  visitSync(): VisitEntry[];
+  visitSync<T>(callback: (path: string, kind: VisitEntry["kind"]) => T | undefined): T | undefined;
   visitSync<T>(callback?: (path: string, kind: VisitEntry["kind"]) => T | undefined): VisitEntry[] | T | undefined {
     return visitWith(runSync(call("visit", this.handle)), callback);
   }
@@ -162,7 +171,7 @@ export class Group extends H5Object {
   private *requireGroupOp(path: string): Operation<Group> {
     if (!(yield* call("linkExists", this.handle, path))) return yield* this.createGroupOp(path);
     const found = yield* this.getOp(path);
-    return expectKind(found, Group, path);
+    return expectKind(found, Group);
   }
 
   private *createDatasetOp(path: string, options: CreateDatasetOptions): Operation<Dataset> {
@@ -177,10 +186,10 @@ function joinForMessage(base: string, path: string): string {
   return base === "/" ? `/${path}` : `${base}/${path}`;
 }
 
-function expectKind<T>(object: Group | Dataset, kind: new (...args: never[]) => T, path: string): T {
+function expectKind<T>(object: Group | Dataset, kind: new (...args: never[]) => T): T {
   if (object instanceof kind) return object;
   const actual = object instanceof Dataset ? "a dataset" : "a group";
-  throw new H5Error(`'${object.name}' is ${actual}, expected ${kind === (Group as unknown) ? "a group" : "a dataset"}`, path);
+  throw new H5Error(`'${object.name}' is ${actual}, expected ${kind === (Group as unknown) ? "a group" : "a dataset"}`, object.name);
 }
 
 function visitWith<T>(entries: VisitEntry[], callback?: (path: string, kind: VisitEntry["kind"]) => T | undefined): VisitEntry[] | T | undefined {
