@@ -1,10 +1,9 @@
 // Attributes of a file, group or dataset, h5py's `obj.attrs`: keys/has/get/set/delete, each with
 // a Promise form and a Sync form.
-import { decode, encode, flatten, inferDtype, isTypedArray } from "./codec";
+import { decode, encode, inferDtype, inferShape } from "./codec";
 import { fromTypeSpec, isBoolSpec, toTypeSpec, type Dtype } from "./dtype";
 import type { NativeHandle } from "./native";
 import { call, runAsync, runSync, type Operation } from "./operation";
-import { arrayLength } from "./type-spec";
 
 /** An attribute's full content. `shape` is [] for a scalar and null for an empty (null) one. */
 export interface AttributeValue {
@@ -36,23 +35,10 @@ function* getOp(handle: NativeHandle, name: string): Operation<unknown> {
   return isBoolSpec(raw.type) ? first !== 0 : first;
 }
 
-function inferShape(value: unknown, d: Dtype): number[] {
-  if (typeof d === "object" && d.kind === "opaque" && value instanceof Uint8Array) {
-    // Opaque values are byte strings: one of the type's size is a scalar (what get() returns).
-    return value.length === d.size ? [] : [value.length / d.size];
-  }
-  const per = typeof d === "object" && d.kind === "array" ? arrayLength(d.shape) : 1;
-  if (isTypedArray(value)) return per > 1 && value.length === per ? [] : [value.length / per];
-  const flat = flatten(value);
-  if (!flat) return [];
-  // An array dtype's own axes are the innermost ones.
-  return typeof d === "object" && d.kind === "array" ? flat.shape.slice(0, flat.shape.length - d.shape.length) : flat.shape;
-}
-
 function* setOp(handle: NativeHandle, name: string, value: unknown, options: SetAttributeOptions): Operation<void> {
   const d = options.dtype ?? inferDtype(value);
   const spec = toTypeSpec(d);
-  const shape = options.shape ?? inferShape(value, d);
+  const shape = options.shape ?? inferShape(value, d, true);
   const count = shape.reduce((a, b) => a * b, 1);
   const data = encode(value, spec, count, `${handle.path}@${name}`);
   yield* call("attrWrite", handle, name, spec, shape, data);

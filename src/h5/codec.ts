@@ -117,6 +117,21 @@ export function inferDtype(values: unknown): Dtype {
   throw new H5Error(`cannot infer a dtype from a value of type ${typeof sample}: give dtype`);
 }
 
+/**
+ * The shape of `values` as elements of `d`: a TypedArray is 1-D, nested arrays give their axes
+ * (less an array dtype's own, innermost ones), a single value is a scalar. With `oneAsScalar`,
+ * a TypedArray holding exactly one element (an opaque value, one array-dtype value) is a scalar,
+ * as attributes take it.
+ */
+export function inferShape(values: unknown, d: Dtype, oneAsScalar = false): number[] {
+  const packedElement = typeof d === "object" && (d.kind === "array" || (d.kind === "opaque" && values instanceof Uint8Array));
+  const per = typeof d !== "object" ? 1 : d.kind === "array" ? arrayLength(d.shape) : d.kind === "opaque" ? d.size : 1;
+  if (isTypedArray(values)) return oneAsScalar && packedElement && values.length === per ? [] : [values.length / per];
+  const flat = flatten(values);
+  if (!flat) return [];
+  return typeof d === "object" && d.kind === "array" ? flat.shape.slice(0, flat.shape.length - d.shape.length) : flat.shape;
+}
+
 /** A record field's dtype: a TypedArray or array value makes an array field. */
 function inferFieldDtype(value: unknown): Dtype {
   if (isTypedArray(value)) return { kind: "array", base: inferDtype(value), shape: [value.length] };

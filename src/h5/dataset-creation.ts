@@ -1,10 +1,10 @@
 // Turns createDataset options (h5py's keywords) into the binding's arguments: shape and dtype
 // inferred from data, chunk shape guessed when chunking is needed, filters, fill value.
-import { encode, flatten, inferDtype, isTypedArray, type OutgoingData } from "./codec";
+import { encode, inferDtype, inferShape, type OutgoingData } from "./codec";
 import { toTypeSpec, type Dtype } from "./dtype";
 import { H5Error } from "./errors";
 import type { NativeCreateOptions } from "./native";
-import { arrayLength, type TypeSpec } from "./type-spec";
+import type { TypeSpec } from "./type-spec";
 
 export interface CreateDatasetOptions {
   /** Dataset shape; [] for a scalar, null for an empty (null) dataspace. Inferred from `data`. */
@@ -58,17 +58,6 @@ export function guessChunks(shape: readonly number[], typeSize: number): number[
     chunks[axis] = Math.ceil(chunks[axis] / 2);
   }
   return chunks;
-}
-
-function inferShape(data: unknown, d: Dtype): number[] {
-  const per = typeof d === "object" && d.kind === "array" ? arrayLength(d.shape) : 1;
-  // Opaque data may come as one Uint8Array of packed elements.
-  if (typeof d === "object" && d.kind === "opaque" && data instanceof Uint8Array) return [data.length / d.size];
-  if (isTypedArray(data)) return [data.length / per];
-  const flat = flatten(data);
-  if (!flat) return [];
-  // An array dtype's own axes are the innermost ones.
-  return typeof d === "object" && d.kind === "array" ? flat.shape.slice(0, flat.shape.length - d.shape.length) : flat.shape;
 }
 
 /** Validates the options and computes what the binding needs. `path` names errors. */
