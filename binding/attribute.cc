@@ -27,11 +27,11 @@ Job AttrList(const Napi::CallbackInfo& info) {
   auto names = std::make_shared<std::vector<std::string>>();
   Job job;
   job.pins.push_back(info[0]);
-  job.run = [loc, names]() {
+  job.Locked([loc, names]() {
     hsize_t index = 0;
     Check(H5Aiterate2(loc->Id(), H5_INDEX_NAME, H5_ITER_INC, &index, CollectAttrName, names.get()),
           "cannot list attributes of", loc->Path());
-  };
+  });
   job.done = [names](Napi::Env env) -> Napi::Value {
     Napi::Array array = Napi::Array::New(env, names->size());
     for (size_t i = 0; i < names->size(); i++) array.Set(i, (*names)[i]);
@@ -46,9 +46,9 @@ Job AttrExists(const Napi::CallbackInfo& info) {
   auto exists = std::make_shared<bool>(false);
   Job job;
   job.pins.push_back(info[0]);
-  job.run = [loc, name, exists]() {
+  job.Locked([loc, name, exists]() {
     *exists = Check(H5Aexists(loc->Id(), name.c_str()), "cannot check attribute", AttrPath(loc, name)) > 0;
-  };
+  });
   job.done = [exists](Napi::Env env) { return Napi::Boolean::New(env, *exists); };
   return job;
 }
@@ -58,10 +58,10 @@ Job AttrDelete(const Napi::CallbackInfo& info) {
   std::string name = info[1].ToString().Utf8Value();
   Job job;
   job.pins.push_back(info[0]);
-  job.run = [loc, name]() {
+  job.Locked([loc, name]() {
     if (H5Aexists(loc->Id(), name.c_str()) <= 0) FailUsage("no such attribute", AttrPath(loc, name));
     Check(H5Adelete(loc->Id(), name.c_str()), "cannot delete attribute", AttrPath(loc, name));
-  };
+  });
   return job;
 }
 
@@ -78,7 +78,7 @@ Job AttrRead(const Napi::CallbackInfo& info) {
   auto value = std::make_shared<AttrValue>();
   Job job;
   job.pins.push_back(info[0]);
-  job.run = [loc, name, value]() {
+  job.Locked([loc, name, value]() {
     std::string where = AttrPath(loc, name);
     if (H5Aexists(loc->Id(), name.c_str()) <= 0) FailUsage("no such attribute", where);
     AttrId attr(Check(H5Aopen(loc->Id(), name.c_str(), H5P_DEFAULT), "cannot open attribute", where));
@@ -97,7 +97,7 @@ Job AttrRead(const Napi::CallbackInfo& info) {
         value->data.TakeStrings(memType.get(), space.get());
       }
     }
-  };
+  });
   job.done = [value](Napi::Env env) -> Napi::Value {
     Napi::Object result = value->data.ToJs(env);
     result.Set("fileType", value->fileType.ToJs(env));
@@ -116,7 +116,7 @@ Job AttrWrite(const Napi::CallbackInfo& info) {
   Job job;
   job.pins.push_back(info[0]);
   auto data = std::make_shared<OutgoingData>(OutgoingData::FromJs(info[4], job.pins));
-  job.run = [loc, name, fileType, shape, data]() {
+  job.Locked([loc, name, fileType, shape, data]() {
     std::string where = AttrPath(loc, name);
     hid_t id = loc->Id();
     SpaceId space(CreateSpace(shape, Shape(), where));
@@ -133,7 +133,7 @@ Job AttrWrite(const Napi::CallbackInfo& info) {
     AttrId attr(Check(H5Acreate2(id, name.c_str(), type.get(), space.get(), acpl.get(), H5P_DEFAULT),
                       "cannot create attribute", where));
     if (points > 0) Check(H5Awrite(attr.get(), memType.get(), bytes), "cannot write attribute", where);
-  };
+  });
   return job;
 }
 

@@ -47,7 +47,7 @@ Job ChunkRead(const Napi::CallbackInfo& info) {
   auto chunk = std::make_shared<ChunkBytes>();
   Job job;
   job.pins.push_back(info[0]);
-  job.run = [dataset, offset, chunk]() {
+  job.Locked([dataset, offset, chunk]() {
     hid_t id = dataset->Id();
     RequireChunkOffset(id, offset, dataset->Path());
     hsize_t size = 0;
@@ -57,7 +57,7 @@ Job ChunkRead(const Napi::CallbackInfo& info) {
     chunk->length = size;
     Check(H5Dread_chunk(id, H5P_DEFAULT, offset.data(), &chunk->filterMask, chunk->bytes), "cannot read chunk of",
           dataset->Path());
-  };
+  });
   job.done = [chunk](Napi::Env env) -> Napi::Value {
     Napi::Object result = Napi::Object::New(env);
     result.Set("filterMask", chunk->filterMask);
@@ -80,12 +80,12 @@ Job ChunkWrite(const Napi::CallbackInfo& info) {
   size_t length = view.ByteLength();
   Job job;
   job.pins = {info[0], info[3]};
-  job.run = [dataset, offset, filterMask, bytes, length]() {
+  job.Locked([dataset, offset, filterMask, bytes, length]() {
     hid_t id = dataset->Id();
     RequireChunkOffset(id, offset, dataset->Path());
     Check(H5Dwrite_chunk(id, H5P_DEFAULT, filterMask, offset.data(), length, bytes), "cannot write chunk of",
           dataset->Path());
-  };
+  });
   return job;
 }
 
@@ -101,7 +101,7 @@ Job ChunkList(const Napi::CallbackInfo& info) {
   auto chunks = std::make_shared<std::vector<StoredChunk>>();
   Job job;
   job.pins.push_back(info[0]);
-  job.run = [dataset, chunks]() {
+  job.Locked([dataset, chunks]() {
     hid_t id = dataset->Id();
     SpaceId space(Check(H5Dget_space(id), "cannot get dataspace of", dataset->Path()));
     hsize_t count = 0;
@@ -115,7 +115,7 @@ Job ChunkList(const Napi::CallbackInfo& info) {
             "cannot get chunk info of", dataset->Path());
       chunks->push_back(std::move(chunk));
     }
-  };
+  });
   job.done = [chunks](Napi::Env env) -> Napi::Value {
     Napi::Array array = Napi::Array::New(env, chunks->size());
     for (size_t i = 0; i < chunks->size(); i++) {

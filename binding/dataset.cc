@@ -1,7 +1,9 @@
 // Datasets: create (type, shape, maxshape, chunks, filters, fill value, first data), describe,
 // read and write hyperslabs, resize.
+#include <algorithm>
 #include <vector>
 
+#include "chunked_write.h"
 #include "dataset_info.h"
 #include "dataspace.h"
 #include "h5_failure.h"
@@ -39,7 +41,15 @@ CreateOptions CreateOptionsFromJs(const Napi::Value& value) {
 }
 
 // Filters go in h5py's order (shuffle, deflate, fletcher32): the checksum covers stored bytes.
-hid_t CreationList(const CreateOptions& options, OutgoingData* fill, const std::string& path) {
+FilterPipeline PipelineFor(const CreateOptions& options, size_t elementSize) {
+  FilterPipeline pipeline;
+  if (options.shuffle) pipeline.push_back({H5Z_FILTER_SHUFFLE, {static_cast<unsigned>(elementSize)}});
+  if (options.deflate >= 0) pipeline.push_back({H5Z_FILTER_DEFLATE, {static_cast<unsigned>(options.deflate)}});
+  if (options.fletcher32) pipeline.push_back({H5Z_FILTER_FLETCHER32, {}});
+  return pipeline;
+}
+
+hid_t CreationList(const CreateOptions& options, size_t elementSize, OutgoingData* fill, const std::string& path) {
   PlistId dcpl(Check(H5Pcreate(H5P_DATASET_CREATE), "cannot create dataset property list", path));
   {
     if (!options.chunks.empty()) {
@@ -49,9 +59,11 @@ hid_t CreationList(const CreateOptions& options, OutgoingData* fill, const std::
     } else if (options.layout == "contiguous") {
       Check(H5Pset_layout(dcpl.get(), H5D_CONTIGUOUS), "cannot set contiguous layout for", path);
     }
-    if (options.shuffle) Check(H5Pset_shuffle(dcpl.get()), "cannot set shuffle filter for", path);
-    if (options.deflate >= 0) Check(H5Pset_deflate(dcpl.get(), static_cast<unsigned>(options.deflate)), "cannot set deflate filter for", path);
-    if (options.fletcher32) Check(H5Pset_fletcher32(dcpl.get()), "cannot set fletcher32 filter for", path);
+    for (const FilterStep& step : PipelineFor(options, elementSize)) {
+      if (step.id == H5Z_FILTER_SHUFFLE) Check(H5Pset_shuffle(dcpl.get()), "cannot set shuffle filter for", path);
+      if (step.id == H5Z_FILTER_DEFLATE) Check(H5Pset_deflate(dcpl.get(), step.values[0]), "cannot set deflate filter for", path);
+      if (step.id == H5Z_FILTER_FLETCHER32) Check(H5Pset_fletcher32(dcpl.get()), "cannot set fletcher32 filter for", path);
+    }
     H5Pset_obj_track_times(dcpl.get(), options.trackTimes ? 1 : 0);
     if (fill) {
       TypeId fillType(fill->Type().Build());
@@ -61,18 +73,51 @@ hid_t CreationList(const CreateOptions& options, OutgoingData* fill, const std::
   return dcpl.release();
 }
 
+void RequireElementCount(const OutgoingData& data, size_t points, const std::string& path) {
+  if (points != data.ElementCount()) {
+    FailUsage("data has " + std::to_string(data.ElementCount()) + " elements, the selection " + std::to_string(points), path);
+  }
+}
+
+size_t ElementCount(const std::vector<hsize_t>& shape) {
+  size_t count = 1;
+  for (hsize_t dim : shape) count *= dim;
+  return count;
+}
+
 void WriteData(hid_t dataset, const Selection& selection, OutgoingData& data, const std::string& path) {
   SpaceId fileSpace(Check(H5Dget_space(dataset), "cannot get dataspace of", path));
   SpaceId memSpace(selection.Apply(fileSpace.get(), path));
   hssize_t points = H5Sget_select_npoints(memSpace.get());
   if (H5Sget_simple_extent_type(fileSpace.get()) == H5S_NULL) points = 0;
-  if (static_cast<size_t>(points) != data.ElementCount()) {
-    FailUsage("data has " + std::to_string(data.ElementCount()) + " elements, the selection " + std::to_string(points), path);
-  }
+  RequireElementCount(data, static_cast<size_t>(points), path);
   if (points == 0) return;
   TypeId memType(data.Type().Build());
   Check(H5Dwrite(dataset, memType.get(), memSpace.get(), fileSpace.get(), H5P_DEFAULT, data.Bytes(path)),
         "cannot write dataset", path);
+}
+
+// Plans a direct chunk write of `data` into `selection` when it covers whole chunks, needs no
+// type conversion, and the filters are ones h5dat runs itself. Lock held.
+bool PlanChunkedWrite(hid_t dataset, const Selection& selection, const OutgoingData& data, ChunkedWrite& chunked,
+                      const std::string& path) {
+  if (data.Type().HasVariableStrings()) return false;
+  if (!selection.all && (!selection.block.empty() || std::any_of(selection.stride.begin(), selection.stride.end(),
+                                                                  [](hsize_t s) { return s != 1; }))) {
+    return false;
+  }
+  SpaceId space(Check(H5Dget_space(dataset), "cannot get dataspace of", path));
+  Shape dims = SpaceShape(space.get());
+  if (!dims || dims->empty()) return false;
+  TypeId fileType(Check(H5Dget_type(dataset), "cannot get type of", path));
+  if (!TypeSpec::Describe(fileType.get()).SameAs(data.Type())) return false;
+  std::vector<hsize_t> chunk;
+  FilterPipeline pipeline;
+  if (!ChunkLayout(dataset, chunk, pipeline)) return false;
+  std::vector<hsize_t> start = selection.all ? std::vector<hsize_t>(dims->size(), 0) : selection.start;
+  std::vector<hsize_t> count = selection.all ? *dims : selection.count;
+  if (ElementCount(count) != data.ElementCount()) return false;  // WriteData explains the mismatch
+  return chunked.Plan(*dims, chunk, data.Type().size, pipeline, start, count);
 }
 
 struct Created {
@@ -94,17 +139,31 @@ Job DatasetCreate(const Napi::CallbackInfo& info) {
   auto data = info[7].IsObject() ? std::make_shared<OutgoingData>(OutgoingData::FromJs(info[7], job.pins)) : nullptr;
   bool hasMax = !(info[4].IsNull() || info[4].IsUndefined());
   auto created = std::make_shared<Created>();
-  job.run = [=]() {
+  // Whole-dataset data in a chunked layout with filters h5dat runs itself: filter it first,
+  // outside the HDF5 lock, then store the chunks directly.
+  auto chunked = std::make_shared<ChunkedWrite>();
+  bool direct = data && !options.chunks.empty() && shape && !shape->empty() && !type.HasVariableStrings() &&
+                type.SameAs(data->Type()) && data->ElementCount() == ElementCount(*shape) &&
+                chunked->Plan(*shape, options.chunks, type.size, PipelineFor(options, type.size),
+                              std::vector<hsize_t>(shape->size(), 0), *shape);
+  if (direct) {
+    job.Unlocked([chunked, data, name]() { chunked->Filter(static_cast<const uint8_t*>(data->Bytes(name))); });
+  }
+  job.Locked([=]() {
     std::string where = JoinPath(loc->Path(), name);
     TypeId fileType(type.Build());
     SpaceId space(CreateSpace(shape, hasMax ? maxShape : Shape(), where));
-    PlistId dcpl(CreationList(options, fill.get(), where));
+    PlistId dcpl(CreationList(options, type.size, fill.get(), where));
     PlistId lcpl(LinkCreationList());
     hid_t id = H5Dcreate2(loc->Id(), name.c_str(), fileType.get(), space.get(), lcpl.get(), dcpl.get(), H5P_DEFAULT);
     Check(id, "cannot create dataset", where);
     created->id = id;
     try {
-      if (data) WriteData(id, Selection(), *data, where);
+      if (direct) {
+        chunked->Store(id, where);
+      } else if (data) {
+        WriteData(id, Selection(), *data, where);
+      }
       created->info = DescribeDataset(id, where);
       loc->File()->objects.insert(id);
     } catch (...) {
@@ -115,7 +174,7 @@ Job DatasetCreate(const Napi::CallbackInfo& info) {
       H5Eclear2(H5E_DEFAULT);
       throw;
     }
-  };
+  });
   job.done = [loc, created](Napi::Env env) -> Napi::Value {
     Napi::Object result = Napi::Object::New(env);
     result.Set("handle", Handle::New(env, created->id, loc->File(), created->info.path, HandleKind::Dataset));
@@ -130,7 +189,7 @@ Job DatasetDescribe(const Napi::CallbackInfo& info) {
   auto described = std::make_shared<DatasetInfo>();
   Job job;
   job.pins.push_back(info[0]);
-  job.run = [dataset, described]() { *described = DescribeDataset(dataset->Id(), dataset->Path()); };
+  job.Locked([dataset, described]() { *described = DescribeDataset(dataset->Id(), dataset->Path()); });
   job.done = [described](Napi::Env env) { return described->ToJs(env); };
   return job;
 }
@@ -143,7 +202,7 @@ Job DatasetRead(const Napi::CallbackInfo& info) {
   auto shape = std::make_shared<Shape>();
   Job job;
   job.pins.push_back(info[0]);
-  job.run = [dataset, selection, incoming, shape]() {
+  job.Locked([dataset, selection, incoming, shape]() {
     hid_t id = dataset->Id();
     const std::string& path = dataset->Path();
     TypeId fileType(Check(H5Dget_type(id), "cannot get type of", path));
@@ -159,7 +218,7 @@ Job DatasetRead(const Napi::CallbackInfo& info) {
     Check(H5Dread(id, memType.get(), memSpace.get(), fileSpace.get(), H5P_DEFAULT, incoming->Bytes()),
           "cannot read dataset", path);
     incoming->TakeStrings(memType.get(), memSpace.get());
-  };
+  });
   job.done = [incoming, shape](Napi::Env env) -> Napi::Value {
     Napi::Object result = incoming->ToJs(env);
     result.Set("shape", ShapeToJs(env, *shape));
@@ -168,14 +227,28 @@ Job DatasetRead(const Napi::CallbackInfo& info) {
   return job;
 }
 
-// datasetWrite(dataset, selection?, data)
+// datasetWrite(dataset, selection?, data). Writes of whole chunks that need no type conversion
+// are filtered outside the HDF5 lock and stored directly (see chunked_write.h).
 Job DatasetWrite(const Napi::CallbackInfo& info) {
   Handle* dataset = Handle::From(info[0]);
   Selection selection = Selection::FromJs(info[1]);
   Job job;
   job.pins.push_back(info[0]);
   auto data = std::make_shared<OutgoingData>(OutgoingData::FromJs(info[2], job.pins));
-  job.run = [dataset, selection, data]() { WriteData(dataset->Id(), selection, *data, dataset->Path()); };
+  auto chunked = std::make_shared<ChunkedWrite>();
+  auto direct = std::make_shared<bool>(false);
+  job.Locked([dataset, selection, data, chunked, direct]() {
+    hid_t id = dataset->Id();
+    const std::string& path = dataset->Path();
+    *direct = PlanChunkedWrite(id, selection, *data, *chunked, path);
+    if (!*direct) WriteData(id, selection, *data, path);
+  });
+  job.Unlocked([dataset, data, chunked, direct]() {
+    if (*direct) chunked->Filter(static_cast<const uint8_t*>(data->Bytes(dataset->Path())));
+  });
+  job.Locked([dataset, chunked, direct]() {
+    if (*direct) chunked->Store(dataset->Id(), dataset->Path());
+  });
   return job;
 }
 
@@ -187,10 +260,10 @@ Job DatasetResize(const Napi::CallbackInfo& info) {
   auto described = std::make_shared<DatasetInfo>();
   Job job;
   job.pins.push_back(info[0]);
-  job.run = [dataset, shape, described]() {
+  job.Locked([dataset, shape, described]() {
     Check(H5Dset_extent(dataset->Id(), shape->data()), "cannot resize dataset", dataset->Path());
     *described = DescribeDataset(dataset->Id(), dataset->Path());
-  };
+  });
   job.done = [described](Napi::Env env) { return described->ToJs(env); };
   return job;
 }

@@ -27,7 +27,7 @@ Job FileOpen(const Napi::CallbackInfo& info) {
   auto state = std::make_shared<FileState>();
   state->path = path;
   Job job;
-  job.run = [state, path, mode]() {
+  job.Locked([state, path, mode]() {
     PlistId fapl(FileAccessList(path));
     hid_t id;
     bool create = mode == "w" || mode == "w-" || mode == "x" || (mode == "a" && access(path.c_str(), F_OK) != 0);
@@ -41,7 +41,7 @@ Job FileOpen(const Napi::CallbackInfo& info) {
     state->id = id;
     state->writable = mode != "r";
     RegisterOpenFile(state);
-  };
+  });
   job.done = [state, path](Napi::Env env) -> Napi::Value {
     return Handle::New(env, state->id, state, "/", HandleKind::File);
   };
@@ -52,7 +52,7 @@ Job FileFlush(const Napi::CallbackInfo& info) {
   Handle* handle = Handle::From(info[0]);
   Job job;
   job.pins.push_back(info[0]);
-  job.run = [handle]() { Check(H5Fflush(handle->Id(), H5F_SCOPE_GLOBAL), "cannot flush file", handle->Path()); };
+  job.Locked([handle]() { Check(H5Fflush(handle->Id(), H5F_SCOPE_GLOBAL), "cannot flush file", handle->Path()); });
   return job;
 }
 
@@ -61,12 +61,12 @@ Job FileInfo(const Napi::CallbackInfo& info) {
   auto result = std::make_shared<std::pair<hsize_t, hssize_t>>();
   Job job;
   job.pins.push_back(info[0]);
-  job.run = [handle, result]() {
+  job.Locked([handle, result]() {
     hid_t id = handle->File()->id;
     handle->Id();
     Check(H5Fget_filesize(id, &result->first), "cannot get file size", handle->Path());
     result->second = Check(H5Fget_freespace(id), "cannot get free space", handle->Path());
-  };
+  });
   job.done = [handle, result](Napi::Env env) -> Napi::Value {
     Napi::Object object = Napi::Object::New(env);
     object.Set("path", handle->File()->path);
@@ -83,7 +83,7 @@ Job HandleClose(const Napi::CallbackInfo& info) {
   Handle* handle = Handle::From(info[0]);
   Job job;
   job.pins.push_back(info[0]);
-  job.run = [handle]() { handle->Close(); };
+  job.Locked([handle]() { handle->Close(); });
   return job;
 }
 

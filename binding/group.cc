@@ -28,14 +28,14 @@ Job GroupCreate(const Napi::CallbackInfo& info) {
   auto opened = std::make_shared<Opened>();
   Job job;
   job.pins.push_back(info[0]);
-  job.run = [loc, name, opened]() {
+  job.Locked([loc, name, opened]() {
     std::string where = JoinPath(loc->Path(), name);
     PlistId lcpl(LinkCreationList());
     hid_t id = H5Gcreate2(loc->Id(), name.c_str(), lcpl.get(), H5P_DEFAULT, H5P_DEFAULT);
     opened->id = Check(id, "cannot create group", where);
     loc->File()->objects.insert(id);
     opened->path = ObjectPath(id, where);
-  };
+  });
   job.done = [loc, opened](Napi::Env env) { return OpenedToJs(env, loc, *opened); };
   return job;
 }
@@ -46,7 +46,7 @@ Job ObjectOpen(const Napi::CallbackInfo& info) {
   auto opened = std::make_shared<Opened>();
   Job job;
   job.pins.push_back(info[0]);
-  job.run = [loc, name, opened]() {
+  job.Locked([loc, name, opened]() {
     std::string where = JoinPath(loc->Path(), name);
     if (!PathExists(loc->Id(), name)) FailUsage("no such object", where);
     hid_t id = Check(H5Oopen(loc->Id(), name.c_str(), H5P_DEFAULT), "cannot open object", where);
@@ -61,7 +61,7 @@ Job ObjectOpen(const Napi::CallbackInfo& info) {
     opened->id = id;
     loc->File()->objects.insert(id);
     opened->path = ObjectPath(id, where);
-  };
+  });
   job.done = [loc, opened](Napi::Env env) { return OpenedToJs(env, loc, *opened); };
   return job;
 }
@@ -72,7 +72,7 @@ Job LinkExists(const Napi::CallbackInfo& info) {
   auto exists = std::make_shared<bool>(false);
   Job job;
   job.pins.push_back(info[0]);
-  job.run = [loc, name, exists]() { *exists = PathExists(loc->Id(), name); };
+  job.Locked([loc, name, exists]() { *exists = PathExists(loc->Id(), name); });
   job.done = [exists](Napi::Env env) { return Napi::Boolean::New(env, *exists); };
   return job;
 }
@@ -87,11 +87,11 @@ Job LinkList(const Napi::CallbackInfo& info) {
   auto names = std::make_shared<std::vector<std::string>>();
   Job job;
   job.pins.push_back(info[0]);
-  job.run = [loc, names]() {
+  job.Locked([loc, names]() {
     hsize_t index = 0;
     Check(H5Literate2(loc->Id(), H5_INDEX_NAME, H5_ITER_INC, &index, CollectName, names.get()),
           "cannot list group", loc->Path());
-  };
+  });
   job.done = [names](Napi::Env env) -> Napi::Value {
     Napi::Array array = Napi::Array::New(env, names->size());
     for (size_t i = 0; i < names->size(); i++) array.Set(i, (*names)[i]);
@@ -105,11 +105,11 @@ Job LinkDelete(const Napi::CallbackInfo& info) {
   std::string name = info[1].ToString().Utf8Value();
   Job job;
   job.pins.push_back(info[0]);
-  job.run = [loc, name]() {
+  job.Locked([loc, name]() {
     std::string where = JoinPath(loc->Path(), name);
     if (!LinkPathExists(loc->Id(), name)) FailUsage("no such link", where);
     Check(H5Ldelete(loc->Id(), name.c_str(), H5P_DEFAULT), "cannot delete", where);
-  };
+  });
   return job;
 }
 
@@ -125,7 +125,7 @@ Job LinkCreate(const Napi::CallbackInfo& info) {
   }
   Job job;
   job.pins.push_back(info[0]);
-  job.run = [loc, kind, target, name, targetFile]() {
+  job.Locked([loc, kind, target, name, targetFile]() {
     std::string where = JoinPath(loc->Path(), name);
     PlistId lcpl(LinkCreationList());
     herr_t status;
@@ -137,7 +137,7 @@ Job LinkCreate(const Napi::CallbackInfo& info) {
       status = H5Lcreate_external(targetFile.c_str(), target.c_str(), loc->Id(), name.c_str(), lcpl.get(), H5P_DEFAULT);
     }
     Check(status, "cannot create link", where);
-  };
+  });
   return job;
 }
 
@@ -151,7 +151,7 @@ Job LinkInfo(const Napi::CallbackInfo& info) {
   auto link = std::make_shared<LinkDescription>();
   Job job;
   job.pins.push_back(info[0]);
-  job.run = [loc, name, link]() {
+  job.Locked([loc, name, link]() {
     std::string where = JoinPath(loc->Path(), name);
     if (!LinkPathExists(loc->Id(), name)) FailUsage("no such link", where);
     H5L_info2_t linfo;
@@ -175,7 +175,7 @@ Job LinkInfo(const Napi::CallbackInfo& info) {
     } else {
       link->type = "user-defined";
     }
-  };
+  });
   job.done = [link](Napi::Env env) -> Napi::Value {
     Napi::Object object = Napi::Object::New(env);
     object.Set("type", link->type);
@@ -206,10 +206,10 @@ Job Visit(const Napi::CallbackInfo& info) {
   auto entries = std::make_shared<std::vector<VisitEntry>>();
   Job job;
   job.pins.push_back(info[0]);
-  job.run = [loc, entries]() {
+  job.Locked([loc, entries]() {
     Check(H5Ovisit3(loc->Id(), H5_INDEX_NAME, H5_ITER_INC, CollectObject, entries.get(), H5O_INFO_BASIC),
           "cannot visit", loc->Path());
-  };
+  });
   job.done = [entries](Napi::Env env) -> Napi::Value {
     Napi::Array array = Napi::Array::New(env, entries->size());
     for (size_t i = 0; i < entries->size(); i++) {

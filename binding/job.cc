@@ -8,11 +8,17 @@
 namespace h5dat {
 namespace {
 
-// Runs `run` under the lock; converts any failure to an H5Failure so it can cross threads.
-bool RunLocked(Job& job, H5Failure& failure) {
+// Runs the steps; converts any failure to an H5Failure so it can cross threads.
+bool RunSteps(Job& job, H5Failure& failure) {
   try {
-    H5Lock lock;
-    job.run();
+    for (auto& step : job.steps) {
+      if (step.locked) {
+        H5Lock lock;
+        step.fn();
+      } else {
+        step.fn();
+      }
+    }
     return true;
   } catch (const H5Failure& f) {
     failure = f;
@@ -31,7 +37,7 @@ class JobWorker : public Napi::AsyncWorker {
   }
   Napi::Promise Promise() { return deferred_.Promise(); }
 
-  void Execute() override { ok_ = RunLocked(job_, failure_); }
+  void Execute() override { ok_ = RunSteps(job_, failure_); }
 
   void OnOK() override {
     Napi::Env env = Env();
@@ -77,7 +83,7 @@ Napi::Value CallSync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Job job = make(info);
   H5Failure failure;
-  if (!RunLocked(job, failure)) throw Napi::Error(env, MakeJsError(env, failure));
+  if (!RunSteps(job, failure)) throw Napi::Error(env, MakeJsError(env, failure));
   return job.done ? job.done(env) : env.Undefined();
 }
 

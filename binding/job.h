@@ -10,11 +10,18 @@
 namespace h5dat {
 
 struct Job {
-  // HDF5 work; runs under H5Lock, possibly off the JS thread: must not touch JS values.
-  std::function<void()> run;
-  // Builds the JS result on the JS thread after `run` succeeded. Optional (undefined).
+  struct Step {
+    bool locked;
+    std::function<void()> fn;
+  };
+  // The work, in order, possibly off the JS thread: steps must not touch JS values. Locked
+  // steps hold the HDF5 lock; unlocked ones (compression) let other jobs' HDF5 calls proceed.
+  std::vector<Step> steps;
+  void Locked(std::function<void()> fn) { steps.push_back({true, std::move(fn)}); }
+  void Unlocked(std::function<void()> fn) { steps.push_back({false, std::move(fn)}); }
+  // Builds the JS result on the JS thread after every step succeeded. Optional (undefined).
   std::function<Napi::Value(Napi::Env)> done;
-  // JS values whose memory `run` uses (input buffers, handles): kept alive until done.
+  // JS values whose memory the steps use (input buffers, handles): kept alive until done.
   std::vector<Napi::Value> pins;
 };
 

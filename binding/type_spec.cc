@@ -340,6 +340,23 @@ void TypeSpec::RequireSupported(const std::string& path) const {
   if (base) base->RequireSupported(path);
 }
 
+bool TypeSpec::SameAs(const TypeSpec& o) const {
+  if (cls != o.cls || size != o.size || isSigned != o.isSigned || bigEndian != o.bigEndian || variable != o.variable ||
+      utf8 != o.utf8 || padding != o.padding || tag != o.tag || dims != o.dims || members.size() != o.members.size() ||
+      enumMembers.size() != o.enumMembers.size() || !base != !o.base) {
+    return false;
+  }
+  if (cls == Class::Unsupported) return false;
+  for (size_t i = 0; i < members.size(); i++) {
+    const Member &a = members[i], &b = o.members[i];
+    if (a.name != b.name || a.offset != b.offset || !a.type->SameAs(*b.type)) return false;
+  }
+  for (size_t i = 0; i < enumMembers.size(); i++) {
+    if (enumMembers[i].name != o.enumMembers[i].name || enumMembers[i].value != o.enumMembers[i].value) return false;
+  }
+  return !base || base->SameAs(*o.base);
+}
+
 bool TypeSpec::HasVariableStrings() const {
   if (cls == Class::String) return variable;
   for (const Member& member : members) {

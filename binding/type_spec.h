@@ -51,6 +51,8 @@ struct TypeSpec {
   // Fails with a clear message when the type holds something the JS side cannot decode.
   void RequireSupported(const std::string& path) const;
   bool HasVariableStrings() const;
+  // Whether both describe the same bytes (so HDF5 would convert nothing between them).
+  bool SameAs(const TypeSpec& other) const;
   // Calls `slot` with the byte offset of every variable-length string slot in one element.
   void ForEachStringSlot(size_t base, const std::function<void(size_t)>& slot) const;
 };

@@ -1,0 +1,89 @@
+#include "chunk_filters.h"
+
+#include <zlib.h>
+
+#include <stdexcept>
+
+namespace h5dat {
+namespace {
+
+std::vector<uint8_t> Shuffle(std::vector<uint8_t> in, size_t elementSize) {
+  size_t count = elementSize ? in.size() / elementSize : 0;
+  if (elementSize <= 1 || count <= 1) return in;  // HDF5 leaves these alone
+  std::vector<uint8_t> out(in.size());
+  uint8_t* dest = out.data();
+  for (size_t byte = 0; byte < elementSize; byte++) {
+    const uint8_t* src = in.data() + byte;
+    for (size_t i = 0; i < count; i++, src += elementSize) *dest++ = *src;
+  }
+  size_t leftover = in.size() % elementSize;
+  if (leftover) std::copy(in.end() - leftover, in.end(), dest);
+  return out;
+}
+
+std::vector<uint8_t> Deflate(const std::vector<uint8_t>& in, unsigned level) {
+  uLongf size = compressBound(in.size());
+  std::vector<uint8_t> out(size);
+  int status = compress2(out.data(), &size, in.data(), in.size(), static_cast<int>(level));
+  if (status != Z_OK) throw std::runtime_error("deflate failed (zlib status " + std::to_string(status) + ")");
+  out.resize(size);
+  return out;
+}
+
+uint32_t Fletcher32(const uint8_t* data, size_t length) {
+  size_t words = length / 2;
+  uint32_t sum1 = 0, sum2 = 0;
+  while (words) {
+    size_t block = words > 360 ? 360 : words;  // the most sums that cannot overflow
+    words -= block;
+    do {
+      sum1 += static_cast<uint32_t>((static_cast<uint16_t>(data[0]) << 8) | data[1]);
+      data += 2;
+      sum2 += sum1;
+    } while (--block);
+    sum1 = (sum1 & 0xffff) + (sum1 >> 16);
+    sum2 = (sum2 & 0xffff) + (sum2 >> 16);
+  }
+  if (length % 2) {
+    sum1 += static_cast<uint32_t>(static_cast<uint16_t>(*data) << 8);
+    sum2 += sum1;
+    sum1 = (sum1 & 0xffff) + (sum1 >> 16);
+    sum2 = (sum2 & 0xffff) + (sum2 >> 16);
+  }
+  sum1 = (sum1 & 0xffff) + (sum1 >> 16);
+  sum2 = (sum2 & 0xffff) + (sum2 >> 16);
+  return (sum2 << 16) | sum1;
+}
+
+std::vector<uint8_t> AppendFletcher32(std::vector<uint8_t> in) {
+  uint32_t sum = Fletcher32(in.data(), in.size());
+  for (int i = 0; i < 4; i++) in.push_back(static_cast<uint8_t>(sum >> (8 * i)));  // little-endian
+  return in;
+}
+
+}  // namespace
+
+bool CanRunPipeline(const FilterPipeline& pipeline) {
+  for (const FilterStep& step : pipeline) {
+    bool known = (step.id == H5Z_FILTER_SHUFFLE && !step.values.empty()) ||
+                 (step.id == H5Z_FILTER_DEFLATE && !step.values.empty() && step.values[0] <= 9) ||
+                 step.id == H5Z_FILTER_FLETCHER32;
+    if (!known) return false;
+  }
+  return true;
+}
+
+std::vector<uint8_t> RunPipeline(const FilterPipeline& pipeline, std::vector<uint8_t> chunk) {
+  for (const FilterStep& step : pipeline) {
+    if (step.id == H5Z_FILTER_SHUFFLE) {
+      chunk = Shuffle(std::move(chunk), step.values[0]);
+    } else if (step.id == H5Z_FILTER_DEFLATE) {
+      chunk = Deflate(chunk, step.values[0]);
+    } else if (step.id == H5Z_FILTER_FLETCHER32) {
+      chunk = AppendFletcher32(std::move(chunk));
+    }
+  }
+  return chunk;
+}
+
+}  // namespace h5dat

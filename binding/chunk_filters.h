@@ -1,0 +1,25 @@
+#pragma once
+// HDF5's shuffle, deflate and Fletcher-32 filters, reimplemented byte for byte (from HDF5
+// 1.14.5's H5Zshuffle.c, H5Zdeflate.c, H5Zfletcher32.c) so chunks can be filtered on any
+// thread, outside the HDF5 lock, and stored with H5Dwrite_chunk. No HDF5 call in here.
+#include <hdf5.h>
+
+#include <cstdint>
+#include <vector>
+
+namespace h5dat {
+
+struct FilterStep {
+  H5Z_filter_t id;
+  std::vector<unsigned> values;  // HDF5's cd_values (shuffle: element size; deflate: level)
+};
+
+using FilterPipeline = std::vector<FilterStep>;
+
+// Whether every filter is one h5dat can run itself.
+bool CanRunPipeline(const FilterPipeline& pipeline);
+
+// Applies the pipeline in order, as HDF5 does on write. Thread-safe.
+std::vector<uint8_t> RunPipeline(const FilterPipeline& pipeline, std::vector<uint8_t> chunk);
+
+}  // namespace h5dat

@@ -1,0 +1,111 @@
+#include "chunked_write.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cstring>
+#include <thread>
+
+#include "h5_failure.h"
+#include "scoped_id.h"
+
+namespace h5dat {
+
+bool ChunkedWrite::Plan(std::vector<hsize_t> dims, std::vector<hsize_t> chunk, size_t elementSize,
+                        FilterPipeline pipeline, std::vector<hsize_t> start, std::vector<hsize_t> count) {
+  size_t rank = dims.size();
+  if (rank == 0 || chunk.size() != rank || start.size() != rank || count.size() != rank) return false;
+  if (!CanRunPipeline(pipeline) || elementSize == 0) return false;
+  for (size_t d = 0; d < rank; d++) {
+    if (count[d] == 0 || chunk[d] == 0) return false;
+    bool startsOnChunk = start[d] % chunk[d] == 0;
+    bool endsOnChunk = count[d] % chunk[d] == 0 || start[d] + count[d] == dims[d];
+    if (!startsOnChunk || !endsOnChunk || start[d] + count[d] > dims[d]) return false;
+  }
+  dims_ = std::move(dims);
+  chunk_ = std::move(chunk);
+  elementSize_ = elementSize;
+  pipeline_ = std::move(pipeline);
+  start_ = std::move(start);
+  count_ = std::move(count);
+  // Every chunk offset in the region, row-major.
+  std::vector<hsize_t> offset(start_);
+  while (true) {
+    pieces_.push_back({offset, {}});
+    size_t d = rank;
+    while (d > 0) {
+      d--;
+      offset[d] += chunk_[d];
+      if (offset[d] < start_[d] + count_[d]) break;
+      offset[d] = start_[d];
+      if (d == 0) return true;
+    }
+  }
+}
+
+std::vector<uint8_t> ChunkedWrite::Cut(const uint8_t* data, const std::vector<hsize_t>& offset) const {
+  size_t rank = chunk_.size();
+  size_t chunkElements = 1;
+  for (hsize_t c : chunk_) chunkElements *= c;
+  // Parts of an edge chunk beyond the region stay zero: they lie outside the dataset's extent.
+  std::vector<uint8_t> out(chunkElements * elementSize_, 0);
+  std::vector<hsize_t> valid(rank);
+  for (size_t d = 0; d < rank; d++) valid[d] = std::min(chunk_[d], start_[d] + count_[d] - offset[d]);
+  size_t run = valid[rank - 1] * elementSize_;
+  std::vector<hsize_t> index(rank, 0);  // position inside the chunk, last axis always 0
+  while (true) {
+    size_t src = 0, dst = 0;
+    for (size_t d = 0; d < rank; d++) {
+      src = src * count_[d] + (offset[d] - start_[d] + index[d]);
+      dst = dst * chunk_[d] + index[d];
+    }
+    std::memcpy(out.data() + dst * elementSize_, data + src * elementSize_, run);
+    size_t d = rank - 1;
+    while (d > 0) {
+      d--;
+      if (++index[d] < valid[d]) break;
+      index[d] = 0;
+      if (d == 0) return out;
+    }
+    if (rank == 1) return out;
+  }
+}
+
+void ChunkedWrite::Filter(const uint8_t* data) {
+  std::atomic<size_t> next{0};
+  auto work = [&]() {
+    for (size_t i = next++; i < pieces_.size(); i = next++) {
+      pieces_[i].bytes = RunPipeline(pipeline_, Cut(data, pieces_[i].offset));
+    }
+  };
+  size_t threads = std::min<size_t>(pieces_.size(), std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<std::thread> helpers;
+  for (size_t t = 1; t < threads; t++) helpers.emplace_back(work);
+  work();
+  for (auto& helper : helpers) helper.join();
+}
+
+void ChunkedWrite::Store(hid_t dataset, const std::string& path) {
+  for (const Piece& piece : pieces_) {
+    Check(H5Dwrite_chunk(dataset, H5P_DEFAULT, 0, piece.offset.data(), piece.bytes.size(), piece.bytes.data()),
+          "cannot write chunk of", path);
+  }
+}
+
+bool ChunkLayout(hid_t dataset, std::vector<hsize_t>& chunk, FilterPipeline& pipeline) {
+  PlistId dcpl(H5Dget_create_plist(dataset));
+  if (dcpl.get() < 0 || H5Pget_layout(dcpl.get()) != H5D_CHUNKED) return false;
+  int rank = H5Pget_chunk(dcpl.get(), 0, nullptr);
+  if (rank <= 0) return false;
+  chunk.resize(rank);
+  H5Pget_chunk(dcpl.get(), rank, chunk.data());
+  int filters = H5Pget_nfilters(dcpl.get());
+  for (int i = 0; i < filters; i++) {
+    unsigned flags, config, values[8];
+    size_t count = 8;
+    H5Z_filter_t id = H5Pget_filter2(dcpl.get(), static_cast<unsigned>(i), &flags, &count, values, 0, nullptr, &config);
+    pipeline.push_back({id, std::vector<unsigned>(values, values + std::min<size_t>(count, 8))});
+  }
+  return true;
+}
+
+}  // namespace h5dat
