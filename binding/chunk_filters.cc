@@ -1,7 +1,8 @@
 #include "chunk_filters.h"
 
-#include <zlib.h>
+#include <libdeflate.h>
 
+#include <array>
 #include <stdexcept>
 
 namespace h5dat {
@@ -21,11 +22,16 @@ std::vector<uint8_t> Shuffle(std::vector<uint8_t> in, size_t elementSize) {
   return out;
 }
 
+// libdeflate writes the same zlib stream format as HDF5's deflate filter (so any HDF5 inflates
+// it) about twice as fast as zlib at the same level. One compressor per thread and level, kept.
 std::vector<uint8_t> Deflate(const std::vector<uint8_t>& in, unsigned level) {
-  uLongf size = compressBound(in.size());
-  std::vector<uint8_t> out(size);
-  int status = compress2(out.data(), &size, in.data(), in.size(), static_cast<int>(level));
-  if (status != Z_OK) throw std::runtime_error("deflate failed (zlib status " + std::to_string(status) + ")");
+  thread_local std::array<libdeflate_compressor*, 10> compressors{};
+  libdeflate_compressor*& compressor = compressors[level];
+  if (!compressor) compressor = libdeflate_alloc_compressor(static_cast<int>(level));
+  if (!compressor) throw std::runtime_error("cannot allocate a deflate compressor");
+  std::vector<uint8_t> out(libdeflate_zlib_compress_bound(compressor, in.size()));
+  size_t size = libdeflate_zlib_compress(compressor, in.data(), in.size(), out.data(), out.size());
+  if (size == 0) throw std::runtime_error("deflate output did not fit its bound");
   out.resize(size);
   return out;
 }

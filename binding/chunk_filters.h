@@ -1,7 +1,8 @@
 #pragma once
-// HDF5's shuffle, deflate and Fletcher-32 filters, reimplemented byte for byte (from HDF5
-// 1.14.5's H5Zshuffle.c, H5Zdeflate.c, H5Zfletcher32.c) so chunks can be filtered on any
-// thread, outside the HDF5 lock, and stored with H5Dwrite_chunk. No HDF5 call in here.
+// HDF5's shuffle, deflate and Fletcher-32 filters, run on any thread outside the HDF5 lock so
+// chunks can be stored with H5Dwrite_chunk. Shuffle and Fletcher-32 are byte for byte HDF5
+// 1.14.5's (H5Zshuffle.c, H5Zfletcher32.c); deflate is libdeflate's zlib format, which HDF5's
+// filter inflates like its own. No HDF5 call in here.
 #include <hdf5.h>
 
 #include <cstdint>

@@ -1,20 +1,25 @@
 #include "chunked_write.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cstring>
-#include <thread>
+#include <mutex>
 
+#include "filter_pool.h"
 #include "h5_failure.h"
 #include "scoped_id.h"
 
 namespace h5dat {
+namespace {
+constexpr size_t kParallelBytes = 256 * 1024;
+}
 
 bool ChunkedWrite::Plan(std::vector<hsize_t> dims, std::vector<hsize_t> chunk, size_t elementSize,
                         FilterPipeline pipeline, std::vector<hsize_t> start, std::vector<hsize_t> count) {
   size_t rank = dims.size();
   if (rank == 0 || chunk.size() != rank || start.size() != rank || count.size() != rank) return false;
-  if (!CanRunPipeline(pipeline) || elementSize == 0) return false;
+  // Without filters there is nothing to move off the lock, and H5Dwrite stores whole chunks
+  // straight from the caller's buffer, where cutting chunks here would add a copy.
+  if (pipeline.empty() || !CanRunPipeline(pipeline) || elementSize == 0) return false;
   for (size_t d = 0; d < rank; d++) {
     if (count[d] == 0 || chunk[d] == 0) return false;
     bool startsOnChunk = start[d] % chunk[d] == 0;
@@ -71,17 +76,26 @@ std::vector<uint8_t> ChunkedWrite::Cut(const uint8_t* data, const std::vector<hs
 }
 
 void ChunkedWrite::Filter(const uint8_t* data) {
-  std::atomic<size_t> next{0};
-  auto work = [&]() {
-    for (size_t i = next++; i < pieces_.size(); i = next++) {
+  std::mutex mutex;
+  std::string failure;
+  auto filterOne = [&](size_t i) {
+    try {
       pieces_[i].bytes = RunPipeline(pipeline_, Cut(data, pieces_[i].offset));
+    } catch (const std::exception& e) {
+      std::lock_guard<std::mutex> guard(mutex);
+      if (failure.empty()) failure = e.what();  // an exception must not leave a pool thread
     }
   };
-  size_t threads = std::min<size_t>(pieces_.size(), std::max(1u, std::thread::hardware_concurrency()));
-  std::vector<std::thread> helpers;
-  for (size_t t = 1; t < threads; t++) helpers.emplace_back(work);
-  work();
-  for (auto& helper : helpers) helper.join();
+  // Waking pool threads costs about as much as filtering a small chunk: small writes stay on
+  // this thread (their parallelism comes from other jobs running at the same time).
+  size_t chunkBytes = elementSize_;
+  for (hsize_t c : chunk_) chunkBytes *= c;
+  if (pieces_.size() * chunkBytes >= kParallelBytes) {
+    ParallelFor(pieces_.size(), filterOne);
+  } else {
+    for (size_t i = 0; i < pieces_.size(); i++) filterOne(i);
+  }
+  if (!failure.empty()) FailUsage("cannot filter chunk: " + failure, "");
 }
 
 void ChunkedWrite::Store(hid_t dataset, const std::string& path) {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds the static, position-independent dependencies the addon links: zlib and HDF5 (C library
-# and high-level library). Debian's own .a files are PIE, not PIC, so they cannot go into a .node.
+# Builds the static, position-independent dependencies the addon links: zlib, libdeflate and HDF5
+# (C library and high-level library). Debian's own .a files are PIE, not PIC, so they cannot go into a .node.
 # Usage: build-deps.sh [prefix]   (default: deps/install). Re-running is a no-op once done.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,8 +21,21 @@ unpack() { # unpack <tarball-glob> <dir>
 
 if [ ! -f "$prefix/lib/libz.a" ]; then
   unpack "$src/zlib_*.orig.tar.*" zlib
-  (cd "$work/zlib" && CFLAGS="-O2 -fPIC" ./configure --static --prefix="$prefix" >/dev/null \
+  # -O3 and unaligned loads: as fast as the system zlib h5py uses (-O2 was 10% slower on P1).
+  (cd "$work/zlib" && CFLAGS="-O3 -fPIC -DUNALIGNED_OK" ./configure --static --prefix="$prefix" >/dev/null \
      && make -j"$jobs" >/dev/null && make install >/dev/null)
+fi
+
+# libdeflate: the deflate h5dat runs itself on chunks it filters outside the HDF5 lock. It
+# writes standard zlib streams (any HDF5 reads them) about twice as fast as zlib at one level.
+if [ ! -f "$prefix/lib/libdeflate.a" ]; then
+  unpack "$src/libdeflate_*.orig.tar.*" libdeflate
+  cmake -S "$work/libdeflate" -B "$work/libdeflate-build" -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_INSTALL_PREFIX="$prefix" -DCMAKE_INSTALL_LIBDIR=lib -DCMAKE_POSITION_INDEPENDENT_CODE=ON \
+    -DLIBDEFLATE_BUILD_SHARED_LIB=OFF -DLIBDEFLATE_BUILD_STATIC_LIB=ON -DLIBDEFLATE_BUILD_GZIP=OFF \
+    -DLIBDEFLATE_BUILD_TESTS=OFF >"$work/libdeflate-configure.log"
+  cmake --build "$work/libdeflate-build" -j"$jobs" >"$work/libdeflate-build.log"
+  cmake --install "$work/libdeflate-build" >/dev/null
 fi
 
 if [ ! -f "$prefix/lib/libhdf5.a" ]; then

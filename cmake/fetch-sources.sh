@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Downloads the upstream sources of the static dependencies (HDF5, zlib, libarchive) from
+# Downloads the upstream sources of the static dependencies (HDF5, zlib, libdeflate, libarchive) from
 # Debian's source packages. The mirror is read from this machine's own apt configuration, so
 # no host name lives in the repository. Only the .orig tarballs are used.
 set -euo pipefail
@@ -7,7 +7,10 @@ dest=${1:?usage: fetch-sources.sh <dest-dir>}
 suite=${H5DAT_DEB_SUITE:-trixie}
 mkdir -p "$dest"
 dest=$(cd "$dest" && pwd)
-have_all() { ls "$dest"/hdf5_*.orig.tar.* "$dest"/zlib_*.orig.tar.* "$dest"/libarchive_*.orig.tar.* >/dev/null 2>&1; }
+packages=(hdf5 zlib libdeflate libarchive)
+have_all() {
+  for pkg in "${packages[@]}"; do ls "$dest/${pkg}"_*.orig.tar.* >/dev/null 2>&1 || return 1; done
+}
 if have_all; then exit 0; fi
 
 uri=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
@@ -30,7 +33,8 @@ apt_opts=(-o Dir::Etc::SourceList=/dev/null -o Dir::Etc::SourceParts="$apt_dir/p
           -o Dir::State::Lists="$apt_dir/lists" -o APT::Sandbox::User=root)
 apt-get "${apt_opts[@]}" update -qq
 cd "$dest"
-for pkg in hdf5 zlib libarchive; do
-  apt-get "${apt_opts[@]}" source --download-only -qq "$pkg" || true
+for pkg in "${packages[@]}"; do
+  # Only the .orig tarball matters; a missing .dsc or .debian part is not an error here.
+  apt-get "${apt_opts[@]}" source --download-only -qq "$pkg" 2>/dev/null || true
 done
-have_all || { echo "fetch-sources: could not download all of hdf5, zlib, libarchive" >&2; exit 1; }
+have_all || { echo "fetch-sources: could not download all of ${packages[*]}" >&2; exit 1; }
