@@ -17,11 +17,6 @@ std::string AttrPath(Handle* loc, const std::string& name) {
   return (loc->Path().empty() ? "/" : loc->Path()) + "@" + name;
 }
 
-herr_t CollectAttrName(hid_t, const char* name, const H5A_info_t*, void* out) {
-  static_cast<std::vector<std::string>*>(out)->push_back(name);
-  return 0;
-}
-
 Job AttrList(const Napi::CallbackInfo& info) {
   Handle* loc = Handle::From(info[0]);
   auto names = std::make_shared<std::vector<std::string>>();
@@ -29,14 +24,10 @@ Job AttrList(const Napi::CallbackInfo& info) {
   job.pins.push_back(info[0]);
   job.Locked([loc, names]() {
     hsize_t index = 0;
-    Check(H5Aiterate2(loc->Id(), H5_INDEX_NAME, H5_ITER_INC, &index, CollectAttrName, names.get()),
+    Check(H5Aiterate2(loc->Id(), H5_INDEX_NAME, H5_ITER_INC, &index, CollectName<H5A_info_t>, names.get()),
           "cannot list attributes of", loc->Path());
   });
-  job.done = [names](Napi::Env env) -> Napi::Value {
-    Napi::Array array = Napi::Array::New(env, names->size());
-    for (size_t i = 0; i < names->size(); i++) array.Set(i, (*names)[i]);
-    return array;
-  };
+  job.done = NamesResult(names);
   return job;
 }
 
@@ -49,7 +40,7 @@ Job AttrExists(const Napi::CallbackInfo& info) {
   job.Locked([loc, name, exists]() {
     *exists = Check(H5Aexists(loc->Id(), name.c_str()), "cannot check attribute", AttrPath(loc, name)) > 0;
   });
-  job.done = [exists](Napi::Env env) { return Napi::Boolean::New(env, *exists); };
+  job.done = FlagResult(exists);
   return job;
 }
 

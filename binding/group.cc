@@ -73,13 +73,8 @@ Job LinkExists(const Napi::CallbackInfo& info) {
   Job job;
   job.pins.push_back(info[0]);
   job.Locked([loc, name, exists]() { *exists = PathExists(loc->Id(), name); });
-  job.done = [exists](Napi::Env env) { return Napi::Boolean::New(env, *exists); };
+  job.done = FlagResult(exists);
   return job;
-}
-
-herr_t CollectName(hid_t, const char* name, const H5L_info2_t*, void* out) {
-  static_cast<std::vector<std::string>*>(out)->push_back(name);
-  return 0;
 }
 
 Job LinkList(const Napi::CallbackInfo& info) {
@@ -89,14 +84,10 @@ Job LinkList(const Napi::CallbackInfo& info) {
   job.pins.push_back(info[0]);
   job.Locked([loc, names]() {
     hsize_t index = 0;
-    Check(H5Literate2(loc->Id(), H5_INDEX_NAME, H5_ITER_INC, &index, CollectName, names.get()),
+    Check(H5Literate2(loc->Id(), H5_INDEX_NAME, H5_ITER_INC, &index, CollectName<H5L_info2_t>, names.get()),
           "cannot list group", loc->Path());
   });
-  job.done = [names](Napi::Env env) -> Napi::Value {
-    Napi::Array array = Napi::Array::New(env, names->size());
-    for (size_t i = 0; i < names->size(); i++) array.Set(i, (*names)[i]);
-    return array;
-  };
+  job.done = NamesResult(names);
   return job;
 }
 

@@ -89,6 +89,18 @@ Napi::Value CallSync(const Napi::CallbackInfo& info) {
 
 }  // namespace
 
+std::function<Napi::Value(Napi::Env)> NamesResult(std::shared_ptr<std::vector<std::string>> names) {
+  return [names](Napi::Env env) -> Napi::Value {
+    Napi::Array array = Napi::Array::New(env, names->size());
+    for (size_t i = 0; i < names->size(); i++) array.Set(i, (*names)[i]);
+    return array;
+  };
+}
+
+std::function<Napi::Value(Napi::Env)> FlagResult(std::shared_ptr<bool> flag) {
+  return [flag](Napi::Env env) -> Napi::Value { return Napi::Boolean::New(env, *flag); };
+}
+
 void ExportJob(Napi::Env env, Napi::Object exports, const char* name, JobMaker make) {
   void* data = reinterpret_cast<void*>(make);
   exports.Set(name, Napi::Function::New(env, CallAsync, name, data));

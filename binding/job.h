@@ -4,7 +4,11 @@
 // HDF5 part holds the process-wide HDF5 lock.
 #include <napi.h>
 
+#include <hdf5.h>
+
 #include <functional>
+#include <memory>
+#include <string>
 #include <vector>
 
 namespace h5dat {
@@ -29,5 +33,16 @@ struct Job {
 using JobMaker = Job (*)(const Napi::CallbackInfo&);
 
 void ExportJob(Napi::Env env, Napi::Object exports, const char* name, JobMaker make);
+
+// `done` functions for the common results, filled in by a job's steps.
+std::function<Napi::Value(Napi::Env)> NamesResult(std::shared_ptr<std::vector<std::string>> names);
+std::function<Napi::Value(Napi::Env)> FlagResult(std::shared_ptr<bool> flag);
+
+// An HDF5 iteration callback (links or attributes) that appends each name to a vector<string>.
+template <typename Info>
+herr_t CollectName(hid_t, const char* name, const Info*, void* names) {
+  static_cast<std::vector<std::string>*>(names)->push_back(name);
+  return 0;
+}
 
 }  // namespace h5dat

@@ -64,5 +64,7 @@ test("npm pack installs into an empty project with no compiler and works via req
     console.log(JSON.stringify({ version: hdf5Version(), data: Array.from(data) }));
     await f.close();`], { cwd: project, env, encoding: "utf8" });
   assert.deepEqual(JSON.parse(esm), { version: "1.14.5", data: [1, 2, 3] });
+  const cli = execFileSync(path.join(project, "node_modules", ".bin", "h5dat"), ["--version"], { cwd: project, env, encoding: "utf8" });
+  assert.match(cli, /^h5dat \d+\.\d+\.\d+ \(HDF5 1\.14\.5\)/);
   assert.deepEqual(python(`import h5py, json, sys; print(json.dumps(h5py.File(sys.argv[1], "r")["x"][()].tolist()))`, file), [1, 2, 3]);
 });

@@ -1,0 +1,271 @@
+// The benchmark harness: h5dat against the h5py anchor, side by side, interleaved.
+//
+//   npm run bench                      # p1, p1-raw, p2 at full size
+//   npm run bench -- p1 --size 256     # P1 with 256 MiB instead of 1 GiB
+//   npm run bench -- p2 --count 2000   # P2 with 2,000 datasets instead of 10,000
+//
+// Options (or env): --size MiB (H5DAT_BENCH_SIZE), --count N (H5DAT_BENCH_COUNT), --reps N
+// (H5DAT_BENCH_REPS, default 3), --rows N (P1 rows per write, default 1024), --no-sync (skip the
+// Sync API runs), --variants (also time other ways to use h5dat: P2 async-close and
+// async-pipelined; P1 and P2 async-prefiltered, see h5dat-side.ts), --prof (CPU profiles of the
+// h5dat runs into bench/results.tmp/prof/).
+//
+// Every run is its own process (node for h5dat, /usr/bin/python3 for h5py), timed inside from
+// file create to file close. Per repetition the order is: h5dat async, h5py, h5dat sync. Medians
+// of the repetitions are reported; the last stdout line of each bench is one JSON object.
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { SideParams, SideResult } from "./h5dat-side";
+
+const BENCHES = ["p1", "p1-raw", "p2"] as const;
+type BenchName = (typeof BENCHES)[number];
+
+const PYTHON = "/usr/bin/python3";
+const HERE = __dirname;
+const ROOT = path.join(HERE, "..");
+const SIDE = path.join(HERE, "h5dat-side.ts");
+const ANCHORS = path.join(HERE, "anchors");
+
+/** Targets for this project (ratio h5dat async / h5py). */
+const TARGETS: Record<BenchName, number> = { p1: 1.0, "p1-raw": 1.0, p2: 1.5 };
+
+interface Options {
+  benches: BenchName[];
+  mib: number;
+  count: number;
+  reps: number;
+  rows: number;
+  sync: boolean;
+  variants: boolean;
+  prof: boolean;
+}
+
+function parseArgs(argv: string[]): Options {
+  const env = process.env;
+  const options: Options = {
+    benches: [],
+    mib: Number(env.H5DAT_BENCH_SIZE ?? 1024),
+    count: Number(env.H5DAT_BENCH_COUNT ?? 10000),
+    reps: Number(env.H5DAT_BENCH_REPS ?? 3),
+    rows: 1024,
+    sync: true,
+    variants: false,
+    prof: false,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? arg.split("=", 2) : [arg, undefined];
+    const value = (): number => {
+      const text = inline ?? argv[++i];
+      const n = Number(text);
+      if (!Number.isInteger(n) || n <= 0) usage(`${flag} needs a positive integer, got '${text}'`);
+      return n;
+    };
+    switch (flag) {
+      case "--size": options.mib = value(); break;
+      case "--count": options.count = value(); break;
+      case "--reps": options.reps = value(); break;
+      case "--rows": options.rows = value(); break;
+      case "--no-sync": options.sync = false; break;
+      case "--variants": options.variants = true; break;
+      case "--prof": options.prof = true; break;
+      case "-h": case "--help": usage(); break;
+      default:
+        if ((BENCHES as readonly string[]).includes(flag)) options.benches.push(flag as BenchName);
+        else usage(`unknown argument '${arg}'`);
+    }
+  }
+  if (options.benches.length === 0) options.benches = [...BENCHES];
+  for (const [name, n] of [["size", options.mib], ["count", options.count], ["reps", options.reps]] as const) {
+    if (!Number.isInteger(n) || n <= 0) usage(`${name} must be a positive integer`);
+  }
+  if ((options.mib * 256) % options.rows !== 0) usage(`--size ${options.mib} MiB must be a whole number of ${options.rows}-row slabs (${options.rows / 256} MiB)`);
+  return options;
+}
+
+function usage(problem?: string): never {
+  const text = "usage: npm run bench -- [p1] [p1-raw] [p2] [--size MiB] [--count N] [--reps N] [--rows N] [--no-sync] [--variants] [--prof]";
+  if (problem) {
+    console.error(`bench: ${problem}\n${text}`);
+    process.exit(2);
+  }
+  console.log(text);
+  process.exit(0);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+let tempRoot: string | null = null;
+function tempDir(): string {
+  if (!tempRoot) {
+    tempRoot = fs.mkdtempSync(path.join(os.tmpdir(), "h5dat-bench-"));
+    const clean = () => {
+      if (tempRoot) fs.rmSync(tempRoot, { recursive: true, force: true });
+      tempRoot = null;
+    };
+    process.on("exit", clean);
+    for (const signal of ["SIGINT", "SIGTERM"] as const) {
+      process.on(signal, () => {
+        clean();
+        process.exit(130);
+      });
+    }
+  }
+  return tempRoot;
+}
+
+function lastJsonLine<T>(stdout: string, what: string): T {
+  const line = stdout.trim().split("\n").pop() ?? "";
+  try {
+    return JSON.parse(line) as T;
+  } catch {
+    throw new Error(`${what} printed no JSON line:\n${stdout}`);
+  }
+}
+
+function run(command: string, args: string[], what: string, env: NodeJS.ProcessEnv = process.env): string {
+  const child = spawnSync(command, args, { cwd: ROOT, env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  if (child.status !== 0) {
+    throw new Error(`${what} failed (${child.signal ?? `exit ${child.status}`}):\n${child.stderr}${child.stdout}`);
+  }
+  if (child.stderr.trim()) process.stderr.write(child.stderr);
+  return child.stdout;
+}
+
+function runH5dat(params: SideParams, prof: boolean): SideResult {
+  const flags = ["--import", "tsx"];
+  if (prof) {
+    const dir = path.join(HERE, "results.tmp", "prof");
+    fs.mkdirSync(dir, { recursive: true });
+    flags.push("--cpu-prof", `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${params.bench}-${params.mode}-${Date.now()}.cpuprofile`);
+  }
+  const out = run(process.execPath, [...flags, SIDE, JSON.stringify(params)], `h5dat ${params.bench} ${params.mode}`);
+  return lastJsonLine<SideResult>(out, "h5dat side");
+}
+
+function anchorArgs(bench: BenchName, file: string, options: Options): string[] {
+  if (bench === "p2") return [path.join(ANCHORS, "p2.py"), "--file", file, "--count", String(options.count)];
+  const args = [path.join(ANCHORS, "p1.py"), "--file", file, "--mib", String(options.mib), "--rows", String(options.rows)];
+  if (bench === "p1-raw") args.push("--raw");
+  return args;
+}
+
+function runH5py(bench: BenchName, file: string, options: Options): SideResult {
+  return lastJsonLine<SideResult>(run(PYTHON, anchorArgs(bench, file, options), `h5py ${bench}`), "h5py anchor");
+}
+
+/** h5py reads the h5dat file and compares it with its own generated data. */
+function checkWithH5py(bench: BenchName, file: string, options: Options): string {
+  const args = [...anchorArgs(bench, file, options), "--check"];
+  const verdict = lastJsonLine<{ ok: boolean; problems: string[]; what: string }>(run(PYTHON, args, `h5py check ${bench}`), "h5py check");
+  if (!verdict.ok) throw new Error(`h5dat ${bench} output is wrong (h5py check): ${verdict.problems.join("; ")}`);
+  return verdict.what;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function round(value: number, digits: number): number {
+  const scale = 10 ** digits;
+  return Math.round(value * scale) / scale;
+}
+
+const load = () => os.loadavg().map((l) => l.toFixed(2)).join(" ");
+const mibOf = (bytes: number) => (bytes / (1024 * 1024)).toFixed(1);
+
+function runBench(bench: BenchName, options: Options): void {
+  const p2 = bench === "p2";
+  const unit = p2 ? "datasets/s" : "MiB/s";
+  const digits = p2 ? 0 : 1;
+  const size = p2 ? `${options.count} datasets of 64x64x3 uint8, gzip 4, one group`
+    : `${options.mib} MiB float32 [${options.mib * 256}, 1024], chunks [256, 1024], ${bench === "p1" ? "gzip 4 + shuffle" : "no filters"}, ${options.rows}-row writes`;
+  console.log(`== ${bench}: ${size}`);
+  console.log(`   ${options.reps} repetitions, interleaved; machine load ${load()} (2 cores, shared: expect noise)`);
+
+  // The headline is the async API used as async APIs are used for throughput: P2 keeps up to
+  // 8 creates in flight (their compression then runs on both cores, outside the HDF5 lock);
+  // one-await-at-a-time and Sync are reported beside it.
+  const h5datModes: SideParams["mode"][] = [...(p2 ? ["async-pipelined" as const] : []), "async", ...(options.sync ? ["sync" as const] : [])];
+  if (options.variants && p2) h5datModes.push("async-close", "async-prefiltered");
+  if (options.variants && bench === "p1") h5datModes.push("async-prefiltered");
+  const rates = new Map<string, number[]>();
+  const record = (key: string, rate: number) => rates.set(key, [...(rates.get(key) ?? []), rate]);
+  let poolSha: string | null = null;
+  const verified = new Set<string>();
+
+  const sameData = (result: SideResult) => {
+    if (poolSha === null) poolSha = result.poolSha;
+    else if (poolSha !== result.poolSha) throw new Error(`the two sides generated different data (${poolSha} vs ${result.poolSha})`);
+  };
+  const show = (rep: number, label: string, result: SideResult) => {
+    console.log(`   rep ${rep}/${options.reps}  ${label.padEnd(22)} ${result.rate.toFixed(digits).padStart(8)} ${unit}  (${result.seconds.toFixed(2)} s, cpu ${result.cpu.toFixed(2)} s, file ${mibOf(result.fileBytes)} MiB)`);
+  };
+
+  for (let rep = 1; rep <= options.reps; rep++) {
+    const order: (SideParams["mode"] | "h5py")[] = [h5datModes[0], "h5py", ...h5datModes.slice(1)];
+    for (const mode of order) {
+      const file = path.join(tempDir(), `${bench}-${mode}-${rep}.h5`);
+      try {
+        if (mode === "h5py") {
+          const result = runH5py(bench, file, options);
+          sameData(result);
+          record("h5py", result.rate);
+          show(rep, "h5py 3.7 (HDF5 1.10.8)", result);
+        } else {
+          const verify = !verified.has(mode);
+          const result = runH5dat({ bench, mode, file, mib: options.mib, rows: options.rows, count: options.count, verify }, options.prof);
+          sameData(result);
+          record(mode, result.rate);
+          show(rep, `h5dat ${mode}`, result);
+          if (verify) {
+            console.log(`   check: ${result.verified}`);
+            console.log(`   check: ${checkWithH5py(bench, file, options)}`);
+            verified.add(mode);
+          }
+        }
+      } finally {
+        fs.rmSync(file, { force: true });
+      }
+    }
+  }
+
+  const med = (key: string) => median(rates.get(key) ?? [NaN]);
+  const headline = h5datModes[0];
+  const h5dat = med(headline);
+  const h5py = med("h5py");
+  const ratio = h5dat / h5py;
+  console.log(`   medians of ${options.reps} (same data on both sides, sha256 ${poolSha!.slice(0, 12)}…):`);
+  for (const mode of h5datModes) {
+    console.log(`     h5dat ${mode.padEnd(16)} ${med(mode).toFixed(digits).padStart(8)} ${unit}   ${(med(mode) / h5py).toFixed(2)}x h5py`);
+  }
+  console.log(`     h5py                   ${h5py.toFixed(digits).padStart(8)} ${unit}`);
+  const target = TARGETS[bench];
+  console.log(`   target: h5dat ${headline} >= ${target.toFixed(1)}x h5py -> ${ratio >= target ? "met" : "MISSED"} (${ratio.toFixed(2)}x); load now ${load()}`);
+  const json: Record<string, unknown> = { bench, unit, h5dat: round(h5dat, digits), h5py: round(h5py, digits), ratio: round(ratio, 2) };
+  json.mode = headline;
+  if (headline !== "async") json.h5datOneAwaitAtATime = round(med("async"), digits);
+  if (rates.has("sync")) json.h5datSync = round(med("sync"), digits);
+  json.reps = options.reps;
+  if (p2) json.count = options.count;
+  else json.mib = options.mib;
+  console.log(JSON.stringify(json));
+}
+
+function main(): void {
+  const options = parseArgs(process.argv.slice(2));
+  for (const bench of options.benches) runBench(bench, options);
+}
+
+try {
+  main();
+} catch (error) {
+  console.error(`bench: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
