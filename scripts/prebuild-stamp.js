@@ -37,7 +37,7 @@ if (command === "write") {
   if (recorded !== expected) {
     console.error(
       `The committed prebuild is stale: binding/, cmake/ or CMakeLists.txt changed since it was built.\n` +
-        `  recorded ${recorded}\n  current  ${expected}\n  fix: npm run prebuild, then commit prebuilds/.`,
+        `  recorded ${recorded}\n  current  ${expected}\n  fix: npm run build:prebuild, then commit prebuilds/.`,
     );
     process.exit(1);
   }
