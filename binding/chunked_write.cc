@@ -17,9 +17,7 @@ bool ChunkedWrite::Plan(std::vector<hsize_t> dims, std::vector<hsize_t> chunk, s
                         FilterPipeline pipeline, std::vector<hsize_t> start, std::vector<hsize_t> count) {
   size_t rank = dims.size();
   if (rank == 0 || chunk.size() != rank || start.size() != rank || count.size() != rank) return false;
-  // Without filters there is nothing to move off the lock, and H5Dwrite stores whole chunks
-  // straight from the caller's buffer, where cutting chunks here would add a copy.
-  if (pipeline.empty() || !CanRunPipeline(pipeline) || elementSize == 0) return false;
+  if (!CanRunPipeline(pipeline) || elementSize == 0) return false;
   for (size_t d = 0; d < rank; d++) {
     if (count[d] == 0 || chunk[d] == 0) return false;
     bool startsOnChunk = start[d] % chunk[d] == 0;
@@ -32,6 +30,9 @@ bool ChunkedWrite::Plan(std::vector<hsize_t> dims, std::vector<hsize_t> chunk, s
   pipeline_ = std::move(pipeline);
   start_ = std::move(start);
   count_ = std::move(count);
+  // Unfiltered chunks are only worth storing directly when no copy is needed to cut them out;
+  // otherwise H5Dwrite does the same work.
+  if (pipeline_.empty() && !ContiguousChunks()) return false;
   // Every chunk offset in the region, row-major.
   std::vector<hsize_t> offset(start_);
   while (true) {
@@ -75,7 +76,28 @@ std::vector<uint8_t> ChunkedWrite::Cut(const uint8_t* data, const std::vector<hs
   }
 }
 
+bool ChunkedWrite::ContiguousChunks() const {
+  for (size_t d = 1; d < chunk_.size(); d++) {
+    if (chunk_[d] != dims_[d] || start_[d] != 0 || count_[d] != dims_[d]) return false;
+  }
+  return true;
+}
+
 void ChunkedWrite::Filter(const uint8_t* data) {
+  if (pipeline_.empty()) {
+    size_t rowBytes = elementSize_;
+    for (size_t d = 1; d < chunk_.size(); d++) rowBytes *= chunk_[d];
+    for (Piece& piece : pieces_) {
+      hsize_t rows = std::min(chunk_[0], start_[0] + count_[0] - piece.offset[0]);
+      if (rows == chunk_[0]) {
+        piece.source = data + (piece.offset[0] - start_[0]) * rowBytes;
+        piece.sourceSize = rows * rowBytes;
+      } else {
+        piece.bytes = Cut(data, piece.offset);  // an edge chunk is stored whole: pad it
+      }
+    }
+    return;
+  }
   std::mutex mutex;
   std::string failure;
   auto filterOne = [&](size_t i) {
@@ -100,8 +122,9 @@ void ChunkedWrite::Filter(const uint8_t* data) {
 
 void ChunkedWrite::Store(hid_t dataset, const std::string& path) {
   for (const Piece& piece : pieces_) {
-    Check(H5Dwrite_chunk(dataset, H5P_DEFAULT, 0, piece.offset.data(), piece.bytes.size(), piece.bytes.data()),
-          "cannot write chunk of", path);
+    const uint8_t* bytes = piece.source ? piece.source : piece.bytes.data();
+    size_t size = piece.source ? piece.sourceSize : piece.bytes.size();
+    Check(H5Dwrite_chunk(dataset, H5P_DEFAULT, 0, piece.offset.data(), size, bytes), "cannot write chunk of", path);
   }
 }
 

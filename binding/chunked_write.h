@@ -2,8 +2,9 @@
 // A write that covers whole chunks, done as HDF5 would but in two halves: the chunks are cut out
 // of the caller's buffer and filtered on several threads without the HDF5 lock, then stored with
 // H5Dwrite_chunk under it. This is what lets compression use every core while HDF5 calls stay
-// serialized. Writes that do not fit (partial chunks, type conversion, other filters) go the
-// ordinary H5Dwrite way.
+// serialized. Unfiltered chunks that lie contiguous in the caller's buffer (chunks spanning the
+// trailing axes) are stored straight from it, without a copy. Writes that do not fit (partial
+// chunks, type conversion, other filters) go the ordinary H5Dwrite way.
 #include <hdf5.h>
 
 #include <cstdint>
@@ -28,8 +29,12 @@ class ChunkedWrite {
  private:
   struct Piece {
     std::vector<hsize_t> offset;
-    std::vector<uint8_t> bytes;
+    std::vector<uint8_t> bytes;         // filtered, or a padded copy of an edge chunk
+    const uint8_t* source = nullptr;    // else: the chunk in the caller's buffer
+    size_t sourceSize = 0;
   };
+  // Whether chunks are whole row blocks of the region (chunk and region span the trailing axes).
+  bool ContiguousChunks() const;
   std::vector<uint8_t> Cut(const uint8_t* data, const std::vector<hsize_t>& offset) const;
 
   std::vector<hsize_t> dims_, chunk_, start_, count_;

@@ -227,22 +227,22 @@ Job DatasetRead(const Napi::CallbackInfo& info) {
   return job;
 }
 
-// datasetWrite(dataset, selection?, data, filtered?). Writes of whole chunks that need no type
+// datasetWrite(dataset, selection?, data, chunked?). Writes of whole chunks that need no type
 // conversion are filtered outside the HDF5 lock and stored directly (see chunked_write.h);
-// `filtered` (the caller knows the dataset has filters) saves unfiltered writes the planning.
+// `chunked` (the caller knows the layout) saves other writes the planning.
 Job DatasetWrite(const Napi::CallbackInfo& info) {
   Handle* dataset = Handle::From(info[0]);
   Selection selection = Selection::FromJs(info[1]);
-  bool filtered = info[3].ToBoolean();
+  bool chunkedLayout = info[3].ToBoolean();
   Job job;
   job.pins.push_back(info[0]);
   auto data = std::make_shared<OutgoingData>(OutgoingData::FromJs(info[2], job.pins));
   auto chunked = std::make_shared<ChunkedWrite>();
   auto direct = std::make_shared<bool>(false);
-  job.Locked([dataset, selection, data, chunked, direct, filtered]() {
+  job.Locked([dataset, selection, data, chunked, direct, chunkedLayout]() {
     hid_t id = dataset->Id();
     const std::string& path = dataset->Path();
-    *direct = filtered && PlanChunkedWrite(id, selection, *data, *chunked, path);
+    *direct = chunkedLayout && PlanChunkedWrite(id, selection, *data, *chunked, path);
     if (!*direct) WriteData(id, selection, *data, path);
   });
   job.Unlocked([dataset, data, chunked, direct]() {

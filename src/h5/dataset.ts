@@ -168,7 +168,7 @@ export class Dataset extends H5Object {
     const resolved = resolveSelection(selection, this.info.shape, this.name);
     if (resolved.count === 0) return;
     const payload = encode(data, this.info.type, resolved.count, this.name);
-    yield* call("datasetWrite", this.handle, resolved.hyperslab, payload, this.info.filters.length > 0);
+    yield* call("datasetWrite", this.handle, resolved.hyperslab, payload, this.info.layout === "chunked");
   }
 
   private *resizeOp(size: number[] | number, axis: number): Operation<void> {
@@ -194,7 +194,7 @@ export class Dataset extends H5Object {
     const start = shape[0];
     this.info = yield* call("datasetResize", this.handle, [start + length, ...shape.slice(1)]);
     const selection = { start: [start, ...shape.slice(1).map(() => 0)], count: [length, ...shape.slice(1)] };
-    yield* call("datasetWrite", this.handle, selection, payload, this.info.filters.length > 0);
+    yield* call("datasetWrite", this.handle, selection, payload, this.info.layout === "chunked");
   }
 
   private *writeChunkOp(offset: number[], bytes: Uint8Array, filterMask: number): Operation<void> {

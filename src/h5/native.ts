@@ -65,7 +65,7 @@ export interface NativeOps {
   ];
   datasetDescribe: [[dataset: NativeHandle], NativeDatasetInfo];
   datasetRead: [[dataset: NativeHandle, selection: Hyperslab | null], IncomingData & { shape: number[] | null }];
-  datasetWrite: [[dataset: NativeHandle, selection: Hyperslab | null, data: OutgoingData, filtered: boolean], void];
+  datasetWrite: [[dataset: NativeHandle, selection: Hyperslab | null, data: OutgoingData, chunked: boolean], void];
   datasetResize: [[dataset: NativeHandle, shape: number[]], NativeDatasetInfo];
   chunkRead: [[dataset: NativeHandle, offset: number[]], { filterMask: number; bytes: Buffer }];
   chunkWrite: [[dataset: NativeHandle, offset: number[], filterMask: number, bytes: Uint8Array], void];
