@@ -214,6 +214,7 @@ function runBench(bench: BenchName, options: Options): void {
     const order: (SideParams["mode"] | "h5py")[] = [h5datModes[0], "h5py", ...h5datModes.slice(1)];
     for (const mode of order) {
       const file = path.join(tempDir(), `${bench}-${mode}-${rep}.h5`);
+      settlePageCache();
       try {
         if (mode === "h5py") {
           const result = runH5py(bench, file, options);
@@ -258,6 +259,20 @@ function runBench(bench: BenchName, options: Options): void {
   if (p2) json.count = options.count;
   else json.mib = options.mib;
   console.log(JSON.stringify(json));
+}
+
+/**
+ * Starts every run from the same page-cache state: earlier runs' dirty pages written back and
+ * clean ones dropped (root only; elsewhere just `sync`). Without it p1-raw runs were bimodal,
+ * stalling in the kernel at random (≈1,000 against ≈3,500 MiB/s on either side).
+ */
+function settlePageCache(): void {
+  spawnSync("sync");
+  try {
+    fs.writeFileSync("/proc/sys/vm/drop_caches", "1");
+  } catch {
+    // not root, or not Linux: sync alone
+  }
 }
 
 function main(): void {
