@@ -36,6 +36,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitDataset(env, exports);
   InitChunk(env, exports);
   InitAttribute(env, exports);
+  InitDatatype(env, exports);
   exports.Set("setErrorClass", Napi::Function::New(env, SetErrorClassJs, "setErrorClass"));
   napi_add_env_cleanup_hook(env, CloseFilesAtExit, nullptr);
   return exports;

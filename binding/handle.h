@@ -1,7 +1,7 @@
 #pragma once
 // The JS object behind every open HDF5 file, group, dataset or named datatype: an id, the file it
-// belongs to and its path. Operations live in file.cc, group.cc, dataset.cc, chunk.cc and
-// attribute.cc and receive a Handle as their first argument.
+// belongs to and its path. Operations live in file.cc, group.cc, dataset.cc, chunk.cc,
+// attribute.cc and datatype.cc and receive a Handle as their first argument.
 #include <hdf5.h>
 #include <napi.h>
 

@@ -9,5 +9,6 @@ void InitGroup(Napi::Env env, Napi::Object exports);
 void InitDataset(Napi::Env env, Napi::Object exports);
 void InitChunk(Napi::Env env, Napi::Object exports);
 void InitAttribute(Napi::Env env, Napi::Object exports);
+void InitDatatype(Napi::Env env, Napi::Object exports);
 
 }  // namespace h5dat

@@ -2,6 +2,7 @@
 // a Promise form and a Sync form.
 import { decode, encode, inferDtype, inferShape } from "./codec";
 import { fromTypeSpec, isBoolSpec, toTypeSpec, type Dtype } from "./dtype";
+import { H5Error } from "./errors";
 import type { NativeHandle } from "./native";
 import { call, runAsync, runSync, type Operation } from "./operation";
 
@@ -15,8 +16,9 @@ export interface AttributeValue {
 export interface SetAttributeOptions {
   /** Element type; inferred from the value when omitted (numbers → float64, text → UTF-8). */
   dtype?: Dtype;
-  /** Shape; [] for a scalar. Inferred from the value when omitted. */
-  shape?: number[];
+  /** Shape; [] for a scalar, null for an empty (null-dataspace) attribute such as h5py's
+   * `Empty`. Inferred from the value when omitted. */
+  shape?: number[] | null;
 }
 
 function* readOp(handle: NativeHandle, name: string): Operation<AttributeValue> {
@@ -36,6 +38,13 @@ function* getOp(handle: NativeHandle, name: string): Operation<unknown> {
 }
 
 function* setOp(handle: NativeHandle, name: string, value: unknown, options: SetAttributeOptions): Operation<void> {
+  if (options.shape === null) {
+    // An empty attribute holds no values: only its type, which must then be given.
+    if (!options.dtype) throw new H5Error(`an empty attribute needs a dtype`, `${handle.path}@${name}`);
+    const spec = toTypeSpec(options.dtype);
+    yield* call("attrWrite", handle, name, spec, null, { type: spec, bytes: new Uint8Array(0) });
+    return;
+  }
   const d = options.dtype ?? inferDtype(value);
   const spec = toTypeSpec(d);
   const shape = options.shape ?? inferShape(value, d, true);

@@ -2,6 +2,8 @@
 // over the tree. h5py's Group, with a Promise form and a Sync form of each method.
 import { planDatasetCreation, type CreateDatasetOptions } from "./dataset-creation";
 import { Dataset } from "./dataset";
+import { Datatype } from "./datatype";
+import { toTypeSpec, type Dtype } from "./dtype";
 import { H5Error } from "./errors";
 import { H5Object } from "./h5-object";
 import type { NativeHandle, NativeOps } from "./native";
@@ -9,6 +11,8 @@ import { call, runAsync, runSync, type Operation } from "./operation";
 import type { File } from "./file";
 
 export type LinkInfo = NativeOps["linkInfo"][1];
+/** What a path in a file leads to. */
+export type H5Member = Group | Dataset | Datatype;
 export type VisitEntry = NativeOps["visit"][1][number];
 
 export class Group extends H5Object {
@@ -18,10 +22,10 @@ export class Group extends H5Object {
   }
 
   /** The group or dataset at `path` (relative to this group, or absolute). */
-  get(path: string): Promise<Group | Dataset> {
+  get(path: string): Promise<H5Member> {
     return runAsync(this.getOp(path));
   }
-  getSync(path: string): Group | Dataset {
+  getSync(path: string): H5Member {
     return runSync(this.getOp(path));
   }
 
@@ -65,7 +69,7 @@ export class Group extends H5Object {
    * Iterates [name, object] pairs: `for await (const [name, obj] of group)`. Links that lead to no
    * object (dangling soft links, unreachable external files) are skipped; keys() lists them.
    */
-  async *[Symbol.asyncIterator](): AsyncIterator<[string, Group | Dataset]> {
+  async *[Symbol.asyncIterator](): AsyncIterator<[string, H5Member]> {
     for (const name of await this.keys()) {
       if (await this.has(name)) yield [name, await this.get(name)];
     }
@@ -93,6 +97,14 @@ export class Group extends H5Object {
   }
   createDatasetSync(path: string, options: CreateDatasetOptions): Dataset {
     return runSync(this.createDatasetOp(path, options));
+  }
+
+  /** Stores `dtype` as a named datatype at `path` (h5py: `group[path] = np.dtype(...)`). */
+  async commitDatatype(path: string, dtype: Dtype): Promise<void> {
+    return runAsync(call("datatypeCommit", this.handle, path, toTypeSpec(dtype)));
+  }
+  commitDatatypeSync(path: string, dtype: Dtype): void {
+    runSync(call("datatypeCommit", this.handle, path, toTypeSpec(dtype)));
   }
 
   /** Removes the link at `path` (the object goes when no link is left). */
@@ -154,14 +166,14 @@ export class Group extends H5Object {
     return `<Group ${this.name}>`;
   }
 
-  private *getOp(path: string): Operation<Group | Dataset> {
+  private *getOp(path: string): Operation<H5Member> {
     const handle = yield* call("objectOpen", this.handle, path);
     if (handle.kind === "dataset") {
       const info = yield* call("datasetDescribe", handle);
       return new Dataset(handle, this.file, info);
     }
     if (handle.kind === "group") return new Group(handle, this.file);
-    throw new H5Error(`'${handle.path}' is a named datatype, not a group or dataset`, handle.path);
+    return new Datatype(handle, this.file, yield* call("datatypeDescribe", handle));
   }
 
   private *createGroupOp(path: string): Operation<Group> {
@@ -186,10 +198,13 @@ function joinForMessage(base: string, path: string): string {
   return base === "/" ? `/${path}` : `${base}/${path}`;
 }
 
-function expectKind<T>(object: Group | Dataset, kind: new (...args: never[]) => T): T {
+function kindName(object: unknown): string {
+  return object instanceof Dataset ? "a dataset" : object instanceof Datatype ? "a named datatype" : "a group";
+}
+
+function expectKind<T>(object: H5Member, kind: new (...args: never[]) => T): T {
   if (object instanceof kind) return object;
-  const actual = object instanceof Dataset ? "a dataset" : "a group";
-  throw new H5Error(`'${object.name}' is ${actual}, expected ${kind === (Group as unknown) ? "a group" : "a dataset"}`, object.name);
+  throw new H5Error(`'${object.name}' is ${kindName(object)}, expected ${kind === (Group as unknown) ? "a group" : "a dataset"}`, object.name);
 }
 
 function visitWith<T>(entries: VisitEntry[], callback?: (path: string, kind: VisitEntry["kind"]) => T | undefined): VisitEntry[] | T | undefined {

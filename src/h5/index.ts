@@ -1,6 +1,7 @@
 // The TypeScript face of the native HDF5 binding, shaped like h5py.
 export { File, type FileMode, type FileInfo } from "./file";
-export { Group, type LinkInfo, type VisitEntry } from "./group";
+export { Group, type H5Member, type LinkInfo, type VisitEntry } from "./group";
+export { Datatype } from "./datatype";
 export { Dataset, type ChunkBytes } from "./dataset";
 export { Attributes, type AttributeValue, type SetAttributeOptions } from "./attrs";
 export type { CreateDatasetOptions } from "./dataset-creation";

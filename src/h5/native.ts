@@ -70,6 +70,8 @@ export interface NativeOps {
   chunkRead: [[dataset: NativeHandle, offset: number[]], { filterMask: number; bytes: Buffer }];
   chunkWrite: [[dataset: NativeHandle, offset: number[], filterMask: number, bytes: Uint8Array], void];
   chunkList: [[dataset: NativeHandle], StoredChunk[]];
+  datatypeDescribe: [[datatype: NativeHandle], TypeSpec];
+  datatypeCommit: [[loc: NativeHandle, name: string, type: TypeSpec], void];
   attrList: [[loc: NativeHandle], string[]];
   attrExists: [[loc: NativeHandle, name: string], boolean];
   attrDelete: [[loc: NativeHandle, name: string], void];

@@ -311,3 +311,20 @@ describe("attributes written by h5dat, read by h5py", () => {
     assert.deepEqual(copied.groups["/"].attrs, seen["/group"]);
   });
 });
+
+test("an empty (null-dataspace) attribute is written as h5py's Empty and reads back as null", async () => {
+  const file = path.join(tempDir(), "empty-attr.h5");
+  const f = await File.open(file, "w");
+  await f.attrs.set("nothing", undefined, { dtype: "float32", shape: null });
+  await assert.rejects(f.attrs.set("untyped", undefined, { shape: null }), (e: unknown) => e instanceof H5Error && /needs a dtype/.test(String(e)));
+  assert.equal(await f.attrs.get("nothing"), null);
+  assert.deepEqual((await f.attrs.read("nothing")).shape, null);
+  await f.close();
+  const seen = pythonJson<{ empty: boolean; dtype: string }>(
+    `import h5py, json, sys
+v = h5py.File(sys.argv[1], "r").attrs["nothing"]
+print(json.dumps({"empty": isinstance(v, h5py.Empty), "dtype": str(v.dtype)}))`,
+    file,
+  );
+  assert.deepEqual(seen, { empty: true, dtype: "float32" });
+});

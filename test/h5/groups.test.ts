@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import { describe, test } from "node:test";
-import { Dataset, File, Group, H5Error } from "../../src";
+import { Dataset, Datatype, File, Group, H5Error, type H5Member } from "../../src";
 import { python, tempDir } from "../helpers/h5py";
 
 type Form = "promise" | "sync";
@@ -50,7 +50,7 @@ print(json.dumps(out))`,
  * has a sync iterator with the sync element type once a sync for-of over it has been checked; the
  * object and the runtime iteration are unchanged.)
  */
-const pairsOf = (group: Group) => group as AsyncIterable<[string, Group | Dataset]>;
+const pairsOf = (group: Group) => group as AsyncIterable<[string, H5Member]>;
 
 const dir = tempDir("h5dat-groups-");
 
@@ -429,16 +429,38 @@ print(json.dumps({"keys": keys, "visit": out}))`, file, other);
     const names = await f.dataset("grp/names");
     assert.deepEqual((await names.read()).data, ["x", "yy"]);
 
-    // A named datatype is neither a group nor a dataset: a clear error, not a crash.
-    await rejects(() => f.get("types/t"), /named datatype, not a group or dataset/, "/types/t");
-    assert.throws(() => f.getSync("types/t"), H5Error);
+    // A named datatype comes back as a Datatype with its dtype; group()/dataset() reject it.
+    const named = await f.get("types/t");
+    assert.ok(named instanceof Datatype);
+    assert.equal(named.dtype, "float32");
+    assert.equal(named.name, "/types/t");
+    assert.equal((f.getSync("types/t") as Datatype).dtype, "float32");
+    await rejects(() => f.dataset("types/t"), /is a named datatype, expected a dataset/, "/types/t");
+    assert.throws(() => f.groupSync("types/t"), H5Error);
+    for await (const [name, object] of pairsOf(await f.group("types"))) assert.deepEqual([name, object instanceof Datatype], ["t", true]);
 
     const reached: [string, string][] = [];
     for await (const [name, object] of pairsOf(f)) {
-      reached.push([name, object instanceof Dataset ? "dataset" : "group"]);
+      reached.push([name, object instanceof Dataset ? "dataset" : object instanceof Datatype ? "datatype" : "group"]);
       await object.close();
     }
     assert.deepEqual(reached, [["alias", "dataset"], ["empty", "group"], ["ext", "dataset"], ["grp", "group"], ["types", "group"]]);
     await f.close();
   });
+});
+
+test("commitDatatype stores a named datatype h5py sees, and h5dat reads back", async () => {
+  const file = path.join(dir, "named-types.h5");
+  const f = await File.open(file, "w");
+  await f.commitDatatype("types/point", { kind: "compound", fields: [{ name: "x", dtype: "float64" }, { name: "label", dtype: "string" }] });
+  f.commitDatatypeSync("types/code", "int16");
+  await assert.rejects(f.commitDatatype("types/code", "int8"), H5Error);
+  const point = await f.get("types/point");
+  assert.ok(point instanceof Datatype);
+  assert.deepEqual(point.dtype, { kind: "compound", size: 16, fields: [{ name: "x", dtype: "float64", offset: 0 }, { name: "label", dtype: "string", offset: 8 }] });
+  await f.close();
+  const seen = python<Record<string, string>>(`import h5py, json, sys
+f = h5py.File(sys.argv[1], "r")
+print(json.dumps({k: type(f["types"][k]).__name__ + ":" + str(f["types"][k].dtype) for k in f["types"]}))`, file);
+  assert.deepEqual(seen, { code: "Datatype:int16", point: "Datatype:[('x', '<f8'), ('label', 'O')]" });
 });
