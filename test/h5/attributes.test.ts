@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { File, H5Error, dtype, dtypeName, type Dtype, type Group, type Dataset, type SetAttributeOptions } from "../../src";
-import { IMPORT_FIXTURE, canon, canonElement, numpyStr, pythonJson } from "../helpers/canon";
+import { IMPORT_FIXTURE, RECORD, canon, canonElement, numpyStr, pythonJson } from "../helpers/canon";
 import { tempDir } from "../helpers/h5py";
 
 type Canon = unknown;
@@ -91,14 +91,6 @@ cases.push(
   },
 );
 
-const RECORD = dtype.compound({
-  id: "int64",
-  x: "float32",
-  name: "string",
-  tag: dtype.string({ length: 4, charset: "ascii" }),
-  ok: "bool",
-  grid: dtype.array("int16", [2, 2]),
-});
 const RECORDS = [
   { id: 2n ** 60n + 7n, x: 0.1, name: "ünï", tag: "ab", ok: true, grid: [1, 2, 3, 4] },
   { id: -5n, x: -Infinity, name: "", tag: "abcd", ok: false, grid: [[-1, -2], [-3, -4]] },

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { File, dtype, slice, type CreateDatasetOptions, type Dataset, type Dtype } from "../../src";
-import { canon, columnsToRecords, IMPORT_FIXTURE, numpyStr, pythonJson } from "../helpers/canon";
+import { RECORD, canon, columnsToRecords, IMPORT_FIXTURE, numpyStr, pythonJson } from "../helpers/canon";
 import { tempDir } from "../helpers/h5py";
 
 type Canon = unknown;
@@ -164,16 +164,7 @@ add({
   },
 });
 
-// Compound: int64, float32, vlen string, fixed string, bool and an array field (and a nested record).
-// Packed: id 0-8, x 8-12, name 12-20 (a vlen string slot), tag 20-24, ok 24, grid 25-33.
-const RECORD = dtype.compound({
-  id: "int64",
-  x: "float32",
-  name: "string",
-  tag: dtype.string({ length: 4, charset: "ascii" }),
-  ok: "bool",
-  grid: dtype.array("int16", [2, 2]),
-});
+// Compound (RECORD: every kind of field), records given with nested arrays for the array field.
 const RECORDS = [
   { id: 2n ** 60n + 7n, x: 0.1, name: "ünï", tag: "ab", ok: true, grid: [[1, 2], [3, 4]] },
   { id: -5n, x: -Infinity, name: "", tag: "abcd", ok: false, grid: [[-1, -2], [-3, -4]] },

@@ -4,9 +4,20 @@
 // "-Infinity", bools as booleans, text as strings, opaque elements as { opaque: hex }, records as
 // objects whose array fields are flat lists. Both h5dat's inputs and its outputs go through it.
 import path from "node:path";
-import type { Dtype } from "../../src";
+import { dtype, type Dtype } from "../../src";
 import { execFileSync } from "node:child_process";
 import { PYTHON } from "./h5py";
+
+/** A record of every kind of field: int64, float32, vlen string, fixed string, bool, array.
+ * Packed: id 0-8, x 8-12, name 12-20 (a vlen string slot), tag 20-24, ok 24, grid 25-33. */
+export const RECORD = dtype.compound({
+  id: "int64",
+  x: "float32",
+  name: "string",
+  tag: dtype.string({ length: 4, charset: "ascii" }),
+  ok: "bool",
+  grid: dtype.array("int16", [2, 2]),
+});
 
 export const FIXTURES = path.join(__dirname, "..", "fixtures");
 
