@@ -13,8 +13,8 @@
 namespace h5dat {
 namespace {
 
-Napi::Value SetErrorClassJs(const Napi::CallbackInfo& info) {
-  SetErrorClass(info.Env(), info[0].As<Napi::Function>());
+Napi::Value SetErrorClassesJs(const Napi::CallbackInfo& info) {
+  SetErrorClasses(info.Env(), info[0].As<Napi::Function>(), info[1].As<Napi::Function>());
   return info.Env().Undefined();
 }
 
@@ -37,7 +37,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitChunk(env, exports);
   InitAttribute(env, exports);
   InitDatatype(env, exports);
-  exports.Set("setErrorClass", Napi::Function::New(env, SetErrorClassJs, "setErrorClass"));
+  InitArchive(env, exports);
+  exports.Set("setErrorClasses", Napi::Function::New(env, SetErrorClassesJs, "setErrorClasses"));
   napi_add_env_cleanup_hook(env, CloseFilesAtExit, nullptr);
   return exports;
 }

@@ -7,6 +7,8 @@ namespace h5dat {
 struct AddonData {
   Napi::FunctionReference errorClass;
   Napi::FunctionReference handleClass;
+  Napi::FunctionReference archiveErrorClass;
+  Napi::FunctionReference archiveReaderClass;
   static AddonData* Of(Napi::Env env) { return env.GetInstanceData<AddonData>(); }
 };
 

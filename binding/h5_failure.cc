@@ -41,15 +41,17 @@ void FailUsage(const std::string& message, const std::string& path) {
   throw failure;
 }
 
-void SetErrorClass(Napi::Env env, Napi::Function ctor) {
-  AddonData::Of(env)->errorClass = Napi::Persistent(ctor);
+void SetErrorClasses(Napi::Env env, Napi::Function h5Error, Napi::Function archiveError) {
+  AddonData::Of(env)->errorClass = Napi::Persistent(h5Error);
+  AddonData::Of(env)->archiveErrorClass = Napi::Persistent(archiveError);
 }
 
 Napi::Value MakeJsError(Napi::Env env, const H5Failure& failure) {
   Napi::Object error;
   AddonData* data = AddonData::Of(env);
-  if (!data->errorClass.IsEmpty()) {
-    error = data->errorClass.New({Napi::String::New(env, failure.message)});
+  Napi::FunctionReference& ctor = failure.archive ? data->archiveErrorClass : data->errorClass;
+  if (!ctor.IsEmpty()) {
+    error = ctor.New({Napi::String::New(env, failure.message)});
   } else {
     error = Napi::Error::New(env, failure.message).Value();
   }

@@ -14,6 +14,7 @@ struct H5Failure : std::exception {
   std::string message;
   std::string path;
   std::vector<std::string> stack;  // HDF5's own messages, most specific first
+  bool archive = false;            // raised by libarchive: becomes an ArchiveError
   const char* what() const noexcept override { return message.c_str(); }
 };
 
@@ -30,8 +31,9 @@ T Check(T status, const char* action, const std::string& path) {
   return status;
 }
 
-// The JS constructor H5Errors are made with (registered by the TypeScript side at load).
-void SetErrorClass(Napi::Env env, Napi::Function ctor);
+// The JS constructors H5Errors and ArchiveErrors are made with (registered by the TypeScript
+// side at load).
+void SetErrorClasses(Napi::Env env, Napi::Function h5Error, Napi::Function archiveError);
 Napi::Value MakeJsError(Napi::Env env, const H5Failure& failure);
 
 }  // namespace h5dat

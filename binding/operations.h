@@ -10,5 +10,6 @@ void InitDataset(Napi::Env env, Napi::Object exports);
 void InitChunk(Napi::Env env, Napi::Object exports);
 void InitAttribute(Napi::Env env, Napi::Object exports);
 void InitDatatype(Napi::Env env, Napi::Object exports);
+void InitArchive(Napi::Env env, Napi::Object exports);
 
 }  // namespace h5dat

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds the static, position-independent dependencies the addon links: zlib, libdeflate and HDF5
-# (C library and high-level library). Debian's own .a files are PIE, not PIC, so they cannot go into a .node.
+# Builds the static, position-independent dependencies the addon links: zlib, libdeflate, xz,
+# libarchive and HDF5 (C library and high-level library). Debian's own .a files are PIE, not PIC, so they cannot go into a .node.
 # Usage: build-deps.sh [prefix]   (default: deps/install). Re-running is a no-op once done.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -36,6 +36,34 @@ if [ ! -f "$prefix/lib/libdeflate.a" ]; then
     -DLIBDEFLATE_BUILD_TESTS=OFF >"$work/libdeflate-configure.log"
   cmake --build "$work/libdeflate-build" -j"$jobs" >"$work/libdeflate-build.log"
   cmake --install "$work/libdeflate-build" >/dev/null
+fi
+
+# xz (liblzma): for .xz / .tar.xz archives in libarchive.
+if [ ! -f "$prefix/lib/liblzma.a" ]; then
+  unpack "$src/xz-utils_*.orig.tar.*" xz
+  cmake -S "$work/xz" -B "$work/xz-build" -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX="$prefix" \
+    -DCMAKE_INSTALL_LIBDIR=lib -DCMAKE_POSITION_INDEPENDENT_CODE=ON -DBUILD_SHARED_LIBS=OFF \
+    -DXZ_TOOL_XZ=OFF -DXZ_TOOL_XZDEC=OFF -DXZ_TOOL_LZMADEC=OFF -DXZ_TOOL_LZMAINFO=OFF \
+    -DXZ_TOOL_SCRIPTS=OFF -DXZ_DOC=OFF -DXZ_NLS=OFF -DBUILD_TESTING=OFF >"$work/xz-configure.log"
+  cmake --build "$work/xz-build" -j"$jobs" >"$work/xz-build.log"
+  cmake --install "$work/xz-build" >/dev/null
+fi
+
+# libarchive: streaming reads of zip, tar (plain, gzip, xz), gz and the rest, linked against the
+# static zlib and liblzma above; no crypto, XML or ACL support (reading data needs none).
+if [ ! -f "$prefix/lib/libarchive.a" ]; then
+  unpack "$src/libarchive_*.orig.tar.*" libarchive
+  cmake -S "$work/libarchive" -B "$work/libarchive-build" -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_INSTALL_PREFIX="$prefix" -DCMAKE_INSTALL_LIBDIR=lib -DCMAKE_POSITION_INDEPENDENT_CODE=ON \
+    -DBUILD_SHARED_LIBS=OFF -DENABLE_TEST=OFF -DENABLE_TAR=OFF -DENABLE_CPIO=OFF -DENABLE_CAT=OFF \
+    -DENABLE_UNZIP=OFF -DENABLE_OPENSSL=OFF -DENABLE_MBEDTLS=OFF -DENABLE_NETTLE=OFF \
+    -DENABLE_LIBXML2=OFF -DENABLE_EXPAT=OFF -DENABLE_ACL=OFF -DENABLE_XATTR=OFF -DENABLE_LIBB2=OFF \
+    -DENABLE_ICONV=OFF -DENABLE_BZip2=OFF -DENABLE_ZSTD=OFF -DENABLE_LZ4=OFF -DENABLE_LZO=OFF \
+    -DENABLE_LZMA=ON -DLIBLZMA_INCLUDE_DIR="$prefix/include" -DLIBLZMA_LIBRARY="$prefix/lib/liblzma.a" \
+    -DZLIB_INCLUDE_DIR="$prefix/include" -DZLIB_LIBRARY="$prefix/lib/libz.a" \
+    -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_FIND_LIBRARY_SUFFIXES=.a >"$work/libarchive-configure.log"
+  cmake --build "$work/libarchive-build" -j"$jobs" >"$work/libarchive-build.log"
+  cmake --install "$work/libarchive-build" >/dev/null
 fi
 
 if [ ! -f "$prefix/lib/libhdf5.a" ]; then

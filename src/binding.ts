@@ -1,6 +1,7 @@
 // Loads the native addon: the committed prebuild for this platform, or a local build.
 import path from "node:path";
 import { H5Error } from "./h5/errors";
+import { ArchiveError } from "./sources/archive-error";
 import type { NativeBinding } from "./h5/native";
 
 function load(): NativeBinding {
@@ -9,7 +10,7 @@ function load(): NativeBinding {
     // H5DAT_ADDON points at another build of the addon (e.g. the AddressSanitizer one).
     const override = process.env.H5DAT_ADDON;
     const binding = (override ? require(path.resolve(override)) : require("node-gyp-build")(root)) as NativeBinding;
-    binding.setErrorClass(H5Error);
+    binding.setErrorClasses(H5Error, ArchiveError);
     return binding;
   } catch (error) {
     const cause = error instanceof Error ? error.message : String(error);

@@ -1,6 +1,7 @@
 // The shape of the native addon (binding/*.cc). Each operation exists as `name` (Promise, runs
 // on the libuv pool) and `nameSync`; both hold the process-wide HDF5 lock while HDF5 runs.
 import type { IncomingData, OutgoingData } from "./codec";
+import type { ArchiveError } from "../sources/archive-error";
 import type { H5Error } from "./errors";
 import type { TypeSpec } from "./type-spec";
 
@@ -9,6 +10,20 @@ export interface NativeHandle {
   readonly kind: "file" | "group" | "dataset" | "datatype";
   readonly path: string;
   readonly isOpen: boolean;
+}
+
+/** An open archive inside the addon (binding/archive_reader.cc). */
+export interface NativeArchive {
+  readonly path: string;
+}
+
+export interface NativeArchiveHeader {
+  path: string;
+  type: "file" | "directory" | "symlink" | "other";
+  size: number;
+  mtime: number;
+  format: string;
+  filter: string;
 }
 
 export interface Hyperslab {
@@ -73,6 +88,10 @@ export interface NativeOps {
   datatypeDescribe: [[datatype: NativeHandle], TypeSpec];
   datatypeCommit: [[loc: NativeHandle, name: string, type: TypeSpec], void];
   attrList: [[loc: NativeHandle], string[]];
+  archiveOpen: [[path: string, blockSize: number], NativeArchive];
+  archiveNext: [[archive: NativeArchive], NativeArchiveHeader | null];
+  archiveRead: [[archive: NativeArchive, maxBytes: number], Buffer];
+  archiveClose: [[archive: NativeArchive], void];
   attrExists: [[loc: NativeHandle, name: string], boolean];
   attrDelete: [[loc: NativeHandle, name: string], void];
   attrRead: [[loc: NativeHandle, name: string], IncomingData & { fileType: TypeSpec; shape: number[] | null }];
@@ -89,5 +108,5 @@ export type NativeBinding = {
   [K in OpName as `${K}Sync`]: (...args: OpArgs<K>) => OpResult<K>;
 } & {
   libraryVersion(): string;
-  setErrorClass(ctor: typeof H5Error): void;
+  setErrorClasses(h5Error: typeof H5Error, archiveError: typeof ArchiveError): void;
 };

@@ -11,10 +11,11 @@ import { python, tempDir } from "../helpers/h5py";
 const root = path.join(__dirname, "..", "..");
 const prebuild = path.join(root, "prebuilds", "linux-x64", "h5dat.node");
 
-test("the prebuild links HDF5 and zlib statically", () => {
+test("the prebuild links HDF5, libarchive and the codecs statically", () => {
   const libs = execFileSync("ldd", [prebuild], { encoding: "utf8" });
   assert.doesNotMatch(libs, /libhdf5/);
   assert.doesNotMatch(libs, /libz\.so/);
+  assert.doesNotMatch(libs, /libarchive|liblzma|libdeflate/);
   assert.doesNotMatch(libs, /not found/);
 });
 

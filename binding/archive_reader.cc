@@ -1,0 +1,196 @@
+// Archive reading: archiveOpen, archiveNext (the next entry's header), archiveRead (a block of the
+// current entry's data), archiveClose. Each job locks its reader: one archive is a sequence.
+#include "archive_reader.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include <cstdlib>
+#include <memory>
+
+#include "addon_data.h"
+#include "h5_failure.h"
+#include "job.h"
+#include "operations.h"
+
+namespace h5dat {
+namespace {
+
+[[noreturn]] void FailArchive(struct archive* reader, const std::string& action, const std::string& path) {
+  const char* cause = reader ? archive_error_string(reader) : nullptr;
+  H5Failure failure;
+  failure.archive = true;
+  failure.path = path;
+  failure.message = action + " '" + path + "': " + (cause ? cause : "unknown libarchive error");
+  throw failure;
+}
+
+Napi::FunctionReference& ReaderClass(Napi::Env env) { return AddonData::Of(env)->archiveReaderClass; }
+
+struct EntryHeader {
+  bool end = false;
+  std::string path, type, format, filter;
+  int64_t size = -1;
+  int64_t mtime = -1;
+};
+
+const char* EntryType(mode_t type) {
+  switch (type) {
+    case AE_IFREG: return "file";
+    case AE_IFDIR: return "directory";
+    case AE_IFLNK: return "symlink";
+    default: return "other";
+  }
+}
+
+// archiveOpen(path, blockSize) → reader
+Job ArchiveOpen(const Napi::CallbackInfo& info) {
+  std::string path = info[0].ToString().Utf8Value();
+  size_t blockSize = info[1].IsNumber() ? info[1].As<Napi::Number>().Uint32Value() : 1 << 16;
+  auto opened = std::make_shared<struct archive*>(nullptr);
+  Job job;
+  job.Unlocked([path, blockSize, opened]() {
+    struct archive* reader = archive_read_new();
+    archive_read_support_filter_all(reader);
+    archive_read_support_format_all(reader);
+    // A lone compressed file (data.json.gz) is one entry of the "raw" format; every real
+    // archive format bids higher, so it only wins when nothing else matches.
+    archive_read_support_format_raw(reader);
+    if (archive_read_open_filename(reader, path.c_str(), blockSize) != ARCHIVE_OK) {
+      std::unique_ptr<struct archive, int (*)(struct archive*)> owner(reader, archive_read_free);
+      FailArchive(reader, "cannot open archive", path);
+    }
+    *opened = reader;
+  });
+  job.done = [opened, path](Napi::Env env) -> Napi::Value { return ArchiveReader::New(env, *opened, path); };
+  return job;
+}
+
+// archiveNext(reader) → { path, type, size (-1 unknown), mtime (-1 unknown), format, filter } | null
+Job ArchiveNext(const Napi::CallbackInfo& info) {
+  ArchiveReader* reader = ArchiveReader::From(info[0]);
+  auto header = std::make_shared<EntryHeader>();
+  Job job;
+  job.pins.push_back(info[0]);
+  job.Unlocked([reader, header]() {
+    std::lock_guard<std::mutex> guard(reader->Guard());
+    struct archive* a = reader->Get();
+    struct archive_entry* entry = nullptr;
+    int status = archive_read_next_header(a, &entry);
+    if (status == ARCHIVE_EOF) {
+      header->end = true;
+      return;
+    }
+    if (status < ARCHIVE_WARN) FailArchive(a, "cannot read the next entry of", reader->Path());
+    const char* name = archive_entry_pathname_utf8(entry);
+    if (!name) name = archive_entry_pathname(entry);
+    header->path = name ? name : "";
+    header->type = EntryType(archive_entry_filetype(entry));
+    header->size = archive_entry_size_is_set(entry) ? archive_entry_size(entry) : -1;
+    header->mtime = archive_entry_mtime_is_set(entry) ? archive_entry_mtime(entry) : -1;
+    const char* format = archive_format_name(a);
+    header->format = format ? format : "";
+    const char* filter = archive_filter_count(a) > 1 ? archive_filter_name(a, 0) : "none";
+    header->filter = filter ? filter : "";
+  });
+  job.done = [header](Napi::Env env) -> Napi::Value {
+    if (header->end) return env.Null();
+    Napi::Object object = Napi::Object::New(env);
+    object.Set("path", header->path);
+    object.Set("type", header->type);
+    object.Set("size", static_cast<double>(header->size));
+    object.Set("mtime", static_cast<double>(header->mtime));
+    object.Set("format", header->format);
+    object.Set("filter", header->filter);
+    return object;
+  };
+  return job;
+}
+
+struct Block {
+  uint8_t* bytes = nullptr;
+  size_t length = 0;
+  ~Block() { std::free(bytes); }
+};
+
+// archiveRead(reader, maxBytes) → Buffer (empty at the end of the entry)
+Job ArchiveRead(const Napi::CallbackInfo& info) {
+  ArchiveReader* reader = ArchiveReader::From(info[0]);
+  size_t maxBytes = info[1].IsNumber() ? info[1].As<Napi::Number>().Uint32Value() : 1 << 20;
+  if (maxBytes == 0) maxBytes = 1;
+  auto block = std::make_shared<Block>();
+  Job job;
+  job.pins.push_back(info[0]);
+  job.Unlocked([reader, maxBytes, block]() {
+    std::lock_guard<std::mutex> guard(reader->Guard());
+    struct archive* a = reader->Get();
+    block->bytes = static_cast<uint8_t*>(std::malloc(maxBytes));
+    if (!block->bytes) FailUsage("out of memory reading an archive", reader->Path());
+    la_ssize_t got = archive_read_data(a, block->bytes, maxBytes);
+    if (got < 0) FailArchive(a, "cannot read entry data of", reader->Path());
+    block->length = static_cast<size_t>(got);
+  });
+  job.done = [block](Napi::Env env) -> Napi::Value {
+    uint8_t* bytes = block->bytes;
+    block->bytes = nullptr;
+    return Napi::Buffer<uint8_t>::New(env, bytes, block->length, [](Napi::Env, uint8_t* data) { std::free(data); });
+  };
+  return job;
+}
+
+Job ArchiveClose(const Napi::CallbackInfo& info) {
+  ArchiveReader* reader = ArchiveReader::From(info[0]);
+  Job job;
+  job.pins.push_back(info[0]);
+  job.Unlocked([reader]() {
+    std::lock_guard<std::mutex> guard(reader->Guard());
+    reader->Close();
+  });
+  return job;
+}
+
+}  // namespace
+
+void ArchiveReader::Init(Napi::Env env, Napi::Object exports) {
+  Napi::Function ctor = DefineClass(env, "ArchiveReader", {});
+  ReaderClass(env) = Napi::Persistent(ctor);
+  ExportJob(env, exports, "archiveOpen", ArchiveOpen);
+  ExportJob(env, exports, "archiveNext", ArchiveNext);
+  ExportJob(env, exports, "archiveRead", ArchiveRead);
+  ExportJob(env, exports, "archiveClose", ArchiveClose);
+}
+
+Napi::Object ArchiveReader::New(Napi::Env env, struct archive* reader, std::string path) {
+  Napi::Object object = ReaderClass(env).New({});
+  ArchiveReader* wrapper = Unwrap(object);
+  wrapper->archive_ = reader;
+  wrapper->path_ = std::move(path);
+  object.Set("path", wrapper->path_);
+  return object;
+}
+
+ArchiveReader* ArchiveReader::From(const Napi::Value& value) {
+  Napi::Env env = value.Env();
+  if (value.IsObject() && value.As<Napi::Object>().InstanceOf(ReaderClass(env).Value())) {
+    return Unwrap(value.As<Napi::Object>());
+  }
+  throw Napi::TypeError::New(env, "expected an archive reader");
+}
+
+ArchiveReader::ArchiveReader(const Napi::CallbackInfo& info) : Napi::ObjectWrap<ArchiveReader>(info) {}
+
+ArchiveReader::~ArchiveReader() { Close(); }
+
+struct archive* ArchiveReader::Get() const {
+  if (!archive_) FailUsage("the archive reader is closed", path_);
+  return archive_;
+}
+
+void ArchiveReader::Close() {
+  if (archive_) archive_read_free(archive_);
+  archive_ = nullptr;
+}
+
+void InitArchive(Napi::Env env, Napi::Object exports) { ArchiveReader::Init(env, exports); }
+
+}  // namespace h5dat

@@ -1,0 +1,35 @@
+#pragma once
+// A streaming reader over any archive libarchive knows (zip, tar, tar.gz, tar.xz, gz, ...):
+// entries one by one, data in blocks, never the whole archive in memory. No HDF5 involved, so
+// its jobs run without the HDF5 lock.
+#include <napi.h>
+
+#include <mutex>
+#include <string>
+
+struct archive;
+
+namespace h5dat {
+
+class ArchiveReader : public Napi::ObjectWrap<ArchiveReader> {
+ public:
+  static void Init(Napi::Env env, Napi::Object exports);
+  static Napi::Object New(Napi::Env env, struct archive* reader, std::string path);
+  static ArchiveReader* From(const Napi::Value& value);
+
+  explicit ArchiveReader(const Napi::CallbackInfo& info);
+  ~ArchiveReader() override;
+
+  // The open libarchive handle; fails when closed. Hold Guard() while using it.
+  struct archive* Get() const;
+  std::mutex& Guard() { return mutex_; }
+  const std::string& Path() const { return path_; }
+  void Close();
+
+ private:
+  struct archive* archive_ = nullptr;
+  std::string path_;
+  std::mutex mutex_;
+};
+
+}  // namespace h5dat

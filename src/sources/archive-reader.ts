@@ -1,0 +1,89 @@
+// Streams the entries of an archive (zip, tar, tar.gz, tar.xz, a lone .gz, and whatever else
+// libarchive reads) through the native libarchive: one entry at a time, data in blocks, so
+// memory stays flat however large the archive is.
+import path from "node:path";
+import { native } from "../binding";
+import { ArchiveError } from "./archive-error";
+import type { NativeArchive } from "../h5/native";
+
+/** One entry's header. `size` is null when the archive does not record it (a lone .gz). */
+export interface ArchiveEntry {
+  path: string;
+  type: "file" | "directory" | "symlink" | "other";
+  size: number | null;
+  mtime: Date | null;
+  /** libarchive's names for the container and compression ("raw" + "gzip" for a lone .gz). */
+  format: string;
+  filter: string;
+}
+
+const DEFAULT_BLOCK = 1 << 20;
+
+export class ArchiveReader {
+  private busy: Promise<unknown> = Promise.resolve();
+
+  private constructor(private readonly native: NativeArchive, readonly path: string) {}
+
+  /** Opens an archive for reading; fails with an ArchiveError when libarchive cannot. */
+  static async open(path: string): Promise<ArchiveReader> {
+    return new ArchiveReader(await native.archiveOpen(path, 1 << 16), path);
+  }
+
+  /** The next entry's header, or null after the last one. Skips any unread data of the current one. */
+  next(): Promise<ArchiveEntry | null> {
+    return this.serial(async () => {
+      const header = await native.archiveNext(this.native);
+      if (!header) return null;
+      // libarchive's "raw" format takes anything: raw without a compression filter is no archive.
+      if (header.format === "raw" && header.filter === "none") {
+        throw new ArchiveError(`cannot read archive '${this.path}': not an archive or compressed file libarchive reads`, this.path);
+      }
+      return {
+        // A lone compressed file's one entry is named after it (data.json.gz → data.json).
+        path: header.format === "raw" ? path.basename(this.path).replace(/\.[^.]+$/, "") : header.path,
+        type: header.type,
+        size: header.size < 0 ? null : header.size,
+        mtime: header.mtime < 0 ? null : new Date(header.mtime * 1000),
+        format: header.format,
+        filter: header.filter,
+      };
+    });
+  }
+
+  /** The next block (at most `maxBytes`) of the current entry's data; empty at its end. */
+  read(maxBytes = DEFAULT_BLOCK): Promise<Buffer> {
+    return this.serial(() => native.archiveRead(this.native, maxBytes));
+  }
+
+  /** The rest of the current entry's data, block by block. */
+  async *blocks(maxBytes = DEFAULT_BLOCK): AsyncGenerator<Buffer> {
+    for (let block = await this.read(maxBytes); block.length > 0; block = await this.read(maxBytes)) yield block;
+  }
+
+  /** The rest of the current entry's data in one Buffer (for entries known to be small). */
+  async readAll(): Promise<Buffer> {
+    const parts: Buffer[] = [];
+    for await (const block of this.blocks()) parts.push(block);
+    return Buffer.concat(parts);
+  }
+
+  /** Every entry in order; read an entry's data (blocks/readAll) before the loop moves on. */
+  async *entries(): AsyncGenerator<ArchiveEntry> {
+    for (let entry = await this.next(); entry; entry = await this.next()) yield entry;
+  }
+
+  close(): Promise<void> {
+    return this.serial(() => native.archiveClose(this.native));
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  // libarchive reads one sequence: calls on one reader run one after another.
+  private serial<T>(step: () => Promise<T>): Promise<T> {
+    const run = this.busy.then(step, step);
+    this.busy = run.catch(() => undefined);
+    return run;
+  }
+}

@@ -1,0 +1,95 @@
+// Archives read by the native libarchive: every entry's path, type, size and bytes match what
+// Python's tarfile/zipfile/gzip wrote; bad archives fail with an ArchiveError naming the file.
+import assert from "node:assert/strict";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { test } from "node:test";
+import { ArchiveError, ArchiveReader } from "../../src";
+import { python, tempDir } from "../helpers/h5py";
+
+const dir = tempDir("h5dat-archives-");
+
+// The same files in every archive: text, a 300 KiB binary (several read blocks), nested dirs, empty.
+const FILES: Record<string, Buffer> = {
+  "a.txt": Buffer.from("hello, archive\n"),
+  "dir/b.bin": Buffer.concat(Array.from({ length: 4800 }, (_, i) => crypto.createHash("sha512").update(String(i)).digest())),
+  "dir/sub/c.json": Buffer.from(JSON.stringify({ ü: [1, 2, { x: null }] })),
+  "empty.txt": Buffer.alloc(0),
+};
+const source = path.join(dir, "source");
+for (const [name, bytes] of Object.entries(FILES)) {
+  fs.mkdirSync(path.dirname(path.join(source, name)), { recursive: true });
+  fs.writeFileSync(path.join(source, name), bytes);
+}
+
+python(`import json, os, sys, tarfile, zipfile
+src, out = sys.argv[1], sys.argv[2]
+names = sorted(os.path.relpath(os.path.join(d, f), src) for d, _, fs in os.walk(src) for f in fs)
+for mode, ext in [("w", "tar"), ("w:gz", "tar.gz"), ("w:xz", "tar.xz")]:
+    with tarfile.open(os.path.join(out, "files." + ext), mode) as t:
+        for n in names: t.add(os.path.join(src, n), n)
+for comp, ext in [(zipfile.ZIP_DEFLATED, "zip"), (zipfile.ZIP_STORED, "stored.zip")]:
+    with zipfile.ZipFile(os.path.join(out, "files." + ext), "w", comp) as z:
+        for n in names: z.write(os.path.join(src, n), n)
+print(json.dumps(names))`, source, dir);
+
+async function readAll(file: string, block: number): Promise<Map<string, { type: string; size: number | null; bytes: Buffer }>> {
+  const reader = await ArchiveReader.open(file);
+  const seen = new Map<string, { type: string; size: number | null; bytes: Buffer }>();
+  for await (const entry of reader.entries()) {
+    const parts: Buffer[] = [];
+    for await (const part of reader.blocks(block)) {
+      assert.ok(part.length <= block);
+      parts.push(part);
+    }
+    seen.set(entry.path, { type: entry.type, size: entry.size, bytes: Buffer.concat(parts) });
+  }
+  await reader.close();
+  return seen;
+}
+
+for (const name of ["files.tar", "files.tar.gz", "files.tar.xz", "files.zip", "files.stored.zip"]) {
+  test(`${name}: every entry's path, size and bytes match, read in 64 KiB blocks`, async () => {
+    const seen = await readAll(path.join(dir, name), 64 * 1024);
+    const files = [...seen].filter(([, e]) => e.type === "file");
+    assert.deepEqual(files.map(([p]) => p).sort(), Object.keys(FILES).sort());
+    for (const [p, e] of files) {
+      assert.ok(e.bytes.equals(FILES[p]), `${p} differs`);
+      assert.equal(e.size, FILES[p].length);
+    }
+  });
+}
+
+test("a lone .gz file is one entry named after it, with the uncompressed bytes", async () => {
+  const file = path.join(dir, "data.json.gz");
+  fs.writeFileSync(file, (await import("node:zlib")).gzipSync(FILES["dir/b.bin"]));
+  const reader = await ArchiveReader.open(file);
+  const entry = await reader.next();
+  assert.equal(entry?.path, "data.json");
+  assert.equal(entry?.filter, "gzip");
+  assert.ok((await reader.readAll()).equals(FILES["dir/b.bin"]));
+  assert.equal(await reader.next(), null);
+  await reader.close();
+});
+
+test("bad archives fail with an ArchiveError naming the file and libarchive's cause", async () => {
+  const missing = path.join(dir, "missing.zip");
+  await assert.rejects(ArchiveReader.open(missing), (e: unknown) => e instanceof ArchiveError && e.message.includes(missing) && e.path === missing);
+
+  const notArchive = path.join(dir, "text.zip");
+  fs.writeFileSync(notArchive, "just some text, not a zip\n");
+  await assert.rejects(async () => {
+    const reader = await ArchiveReader.open(notArchive);
+    await reader.next();
+  }, (e: unknown) => e instanceof ArchiveError && e.message.includes(notArchive));
+
+  const truncated = path.join(dir, "truncated.tar.gz");
+  const whole = fs.readFileSync(path.join(dir, "files.tar.gz"));
+  fs.writeFileSync(truncated, whole.subarray(0, Math.floor(whole.length / 2)));
+  await assert.rejects(readAll(truncated, 4096), (e: unknown) => e instanceof ArchiveError && e.message.includes(truncated) && /truncat|premature|unexpected/i.test(e.message));
+
+  const closed = await ArchiveReader.open(path.join(dir, "files.tar"));
+  await closed.close();
+  await assert.rejects(closed.next(), /closed/);
+});
