@@ -52,7 +52,20 @@ Job ArchiveOpen(const Napi::CallbackInfo& info) {
   job.Unlocked([path, blockSize, opened]() {
     struct archive* reader = archive_read_new();
     archive_read_support_filter_all(reader);
-    archive_read_support_format_all(reader);
+    // Every container format but the text-based ones (mtree, warc): those take plain text, such
+    // as a gzipped CSV, for a listing of entries.
+    archive_read_support_format_7zip(reader);
+    archive_read_support_format_ar(reader);
+    archive_read_support_format_cab(reader);
+    archive_read_support_format_cpio(reader);
+    archive_read_support_format_empty(reader);
+    archive_read_support_format_iso9660(reader);
+    archive_read_support_format_lha(reader);
+    archive_read_support_format_rar(reader);
+    archive_read_support_format_rar5(reader);
+    archive_read_support_format_tar(reader);
+    archive_read_support_format_xar(reader);
+    archive_read_support_format_zip(reader);
     // A lone compressed file (data.json.gz) is one entry of the "raw" format; every real
     // archive format bids higher, so it only wins when nothing else matches.
     archive_read_support_format_raw(reader);

@@ -1,0 +1,50 @@
+// Turns an input path into a Source: a directory, an archive, or one loose file.
+import fs from "node:fs";
+import path from "node:path";
+import { ArchiveSource } from "./archive-source";
+import { DirectorySource, fileEntry } from "./directory-source";
+import { groupNameOf, type Source, type SourceEntry } from "./source-entry";
+
+const ARCHIVE_MAGIC: readonly number[][] = [
+  [0x50, 0x4b, 0x03, 0x04], // zip
+  [0x50, 0x4b, 0x05, 0x06], // empty zip
+  [0x1f, 0x8b], // gzip
+  [0x42, 0x5a, 0x68], // bzip2
+  [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], // xz
+  [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c], // 7z
+];
+
+/** Whether the file's first bytes are an archive or compressed stream libarchive should open. */
+export async function looksLikeArchive(file: string): Promise<boolean> {
+  const handle = await fs.promises.open(file, "r");
+  try {
+    const head = Buffer.alloc(512);
+    const { bytesRead } = await handle.read(head, 0, 512, 0);
+    if (bytesRead >= 262 && head.subarray(257, 262).toString("latin1") === "ustar") return true; // tar
+    return ARCHIVE_MAGIC.some((magic) => bytesRead >= magic.length && magic.every((byte, i) => head[i] === byte));
+  } finally {
+    await handle.close();
+  }
+}
+
+/** A single loose file as a source of one entry. */
+class FileSource implements Source {
+  readonly groupName: string;
+  constructor(readonly name: string, private readonly size: number) {
+    this.groupName = groupNameOf(name);
+  }
+  async *entries(): AsyncGenerator<SourceEntry> {
+    yield fileEntry(this.name, path.basename(this.name), this.name, this.size);
+  }
+  async close(): Promise<void> {}
+}
+
+/** The Source for an input path; fails with a clear message when it does not exist. */
+export async function openSource(input: string): Promise<Source> {
+  const stat = await fs.promises.stat(input).catch((error: NodeJS.ErrnoException) => {
+    throw new Error(`cannot read input '${input}': ${error.code === "ENOENT" ? "no such file or directory" : error.message}`);
+  });
+  if (stat.isDirectory()) return new DirectorySource(input);
+  if (await looksLikeArchive(input)) return new ArchiveSource(input);
+  return new FileSource(input, stat.size);
+}

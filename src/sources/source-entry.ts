@@ -1,0 +1,36 @@
+// What every input yields, whatever it is (a directory, a loose file, an archive): entries with
+// a path inside the input and their bytes, read one after another.
+
+/** One file of an input. Read its data before asking the source for the next entry. */
+export interface SourceEntry {
+  /** The input's name as given (`photos.zip`, `data/`). */
+  source: string;
+  /** Path inside the input, '/'-separated, no leading '/' (`train/cat_01.jpg`). */
+  sourcePath: string;
+  /** Bytes, when known before reading (a lone .gz does not say). */
+  size: number | null;
+  /** The data in blocks. */
+  blocks(): AsyncIterable<Buffer>;
+  /** All the data (for entries a processor needs whole). */
+  readAll(): Promise<Buffer>;
+}
+
+/** An input: its entries in a stable order (directories sorted by name, archives in stored order). */
+export interface Source {
+  readonly name: string;
+  /** The top-level group the input becomes (`photos.zip` → `photos`). */
+  readonly groupName: string;
+  entries(): AsyncIterable<SourceEntry>;
+  close(): Promise<void>;
+}
+
+/** Archive and compression suffixes stripped from an input's name to make its group name. */
+const ARCHIVE_SUFFIXES = [".tar.gz", ".tar.bz2", ".tar.xz", ".tar.zst", ".tgz", ".tbz2", ".txz", ".tar", ".zip", ".7z", ".gz", ".bz2", ".xz"];
+
+/** `photos.zip` → `photos`, `data/` → `data`, `logs.tar.gz` → `logs`, `table.csv.gz` → `table.csv`. */
+export function groupNameOf(input: string): string {
+  const base = input.replace(/[/\\]+$/, "").split(/[/\\]/).pop() || input;
+  const lower = base.toLowerCase();
+  const suffix = ARCHIVE_SUFFIXES.find((s) => lower.endsWith(s) && lower.length > s.length);
+  return suffix ? base.slice(0, base.length - suffix.length) : base;
+}

@@ -1,0 +1,87 @@
+// Every kind of input yields the same entries for the same content: a directory, zip, tar,
+// tar.gz and tar.xz of one tree give identical paths and bytes; a loose file and a lone .gz give
+// one entry each; group names drop archive suffixes.
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import zlib from "node:zlib";
+import { test } from "node:test";
+import { groupNameOf } from "../../src/sources/source-entry";
+import { openSource } from "../../src/sources/open-source";
+import { python, tempDir } from "../helpers/h5py";
+
+const dir = tempDir("h5dat-sources-");
+const tree = path.join(dir, "photos");
+const FILES: Record<string, Buffer> = {
+  "train/cat_01.jpg": Buffer.from([0xff, 0xd8, 0xff, 0xe0, ...Array.from({ length: 5000 }, (_, i) => (i * 7) % 256)]),
+  "train/dog 02.json": Buffer.from('{"ü": [1, 2.5, null]}'),
+  "test/notes.txt": Buffer.from("a\nb\n"),
+  "empty.bin": Buffer.alloc(0),
+  "z/deep/er/x.csv": Buffer.from("a,b\n1,2\n"),
+};
+for (const [name, bytes] of Object.entries(FILES)) {
+  fs.mkdirSync(path.dirname(path.join(tree, name)), { recursive: true });
+  fs.writeFileSync(path.join(tree, name), bytes);
+}
+python(`import json, os, sys, tarfile, zipfile
+src, out = sys.argv[1], sys.argv[2]
+names = sorted(os.path.relpath(os.path.join(d, f), src) for d, _, fs in os.walk(src) for f in fs)
+for mode, ext in [("w", "tar"), ("w:gz", "tar.gz"), ("w:xz", "tar.xz")]:
+    with tarfile.open(os.path.join(out, "photos." + ext), mode) as t:
+        for n in names: t.add(os.path.join(src, n), n)
+with zipfile.ZipFile(os.path.join(out, "photos.zip"), "w", zipfile.ZIP_DEFLATED) as z:
+    for n in names: z.write(os.path.join(src, n), n)
+print("[]")`, tree, dir);
+
+async function listing(input: string): Promise<{ group: string; entries: [string, string, number | null][] }> {
+  const source = await openSource(input);
+  const entries: [string, string, number | null][] = [];
+  for await (const entry of source.entries()) entries.push([entry.sourcePath, (await entry.readAll()).toString("base64"), entry.size]);
+  await source.close();
+  return { group: source.groupName, entries: entries.sort((a, b) => (a[0] < b[0] ? -1 : 1)) };
+}
+
+test("a directory, zip, tar, tar.gz and tar.xz of one tree yield the same entries and group name", async () => {
+  const expected = Object.keys(FILES).sort().map((p) => [p, FILES[p].toString("base64"), FILES[p].length]);
+  for (const input of [tree, `${tree}/`, ...["zip", "tar", "tar.gz", "tar.xz"].map((ext) => path.join(dir, `photos.${ext}`))]) {
+    const { group, entries } = await listing(input);
+    assert.equal(group, "photos", input);
+    assert.deepEqual(entries, expected, input);
+  }
+});
+
+test("data is also readable in blocks, and only once per archive entry", async () => {
+  const source = await openSource(path.join(dir, "photos.tar.gz"));
+  for await (const entry of source.entries()) {
+    const parts: Buffer[] = [];
+    for await (const block of entry.blocks()) parts.push(block);
+    assert.ok(Buffer.concat(parts).equals(FILES[entry.sourcePath]), entry.sourcePath);
+    await assert.rejects(entry.readAll(), /already read/);
+  }
+  await source.close();
+});
+
+test("a loose file is one entry; a lone .gz is one entry named without .gz", async () => {
+  const loose = await listing(path.join(tree, "train", "dog 02.json"));
+  assert.deepEqual(loose, { group: "dog 02.json", entries: [["dog 02.json", FILES["train/dog 02.json"].toString("base64"), FILES["train/dog 02.json"].length]] });
+  const gz = path.join(dir, "table.csv.gz");
+  fs.writeFileSync(gz, zlib.gzipSync(FILES["z/deep/er/x.csv"]));
+  const lone = await listing(gz);
+  assert.equal(lone.group, "table.csv");
+  assert.deepEqual(lone.entries.map(([p, b]) => [p, b]), [["table.csv", FILES["z/deep/er/x.csv"].toString("base64")]]);
+});
+
+test("a missing input fails with a message naming it", async () => {
+  const missing = path.join(dir, "nope.zip");
+  await assert.rejects(openSource(missing), new RegExp(`cannot read input '${missing.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}': no such file or directory`));
+});
+
+test("group names drop archive suffixes only", () => {
+  assert.equal(groupNameOf("photos.zip"), "photos");
+  assert.equal(groupNameOf("data/"), "data");
+  assert.equal(groupNameOf("/x/logs.tar.gz"), "logs");
+  assert.equal(groupNameOf("a.tgz"), "a");
+  assert.equal(groupNameOf("table.csv.gz"), "table.csv");
+  assert.equal(groupNameOf("image.png"), "image.png");
+  assert.equal(groupNameOf(".zip"), ".zip");
+});
