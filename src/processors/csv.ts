@@ -1,0 +1,201 @@
+// CSV and TSV (fast-csv does the quoting, embedded newlines and CRLF) into HDF5, two ways:
+// "table" makes a compound dataset, one field per column with a type inferred from all its cells;
+// "kv" keeps the raw cell text as an [R, C] variable-length string dataset. The header row is kept
+// in the attribute `columns` either way.
+import { parseString } from "fast-csv";
+import type { Dataset } from "../h5/dataset";
+import { dtype, type Dtype } from "../h5/dtype";
+import type { Group } from "../h5/group";
+import { decodeText, type TextSource } from "./text-input";
+
+/** A column's inferred type: int64 when every cell is an integer in int64's range, float64 when
+ * every non-empty cell is a number (empty cells become NaN), bool when every cell is true/false
+ * (any case), else UTF-8 string. A column of only empty cells is a string column. */
+export type CsvColumnType = "int64" | "float64" | "bool" | "string";
+
+/** One column's values: BigInt64Array, Float64Array, boolean[] or string[] by its type. */
+export type CsvColumn = BigInt64Array | Float64Array | boolean[] | string[];
+
+/** CSV text, its bytes (gzip detected by magic, BOM dropped), or a stream of its bytes. */
+export type CsvSource = TextSource | AsyncIterable<Uint8Array | string>;
+
+export interface CsvOptions {
+  /** Cell separator: "," (default), "\t" for TSV (see csvDelimiterFor), or any one character. */
+  delimiter?: string;
+}
+
+export interface WriteCsvOptions extends CsvOptions {
+  /** "table" (default): typed compound dataset; "kv": [R, C] strings of the raw cell text. */
+  mode?: "table" | "kv";
+}
+
+export interface CsvTable {
+  /** The header row, as written. */
+  columns: string[];
+  types: CsvColumnType[];
+  /** One entry per column, each holding one value per data row. */
+  values: CsvColumn[];
+  /** Number of data rows (the header excluded). */
+  rows: number;
+}
+
+/** A CSV that cannot be read as a table; `row` is 1-based, the header being row 1. */
+export class CsvError extends Error {
+  constructor(message: string, readonly row: number | null = null) {
+    super(message);
+    this.name = "CsvError";
+  }
+}
+
+/** The delimiter a file name implies: tab for .tsv/.tab (also gzipped), else comma. */
+export function csvDelimiterFor(fileName: string): string {
+  return /\.(tsv|tab)(\.gz)?$/i.test(fileName) ? "\t" : ",";
+}
+
+/** Parses CSV/TSV into typed columns (see CsvColumnType). Ragged rows throw a CsvError naming the row. */
+export async function parseCsv(source: CsvSource, options: CsvOptions = {}): Promise<CsvTable> {
+  const { header, rows } = await readCsvRows(source, options);
+  const types: CsvColumnType[] = [];
+  const values: CsvColumn[] = [];
+  header.forEach((_, c) => {
+    const column = inferColumn(rows.map((row) => row[c]));
+    types.push(column.type);
+    values.push(column.values);
+  });
+  return { columns: header, types, values, rows: rows.length };
+}
+
+/** Writes `source` as dataset `name` in `group` (gzip, chunked), with attributes `columns` and `mode`. */
+export async function writeCsv(group: Group, name: string, source: CsvSource, options: WriteCsvOptions = {}): Promise<Dataset> {
+  const mode = options.mode ?? "table";
+  if (mode !== "table" && mode !== "kv") throw new CsvError(`unknown CSV mode '${mode}' (use "table" or "kv")`);
+  let dataset: Dataset;
+  let columns: string[];
+  if (mode === "kv") {
+    const { header, rows } = await readCsvRows(source, options);
+    columns = header;
+    dataset = await group.createDataset(name, {
+      data: rows.flat(),
+      shape: [rows.length, header.length],
+      dtype: "string",
+      chunks: true,
+      compression: "gzip",
+    });
+  } else {
+    const table = await parseCsv(source, options);
+    columns = table.columns;
+    const names = fieldNames(table.columns);
+    const fields: Record<string, Dtype> = {};
+    const data: Record<string, CsvColumn> = {};
+    names.forEach((field, c) => {
+      fields[field] = table.types[c] === "string" ? dtype.string() : table.types[c];
+      data[field] = table.values[c];
+    });
+    dataset = await group.createDataset(name, {
+      data,
+      shape: [table.rows],
+      dtype: dtype.compound(fields),
+      chunks: true,
+      compression: "gzip",
+    });
+  }
+  await dataset.attrs.set("columns", columns);
+  await dataset.attrs.set("mode", mode);
+  return dataset;
+}
+
+/** The header and the data rows' raw cells; blank lines are skipped, ragged rows rejected. */
+export async function readCsvRows(source: CsvSource, options: CsvOptions = {}): Promise<{ header: string[]; rows: string[][] }> {
+  const delimiter = options.delimiter ?? ",";
+  if (delimiter.length !== 1) throw new CsvError(`the delimiter must be one character, not ${JSON.stringify(delimiter)}`);
+  const text = decodeText(isTextSource(source) ? source : await collect(source));
+  const records = await new Promise<string[][]>((resolve, reject) => {
+    const all: string[][] = [];
+    parseString(text, { delimiter })
+      .on("data", (row: string[]) => all.push(row))
+      // fast-csv parses a whole chunk before emitting its rows, so the failing row number is
+      // unknown here; its message quotes the text at the error.
+      .on("error", (error: Error) => reject(new CsvError(`invalid CSV: ${error.message}`)))
+      .on("end", () => resolve(all));
+  });
+  let header: string[] | null = null;
+  const rows: string[][] = [];
+  records.forEach((record, i) => {
+    if (record.length === 0) return; // a blank line (csv.reader's [] row)
+    if (!header) {
+      header = record;
+      return;
+    }
+    if (record.length !== header.length) {
+      throw new CsvError(`CSV row ${i + 1} has ${record.length} cells, the header (row ${records.indexOf(header) + 1}) has ${header.length}`, i + 1);
+    }
+    rows.push(record);
+  });
+  if (!header) throw new CsvError("the CSV is empty: no header row");
+  return { header, rows };
+}
+
+// ------------------------------------------------------------------------------ type inference
+
+const INTEGER = /^[+-]?[0-9]+$/;
+const DECIMAL = /^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
+const SPECIAL = /^([+-]?)(nan|inf|infinity)$/i;
+const BOOLEAN = /^(true|false)$/i;
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+function isInt64(cell: string): boolean {
+  if (!INTEGER.test(cell)) return false;
+  const n = BigInt(cell);
+  return n >= INT64_MIN && n <= INT64_MAX;
+}
+
+/** A numeric cell's value, as Python's float() reads it (nan, inf and infinity in any case). */
+function toFloat(cell: string): number {
+  if (cell === "") return NaN;
+  const special = SPECIAL.exec(cell);
+  if (!special) return Number(cell);
+  if (special[2].toLowerCase() === "nan") return NaN;
+  return special[1] === "-" ? -Infinity : Infinity;
+}
+
+function inferColumn(cells: string[]): { type: CsvColumnType; values: CsvColumn } {
+  let int = cells.length > 0;
+  let float = cells.length > 0;
+  let bool = cells.length > 0;
+  let numbers = 0;
+  for (const cell of cells) {
+    if (int && !isInt64(cell)) int = false;
+    if (float && cell !== "") {
+      if (DECIMAL.test(cell) || SPECIAL.test(cell)) numbers++;
+      else float = false;
+    }
+    if (bool && !BOOLEAN.test(cell)) bool = false;
+    if (!int && !float && !bool) break;
+  }
+  if (int) return { type: "int64", values: BigInt64Array.from(cells, (c) => BigInt(c)) };
+  if (bool) return { type: "bool", values: cells.map((c) => c.toLowerCase() === "true") };
+  if (float && numbers > 0) return { type: "float64", values: Float64Array.from(cells, toFloat) };
+  return { type: "string", values: cells };
+}
+
+/** Compound field names for the header: unique and non-empty (the attribute keeps the original). */
+function fieldNames(header: string[]): string[] {
+  const used = new Set<string>();
+  return header.map((name, i) => {
+    let field = name === "" ? `column_${i}` : name;
+    for (let n = 1; used.has(field); n++) field = `${name || `column_${i}`}_${n}`;
+    used.add(field);
+    return field;
+  });
+}
+
+function isTextSource(source: CsvSource): source is TextSource {
+  return typeof source === "string" || source instanceof Uint8Array;
+}
+
+async function collect(stream: AsyncIterable<Uint8Array | string>): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === "string" ? Buffer.from(chunk, "utf8") : Buffer.from(chunk));
+  return Buffer.concat(chunks);
+}

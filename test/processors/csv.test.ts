@@ -1,0 +1,168 @@
+// CSV/TSV → a typed compound dataset ("table") or raw cell strings ("kv"). Written with h5dat,
+// read with h5py, and compared cell by cell with Python's csv module reading the same file.
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { Readable } from "node:stream";
+import zlib from "node:zlib";
+import { before, describe, test } from "node:test";
+import { File } from "../../src";
+import { csvDelimiterFor, CsvError, parseCsv, writeCsv } from "../../src/processors/csv";
+import { python, tempDir } from "../helpers/h5py";
+
+interface Case {
+  name: string;
+  file: string;
+  text: string;
+  /** Expected numpy kind per field: i int64, f float64, b bool, O string. */
+  kinds: string;
+  mode?: "table" | "kv";
+}
+
+const CASES: Case[] = [
+  {
+    name: "mixed",
+    file: "mixed.csv",
+    text: 'id,score,ok,name,big\n1,2.5,true,"Smith, J.",9223372036854775807\n2,,FALSE,"say ""hi""",-9223372036854775808\n3,-1e-3,True,"two\nlines",0\n',
+    kinds: "ifbOi",
+  },
+  { name: "crlf_bom", file: "crlf.csv", text: "\ufeffa,b,c\r\n1,x,\r\n\r\n2,y,3.5\r\n", kinds: "iOf" },
+  { name: "tsv", file: "data.tsv", text: "city\tpop\tnote\nZürich\t421878\tsee, also\n東京\t13960000\t\"tab\there\"\n", kinds: "OiO" },
+  { name: "gzip", file: "data.csv.gz", text: "x,y\n1,nan\n2,inf\n3,-Infinity\n", kinds: "if" },
+  { name: "empty_and_big", file: "empty.csv", text: "e,huge,s\n,99999999999999999999,\n,1,\n", kinds: "OfO" },
+  { name: "header_only", file: "header.csv", text: "p,q\n", kinds: "OO" },
+  { name: "duplicate_headers", file: "dup.csv", text: "a,a,\n1,2,3\n", kinds: "iii" },
+  { name: "kv", file: "kv.csv", text: 'k,v\nalpha,"1,2"\nbeta,\n', kinds: "", mode: "kv" },
+];
+
+const CHECK = `
+import h5py, json, sys, csv, gzip, math
+h5path, srcdir = sys.argv[1], sys.argv[2]
+cases = json.loads(sys.argv[3])
+def cell_value(kind, cell):
+    if kind == "i": return int(cell)
+    if kind == "f": return float(cell) if cell != "" else float("nan")
+    if kind == "b": return cell.lower() == "true"
+    return cell
+def same(a, b):
+    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b): return True
+    return type(a) == type(b) and a == b
+def py(v):
+    if isinstance(v, bytes): return v.decode("utf-8")
+    return v.item() if hasattr(v, "item") else v
+out = {}
+with h5py.File(h5path, "r") as f:
+    for c in cases:
+        src = srcdir + "/" + c["file"]
+        opener = gzip.open if src.endswith(".gz") else open
+        delimiter = "\\t" if ".tsv" in src else ","
+        with opener(src, "rt", encoding="utf-8-sig", newline="") as fh:
+            rows = [r for r in csv.reader(fh, delimiter=delimiter) if r]
+        header, body = rows[0], rows[1:]
+        ds = f[c["name"]]
+        attrs = {k: (v.tolist() if hasattr(v, "tolist") else v) for k, v in ds.attrs.items()}
+        mismatches = []
+        if c.get("mode") == "kv":
+            kinds = ""
+            got = [[py(x) for x in row] for row in ds[()].tolist()] if ds.shape[0] else []
+            if got != body: mismatches.append([got, body])
+            shape = list(ds.shape)
+        else:
+            names = ds.dtype.names
+            kinds = "".join("b" if ds.dtype[n] == bool else ds.dtype[n].kind for n in names)
+            data = ds[()]
+            for r, row in enumerate(body):
+                for j, n in enumerate(names):
+                    want = cell_value(kinds[j], row[j])
+                    have = py(data[r][n])
+                    if kinds[j] == "b": have = bool(have)
+                    if not same(have, want): mismatches.append([r, n, repr(have), repr(want)])
+            shape = list(ds.shape)
+            if shape != [len(body)]: mismatches.append(["shape", shape, len(body)])
+        out[c["name"]] = {"kinds": kinds, "header": header, "attrs": attrs, "mismatches": mismatches, "shape": shape, "compression": ds.compression}
+print(json.dumps(out))
+`;
+
+interface PyResult {
+  kinds: string;
+  header: string[];
+  attrs: { columns: string[]; mode: string };
+  mismatches: unknown[];
+  shape: number[];
+  compression: string | null;
+}
+
+describe("writeCsv, read by h5py", () => {
+  const dir = tempDir();
+  const h5path = path.join(dir, "csv.h5");
+  let results: Record<string, PyResult>;
+
+  before(async () => {
+    const f = await File.open(h5path, "w");
+    for (const c of CASES) {
+      const bytes = Buffer.from(c.text, "utf8");
+      const file = path.join(dir, c.file);
+      fs.writeFileSync(file, c.file.endsWith(".gz") ? zlib.gzipSync(bytes) : bytes);
+      await writeCsv(f, c.name, fs.readFileSync(file), { delimiter: csvDelimiterFor(c.file), mode: c.mode });
+    }
+    await f.close();
+    results = python<Record<string, PyResult>>(CHECK, h5path, dir, JSON.stringify(CASES));
+  });
+
+  for (const c of CASES) {
+    test(c.name, () => {
+      const r = results[c.name];
+      assert.deepEqual(r.mismatches, []);
+      assert.equal(r.kinds, c.kinds);
+      assert.deepEqual(r.attrs.columns, r.header, "attr columns is Python's header row");
+      assert.equal(r.attrs.mode, c.mode ?? "table");
+      assert.equal(r.compression, "gzip");
+    });
+  }
+
+  test("kv keeps [R, C] raw cells", () => assert.deepEqual(results.kv.shape, [2, 2]));
+});
+
+describe("parseCsv", () => {
+  test("types and values per column", async () => {
+    const table = await parseCsv('i,f,b,s\n1,1.5,true,a\n12345678901234567890,,false,"b,c"\n');
+    assert.deepEqual(table.columns, ["i", "f", "b", "s"]);
+    // 12345678901234567890 is beyond int64: the column is float64.
+    assert.deepEqual(table.types, ["float64", "float64", "bool", "string"]);
+    assert.deepEqual(Array.from(table.values[0] as Float64Array), [1, 12345678901234567890]);
+    assert.ok(Number.isNaN((table.values[1] as Float64Array)[1]));
+    assert.deepEqual(table.values[2], [true, false]);
+    assert.deepEqual(table.values[3], ["a", "b,c"]);
+    assert.equal(table.rows, 2);
+  });
+
+  test("int64 columns hold BigInts exactly", async () => {
+    const table = await parseCsv("n\n9007199254740993\n-9223372036854775808\n+7\n");
+    assert.deepEqual(table.types, ["int64"]);
+    assert.deepEqual(Array.from(table.values[0] as BigInt64Array), [9007199254740993n, -9223372036854775808n, 7n]);
+  });
+
+  test("reads a stream, gzipped", async () => {
+    const gz = zlib.gzipSync(Buffer.from("a;b\n1;x\n"));
+    const table = await parseCsv(Readable.from([gz.subarray(0, 5), gz.subarray(5)]), { delimiter: ";" });
+    assert.deepEqual(table.columns, ["a", "b"]);
+    assert.deepEqual(table.types, ["int64", "string"]);
+  });
+
+  test("ragged rows name the row", async () => {
+    await assert.rejects(parseCsv("a,b\n1,2\n3,4,5\n"), (e: unknown) => e instanceof CsvError && e.row === 3 && /row 3 has 3 cells, the header \(row 1\) has 2/.test(e.message));
+    await assert.rejects(parseCsv("a,b\n1,2\n\n3\n"), (e: unknown) => e instanceof CsvError && e.row === 4);
+  });
+
+  test("malformed quoting and empty input are CsvErrors", async () => {
+    await assert.rejects(parseCsv('a,b\n1,"2"x\n'), (e: unknown) => e instanceof CsvError && /invalid CSV: .*got: 'x'/.test(e.message));
+    await assert.rejects(parseCsv(""), /no header row/);
+    await assert.rejects(parseCsv("a\n", { delimiter: "::" }), /one character/);
+  });
+
+  test("csvDelimiterFor", () => {
+    assert.equal(csvDelimiterFor("x.tsv"), "\t");
+    assert.equal(csvDelimiterFor("X.TSV.gz"), "\t");
+    assert.equal(csvDelimiterFor("x.csv.gz"), ",");
+  });
+});
