@@ -1,27 +1,18 @@
 #!/usr/bin/env node
-// The h5dat command line. For now it reports versions; `convert` (raw files → HDF5) and the
-// readers (`ls`, `show`, `export`, `info`) are built on the HDF5 API in src/h5/.
-import { hdf5Version } from "../index";
+// The h5dat command line: `convert` turns raw files into HDF5; the readers (`ls`, `show`,
+// `export`, `info`) come with the reading issue.
+import { Command } from "commander";
+import { hdf5Version } from "../h5/library";
+import { H5DAT_VERSION } from "../version";
+import { addConvertCommand } from "./convert-command";
 
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const { version } = require("../../package.json") as { version: string };
+const program = new Command("h5dat")
+  .description("turn raw files into chunked, compressed HDF5, and read them back")
+  .version(`h5dat ${H5DAT_VERSION} (HDF5 ${hdf5Version()})`, "-V, --version")
+  .showHelpAfterError();
+addConvertCommand(program);
 
-const USAGE = `usage: h5dat [--version] [--help]
-
-h5dat turns raw files into chunked, compressed HDF5 and reads them back.
-The HDF5 API: import { File } from "h5dat" (see the README).`;
-
-function main(argv: string[]): number {
-  if (argv.includes("--version") || argv.includes("-V")) {
-    console.log(`h5dat ${version} (HDF5 ${hdf5Version()})`);
-    return 0;
-  }
-  if (argv.length === 0 || argv.includes("--help") || argv.includes("-h")) {
-    console.log(USAGE);
-    return 0;
-  }
-  console.error(`h5dat: unknown command '${argv[0]}'\n${USAGE}`);
-  return 1;
-}
-
-process.exitCode = main(process.argv.slice(2));
+program.parseAsync(process.argv).catch((error: unknown) => {
+  console.error(`h5dat: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+});

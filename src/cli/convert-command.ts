@@ -1,0 +1,73 @@
+// `h5dat convert <inputs...> -o out.h5`: runs convert() with progress lines and a summary.
+// Exit codes: 0 nothing failed, 2 some entries failed (the file is still valid), 1 fatal.
+import { EventEmitter } from "node:events";
+import type { Command } from "commander";
+import { convert, type ConvertOptions, type ConvertSummary } from "../convert/convert";
+import type { ManifestRow } from "../writer/manifest";
+
+interface CliOptions {
+  output: string;
+  compression: string;
+  csv: "table" | "kv";
+  overwrite?: boolean;
+  quiet?: boolean;
+  json?: boolean;
+}
+
+/** "gzip:4" → 4, "gzip" → "gzip", "none" → "none". */
+function parseCompression(text: string): ConvertOptions["compression"] {
+  const match = /^gzip(?::([0-9]))?$/.exec(text);
+  if (match) return match[1] === undefined ? "gzip" : Number(match[1]);
+  if (text === "none") return "none";
+  throw new Error(`--compression must be gzip, gzip:0-9 or none, not '${text}'`);
+}
+
+/** The summary; failures too when progress lines did not already show them. */
+function describe(summary: ConvertSummary, listFailures: boolean): string {
+  return [
+    `${summary.entries} entries: ${summary.written} written, ${summary.skipped} skipped, ${summary.failed} failed`,
+    `${summary.seconds.toFixed(2)} s, ${summary.filesPerSecond.toFixed(1)} files/s, ${summary.megabytesPerSecond.toFixed(1)} MB/s, peak RSS ${summary.peakRssMb.toFixed(0)} MB`,
+    ...(listFailures ? summary.failures.map(failureLine) : []),
+    `→ ${summary.output}`,
+  ].join("\n");
+}
+
+function failureLine(row: ManifestRow): string {
+  return `${row.status}: ${row.source}${row.source_path ? `: ${row.source_path}` : ""}: ${row.message}`;
+}
+
+export function addConvertCommand(program: Command): void {
+  program
+    .command("convert")
+    .description("convert files, directories and archives into one HDF5 file")
+    .argument("<inputs...>", "directories, files or archives (zip, tar, tar.gz, tar.xz, gz, ...)")
+    .requiredOption("-o, --output <file>", "the HDF5 file to write")
+    .option("--compression <c>", "gzip, gzip:0-9 or none", "gzip:4")
+    .option("--csv <mode>", "table (typed columns) or kv (cell text)", "table")
+    .option("--overwrite", "replace an existing output")
+    .option("--quiet", "no progress lines")
+    .option("--json", "print the summary as JSON")
+    .action(async (inputs: string[], options: CliOptions) => {
+      const events = new EventEmitter();
+      const progress = !options.quiet && !options.json;
+      if (progress) {
+        events.on("entry", (row: ManifestRow) => {
+          if (row.status !== "written") console.error(failureLine(row));
+        });
+      }
+      if (options.csv !== "table" && options.csv !== "kv") throw new Error(`--csv must be table or kv, not '${options.csv}'`);
+      const summary = await convert(
+        inputs,
+        {
+          output: options.output,
+          overwrite: options.overwrite,
+          compression: parseCompression(options.compression),
+          csv: options.csv,
+          command: ["h5dat", ...process.argv.slice(2)].join(" "),
+        },
+        events,
+      );
+      console.log(options.json ? JSON.stringify(summary) : describe(summary, !progress));
+      process.exitCode = summary.failed > 0 ? 2 : 0;
+    });
+}

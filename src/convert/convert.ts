@@ -1,0 +1,183 @@
+// The main job: every entry of every input is classified, converted by its processor and
+// written to one HDF5 file, and accounted for in the manifest (written, skipped or failed, with
+// the reason). A bad entry fails alone; the run goes on.
+import fs from "node:fs";
+import path from "node:path";
+import { EventEmitter } from "node:events";
+import { classify, decide, HEAD_BYTES, type Classification, type ClassifyOptions } from "../classify";
+import { File } from "../h5/file";
+import type { Group } from "../h5/group";
+import type { Dataset } from "../h5/dataset";
+import type { CreateDatasetOptions } from "../h5/dataset-creation";
+import { writeBytes } from "../processors/bytes";
+import { csvDelimiterFor, writeCsv } from "../processors/csv";
+import { writeJson } from "../processors/json";
+import { openSource } from "../sources/open-source";
+import type { SourceEntry } from "../sources/source-entry";
+import { datasetPathOf, escapeName } from "../writer/hdf5-names";
+import { Manifest, type ManifestRow } from "../writer/manifest";
+import { H5DAT_VERSION } from "../version";
+import { hdf5Version } from "../h5/library";
+
+export interface ConvertOptions extends ClassifyOptions {
+  /** The HDF5 file to write. */
+  output: string;
+  /** Replace an existing output (otherwise converting refuses to). */
+  overwrite?: boolean;
+  /** Compression of byte datasets: "gzip" (level 4), a gzip level, or "none". */
+  compression?: CreateDatasetOptions["compression"];
+  /** CSV as a typed table (default) or the original tool's key/value strings. */
+  csv?: "table" | "kv";
+  /** What to record as the command in the root attrs (the CLI passes its argv). */
+  command?: string;
+}
+
+export interface ConvertSummary {
+  output: string;
+  entries: number;
+  written: number;
+  skipped: number;
+  failed: number;
+  bytes: number;
+  seconds: number;
+  filesPerSecond: number;
+  megabytesPerSecond: number;
+  peakRssMb: number;
+  /** The rows that failed, with their messages. */
+  failures: ManifestRow[];
+}
+
+/** Progress: one event per entry, as its manifest row. */
+export interface ConvertEvents {
+  entry: [ManifestRow];
+}
+
+/** Converts `inputs` (directories, files, archives) into `options.output`. */
+export async function convert(inputs: string[], options: ConvertOptions, events?: EventEmitter): Promise<ConvertSummary> {
+  if (inputs.length === 0) throw new Error("convert needs at least one input");
+  if (fs.existsSync(options.output) && !options.overwrite) {
+    throw new Error(`output '${options.output}' exists: pass --overwrite (overwrite: true) to replace it`);
+  }
+  const started = performance.now();
+  const manifest = new Manifest();
+  const file = await File.open(options.output, "w");
+  try {
+    await writeRootAttrs(file, inputs, options);
+    for (const input of inputs) await convertInput(file, input, options, manifest, events);
+    await manifest.write(file);
+  } finally {
+    await file.close();
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const counts = manifest.counts();
+  const bytes = manifest.all.reduce((sum, row) => sum + row.bytes, 0);
+  return {
+    output: options.output,
+    entries: manifest.all.length,
+    ...counts,
+    bytes,
+    seconds,
+    filesPerSecond: manifest.all.length / seconds,
+    megabytesPerSecond: bytes / 1e6 / seconds,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    failures: manifest.all.filter((row) => row.status === "failed"),
+  };
+}
+
+async function writeRootAttrs(file: File, inputs: string[], options: ConvertOptions): Promise<void> {
+  await file.attrs.set("h5dat_version", H5DAT_VERSION);
+  await file.attrs.set("hdf5_version", hdf5Version());
+  await file.attrs.set("created", new Date().toISOString());
+  await file.attrs.set("inputs", inputs);
+  await file.attrs.set("command", options.command ?? `convert ${inputs.join(" ")}`);
+  const { output, overwrite, compression, csv, image_extensions, video_extensions, allowed_types } = options;
+  await file.attrs.set("options", JSON.stringify({ output, overwrite, compression, csv, image_extensions, video_extensions, allowed_types }));
+}
+
+async function convertInput(file: File, input: string, options: ConvertOptions, manifest: Manifest, events?: EventEmitter): Promise<void> {
+  const record = (row: ManifestRow) => {
+    manifest.add(row);
+    events?.emit("entry", row);
+  };
+  let source;
+  try {
+    source = await openSource(input);
+  } catch (error) {
+    record({ source: input, source_path: "", target: "", status: "failed", bytes: 0, processor: "", message: messageOf(error) });
+    return;
+  }
+  try {
+    const root = await file.requireGroup(escapeName(source.groupName));
+    await root.attrs.set("source", input);
+    for await (const entry of source.entries()) record(await convertEntry(file, source.groupName, entry, options));
+  } catch (error) {
+    // The input itself broke (a truncated archive): what was read stays; the rest is one failure.
+    record({ source: input, source_path: "", target: "", status: "failed", bytes: 0, processor: "", message: messageOf(error) });
+  } finally {
+    await source.close();
+  }
+}
+
+async function convertEntry(file: File, groupName: string, entry: SourceEntry, options: ConvertOptions): Promise<ManifestRow> {
+  const target = datasetPathOf(groupName, entry.sourcePath);
+  const row: ManifestRow = { source: entry.source, source_path: entry.sourcePath, target: "", status: "failed", bytes: entry.size ?? 0, processor: "", message: "" };
+  let bytes: Buffer;
+  try {
+    bytes = await entry.readAll();
+  } catch (error) {
+    return { ...row, message: messageOf(error) };
+  }
+  row.bytes = bytes.length;
+  const kind = classify(path.posix.basename(entry.sourcePath), bytes.subarray(0, HEAD_BYTES), options);
+  const decision = decide(kind, options);
+  if (decision.action === "skip") return { ...row, status: "skipped", message: decision.reason ?? "skipped" };
+  const processor = processorFor(kind);
+  row.processor = processor;
+  try {
+    const [parent, name] = await parentOf(file, target);
+    const dataset = await write(parent, name, bytes, kind, processor, options, entry.sourcePath);
+    await dataset.attrs.set("source", entry.source);
+    await dataset.attrs.set("source_path", entry.sourcePath);
+    await dataset.attrs.set("source_size", bytes.length, { dtype: "int64" });
+    await dataset.attrs.set("media_type", kind.mediaType);
+    await dataset.attrs.set("processor", processor);
+    await dataset.close();
+    return { ...row, target, status: "written" };
+  } catch (error) {
+    return { ...row, message: messageOf(error) };
+  }
+}
+
+type ProcessorName = "json" | "jsonl" | "csv" | "bytes";
+
+function processorFor(kind: Classification): ProcessorName {
+  if (kind.category === "json" || kind.category === "jsonl" || kind.category === "csv") return kind.category;
+  if (kind.category === "tsv") return "csv";
+  // A file named as JSON that does not parse fails with the parser's message (line, column)
+  // instead of being kept quietly as bytes.
+  if (kind.category === "bytes" && (kind.nameExtension === "json" || kind.nameExtension === "jsonl" || kind.nameExtension === "ndjson")) {
+    return kind.nameExtension === "json" ? "json" : "jsonl";
+  }
+  return "bytes";
+}
+
+function write(parent: Group, name: string, bytes: Buffer, kind: Classification, processor: ProcessorName, options: ConvertOptions, sourcePath: string): Promise<Dataset> {
+  switch (processor) {
+    case "json":
+    case "jsonl":
+      return writeJson(parent, name, bytes, { jsonl: processor === "jsonl" });
+    case "csv":
+      return writeCsv(parent, name, bytes, { mode: options.csv ?? "table", delimiter: kind.category === "tsv" ? "\t" : csvDelimiterFor(sourcePath) });
+    case "bytes":
+      return writeBytes(parent, name, bytes, options.compression ?? "gzip");
+  }
+}
+
+async function parentOf(file: File, target: string): Promise<[Group, string]> {
+  const slash = target.lastIndexOf("/");
+  return [await file.requireGroup(target.slice(0, slash) || "/"), target.slice(slash + 1)];
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

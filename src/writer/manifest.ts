@@ -1,0 +1,60 @@
+// The manifest: one row per input entry — written, skipped or failed, with the reason — stored
+// as /_h5dat/manifest so a file accounts for everything it was made from.
+import type { Group } from "../h5/group";
+import { dtype } from "../h5/dtype";
+
+export type EntryStatus = "written" | "skipped" | "failed";
+
+export interface ManifestRow {
+  source: string;
+  source_path: string;
+  /** HDF5 path of the dataset written ("" when nothing was). */
+  target: string;
+  status: EntryStatus;
+  bytes: number;
+  processor: string;
+  message: string;
+}
+
+export const MANIFEST_PATH = "/_h5dat/manifest";
+
+const ROW = dtype.compound({
+  source: "string",
+  source_path: "string",
+  target: "string",
+  status: "string",
+  bytes: "int64",
+  processor: "string",
+  message: "string",
+});
+
+export class Manifest {
+  private readonly rows: ManifestRow[] = [];
+
+  add(row: ManifestRow): void {
+    this.rows.push(row);
+  }
+
+  /** Counts by status. */
+  counts(): Record<EntryStatus, number> {
+    const counts = { written: 0, skipped: 0, failed: 0 };
+    for (const row of this.rows) counts[row.status]++;
+    return counts;
+  }
+
+  get all(): readonly ManifestRow[] {
+    return this.rows;
+  }
+
+  /** Writes the rows to MANIFEST_PATH under `root` (an extensible, compressed compound dataset). */
+  async write(root: Group): Promise<void> {
+    await root.createDataset(MANIFEST_PATH, {
+      dtype: ROW,
+      shape: [this.rows.length],
+      maxshape: [null],
+      chunks: [1024],
+      compression: "gzip",
+      data: this.rows.map((row) => ({ ...row, bytes: BigInt(row.bytes) })),
+    });
+  }
+}
