@@ -11,6 +11,7 @@ import type { Dataset } from "../h5/dataset";
 import type { CreateDatasetOptions } from "../h5/dataset-creation";
 import { writeBytes } from "../processors/bytes";
 import { csvDelimiterFor, writeCsv } from "../processors/csv";
+import { writeImage } from "../processors/image";
 import { writeJson } from "../processors/json";
 import { openSource } from "../sources/open-source";
 import type { SourceEntry } from "../sources/source-entry";
@@ -148,11 +149,15 @@ async function convertEntry(file: File, groupName: string, entry: SourceEntry, o
   }
 }
 
-type ProcessorName = "json" | "jsonl" | "csv" | "bytes";
+type ProcessorName = "json" | "jsonl" | "csv" | "image" | "bytes";
+
+// Image formats sharp does not decode: kept as bytes until h5dat decodes them itself.
+const UNDECODED_IMAGES = new Set(["image/bmp", "image/x-icon", "image/vnd.microsoft.icon", "image/x-ms-bmp"]);
 
 function processorFor(kind: Classification): ProcessorName {
   if (kind.category === "json" || kind.category === "jsonl" || kind.category === "csv") return kind.category;
   if (kind.category === "tsv") return "csv";
+  if (kind.category === "image" && !UNDECODED_IMAGES.has(kind.mediaType)) return "image";
   // A file named as JSON that does not parse fails with the parser's message (line, column)
   // instead of being kept quietly as bytes.
   if (kind.category === "bytes" && (kind.nameExtension === "json" || kind.nameExtension === "jsonl" || kind.nameExtension === "ndjson")) {
@@ -168,6 +173,8 @@ function write(parent: Group, name: string, bytes: Buffer, kind: Classification,
       return writeJson(parent, name, bytes, { jsonl: processor === "jsonl" });
     case "csv":
       return writeCsv(parent, name, bytes, { mode: options.csv ?? "table", delimiter: kind.category === "tsv" ? "\t" : csvDelimiterFor(sourcePath) });
+    case "image":
+      return writeImage(parent, name, bytes, options.compression ?? "gzip");
     case "bytes":
       return writeBytes(parent, name, bytes, options.compression ?? "gzip");
   }

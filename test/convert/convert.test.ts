@@ -1,4 +1,4 @@
-// `h5dat convert` end to end: a mixed tree (JSON, CSV, text, a lying extension, a broken JSON)
+// `h5dat convert` end to end: a mixed tree (JSON, CSV, text, a text file named .jpg, a broken JSON)
 // as a directory, zip and tar.gz gives identical datasets, every entry is in the manifest, attrs
 // name the source, and values match Python's own json/csv readings of the same files.
 import assert from "node:assert/strict";
@@ -65,7 +65,7 @@ async function convertAndDump(input: string, name: string): Promise<Dump> {
   const output = path.join(dir, `${name}.h5`);
   const summary = await convert([input], { output });
   assert.equal(summary.entries, Object.keys(FILES).length);
-  assert.deepEqual([summary.written, summary.skipped, summary.failed], [6, 0, 1]);
+  assert.deepEqual([summary.written, summary.skipped, summary.failed], [5, 0, 2]);
   return python<Dump>(DUMP, output);
 }
 
@@ -106,11 +106,14 @@ print(json.dumps({"json": json.loads(read("docs/doc.json")), "jsonl": [json.load
   assert.deepEqual((seen.datasets["tables/t.tsv"].value as Record<string, unknown>[]).map((r) => [r.k ? "true" : "false", String(r.v)]), expected.tsv.slice(1));
 
   assert.equal(Buffer.from(seen.datasets["notes.txt"].value as number[]).toString(), "hello\n");
-  assert.equal(Buffer.from(seen.datasets["fake.jpg"].value as number[]).toString(), FILES["fake.jpg"].toString());
 
-  assert.deepEqual(seen.manifest.map((r) => [r.source_path, r.status]), Object.keys(FILES).sort().map((p) => [p, p === "broken.json" ? "failed" : "written"]));
-  const broken = seen.manifest.find((r) => r.status === "failed")!;
+  const failing = ["broken.json", "fake.jpg"];
+  assert.deepEqual(seen.manifest.map((r) => [r.source_path, r.status]), Object.keys(FILES).sort().map((p) => [p, failing.includes(p) ? "failed" : "written"]));
+  const broken = seen.manifest.find((r) => r.source_path === "broken.json")!;
   assert.match(broken.message, /invalid JSON at line 1, column 2/);
+  const fake = seen.manifest.find((r) => r.source_path === "fake.jpg")!;
+  assert.equal(fake.processor, "image");
+  assert.match(fake.message, /unsupported image format|corrupt|not a/i);
   assert.equal(broken.target, "");
   for (const row of seen.manifest.filter((r) => r.status === "written")) assert.equal(row.target, `/mixed/${row.source_path}`);
   assert.equal(seen.root.h5dat_version, require("../../package.json").version);
@@ -125,7 +128,7 @@ test("the CLI exits 2 when entries failed, 1 on a fatal error, and refuses to ov
   const output = path.join(dir, "cli.h5");
   const some = cli("convert", tree, path.join(dir, "missing.tar"), "-o", output);
   assert.equal(some.status, 2, some.stderr);
-  assert.match(some.stdout, /8 entries: 6 written, 0 skipped, 2 failed/);
+  assert.match(some.stdout, /8 entries: 5 written, 0 skipped, 3 failed/);
   assert.match(some.stderr, /failed: .*missing\.tar: cannot read input .*no such file or directory/);
   assert.match(some.stderr, /failed: .*mixed: broken\.json: invalid JSON/);
 

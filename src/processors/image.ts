@@ -1,0 +1,81 @@
+// Images through sharp (libvips): decoded to the pixel values the file holds — no conversion to
+// sRGB through an embedded ICC profile, grey kept as one channel, 16-bit kept as uint16 — and
+// stored as [H, W] or [H, W, C] with the HDF5 Image spec's attrs so HDFView shows them.
+import sharp from "sharp";
+import { dtype } from "../h5/dtype";
+import type { Dataset } from "../h5/dataset";
+import type { Group } from "../h5/group";
+import type { CreateDatasetOptions } from "../h5/dataset-creation";
+
+export interface DecodedImage {
+  data: Uint8Array | Uint16Array;
+  /** [height, width] for grey, [height, width, channels] otherwise. */
+  shape: number[];
+  width: number;
+  height: number;
+  channels: number;
+  bitDepth: 8 | 16;
+  /** The source format as sharp names it (png, jpeg, gif, tiff, webp, heif, svg, ...). */
+  format: string;
+}
+
+export interface ImageOptions {
+  /** Apply the EXIF orientation (rotate/flip to upright). Default true. */
+  orientation?: boolean;
+}
+
+const SIXTEEN_BIT = new Set(["ushort", "short", "uint", "int"]);
+
+/** Decodes the first frame of an image file's bytes. */
+export async function decodeImage(bytes: Uint8Array, options: ImageOptions = {}): Promise<DecodedImage> {
+  const input = sharp(bytes, { failOn: "error", limitInputPixels: false });
+  const meta = await input.metadata();
+  const sixteen = SIXTEEN_BIT.has(meta.depth ?? "uchar");
+  const grey = meta.space === "b-w" || meta.space === "grey16";
+  let pipeline = sharp(bytes, { failOn: "error", limitInputPixels: false }).keepIccProfile();
+  if (options.orientation !== false) pipeline = pipeline.rotate();
+  // Without an explicit colourspace libvips turns grey into three channels.
+  if (grey) pipeline = pipeline.toColourspace(sixteen ? "grey16" : "b-w");
+  else if (sixteen) pipeline = pipeline.toColourspace("rgb16");
+  const { data, info } = await pipeline.raw(sixteen ? { depth: "ushort" } : {}).toBuffer({ resolveWithObject: true });
+  const pixels = sixteen
+    ? new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2)
+    : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  return {
+    data: pixels,
+    shape: info.channels === 1 ? [info.height, info.width] : [info.height, info.width, info.channels],
+    width: info.width,
+    height: info.height,
+    channels: info.channels,
+    bitDepth: sixteen ? 16 : 8,
+    format: meta.format ?? "unknown",
+  };
+}
+
+/** A fixed-length, null-terminated ASCII string: how the HDF5 Image spec's attrs are stored. */
+async function setImageSpecAttr(dataset: Dataset, name: string, value: string): Promise<void> {
+  await dataset.attrs.set(name, value, { dtype: dtype.string({ length: value.length + 1, charset: "ascii", padding: "nullterm" }) });
+}
+
+/** Decodes and stores an image; returns the dataset (attrs set: HDF5 Image spec, width, height, ...). */
+export async function writeImage(group: Group, name: string, bytes: Uint8Array, compression: CreateDatasetOptions["compression"], options: ImageOptions = {}): Promise<Dataset> {
+  const image = await decodeImage(bytes, options);
+  const filtered = compression !== undefined && compression !== "none";
+  const dataset = await group.createDataset(name, {
+    dtype: image.bitDepth === 16 ? "uint16" : "uint8",
+    shape: image.shape,
+    data: image.data,
+    // One chunk per image up to 1 MiB: images are read whole.
+    ...(filtered ? { compression, shuffle: image.bitDepth === 16, chunks: true } : {}),
+  });
+  await setImageSpecAttr(dataset, "CLASS", "IMAGE");
+  await setImageSpecAttr(dataset, "IMAGE_VERSION", "1.2");
+  await setImageSpecAttr(dataset, "IMAGE_SUBCLASS", image.channels === 1 ? "IMAGE_GRAYSCALE" : "IMAGE_TRUECOLOR");
+  if (image.channels > 1) await setImageSpecAttr(dataset, "INTERLACE_MODE", "INTERLACE_PIXEL");
+  await dataset.attrs.set("width", image.width, { dtype: "int64" });
+  await dataset.attrs.set("height", image.height, { dtype: "int64" });
+  await dataset.attrs.set("channels", image.channels, { dtype: "int64" });
+  await dataset.attrs.set("bit_depth", image.bitDepth, { dtype: "int64" });
+  await dataset.attrs.set("image_format", image.format);
+  return dataset;
+}

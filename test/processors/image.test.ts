@@ -1,0 +1,93 @@
+// Images converted through sharp hold the pixel values PIL decodes from the same files: 8- and
+// 16-bit, grey as [H, W], colour as [H, W, C], palette expanded, EXIF orientation applied; the
+// HDF5 Image spec attrs are there; a corrupt image is a failed row with the decoder's message.
+import assert from "node:assert/strict";
+import path from "node:path";
+import { test } from "node:test";
+import { convert } from "../../src";
+import { python, tempDir } from "../helpers/h5py";
+
+const dir = tempDir("h5dat-images-");
+const images = path.join(dir, "images");
+
+// name → PIL mode to compare in, and how far lossy decoders may differ (0 = exact).
+const CASES: Record<string, { mode: string; tolerance: number }> = {
+  "rgb.png": { mode: "RGB", tolerance: 0 },
+  "rgba.png": { mode: "RGBA", tolerance: 0 },
+  "grey.png": { mode: "L", tolerance: 0 },
+  "grey16.png": { mode: "I;16", tolerance: 0 },
+  "palette.png": { mode: "RGBA", tolerance: 0 },
+  "rgb.jpg": { mode: "RGB", tolerance: 3 },
+  "grey.jpg": { mode: "L", tolerance: 3 },
+  "anim.gif": { mode: "RGB", tolerance: 0 },
+  "rgb.tif": { mode: "RGB", tolerance: 0 },
+  "lossless.webp": { mode: "RGB", tolerance: 0 },
+  "rotated.jpg": { mode: "RGB", tolerance: 3 },
+};
+
+python(`import os, sys, json
+import numpy as np
+from PIL import Image
+out = sys.argv[1]; os.makedirs(out, exist_ok=True)
+h, w = 37, 53
+y, x = np.mgrid[0:h, 0:w]
+rgb = np.stack([(x * 5) % 256, (y * 7) % 256, ((x + y) * 3) % 256], -1).astype("uint8")
+Image.fromarray(rgb).save(f"{out}/rgb.png")
+Image.fromarray(np.dstack([rgb, ((x * y) % 256).astype("uint8")])).save(f"{out}/rgba.png")
+Image.fromarray(rgb[..., 0]).save(f"{out}/grey.png")
+Image.fromarray(((x * 1237 + y * 911) % 65536).astype("uint16")).save(f"{out}/grey16.png")
+p = Image.fromarray(rgb).quantize(16); p.info["transparency"] = 3; p.save(f"{out}/palette.png", transparency=3)
+Image.fromarray(rgb).save(f"{out}/rgb.jpg", quality=95)
+Image.fromarray(rgb[..., 1]).save(f"{out}/grey.jpg", quality=95)
+frames = [Image.fromarray(np.roll(rgb, k, 1)).convert("P", palette=Image.ADAPTIVE) for k in range(3)]
+frames[0].save(f"{out}/anim.gif", save_all=True, append_images=frames[1:], duration=100)
+Image.fromarray(rgb).save(f"{out}/rgb.tif")
+Image.fromarray(rgb).save(f"{out}/lossless.webp", lossless=True)
+exif = Image.Exif(); exif[0x0112] = 6
+Image.fromarray(rgb).save(f"{out}/rotated.jpg", quality=95, exif=exif)
+whole = open(f"{out}/rgb.png", "rb").read(); open(f"{out}/corrupt.png", "wb").write(whole[:len(whole) // 2])
+print("[]")`, images);
+
+test("every image's pixels equal PIL's decode of the same file; shapes, dtypes and Image attrs", async () => {
+  const output = path.join(dir, "images.h5");
+  const summary = await convert([images], { output });
+  assert.equal(summary.written, Object.keys(CASES).length);
+  assert.equal(summary.failed, 1);
+  assert.equal(summary.failures[0].source_path, "corrupt.png");
+  assert.match(summary.failures[0].message, /png|truncat|read|corrupt/i);
+
+  const report = python<Record<string, { shape: number[]; dtype: string; maxdiff: number; attrs: Record<string, string | number> }>>(
+    `import h5py, json, sys
+import numpy as np
+from PIL import Image, ImageOps
+f = h5py.File(sys.argv[1], "r"); src = sys.argv[2]; cases = json.loads(sys.argv[3])
+out = {}
+for name, case in cases.items():
+    d = f["images"][name]
+    img = Image.open(f"{src}/{name}")
+    img = ImageOps.exif_transpose(img)
+    expected = np.asarray(img.convert(case["mode"]) if case["mode"] != "I;16" else img)
+    got = d[()]
+    attrs = {k: (v.decode() if isinstance(v, bytes) else v.item() if hasattr(v, "item") else v) for k, v in d.attrs.items()}
+    same = got.shape == expected.shape
+    out[name] = {"shape": list(got.shape), "dtype": str(got.dtype), "maxdiff": int(np.abs(got.astype("i8") - expected.astype("i8")).max()) if same else -1,
+                 "attrs": {k: attrs[k] for k in ["CLASS", "IMAGE_SUBCLASS", "media_type", "processor", "bit_depth"]}}
+print(json.dumps(out))`,
+    output, images, JSON.stringify(CASES),
+  );
+  for (const [name, { tolerance }] of Object.entries(CASES)) {
+    const seen = report[name];
+    assert.ok(seen.maxdiff >= 0 && seen.maxdiff <= tolerance, `${name}: shape ${seen.shape}, max difference ${seen.maxdiff}`);
+    assert.equal(seen.attrs.CLASS, "IMAGE", name);
+    assert.equal(seen.attrs.processor, "image", name);
+  }
+  assert.deepEqual(report["grey16.png"].shape, [37, 53]);
+  assert.equal(report["grey16.png"].dtype, "uint16");
+  assert.equal(report["grey16.png"].attrs.bit_depth, 16);
+  assert.equal(report["grey.png"].attrs.IMAGE_SUBCLASS, "IMAGE_GRAYSCALE");
+  assert.deepEqual(report["rgba.png"].shape, [37, 53, 4]);
+  assert.deepEqual(report["palette.png"].shape, [37, 53, 4]);
+  assert.deepEqual(report["rotated.jpg"].shape, [53, 37, 3]); // EXIF orientation 6: upright is rotated
+  assert.equal(report["rgb.png"].attrs.IMAGE_SUBCLASS, "IMAGE_TRUECOLOR");
+  assert.equal(report["rgb.png"].attrs.media_type, "image/png");
+});
