@@ -2,13 +2,15 @@
 // Exit codes: 0 nothing failed, 2 some entries failed (the file is still valid), 1 fatal.
 import { EventEmitter } from "node:events";
 import type { Command } from "commander";
+import { loadConfig } from "../config/load-config";
 import { convert, type ConvertOptions, type ConvertSummary } from "../convert/convert";
 import type { ManifestRow } from "../writer/manifest";
 
 interface CliOptions {
   output: string;
-  compression: string;
-  csv: "table" | "kv";
+  config?: string;
+  compression?: string;
+  csv?: string;
   overwrite?: boolean;
   quiet?: boolean;
   json?: boolean;
@@ -42,8 +44,9 @@ export function addConvertCommand(program: Command): void {
     .description("convert files, directories and archives into one HDF5 file")
     .argument("<inputs...>", "directories, files or archives (zip, tar, tar.gz, tar.xz, gz, ...)")
     .requiredOption("-o, --output <file>", "the HDF5 file to write")
-    .option("--compression <c>", "gzip, gzip:0-9 or none", "gzip:4")
-    .option("--csv <mode>", "table (typed columns) or kv (cell text)", "table")
+    .option("--config <file>", "a JSON config file (see `h5dat config --schema`)")
+    .option("--compression <c>", "gzip, gzip:0-9 or none (default gzip:4)")
+    .option("--csv <mode>", "table (typed columns) or kv (cell text) (default table)")
     .option("--overwrite", "replace an existing output")
     .option("--quiet", "no progress lines")
     .option("--json", "print the summary as JSON")
@@ -55,14 +58,20 @@ export function addConvertCommand(program: Command): void {
           if (row.status !== "written") console.error(failureLine(row));
         });
       }
-      if (options.csv !== "table" && options.csv !== "kv") throw new Error(`--csv must be table or kv, not '${options.csv}'`);
+      // Flags override the config file, which overrides the defaults.
+      const config = options.config ? loadConfig(options.config) : {};
+      const csv = options.csv ?? config.csv ?? "table";
+      if (csv !== "table" && csv !== "kv") throw new Error(`--csv must be table or kv, not '${csv}'`);
       const summary = await convert(
         inputs,
         {
           output: options.output,
           overwrite: options.overwrite,
-          compression: parseCompression(options.compression),
-          csv: options.csv,
+          compression: parseCompression(options.compression ?? config.compression ?? "gzip:4"),
+          csv,
+          image_extensions: config.image_extensions,
+          video_extensions: config.video_extensions,
+          allowed_types: config.allowed_types,
           command: ["h5dat", ...process.argv.slice(2)].join(" "),
         },
         events,

@@ -1,0 +1,58 @@
+// The JSON Schema of h5dat's --config file (printed by `h5dat config --schema`). The keys of the
+// original tool keep their meaning; unknown keys are errors, so a typo never passes silently.
+
+export const CONFIG_SCHEMA = {
+  $schema: "http://json-schema.org/draft-07/schema#",
+  $id: "urn:h5dat:config",
+  title: "h5dat convert configuration",
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    image_extensions: {
+      description: "Extensions (without the dot) treated as images when magic bytes do not decide.",
+      type: "array",
+      items: { type: "string", pattern: "^[A-Za-z0-9][A-Za-z0-9.+-]*$" },
+      uniqueItems: true,
+    },
+    video_extensions: {
+      description: "Extensions (without the dot) treated as video when magic bytes do not decide.",
+      type: "array",
+      items: { type: "string", pattern: "^[A-Za-z0-9][A-Za-z0-9.+-]*$" },
+      uniqueItems: true,
+    },
+    allowed_types: {
+      description: "Categories (image, video, audio, json, jsonl, csv, tsv, hdf5, archive, bytes), media types or wildcards (image/*) to convert; other files are skipped with a reason.",
+      type: "array",
+      items: { type: "string", minLength: 1 },
+      uniqueItems: true,
+    },
+    batch_chunk_size: {
+      description: "Entries handed to a worker at a time.",
+      type: "integer",
+      minimum: 1,
+    },
+    batch_process_limit: {
+      description: "Most entries in flight between the readers, the workers and the writer.",
+      type: "integer",
+      minimum: 1,
+    },
+    compression: {
+      description: "gzip, gzip:0-9 or none.",
+      type: "string",
+      pattern: "^(gzip(:[0-9])?|none)$",
+    },
+    csv: { description: "table (typed columns) or kv (cell text).", enum: ["table", "kv"] },
+    workers: { description: "Worker processes (default: the number of cores).", type: "integer", minimum: 1 },
+  },
+} as const;
+
+export interface Config {
+  image_extensions?: string[];
+  video_extensions?: string[];
+  allowed_types?: string[];
+  batch_chunk_size?: number;
+  batch_process_limit?: number;
+  compression?: string;
+  csv?: "table" | "kv";
+  workers?: number;
+}
