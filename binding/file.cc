@@ -1,4 +1,5 @@
 // Files: open/create by h5py's mode letters, flush, close, size; the library version.
+#include <hdf5_hl.h>
 #include <unistd.h>
 
 #include "h5_failure.h"
@@ -45,6 +46,28 @@ Job FileOpen(const Napi::CallbackInfo& info) {
   job.done = [state, path](Napi::Env env) -> Napi::Value {
     return Handle::New(env, state->id, state, "/", HandleKind::File);
   };
+  return job;
+}
+
+// fileOpenImage(bytes, name) → a read-only file over a copy of `bytes` (an HDF5 file held in
+// memory, e.g. read from an archive), without a temporary file.
+Job FileOpenImage(const Napi::CallbackInfo& info) {
+  if (!info[0].IsTypedArray()) throw Napi::TypeError::New(info.Env(), "file image must be a Uint8Array");
+  Napi::TypedArray view = info[0].As<Napi::TypedArray>();
+  const uint8_t* bytes = static_cast<const uint8_t*>(view.ArrayBuffer().Data()) + view.ByteOffset();
+  size_t length = view.ByteLength();
+  std::string name = info[1].IsString() ? info[1].ToString().Utf8Value() : "(memory)";
+  auto state = std::make_shared<FileState>();
+  state->path = name;
+  Job job;
+  job.pins.push_back(info[0]);
+  job.Locked([state, bytes, length, name]() {
+    // Flags 0: HDF5 copies the image and opens it read-only.
+    hid_t id = H5LTopen_file_image(const_cast<uint8_t*>(bytes), length, 0);
+    state->id = Check(id, "cannot open HDF5 file image", name);
+    RegisterOpenFile(state);
+  });
+  job.done = [state](Napi::Env env) -> Napi::Value { return Handle::New(env, state->id, state, "/", HandleKind::File); };
   return job;
 }
 
@@ -97,6 +120,7 @@ Napi::Value LibraryVersion(const Napi::CallbackInfo& info) {
 
 void InitFile(Napi::Env env, Napi::Object exports) {
   ExportJob(env, exports, "fileOpen", FileOpen);
+  ExportJob(env, exports, "fileOpenImage", FileOpenImage);
   ExportJob(env, exports, "fileFlush", FileFlush);
   ExportJob(env, exports, "fileInfo", FileInfo);
   ExportJob(env, exports, "handleClose", HandleClose);

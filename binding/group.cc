@@ -132,6 +132,24 @@ Job LinkCreate(const Napi::CallbackInfo& info) {
   return job;
 }
 
+// objectCopy(source, sourceName, destination, destinationName): copies an object (a whole group
+// tree, a dataset, a named datatype) with its attributes, also between files.
+Job ObjectCopy(const Napi::CallbackInfo& info) {
+  Handle* source = Handle::From(info[0]);
+  std::string sourceName = info[1].ToString().Utf8Value();
+  Handle* destination = Handle::From(info[2]);
+  std::string destinationName = info[3].ToString().Utf8Value();
+  Job job;
+  job.pins = {info[0], info[2]};
+  job.Locked([source, sourceName, destination, destinationName]() {
+    std::string where = JoinPath(destination->Path(), destinationName);
+    PlistId lcpl(LinkCreationList());
+    Check(H5Ocopy(source->Id(), sourceName.c_str(), destination->Id(), destinationName.c_str(), H5P_DEFAULT, lcpl.get()),
+          "cannot copy " + JoinPath(source->Path(), sourceName) + " to", where);
+  });
+  return job;
+}
+
 struct LinkDescription {
   std::string type, target, file;
 };
@@ -224,6 +242,7 @@ void InitGroup(Napi::Env env, Napi::Object exports) {
   ExportJob(env, exports, "linkDelete", LinkDelete);
   ExportJob(env, exports, "linkCreate", LinkCreate);
   ExportJob(env, exports, "linkInfo", LinkInfo);
+  ExportJob(env, exports, "objectCopy", ObjectCopy);
   ExportJob(env, exports, "visit", Visit);
 }
 

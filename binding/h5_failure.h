@@ -26,7 +26,7 @@ struct H5Failure : std::exception {
 
 // Returns `status` when it is not negative (HDF5's failure convention), else FailH5.
 template <typename T>
-T Check(T status, const char* action, const std::string& path) {
+T Check(T status, const std::string& action, const std::string& path) {
   if (status < 0) FailH5(action, path);
   return status;
 }

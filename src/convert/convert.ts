@@ -7,7 +7,7 @@ import { EventEmitter } from "node:events";
 import { classify, decide, HEAD_BYTES, type Classification, type ClassifyOptions } from "../classify";
 import { File } from "../h5/file";
 import type { Group } from "../h5/group";
-import type { Dataset } from "../h5/dataset";
+import type { H5Object } from "../h5/h5-object";
 import type { CreateDatasetOptions } from "../h5/dataset-creation";
 import { writeBytes } from "../processors/bytes";
 import { csvDelimiterFor, writeCsv } from "../processors/csv";
@@ -136,20 +136,20 @@ async function convertEntry(file: File, groupName: string, entry: SourceEntry, o
   row.processor = processor;
   try {
     const [parent, name] = await parentOf(file, target);
-    const dataset = await write(parent, name, bytes, kind, processor, options, entry.sourcePath);
-    await dataset.attrs.set("source", entry.source);
-    await dataset.attrs.set("source_path", entry.sourcePath);
-    await dataset.attrs.set("source_size", bytes.length, { dtype: "int64" });
-    await dataset.attrs.set("media_type", kind.mediaType);
-    await dataset.attrs.set("processor", processor);
-    await dataset.close();
+    const object = await write(parent, name, bytes, kind, processor, options, entry.sourcePath);
+    await object.attrs.set("source", entry.source);
+    await object.attrs.set("source_path", entry.sourcePath);
+    await object.attrs.set("source_size", bytes.length, { dtype: "int64" });
+    await object.attrs.set("media_type", kind.mediaType);
+    await object.attrs.set("processor", processor);
+    await object.close();
     return { ...row, target, status: "written" };
   } catch (error) {
     return { ...row, message: messageOf(error) };
   }
 }
 
-type ProcessorName = "json" | "jsonl" | "csv" | "image" | "bytes";
+type ProcessorName = "json" | "jsonl" | "csv" | "image" | "hdf5" | "bytes";
 
 // Image formats sharp does not decode: kept as bytes until h5dat decodes them itself.
 const UNDECODED_IMAGES = new Set(["image/bmp", "image/x-icon", "image/vnd.microsoft.icon", "image/x-ms-bmp"]);
@@ -157,6 +157,7 @@ const UNDECODED_IMAGES = new Set(["image/bmp", "image/x-icon", "image/vnd.micros
 function processorFor(kind: Classification): ProcessorName {
   if (kind.category === "json" || kind.category === "jsonl" || kind.category === "csv") return kind.category;
   if (kind.category === "tsv") return "csv";
+  if (kind.category === "hdf5") return "hdf5";
   if (kind.category === "image" && !UNDECODED_IMAGES.has(kind.mediaType)) return "image";
   // A file named as JSON that does not parse fails with the parser's message (line, column)
   // instead of being kept quietly as bytes.
@@ -166,7 +167,7 @@ function processorFor(kind: Classification): ProcessorName {
   return "bytes";
 }
 
-function write(parent: Group, name: string, bytes: Buffer, kind: Classification, processor: ProcessorName, options: ConvertOptions, sourcePath: string): Promise<Dataset> {
+function write(parent: Group, name: string, bytes: Buffer, kind: Classification, processor: ProcessorName, options: ConvertOptions, sourcePath: string): Promise<H5Object> {
   switch (processor) {
     case "json":
     case "jsonl":
@@ -175,9 +176,22 @@ function write(parent: Group, name: string, bytes: Buffer, kind: Classification,
       return writeCsv(parent, name, bytes, { mode: options.csv ?? "table", delimiter: kind.category === "tsv" ? "\t" : csvDelimiterFor(sourcePath) });
     case "image":
       return writeImage(parent, name, bytes, options.compression ?? "gzip");
+    case "hdf5":
+      return copyHdf5(parent, name, bytes, sourcePath);
     case "bytes":
       return writeBytes(parent, name, bytes, options.compression ?? "gzip");
   }
+}
+
+/** An HDF5 input is copied in whole: its tree (root attrs included) becomes the group `name`. */
+async function copyHdf5(parent: Group, name: string, bytes: Buffer, sourcePath: string): Promise<H5Object> {
+  const image = await File.openImage(bytes, sourcePath);
+  try {
+    await parent.copy(image, name);
+  } finally {
+    await image.close();
+  }
+  return parent.get(name);
 }
 
 async function parentOf(file: File, target: string): Promise<[Group, string]> {

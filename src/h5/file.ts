@@ -43,6 +43,21 @@ export class File extends Group {
     return new File(yield* call("fileOpen", path, mode), path, mode);
   }
 
+  /**
+   * Opens an HDF5 file held in memory (e.g. read from an archive), read-only; `name` labels it
+   * in messages. HDF5 keeps its own copy of the bytes.
+   */
+  static openImage(bytes: Uint8Array, name = "(memory)"): Promise<File> {
+    return runAsync(File.openImageOp(bytes, name));
+  }
+  static openImageSync(bytes: Uint8Array, name = "(memory)"): File {
+    return runSync(File.openImageOp(bytes, name));
+  }
+
+  private static *openImageOp(bytes: Uint8Array, name: string): Operation<File> {
+    return new File(yield* call("fileOpenImage", bytes, name), name, "r");
+  }
+
   /** Writes buffered data to disk. */
   async flush(): Promise<void> {
     return runAsync(call("fileFlush", this.handle));

@@ -107,6 +107,17 @@ export class Group extends H5Object {
     runSync(call("datatypeCommit", this.handle, path, toTypeSpec(dtype)));
   }
 
+  /**
+   * Copies `source` (a group with its whole tree, a dataset or a named datatype, from this or
+   * another file, attributes included) to `path` here, as h5py's `group.copy(source, path)`.
+   */
+  async copy(source: H5Object, path: string): Promise<void> {
+    return runAsync(call("objectCopy", source.openHandle, ".", this.handle, path));
+  }
+  copySync(source: H5Object, path: string): void {
+    runSync(call("objectCopy", source.openHandle, ".", this.handle, path));
+  }
+
   /** Removes the link at `path` (the object goes when no link is left). */
   async delete(path: string): Promise<void> {
     return runAsync(call("linkDelete", this.handle, path));

@@ -33,6 +33,11 @@ export abstract class H5Object {
     return this.nativeHandle;
   }
 
+  /** @internal The open native handle, for operations that take two objects (copy). */
+  get openHandle(): NativeHandle {
+    return this.handle;
+  }
+
   /** Releases the object now instead of at garbage collection. */
   close(): Promise<void> {
     return runAsync(call("handleClose", this.nativeHandle));

@@ -62,6 +62,7 @@ export interface StoredChunk {
 /** Operation name → [arguments, result]. */
 export interface NativeOps {
   fileOpen: [[path: string, mode: string], NativeHandle];
+  fileOpenImage: [[bytes: Uint8Array, name: string], NativeHandle];
   fileFlush: [[file: NativeHandle], void];
   fileInfo: [[file: NativeHandle], { path: string; writable: boolean; size: number; freeSpace: number }];
   handleClose: [[handle: NativeHandle], void];
@@ -72,6 +73,7 @@ export interface NativeOps {
   linkDelete: [[loc: NativeHandle, name: string], void];
   linkCreate: [[loc: NativeHandle, kind: "soft" | "hard" | "external", target: string, name: string, file?: string], void];
   linkInfo: [[loc: NativeHandle, name: string], { type: "hard" | "soft" | "external" | "user-defined"; target?: string; file?: string }];
+  objectCopy: [[source: NativeHandle, sourceName: string, destination: NativeHandle, destinationName: string], void];
   visit: [[loc: NativeHandle], { path: string; kind: "group" | "dataset" | "datatype" | "unknown" }[]];
   datasetCreate: [
     [loc: NativeHandle, name: string, type: TypeSpec, shape: number[] | null, maxshape: (number | null)[] | null,
