@@ -11,6 +11,7 @@ interface CliOptions {
   config?: string;
   compression?: string;
   csv?: string;
+  images?: string;
   overwrite?: boolean;
   quiet?: boolean;
   json?: boolean;
@@ -47,6 +48,7 @@ export function addConvertCommand(program: Command): void {
     .option("--config <file>", "a JSON config file (see `h5dat config --schema`)")
     .option("--compression <c>", "gzip, gzip:0-9 or none (default gzip:4)")
     .option("--csv <mode>", "table (typed columns) or kv (cell text) (default table)")
+    .option("--images <mode>", "pixels, encoded or both (default pixels)")
     .option("--overwrite", "replace an existing output")
     .option("--quiet", "no progress lines")
     .option("--json", "print the summary as JSON")
@@ -62,6 +64,8 @@ export function addConvertCommand(program: Command): void {
       const config = options.config ? loadConfig(options.config) : {};
       const csv = options.csv ?? config.csv ?? "table";
       if (csv !== "table" && csv !== "kv") throw new Error(`--csv must be table or kv, not '${csv}'`);
+      const images = options.images ?? config.images ?? "pixels";
+      if (images !== "pixels" && images !== "encoded" && images !== "both") throw new Error(`--images must be pixels, encoded or both, not '${images}'`);
       const summary = await convert(
         inputs,
         {
@@ -69,6 +73,7 @@ export function addConvertCommand(program: Command): void {
           overwrite: options.overwrite,
           compression: parseCompression(options.compression ?? config.compression ?? "gzip:4"),
           csv,
+          images,
           image_extensions: config.image_extensions,
           video_extensions: config.video_extensions,
           allowed_types: config.allowed_types,

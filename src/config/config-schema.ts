@@ -42,6 +42,7 @@ export const CONFIG_SCHEMA = {
       pattern: "^(gzip(:[0-9])?|none)$",
     },
     csv: { description: "table (typed columns) or kv (cell text).", enum: ["table", "kv"] },
+    images: { description: "pixels (decoded), encoded (the file's bytes) or both.", enum: ["pixels", "encoded", "both"] },
     workers: { description: "Worker processes (default: the number of cores).", type: "integer", minimum: 1 },
   },
 } as const;
@@ -54,5 +55,6 @@ export interface Config {
   batch_process_limit?: number;
   compression?: string;
   csv?: "table" | "kv";
+  images?: "pixels" | "encoded" | "both";
   workers?: number;
 }

@@ -29,6 +29,11 @@ export interface ConvertOptions extends ClassifyOptions {
   compression?: CreateDatasetOptions["compression"];
   /** CSV as a typed table (default) or the original tool's key/value strings. */
   csv?: "table" | "kv";
+  /**
+   * Images as decoded pixels (default), as their encoded bytes (uint8), or both: pixels at the
+   * entry's path and the bytes at the same path under /_h5dat/encoded (attr `encoded_path`).
+   */
+  images?: "pixels" | "encoded" | "both";
   /** What to record as the command in the root attrs (the CLI passes its argv). */
   command?: string;
 }
@@ -91,8 +96,8 @@ async function writeRootAttrs(file: File, inputs: string[], options: ConvertOpti
   await file.attrs.set("created", new Date().toISOString());
   await file.attrs.set("inputs", inputs);
   await file.attrs.set("command", options.command ?? `convert ${inputs.join(" ")}`);
-  const { output, overwrite, compression, csv, image_extensions, video_extensions, allowed_types } = options;
-  await file.attrs.set("options", JSON.stringify({ output, overwrite, compression, csv, image_extensions, video_extensions, allowed_types }));
+  const { output, overwrite, compression, csv, images, image_extensions, video_extensions, allowed_types } = options;
+  await file.attrs.set("options", JSON.stringify({ output, overwrite, compression, csv, images, image_extensions, video_extensions, allowed_types }));
 }
 
 async function convertInput(file: File, input: string, options: ConvertOptions, manifest: Manifest, events?: EventEmitter): Promise<void> {
@@ -108,8 +113,10 @@ async function convertInput(file: File, input: string, options: ConvertOptions, 
     return;
   }
   try {
-    const root = await file.requireGroup(escapeName(source.groupName));
-    await root.attrs.set("source", input);
+    if (source.groupName !== "") {
+      const root = await file.requireGroup(escapeName(source.groupName));
+      await root.attrs.set("source", input);
+    }
     for await (const entry of source.entries()) record(await convertEntry(file, source.groupName, entry, options));
   } catch (error) {
     // The input itself broke (a truncated archive): what was read stays; the rest is one failure.
@@ -132,11 +139,17 @@ async function convertEntry(file: File, groupName: string, entry: SourceEntry, o
   const kind = classify(path.posix.basename(entry.sourcePath), bytes.subarray(0, HEAD_BYTES), options);
   const decision = decide(kind, options);
   if (decision.action === "skip") return { ...row, status: "skipped", message: decision.reason ?? "skipped" };
-  const processor = processorFor(kind);
+  const processor = processorFor(kind, options);
   row.processor = processor;
   try {
     const [parent, name] = await parentOf(file, target);
     const object = await write(parent, name, bytes, kind, processor, options, entry.sourcePath);
+    if (processor === "image" && options.images === "both") {
+      const encodedPath = `${ENCODED_ROOT}${target}`;
+      const [encodedParent, encodedName] = await parentOf(file, encodedPath);
+      await (await writeBytes(encodedParent, encodedName, bytes, options.compression ?? "gzip")).close();
+      await object.attrs.set("encoded_path", encodedPath);
+    }
     await object.attrs.set("source", entry.source);
     await object.attrs.set("source_path", entry.sourcePath);
     await object.attrs.set("source_size", bytes.length, { dtype: "int64" });
@@ -149,16 +162,19 @@ async function convertEntry(file: File, groupName: string, entry: SourceEntry, o
   }
 }
 
+/** Where `--images both` keeps the encoded bytes, mirroring the pixel datasets' paths. */
+export const ENCODED_ROOT = "/_h5dat/encoded";
+
 type ProcessorName = "json" | "jsonl" | "csv" | "image" | "hdf5" | "bytes";
 
 // Image formats sharp does not decode: kept as bytes until h5dat decodes them itself.
 const UNDECODED_IMAGES = new Set(["image/bmp", "image/x-icon", "image/vnd.microsoft.icon", "image/x-ms-bmp"]);
 
-function processorFor(kind: Classification): ProcessorName {
+function processorFor(kind: Classification, options: ConvertOptions): ProcessorName {
   if (kind.category === "json" || kind.category === "jsonl" || kind.category === "csv") return kind.category;
   if (kind.category === "tsv") return "csv";
   if (kind.category === "hdf5") return "hdf5";
-  if (kind.category === "image" && !UNDECODED_IMAGES.has(kind.mediaType)) return "image";
+  if (kind.category === "image" && !UNDECODED_IMAGES.has(kind.mediaType)) return options.images === "encoded" ? "bytes" : "image";
   // A file named as JSON that does not parse fails with the parser's message (line, column)
   // instead of being kept quietly as bytes.
   if (kind.category === "bytes" && (kind.nameExtension === "json" || kind.nameExtension === "jsonl" || kind.nameExtension === "ndjson")) {

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { ArchiveSource } from "./archive-source";
 import { DirectorySource, fileEntry } from "./directory-source";
-import { groupNameOf, type Source, type SourceEntry } from "./source-entry";
+import type { Source, SourceEntry } from "./source-entry";
 
 const ARCHIVE_MAGIC: readonly number[][] = [
   [0x50, 0x4b, 0x03, 0x04], // zip
@@ -27,12 +27,10 @@ export async function looksLikeArchive(file: string): Promise<boolean> {
   }
 }
 
-/** A single loose file as a source of one entry. */
+/** A single loose file as a source of one entry, stored at the top level (no group of its own). */
 class FileSource implements Source {
-  readonly groupName: string;
-  constructor(readonly name: string, private readonly size: number) {
-    this.groupName = groupNameOf(name);
-  }
+  readonly groupName = "";
+  constructor(readonly name: string, private readonly size: number) {}
   async *entries(): AsyncGenerator<SourceEntry> {
     yield fileEntry(this.name, path.basename(this.name), this.name, this.size);
   }

@@ -18,7 +18,7 @@ export interface SourceEntry {
 /** An input: its entries in a stable order (directories sorted by name, archives in stored order). */
 export interface Source {
   readonly name: string;
-  /** The top-level group the input becomes (`photos.zip` → `photos`). */
+  /** The top-level group the input becomes (`photos.zip` → `photos`); "" for a loose file. */
   readonly groupName: string;
   entries(): AsyncIterable<SourceEntry>;
   close(): Promise<void>;

@@ -17,11 +17,12 @@ export function unescapeName(name: string): string {
   return name.replace(/%([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 }
 
-/** The dataset path of an entry: `/<group>/<dirs...>/<file name>`, every component escaped. */
+/** The dataset path of an entry: `/<group>/<dirs...>/<file name>`, every component escaped
+ * (no group component for a loose file, whose group name is ""). */
 export function datasetPathOf(groupName: string, sourcePath: string): string {
   // Empty and "." components say nothing (tar paths often start "./").
   const parts = sourcePath.split("/").filter((part) => part !== "" && part !== ".");
-  return "/" + [groupName, ...parts].map(escapeName).join("/");
+  return "/" + (groupName === "" ? parts : [groupName, ...parts]).map(escapeName).join("/");
 }
 
 /** The inverse of datasetPathOf: [group name, source path]. */

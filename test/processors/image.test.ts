@@ -91,3 +91,25 @@ print(json.dumps(out))`,
   assert.equal(report["rgb.png"].attrs.IMAGE_SUBCLASS, "IMAGE_TRUECOLOR");
   assert.equal(report["rgb.png"].attrs.media_type, "image/png");
 });
+
+test("--images encoded keeps the file's bytes; both adds them under /_h5dat/encoded beside the pixels", async () => {
+  const fs = await import("node:fs");
+  const source = path.join(images, "rgb.jpg");
+  const original = fs.readFileSync(source);
+  for (const mode of ["encoded", "both"] as const) {
+    const output = path.join(dir, `images-${mode}.h5`);
+    const summary = await convert([source], { output, images: mode });
+    assert.equal(summary.written, 1);
+    const seen = python<{ shape: number[]; processor: string; encoded: number[] | null; encodedPath: string | null }>(`import h5py, json, sys
+f = h5py.File(sys.argv[1], "r"); d = f["rgb.jpg"]
+p = d.attrs.get("encoded_path"); p = p.decode() if isinstance(p, bytes) else p
+print(json.dumps({"shape": list(d.shape), "processor": d.attrs["processor"], "encodedPath": p,
+  "encoded": f[p][()].tolist() if p else (d[()].tolist() if d.ndim == 1 else None)}))`, output);
+    assert.deepEqual(Buffer.from(seen.encoded ?? []), original, mode);
+    if (mode === "encoded") {
+      assert.deepEqual([seen.shape, seen.processor, seen.encodedPath], [[original.length], "bytes", null]);
+    } else {
+      assert.deepEqual([seen.shape, seen.processor, seen.encodedPath], [[37, 53, 3], "image", "/_h5dat/encoded/rgb.jpg"]);
+    }
+  }
+});
