@@ -167,14 +167,11 @@ export const ENCODED_ROOT = "/_h5dat/encoded";
 
 type ProcessorName = "json" | "jsonl" | "csv" | "image" | "hdf5" | "bytes";
 
-// Image formats sharp does not decode: kept as bytes until h5dat decodes them itself.
-const UNDECODED_IMAGES = new Set(["image/bmp", "image/x-icon", "image/vnd.microsoft.icon", "image/x-ms-bmp"]);
-
 function processorFor(kind: Classification, options: ConvertOptions): ProcessorName {
   if (kind.category === "json" || kind.category === "jsonl" || kind.category === "csv") return kind.category;
   if (kind.category === "tsv") return "csv";
   if (kind.category === "hdf5") return "hdf5";
-  if (kind.category === "image" && !UNDECODED_IMAGES.has(kind.mediaType)) return options.images === "encoded" ? "bytes" : "image";
+  if (kind.category === "image") return options.images === "encoded" ? "bytes" : "image";
   // A file named as JSON that does not parse fails with the parser's message (line, column)
   // instead of being kept quietly as bytes.
   if (kind.category === "bytes" && (kind.nameExtension === "json" || kind.nameExtension === "jsonl" || kind.nameExtension === "ndjson")) {

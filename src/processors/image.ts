@@ -2,6 +2,7 @@
 // sRGB through an embedded ICC profile, grey kept as one channel, 16-bit kept as uint16 — and
 // stored as [H, W] or [H, W, C] with the HDF5 Image spec's attrs so HDFView shows them.
 import sharp from "sharp";
+import { decodeBmp, decodeIco, type RgbImage } from "./bmp";
 import { dtype } from "../h5/dtype";
 import type { Dataset } from "../h5/dataset";
 import type { Group } from "../h5/group";
@@ -26,8 +27,25 @@ export interface ImageOptions {
 
 const SIXTEEN_BIT = new Set(["ushort", "short", "uint", "int"]);
 
-/** Decodes the first frame of an image file's bytes. */
+function fromRgb(image: RgbImage, format: string): DecodedImage {
+  const { data, width, height, channels } = image;
+  return { data, shape: [height, width, channels], width, height, channels, bitDepth: 8, format };
+}
+
+/** Decodes the first frame of an image file's bytes (BMP and ICO by h5dat, the rest by sharp). */
 export async function decodeImage(bytes: Uint8Array, options: ImageOptions = {}): Promise<DecodedImage> {
+  if (bytes[0] === 0x42 && bytes[1] === 0x4d) return fromRgb(decodeBmp(bytes), "bmp");
+  if (bytes[0] === 0 && bytes[1] === 0 && (bytes[2] === 1 || bytes[2] === 2) && bytes[3] === 0) {
+    const png = async (inner: Uint8Array): Promise<RgbImage> => {
+      const { data, info } = await sharp(inner).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+      return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height, channels: 4 };
+    };
+    return fromRgb(await decodeIco(bytes, png), "ico");
+  }
+  return decodeWithSharp(bytes, options);
+}
+
+async function decodeWithSharp(bytes: Uint8Array, options: ImageOptions): Promise<DecodedImage> {
   const input = sharp(bytes, { failOn: "error", limitInputPixels: false });
   const meta = await input.metadata();
   const sixteen = SIXTEEN_BIT.has(meta.depth ?? "uchar");

@@ -23,6 +23,11 @@ const CASES: Record<string, { mode: string; tolerance: number }> = {
   "rgb.tif": { mode: "RGB", tolerance: 0 },
   "lossless.webp": { mode: "RGB", tolerance: 0 },
   "rotated.jpg": { mode: "RGB", tolerance: 3 },
+  "rgb.bmp": { mode: "RGB", tolerance: 0 },
+  "palette.bmp": { mode: "RGB", tolerance: 0 },
+  "grey.bmp": { mode: "RGB", tolerance: 0 },
+  "mono.bmp": { mode: "RGB", tolerance: 0 },
+  "icon.ico": { mode: "RGBA", tolerance: 0 },
 };
 
 python(`import os, sys, json
@@ -45,6 +50,11 @@ Image.fromarray(rgb).save(f"{out}/rgb.tif")
 Image.fromarray(rgb).save(f"{out}/lossless.webp", lossless=True)
 exif = Image.Exif(); exif[0x0112] = 6
 Image.fromarray(rgb).save(f"{out}/rotated.jpg", quality=95, exif=exif)
+Image.fromarray(rgb).save(f"{out}/rgb.bmp")
+Image.fromarray(rgb).quantize(16).save(f"{out}/palette.bmp")
+Image.fromarray(rgb[..., 2]).save(f"{out}/grey.bmp")
+Image.fromarray(rgb[..., 0] > 128).save(f"{out}/mono.bmp")
+Image.fromarray(np.dstack([rgb, ((x * y) % 256).astype("uint8")])).save(f"{out}/icon.ico", sizes=[(32, 32)])
 whole = open(f"{out}/rgb.png", "rb").read(); open(f"{out}/corrupt.png", "wb").write(whole[:len(whole) // 2])
 print("[]")`, images);
 
@@ -90,6 +100,29 @@ print(json.dumps(out))`,
   assert.deepEqual(report["rotated.jpg"].shape, [53, 37, 3]); // EXIF orientation 6: upright is rotated
   assert.equal(report["rgb.png"].attrs.IMAGE_SUBCLASS, "IMAGE_TRUECOLOR");
   assert.equal(report["rgb.png"].attrs.media_type, "image/png");
+  assert.deepEqual(report["icon.ico"].shape, [22, 32, 4]); // PIL kept the aspect ratio inside 32x32
+  assert.deepEqual(report["mono.bmp"].shape, [37, 53, 3]);
+});
+
+test("an icon with a 32-bit DIB image, and a 16-bit BMP, decode to their pixels", async () => {
+  const { decodeBmp, decodeIco } = await import("../../src/processors/bmp");
+  // A 2x2 32-bit BGRA DIB inside an ICO: rows bottom-up, then a (here ignored) AND mask.
+  const dib = Buffer.alloc(40 + 16 + 8);
+  dib.writeUInt32LE(40, 0); dib.writeInt32LE(2, 4); dib.writeInt32LE(4, 8); dib.writeUInt16LE(1, 12); dib.writeUInt16LE(32, 14);
+  Buffer.from([0, 0, 255, 255, 0, 255, 0, 128, 255, 0, 0, 0, 10, 20, 30, 255]).copy(dib, 40); // bottom row, then top row
+  const ico = Buffer.alloc(6 + 16);
+  ico.writeUInt16LE(1, 2); ico.writeUInt16LE(1, 4); ico[6] = 2; ico[7] = 2; ico.writeUInt32LE(dib.length, 14); ico.writeUInt32LE(22, 18);
+  const icon = await decodeIco(Buffer.concat([ico, dib]), () => Promise.reject(new Error("no PNG here")));
+  assert.deepEqual([icon.width, icon.height, icon.channels], [2, 2, 4]);
+  assert.deepEqual(Array.from(icon.data), [0, 0, 255, 0, 30, 20, 10, 255, 255, 0, 0, 255, 0, 255, 0, 128]);
+
+  // 2x1 16-bit BMP, 5-5-5: pure red and pure blue.
+  const bmp = Buffer.alloc(14 + 40 + 4);
+  bmp.write("BM", 0, "latin1"); bmp.writeUInt32LE(bmp.length, 2); bmp.writeUInt32LE(54, 10);
+  bmp.writeUInt32LE(40, 14); bmp.writeInt32LE(2, 18); bmp.writeInt32LE(1, 22); bmp.writeUInt16LE(1, 26); bmp.writeUInt16LE(16, 28);
+  bmp.writeUInt16LE(0x7c00, 54); bmp.writeUInt16LE(0x001f, 56);
+  assert.deepEqual(Array.from(decodeBmp(bmp).data), [255, 0, 0, 0, 0, 255]);
+  assert.throws(() => decodeBmp(bmp.subarray(0, 40)), /invalid BMP: truncated/);
 });
 
 test("--images encoded keeps the file's bytes; both adds them under /_h5dat/encoded beside the pixels", async () => {
