@@ -12,6 +12,7 @@ interface CliOptions {
   compression?: string;
   csv?: string;
   images?: string;
+  animated?: boolean;
   overwrite?: boolean;
   quiet?: boolean;
   json?: boolean;
@@ -49,6 +50,7 @@ export function addConvertCommand(program: Command): void {
     .option("--compression <c>", "gzip, gzip:0-9 or none (default gzip:4)")
     .option("--csv <mode>", "table (typed columns) or kv (cell text) (default table)")
     .option("--images <mode>", "pixels, encoded or both (default pixels)")
+    .option("--animated", "every frame of animated GIF/WebP as [T, H, W, C] (default: the first frame)")
     .option("--overwrite", "replace an existing output")
     .option("--quiet", "no progress lines")
     .option("--json", "print the summary as JSON")
@@ -74,6 +76,7 @@ export function addConvertCommand(program: Command): void {
           compression: parseCompression(options.compression ?? config.compression ?? "gzip:4"),
           csv,
           images,
+          animated: options.animated ?? config.animated,
           image_extensions: config.image_extensions,
           video_extensions: config.video_extensions,
           allowed_types: config.allowed_types,

@@ -42,6 +42,7 @@ export const CONFIG_SCHEMA = {
       pattern: "^(gzip(:[0-9])?|none)$",
     },
     csv: { description: "table (typed columns) or kv (cell text).", enum: ["table", "kv"] },
+    animated: { description: "Every frame of animated GIF/WebP images as [T, H, W, C].", type: "boolean" },
     images: { description: "pixels (decoded), encoded (the file's bytes) or both.", enum: ["pixels", "encoded", "both"] },
     workers: { description: "Worker processes (default: the number of cores).", type: "integer", minimum: 1 },
   },
@@ -56,5 +57,6 @@ export interface Config {
   compression?: string;
   csv?: "table" | "kv";
   images?: "pixels" | "encoded" | "both";
+  animated?: boolean;
   workers?: number;
 }

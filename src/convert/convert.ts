@@ -34,6 +34,8 @@ export interface ConvertOptions extends ClassifyOptions {
    * entry's path and the bytes at the same path under /_h5dat/encoded (attr `encoded_path`).
    */
   images?: "pixels" | "encoded" | "both";
+  /** Every frame of animated GIF/WebP images as [T, H, W, C] (default: the first frame). */
+  animated?: boolean;
   /** What to record as the command in the root attrs (the CLI passes its argv). */
   command?: string;
 }
@@ -96,8 +98,8 @@ async function writeRootAttrs(file: File, inputs: string[], options: ConvertOpti
   await file.attrs.set("created", new Date().toISOString());
   await file.attrs.set("inputs", inputs);
   await file.attrs.set("command", options.command ?? `convert ${inputs.join(" ")}`);
-  const { output, overwrite, compression, csv, images, image_extensions, video_extensions, allowed_types } = options;
-  await file.attrs.set("options", JSON.stringify({ output, overwrite, compression, csv, images, image_extensions, video_extensions, allowed_types }));
+  const { output, overwrite, compression, csv, images, animated, image_extensions, video_extensions, allowed_types } = options;
+  await file.attrs.set("options", JSON.stringify({ output, overwrite, compression, csv, images, animated, image_extensions, video_extensions, allowed_types }));
 }
 
 async function convertInput(file: File, input: string, options: ConvertOptions, manifest: Manifest, events?: EventEmitter): Promise<void> {
@@ -188,7 +190,7 @@ function write(parent: Group, name: string, bytes: Buffer, kind: Classification,
     case "csv":
       return writeCsv(parent, name, bytes, { mode: options.csv ?? "table", delimiter: kind.category === "tsv" ? "\t" : csvDelimiterFor(sourcePath) });
     case "image":
-      return writeImage(parent, name, bytes, options.compression ?? "gzip");
+      return writeImage(parent, name, bytes, options.compression ?? "gzip", { animated: options.animated });
     case "hdf5":
       return copyHdf5(parent, name, bytes, sourcePath);
     case "bytes":

@@ -10,8 +10,10 @@ import type { CreateDatasetOptions } from "../h5/dataset-creation";
 
 export interface DecodedImage {
   data: Uint8Array | Uint16Array;
-  /** [height, width] for grey, [height, width, channels] otherwise. */
+  /** [height, width] for grey, [height, width, channels] otherwise; [frames, ...] when animated. */
   shape: number[];
+  /** Frames decoded (1 unless `animated` and the image has more). */
+  frames: number;
   width: number;
   height: number;
   channels: number;
@@ -23,13 +25,15 @@ export interface DecodedImage {
 export interface ImageOptions {
   /** Apply the EXIF orientation (rotate/flip to upright). Default true. */
   orientation?: boolean;
+  /** Every frame of an animated GIF/WebP as [T, H, W, C] instead of the first frame. */
+  animated?: boolean;
 }
 
 const SIXTEEN_BIT = new Set(["ushort", "short", "uint", "int"]);
 
 function fromRgb(image: RgbImage, format: string): DecodedImage {
   const { data, width, height, channels } = image;
-  return { data, shape: [height, width, channels], width, height, channels, bitDepth: 8, format };
+  return { data, shape: [height, width, channels], width, height, channels, bitDepth: 8, format, frames: 1 };
 }
 
 /** Decodes the first frame of an image file's bytes (BMP and ICO by h5dat, the rest by sharp). */
@@ -46,12 +50,14 @@ export async function decodeImage(bytes: Uint8Array, options: ImageOptions = {})
 }
 
 async function decodeWithSharp(bytes: Uint8Array, options: ImageOptions): Promise<DecodedImage> {
-  const input = sharp(bytes, { failOn: "error", limitInputPixels: false });
+  const animated = options.animated === true;
+  const input = sharp(bytes, { failOn: "error", limitInputPixels: false, animated });
   const meta = await input.metadata();
+  const frames = animated ? (meta.pages ?? 1) : 1;
   const sixteen = SIXTEEN_BIT.has(meta.depth ?? "uchar");
   const grey = meta.space === "b-w" || meta.space === "grey16";
-  let pipeline = sharp(bytes, { failOn: "error", limitInputPixels: false }).keepIccProfile();
-  if (options.orientation !== false) pipeline = pipeline.rotate();
+  let pipeline = sharp(bytes, { failOn: "error", limitInputPixels: false, animated }).keepIccProfile();
+  if (options.orientation !== false && !animated) pipeline = pipeline.rotate();
   // Without an explicit colourspace libvips turns grey into three channels.
   if (grey) pipeline = pipeline.toColourspace(sixteen ? "grey16" : "b-w");
   else if (sixteen) pipeline = pipeline.toColourspace("rgb16");
@@ -59,11 +65,15 @@ async function decodeWithSharp(bytes: Uint8Array, options: ImageOptions): Promis
   const pixels = sixteen
     ? new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2)
     : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  // Frames come stacked vertically: [T·H, W, C] is [T, H, W, C] in the same bytes.
+  const height = info.height / frames;
+  const frame = info.channels === 1 ? [height, info.width] : [height, info.width, info.channels];
   return {
     data: pixels,
-    shape: info.channels === 1 ? [info.height, info.width] : [info.height, info.width, info.channels],
+    shape: frames > 1 ? [frames, ...frame] : frame,
+    frames,
     width: info.width,
-    height: info.height,
+    height,
     channels: info.channels,
     bitDepth: sixteen ? 16 : 8,
     format: meta.format ?? "unknown",
@@ -95,5 +105,6 @@ export async function writeImage(group: Group, name: string, bytes: Uint8Array, 
   await dataset.attrs.set("channels", image.channels, { dtype: "int64" });
   await dataset.attrs.set("bit_depth", image.bitDepth, { dtype: "int64" });
   await dataset.attrs.set("image_format", image.format);
+  if (image.frames > 1) await dataset.attrs.set("frame_count", image.frames, { dtype: "int64" });
   return dataset;
 }

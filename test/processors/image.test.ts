@@ -146,3 +146,18 @@ print(json.dumps({"shape": list(d.shape), "processor": d.attrs["processor"], "en
     }
   }
 });
+
+test("an animated GIF with animated: true is [T, H, W, C], every frame equal to PIL's", async () => {
+  const output = path.join(dir, "animated.h5");
+  const summary = await convert([path.join(images, "anim.gif")], { output, animated: true });
+  assert.equal(summary.written, 1);
+  const seen = python<{ shape: number[]; frames: number; maxdiff: number }>(`import h5py, json, sys
+import numpy as np
+from PIL import Image, ImageSequence
+d = h5py.File(sys.argv[1], "r")["anim.gif"]; got = d[()]
+want = np.stack([np.asarray(f.convert(("RGB", "RGBA")[got.shape[-1] - 3])) for f in ImageSequence.Iterator(Image.open(sys.argv[2]))])
+print(json.dumps({"shape": list(got.shape), "frames": int(d.attrs["frame_count"]), "maxdiff": int(np.abs(got.astype("i4") - want.astype("i4")).max()) if got.shape == want.shape else -1}))`, output, path.join(images, "anim.gif"));
+  assert.equal(seen.frames, 3);
+  assert.deepEqual(seen.shape.slice(0, 3), [3, 37, 53]);
+  assert.equal(seen.maxdiff, 0);
+});
