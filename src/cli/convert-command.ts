@@ -4,7 +4,7 @@ import { EventEmitter } from "node:events";
 import type { Command } from "commander";
 import { loadConfig } from "../config/load-config";
 import { convert, type ConvertOptions, type ConvertSummary } from "../convert/convert";
-import type { ManifestRow } from "../writer/manifest";
+import { entryLine, showProgress } from "./progress";
 
 interface CliOptions {
   output: string;
@@ -31,13 +31,9 @@ function describe(summary: ConvertSummary, listFailures: boolean): string {
   return [
     `${summary.entries} entries: ${summary.written} written, ${summary.skipped} skipped, ${summary.failed} failed`,
     `${summary.seconds.toFixed(2)} s, ${summary.filesPerSecond.toFixed(1)} files/s, ${summary.megabytesPerSecond.toFixed(1)} MB/s, peak RSS ${summary.peakRssMb.toFixed(0)} MB`,
-    ...(listFailures ? summary.failures.map(failureLine) : []),
+    ...(listFailures ? summary.failures.map(entryLine) : []),
     `→ ${summary.output}`,
   ].join("\n");
-}
-
-function failureLine(row: ManifestRow): string {
-  return `${row.status}: ${row.source}${row.source_path ? `: ${row.source_path}` : ""}: ${row.message}`;
 }
 
 export function addConvertCommand(program: Command): void {
@@ -57,11 +53,7 @@ export function addConvertCommand(program: Command): void {
     .action(async (inputs: string[], options: CliOptions) => {
       const events = new EventEmitter();
       const progress = !options.quiet && !options.json;
-      if (progress) {
-        events.on("entry", (row: ManifestRow) => {
-          if (row.status !== "written") console.error(failureLine(row));
-        });
-      }
+      const stopProgress = progress ? showProgress(events) : () => undefined;
       // Flags override the config file, which overrides the defaults.
       const config = options.config ? loadConfig(options.config) : {};
       const csv = options.csv ?? config.csv ?? "table";
@@ -83,7 +75,7 @@ export function addConvertCommand(program: Command): void {
           command: ["h5dat", ...process.argv.slice(2)].join(" "),
         },
         events,
-      );
+      ).finally(stopProgress);
       console.log(options.json ? JSON.stringify(summary) : describe(summary, !progress));
       process.exitCode = summary.failed > 0 ? 2 : 0;
     });
