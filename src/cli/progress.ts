@@ -18,19 +18,22 @@ export function showProgress(events: EventEmitter, stream: NodeJS.WriteStream = 
   let entries = 0;
   let bytes = 0;
   let failed = 0;
-  bar?.start(0, 0, { rate: "0", mb: "0.0", failed: 0, current: "" });
+  let payload = { rate: "0", mb: "0.0", failed: 0, current: "" };
+  bar?.start(0, 0, payload);
   events.on("entry", (row: ManifestRow) => {
     entries++;
     bytes += row.bytes;
     if (row.status === "failed") failed++;
-    if (row.status !== "written") {
-      if (bar) bar.stop();
-      stream.write(entryLine(row) + "\n");
-      if (bar) bar.start(0, entries, {});
-    }
     const seconds = (performance.now() - started) / 1000;
+    payload = { rate: (entries / seconds).toFixed(1), mb: (bytes / 1e6).toFixed(1), failed, current: row.source_path.slice(-40) };
+    if (row.status !== "written") {
+      // The line goes above the bar: stop it, write, start it again where it was.
+      bar?.stop();
+      stream.write(entryLine(row) + "\n");
+      bar?.start(entries, entries, payload);
+    }
     bar?.setTotal(entries);
-    bar?.update(entries, { rate: (entries / seconds).toFixed(1), mb: (bytes / 1e6).toFixed(1), failed, current: row.source_path.slice(-40) });
+    bar?.update(entries, payload);
   });
   return () => bar?.stop();
 }
