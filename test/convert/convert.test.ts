@@ -3,10 +3,10 @@
 // name the source, and values match Python's own json/csv readings of the same files.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import fs from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
 import { convert } from "../../src";
+import { makeTreeAndArchives } from "../helpers/archives";
 import { python, tempDir } from "../helpers/h5py";
 
 const dir = tempDir("h5dat-convert-");
@@ -20,18 +20,7 @@ const FILES: Record<string, string | Buffer> = {
   "fake.jpg": Buffer.from("just text, not a JPEG"),
   "broken.json": "{bad json",
 };
-for (const [name, content] of Object.entries(FILES)) {
-  fs.mkdirSync(path.dirname(path.join(tree, name)), { recursive: true });
-  fs.writeFileSync(path.join(tree, name), content);
-}
-python(`import os, sys, tarfile, zipfile
-src, out = sys.argv[1], sys.argv[2]
-names = sorted(os.path.relpath(os.path.join(d, f), src) for d, _, fs in os.walk(src) for f in fs)
-with tarfile.open(os.path.join(out, "mixed.tar.gz"), "w:gz") as t:
-    for n in names: t.add(os.path.join(src, n), n)
-with zipfile.ZipFile(os.path.join(out, "mixed.zip"), "w", zipfile.ZIP_DEFLATED) as z:
-    for n in names: z.write(os.path.join(src, n), n)
-print("[]")`, tree, dir);
+makeTreeAndArchives(FILES, tree, dir, "mixed", ["tar.gz", "zip"]);
 
 // What h5py sees of a converted file: every dataset's values and attrs, the manifest, root attrs.
 const DUMP = `import h5py, json, sys, numpy as np

@@ -6,7 +6,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
 import { ArchiveError, ArchiveReader } from "../../src";
-import { python, tempDir } from "../helpers/h5py";
+import { makeTreeAndArchives } from "../helpers/archives";
+import { tempDir } from "../helpers/h5py";
 
 const dir = tempDir("h5dat-archives-");
 
@@ -17,22 +18,7 @@ const FILES: Record<string, Buffer> = {
   "dir/sub/c.json": Buffer.from(JSON.stringify({ ü: [1, 2, { x: null }] })),
   "empty.txt": Buffer.alloc(0),
 };
-const source = path.join(dir, "source");
-for (const [name, bytes] of Object.entries(FILES)) {
-  fs.mkdirSync(path.dirname(path.join(source, name)), { recursive: true });
-  fs.writeFileSync(path.join(source, name), bytes);
-}
-
-python(`import json, os, sys, tarfile, zipfile
-src, out = sys.argv[1], sys.argv[2]
-names = sorted(os.path.relpath(os.path.join(d, f), src) for d, _, fs in os.walk(src) for f in fs)
-for mode, ext in [("w", "tar"), ("w:gz", "tar.gz"), ("w:xz", "tar.xz")]:
-    with tarfile.open(os.path.join(out, "files." + ext), mode) as t:
-        for n in names: t.add(os.path.join(src, n), n)
-for comp, ext in [(zipfile.ZIP_DEFLATED, "zip"), (zipfile.ZIP_STORED, "stored.zip")]:
-    with zipfile.ZipFile(os.path.join(out, "files." + ext), "w", comp) as z:
-        for n in names: z.write(os.path.join(src, n), n)
-print(json.dumps(names))`, source, dir);
+makeTreeAndArchives(FILES, path.join(dir, "source"), dir, "files", ["tar", "tar.gz", "tar.xz", "zip", "stored.zip"]);
 
 async function readAll(file: string, block: number): Promise<Map<string, { type: string; size: number | null; bytes: Buffer }>> {
   const reader = await ArchiveReader.open(file);

@@ -8,7 +8,8 @@ import zlib from "node:zlib";
 import { test } from "node:test";
 import { groupNameOf } from "../../src/sources/source-entry";
 import { openSource } from "../../src/sources/open-source";
-import { python, tempDir } from "../helpers/h5py";
+import { makeTreeAndArchives } from "../helpers/archives";
+import { tempDir } from "../helpers/h5py";
 
 const dir = tempDir("h5dat-sources-");
 const tree = path.join(dir, "photos");
@@ -19,19 +20,7 @@ const FILES: Record<string, Buffer> = {
   "empty.bin": Buffer.alloc(0),
   "z/deep/er/x.csv": Buffer.from("a,b\n1,2\n"),
 };
-for (const [name, bytes] of Object.entries(FILES)) {
-  fs.mkdirSync(path.dirname(path.join(tree, name)), { recursive: true });
-  fs.writeFileSync(path.join(tree, name), bytes);
-}
-python(`import json, os, sys, tarfile, zipfile
-src, out = sys.argv[1], sys.argv[2]
-names = sorted(os.path.relpath(os.path.join(d, f), src) for d, _, fs in os.walk(src) for f in fs)
-for mode, ext in [("w", "tar"), ("w:gz", "tar.gz"), ("w:xz", "tar.xz")]:
-    with tarfile.open(os.path.join(out, "photos." + ext), mode) as t:
-        for n in names: t.add(os.path.join(src, n), n)
-with zipfile.ZipFile(os.path.join(out, "photos.zip"), "w", zipfile.ZIP_DEFLATED) as z:
-    for n in names: z.write(os.path.join(src, n), n)
-print("[]")`, tree, dir);
+makeTreeAndArchives(FILES, tree, dir, "photos", ["zip", "tar", "tar.gz", "tar.xz"]);
 
 async function listing(input: string): Promise<{ group: string; entries: [string, string, number | null][] }> {
   const source = await openSource(input);
