@@ -13,9 +13,16 @@ interface CliOptions {
   csv?: string;
   images?: string;
   animated?: boolean;
+  workers?: string;
   overwrite?: boolean;
   quiet?: boolean;
   json?: boolean;
+}
+
+function parseWorkers(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`--workers must be a whole number, not '${text}'`);
+  return n;
 }
 
 /** "gzip:4" → 4, "gzip" → "gzip", "none" → "none". */
@@ -46,6 +53,7 @@ export function addConvertCommand(program: Command): void {
     .option("--compression <c>", "gzip, gzip:0-9 or none (default gzip:4)")
     .option("--csv <mode>", "table (typed columns) or kv (cell text) (default table)")
     .option("--images <mode>", "pixels, encoded or both (default pixels)")
+    .option("--workers <n>", "worker processes decoding images (default: the number of cores; 0 = none)")
     .option("--animated", "every frame of animated GIF/WebP as [T, H, W, C] (default: the first frame)")
     .option("--overwrite", "replace an existing output")
     .option("--quiet", "no progress lines")
@@ -69,6 +77,8 @@ export function addConvertCommand(program: Command): void {
           csv,
           images,
           animated: options.animated ?? config.animated,
+          workers: options.workers !== undefined ? parseWorkers(options.workers) : config.workers,
+          batch_process_limit: config.batch_process_limit,
           image_extensions: config.image_extensions,
           video_extensions: config.video_extensions,
           allowed_types: config.allowed_types,

@@ -2,6 +2,7 @@
 // written to one HDF5 file, and accounted for in the manifest (written, skipped or failed, with
 // the reason). A bad entry fails alone; the run goes on.
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { EventEmitter } from "node:events";
 import { classify, decide, HEAD_BYTES, type Classification, type ClassifyOptions } from "../classify";
@@ -11,12 +12,14 @@ import type { H5Object } from "../h5/h5-object";
 import type { CreateDatasetOptions } from "../h5/dataset-creation";
 import { writeBytes } from "../processors/bytes";
 import { csvDelimiterFor, writeCsv } from "../processors/csv";
-import { writeImage } from "../processors/image";
+import { decodeImage, writeDecodedImage, type DecodedImage } from "../processors/image";
 import { writeJson } from "../processors/json";
 import { openSource } from "../sources/open-source";
 import type { SourceEntry } from "../sources/source-entry";
 import { datasetPathOf, escapeName } from "../writer/hdf5-names";
 import { Manifest, type ManifestRow } from "../writer/manifest";
+import { WriteQueue } from "../writer/write-queue";
+import { ForkPool } from "../pool/fork-pool";
 import { H5DAT_VERSION } from "../version";
 import { hdf5Version } from "../h5/library";
 
@@ -36,6 +39,10 @@ export interface ConvertOptions extends ClassifyOptions {
   images?: "pixels" | "encoded" | "both";
   /** Every frame of animated GIF/WebP images as [T, H, W, C] (default: the first frame). */
   animated?: boolean;
+  /** Worker processes decoding images (default: the number of cores; 0 decodes in this process). */
+  workers?: number;
+  /** Entries in flight at most between reading, decoding and writing (default 2 × workers). */
+  batch_process_limit?: number;
   /** What to record as the command in the root attrs (the CLI passes its argv). */
   command?: string;
 }
@@ -69,11 +76,14 @@ export async function convert(inputs: string[], options: ConvertOptions, events?
   const started = performance.now();
   const manifest = new Manifest();
   const file = await File.open(options.output, "w");
+  const workers = options.workers ?? os.availableParallelism();
+  const run: Run = { file, options, manifest, events, writer: new WriteQueue(), pool: null, limit: options.batch_process_limit ?? Math.max(2, 2 * workers), sequence: 0 };
   try {
     await writeRootAttrs(file, inputs, options);
-    for (const input of inputs) await convertInput(file, input, options, manifest, events);
+    for (const input of inputs) await convertInput(run, input);
     await manifest.write(file);
   } finally {
+    await run.pool?.close();
     await file.close();
   }
   const seconds = (performance.now() - started) / 1000;
@@ -98,45 +108,68 @@ async function writeRootAttrs(file: File, inputs: string[], options: ConvertOpti
   await file.attrs.set("created", new Date().toISOString());
   await file.attrs.set("inputs", inputs);
   await file.attrs.set("command", options.command ?? `convert ${inputs.join(" ")}`);
-  const { output, overwrite, compression, csv, images, animated, image_extensions, video_extensions, allowed_types } = options;
-  await file.attrs.set("options", JSON.stringify({ output, overwrite, compression, csv, images, animated, image_extensions, video_extensions, allowed_types }));
+  const { output, overwrite, compression, csv, images, animated, workers, batch_process_limit, image_extensions, video_extensions, allowed_types } = options;
+  await file.attrs.set("options", JSON.stringify({ output, overwrite, compression, csv, images, animated, workers, batch_process_limit, image_extensions, video_extensions, allowed_types }));
 }
 
-async function convertInput(file: File, input: string, options: ConvertOptions, manifest: Manifest, events?: EventEmitter): Promise<void> {
-  const record = (row: ManifestRow) => {
-    manifest.add(row);
-    events?.emit("entry", row);
+/** One conversion run: the file, the one writer, the decoding workers, the manifest. */
+interface Run {
+  file: File;
+  options: ConvertOptions;
+  manifest: Manifest;
+  events?: EventEmitter;
+  writer: WriteQueue;
+  /** Started at the first image, when workers are wanted. */
+  pool: ForkPool | null;
+  /** Entries in flight at most (read, decoding, or waiting for the writer). */
+  limit: number;
+  /** Entry order across inputs, so the manifest lists entries as the inputs do. */
+  sequence: number;
+}
+
+async function convertInput(run: Run, input: string): Promise<void> {
+  const record = (row: ManifestRow, order: number) => {
+    run.manifest.add(row, order);
+    run.events?.emit("entry", row);
   };
   let source;
   try {
     source = await openSource(input);
   } catch (error) {
-    record({ source: input, source_path: "", target: "", status: "failed", bytes: 0, processor: "", message: messageOf(error) });
+    record({ source: input, source_path: "", target: "", status: "failed", bytes: 0, processor: "", message: messageOf(error) }, run.sequence++);
     return;
   }
+  const pending = new Set<Promise<void>>();
   try {
     if (source.groupName !== "") {
-      const root = await file.requireGroup(escapeName(source.groupName));
-      await root.attrs.set("source", input);
+      const root = await run.writer.run(() => run.file.requireGroup(escapeName(source.groupName)));
+      await run.writer.run(() => root.attrs.set("source", input));
     }
-    for await (const entry of source.entries()) record(await convertEntry(file, source.groupName, entry, options));
+    // Entries are read one after another (an archive is a sequence) and then converted
+    // concurrently: decoding in the workers, writing in the one writer.
+    for await (const entry of source.entries()) {
+      const order = run.sequence++;
+      const read = await entry.readAll().then((bytes) => ({ bytes }), (error: unknown) => ({ error }));
+      const task = convertEntry(run, source.groupName, entry, read).then((row) => record(row, order));
+      pending.add(task);
+      void task.finally(() => pending.delete(task));
+      if (pending.size >= run.limit) await Promise.race(pending);
+    }
   } catch (error) {
     // The input itself broke (a truncated archive): what was read stays; the rest is one failure.
-    record({ source: input, source_path: "", target: "", status: "failed", bytes: 0, processor: "", message: messageOf(error) });
+    record({ source: input, source_path: "", target: "", status: "failed", bytes: 0, processor: "", message: messageOf(error) }, run.sequence++);
   } finally {
+    await Promise.all(pending);
     await source.close();
   }
 }
 
-async function convertEntry(file: File, groupName: string, entry: SourceEntry, options: ConvertOptions): Promise<ManifestRow> {
+async function convertEntry(run: Run, groupName: string, entry: SourceEntry, read: { bytes: Buffer } | { error: unknown }): Promise<ManifestRow> {
+  const { options } = run;
   const target = datasetPathOf(groupName, entry.sourcePath);
   const row: ManifestRow = { source: entry.source, source_path: entry.sourcePath, target: "", status: "failed", bytes: entry.size ?? 0, processor: "", message: "" };
-  let bytes: Buffer;
-  try {
-    bytes = await entry.readAll();
-  } catch (error) {
-    return { ...row, message: messageOf(error) };
-  }
+  if ("error" in read) return { ...row, message: messageOf(read.error) };
+  const { bytes } = read;
   row.bytes = bytes.length;
   const kind = classify(path.posix.basename(entry.sourcePath), bytes.subarray(0, HEAD_BYTES), options);
   const decision = decide(kind, options);
@@ -144,24 +177,35 @@ async function convertEntry(file: File, groupName: string, entry: SourceEntry, o
   const processor = processorFor(kind, options);
   row.processor = processor;
   try {
-    const [parent, name] = await parentOf(file, target);
-    const object = await write(parent, name, bytes, kind, processor, options, entry.sourcePath);
-    if (processor === "image" && options.images === "both") {
-      const encodedPath = `${ENCODED_ROOT}${target}`;
-      const [encodedParent, encodedName] = await parentOf(file, encodedPath);
-      await (await writeBytes(encodedParent, encodedName, bytes, options.compression ?? "gzip")).close();
-      await object.attrs.set("encoded_path", encodedPath);
-    }
-    await object.attrs.set("source", entry.source);
-    await object.attrs.set("source_path", entry.sourcePath);
-    await object.attrs.set("source_size", bytes.length, { dtype: "int64" });
-    await object.attrs.set("media_type", kind.mediaType);
-    await object.attrs.set("processor", processor);
-    await object.close();
-    return { ...row, target, status: "written" };
+    // Decoding happens before the writer's turn, in a worker process when there are workers.
+    const image = processor === "image" ? await decode(run, bytes) : undefined;
+    return await run.writer.run(async () => {
+      const [parent, name] = await parentOf(run.file, target);
+      const object = processor === "image" ? await writeDecodedImage(parent, name, image!, options.compression ?? "gzip") : await write(parent, name, bytes, kind, processor, options, entry.sourcePath);
+      await object.attrs.set("source", entry.source);
+      await object.attrs.set("source_path", entry.sourcePath);
+      await object.attrs.set("source_size", bytes.length, { dtype: "int64" });
+      await object.attrs.set("media_type", kind.mediaType);
+      await object.attrs.set("processor", processor);
+      if (processor === "image" && options.images === "both") {
+        const encodedPath = `${ENCODED_ROOT}${target}`;
+        const [encodedParent, encodedName] = await parentOf(run.file, encodedPath);
+        await (await writeBytes(encodedParent, encodedName, bytes, options.compression ?? "gzip")).close();
+        await object.attrs.set("encoded_path", encodedPath);
+      }
+      await object.close();
+      return { ...row, target, status: "written" as const };
+    });
   } catch (error) {
     return { ...row, message: messageOf(error) };
   }
+}
+
+function decode(run: Run, bytes: Buffer): Promise<DecodedImage> {
+  const workers = run.options.workers ?? os.availableParallelism();
+  if (workers <= 0) return decodeImage(bytes, { animated: run.options.animated });
+  run.pool ??= new ForkPool({ size: workers });
+  return run.pool.decodeImage(bytes, { animated: run.options.animated });
 }
 
 /** Where `--images both` keeps the encoded bytes, mirroring the pixel datasets' paths. */
@@ -182,15 +226,13 @@ function processorFor(kind: Classification, options: ConvertOptions): ProcessorN
   return "bytes";
 }
 
-function write(parent: Group, name: string, bytes: Buffer, kind: Classification, processor: ProcessorName, options: ConvertOptions, sourcePath: string): Promise<H5Object> {
+function write(parent: Group, name: string, bytes: Buffer, kind: Classification, processor: Exclude<ProcessorName, "image">, options: ConvertOptions, sourcePath: string): Promise<H5Object> {
   switch (processor) {
     case "json":
     case "jsonl":
       return writeJson(parent, name, bytes, { jsonl: processor === "jsonl" });
     case "csv":
       return writeCsv(parent, name, bytes, { mode: options.csv ?? "table", delimiter: kind.category === "tsv" ? "\t" : csvDelimiterFor(sourcePath) });
-    case "image":
-      return writeImage(parent, name, bytes, options.compression ?? "gzip", { animated: options.animated });
     case "hdf5":
       return copyHdf5(parent, name, bytes, sourcePath);
     case "bytes":

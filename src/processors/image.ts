@@ -87,7 +87,11 @@ async function setImageSpecAttr(dataset: Dataset, name: string, value: string): 
 
 /** Decodes and stores an image; returns the dataset (attrs set: HDF5 Image spec, width, height, ...). */
 export async function writeImage(group: Group, name: string, bytes: Uint8Array, compression: CreateDatasetOptions["compression"], options: ImageOptions = {}): Promise<Dataset> {
-  const image = await decodeImage(bytes, options);
+  return writeDecodedImage(group, name, await decodeImage(bytes, options), compression);
+}
+
+/** Stores decoded pixels (from decodeImage, here or in a worker process) with the Image attrs. */
+export async function writeDecodedImage(group: Group, name: string, image: DecodedImage, compression: CreateDatasetOptions["compression"]): Promise<Dataset> {
   const filtered = compression !== undefined && compression !== "none";
   const dataset = await group.createDataset(name, {
     dtype: image.bitDepth === 16 ? "uint16" : "uint8",

@@ -30,9 +30,12 @@ const ROW = dtype.compound({
 
 export class Manifest {
   private readonly rows: ManifestRow[] = [];
+  private readonly order = new Map<ManifestRow, number>();
 
-  add(row: ManifestRow): void {
+  /** Adds a row; `order` places it (entries finish out of order when converted concurrently). */
+  add(row: ManifestRow, order = this.rows.length): void {
     this.rows.push(row);
+    this.order.set(row, order);
   }
 
   /** Counts by status. */
@@ -54,7 +57,7 @@ export class Manifest {
       maxshape: [null],
       chunks: [1024],
       compression: "gzip",
-      data: this.rows.map((row) => ({ ...row, bytes: BigInt(row.bytes) })),
+      data: [...this.rows].sort((a, b) => this.order.get(a)! - this.order.get(b)!).map((row) => ({ ...row, bytes: BigInt(row.bytes) })),
     });
   }
 }
