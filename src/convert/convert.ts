@@ -179,8 +179,11 @@ async function convertEntry(run: Run, groupName: string, entry: SourceEntry, rea
   try {
     // Decoding happens before the writer's turn, in a worker process when there are workers.
     const image = processor === "image" ? await decode(run, bytes) : undefined;
-    return await run.writer.run(async () => {
-      const [parent, name] = await parentOf(run.file, target);
+    // Only making groups must take turns (two entries may need the same new group); the
+    // datasets themselves are written concurrently, so their compression, which the binding
+    // runs outside the HDF5 lock, uses every core.
+    const [parent, name] = await run.writer.run(() => parentOf(run.file, target));
+    {
       const object = processor === "image" ? await writeDecodedImage(parent, name, image!, options.compression ?? "gzip") : await write(parent, name, bytes, kind, processor, options, entry.sourcePath);
       await object.attrs.set("source", entry.source);
       await object.attrs.set("source_path", entry.sourcePath);
@@ -189,13 +192,13 @@ async function convertEntry(run: Run, groupName: string, entry: SourceEntry, rea
       await object.attrs.set("processor", processor);
       if (processor === "image" && options.images === "both") {
         const encodedPath = `${ENCODED_ROOT}${target}`;
-        const [encodedParent, encodedName] = await parentOf(run.file, encodedPath);
+        const [encodedParent, encodedName] = await run.writer.run(() => parentOf(run.file, encodedPath));
         await (await writeBytes(encodedParent, encodedName, bytes, options.compression ?? "gzip")).close();
         await object.attrs.set("encoded_path", encodedPath);
       }
       await object.close();
       return { ...row, target, status: "written" as const };
-    });
+    }
   } catch (error) {
     return { ...row, message: messageOf(error) };
   }

@@ -85,6 +85,15 @@ async function setImageSpecAttr(dataset: Dataset, name: string, value: string): 
   await dataset.attrs.set(name, value, { dtype: dtype.string({ length: value.length + 1, charset: "ascii", padding: "nullterm" }) });
 }
 
+const WHOLE_CHUNK_BYTES = 1 << 20;
+
+function imageChunks(image: DecodedImage): number[] | true {
+  const frame = image.frames > 1 ? image.shape.slice(1) : image.shape;
+  const bytes = frame.reduce((a, b) => a * b, 1) * (image.bitDepth / 8);
+  if (bytes > WHOLE_CHUNK_BYTES) return true;
+  return image.frames > 1 ? [1, ...frame] : frame;
+}
+
 /** Decodes and stores an image; returns the dataset (attrs set: HDF5 Image spec, width, height, ...). */
 export async function writeImage(group: Group, name: string, bytes: Uint8Array, compression: CreateDatasetOptions["compression"], options: ImageOptions = {}): Promise<Dataset> {
   return writeDecodedImage(group, name, await decodeImage(bytes, options), compression);
@@ -97,8 +106,9 @@ export async function writeDecodedImage(group: Group, name: string, image: Decod
     dtype: image.bitDepth === 16 ? "uint16" : "uint8",
     shape: image.shape,
     data: image.data,
-    // One chunk per image up to 1 MiB: images are read whole.
-    ...(filtered ? { compression, shuffle: image.bitDepth === 16, chunks: true } : {}),
+    // One chunk per image (or per frame) up to 1 MiB: images are read whole, and one chunk is
+    // one compression and one chunk write instead of dozens. Larger ones get h5py's guess.
+    ...(filtered ? { compression, shuffle: image.bitDepth === 16, chunks: imageChunks(image) } : {}),
   });
   await setImageSpecAttr(dataset, "CLASS", "IMAGE");
   await setImageSpecAttr(dataset, "IMAGE_VERSION", "1.2");

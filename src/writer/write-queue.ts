@@ -1,5 +1,5 @@
-// The one writer: HDF5 work for different entries runs one task at a time, in submission order,
-// so concurrent entries never race on the same groups (two "create if missing" at once).
+// Turns for work that must not interleave between concurrent entries: making groups ("create if
+// missing" twice at once would fail). Tasks run one at a time, in submission order.
 
 export class WriteQueue {
   private tail: Promise<unknown> = Promise.resolve();
