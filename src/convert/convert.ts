@@ -77,7 +77,14 @@ export async function convert(inputs: string[], options: ConvertOptions, events?
   const manifest = new Manifest();
   const file = await File.open(options.output, "w");
   const workers = options.workers ?? os.availableParallelism();
-  const run: Run = { file, options, manifest, events, writer: new WriteQueue(), pool: null, limit: options.batch_process_limit ?? Math.max(2, 2 * workers), sequence: 0 };
+  const run: Run = {
+    file, options, manifest, events, workers,
+    compression: options.compression ?? "gzip",
+    groupTurns: new WriteQueue(),
+    pool: null,
+    limit: options.batch_process_limit ?? Math.max(2, 2 * workers),
+    sequence: 0,
+  };
   try {
     await writeRootAttrs(file, inputs, options);
     for (const input of inputs) await convertInput(run, input);
@@ -112,13 +119,18 @@ async function writeRootAttrs(file: File, inputs: string[], options: ConvertOpti
   await file.attrs.set("options", JSON.stringify({ output, overwrite, compression, csv, images, animated, workers, batch_process_limit, image_extensions, video_extensions, allowed_types }));
 }
 
-/** One conversion run: the file, the one writer, the decoding workers, the manifest. */
+/** One conversion run: the file, the decoding workers, the manifest. */
 interface Run {
   file: File;
   options: ConvertOptions;
   manifest: Manifest;
   events?: EventEmitter;
-  writer: WriteQueue;
+  /** Worker processes to decode images with (0: in this process). */
+  workers: number;
+  /** Compression of the datasets written, defaults applied. */
+  compression: NonNullable<ConvertOptions["compression"]>;
+  /** Group creation takes turns: two entries may need the same new group at once. */
+  groupTurns: WriteQueue;
   /** Started at the first image, when workers are wanted. */
   pool: ForkPool | null;
   /** Entries in flight at most (read, decoding, or waiting for the writer). */
@@ -136,17 +148,17 @@ async function convertInput(run: Run, input: string): Promise<void> {
   try {
     source = await openSource(input);
   } catch (error) {
-    record({ source: input, source_path: "", target: "", status: "failed", bytes: 0, processor: "", message: messageOf(error) }, run.sequence++);
+    record(inputFailure(input, error), run.sequence++);
     return;
   }
   const pending = new Set<Promise<void>>();
   try {
     if (source.groupName !== "") {
-      const root = await run.writer.run(() => run.file.requireGroup(escapeName(source.groupName)));
-      await run.writer.run(() => root.attrs.set("source", input));
+      const root = await run.groupTurns.run(() => run.file.requireGroup(escapeName(source.groupName)));
+      await root.attrs.set("source", input);
     }
     // Entries are read one after another (an archive is a sequence) and then converted
-    // concurrently: decoding in the workers, writing in the one writer.
+    // concurrently: decoding in the workers, writing through this process's HDF5 file.
     for await (const entry of source.entries()) {
       const order = run.sequence++;
       const read = await entry.readAll().then((bytes) => ({ bytes }), (error: unknown) => ({ error }));
@@ -157,11 +169,16 @@ async function convertInput(run: Run, input: string): Promise<void> {
     }
   } catch (error) {
     // The input itself broke (a truncated archive): what was read stays; the rest is one failure.
-    record({ source: input, source_path: "", target: "", status: "failed", bytes: 0, processor: "", message: messageOf(error) }, run.sequence++);
+    record(inputFailure(input, error), run.sequence++);
   } finally {
     await Promise.all(pending);
     await source.close();
   }
+}
+
+/** The manifest row of an input that could not be read (missing, or a broken archive). */
+function inputFailure(input: string, error: unknown): ManifestRow {
+  return { source: input, source_path: "", target: "", status: "failed", bytes: 0, processor: "", message: messageOf(error) };
 }
 
 async function convertEntry(run: Run, groupName: string, entry: SourceEntry, read: { bytes: Buffer } | { error: unknown }): Promise<ManifestRow> {
@@ -182,32 +199,29 @@ async function convertEntry(run: Run, groupName: string, entry: SourceEntry, rea
     // Only making groups must take turns (two entries may need the same new group); the
     // datasets themselves are written concurrently, so their compression, which the binding
     // runs outside the HDF5 lock, uses every core.
-    const [parent, name] = await run.writer.run(() => parentOf(run.file, target));
-    {
-      const object = processor === "image" ? await writeDecodedImage(parent, name, image!, options.compression ?? "gzip") : await write(parent, name, bytes, kind, processor, options, entry.sourcePath);
-      await object.attrs.set("source", entry.source);
-      await object.attrs.set("source_path", entry.sourcePath);
-      await object.attrs.set("source_size", bytes.length, { dtype: "int64" });
-      await object.attrs.set("media_type", kind.mediaType);
-      await object.attrs.set("processor", processor);
-      if (processor === "image" && options.images === "both") {
-        const encodedPath = `${ENCODED_ROOT}${target}`;
-        const [encodedParent, encodedName] = await run.writer.run(() => parentOf(run.file, encodedPath));
-        await (await writeBytes(encodedParent, encodedName, bytes, options.compression ?? "gzip")).close();
-        await object.attrs.set("encoded_path", encodedPath);
-      }
-      await object.close();
-      return { ...row, target, status: "written" as const };
+    const [parent, name] = await run.groupTurns.run(() => parentOf(run.file, target));
+    const object = processor === "image" ? await writeDecodedImage(parent, name, image!, run.compression) : await write(run, parent, name, bytes, kind, processor, entry.sourcePath);
+    await object.attrs.set("source", entry.source);
+    await object.attrs.set("source_path", entry.sourcePath);
+    await object.attrs.set("source_size", bytes.length, { dtype: "int64" });
+    await object.attrs.set("media_type", kind.mediaType);
+    await object.attrs.set("processor", processor);
+    if (processor === "image" && options.images === "both") {
+      const encodedPath = `${ENCODED_ROOT}${target}`;
+      const [encodedParent, encodedName] = await run.groupTurns.run(() => parentOf(run.file, encodedPath));
+      await (await writeBytes(encodedParent, encodedName, bytes, run.compression)).close();
+      await object.attrs.set("encoded_path", encodedPath);
     }
+    await object.close();
+    return { ...row, target, status: "written" };
   } catch (error) {
     return { ...row, message: messageOf(error) };
   }
 }
 
 function decode(run: Run, bytes: Buffer): Promise<DecodedImage> {
-  const workers = run.options.workers ?? os.availableParallelism();
-  if (workers <= 0) return decodeImage(bytes, { animated: run.options.animated });
-  run.pool ??= new ForkPool({ size: workers });
+  if (run.workers <= 0) return decodeImage(bytes, { animated: run.options.animated });
+  run.pool ??= new ForkPool({ size: run.workers });
   return run.pool.decodeImage(bytes, { animated: run.options.animated });
 }
 
@@ -229,17 +243,17 @@ function processorFor(kind: Classification, options: ConvertOptions): ProcessorN
   return "bytes";
 }
 
-function write(parent: Group, name: string, bytes: Buffer, kind: Classification, processor: Exclude<ProcessorName, "image">, options: ConvertOptions, sourcePath: string): Promise<H5Object> {
+function write(run: Run, parent: Group, name: string, bytes: Buffer, kind: Classification, processor: Exclude<ProcessorName, "image">, sourcePath: string): Promise<H5Object> {
   switch (processor) {
     case "json":
     case "jsonl":
       return writeJson(parent, name, bytes, { jsonl: processor === "jsonl" });
     case "csv":
-      return writeCsv(parent, name, bytes, { mode: options.csv ?? "table", delimiter: kind.category === "tsv" ? "\t" : csvDelimiterFor(sourcePath) });
+      return writeCsv(parent, name, bytes, { mode: run.options.csv ?? "table", delimiter: kind.category === "tsv" ? "\t" : csvDelimiterFor(sourcePath) });
     case "hdf5":
       return copyHdf5(parent, name, bytes, sourcePath);
     case "bytes":
-      return writeBytes(parent, name, bytes, options.compression ?? "gzip");
+      return writeBytes(parent, name, bytes, run.compression);
   }
 }
 
