@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the static, position-independent dependencies the addon links: zlib, libdeflate, xz,
-# libarchive and HDF5 (C library and high-level library). Debian's own .a files are PIE, not PIC, so they cannot go into a .node.
+# bzip2, zstd, libarchive and HDF5 (C library and high-level library). Debian's own .a files
+# are PIE, not PIC, so they cannot go into a .node.
 # Usage: build-deps.sh [prefix]   (default: deps/install). Re-running is a no-op once done.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -49,16 +50,35 @@ if [ ! -f "$prefix/lib/liblzma.a" ]; then
   cmake --install "$work/xz-build" >/dev/null
 fi
 
-# libarchive: streaming reads of zip, tar (plain, gzip, xz), gz and the rest, linked against the
-# static zlib and liblzma above; no crypto, XML or ACL support (reading data needs none).
-if [ ! -f "$prefix/lib/libarchive.a" ]; then
+# bzip2 (libbz2): for .bz2 / .tar.bz2 archives in libarchive. Its Makefile has no -fPIC.
+if [ ! -f "$prefix/lib/libbz2.a" ]; then
+  unpack "$src/bzip2_*.orig.tar.*" bzip2
+  (cd "$work/bzip2" && make -j"$jobs" libbz2.a CFLAGS="-O2 -fPIC -D_FILE_OFFSET_BITS=64" >/dev/null \
+     && cp libbz2.a "$prefix/lib/" && cp bzlib.h "$prefix/include/")
+fi
+
+# zstd (libzstd): for .zst / .tar.zst archives and zip entries compressed with zstd.
+if [ ! -f "$prefix/lib/libzstd.a" ]; then
+  unpack "$src/libzstd_*.orig.tar.*" zstd
+  (cd "$work/zstd/lib" && make -j"$jobs" libzstd.a CFLAGS="-O2 -fPIC" ZSTD_LEGACY_SUPPORT=0 >/dev/null \
+     && cp libzstd.a "$prefix/lib/" && cp zstd.h zstd_errors.h zdict.h "$prefix/include/")
+fi
+
+# libarchive: streaming reads of zip, tar (plain, gzip, bzip2, xz, zstd), gz and the rest, linked
+# against the static codecs above; no crypto, XML or ACL support (reading data needs none).
+# (Rebuilt when a codec is newer: an older libarchive.a was built without it.)
+if [ ! -f "$prefix/lib/libarchive.a" ] || [ "$prefix/lib/libbz2.a" -nt "$prefix/lib/libarchive.a" ] \
+   || [ "$prefix/lib/libzstd.a" -nt "$prefix/lib/libarchive.a" ]; then
   unpack "$src/libarchive_*.orig.tar.*" libarchive
   cmake -S "$work/libarchive" -B "$work/libarchive-build" -DCMAKE_BUILD_TYPE=Release \
     -DCMAKE_INSTALL_PREFIX="$prefix" -DCMAKE_INSTALL_LIBDIR=lib -DCMAKE_POSITION_INDEPENDENT_CODE=ON \
     -DBUILD_SHARED_LIBS=OFF -DENABLE_TEST=OFF -DENABLE_TAR=OFF -DENABLE_CPIO=OFF -DENABLE_CAT=OFF \
     -DENABLE_UNZIP=OFF -DENABLE_OPENSSL=OFF -DENABLE_MBEDTLS=OFF -DENABLE_NETTLE=OFF \
     -DENABLE_LIBXML2=OFF -DENABLE_EXPAT=OFF -DENABLE_ACL=OFF -DENABLE_XATTR=OFF -DENABLE_LIBB2=OFF \
-    -DENABLE_ICONV=OFF -DENABLE_BZip2=OFF -DENABLE_ZSTD=OFF -DENABLE_LZ4=OFF -DENABLE_LZO=OFF \
+    -DENABLE_ICONV=OFF -DENABLE_LZ4=OFF -DENABLE_LZO=OFF \
+    -DENABLE_BZip2=ON -DBZIP2_INCLUDE_DIR="$prefix/include" -DBZIP2_LIBRARIES="$prefix/lib/libbz2.a" \
+    -DBZIP2_LIBRARY_RELEASE="$prefix/lib/libbz2.a" \
+    -DENABLE_ZSTD=ON -DZSTD_INCLUDE_DIR="$prefix/include" -DZSTD_LIBRARY="$prefix/lib/libzstd.a" \
     -DENABLE_LZMA=ON -DLIBLZMA_INCLUDE_DIR="$prefix/include" -DLIBLZMA_LIBRARY="$prefix/lib/liblzma.a" \
     -DZLIB_INCLUDE_DIR="$prefix/include" -DZLIB_LIBRARY="$prefix/lib/libz.a" \
     -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_FIND_LIBRARY_SUFFIXES=.a >"$work/libarchive-configure.log"

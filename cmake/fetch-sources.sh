@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Downloads the upstream sources of the static dependencies (HDF5, zlib, libdeflate, libarchive, xz)
+# Downloads the upstream sources of the static dependencies (HDF5, zlib, libdeflate, libarchive,
+# xz, bzip2, zstd)
 # from Debian's source packages. The mirror is read from this machine's own apt configuration, so
 # no host name lives in the repository. Only the .orig tarballs are used.
 set -euo pipefail
@@ -7,7 +8,7 @@ dest=${1:?usage: fetch-sources.sh <dest-dir>}
 suite=${H5DAT_DEB_SUITE:-trixie}
 mkdir -p "$dest"
 dest=$(cd "$dest" && pwd)
-packages=(hdf5 zlib libdeflate libarchive xz-utils)
+packages=(hdf5 zlib libdeflate libarchive xz-utils bzip2 libzstd)
 have_all() {
   for pkg in "${packages[@]}"; do ls "$dest/${pkg}"_*.orig.tar.* >/dev/null 2>&1 || return 1; done
 }
@@ -34,7 +35,10 @@ apt_opts=(-o Dir::Etc::SourceList=/dev/null -o Dir::Etc::SourceParts="$apt_dir/p
 apt-get "${apt_opts[@]}" update -qq
 cd "$dest"
 for pkg in "${packages[@]}"; do
+  # Ask for the suite's version by name: without it apt looks for the version of the binary
+  # package installed here (bzip2 1.0.8-5) and finds no such source.
+  version=$(apt-cache "${apt_opts[@]}" showsrc "$pkg" 2>/dev/null | awk '/^Version:/ {print $2; exit}')
   # Only the .orig tarball matters; a missing .dsc or .debian part is not an error here.
-  apt-get "${apt_opts[@]}" source --download-only -qq "$pkg" 2>/dev/null || true
+  apt-get "${apt_opts[@]}" source --download-only -qq "$pkg${version:+=$version}" 2>/dev/null || true
 done
 have_all || { echo "fetch-sources: could not download all of ${packages[*]}" >&2; exit 1; }

@@ -1,5 +1,5 @@
 // Every kind of input yields the same entries for the same content: a directory, zip, tar,
-// tar.gz and tar.xz of one tree give identical paths and bytes; a loose file and a lone .gz give
+// tar.gz, tar.bz2, tar.xz and tar.zst of one tree give identical paths and bytes; a loose file and a lone .gz give
 // one entry each; group names drop archive suffixes.
 import assert from "node:assert/strict";
 import fs from "node:fs";
@@ -20,7 +20,7 @@ const FILES: Record<string, Buffer> = {
   "empty.bin": Buffer.alloc(0),
   "z/deep/er/x.csv": Buffer.from("a,b\n1,2\n"),
 };
-makeTreeAndArchives(FILES, tree, dir, "photos", ["zip", "tar", "tar.gz", "tar.xz"]);
+makeTreeAndArchives(FILES, tree, dir, "photos", ["zip", "tar", "tar.gz", "tar.bz2", "tar.xz", "tar.zst"]);
 
 async function listing(input: string): Promise<{ group: string; entries: [string, string, number | null][] }> {
   const source = await openSource(input);
@@ -30,9 +30,9 @@ async function listing(input: string): Promise<{ group: string; entries: [string
   return { group: source.groupName, entries: entries.sort((a, b) => (a[0] < b[0] ? -1 : 1)) };
 }
 
-test("a directory, zip, tar, tar.gz and tar.xz of one tree yield the same entries and group name", async () => {
+test("a directory, zip, tar, tar.gz, tar.bz2, tar.xz and tar.zst of one tree yield the same entries and group name", async () => {
   const expected = Object.keys(FILES).sort().map((p) => [p, FILES[p].toString("base64"), FILES[p].length]);
-  for (const input of [tree, `${tree}/`, ...["zip", "tar", "tar.gz", "tar.xz"].map((ext) => path.join(dir, `photos.${ext}`))]) {
+  for (const input of [tree, `${tree}/`, ...["zip", "tar", "tar.gz", "tar.bz2", "tar.xz", "tar.zst"].map((ext) => path.join(dir, `photos.${ext}`))]) {
     const { group, entries } = await listing(input);
     assert.equal(group, "photos", input);
     assert.deepEqual(entries, expected, input);
