@@ -10,7 +10,7 @@ import { File } from "../h5/file";
 import type { Group } from "../h5/group";
 import type { H5Object } from "../h5/h5-object";
 import type { CreateDatasetOptions } from "../h5/dataset-creation";
-import { writeBytes } from "../processors/bytes";
+import { writeBytes, writeByteStream } from "../processors/bytes";
 import { csvDelimiterFor, writeCsv } from "../processors/csv";
 import { decodeImage, writeDecodedImage, type DecodedImage } from "../processors/image";
 import { writeJson } from "../processors/json";
@@ -81,6 +81,7 @@ export async function convert(inputs: string[], options: ConvertOptions, events?
     file, options, manifest, events, workers,
     compression: options.compression ?? "gzip",
     groupTurns: new WriteQueue(),
+    claimed: new Set(),
     pool: null,
     limit: options.batch_process_limit ?? Math.max(2, 2 * workers),
     sequence: 0,
@@ -131,6 +132,8 @@ interface Run {
   compression: NonNullable<ConvertOptions["compression"]>;
   /** Group creation takes turns: two entries may need the same new group at once. */
   groupTurns: WriteQueue;
+  /** Dataset paths taken by an entry of this run. */
+  claimed: Set<string>;
   /** Started at the first image, when workers are wanted. */
   pool: ForkPool | null;
   /** Entries in flight at most (read, decoding, or waiting for the writer). */
@@ -152,20 +155,47 @@ async function convertInput(run: Run, input: string): Promise<void> {
     return;
   }
   const pending = new Set<Promise<void>>();
+  let bytesInFlight = 0;
   try {
     if (source.groupName !== "") {
       const root = await run.groupTurns.run(() => run.file.requireGroup(escapeName(source.groupName)));
       await root.attrs.set("source", input);
     }
     // Entries are read one after another (an archive is a sequence) and then converted
-    // concurrently: decoding in the workers, writing through this process's HDF5 file.
+    // concurrently: decoding in the workers, writing through this process's HDF5 file. At most
+    // `limit` entries and about IN_FLIGHT_BYTES of their data are held at once.
     for await (const entry of source.entries()) {
       const order = run.sequence++;
-      const read = await entry.readAll().then((bytes) => ({ bytes }), (error: unknown) => ({ error }));
-      const task = convertEntry(run, source.groupName, entry, read).then((row) => record(row, order));
+      const read = await readEntry(entry).catch((error: unknown) => ({ error }));
+      if ("error" in read) {
+        record(entryFailure(entry, read.error), order);
+        continue;
+      }
+      const plan = planEntry(run, source.groupName, entry, read.head);
+      if ("skipped" in plan) {
+        await read.rest?.return?.();
+        record(plan.skipped, order);
+        continue;
+      }
+      if (read.rest && plan.processor === "bytes") {
+        // Too large to hold: bytes stream into their dataset now, before the next entry is read.
+        // Other processors need the whole entry, and read the rest of it.
+        record(await streamEntry(run, plan, read.head, read.rest), order);
+        continue;
+      }
+      const bytes = read.rest ? await readRest(read.head, read.rest).catch((error: unknown) => error as Error) : read.head;
+      if (bytes instanceof Error) {
+        record({ ...plan.row, message: messageOf(bytes) }, order);
+        continue;
+      }
+      bytesInFlight += bytes.length;
+      const task = convertEntry(run, plan, bytes).then((row) => record(row, order));
       pending.add(task);
-      void task.finally(() => pending.delete(task));
-      if (pending.size >= run.limit) await Promise.race(pending);
+      void task.finally(() => {
+        pending.delete(task);
+        bytesInFlight -= bytes.length;
+      });
+      while (pending.size >= run.limit || (pending.size > 0 && bytesInFlight >= IN_FLIGHT_BYTES)) await Promise.race(pending);
     }
   } catch (error) {
     // The input itself broke (a truncated archive): what was read stays; the rest is one failure.
@@ -176,46 +206,129 @@ async function convertInput(run: Run, input: string): Promise<void> {
   }
 }
 
+/** Entries up to this size are read whole and converted concurrently; larger ones stream. */
+const WHOLE_ENTRY_BYTES = 16 << 20;
+/** Data of entries read but not yet written, at most (one larger entry may exceed it alone). */
+const IN_FLIGHT_BYTES = 128 << 20;
+
+/** An entry's first WHOLE_ENTRY_BYTES (all of it when smaller), and its remaining blocks. */
+async function readEntry(entry: SourceEntry): Promise<{ head: Buffer; rest: AsyncIterator<Buffer> | null }> {
+  const blocks = entry.blocks()[Symbol.asyncIterator]();
+  const parts: Buffer[] = [];
+  let size = 0;
+  while (size < WHOLE_ENTRY_BYTES) {
+    const next = await blocks.next();
+    if (next.done) return { head: parts.length === 1 ? parts[0] : Buffer.concat(parts), rest: null };
+    parts.push(next.value);
+    size += next.value.length;
+  }
+  return { head: Buffer.concat(parts), rest: blocks };
+}
+
+async function readRest(head: Buffer, rest: AsyncIterator<Buffer>): Promise<Buffer> {
+  const parts = [head];
+  for (let next = await rest.next(); !next.done; next = await rest.next()) parts.push(next.value);
+  return Buffer.concat(parts);
+}
+
 /** The manifest row of an input that could not be read (missing, or a broken archive). */
 function inputFailure(input: string, error: unknown): ManifestRow {
   return { source: input, source_path: "", target: "", status: "failed", bytes: 0, processor: "", message: messageOf(error) };
 }
 
-async function convertEntry(run: Run, groupName: string, entry: SourceEntry, read: { bytes: Buffer } | { error: unknown }): Promise<ManifestRow> {
-  const { options } = run;
-  const target = datasetPathOf(groupName, entry.sourcePath);
-  const row: ManifestRow = { source: entry.source, source_path: entry.sourcePath, target: "", status: "failed", bytes: entry.size ?? 0, processor: "", message: "" };
-  if ("error" in read) return { ...row, message: messageOf(read.error) };
-  const { bytes } = read;
-  row.bytes = bytes.length;
-  const kind = classify(path.posix.basename(entry.sourcePath), bytes.subarray(0, HEAD_BYTES), options);
-  const decision = decide(kind, options);
-  if (decision.action === "skip") return { ...row, status: "skipped", message: decision.reason ?? "skipped" };
-  const processor = processorFor(kind, options);
-  row.processor = processor;
+function entryFailure(entry: SourceEntry, error: unknown): ManifestRow {
+  return { source: entry.source, source_path: entry.sourcePath, target: "", status: "failed", bytes: entry.size ?? 0, processor: "", message: messageOf(error) };
+}
+
+/** How an entry is converted, decided from its name and first bytes. */
+interface EntryPlan {
+  processor: ProcessorName;
+  kind: Classification;
+  target: string;
+  sourcePath: string;
+  /** Its manifest row so far. */
+  row: ManifestRow;
+}
+
+/** The entry's plan, or its manifest row when it is skipped. */
+function planEntry(run: Run, groupName: string, entry: SourceEntry, head: Buffer): EntryPlan | { skipped: ManifestRow } {
+  const row: ManifestRow = { ...entryFailure(entry, ""), bytes: entry.size ?? head.length };
+  const kind = classify(path.posix.basename(entry.sourcePath), head.subarray(0, HEAD_BYTES), run.options);
+  const decision = decide(kind, run.options);
+  if (decision.action === "skip") return { skipped: { ...row, status: "skipped", message: decision.reason ?? "skipped" } };
+  const processor = processorFor(kind, run.options);
+  return { processor, row: { ...row, processor }, kind, target: datasetPathOf(groupName, entry.sourcePath), sourcePath: entry.sourcePath };
+}
+
+async function convertEntry(run: Run, plan: EntryPlan, bytes: Buffer): Promise<ManifestRow> {
+  const { processor, target, kind } = plan;
+  const row = { ...plan.row, bytes: bytes.length };
+  let owned = false;
   try {
     // Decoding happens before the writer's turn, in a worker process when there are workers.
     const image = processor === "image" ? await decode(run, bytes) : undefined;
     // Only making groups must take turns (two entries may need the same new group); the
     // datasets themselves are written concurrently, so their compression, which the binding
     // runs outside the HDF5 lock, uses every core.
-    const [parent, name] = await run.groupTurns.run(() => parentOf(run.file, target));
-    const object = processor === "image" ? await writeDecodedImage(parent, name, image!, run.compression) : await write(run, parent, name, bytes, kind, processor, entry.sourcePath);
-    await object.attrs.set("source", entry.source);
-    await object.attrs.set("source_path", entry.sourcePath);
-    await object.attrs.set("source_size", bytes.length, { dtype: "int64" });
-    await object.attrs.set("media_type", kind.mediaType);
-    await object.attrs.set("processor", processor);
-    if (processor === "image" && options.images === "both") {
+    const [parent, name] = await claimTarget(run, target);
+    owned = true;
+    const object = processor === "image" ? await writeDecodedImage(parent, name, image!, run.compression) : await write(run, parent, name, bytes, kind, processor, plan.sourcePath);
+    await finishEntry(object, plan, bytes.length);
+    if (processor === "image" && run.options.images === "both") {
       const encodedPath = `${ENCODED_ROOT}${target}`;
-      const [encodedParent, encodedName] = await run.groupTurns.run(() => parentOf(run.file, encodedPath));
+      const [encodedParent, encodedName] = await claimTarget(run, encodedPath);
       await (await writeBytes(encodedParent, encodedName, bytes, run.compression)).close();
       await object.attrs.set("encoded_path", encodedPath);
     }
     await object.close();
     return { ...row, target, status: "written" };
   } catch (error) {
+    if (owned) await removePartial(run, target);
     return { ...row, message: messageOf(error) };
+  }
+}
+
+/** A large bytes entry, streamed into its dataset block by block. */
+async function streamEntry(run: Run, plan: EntryPlan, head: Buffer, rest: AsyncIterator<Buffer>): Promise<ManifestRow> {
+  let bytes = 0;
+  let owned = false;
+  async function* blocks(): AsyncGenerator<Buffer> {
+    bytes += head.length;
+    yield head;
+    for (let next = await rest.next(); !next.done; next = await rest.next()) {
+      bytes += next.value.length;
+      yield next.value;
+    }
+  }
+  try {
+    const [parent, name] = await claimTarget(run, plan.target);
+    owned = true;
+    const dataset = await writeByteStream(parent, name, blocks(), run.compression);
+    await finishEntry(dataset, plan, bytes);
+    await dataset.close();
+    return { ...plan.row, bytes, target: plan.target, status: "written" };
+  } catch (error) {
+    await rest.return?.();
+    if (owned) await removePartial(run, plan.target);
+    return { ...plan.row, bytes, message: messageOf(error) };
+  }
+}
+
+/** The attrs every converted entry carries. */
+async function finishEntry(object: H5Object, plan: EntryPlan, size: number): Promise<void> {
+  await object.attrs.set("source", plan.row.source);
+  await object.attrs.set("source_path", plan.sourcePath);
+  await object.attrs.set("source_size", size, { dtype: "int64" });
+  await object.attrs.set("media_type", plan.kind.mediaType);
+  await object.attrs.set("processor", plan.processor);
+}
+
+/** A failed entry leaves nothing behind: what it wrote at the target it claimed is removed. */
+async function removePartial(run: Run, target: string): Promise<void> {
+  try {
+    if (await run.file.has(target)) await run.file.delete(target);
+  } catch {
+    // Nothing was written, or the file itself failed: the manifest row tells the cause.
   }
 }
 
@@ -268,9 +381,18 @@ async function copyHdf5(parent: Group, name: string, bytes: Buffer, sourcePath: 
   return parent.get(name);
 }
 
-async function parentOf(file: File, target: string): Promise<[Group, string]> {
-  const slash = target.lastIndexOf("/");
-  return [await file.requireGroup(target.slice(0, slash) || "/"), target.slice(slash + 1)];
+/**
+ * Reserves `target` for one entry and returns its parent group (made if missing) and name. Two
+ * entries of one name (an archive may hold both) cannot both have it: the later one fails, and
+ * since a target has one owner, a failed entry may remove what it wrote without touching another's.
+ */
+function claimTarget(run: Run, target: string): Promise<[Group, string]> {
+  return run.groupTurns.run(async () => {
+    if (run.claimed.has(target)) throw new Error(`'${target}' was already written by an earlier entry of the same name`);
+    run.claimed.add(target);
+    const slash = target.lastIndexOf("/");
+    return [await run.file.requireGroup(target.slice(0, slash) || "/"), target.slice(slash + 1)];
+  });
 }
 
 function messageOf(error: unknown): string {

@@ -1,6 +1,7 @@
 // Images through sharp (libvips): decoded to the pixel values the file holds — no conversion to
-// sRGB through an embedded ICC profile, grey kept as one channel, 16-bit kept as uint16 — and
-// stored as [H, W] or [H, W, C] with the HDF5 Image spec's attrs so HDFView shows them.
+// sRGB through an embedded ICC profile, grey kept as one channel (two with alpha), CMYK kept as
+// its four inks, 16-bit kept as uint16 — and stored as [H, W] or [H, W, C] with the HDF5 Image
+// spec's attrs so HDFView shows them.
 import sharp from "sharp";
 import { decodeBmp, decodeIco, type RgbImage } from "./bmp";
 import { dtype } from "../h5/dtype";
@@ -18,6 +19,8 @@ export interface DecodedImage {
   height: number;
   channels: number;
   bitDepth: 8 | 16;
+  /** What the channels are (alpha aside): stored as the Image spec's IMAGE_COLORMODEL unless grey. */
+  colourModel: ColourModel;
   /** The source format as sharp names it (png, jpeg, gif, tiff, webp, heif, svg, ...). */
   format: string;
 }
@@ -29,11 +32,23 @@ export interface ImageOptions {
   animated?: boolean;
 }
 
+export type ColourModel = "GREY" | "RGB" | "CMYK";
+
 const SIXTEEN_BIT = new Set(["ushort", "short", "uint", "int"]);
 
 function fromRgb(image: RgbImage, format: string): DecodedImage {
   const { data, width, height, channels } = image;
-  return { data, shape: [height, width, channels], width, height, channels, bitDepth: 8, format, frames: 1 };
+  return { data, shape: [height, width, channels], width, height, channels, bitDepth: 8, colourModel: "RGB", format, frames: 1 };
+}
+
+/** [G, G, G, A] pixels (grey copied into R, G and B) back to [G, A]. */
+function greyAlphaFromRgba(rgba: Uint8Array): Uint8Array {
+  const out = new Uint8Array(rgba.length / 2);
+  for (let i = 0, o = 0; o < out.length; i += 4, o += 2) {
+    out[o] = rgba[i];
+    out[o + 1] = rgba[i + 3];
+  }
+  return out;
 }
 
 /** Decodes the first frame of an image file's bytes (BMP and ICO by h5dat, the rest by sharp). */
@@ -56,26 +71,36 @@ async function decodeWithSharp(bytes: Uint8Array, options: ImageOptions): Promis
   const frames = animated ? (meta.pages ?? 1) : 1;
   const sixteen = SIXTEEN_BIT.has(meta.depth ?? "uchar");
   const grey = meta.space === "b-w" || meta.space === "grey16";
+  const cmyk = meta.space === "cmyk";
+  // sharp's raw output keeps only the first band of an 8-bit grey ("b-w") image, so grey with
+  // alpha goes through sRGB (libvips copies the grey band into R, G and B, exactly) and back.
+  const greyAlpha = grey && !sixteen && meta.hasAlpha === true;
   let pipeline = sharp(bytes, { failOn: "error", limitInputPixels: false, animated }).keepIccProfile();
   if (options.orientation !== false && !animated) pipeline = pipeline.rotate();
-  // Without an explicit colourspace libvips turns grey into three channels.
-  if (grey) pipeline = pipeline.toColourspace(sixteen ? "grey16" : "b-w");
+  // Without an explicit colourspace libvips turns grey into three channels, and CMYK into sRGB
+  // through a generic CMYK profile; a CMYK pipeline keeps the inks as the file has them.
+  if (cmyk) pipeline = pipeline.pipelineColourspace("cmyk").toColourspace("cmyk");
+  else if (greyAlpha) pipeline = pipeline.toColourspace("srgb");
+  else if (grey) pipeline = pipeline.toColourspace(sixteen ? "grey16" : "b-w");
   else if (sixteen) pipeline = pipeline.toColourspace("rgb16");
   const { data, info } = await pipeline.raw(sixteen ? { depth: "ushort" } : {}).toBuffer({ resolveWithObject: true });
+  const bytesOut = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   const pixels = sixteen
     ? new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2)
-    : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    : greyAlpha ? greyAlphaFromRgba(bytesOut) : bytesOut;
+  const channels = greyAlpha ? 2 : info.channels;
   // Frames come stacked vertically: [T·H, W, C] is [T, H, W, C] in the same bytes.
   const height = info.height / frames;
-  const frame = info.channels === 1 ? [height, info.width] : [height, info.width, info.channels];
+  const frame = channels === 1 ? [height, info.width] : [height, info.width, channels];
   return {
     data: pixels,
     shape: frames > 1 ? [frames, ...frame] : frame,
     frames,
     width: info.width,
     height,
-    channels: info.channels,
+    channels,
     bitDepth: sixteen ? 16 : 8,
+    colourModel: cmyk ? "CMYK" : grey ? "GREY" : "RGB",
     format: meta.format ?? "unknown",
   };
 }
@@ -114,6 +139,8 @@ export async function writeDecodedImage(group: Group, name: string, image: Decod
   await setImageSpecAttr(dataset, "IMAGE_VERSION", "1.2");
   await setImageSpecAttr(dataset, "IMAGE_SUBCLASS", image.channels === 1 ? "IMAGE_GRAYSCALE" : "IMAGE_TRUECOLOR");
   if (image.channels > 1) await setImageSpecAttr(dataset, "INTERLACE_MODE", "INTERLACE_PIXEL");
+  // Four channels are RGBA or CMYK: the spec's colour model tells them apart (grey has none).
+  if (image.colourModel !== "GREY") await setImageSpecAttr(dataset, "IMAGE_COLORMODEL", image.colourModel);
   await dataset.attrs.set("width", image.width, { dtype: "int64" });
   await dataset.attrs.set("height", image.height, { dtype: "int64" });
   await dataset.attrs.set("channels", image.channels, { dtype: "int64" });
