@@ -32,6 +32,8 @@ struct EntryHeader {
   std::string path, type, format, filter;
   int64_t size = -1;
   int64_t mtime = -1;
+  // Bytes of the archive file read so far (compressed): how far through the input a run is.
+  int64_t position = 0;
 };
 
 const char* EntryType(mode_t type) {
@@ -79,7 +81,8 @@ Job ArchiveOpen(const Napi::CallbackInfo& info) {
   return job;
 }
 
-// archiveNext(reader) → { path, type, size (-1 unknown), mtime (-1 unknown), format, filter } | null
+// archiveNext(reader) → { path, type, size (-1 unknown), mtime (-1 unknown), format, filter,
+//                         position (archive bytes read so far) } | null
 Job ArchiveNext(const Napi::CallbackInfo& info) {
   ArchiveReader* reader = ArchiveReader::From(info[0]);
   auto header = std::make_shared<EntryHeader>();
@@ -105,6 +108,7 @@ Job ArchiveNext(const Napi::CallbackInfo& info) {
     header->format = format ? format : "";
     const char* filter = archive_filter_count(a) > 1 ? archive_filter_name(a, 0) : "none";
     header->filter = filter ? filter : "";
+    header->position = archive_filter_bytes(a, -1);
   });
   job.done = [header](Napi::Env env) -> Napi::Value {
     if (header->end) return env.Null();
@@ -115,6 +119,7 @@ Job ArchiveNext(const Napi::CallbackInfo& info) {
     object.Set("mtime", static_cast<double>(header->mtime));
     object.Set("format", header->format);
     object.Set("filter", header->filter);
+    object.Set("position", static_cast<double>(header->position));
     return object;
   };
   return job;

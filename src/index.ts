@@ -4,4 +4,4 @@ export { hdf5Version } from "./h5/library";
 export { H5DAT_VERSION } from "./version";
 export { ArchiveReader, type ArchiveEntry } from "./sources/archive-reader";
 export { ArchiveError } from "./sources/archive-error";
-export { convert, type ConvertOptions, type ConvertSummary } from "./convert/convert";
+export { convert, type ConvertOptions, type ConvertSummary, type ConvertProgress, type ConvertEvents } from "./convert/convert";

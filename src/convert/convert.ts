@@ -15,7 +15,7 @@ import { csvDelimiterFor, writeCsv } from "../processors/csv";
 import { decodeImage, writeDecodedImage, type DecodedImage } from "../processors/image";
 import { writeJson } from "../processors/json";
 import { openSource } from "../sources/open-source";
-import type { SourceEntry } from "../sources/source-entry";
+import type { Source, SourceEntry } from "../sources/source-entry";
 import { datasetPathOf, escapeName } from "../writer/hdf5-names";
 import { Manifest, type ManifestRow } from "../writer/manifest";
 import { WriteQueue } from "../writer/write-queue";
@@ -62,9 +62,17 @@ export interface ConvertSummary {
   failures: ManifestRow[];
 }
 
-/** Progress: one event per entry, as its manifest row. */
+/** How far a run is, measured in input bytes (an archive's compressed bytes): the basis of an ETA. */
+export interface ConvertProgress {
+  /** Input bytes read so far, over all inputs. */
+  inputBytesRead: number;
+  /** Input bytes in all (the sizes of the archives, directories and files given). */
+  inputBytesTotal: number;
+}
+
+/** Progress: one event per entry, as its manifest row, with the run's progress then. */
 export interface ConvertEvents {
-  entry: [ManifestRow];
+  entry: [ManifestRow, ConvertProgress];
 }
 
 /** Converts `inputs` (directories, files, archives) into `options.output`. */
@@ -76,6 +84,7 @@ export async function convert(inputs: string[], options: ConvertOptions, events?
   const started = performance.now();
   const manifest = new Manifest();
   const file = await File.open(options.output, "w");
+  const sources: (Source | Error)[] = [];
   const workers = options.workers ?? os.availableParallelism();
   const run: Run = {
     file, options, manifest, events, workers,
@@ -85,12 +94,17 @@ export async function convert(inputs: string[], options: ConvertOptions, events?
     pool: null,
     limit: options.batch_process_limit ?? Math.max(2, 2 * workers),
     sequence: 0,
+    progress: { inputBytesRead: 0, inputBytesTotal: 0 },
   };
   try {
     await writeRootAttrs(file, inputs, options);
-    for (const input of inputs) await convertInput(run, input);
+    // Every input is opened first: their sizes make the total that progress is measured against.
+    for (const input of inputs) sources.push(await openSource(input).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))));
+    run.progress.inputBytesTotal = sources.reduce((sum, source) => sum + (source instanceof Error ? 0 : source.size), 0);
+    for (const [i, source] of sources.entries()) await convertInput(run, inputs[i], source);
     await manifest.write(file);
   } finally {
+    for (const source of sources) if (!(source instanceof Error)) await source.close();
     await run.pool?.close();
     await file.close();
   }
@@ -140,20 +154,19 @@ interface Run {
   limit: number;
   /** Entry order across inputs, so the manifest lists entries as the inputs do. */
   sequence: number;
+  progress: ConvertProgress;
 }
 
-async function convertInput(run: Run, input: string): Promise<void> {
+async function convertInput(run: Run, input: string, source: Source | Error): Promise<void> {
   const record = (row: ManifestRow, order: number) => {
     run.manifest.add(row, order);
-    run.events?.emit("entry", row);
+    run.events?.emit("entry", row, { ...run.progress });
   };
-  let source;
-  try {
-    source = await openSource(input);
-  } catch (error) {
-    record(inputFailure(input, error), run.sequence++);
+  if (source instanceof Error) {
+    record(inputFailure(input, source), run.sequence++);
     return;
   }
+  const inputStart = run.progress.inputBytesRead;
   const pending = new Set<Promise<void>>();
   let bytesInFlight = 0;
   try {
@@ -166,6 +179,7 @@ async function convertInput(run: Run, input: string): Promise<void> {
     // `limit` entries and about IN_FLIGHT_BYTES of their data are held at once.
     for await (const entry of source.entries()) {
       const order = run.sequence++;
+      run.progress.inputBytesRead = inputStart + entry.position;
       const read = await readEntry(entry).catch((error: unknown) => ({ error }));
       if ("error" in read) {
         record(entryFailure(entry, read.error), order);
@@ -203,6 +217,7 @@ async function convertInput(run: Run, input: string): Promise<void> {
   } finally {
     await Promise.all(pending);
     await source.close();
+    run.progress.inputBytesRead = inputStart + source.size;
   }
 }
 

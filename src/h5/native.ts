@@ -24,6 +24,7 @@ export interface NativeArchiveHeader {
   mtime: number;
   format: string;
   filter: string;
+  position: number;
 }
 
 export interface Hyperslab {

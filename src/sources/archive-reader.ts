@@ -15,6 +15,8 @@ export interface ArchiveEntry {
   /** libarchive's names for the container and compression ("raw" + "gzip" for a lone .gz). */
   format: string;
   filter: string;
+  /** Bytes of the archive file read so far (compressed), up to this entry's header. */
+  position: number;
 }
 
 const DEFAULT_BLOCK = 1 << 20;
@@ -46,6 +48,7 @@ export class ArchiveReader {
         mtime: header.mtime < 0 ? null : new Date(header.mtime * 1000),
         format: header.format,
         filter: header.filter,
+        position: header.position,
       };
     });
   }

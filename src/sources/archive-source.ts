@@ -7,7 +7,7 @@ export class ArchiveSource implements Source {
   readonly groupName: string;
   private reader: ArchiveReader | null = null;
 
-  constructor(readonly name: string, private readonly file = name) {
+  constructor(readonly name: string, readonly size: number, private readonly file = name) {
     this.groupName = groupNameOf(name);
   }
 
@@ -24,6 +24,7 @@ export class ArchiveSource implements Source {
         source: this.name,
         sourcePath: entry.path.replace(/^\.?\/+/, ""),
         size: entry.size,
+        position: entry.position,
         blocks: () => {
           take();
           return reader.blocks();

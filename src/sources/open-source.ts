@@ -31,9 +31,9 @@ export async function looksLikeArchive(file: string): Promise<boolean> {
 /** A single loose file as a source of one entry, stored at the top level (no group of its own). */
 class FileSource implements Source {
   readonly groupName = "";
-  constructor(readonly name: string, private readonly size: number) {}
+  constructor(readonly name: string, readonly size: number) {}
   async *entries(): AsyncGenerator<SourceEntry> {
-    yield fileEntry(this.name, path.basename(this.name), this.name, this.size);
+    yield fileEntry(this.name, path.basename(this.name), this.name, this.size, this.size);
   }
   async close(): Promise<void> {}
 }
@@ -43,7 +43,7 @@ export async function openSource(input: string): Promise<Source> {
   const stat = await fs.promises.stat(input).catch((error: NodeJS.ErrnoException) => {
     throw new Error(`cannot read input '${input}': ${error.code === "ENOENT" ? "no such file or directory" : error.message}`);
   });
-  if (stat.isDirectory()) return new DirectorySource(input);
-  if (await looksLikeArchive(input)) return new ArchiveSource(input);
+  if (stat.isDirectory()) return DirectorySource.open(input);
+  if (await looksLikeArchive(input)) return new ArchiveSource(input, stat.size);
   return new FileSource(input, stat.size);
 }

@@ -9,6 +9,8 @@ export interface SourceEntry {
   sourcePath: string;
   /** Bytes, when known before reading (a lone .gz does not say). */
   size: number | null;
+  /** Bytes of the input consumed once this entry is read (compressed bytes, in an archive). */
+  position: number;
   /** The data in blocks. */
   blocks(): AsyncIterable<Buffer>;
   /** All the data (for entries a processor needs whole). */
@@ -20,6 +22,8 @@ export interface Source {
   readonly name: string;
   /** The top-level group the input becomes (`photos.zip` → `photos`); "" for a loose file. */
   readonly groupName: string;
+  /** Bytes of the input (of the archive file itself, for an archive): progress is measured in them. */
+  readonly size: number;
   entries(): AsyncIterable<SourceEntry>;
   close(): Promise<void>;
 }
