@@ -79,6 +79,7 @@ export function addConvertCommand(program: Command): void {
           animated: options.animated ?? config.animated,
           workers: options.workers !== undefined ? parseWorkers(options.workers) : config.workers,
           batch_process_limit: config.batch_process_limit,
+          batch_chunk_size: config.batch_chunk_size,
           image_extensions: config.image_extensions,
           video_extensions: config.video_extensions,
           allowed_types: config.allowed_types,

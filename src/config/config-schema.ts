@@ -44,7 +44,7 @@ export const CONFIG_SCHEMA = {
     csv: { description: "table (typed columns) or kv (cell text).", enum: ["table", "kv"] },
     animated: { description: "Every frame of animated GIF/WebP images as [T, H, W, C].", type: "boolean" },
     images: { description: "pixels (decoded), encoded (the file's bytes) or both.", enum: ["pixels", "encoded", "both"] },
-    workers: { description: "Worker processes decoding images (default: the number of cores; 0 = decode in the main process).", type: "integer", minimum: 0 },
+    workers: { description: "Worker processes decoding images and parsing large JSON/CSV (default: the number of cores; 0 = all in the main process).", type: "integer", minimum: 0 },
   },
 } as const;
 

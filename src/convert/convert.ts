@@ -11,9 +11,8 @@ import type { Group } from "../h5/group";
 import type { H5Object } from "../h5/h5-object";
 import type { CreateDatasetOptions } from "../h5/dataset-creation";
 import { writeBytes, writeByteStream } from "../processors/bytes";
-import { csvDelimiterFor, writeCsv } from "../processors/csv";
-import { decodeImage, writeDecodedImage, type DecodedImage } from "../processors/image";
-import { writeJson } from "../processors/json";
+import { csvDelimiterFor } from "../processors/csv";
+import { prepare, writePrepared, type Prepared, type PrepareTask } from "./prepare";
 import { openSource } from "../sources/open-source";
 import type { Source, SourceEntry } from "../sources/source-entry";
 import { datasetPathOf, escapeName } from "../writer/hdf5-names";
@@ -39,10 +38,15 @@ export interface ConvertOptions extends ClassifyOptions {
   images?: "pixels" | "encoded" | "both";
   /** Every frame of animated GIF/WebP images as [T, H, W, C] (default: the first frame). */
   animated?: boolean;
-  /** Worker processes decoding images (default: the number of cores; 0 decodes in this process). */
+  /**
+   * Worker processes decoding images and parsing large JSON/CSV (default: the number of cores;
+   * 0 does everything in this process).
+   */
   workers?: number;
-  /** Entries in flight at most between reading, decoding and writing (default 2 × workers). */
+  /** Entries in flight at most between reading, decoding and writing (default 2 × workers × batch_chunk_size). */
   batch_process_limit?: number;
+  /** Entries sent to a worker in one message (default 1). */
+  batch_chunk_size?: number;
   /** What to record as the command in the root attrs (the CLI passes its argv). */
   command?: string;
 }
@@ -92,7 +96,7 @@ export async function convert(inputs: string[], options: ConvertOptions, events?
     groupTurns: new WriteQueue(),
     claimed: new Set(),
     pool: null,
-    limit: options.batch_process_limit ?? Math.max(2, 2 * workers),
+    limit: options.batch_process_limit ?? Math.max(2, 2 * workers * (options.batch_chunk_size ?? 1)),
     sequence: 0,
     progress: { inputBytesRead: 0, inputBytesTotal: 0 },
   };
@@ -130,8 +134,8 @@ async function writeRootAttrs(file: File, inputs: string[], options: ConvertOpti
   await file.attrs.set("created", new Date().toISOString());
   await file.attrs.set("inputs", inputs);
   await file.attrs.set("command", options.command ?? `convert ${inputs.join(" ")}`);
-  const { output, overwrite, compression, csv, images, animated, workers, batch_process_limit, image_extensions, video_extensions, allowed_types } = options;
-  await file.attrs.set("options", JSON.stringify({ output, overwrite, compression, csv, images, animated, workers, batch_process_limit, image_extensions, video_extensions, allowed_types }));
+  const { output, overwrite, compression, csv, images, animated, workers, batch_process_limit, batch_chunk_size, image_extensions, video_extensions, allowed_types } = options;
+  await file.attrs.set("options", JSON.stringify({ output, overwrite, compression, csv, images, animated, workers, batch_process_limit, batch_chunk_size, image_extensions, video_extensions, allowed_types }));
 }
 
 /** One conversion run: the file, the decoding workers, the manifest. */
@@ -276,18 +280,19 @@ function planEntry(run: Run, groupName: string, entry: SourceEntry, head: Buffer
 }
 
 async function convertEntry(run: Run, plan: EntryPlan, bytes: Buffer): Promise<ManifestRow> {
-  const { processor, target, kind } = plan;
+  const { processor, target } = plan;
   const row = { ...plan.row, bytes: bytes.length };
   let owned = false;
   try {
-    // Decoding happens before the writer's turn, in a worker process when there are workers.
-    const image = processor === "image" ? await decode(run, bytes) : undefined;
+    // Decoding and parsing happen before the writer's turn, in a worker process when it pays.
+    const task = prepareTask(run, plan, bytes);
+    const prepared = task ? await prepareEntry(run, task) : null;
     // Only making groups must take turns (two entries may need the same new group); the
     // datasets themselves are written concurrently, so their compression, which the binding
     // runs outside the HDF5 lock, uses every core.
     const [parent, name] = await claimTarget(run, target);
     owned = true;
-    const object = processor === "image" ? await writeDecodedImage(parent, name, image!, run.compression) : await write(run, parent, name, bytes, kind, processor, plan.sourcePath);
+    const object = prepared ? await writePrepared(parent, name, prepared, run.compression) : await write(parent, name, bytes, processor, run.compression, plan.sourcePath);
     await finishEntry(object, plan, bytes.length);
     if (processor === "image" && run.options.images === "both") {
       const encodedPath = `${ENCODED_ROOT}${target}`;
@@ -347,10 +352,32 @@ async function removePartial(run: Run, target: string): Promise<void> {
   }
 }
 
-function decode(run: Run, bytes: Buffer): Promise<DecodedImage> {
-  if (run.workers <= 0) return decodeImage(bytes, { animated: run.options.animated });
-  run.pool ??= new ForkPool({ size: run.workers });
-  return run.pool.decodeImage(bytes, { animated: run.options.animated });
+/** The preparing work of an entry, for processors that have some. */
+function prepareTask(run: Run, plan: EntryPlan, bytes: Buffer): PrepareTask | null {
+  switch (plan.processor) {
+    case "image":
+      return { processor: "image", bytes, options: { animated: run.options.animated } };
+    case "json":
+    case "jsonl":
+      return { processor: plan.processor, bytes };
+    case "csv": {
+      const delimiter = plan.kind.category === "tsv" ? "\t" : csvDelimiterFor(plan.sourcePath);
+      return { processor: "csv", bytes, options: { mode: run.options.csv ?? "table", delimiter } };
+    }
+    default:
+      return null;
+  }
+}
+
+/**
+ * Runs `task` in a worker process (here when there are none). Even a 1 KiB JSON costs this
+ * process, the one writer, less CPU to send and receive than to parse (bench/NOTES.md, "Pool
+ * transfer"), so every task goes to the pool.
+ */
+function prepareEntry(run: Run, task: PrepareTask): Promise<Prepared> {
+  if (run.workers <= 0) return prepare(task);
+  run.pool ??= new ForkPool({ size: run.workers, batchSize: run.options.batch_chunk_size });
+  return run.pool.run(task);
 }
 
 /** Where `--images both` keeps the encoded bytes, mirroring the pixel datasets' paths. */
@@ -371,18 +398,10 @@ function processorFor(kind: Classification, options: ConvertOptions): ProcessorN
   return "bytes";
 }
 
-function write(run: Run, parent: Group, name: string, bytes: Buffer, kind: Classification, processor: Exclude<ProcessorName, "image">, sourcePath: string): Promise<H5Object> {
-  switch (processor) {
-    case "json":
-    case "jsonl":
-      return writeJson(parent, name, bytes, { jsonl: processor === "jsonl" });
-    case "csv":
-      return writeCsv(parent, name, bytes, { mode: run.options.csv ?? "table", delimiter: kind.category === "tsv" ? "\t" : csvDelimiterFor(sourcePath) });
-    case "hdf5":
-      return copyHdf5(parent, name, bytes, sourcePath);
-    case "bytes":
-      return writeBytes(parent, name, bytes, run.compression);
-  }
+/** Writes an entry whose processor has no preparing step. */
+function write(parent: Group, name: string, bytes: Buffer, processor: ProcessorName, compression: Run["compression"], sourcePath: string): Promise<H5Object> {
+  if (processor === "hdf5") return copyHdf5(parent, name, bytes, sourcePath);
+  return writeBytes(parent, name, bytes, compression);
 }
 
 /** An HDF5 input is copied in whole: its tree (root attrs included) becomes the group `name`. */

@@ -1,28 +1,36 @@
-// A pool of forked worker processes that decode images, so decoding uses every core while the
-// parent alone writes HDF5. A worker that crashes or exceeds the timeout is replaced, and its
-// task fails with the cause; the pool goes on.
+// A pool of forked worker processes that prepare entries (decode images, parse JSON and CSV), so
+// that work uses every core while the parent alone writes HDF5. A worker that crashes or exceeds
+// the timeout is replaced; the task it was running fails with the cause, and the tasks sent to it
+// with that one go back to the queue. The pool goes on.
 import { fork, type ChildProcess } from "node:child_process";
 import path from "node:path";
-import type { DecodedImage, ImageOptions } from "../processors/image";
-import type { DecodeReply, DecodeRequest } from "./messages";
+import type { Prepared, PrepareTask } from "../convert/prepare";
+import type { WorkReply, WorkRequest } from "./messages";
 
 export interface ForkPoolOptions {
   /** Worker processes (default 2). */
   size?: number;
   /** A task running longer than this kills its worker (default 120 s). */
   timeoutMs?: number;
+  /** Tasks sent to a worker in one message at most (batch_chunk_size; default 1). */
+  batchSize?: number;
 }
 
 interface Task {
-  request: DecodeRequest;
-  resolve: (image: DecodedImage) => void;
+  id: number;
+  task: PrepareTask;
+  resolve: (result: Prepared) => void;
   reject: (error: Error) => void;
 }
 
 interface Worker {
   process: ChildProcess;
-  task: Task | null;
+  /** Tasks sent to it and not answered yet, in the order it runs them. */
+  running: Task[];
+  /** Timer of its current (first) task. */
   timer: NodeJS.Timeout | null;
+  /** Why the pool killed it, when it did. */
+  killedFor: string | null;
 }
 
 // Compiled, the worker is worker.js beside this file; run from source (tests, tsx) it is
@@ -37,18 +45,20 @@ export class ForkPool {
   private closed = false;
   readonly size: number;
   private readonly timeoutMs: number;
+  private readonly batchSize: number;
 
   constructor(options: ForkPoolOptions = {}) {
     this.size = Math.max(1, options.size ?? 2);
     this.timeoutMs = options.timeoutMs ?? 120_000;
+    this.batchSize = Math.max(1, options.batchSize ?? 1);
     for (let i = 0; i < this.size; i++) this.workers.push(this.spawn());
   }
 
-  /** Decodes an image in a worker. */
-  decodeImage(bytes: Uint8Array, options: ImageOptions = {}): Promise<DecodedImage> {
+  /** Runs `task` in a worker. */
+  run(task: PrepareTask): Promise<Prepared> {
     if (this.closed) return Promise.reject(new Error("the worker pool is closed"));
     return new Promise((resolve, reject) => {
-      this.queue.push({ request: { id: this.nextId++, bytes, options }, resolve, reject });
+      this.queue.push({ id: this.nextId++, task, resolve, reject });
       this.dispatch();
     });
   }
@@ -73,45 +83,51 @@ export class ForkPool {
 
   private spawn(): Worker {
     const child = fork(WORKER_SCRIPT, [], { serialization: "advanced", execArgv: WORKER_EXEC_ARGV, stdio: ["ignore", "ignore", "inherit", "ipc"] });
-    const worker: Worker = { process: child, task: null, timer: null };
-    child.on("message", (reply: DecodeReply) => {
-      const task = worker.task;
-      if (!task || task.request.id !== reply.id) return;
-      this.finish(worker);
-      if (reply.ok) task.resolve(reply.image);
+    const worker: Worker = { process: child, running: [], timer: null, killedFor: null };
+    child.on("message", (reply: WorkReply) => {
+      const task = worker.running[0];
+      if (!task || task.id !== reply.id) return;
+      worker.running.shift();
+      this.startTimer(worker);
+      if (reply.ok) task.resolve(reply.result);
       else task.reject(new Error(reply.message));
       this.dispatch();
     });
     child.on("exit", (code, signal) => {
-      const task = worker.task;
-      this.finish(worker);
+      this.stopTimer(worker);
+      const [current, ...unstarted] = worker.running.splice(0);
       if (this.closed) return;
-      task?.reject(new Error(`the worker decoding it died (${signal ? `signal ${signal}` : `exit code ${code}`})`));
+      current?.reject(new Error(worker.killedFor ?? `the worker preparing it died (${signal ? `signal ${signal}` : `exit code ${code}`})`));
+      // The others never ran: they go first in line again.
+      this.queue.unshift(...unstarted);
       this.workers[this.workers.indexOf(worker)] = this.spawn();
       this.dispatch();
     });
     return worker;
   }
 
-  private finish(worker: Worker): void {
+  /** Times the worker's current task, if any. */
+  private startTimer(worker: Worker): void {
+    this.stopTimer(worker);
+    if (worker.running.length === 0) return;
+    worker.timer = setTimeout(() => {
+      worker.killedFor = `timed out after ${this.timeoutMs} ms`;
+      worker.process.kill("SIGKILL");
+    }, this.timeoutMs);
+  }
+
+  private stopTimer(worker: Worker): void {
     if (worker.timer) clearTimeout(worker.timer);
     worker.timer = null;
-    worker.task = null;
   }
 
   private dispatch(): void {
     for (const worker of this.workers) {
       if (this.queue.length === 0) return;
-      if (worker.task || !worker.process.connected) continue;
-      const task = this.queue.shift()!;
-      worker.task = task;
-      worker.timer = setTimeout(() => {
-        const running = worker.task;
-        this.finish(worker);
-        running?.reject(new Error(`decoding timed out after ${this.timeoutMs} ms`));
-        worker.process.kill("SIGKILL");
-      }, this.timeoutMs);
-      worker.process.send(task.request);
+      if (worker.running.length > 0 || !worker.process.connected) continue;
+      worker.running = this.queue.splice(0, this.batchSize);
+      this.startTimer(worker);
+      worker.process.send({ tasks: worker.running.map(({ id, task }) => ({ id, task })) } satisfies WorkRequest);
     }
   }
 }

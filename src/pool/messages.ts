@@ -1,11 +1,11 @@
 // What crosses between the converter and its worker processes. Sent with Node's "advanced"
 // serialization (structured clone): typed arrays travel as bytes, not as JSON text.
-import type { DecodedImage, ImageOptions } from "../processors/image";
+import type { Prepared, PrepareTask } from "../convert/prepare";
 
-export interface DecodeRequest {
-  id: number;
-  bytes: Uint8Array;
-  options: ImageOptions;
+/** Tasks for one worker, sent together (batch_chunk_size of them at most). */
+export interface WorkRequest {
+  tasks: { id: number; task: PrepareTask }[];
 }
 
-export type DecodeReply = { id: number; ok: true; image: DecodedImage } | { id: number; ok: false; message: string };
+/** One task's result; a worker replies once per task, as each finishes. */
+export type WorkReply = { id: number; ok: true; result: Prepared } | { id: number; ok: false; message: string };

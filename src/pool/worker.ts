@@ -1,15 +1,23 @@
-// A worker process: decodes images sent by the parent and sends the pixels back. It never
-// touches the HDF5 file: the parent is the one writer.
+// A worker process: prepares entries sent by the parent (decodes images, parses JSON and CSV)
+// and sends the results back, one reply per task. It never touches the HDF5 file: the parent is
+// the one writer.
 import sharp from "sharp";
-import { decodeImage } from "../processors/image";
-import type { DecodeReply, DecodeRequest } from "./messages";
+import { prepare } from "../convert/prepare";
+import type { WorkReply, WorkRequest } from "./messages";
 
 // Parallelism comes from the worker processes; libvips threads inside each would oversubscribe.
 sharp.concurrency(1);
 
-process.on("message", (request: DecodeRequest) => {
-  decodeImage(request.bytes, request.options).then(
-    (image) => process.send!({ id: request.id, ok: true, image } satisfies DecodeReply),
-    (error: unknown) => process.send!({ id: request.id, ok: false, message: error instanceof Error ? error.message : String(error) } satisfies DecodeReply),
-  );
+// Tasks run one after another, in the order they came, so the parent knows which one a crash hit.
+let queue: Promise<void> = Promise.resolve();
+
+process.on("message", (request: WorkRequest) => {
+  for (const { id, task } of request.tasks) {
+    queue = queue.then(() =>
+      prepare(task).then(
+        (result) => void process.send!({ id, ok: true, result } satisfies WorkReply),
+        (error: unknown) => void process.send!({ id, ok: false, message: error instanceof Error ? error.message : String(error) } satisfies WorkReply),
+      ),
+    );
+  }
 });

@@ -6,7 +6,10 @@ import { parseString } from "fast-csv";
 import type { Dataset } from "../h5/dataset";
 import { dtype, type Dtype } from "../h5/dtype";
 import type { Group } from "../h5/group";
+import type { CreateDatasetOptions } from "../h5/dataset-creation";
 import { decodeText, type TextSource } from "./text-input";
+
+type Compression = NonNullable<CreateDatasetOptions["compression"]>;
 
 /** A column's inferred type: int64 when every cell is an integer in int64's range, float64 when
  * every non-empty cell is a number (empty cells become NaN), bool when every cell is true/false
@@ -65,42 +68,47 @@ export async function parseCsv(source: CsvSource, options: CsvOptions = {}): Pro
   return { columns: header, types, values, rows: rows.length };
 }
 
-/** Writes `source` as dataset `name` in `group` (gzip, chunked), with attributes `columns` and `mode`. */
-export async function writeCsv(group: Group, name: string, source: CsvSource, options: WriteCsvOptions = {}): Promise<Dataset> {
+/**
+ * Writes `source` as dataset `name` in `group` (chunked; gzip unless `compression` is "none"),
+ * with attributes `columns` and `mode`.
+ */
+export async function writeCsv(group: Group, name: string, source: CsvSource, options: WriteCsvOptions = {}, compression: Compression = "gzip"): Promise<Dataset> {
+  return writePreparedCsv(group, name, await prepareCsv(source, options), compression);
+}
+
+/** A CSV parsed and ready to store: typed columns ("table") or the cells' text ("kv"). */
+export type PreparedCsv = { mode: "table"; table: CsvTable } | { mode: "kv"; header: string[]; cells: string[]; rows: number };
+
+/** The parsing half of writeCsv (it may run in a worker process). */
+export async function prepareCsv(source: CsvSource, options: WriteCsvOptions = {}): Promise<PreparedCsv> {
   const mode = options.mode ?? "table";
-  if (mode !== "table" && mode !== "kv") throw new CsvError(`unknown CSV mode '${mode}' (use "table" or "kv")`);
+  if (mode === "table") return { mode, table: await parseCsv(source, options) };
+  if (mode !== "kv") throw new CsvError(`unknown CSV mode '${mode}' (use "table" or "kv")`);
+  const { header, rows } = await readCsvRows(source, options);
+  return { mode, header, cells: rows.flat(), rows: rows.length };
+}
+
+/** The writing half of writeCsv. */
+export async function writePreparedCsv(group: Group, name: string, prepared: PreparedCsv, compression: Compression = "gzip"): Promise<Dataset> {
+  const filters = { chunks: true, ...(compression !== "none" ? { compression } : {}) };
   let dataset: Dataset;
   let columns: string[];
-  if (mode === "kv") {
-    const { header, rows } = await readCsvRows(source, options);
-    columns = header;
-    dataset = await group.createDataset(name, {
-      data: rows.flat(),
-      shape: [rows.length, header.length],
-      dtype: "string",
-      chunks: true,
-      compression: "gzip",
-    });
+  if (prepared.mode === "kv") {
+    columns = prepared.header;
+    dataset = await group.createDataset(name, { data: prepared.cells, shape: [prepared.rows, columns.length], dtype: "string", ...filters });
   } else {
-    const table = await parseCsv(source, options);
+    const { table } = prepared;
     columns = table.columns;
-    const names = fieldNames(table.columns);
     const fields: Record<string, Dtype> = {};
     const data: Record<string, CsvColumn> = {};
-    names.forEach((field, c) => {
+    fieldNames(table.columns).forEach((field, c) => {
       fields[field] = table.types[c] === "string" ? dtype.string() : table.types[c];
       data[field] = table.values[c];
     });
-    dataset = await group.createDataset(name, {
-      data,
-      shape: [table.rows],
-      dtype: dtype.compound(fields),
-      chunks: true,
-      compression: "gzip",
-    });
+    dataset = await group.createDataset(name, { data, shape: [table.rows], dtype: dtype.compound(fields), ...filters });
   }
   await dataset.attrs.set("columns", columns);
-  await dataset.attrs.set("mode", mode);
+  await dataset.attrs.set("mode", prepared.mode);
   return dataset;
 }
 

@@ -10,10 +10,13 @@
 // non-empty container, so that the last value wins as with JSON.parse.
 import type { Dataset } from "../h5/dataset";
 import type { Group } from "../h5/group";
+import type { CreateDatasetOptions } from "../h5/dataset-creation";
 import { escapePointerToken, NUMBER, pointerTokens, scanJsonLeaves } from "./json-tokenizer";
 import { decodeText, type TextSource } from "./text-input";
 
 export { JsonSyntaxError } from "./json-tokenizer";
+
+type Compression = NonNullable<CreateDatasetOptions["compression"]>;
 
 /** One leaf: its JSON pointer and its JSON text. */
 export type JsonPair = [pointer: string, value: string];
@@ -85,23 +88,39 @@ export function pairsToJsonText(pairs: Iterable<readonly [string, string]>): str
 }
 
 /** Writes the pointer/value dataset `name` into `group` (gzip, chunked) with its attributes. */
-export async function writeJson(group: Group, name: string, source: TextSource, options: JsonOptions = {}): Promise<Dataset> {
+export async function writeJson(group: Group, name: string, source: TextSource, options: JsonOptions = {}, compression: Compression = "gzip"): Promise<Dataset> {
+  return writePreparedJson(group, name, prepareJson(source, options), compression);
+}
+
+/** A JSON text parsed and ready to store: the pairs flattened as [pointer, value, pointer, ...]. */
+export interface PreparedJson {
+  flat: string[];
+  jsonl: boolean;
+}
+
+/** The parsing half of writeJson (it may run in a worker process). */
+export function prepareJson(source: TextSource, options: JsonOptions = {}): PreparedJson {
   const pairs = jsonToPairs(decodeText(source), options);
   const flat: string[] = new Array(pairs.length * 2);
   pairs.forEach(([pointer, value], i) => {
     flat[2 * i] = pointer;
     flat[2 * i + 1] = value;
   });
+  return { flat, jsonl: !!options.jsonl };
+}
+
+/** The writing half of writeJson: the [N, 2] string dataset and its attrs. */
+export async function writePreparedJson(group: Group, name: string, prepared: PreparedJson, compression: Compression = "gzip"): Promise<Dataset> {
   const dataset = await group.createDataset(name, {
-    data: flat,
-    shape: [pairs.length, 2],
+    data: prepared.flat,
+    shape: [prepared.flat.length / 2, 2],
     dtype: "string",
     chunks: true,
-    compression: "gzip",
+    ...(compression !== "none" ? { compression } : {}),
   });
   await dataset.attrs.set("columns", ["pointer", "value"]);
   await dataset.attrs.set("format", JSON_PAIRS_FORMAT);
-  await dataset.attrs.set("jsonl", !!options.jsonl);
+  await dataset.attrs.set("jsonl", prepared.jsonl);
   return dataset;
 }
 

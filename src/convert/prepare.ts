@@ -1,0 +1,42 @@
+// The CPU-heavy half of converting an entry, split from the writing half so that it can run in a
+// worker process: decoding an image, parsing a JSON or CSV text. A task and its result are plain
+// data (typed arrays, strings), which cross to and from a worker by structured clone.
+import type { Dataset } from "../h5/dataset";
+import type { Group } from "../h5/group";
+import type { CreateDatasetOptions } from "../h5/dataset-creation";
+import { prepareCsv, writePreparedCsv, type PreparedCsv, type WriteCsvOptions } from "../processors/csv";
+import { decodeImage, writeDecodedImage, type DecodedImage, type ImageOptions } from "../processors/image";
+import { prepareJson, writePreparedJson, type PreparedJson } from "../processors/json";
+
+export type PrepareTask =
+  | { processor: "image"; bytes: Uint8Array; options: ImageOptions }
+  | { processor: "json" | "jsonl"; bytes: Uint8Array }
+  | { processor: "csv"; bytes: Uint8Array; options: WriteCsvOptions };
+
+export type Prepared =
+  | { processor: "image"; image: DecodedImage }
+  | { processor: "json"; json: PreparedJson }
+  | { processor: "csv"; csv: PreparedCsv };
+
+export async function prepare(task: PrepareTask): Promise<Prepared> {
+  switch (task.processor) {
+    case "image":
+      return { processor: "image", image: await decodeImage(task.bytes, task.options) };
+    case "json":
+    case "jsonl":
+      return { processor: "json", json: prepareJson(task.bytes, { jsonl: task.processor === "jsonl" }) };
+    case "csv":
+      return { processor: "csv", csv: await prepareCsv(task.bytes, task.options) };
+  }
+}
+
+export function writePrepared(group: Group, name: string, prepared: Prepared, compression: NonNullable<CreateDatasetOptions["compression"]>): Promise<Dataset> {
+  switch (prepared.processor) {
+    case "image":
+      return writeDecodedImage(group, name, prepared.image, compression);
+    case "json":
+      return writePreparedJson(group, name, prepared.json, compression);
+    case "csv":
+      return writePreparedCsv(group, name, prepared.csv, compression);
+  }
+}
