@@ -37,7 +37,7 @@ function parseCompression(text: string): ConvertOptions["compression"] {
 function describe(summary: ConvertSummary, listFailures: boolean): string {
   return [
     `${summary.entries} entries: ${summary.written} written, ${summary.skipped} skipped, ${summary.failed} failed`,
-    `${summary.seconds.toFixed(2)} s, ${summary.filesPerSecond.toFixed(1)} files/s, ${summary.megabytesPerSecond.toFixed(1)} MB/s, peak RSS ${summary.peakRssMb.toFixed(0)} MB`,
+    `${summary.seconds.toFixed(2)} s, ${summary.filesPerSecond.toFixed(1)} files/s, ${summary.megabytesPerSecond.toFixed(1)} MB/s, peak RSS ${summary.peakRssMb.toFixed(0)} MB (+ ${summary.workersPeakRssMb.toFixed(0)} MB in workers)`,
     ...(listFailures ? summary.failures.map(entryLine) : []),
     `→ ${summary.output}`,
   ].join("\n");

@@ -61,7 +61,10 @@ export interface ConvertSummary {
   seconds: number;
   filesPerSecond: number;
   megabytesPerSecond: number;
+  /** This process's peak RSS (MB). */
   peakRssMb: number;
+  /** The worker processes' peak RSS (MB), summed. */
+  workersPeakRssMb: number;
   /** The rows that failed, with their messages. */
   failures: ManifestRow[];
 }
@@ -89,6 +92,7 @@ export async function convert(inputs: string[], options: ConvertOptions, events?
   const manifest = new Manifest();
   const file = await File.open(options.output, "w");
   const sources: (Source | Error)[] = [];
+  let workersPeakRssMb = 0;
   const workers = options.workers ?? os.availableParallelism();
   const run: Run = {
     file, options, manifest, events, workers,
@@ -109,7 +113,7 @@ export async function convert(inputs: string[], options: ConvertOptions, events?
     await manifest.write(file);
   } finally {
     for (const source of sources) if (!(source instanceof Error)) await source.close();
-    await run.pool?.close();
+    workersPeakRssMb = (await run.pool?.close()) ?? 0;
     await file.close();
   }
   const seconds = (performance.now() - started) / 1000;
@@ -124,6 +128,7 @@ export async function convert(inputs: string[], options: ConvertOptions, events?
     filesPerSecond: manifest.all.length / seconds,
     megabytesPerSecond: bytes / 1e6 / seconds,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
+    workersPeakRssMb,
     failures: manifest.all.filter((row) => row.status === "failed"),
   };
 }

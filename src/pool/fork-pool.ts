@@ -68,10 +68,14 @@ export class ForkPool {
     return this.workers.map((w) => w.process.pid ?? -1);
   }
 
-  /** Ends the workers; queued tasks fail. */
-  async close(): Promise<void> {
+  /**
+   * Ends the workers; queued tasks fail. Returns the workers' peak RSS in MB, summed (as if they
+   * had all peaked at once: an upper bound of what they held together).
+   */
+  async close(): Promise<number> {
     this.closed = true;
     for (const task of this.queue.splice(0)) task.reject(new Error("the worker pool closed"));
+    const peaks = await Promise.all(this.workers.map((worker) => this.peakRssKb(worker)));
     await Promise.all(
       this.workers.map((worker) => new Promise<void>((done) => {
         if (worker.process.exitCode !== null || worker.process.signalCode !== null) return done();
@@ -79,6 +83,25 @@ export class ForkPool {
         worker.process.kill();
       })),
     );
+    return peaks.reduce((sum, kb) => sum + kb, 0) / 1024;
+  }
+
+  /** A live, idle worker's peak RSS (0 when it cannot say within a second). */
+  private peakRssKb(worker: Worker): Promise<number> {
+    if (!worker.process.connected || worker.running.length > 0) return Promise.resolve(0);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => finish(0), 1000);
+      const onMessage = (reply: WorkReply) => {
+        if ("peakRssKb" in reply) finish(reply.peakRssKb);
+      };
+      const finish = (kb: number) => {
+        clearTimeout(timer);
+        worker.process.off("message", onMessage);
+        resolve(kb);
+      };
+      worker.process.on("message", onMessage);
+      worker.process.send({ peakRss: true } satisfies WorkRequest);
+    });
   }
 
   private spawn(): Worker {
@@ -86,7 +109,7 @@ export class ForkPool {
     const worker: Worker = { process: child, running: [], timer: null, killedFor: null };
     child.on("message", (reply: WorkReply) => {
       const task = worker.running[0];
-      if (!task || task.id !== reply.id) return;
+      if (!("id" in reply) || !task || task.id !== reply.id) return;
       worker.running.shift();
       this.startTimer(worker);
       if (reply.ok) task.resolve(reply.result);

@@ -2,10 +2,8 @@
 // serialization (structured clone): typed arrays travel as bytes, not as JSON text.
 import type { Prepared, PrepareTask } from "../convert/prepare";
 
-/** Tasks for one worker, sent together (batch_chunk_size of them at most). */
-export interface WorkRequest {
-  tasks: { id: number; task: PrepareTask }[];
-}
+/** Tasks for one worker, sent together (batch_chunk_size of them at most), or a question for its peak RSS. */
+export type WorkRequest = { tasks: { id: number; task: PrepareTask }[] } | { peakRss: true };
 
-/** One task's result; a worker replies once per task, as each finishes. */
-export type WorkReply = { id: number; ok: true; result: Prepared } | { id: number; ok: false; message: string };
+/** One task's result; a worker replies once per task, as each finishes. Or its peak RSS in KiB. */
+export type WorkReply = { id: number; ok: true; result: Prepared } | { id: number; ok: false; message: string } | { peakRssKb: number };

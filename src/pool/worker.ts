@@ -7,11 +7,17 @@ import type { WorkReply, WorkRequest } from "./messages";
 
 // Parallelism comes from the worker processes; libvips threads inside each would oversubscribe.
 sharp.concurrency(1);
+// libvips caches recent operations (up to 50 MB): every entry is new, so the cache only holds memory.
+sharp.cache(false);
 
 // Tasks run one after another, in the order they came, so the parent knows which one a crash hit.
 let queue: Promise<void> = Promise.resolve();
 
 process.on("message", (request: WorkRequest) => {
+  if ("peakRss" in request) {
+    process.send!({ peakRssKb: process.resourceUsage().maxRSS } satisfies WorkReply);
+    return;
+  }
   for (const { id, task } of request.tasks) {
     queue = queue.then(() =>
       prepare(task).then(
