@@ -98,32 +98,65 @@ Job AttrRead(const Napi::CallbackInfo& info) {
   return job;
 }
 
+// One attribute to write: what attrWrite takes, and each element of attrWriteMany's list.
+struct AttrWriteSpec {
+  std::string name;
+  TypeSpec fileType;
+  Shape shape;
+  std::shared_ptr<OutgoingData> data;
+};
+
+AttrWriteSpec AttrWriteSpecFromJs(Napi::Value name, Napi::Value fileType, Napi::Value shape, Napi::Value data,
+                                  std::vector<Napi::Value>& pins) {
+  return {name.ToString().Utf8Value(), TypeSpec::FromJs(fileType), ShapeFromJs(shape),
+          std::make_shared<OutgoingData>(OutgoingData::FromJs(data, pins))};
+}
+
+// Creates or replaces one attribute (under the HDF5 lock).
+void WriteAttr(Handle* loc, const AttrWriteSpec& spec) {
+  std::string where = AttrPath(loc, spec.name);
+  hid_t id = loc->Id();
+  SpaceId space(CreateSpace(spec.shape, Shape(), where));
+  hssize_t points = spec.shape ? H5Sget_simple_extent_npoints(space.get()) : 0;
+  if (static_cast<size_t>(points) != spec.data->ElementCount()) {
+    FailUsage("data has " + std::to_string(spec.data->ElementCount()) + " elements, the shape " + std::to_string(points), where);
+  }
+  TypeId type(spec.fileType.Build());
+  TypeId memType(spec.data->Type().Build());
+  const void* bytes = spec.data->Bytes(where);
+  if (H5Aexists(id, spec.name.c_str()) > 0) Check(H5Adelete(id, spec.name.c_str()), "cannot replace attribute", where);
+  PlistId acpl(Check(H5Pcreate(H5P_ATTRIBUTE_CREATE), "cannot create attribute creation list", where));
+  H5Pset_char_encoding(acpl.get(), H5T_CSET_UTF8);
+  AttrId attr(Check(H5Acreate2(id, spec.name.c_str(), type.get(), space.get(), acpl.get(), H5P_DEFAULT),
+                    "cannot create attribute", where));
+  if (points > 0) Check(H5Awrite(attr.get(), memType.get(), bytes), "cannot write attribute", where);
+}
+
 // attrWrite(loc, name, fileType, shape, data)
 Job AttrWrite(const Napi::CallbackInfo& info) {
   Handle* loc = Handle::From(info[0]);
-  std::string name = info[1].ToString().Utf8Value();
-  TypeSpec fileType = TypeSpec::FromJs(info[2]);
-  Shape shape = ShapeFromJs(info[3]);
   Job job;
   job.pins.push_back(info[0]);
-  auto data = std::make_shared<OutgoingData>(OutgoingData::FromJs(info[4], job.pins));
-  job.Locked([loc, name, fileType, shape, data]() {
-    std::string where = AttrPath(loc, name);
-    hid_t id = loc->Id();
-    SpaceId space(CreateSpace(shape, Shape(), where));
-    hssize_t points = shape ? H5Sget_simple_extent_npoints(space.get()) : 0;
-    if (static_cast<size_t>(points) != data->ElementCount()) {
-      FailUsage("data has " + std::to_string(data->ElementCount()) + " elements, the shape " + std::to_string(points), where);
-    }
-    TypeId type(fileType.Build());
-    TypeId memType(data->Type().Build());
-    const void* bytes = data->Bytes(where);
-    if (H5Aexists(id, name.c_str()) > 0) Check(H5Adelete(id, name.c_str()), "cannot replace attribute", where);
-    PlistId acpl(Check(H5Pcreate(H5P_ATTRIBUTE_CREATE), "cannot create attribute creation list", where));
-    H5Pset_char_encoding(acpl.get(), H5T_CSET_UTF8);
-    AttrId attr(Check(H5Acreate2(id, name.c_str(), type.get(), space.get(), acpl.get(), H5P_DEFAULT),
-                      "cannot create attribute", where));
-    if (points > 0) Check(H5Awrite(attr.get(), memType.get(), bytes), "cannot write attribute", where);
+  auto spec = std::make_shared<AttrWriteSpec>(AttrWriteSpecFromJs(info[1], info[2], info[3], info[4], job.pins));
+  job.Locked([loc, spec]() { WriteAttr(loc, *spec); });
+  return job;
+}
+
+// attrWriteMany(loc, [{ name, fileType, shape, data }, ...]): several attributes in one turn of
+// the lock (one thread-pool round trip instead of one per attribute), in order; the first
+// failure stops it, the attributes before it stay written.
+Job AttrWriteMany(const Napi::CallbackInfo& info) {
+  Handle* loc = Handle::From(info[0]);
+  Napi::Array list = info[1].As<Napi::Array>();
+  Job job;
+  job.pins.push_back(info[0]);
+  auto specs = std::make_shared<std::vector<AttrWriteSpec>>();
+  for (uint32_t i = 0; i < list.Length(); i++) {
+    Napi::Object item = list.Get(i).As<Napi::Object>();
+    specs->push_back(AttrWriteSpecFromJs(item.Get("name"), item.Get("fileType"), item.Get("shape"), item.Get("data"), job.pins));
+  }
+  job.Locked([loc, specs]() {
+    for (const AttrWriteSpec& spec : *specs) WriteAttr(loc, spec);
   });
   return job;
 }
@@ -136,6 +169,7 @@ void InitAttribute(Napi::Env env, Napi::Object exports) {
   ExportJob(env, exports, "attrDelete", AttrDelete);
   ExportJob(env, exports, "attrRead", AttrRead);
   ExportJob(env, exports, "attrWrite", AttrWrite);
+  ExportJob(env, exports, "attrWriteMany", AttrWriteMany);
 }
 
 }  // namespace h5dat

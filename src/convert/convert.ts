@@ -341,11 +341,10 @@ async function streamEntry(run: Run, plan: EntryPlan, head: Buffer, rest: AsyncI
 
 /** The attrs every converted entry carries. */
 async function finishEntry(object: H5Object, plan: EntryPlan, size: number): Promise<void> {
-  await object.attrs.set("source", plan.row.source);
-  await object.attrs.set("source_path", plan.sourcePath);
-  await object.attrs.set("source_size", size, { dtype: "int64" });
-  await object.attrs.set("media_type", plan.kind.mediaType);
-  await object.attrs.set("processor", plan.processor);
+  await object.attrs.update(
+    { source: plan.row.source, source_path: plan.sourcePath, source_size: size, media_type: plan.kind.mediaType, processor: plan.processor },
+    { source_size: { dtype: "int64" } },
+  );
 }
 
 /** A failed entry leaves nothing behind: what it wrote at the target it claimed is removed. */

@@ -3,7 +3,7 @@
 import { decode, encode, inferDtype, inferShape } from "./codec";
 import { fromTypeSpec, isBoolSpec, toTypeSpec, type Dtype } from "./dtype";
 import { H5Error } from "./errors";
-import type { NativeHandle } from "./native";
+import type { NativeAttributeSpec, NativeHandle } from "./native";
 import { call, runAsync, runSync, type Operation } from "./operation";
 
 /** An attribute's full content. `shape` is [] for a scalar and null for an empty (null) one. */
@@ -37,20 +37,29 @@ function* getOp(handle: NativeHandle, name: string): Operation<unknown> {
   return isBoolSpec(raw.type) ? first !== 0 : first;
 }
 
-function* setOp(handle: NativeHandle, name: string, value: unknown, options: SetAttributeOptions): Operation<void> {
+/** What the binding writes for one attribute. */
+function attributeSpec(handle: NativeHandle, name: string, value: unknown, options: SetAttributeOptions): NativeAttributeSpec {
   if (options.shape === null) {
     // An empty attribute holds no values: only its type, which must then be given.
     if (!options.dtype) throw new H5Error(`an empty attribute needs a dtype`, `${handle.path}@${name}`);
     const spec = toTypeSpec(options.dtype);
-    yield* call("attrWrite", handle, name, spec, null, { type: spec, bytes: new Uint8Array(0) });
-    return;
+    return { name, fileType: spec, shape: null, data: { type: spec, bytes: new Uint8Array(0) } };
   }
   const d = options.dtype ?? inferDtype(value);
   const spec = toTypeSpec(d);
   const shape = options.shape ?? inferShape(value, d, true);
   const count = shape.reduce((a, b) => a * b, 1);
-  const data = encode(value, spec, count, `${handle.path}@${name}`);
-  yield* call("attrWrite", handle, name, spec, shape, data);
+  return { name, fileType: spec, shape, data: encode(value, spec, count, `${handle.path}@${name}`) };
+}
+
+function* setOp(handle: NativeHandle, name: string, value: unknown, options: SetAttributeOptions): Operation<void> {
+  const { fileType, shape, data } = attributeSpec(handle, name, value, options);
+  yield* call("attrWrite", handle, name, fileType, shape, data);
+}
+
+function* updateOp(handle: NativeHandle, values: Record<string, unknown>, options: Record<string, SetAttributeOptions>): Operation<void> {
+  const specs = Object.entries(values).map(([name, value]) => attributeSpec(handle, name, value, options[name] ?? {}));
+  yield* call("attrWriteMany", handle, specs);
 }
 
 /** The attributes of one object. */
@@ -94,6 +103,19 @@ export class Attributes {
   }
   setSync(name: string, value: unknown, options: SetAttributeOptions = {}): void {
     runSync(setOp(this.handle(), name, value, options));
+  }
+
+  /**
+   * Creates or replaces several attributes at once (h5py's `attrs.update`), in one trip to the
+   * HDF5 thread: much cheaper than one `set` each when an object gets many small attributes.
+   * `options` gives the dtype or shape of any of them by name. A value that cannot be encoded
+   * fails the update before anything is written.
+   */
+  async update(values: Record<string, unknown>, options: Record<string, SetAttributeOptions> = {}): Promise<void> {
+    return runAsync(updateOp(this.handle(), values, options));
+  }
+  updateSync(values: Record<string, unknown>, options: Record<string, SetAttributeOptions> = {}): void {
+    runSync(updateOp(this.handle(), values, options));
   }
 
   async delete(name: string): Promise<void> {

@@ -27,6 +27,14 @@ export interface NativeArchiveHeader {
   position: number;
 }
 
+/** One attribute for attrWriteMany. */
+export interface NativeAttributeSpec {
+  name: string;
+  fileType: TypeSpec;
+  shape: number[] | null;
+  data: OutgoingData;
+}
+
 export interface Hyperslab {
   start: number[];
   count: number[];
@@ -99,6 +107,7 @@ export interface NativeOps {
   attrDelete: [[loc: NativeHandle, name: string], void];
   attrRead: [[loc: NativeHandle, name: string], IncomingData & { fileType: TypeSpec; shape: number[] | null }];
   attrWrite: [[loc: NativeHandle, name: string, fileType: TypeSpec, shape: number[] | null, data: OutgoingData], void];
+  attrWriteMany: [[loc: NativeHandle, attributes: NativeAttributeSpec[]], void];
 }
 
 export type OpName = keyof NativeOps;

@@ -107,8 +107,7 @@ export async function writePreparedCsv(group: Group, name: string, prepared: Pre
     });
     dataset = await group.createDataset(name, { data, shape: [table.rows], dtype: dtype.compound(fields), ...filters });
   }
-  await dataset.attrs.set("columns", columns);
-  await dataset.attrs.set("mode", prepared.mode);
+  await dataset.attrs.update({ columns, mode: prepared.mode });
   return dataset;
 }
 

@@ -6,6 +6,7 @@ import sharp from "sharp";
 import { decodeBmp, decodeIco, type RgbImage } from "./bmp";
 import { dtype } from "../h5/dtype";
 import type { Dataset } from "../h5/dataset";
+import type { SetAttributeOptions } from "../h5/attrs";
 import type { Group } from "../h5/group";
 import type { CreateDatasetOptions } from "../h5/dataset-creation";
 
@@ -106,9 +107,7 @@ async function decodeWithSharp(bytes: Uint8Array, options: ImageOptions): Promis
 }
 
 /** A fixed-length, null-terminated ASCII string: how the HDF5 Image spec's attrs are stored. */
-async function setImageSpecAttr(dataset: Dataset, name: string, value: string): Promise<void> {
-  await dataset.attrs.set(name, value, { dtype: dtype.string({ length: value.length + 1, charset: "ascii", padding: "nullterm" }) });
-}
+const imageSpecString = (value: string): SetAttributeOptions => ({ dtype: dtype.string({ length: value.length + 1, charset: "ascii", padding: "nullterm" }) });
 
 const WHOLE_CHUNK_BYTES = 1 << 20;
 
@@ -135,17 +134,20 @@ export async function writeDecodedImage(group: Group, name: string, image: Decod
     // one compression and one chunk write instead of dozens. Larger ones get h5py's guess.
     ...(filtered ? { compression, shuffle: image.bitDepth === 16, chunks: imageChunks(image) } : {}),
   });
-  await setImageSpecAttr(dataset, "CLASS", "IMAGE");
-  await setImageSpecAttr(dataset, "IMAGE_VERSION", "1.2");
-  await setImageSpecAttr(dataset, "IMAGE_SUBCLASS", image.channels === 1 ? "IMAGE_GRAYSCALE" : "IMAGE_TRUECOLOR");
-  if (image.channels > 1) await setImageSpecAttr(dataset, "INTERLACE_MODE", "INTERLACE_PIXEL");
+  const spec: Record<string, string> = {
+    CLASS: "IMAGE",
+    IMAGE_VERSION: "1.2",
+    IMAGE_SUBCLASS: image.channels === 1 ? "IMAGE_GRAYSCALE" : "IMAGE_TRUECOLOR",
+  };
+  if (image.channels > 1) spec.INTERLACE_MODE = "INTERLACE_PIXEL";
   // Four channels are RGBA or CMYK: the spec's colour model tells them apart (grey has none).
-  if (image.colourModel !== "GREY") await setImageSpecAttr(dataset, "IMAGE_COLORMODEL", image.colourModel);
-  await dataset.attrs.set("width", image.width, { dtype: "int64" });
-  await dataset.attrs.set("height", image.height, { dtype: "int64" });
-  await dataset.attrs.set("channels", image.channels, { dtype: "int64" });
-  await dataset.attrs.set("bit_depth", image.bitDepth, { dtype: "int64" });
-  await dataset.attrs.set("image_format", image.format);
-  if (image.frames > 1) await dataset.attrs.set("frame_count", image.frames, { dtype: "int64" });
+  if (image.colourModel !== "GREY") spec.IMAGE_COLORMODEL = image.colourModel;
+  const int64: SetAttributeOptions = { dtype: "int64" };
+  const counts: Record<string, number> = { width: image.width, height: image.height, channels: image.channels, bit_depth: image.bitDepth };
+  if (image.frames > 1) counts.frame_count = image.frames;
+  await dataset.attrs.update(
+    { ...spec, ...counts, image_format: image.format },
+    Object.fromEntries([...Object.entries(spec).map(([key, value]) => [key, imageSpecString(value)]), ...Object.keys(counts).map((key) => [key, int64])]),
+  );
   return dataset;
 }

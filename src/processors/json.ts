@@ -118,9 +118,7 @@ export async function writePreparedJson(group: Group, name: string, prepared: Pr
     chunks: true,
     ...(compression !== "none" ? { compression } : {}),
   });
-  await dataset.attrs.set("columns", ["pointer", "value"]);
-  await dataset.attrs.set("format", JSON_PAIRS_FORMAT);
-  await dataset.attrs.set("jsonl", prepared.jsonl);
+  await dataset.attrs.update({ columns: ["pointer", "value"], format: JSON_PAIRS_FORMAT, jsonl: prepared.jsonl });
   return dataset;
 }
 

@@ -320,3 +320,41 @@ print(json.dumps({"empty": isinstance(v, h5py.Empty), "dtype": str(v.dtype)}))`,
   );
   assert.deepEqual(seen, { empty: true, dtype: "float32" });
 });
+
+test("attrs.update writes several attributes in one call, each with its own dtype, replacing old ones", async () => {
+  const file = path.join(tempDir(), "update-attr.h5");
+  const f = await File.open(file, "w");
+  const ds = await f.createDataset("d", { shape: [2], dtype: "uint8" });
+  await ds.attrs.set("kept", 1);
+  await ds.attrs.set("replaced", "old");
+  await ds.attrs.update(
+    { replaced: "new ü", size: 12345678901, ratio: 0.5, tags: ["a", "b"], flag: true, code: "IMAGE" },
+    { size: { dtype: "int64" }, code: { dtype: dtype.string({ length: 6, charset: "ascii", padding: "nullterm" }) } },
+  );
+  ds.attrs.updateSync({ sync: 7 }, { sync: { dtype: "uint16" } });
+  // A value that does not fit its shape fails the update, naming the attribute, before any is written.
+  await assert.rejects(ds.attrs.update({ before: 1, bad: 2 }, { bad: { dtype: "int8", shape: [3] } }), (e: unknown) => e instanceof H5Error && /d@bad/.test(String(e)));
+  await ds.close();
+  await f.close();
+  const seen = pythonJson<Record<string, [string, unknown]>>(
+    `import h5py, json, sys
+a = h5py.File(sys.argv[1], "r")["d"].attrs
+def plain(v):
+    if isinstance(v, bytes): return v.decode()
+    if hasattr(v, "tolist"): v = v.tolist()
+    if isinstance(v, list): return [plain(x) for x in v]
+    return v
+print(json.dumps({k: [str(a.get_id(k).dtype), plain(a[k])] for k in a}))`,
+    file,
+  );
+  assert.deepEqual(seen, {
+    kept: ["float64", 1],
+    replaced: ["object", "new ü"],
+    size: ["int64", 12345678901],
+    ratio: ["float64", 0.5],
+    tags: ["object", ["a", "b"]],
+    flag: ["bool", true],
+    code: ["|S6", "IMAGE"],
+    sync: ["uint16", 7],
+  });
+});
