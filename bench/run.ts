@@ -1,10 +1,12 @@
 // The benchmark harness: h5dat against the h5py anchor, side by side, interleaved.
 //
-//   npm run bench                      # p1, p1-raw, p2 at full size
+//   npm run bench                      # p1, p1-raw, p2, p3 at full size
 //   npm run bench -- p1 --size 256     # P1 with 256 MiB instead of 1 GiB
 //   npm run bench -- p2 --count 2000   # P2 with 2,000 datasets instead of 10,000
+//   npm run bench -- p3 --files 300    # P3 with 300 JPEGs (+ 300 JSON) instead of 5,000
 //
-// Options (or env): --size MiB (H5DAT_BENCH_SIZE), --count N (H5DAT_BENCH_COUNT), --reps N
+// Options (or env): --size MiB (H5DAT_BENCH_SIZE), --count N (H5DAT_BENCH_COUNT), --files N
+// (H5DAT_BENCH_FILES), --reps N
 // (H5DAT_BENCH_REPS, default 3), --rows N (P1 rows per write, default 1024), --no-sync (skip the
 // Sync API runs), --variants (also time other ways to use h5dat: P2 async-close and
 // async-pipelined; P1 and P2 async-prefiltered, see h5dat-side.ts), --prof (CPU profiles of the
@@ -13,14 +15,18 @@
 // Every run is its own process (node for h5dat, /usr/bin/python3 for h5py), timed inside from
 // file create to file close. Per repetition the order is: h5dat async, h5py, h5dat sync. Medians
 // of the repetitions are reported; the last stdout line of each bench is one JSON object.
+// P3 (a tar.gz through convert() against a Python reference pipeline) is in p3/run-p3.ts.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { SideParams, SideResult } from "./h5dat-side";
+import { runP3Bench } from "./p3/run-p3";
 
-const BENCHES = ["p1", "p1-raw", "p2"] as const;
+const BENCHES = ["p1", "p1-raw", "p2", "p3"] as const;
 type BenchName = (typeof BENCHES)[number];
+/** The benches with an h5py anchor (runBench); P3 has its own runner. */
+type H5pyBench = Exclude<BenchName, "p3">;
 
 const PYTHON = "/usr/bin/python3";
 const HERE = __dirname;
@@ -28,13 +34,14 @@ const ROOT = path.join(HERE, "..");
 const SIDE = path.join(HERE, "h5dat-side.ts");
 const ANCHORS = path.join(HERE, "anchors");
 
-/** Targets for this project (ratio h5dat async / h5py). */
-const TARGETS: Record<BenchName, number> = { p1: 1.0, "p1-raw": 1.0, p2: 1.5 };
+/** Targets for this project (ratio h5dat async / h5py; P3: h5dat / the Python reference). */
+const TARGETS: Record<BenchName, number> = { p1: 1.0, "p1-raw": 1.0, p2: 1.5, p3: 2.0 };
 
 interface Options {
   benches: BenchName[];
   mib: number;
   count: number;
+  files: number;
   reps: number;
   rows: number;
   sync: boolean;
@@ -48,6 +55,7 @@ function parseArgs(argv: string[]): Options {
     benches: [],
     mib: Number(env.H5DAT_BENCH_SIZE ?? 1024),
     count: Number(env.H5DAT_BENCH_COUNT ?? 10000),
+    files: Number(env.H5DAT_BENCH_FILES ?? 5000),
     reps: Number(env.H5DAT_BENCH_REPS ?? 3),
     rows: 1024,
     sync: true,
@@ -66,6 +74,7 @@ function parseArgs(argv: string[]): Options {
     switch (flag) {
       case "--size": options.mib = value(); break;
       case "--count": options.count = value(); break;
+      case "--files": options.files = value(); break;
       case "--reps": options.reps = value(); break;
       case "--rows": options.rows = value(); break;
       case "--no-sync": options.sync = false; break;
@@ -78,7 +87,7 @@ function parseArgs(argv: string[]): Options {
     }
   }
   if (options.benches.length === 0) options.benches = [...BENCHES];
-  for (const [name, n] of [["size", options.mib], ["count", options.count], ["reps", options.reps]] as const) {
+  for (const [name, n] of [["size", options.mib], ["count", options.count], ["files", options.files], ["reps", options.reps]] as const) {
     if (!Number.isInteger(n) || n <= 0) usage(`${name} must be a positive integer`);
   }
   if ((options.mib * 256) % options.rows !== 0) usage(`--size ${options.mib} MiB must be a whole number of ${options.rows}-row slabs (${options.rows / 256} MiB)`);
@@ -86,7 +95,7 @@ function parseArgs(argv: string[]): Options {
 }
 
 function usage(problem?: string): never {
-  const text = "usage: npm run bench -- [p1] [p1-raw] [p2] [--size MiB] [--count N] [--reps N] [--rows N] [--no-sync] [--variants] [--prof]";
+  const text = "usage: npm run bench -- [p1] [p1-raw] [p2] [p3] [--size MiB] [--count N] [--files N] [--reps N] [--rows N] [--no-sync] [--variants] [--prof]";
   if (problem) {
     console.error(`bench: ${problem}\n${text}`);
     process.exit(2);
@@ -134,30 +143,36 @@ function run(command: string, args: string[], what: string, env: NodeJS.ProcessE
   return child.stdout;
 }
 
-function runH5dat(params: SideParams, prof: boolean): SideResult {
+/** Node's flags for an h5dat run: tsx, and with --prof a CPU profile named `label`. */
+function nodeFlags(label: string, prof: boolean): string[] {
   const flags = ["--import", "tsx"];
   if (prof) {
     const dir = path.join(HERE, "results.tmp", "prof");
     fs.mkdirSync(dir, { recursive: true });
-    flags.push("--cpu-prof", `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${params.bench}-${params.mode}-${Date.now()}.cpuprofile`);
+    flags.push("--cpu-prof", `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${label}-${Date.now()}.cpuprofile`);
   }
+  return flags;
+}
+
+function runH5dat(params: SideParams, prof: boolean): SideResult {
+  const flags = nodeFlags(`${params.bench}-${params.mode}`, prof);
   const out = run(process.execPath, [...flags, SIDE, JSON.stringify(params)], `h5dat ${params.bench} ${params.mode}`);
   return lastJsonLine<SideResult>(out, "h5dat side");
 }
 
-function anchorArgs(bench: BenchName, file: string, options: Options): string[] {
+function anchorArgs(bench: H5pyBench, file: string, options: Options): string[] {
   if (bench === "p2") return [path.join(ANCHORS, "p2.py"), "--file", file, "--count", String(options.count)];
   const args = [path.join(ANCHORS, "p1.py"), "--file", file, "--mib", String(options.mib), "--rows", String(options.rows)];
   if (bench === "p1-raw") args.push("--raw");
   return args;
 }
 
-function runH5py(bench: BenchName, file: string, options: Options): SideResult {
+function runH5py(bench: H5pyBench, file: string, options: Options): SideResult {
   return lastJsonLine<SideResult>(run(PYTHON, anchorArgs(bench, file, options), `h5py ${bench}`), "h5py anchor");
 }
 
 /** h5py reads the h5dat file and compares it with its own generated data. */
-function checkWithH5py(bench: BenchName, file: string, options: Options): string {
+function checkWithH5py(bench: H5pyBench, file: string, options: Options): string {
   const args = [...anchorArgs(bench, file, options), "--check"];
   const verdict = lastJsonLine<{ ok: boolean; problems: string[]; what: string }>(run(PYTHON, args, `h5py check ${bench}`), "h5py check");
   if (!verdict.ok) throw new Error(`h5dat ${bench} output is wrong (h5py check): ${verdict.problems.join("; ")}`);
@@ -180,7 +195,7 @@ function round(value: number, digits: number): number {
 const load = () => os.loadavg().map((l) => l.toFixed(2)).join(" ");
 const mibOf = (bytes: number) => (bytes / (1024 * 1024)).toFixed(1);
 
-function runBench(bench: BenchName, options: Options): void {
+function runBench(bench: H5pyBench, options: Options): void {
   const p2 = bench === "p2";
   const unit = p2 ? "datasets/s" : "MiB/s";
   const digits = p2 ? 0 : 1;
@@ -277,7 +292,15 @@ function settlePageCache(): void {
 
 function main(): void {
   const options = parseArgs(process.argv.slice(2));
-  for (const bench of options.benches) runBench(bench, options);
+  for (const bench of options.benches) {
+    if (bench !== "p3") runBench(bench, options);
+    else {
+      runP3Bench({ files: options.files, reps: options.reps, prof: options.prof }, {
+        python: PYTHON, run, lastJsonLine, nodeFlags, settlePageCache, tempDir, median, round, load,
+        rm: (file) => fs.rmSync(file, { force: true }), target: TARGETS.p3,
+      });
+    }
+  }
 }
 
 try {
