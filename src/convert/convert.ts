@@ -43,7 +43,10 @@ export interface ConvertOptions extends ClassifyOptions {
    * 0 does everything in this process).
    */
   workers?: number;
-  /** Entries in flight at most between reading, decoding and writing (default 2 × workers × batch_chunk_size). */
+  /**
+   * Entries in flight at most between reading, decoding and writing (default 4 × workers ×
+   * batch_chunk_size, at least 8: fewer left workers waiting in P3). Their data is also capped.
+   */
   batch_process_limit?: number;
   /** Entries sent to a worker in one message (default 1). */
   batch_chunk_size?: number;
@@ -99,8 +102,9 @@ export async function convert(inputs: string[], options: ConvertOptions, events?
     compression: options.compression ?? "gzip",
     groupTurns: new WriteQueue(),
     claimed: new Set(),
+    groups: new Map(),
     pool: null,
-    limit: options.batch_process_limit ?? Math.max(2, 2 * workers * (options.batch_chunk_size ?? 1)),
+    limit: options.batch_process_limit ?? Math.max(8, 4 * workers * (options.batch_chunk_size ?? 1)),
     sequence: 0,
     progress: { inputBytesRead: 0, inputBytesTotal: 0 },
   };
@@ -157,6 +161,8 @@ interface Run {
   groupTurns: WriteQueue;
   /** Dataset paths taken by an entry of this run. */
   claimed: Set<string>;
+  /** Groups entries were written into lately, by path. */
+  groups: Map<string, Group>;
   /** Started at the first image, when workers are wanted. */
   pool: ForkPool | null;
   /** Entries in flight at most (read, decoding, or waiting for the writer). */
@@ -429,9 +435,21 @@ function claimTarget(run: Run, target: string): Promise<[Group, string]> {
     if (run.claimed.has(target)) throw new Error(`'${target}' was already written by an earlier entry of the same name`);
     run.claimed.add(target);
     const slash = target.lastIndexOf("/");
-    return [await run.file.requireGroup(target.slice(0, slash) || "/"), target.slice(slash + 1)];
+    const parentPath = target.slice(0, slash) || "/";
+    let parent = run.groups.get(parentPath);
+    if (!parent) {
+      parent = await run.file.requireGroup(parentPath);
+      // Entries come in directory order, so the recent groups are the ones needed again. A group
+      // dropped here closes when collected (or with the file); an entry using it keeps it alive.
+      if (run.groups.size >= OPEN_GROUPS) run.groups.delete(run.groups.keys().next().value!);
+      run.groups.set(parentPath, parent);
+    }
+    return [parent, target.slice(slash + 1)];
   });
 }
+
+/** Parent groups kept open between entries (each lookup would cost three HDF5 calls). */
+const OPEN_GROUPS = 64;
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

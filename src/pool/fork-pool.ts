@@ -1,7 +1,9 @@
 // A pool of forked worker processes that prepare entries (decode images, parse JSON and CSV), so
 // that work uses every core while the parent alone writes HDF5. A worker that crashes or exceeds
 // the timeout is replaced; the task it was running fails with the cause, and the tasks sent to it
-// with that one go back to the queue. The pool goes on.
+// with that one go back to the queue. The pool goes on, unless workers die one after another
+// without finishing anything (they cannot start, say): then it stops, and every task fails with
+// the cause instead of the pool respawning workers forever.
 import { fork, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import type { Prepared, PrepareTask } from "../convert/prepare";
@@ -33,6 +35,9 @@ interface Worker {
   killedFor: string | null;
 }
 
+/** Workers dying one after another, with no task finished in between, before the pool gives up. */
+const MAX_DEATHS_IN_A_ROW = 5;
+
 // Compiled, the worker is worker.js beside this file; run from source (tests, tsx) it is
 // worker.ts and needs tsx in the child too.
 const WORKER_SCRIPT = path.join(__dirname, path.extname(__filename) === ".ts" ? "worker.ts" : "worker.js");
@@ -43,6 +48,10 @@ export class ForkPool {
   private readonly queue: Task[] = [];
   private nextId = 1;
   private closed = false;
+  /** Workers that died since a task last finished; at MAX_DEATHS_IN_A_ROW the pool gives up. */
+  private deathsInARow = 0;
+  /** Why the pool gave up, once it has. */
+  private broken: Error | null = null;
   readonly size: number;
   private readonly timeoutMs: number;
   private readonly batchSize: number;
@@ -57,6 +66,7 @@ export class ForkPool {
   /** Runs `task` in a worker. */
   run(task: PrepareTask): Promise<Prepared> {
     if (this.closed) return Promise.reject(new Error("the worker pool is closed"));
+    if (this.broken) return Promise.reject(this.broken);
     return new Promise((resolve, reject) => {
       this.queue.push({ id: this.nextId++, task, resolve, reject });
       this.dispatch();
@@ -111,6 +121,7 @@ export class ForkPool {
       const task = worker.running[0];
       if (!("id" in reply) || !task || task.id !== reply.id) return;
       worker.running.shift();
+      this.deathsInARow = 0;
       this.startTimer(worker);
       if (reply.ok) task.resolve(reply.result);
       else task.reject(new Error(reply.message));
@@ -120,9 +131,19 @@ export class ForkPool {
       this.stopTimer(worker);
       const [current, ...unstarted] = worker.running.splice(0);
       if (this.closed) return;
-      current?.reject(new Error(worker.killedFor ?? `the worker preparing it died (${signal ? `signal ${signal}` : `exit code ${code}`})`));
+      if (this.broken) {
+        for (const task of [current, ...unstarted]) task?.reject(this.broken);
+        return;
+      }
+      const cause = worker.killedFor ?? `the worker preparing it died (${signal ? `signal ${signal}` : `exit code ${code}`})`;
+      current?.reject(new Error(cause));
       // The others never ran: they go first in line again.
       this.queue.unshift(...unstarted);
+      if (!worker.killedFor && ++this.deathsInARow >= MAX_DEATHS_IN_A_ROW) {
+        this.broken = new Error(`the worker processes keep dying (${this.deathsInARow} in a row, the last: ${cause.replace(/^the worker preparing it died /, "")})`);
+        for (const task of this.queue.splice(0)) task.reject(this.broken);
+        return;
+      }
       this.workers[this.workers.indexOf(worker)] = this.spawn();
       this.dispatch();
     });

@@ -137,3 +137,21 @@ print(json.dumps({k: rows(f["texts"][k]) for k in f["texts"]}))`, file);
   assert.equal(a["big.csv"].length, 3000);
   assert.equal(a["big.json"].length, 3000 * 5);
 });
+
+test("workers that cannot start make the pool give up with the cause, not respawn forever", async () => {
+  const saved = process.env.NODE_OPTIONS;
+  process.env.NODE_OPTIONS = `${saved ?? ""} --require ${path.join(dir, "no-such-preload.js")}`;
+  const pool = new ForkPool({ size: 2 });
+  try {
+    // (Replacement workers are forked with the environment of their time: it stays broken.)
+    const results = await Promise.allSettled(Array.from({ length: 12 }, (_, k) => decodeIn(pool, png(k))));
+    process.env.NODE_OPTIONS = saved;
+    if (saved === undefined) delete process.env.NODE_OPTIONS;
+    assert.ok(results.every((r) => r.status === "rejected"));
+    const messages = results.map((r) => String((r as PromiseRejectedResult).reason.message));
+    assert.ok(messages.some((m) => /the worker processes keep dying \(5 in a row, the last: \(exit code 1\)\)/.test(m)), messages.join("\n"));
+    await assert.rejects(decodeIn(pool, png(0)), /keep dying/);
+  } finally {
+    await pool.close();
+  }
+});
