@@ -11,5 +11,6 @@ void InitChunk(Napi::Env env, Napi::Object exports);
 void InitAttribute(Napi::Env env, Napi::Object exports);
 void InitDatatype(Napi::Env env, Napi::Object exports);
 void InitArchive(Napi::Env env, Napi::Object exports);
+void InitAllocator(Napi::Env env, Napi::Object exports);
 
 }  // namespace h5dat

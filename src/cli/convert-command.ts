@@ -4,6 +4,7 @@ import { EventEmitter } from "node:events";
 import type { Command } from "commander";
 import { loadConfig } from "../config/load-config";
 import { convert, type ConvertOptions, type ConvertSummary } from "../convert/convert";
+import { keepLargeBlocksMapped } from "../convert/memory";
 import { entryLine, showProgress } from "./progress";
 
 interface CliOptions {
@@ -68,6 +69,7 @@ export function addConvertCommand(program: Command): void {
       if (csv !== "table" && csv !== "kv") throw new Error(`--csv must be table or kv, not '${csv}'`);
       const images = options.images ?? config.images ?? "pixels";
       if (images !== "pixels" && images !== "encoded" && images !== "both") throw new Error(`--images must be pixels, encoded or both, not '${images}'`);
+      keepLargeBlocksMapped();
       const summary = await convert(
         inputs,
         {

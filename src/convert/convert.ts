@@ -237,7 +237,7 @@ async function convertInput(run: Run, input: string, source: Source | Error): Pr
 }
 
 /** Entries up to this size are read whole and converted concurrently; larger ones stream. */
-const WHOLE_ENTRY_BYTES = 16 << 20;
+const WHOLE_ENTRY_BYTES = 8 << 20;
 /** Data of entries read but not yet written, at most (one larger entry may exceed it alone). */
 const IN_FLIGHT_BYTES = 128 << 20;
 

@@ -120,5 +120,6 @@ export type NativeBinding = {
   [K in OpName as `${K}Sync`]: (...args: OpArgs<K>) => OpResult<K>;
 } & {
   libraryVersion(): string;
+  setMmapThreshold(bytes: number): boolean;
   setErrorClasses(h5Error: typeof H5Error, archiveError: typeof ArchiveError): void;
 };

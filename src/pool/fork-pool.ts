@@ -8,6 +8,7 @@ import { fork, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import type { Prepared, PrepareTask } from "../convert/prepare";
 import type { WorkReply, WorkRequest } from "./messages";
+import { workerEnvironment } from "../convert/memory";
 
 export interface ForkPoolOptions {
   /** Worker processes (default 2). */
@@ -115,7 +116,7 @@ export class ForkPool {
   }
 
   private spawn(): Worker {
-    const child = fork(WORKER_SCRIPT, [], { serialization: "advanced", execArgv: WORKER_EXEC_ARGV, stdio: ["ignore", "ignore", "inherit", "ipc"] });
+    const child = fork(WORKER_SCRIPT, [], { serialization: "advanced", execArgv: WORKER_EXEC_ARGV, env: workerEnvironment(), stdio: ["ignore", "ignore", "inherit", "ipc"] });
     const worker: Worker = { process: child, running: [], timer: null, killedFor: null };
     child.on("message", (reply: WorkReply) => {
       const task = worker.running[0];
