@@ -1,6 +1,6 @@
 // `h5dat convert` end to end: a mixed tree (JSON, CSV, text, a text file named .jpg, a broken JSON)
-// as a directory, zip and tar.gz gives identical datasets, every entry is in the manifest, attrs
-// name the source, and values match Python's own json/csv readings of the same files.
+// as a directory, zip, tar, tar.gz and tar.bz2 gives identical datasets, every entry is in the
+// manifest, attrs name the source, and values match Python's own json/csv readings of the files.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import path from "node:path";
@@ -20,7 +20,7 @@ const FILES: Record<string, string | Buffer> = {
   "fake.jpg": Buffer.from("just text, not a JPEG"),
   "broken.json": "{bad json",
 };
-makeTreeAndArchives(FILES, tree, dir, "mixed", ["tar.gz", "zip"]);
+makeTreeAndArchives(FILES, tree, dir, "mixed", ["tar", "tar.gz", "tar.bz2", "zip"]);
 
 // What h5py sees of a converted file: every dataset's values and attrs, the manifest, root attrs.
 const DUMP = `import h5py, json, sys, numpy as np
@@ -58,9 +58,9 @@ async function convertAndDump(input: string, name: string): Promise<Dump> {
   return python<Dump>(DUMP, output);
 }
 
-test("a directory, a zip and a tar.gz of one tree give identical datasets, attrs and manifest rows", async () => {
+test("a directory, a zip, a tar, a tar.gz and a tar.bz2 of one tree give identical datasets, attrs and manifest rows", async () => {
   const fromDir = await convertAndDump(tree, "from-dir");
-  for (const archive of ["mixed.zip", "mixed.tar.gz"]) {
+  for (const archive of ["mixed.zip", "mixed.tar", "mixed.tar.gz", "mixed.tar.bz2"]) {
     const fromArchive = await convertAndDump(path.join(dir, archive), archive);
     const strip = (d: Dump) => ({
       datasets: Object.fromEntries(Object.entries(d.datasets).map(([k, v]) => [k, { ...v, attrs: { ...v.attrs, source: null } }])),
