@@ -1,9 +1,10 @@
 // The benchmark harness: h5dat against the h5py anchor, side by side, interleaved.
 //
-//   npm run bench                      # p1, p1-raw, p2, p3 at full size
+//   npm run bench                      # p1, p1-raw, p2, p3, p5 at full size
 //   npm run bench -- p1 --size 256     # P1 with 256 MiB instead of 1 GiB
 //   npm run bench -- p2 --count 2000   # P2 with 2,000 datasets instead of 10,000
 //   npm run bench -- p3 --files 300    # P3 with 300 JPEGs (+ 300 JSON) instead of 5,000
+//   npm run bench -- p5                # peak RSS converting 0.5, 1 and 2 GB mixed tar.gz
 //
 // Options (or env): --size MiB (H5DAT_BENCH_SIZE), --count N (H5DAT_BENCH_COUNT), --files N
 // (H5DAT_BENCH_FILES), --reps N
@@ -15,18 +16,20 @@
 // Every run is its own process (node for h5dat, /usr/bin/python3 for h5py), timed inside from
 // file create to file close. Per repetition the order is: h5dat async, h5py, h5dat sync. Medians
 // of the repetitions are reported; the last stdout line of each bench is one JSON object.
-// P3 (a tar.gz through convert() against a Python reference pipeline) is in p3/run-p3.ts.
+// P3 (a tar.gz through convert() against a Python reference pipeline) is in p3/run-p3.ts, P5
+// (peak memory on growing archives, the same reference) in p5/run-p5.ts.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { SideParams, SideResult } from "./h5dat-side";
 import { runP3Bench } from "./p3/run-p3";
+import { runP5Bench } from "./p5/run-p5";
 
-const BENCHES = ["p1", "p1-raw", "p2", "p3"] as const;
+const BENCHES = ["p1", "p1-raw", "p2", "p3", "p5"] as const;
 type BenchName = (typeof BENCHES)[number];
-/** The benches with an h5py anchor (runBench); P3 has its own runner. */
-type H5pyBench = Exclude<BenchName, "p3">;
+/** The benches with an h5py anchor (runBench); P3 and P5 have their own runners. */
+type H5pyBench = Exclude<BenchName, "p3" | "p5">;
 
 const PYTHON = "/usr/bin/python3";
 const HERE = __dirname;
@@ -35,7 +38,7 @@ const SIDE = path.join(HERE, "h5dat-side.ts");
 const ANCHORS = path.join(HERE, "anchors");
 
 /** Targets for this project (ratio h5dat async / h5py; P3: h5dat / the Python reference). */
-const TARGETS: Record<BenchName, number> = { p1: 1.0, "p1-raw": 1.0, p2: 1.5, p3: 2.0 };
+const TARGETS: Record<BenchName, number> = { p1: 1.0, "p1-raw": 1.0, p2: 1.5, p3: 2.0, p5: 1.0 };
 
 interface Options {
   benches: BenchName[];
@@ -95,7 +98,7 @@ function parseArgs(argv: string[]): Options {
 }
 
 function usage(problem?: string): never {
-  const text = "usage: npm run bench -- [p1] [p1-raw] [p2] [p3] [--size MiB] [--count N] [--files N] [--reps N] [--rows N] [--no-sync] [--variants] [--prof]";
+  const text = "usage: npm run bench -- [p1] [p1-raw] [p2] [p3] [p5] [--size MiB] [--count N] [--files N] [--reps N] [--rows N] [--no-sync] [--variants] [--prof]";
   if (problem) {
     console.error(`bench: ${problem}\n${text}`);
     process.exit(2);
@@ -293,13 +296,13 @@ function settlePageCache(): void {
 function main(): void {
   const options = parseArgs(process.argv.slice(2));
   for (const bench of options.benches) {
-    if (bench !== "p3") runBench(bench, options);
-    else {
-      runP3Bench({ files: options.files, reps: options.reps, prof: options.prof }, {
-        python: PYTHON, run, lastJsonLine, nodeFlags, settlePageCache, tempDir, median, round, load,
-        rm: (file) => fs.rmSync(file, { force: true }), target: TARGETS.p3,
-      });
-    }
+    const tools = {
+      python: PYTHON, run, lastJsonLine, nodeFlags, settlePageCache, tempDir, median, round, load,
+      rm: (file: string) => fs.rmSync(file, { force: true }), target: TARGETS[bench],
+    };
+    if (bench === "p3") runP3Bench({ files: options.files, reps: options.reps, prof: options.prof }, tools);
+    else if (bench === "p5") runP5Bench(tools);
+    else runBench(bench, options);
   }
 }
 
