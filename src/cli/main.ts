@@ -1,17 +1,19 @@
 #!/usr/bin/env node
-// The h5dat command line: `convert` turns raw files into HDF5; the readers (`ls`, `show`,
-// `export`, `info`) come with the reading issue.
+// The h5dat command line: `convert` turns raw files into HDF5, `ls` lists a file; the other
+// readers (`show`, `export`, `info`) come with the reading issue.
 import { Command } from "commander";
 import { hdf5Version } from "../h5/library";
 import { H5DAT_VERSION } from "../version";
 import { CONFIG_SCHEMA } from "../config/config-schema";
 import { addConvertCommand } from "./convert-command";
+import { addLsCommand } from "./ls-command";
 
 const program = new Command("h5dat")
   .description("turn raw files into chunked, compressed HDF5, and read them back")
   .version(`h5dat ${H5DAT_VERSION} (HDF5 ${hdf5Version()})`, "-V, --version")
   .showHelpAfterError();
 addConvertCommand(program);
+addLsCommand(program);
 program
   .command("config")
   .description("about the --config file")
@@ -20,6 +22,12 @@ program
     if (!options.schema) throw new Error("config: pass --schema");
     console.log(JSON.stringify(CONFIG_SCHEMA, null, 2));
   });
+
+// `h5dat ls -r big.h5 | head` closes the pipe early: that is the reader's choice, not an error.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(0);
+  throw error;
+});
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(`h5dat: ${error instanceof Error ? error.message : String(error)}`);

@@ -1,0 +1,25 @@
+// `h5dat ls [-r] [--json] file.h5 [path]`: the objects of an HDF5 file (any file, not only
+// h5dat's) with kinds, shapes, dtypes, chunking, filters and sizes, like `h5ls -r` but readable.
+import type { Command } from "commander";
+import { File } from "../h5/file";
+import { listingLines, listObjects } from "../read/listing";
+
+export function addLsCommand(program: Command): void {
+  program
+    .command("ls")
+    .description("list the groups and datasets of an HDF5 file")
+    .argument("<file>", "the HDF5 file")
+    .argument("[path]", "a group (its members are listed) or a dataset", "/")
+    .option("-r, --recursive", "everything below the path")
+    .option("--json", "one JSON array of the objects")
+    .action(async (file: string, path: string, options: { recursive?: boolean; json?: boolean }) => {
+      const h5 = await File.open(file, "r");
+      try {
+        if (!(await h5.has(path))) throw new Error(`'${path}' is not in ${file}`);
+        const objects = await listObjects(h5, path, options.recursive);
+        console.log(options.json ? JSON.stringify(objects) : listingLines(objects).join("\n"));
+      } finally {
+        await h5.close();
+      }
+    });
+}

@@ -1,0 +1,108 @@
+// What `h5dat ls` shows: the objects under a path (or the whole tree below it), each with its
+// kind and, for datasets, shape, dtype, layout, chunking, filters and sizes (logical and stored).
+import type { Dataset } from "../h5/dataset";
+import { Datatype } from "../h5/datatype";
+import { dtypeName, toTypeSpec } from "../h5/dtype";
+import type { File } from "../h5/file";
+import { Group } from "../h5/group";
+
+export interface ListedObject {
+  /** Absolute path. */
+  path: string;
+  kind: "group" | "dataset" | "datatype" | "soft-link" | "external-link";
+  /** A link's target (`file:/path` for an external link). */
+  target?: string;
+  /** Datasets only from here on. */
+  shape?: number[] | null;
+  maxshape?: (number | null)[] | null;
+  dtype?: string;
+  layout?: string;
+  chunks?: number[] | null;
+  /** Filter pipeline, e.g. ["shuffle", "gzip:4"]. */
+  filters?: string[];
+  /** Elements × element size (for variable-length types, their fixed-size part). */
+  logicalBytes?: number;
+  storedBytes?: number;
+  attrs: number;
+}
+
+/** The objects directly in `path` (a group), or every object below it with `recursive`, in name order. */
+export async function listObjects(file: File, path = "/", recursive = false): Promise<ListedObject[]> {
+  const out: ListedObject[] = [];
+  const walk = async (prefix: string, deeper: boolean) => {
+    const group = await file.get(prefix);
+    let names: string[];
+    try {
+      if (!(group instanceof Group)) return void out.push(await describe(file, prefix));
+      names = await group.keys();
+    } finally {
+      await group.close();
+    }
+    for (const name of names) {
+      const child = prefix === "/" ? `/${name}` : `${prefix}/${name}`;
+      const listed = await describe(file, child);
+      out.push(listed);
+      if (deeper && listed.kind === "group") await walk(child, true);
+    }
+  };
+  await walk(path === "/" ? "/" : path.replace(/\/+$/, ""), recursive);
+  return out;
+}
+
+async function describe(file: File, path: string): Promise<ListedObject> {
+  const link = path === "/" ? { type: "hard" as const } : await file.linkInfo(path);
+  if (link.type === "soft") return { path, kind: "soft-link", target: link.target, attrs: 0 };
+  if (link.type === "external") return { path, kind: "external-link", target: `${link.file}:${link.target}`, attrs: 0 };
+  const object = await file.get(path);
+  try {
+    const attrs = (await object.attrs.keys()).length;
+    if (object instanceof Group) return { path, kind: "group", attrs };
+    if (object instanceof Datatype) return { path, kind: "datatype", attrs };
+    return { path, kind: "dataset", attrs, ...datasetFacts(object) };
+  } finally {
+    await object.close();
+  }
+}
+
+function datasetFacts(dataset: Dataset): Partial<ListedObject> {
+  const itemSize = toTypeSpec(dataset.dtype).size;
+  return {
+    shape: dataset.shape,
+    maxshape: dataset.maxshape,
+    dtype: dtypeName(dataset.dtype),
+    layout: dataset.layout,
+    chunks: dataset.chunks,
+    filters: dataset.filters.map((f) => (f.id === 1 ? `gzip:${f.values[0] ?? ""}` : f.id === 2 ? "shuffle" : f.id === 3 ? "fletcher32" : f.name || `filter-${f.id}`)),
+    logicalBytes: dataset.size * itemSize,
+    storedBytes: dataset.storageSize,
+  };
+}
+
+/** `1.5 MB`-style sizes (powers of 1000, like the conversion summary). */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1000) return `${bytes} B`;
+  const units = ["kB", "MB", "GB", "TB"];
+  let value = bytes / 1000;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${value.toFixed(1)} ${units[unit]}`;
+}
+
+/** One line per object: path, kind, and a dataset's shape, dtype, chunks, filters and sizes. */
+export function listingLines(objects: ListedObject[]): string[] {
+  const width = Math.min(60, Math.max(0, ...objects.map((o) => o.path.length)));
+  return objects.map((o) => {
+    const head = `${o.path.padEnd(width)}  `;
+    if (o.kind === "soft-link" || o.kind === "external-link") return `${head}${o.kind} → ${o.target}`;
+    if (o.kind !== "dataset") return `${head}${o.kind}`;
+    const shape = o.shape === null ? "empty" : o.shape!.length === 0 ? "scalar" : `[${o.shape!.join(", ")}]`;
+    const growable = o.maxshape?.some((m) => m === null) ? " (extensible)" : "";
+    const storage = o.chunks ? `chunks [${o.chunks.join(", ")}]` : o.layout!;
+    const filters = o.filters!.length > 0 ? ` ${o.filters!.join("+")}` : "";
+    const ratio = o.storedBytes! > 0 ? ` (${(o.logicalBytes! / o.storedBytes!).toFixed(2)}×)` : "";
+    return `${head}dataset ${o.dtype} ${shape}${growable}  ${storage}${filters}  ${formatBytes(o.logicalBytes!)} → ${formatBytes(o.storedBytes!)}${ratio}`;
+  });
+}
