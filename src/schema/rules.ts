@@ -1,0 +1,233 @@
+// A loaded --schema file and its routing: the first rule whose globs match an entry's source path
+// (and its input's group name, when the rule says `input`) decides the entry's fate — skipped
+// with a reason, or written at the rule's target template with its processor and settings.
+import path from "node:path";
+import picomatch from "picomatch";
+import { datasetPathOf, escapeName } from "../writer/hdf5-names";
+import { SchemaError } from "./errors";
+import { compileRecords, type RecordValidator } from "./records";
+import { TEMPLATE_VARIABLES, type ProcessorName, type SchemaDocument, type SchemaDtype, type SchemaRule } from "./schema-meta";
+
+/** Where an entry comes from, besides its source path. */
+export interface RouteContext {
+  /** The input's top-level group name ("" for a loose file). */
+  group: string;
+  /** The entry's index within its input, 0-based. */
+  index: number;
+}
+
+/** What the matching rule says about an entry. */
+export interface Route {
+  /** Index of the rule in `rules`. */
+  rule: number;
+  /** Set when the entry is skipped: the reason, for the manifest. Nothing else is set then. */
+  skip?: string;
+  /** The dataset's absolute HDF5 path, components escaped (the rule's template, else the default
+   * `datasetPathOf(group, sourcePath)`). Set unless skipped. */
+  target?: string;
+  processor?: ProcessorName;
+  options?: Record<string, unknown>;
+  dtype?: SchemaDtype;
+  chunks?: number[];
+  /** As ConvertOptions.compression: "gzip" (level 4), a level 0-9, or "none". */
+  compression?: "gzip" | "none" | number;
+  /** The rule's `records` validator: null when a record is valid, else ajv's error text. */
+  records?: RecordValidator;
+}
+
+/** Globs match the whole source path; dotfiles included; unbalanced brackets are errors. */
+const GLOB_OPTIONS: picomatch.PicomatchOptions = { dot: true, strictBrackets: true };
+
+/** A parsed target template: per path component, literal text and variables. */
+export interface Template {
+  text: string;
+  absolute: boolean;
+  components: (string | { name: string; pad: number })[][];
+}
+
+/** A rule ready to match: its globs and template parsed, its records schema compiled. */
+export interface CompiledRule {
+  rule: SchemaRule;
+  matches: (sourcePath: string) => boolean;
+  inputMatches: ((group: string) => boolean) | null;
+  template: Template | null;
+  compression?: Route["compression"];
+  records?: RecordValidator;
+}
+
+export class Schema {
+  /** @internal use loadSchema / parseSchema */
+  constructor(
+    /** The schema file (named in errors). */
+    readonly file: string,
+    /** Its text, as read: stored in the output as the /_h5dat attr `schema`. */
+    readonly text: string,
+    readonly document: SchemaDocument,
+    private readonly rules: CompiledRule[],
+  ) {}
+
+  /** The groups to create, by absolute HDF5 path, with their attrs. */
+  get groups(): NonNullable<SchemaDocument["groups"]> {
+    return this.document.groups ?? {};
+  }
+
+  /**
+   * The route of the entry at `sourcePath` (relative to its input), or null when no rule matches
+   * (convert's defaults apply). Throws a SchemaError when the matching rule's target template
+   * gives this entry no valid path (a '..' component, an empty name, a path under /_h5dat).
+   */
+  route(sourcePath: string, context: RouteContext): Route | null {
+    const parts = pathParts(sourcePath);
+    const normal = parts.join("/");
+    const index = this.rules.findIndex((r) => r.matches(normal) && (!r.inputMatches || r.inputMatches(context.group)));
+    if (index < 0) return null;
+    const { rule, template, compression, records } = this.rules[index];
+    if (rule.skip) return { rule: index, skip: rule.reason ?? `skipped by schema rule ${index} (${describeMatch(rule.match)})` };
+    const route: Route = { rule: index, target: template ? this.expand(index, template, parts, context) : datasetPathOf(context.group, normal) };
+    if (rule.processor !== undefined) route.processor = rule.processor;
+    if (rule.options !== undefined) route.options = rule.options;
+    if (rule.dtype !== undefined) route.dtype = rule.dtype;
+    if (rule.chunks !== undefined) route.chunks = rule.chunks;
+    if (compression !== undefined) route.compression = compression;
+    if (records !== undefined) route.records = records;
+    return route;
+  }
+
+  private expand(index: number, template: Template, parts: string[], context: RouteContext): string {
+    const name = parts.at(-1) ?? "";
+    const ext = path.posix.extname(name).slice(1);
+    const values: Record<string, string> = {
+      dir: parts.slice(0, -1).join("/"),
+      name,
+      ext,
+      stem: ext ? name.slice(0, -(ext.length + 1)) : name,
+      path: parts.join("/"),
+      group: context.group,
+      index: String(context.index),
+    };
+    const text = template.components
+      .map((pieces) => pieces.map((p) => (typeof p === "string" ? p : p.name === "index" ? values.index.padStart(p.pad, "0") : values[p.name])).join(""))
+      .join("/");
+    const fail = (why: string): never => {
+      throw new SchemaError(`schema '${this.file}': rules/${index}/target '${template.text}' gives '${parts.join("/")}' no valid HDF5 path: ${why}`, this.file, [`rules/${index}/target: ${why}`]);
+    };
+    const components = text.split("/").filter((c) => c !== "" && c !== ".");
+    if (components.includes("..")) fail(`'..' in '${text}'`);
+    if (components.length === 0) fail("the name is empty");
+    const full = template.absolute || context.group === "" ? components : [context.group, ...components];
+    if (full[0] === RESERVED) fail(`/${RESERVED} is h5dat's own group`);
+    return "/" + full.map(escapeName).join("/");
+  }
+}
+
+/** h5dat's own group (manifest, quarantine, schema): no rule may write into it. */
+const RESERVED = "_h5dat";
+
+/**
+ * Compiles the rules of a document that fits the meta-schema; problems (bad globs, templates,
+ * `records` schemas) are pushed to `problems`, each starting with the JSON path of the key.
+ */
+export function compileRules(document: SchemaDocument, problems: string[]): CompiledRule[] {
+  return (document.rules ?? []).map((rule, i) => compileRule(rule, `rules/${i}`, document.definitions ?? {}, problems));
+}
+
+function compileRule(rule: SchemaRule, where: string, definitions: Record<string, object | boolean>, problems: string[]): CompiledRule {
+  const compiled: CompiledRule = {
+    rule,
+    matches: compileGlobs(rule.match, `${where}/match`, problems, true),
+    inputMatches: rule.input === undefined ? null : compileGlobs(rule.input, `${where}/input`, problems, false),
+    template: null,
+  };
+  if (rule.skip) {
+    const extra = Object.keys(rule).filter((key) => !["match", "input", "description", "skip", "reason"].includes(key));
+    if (extra.length > 0) problems.push(`${where}: a skip rule takes only match, input, reason and description, not ${extra.map((k) => `'${k}'`).join(", ")}`);
+  } else if (rule.reason !== undefined) {
+    problems.push(`${where}/reason: a reason goes with "skip": true`);
+  }
+  if (rule.target !== undefined) {
+    try {
+      compiled.template = parseTemplate(rule.target);
+    } catch (error) {
+      problems.push(`${where}/target: ${(error as Error).message}`);
+    }
+  }
+  if (rule.compression !== undefined) compiled.compression = parseCompression(rule.compression);
+  if (rule.records !== undefined) {
+    if (rule.processor !== undefined && !["json", "jsonl", "csv"].includes(rule.processor)) {
+      problems.push(`${where}/records: records are checked for json, jsonl and csv entries only, not ${rule.processor}`);
+    }
+    try {
+      compiled.records = compileRecords(rule.records, definitions);
+    } catch (error) {
+      problems.push(`${where}/records: not a valid JSON Schema: ${(error as Error).message}`);
+    }
+  }
+  return compiled;
+}
+
+function compileGlobs(globs: string | string[], where: string, problems: string[], relative: boolean): (value: string) => boolean {
+  const matchers = (Array.isArray(globs) ? globs : [globs]).map((glob, i) => {
+    const at = Array.isArray(globs) ? `${where}/${i}` : where;
+    if (relative && (glob.startsWith("/") || glob.startsWith("./"))) {
+      problems.push(`${at}: '${glob}' never matches: source paths are relative to their input (drop the leading '${glob.startsWith("/") ? "/" : "./"}')`);
+      return () => false;
+    }
+    try {
+      return picomatch(glob, GLOB_OPTIONS);
+    } catch (error) {
+      problems.push(`${at}: invalid glob '${glob}': ${(error as Error).message}`);
+      return () => false;
+    }
+  });
+  return (value) => matchers.some((m) => m(value));
+}
+
+const VARIABLE = /\{([^{}]*)\}/g;
+
+/** Parses a target template; throws an Error saying what is wrong with it. */
+export function parseTemplate(text: string): Template {
+  const absolute = text.startsWith("/");
+  const components: Template["components"] = [];
+  for (const component of text.split("/")) {
+    if (component === "") continue;
+    const pieces: Template["components"][number] = [];
+    let last = 0;
+    for (const match of component.matchAll(VARIABLE)) {
+      pieces.push(component.slice(last, match.index));
+      const [, name, pad] = /^([a-z]+)(?::([0-9]{1,2}))?$/.exec(match[1]) ?? [];
+      if (!name || !(TEMPLATE_VARIABLES as readonly string[]).includes(name)) {
+        throw new Error(`unknown variable '${match[0]}' (use ${TEMPLATE_VARIABLES.map((v) => `{${v}}`).join(" ")} or {index:N})`);
+      }
+      if (pad !== undefined && name !== "index") throw new Error(`only {index} takes a width ('${match[0]}')`);
+      pieces.push({ name, pad: pad === undefined ? 0 : Number(pad) });
+      last = match.index! + match[0].length;
+    }
+    pieces.push(component.slice(last));
+    const literal = pieces.filter((p): p is string => typeof p === "string" && p !== "");
+    if (literal.some((p) => p.includes("{") || p.includes("}"))) throw new Error(`unbalanced '{' or '}' in '${component}'`);
+    if (pieces.every((p) => typeof p === "string")) {
+      if (component === "..") throw new Error(`'..' is not allowed (targets cannot climb out of their group)`);
+      if (component === ".") continue;
+    }
+    components.push(pieces.filter((p) => p !== ""));
+  }
+  if (components.length === 0) throw new Error(`'${text}' names no dataset`);
+  if (absolute && components[0].length === 1 && components[0][0] === RESERVED) throw new Error(`/${RESERVED} is h5dat's own group`);
+  return { text, absolute, components };
+}
+
+/** "gzip:6" → 6, "gzip" → "gzip", "none" → "none" (the pattern was checked by the meta-schema). */
+function parseCompression(text: string): Route["compression"] {
+  const match = /^gzip(?::([0-9]))?$/.exec(text);
+  if (match) return match[1] === undefined ? "gzip" : Number(match[1]);
+  return "none";
+}
+
+/** The components of a source path: empty and "." ones say nothing (tar paths often start "./"). */
+function pathParts(sourcePath: string): string[] {
+  return sourcePath.split("/").filter((part) => part !== "" && part !== ".");
+}
+
+function describeMatch(match: string | string[]): string {
+  return Array.isArray(match) ? match.join(", ") : match;
+}
