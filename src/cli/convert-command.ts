@@ -5,11 +5,13 @@ import type { Command } from "commander";
 import { loadConfig } from "../config/load-config";
 import { convert, type ConvertOptions, type ConvertSummary } from "../convert/convert";
 import { keepLargeBlocksMapped } from "../convert/memory";
+import { loadSchema } from "../schema";
 import { entryLine, showProgress } from "./progress";
 
 interface CliOptions {
   output: string;
   config?: string;
+  schema?: string;
   compression?: string;
   csv?: string;
   images?: string;
@@ -51,6 +53,7 @@ export function addConvertCommand(program: Command): void {
     .argument("<inputs...>", "directories, files or archives (zip, tar, tar.gz, tar.xz, gz, ...)")
     .requiredOption("-o, --output <file>", "the HDF5 file to write")
     .option("--config <file>", "a JSON config file (see `h5dat config --schema`)")
+    .option("--schema <file>", "a schema file: groups, attrs, routing rules, record checks (see `h5dat schema --meta`)")
     .option("--compression <c>", "gzip, gzip:0-9 or none (default gzip:4)")
     .option("--csv <mode>", "table (typed columns) or kv (cell text) (default table)")
     .option("--images <mode>", "pixels, encoded or both (default pixels)")
@@ -60,16 +63,17 @@ export function addConvertCommand(program: Command): void {
     .option("--quiet", "no progress lines")
     .option("--json", "print the summary as JSON")
     .action(async (inputs: string[], options: CliOptions) => {
-      const events = new EventEmitter();
-      const progress = !options.quiet && !options.json;
-      const stopProgress = progress ? showProgress(events) : () => undefined;
       // Flags override the config file, which overrides the defaults.
       const config = options.config ? loadConfig(options.config) : {};
+      const schema = options.schema ? await loadSchema(options.schema) : undefined;
       const csv = options.csv ?? config.csv ?? "table";
       if (csv !== "table" && csv !== "kv") throw new Error(`--csv must be table or kv, not '${csv}'`);
       const images = options.images ?? config.images ?? "pixels";
       if (images !== "pixels" && images !== "encoded" && images !== "both") throw new Error(`--images must be pixels, encoded or both, not '${images}'`);
       keepLargeBlocksMapped();
+      const events = new EventEmitter();
+      const progress = !options.quiet && !options.json;
+      const stopProgress = progress ? showProgress(events) : () => undefined;
       const summary = await convert(
         inputs,
         {
@@ -85,6 +89,10 @@ export function addConvertCommand(program: Command): void {
           image_extensions: config.image_extensions,
           video_extensions: config.video_extensions,
           allowed_types: config.allowed_types,
+          gif_as_video: config.gif_as_video,
+          video: config.video,
+          audio: config.audio,
+          schema,
           command: ["h5dat", ...process.argv.slice(2)].join(" "),
         },
         events,

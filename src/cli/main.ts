@@ -5,6 +5,7 @@ import { Command } from "commander";
 import { hdf5Version } from "../h5/library";
 import { H5DAT_VERSION } from "../version";
 import { CONFIG_SCHEMA } from "../config/config-schema";
+import { SCHEMA_META } from "../schema";
 import { addConvertCommand } from "./convert-command";
 import { addLsCommand } from "./ls-command";
 
@@ -14,6 +15,14 @@ const program = new Command("h5dat")
   .showHelpAfterError();
 addConvertCommand(program);
 addLsCommand(program);
+program
+  .command("schema")
+  .description("about the --schema file")
+  .option("--meta", "print the JSON Schema a schema file must satisfy")
+  .action((options: { meta?: boolean }) => {
+    if (!options.meta) throw new Error("schema: pass --meta");
+    console.log(JSON.stringify(SCHEMA_META, null, 2));
+  });
 program
   .command("config")
   .description("about the --config file")

@@ -1,6 +1,10 @@
 // The JSON Schema of h5dat's --config file (printed by `h5dat config --schema`). The keys of the
 // original tool keep their meaning; unknown keys are errors, so a typo never passes silently.
 
+import { PROCESSOR_OPTIONS } from "../schema/schema-meta";
+import type { AudioOptions } from "../processors/audio";
+import type { VideoOptions } from "../processors/video";
+
 export const CONFIG_SCHEMA = {
   $schema: "http://json-schema.org/draft-07/schema#",
   $id: "urn:h5dat:config",
@@ -44,6 +48,9 @@ export const CONFIG_SCHEMA = {
     csv: { description: "table (typed columns) or kv (cell text).", enum: ["table", "kv"] },
     animated: { description: "Every frame of animated GIF/WebP images as [T, H, W, C].", type: "boolean" },
     images: { description: "pixels (decoded), encoded (the file's bytes) or both.", enum: ["pixels", "encoded", "both"] },
+    gif_as_video: { description: "Decode animated GIFs as video ([T, H, W, 3] through ffmpeg, with the video options) instead of as images.", type: "boolean" },
+    video: { description: "Video processor defaults (a --schema rule's options go on top).", type: "object", additionalProperties: false, properties: PROCESSOR_OPTIONS.video },
+    audio: { description: "Audio processor defaults (a --schema rule's options go on top).", type: "object", additionalProperties: false, properties: PROCESSOR_OPTIONS.audio },
     workers: { description: "Worker processes decoding images and parsing large JSON/CSV (default: the number of cores; 0 = all in the main process).", type: "integer", minimum: 0 },
   },
 } as const;
@@ -59,4 +66,7 @@ export interface Config {
   images?: "pixels" | "encoded" | "both";
   animated?: boolean;
   workers?: number;
+  gif_as_video?: boolean;
+  video?: VideoOptions;
+  audio?: AudioOptions;
 }

@@ -2,20 +2,25 @@
 // written to one HDF5 file, and accounted for in the manifest (written, skipped or failed, with
 // the reason). A bad entry fails alone; the run goes on.
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
+import os from "node:os";
 import { EventEmitter } from "node:events";
-import { classify, decide, HEAD_BYTES, type Classification, type ClassifyOptions } from "../classify";
+import type { ClassifyOptions } from "../classify";
 import { File } from "../h5/file";
 import type { Group } from "../h5/group";
 import type { H5Object } from "../h5/h5-object";
 import type { CreateDatasetOptions } from "../h5/dataset-creation";
 import { writeBytes, writeByteStream } from "../processors/bytes";
-import { csvDelimiterFor } from "../processors/csv";
 import { prepare, writePrepared, type Prepared, type PrepareTask } from "./prepare";
 import { openSource } from "../sources/open-source";
 import type { Source, SourceEntry } from "../sources/source-entry";
-import { datasetPathOf, escapeName } from "../writer/hdf5-names";
+import { escapeName } from "../writer/hdf5-names";
+import { planEntry, type EntryPlan, type ProcessorName } from "./plan";
+import { prepareChecked, quarantine } from "./records";
+import type { DatasetLayout } from "../processors/layout";
+import { writeSchemaAttrs, type Schema } from "../schema";
+import { writeVideo, type MediaInput, type VideoOptions } from "../processors/video";
+import { writeAudio, type AudioOptions } from "../processors/audio";
 import { Manifest, type ManifestRow } from "../writer/manifest";
 import { WriteQueue } from "../writer/write-queue";
 import { ForkPool } from "../pool/fork-pool";
@@ -38,9 +43,17 @@ export interface ConvertOptions extends ClassifyOptions {
   images?: "pixels" | "encoded" | "both";
   /** Every frame of animated GIF/WebP images as [T, H, W, C] (default: the first frame). */
   animated?: boolean;
+  /** Decode animated GIFs as video (the video processor and its options) instead of as images. */
+  gif_as_video?: boolean;
+  /** Video processor defaults (a schema rule's options go on top). */
+  video?: VideoOptions;
+  /** Audio processor defaults (a schema rule's options go on top). */
+  audio?: AudioOptions;
+  /** A loaded --schema: declared groups and attrs, routing rules, record checks. */
+  schema?: Schema;
   /**
-   * Worker processes decoding images and parsing large JSON/CSV (default: the number of cores;
-   * 0 does everything in this process).
+   * Worker processes decoding images and parsing JSON/CSV (default: the number of cores; 0 does
+   * everything in this process).
    */
   workers?: number;
   /**
@@ -110,6 +123,7 @@ export async function convert(inputs: string[], options: ConvertOptions, events?
   };
   try {
     await writeRootAttrs(file, inputs, options);
+    if (options.schema) await writeSchemaAttrs(file, options.schema);
     // Every input is opened first: their sizes make the total that progress is measured against.
     for (const input of inputs) sources.push(await openSource(input).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))));
     run.progress.inputBytesTotal = sources.reduce((sum, source) => sum + (source instanceof Error ? 0 : source.size), 0);
@@ -192,6 +206,7 @@ async function convertInput(run: Run, input: string, source: Source | Error): Pr
     // Entries are read one after another (an archive is a sequence) and then converted
     // concurrently: decoding in the workers, writing through this process's HDF5 file. At most
     // `limit` entries and about IN_FLIGHT_BYTES of their data are held at once.
+    let index = 0;
     for await (const entry of source.entries()) {
       const order = run.sequence++;
       run.progress.inputBytesRead = inputStart + entry.position;
@@ -200,10 +215,15 @@ async function convertInput(run: Run, input: string, source: Source | Error): Pr
         record(entryFailure(entry, read.error), order);
         continue;
       }
-      const plan = planEntry(run, source.groupName, entry, read.head);
-      if ("skipped" in plan) {
+      const plan = planEntry(run.options, run.compression, source.groupName, entry, read.head, index++);
+      if ("done" in plan) {
         await read.rest?.return?.();
-        record(plan.skipped, order);
+        record(plan.done, order);
+        continue;
+      }
+      if (plan.processor === "video" || plan.processor === "audio") {
+        // Media stream through ffmpeg now, frames into the dataset as they come.
+        record(await convertMedia(run, plan, entry, read.head, read.rest), order);
         continue;
       }
       if (read.rest && plan.processor === "bytes") {
@@ -270,49 +290,33 @@ function entryFailure(entry: SourceEntry, error: unknown): ManifestRow {
   return { source: entry.source, source_path: entry.sourcePath, target: "", status: "failed", bytes: entry.size ?? 0, processor: "", message: messageOf(error) };
 }
 
-/** How an entry is converted, decided from its name and first bytes. */
-interface EntryPlan {
-  processor: ProcessorName;
-  kind: Classification;
-  target: string;
-  sourcePath: string;
-  /** Its manifest row so far. */
-  row: ManifestRow;
-}
-
-/** The entry's plan, or its manifest row when it is skipped. */
-function planEntry(run: Run, groupName: string, entry: SourceEntry, head: Buffer): EntryPlan | { skipped: ManifestRow } {
-  const row: ManifestRow = { ...entryFailure(entry, ""), bytes: entry.size ?? head.length };
-  const kind = classify(path.posix.basename(entry.sourcePath), head.subarray(0, HEAD_BYTES), run.options);
-  const decision = decide(kind, run.options);
-  if (decision.action === "skip") return { skipped: { ...row, status: "skipped", message: decision.reason ?? "skipped" } };
-  const processor = processorFor(kind, run.options);
-  return { processor, row: { ...row, processor }, kind, target: datasetPathOf(groupName, entry.sourcePath), sourcePath: entry.sourcePath };
-}
-
 async function convertEntry(run: Run, plan: EntryPlan, bytes: Buffer): Promise<ManifestRow> {
   const { processor, target } = plan;
   const row = { ...plan.row, bytes: bytes.length };
   let owned = false;
   try {
-    // Decoding and parsing happen before the writer's turn, in a worker process when it pays.
-    const task = prepareTask(run, plan, bytes);
-    const prepared = task ? await prepareEntry(run, task) : null;
+    // Decoding and parsing happen before the writer's turn, in a worker process when there are
+    // workers; record checks of a schema rule run here (its validators are functions).
+    const task = prepareTask(plan, bytes);
+    const checked = plan.records && task ? await prepareChecked(task, plan.records) : null;
+    if (checked?.prepared === null) return { ...row, status: "skipped", message: await quarantine(run.file, plan, checked) };
+    const prepared = checked ? checked.prepared : task ? await prepareEntry(run, task) : null;
     // Only making groups must take turns (two entries may need the same new group); the
     // datasets themselves are written concurrently, so their compression, which the binding
     // runs outside the HDF5 lock, uses every core.
     const [parent, name] = await claimTarget(run, target);
     owned = true;
-    const object = prepared ? await writePrepared(parent, name, prepared, run.compression) : await write(parent, name, bytes, processor, run.compression, plan.sourcePath);
+    const object = prepared ? await writePrepared(parent, name, prepared, plan.layout) : await write(parent, name, bytes, processor, plan.layout, plan.sourcePath);
     await finishEntry(object, plan, bytes.length);
+    const message = checked ? await quarantine(run.file, plan, checked) : "";
     if (processor === "image" && run.options.images === "both") {
       const encodedPath = `${ENCODED_ROOT}${target}`;
       const [encodedParent, encodedName] = await claimTarget(run, encodedPath);
-      await (await writeBytes(encodedParent, encodedName, bytes, run.compression)).close();
+      await (await writeBytes(encodedParent, encodedName, bytes, { compression: plan.layout.compression })).close();
       await object.attrs.set("encoded_path", encodedPath);
     }
     await object.close();
-    return { ...row, target, status: "written" };
+    return { ...row, target, status: "written", message };
   } catch (error) {
     if (owned) await removePartial(run, target);
     return { ...row, message: messageOf(error) };
@@ -334,12 +338,44 @@ async function streamEntry(run: Run, plan: EntryPlan, head: Buffer, rest: AsyncI
   try {
     const [parent, name] = await claimTarget(run, plan.target);
     owned = true;
-    const dataset = await writeByteStream(parent, name, blocks(), run.compression);
+    const dataset = await writeByteStream(parent, name, blocks(), plan.layout);
     await finishEntry(dataset, plan, bytes);
     await dataset.close();
     return { ...plan.row, bytes, target: plan.target, status: "written" };
   } catch (error) {
     await rest.return?.();
+    if (owned) await removePartial(run, plan.target);
+    return { ...plan.row, bytes, message: messageOf(error) };
+  }
+}
+
+/**
+ * A video or audio entry, decoded by ffmpeg as it streams in: from its file when it has one,
+ * else from the archive's blocks (through a pipe, or a temporary file for MP4s that need seeking).
+ */
+async function convertMedia(run: Run, plan: EntryPlan, entry: SourceEntry, head: Buffer, rest: AsyncIterator<Buffer> | null): Promise<ManifestRow> {
+  let bytes = entry.size ?? head.length;
+  let owned = false;
+  async function* blocks(): AsyncGenerator<Buffer> {
+    bytes = head.length;
+    yield head;
+    for (let next = await rest?.next(); next && !next.done; next = await rest!.next()) {
+      bytes += next.value.length;
+      yield next.value;
+    }
+  }
+  const input: MediaInput = entry.file ? { path: entry.file } : { blocks: blocks(), name: path.posix.basename(entry.sourcePath), head };
+  try {
+    if (entry.file) await rest?.return?.();
+    const [parent, name] = await claimTarget(run, plan.target);
+    owned = true;
+    const write = plan.processor === "video" ? writeVideo : writeAudio;
+    const dataset = await write(parent, name, input, plan.options, plan.layout.compression);
+    await finishEntry(dataset, plan, bytes);
+    await dataset.close();
+    return { ...plan.row, bytes, target: plan.target, status: "written" };
+  } catch (error) {
+    await rest?.return?.();
     if (owned) await removePartial(run, plan.target);
     return { ...plan.row, bytes, message: messageOf(error) };
   }
@@ -363,17 +399,16 @@ async function removePartial(run: Run, target: string): Promise<void> {
 }
 
 /** The preparing work of an entry, for processors that have some. */
-function prepareTask(run: Run, plan: EntryPlan, bytes: Buffer): PrepareTask | null {
+function prepareTask(plan: EntryPlan, bytes: Buffer): PrepareTask | null {
+  const { options } = plan;
   switch (plan.processor) {
     case "image":
-      return { processor: "image", bytes, options: { animated: run.options.animated } };
+      return { processor: "image", bytes, options: { animated: options.animated as boolean | undefined, orientation: options.orientation !== "ignore" } };
     case "json":
     case "jsonl":
       return { processor: plan.processor, bytes };
-    case "csv": {
-      const delimiter = plan.kind.category === "tsv" ? "\t" : csvDelimiterFor(plan.sourcePath);
-      return { processor: "csv", bytes, options: { mode: run.options.csv ?? "table", delimiter } };
-    }
+    case "csv":
+      return { processor: "csv", bytes, options: { mode: options.mode as "table" | "kv", delimiter: options.delimiter as string } };
     default:
       return null;
   }
@@ -393,25 +428,10 @@ function prepareEntry(run: Run, task: PrepareTask): Promise<Prepared> {
 /** Where `--images both` keeps the encoded bytes, mirroring the pixel datasets' paths. */
 export const ENCODED_ROOT = "/_h5dat/encoded";
 
-type ProcessorName = "json" | "jsonl" | "csv" | "image" | "hdf5" | "bytes";
-
-function processorFor(kind: Classification, options: ConvertOptions): ProcessorName {
-  if (kind.category === "json" || kind.category === "jsonl" || kind.category === "csv") return kind.category;
-  if (kind.category === "tsv") return "csv";
-  if (kind.category === "hdf5") return "hdf5";
-  if (kind.category === "image") return options.images === "encoded" ? "bytes" : "image";
-  // A file named as JSON that does not parse fails with the parser's message (line, column)
-  // instead of being kept quietly as bytes.
-  if (kind.category === "bytes" && (kind.nameExtension === "json" || kind.nameExtension === "jsonl" || kind.nameExtension === "ndjson")) {
-    return kind.nameExtension === "json" ? "json" : "jsonl";
-  }
-  return "bytes";
-}
-
 /** Writes an entry whose processor has no preparing step. */
-function write(parent: Group, name: string, bytes: Buffer, processor: ProcessorName, compression: Run["compression"], sourcePath: string): Promise<H5Object> {
+function write(parent: Group, name: string, bytes: Buffer, processor: ProcessorName, layout: DatasetLayout, sourcePath: string): Promise<H5Object> {
   if (processor === "hdf5") return copyHdf5(parent, name, bytes, sourcePath);
-  return writeBytes(parent, name, bytes, compression);
+  return writeBytes(parent, name, bytes, layout);
 }
 
 /** An HDF5 input is copied in whole: its tree (root attrs included) becomes the group `name`. */

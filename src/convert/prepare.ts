@@ -3,7 +3,7 @@
 // data (typed arrays, strings), which cross to and from a worker by structured clone.
 import type { Dataset } from "../h5/dataset";
 import type { Group } from "../h5/group";
-import type { CreateDatasetOptions } from "../h5/dataset-creation";
+import type { DatasetLayout } from "../processors/layout";
 import { prepareCsv, writePreparedCsv, type PreparedCsv, type WriteCsvOptions } from "../processors/csv";
 import { decodeImage, writeDecodedImage, type DecodedImage, type ImageOptions } from "../processors/image";
 import { prepareJson, writePreparedJson, type PreparedJson } from "../processors/json";
@@ -30,13 +30,13 @@ export async function prepare(task: PrepareTask): Promise<Prepared> {
   }
 }
 
-export function writePrepared(group: Group, name: string, prepared: Prepared, compression: NonNullable<CreateDatasetOptions["compression"]>): Promise<Dataset> {
+export function writePrepared(group: Group, name: string, prepared: Prepared, layout: DatasetLayout): Promise<Dataset> {
   switch (prepared.processor) {
     case "image":
-      return writeDecodedImage(group, name, prepared.image, compression);
+      return writeDecodedImage(group, name, prepared.image, layout);
     case "json":
-      return writePreparedJson(group, name, prepared.json, compression);
+      return writePreparedJson(group, name, prepared.json, layout);
     case "csv":
-      return writePreparedCsv(group, name, prepared.csv, compression);
+      return writePreparedCsv(group, name, prepared.csv, layout);
   }
 }

@@ -3,23 +3,17 @@
 // ever held whole in memory.
 import type { Dataset } from "../h5/dataset";
 import type { Group } from "../h5/group";
-import type { CreateDatasetOptions } from "../h5/dataset-creation";
+import { storageOptions, type DatasetLayout } from "./layout";
 
 /** Chunk size of byte datasets: one chunk holds up to 1 MiB. */
 export const BYTES_CHUNK = 1 << 20;
 
-type Compression = CreateDatasetOptions["compression"];
-
-const isFiltered = (compression: Compression) => compression !== undefined && compression !== "none";
-
-/** Stores `bytes` as a 1-D uint8 dataset (chunked and compressed when `compression` is given). */
-export async function writeBytes(group: Group, name: string, bytes: Uint8Array, compression: Compression): Promise<Dataset> {
-  const filtered = isFiltered(compression) && bytes.length > 0;
+/** Stores `bytes` as a 1-D uint8 dataset (chunked and compressed unless the layout says "none"). */
+export async function writeBytes(group: Group, name: string, bytes: Uint8Array, layout: DatasetLayout): Promise<Dataset> {
   return group.createDataset(name, {
-    dtype: "uint8",
     shape: [bytes.length],
     data: bytes,
-    ...(filtered ? { compression, chunks: [Math.min(bytes.length, BYTES_CHUNK)] } : {}),
+    ...storageOptions(layout, { dtype: "uint8", chunks: [Math.max(1, Math.min(bytes.length, BYTES_CHUNK))] }, true),
   });
 }
 
@@ -28,33 +22,32 @@ export async function writeBytes(group: Group, name: string, bytes: Uint8Array, 
  * whole chunks before they are appended: a write covering part of a compressed chunk would make
  * HDF5 read, inflate and rewrite that chunk for every block.
  */
-export async function writeByteStream(group: Group, name: string, blocks: AsyncIterable<Uint8Array>, compression: Compression): Promise<Dataset> {
+export async function writeByteStream(group: Group, name: string, blocks: AsyncIterable<Uint8Array>, layout: DatasetLayout): Promise<Dataset> {
+  const chunk = layout.chunks?.[0] ?? BYTES_CHUNK;
   const dataset = await group.createDataset(name, {
-    dtype: "uint8",
     shape: [0],
     maxshape: [null],
-    chunks: [BYTES_CHUNK],
-    ...(isFiltered(compression) ? { compression } : {}),
+    ...storageOptions({ ...layout, chunks: [chunk] }, { dtype: "uint8" }, true),
   });
   try {
-    const pending = Buffer.allocUnsafe(BYTES_CHUNK);
+    const pending = Buffer.allocUnsafe(chunk);
     let filled = 0;
     for await (const block of blocks) {
       let offset = 0;
       while (offset < block.length) {
         const left = block.length - offset;
-        if (filled === 0 && left >= BYTES_CHUNK) {
+        if (filled === 0 && left >= chunk) {
           // Whole chunks straight from the block, without a copy.
-          const whole = left - (left % BYTES_CHUNK);
+          const whole = left - (left % chunk);
           await dataset.append(block.subarray(offset, offset + whole));
           offset += whole;
           continue;
         }
-        const taken = Math.min(BYTES_CHUNK - filled, left);
+        const taken = Math.min(chunk - filled, left);
         pending.set(block.subarray(offset, offset + taken), filled);
         filled += taken;
         offset += taken;
-        if (filled === BYTES_CHUNK) {
+        if (filled === chunk) {
           await dataset.append(pending);
           filled = 0;
         }

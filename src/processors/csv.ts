@@ -6,10 +6,8 @@ import { parseString } from "fast-csv";
 import type { Dataset } from "../h5/dataset";
 import { dtype, type Dtype } from "../h5/dtype";
 import type { Group } from "../h5/group";
-import type { CreateDatasetOptions } from "../h5/dataset-creation";
+import { GZIP, storageOptions, type DatasetLayout } from "./layout";
 import { decodeText, type TextSource } from "./text-input";
-
-type Compression = NonNullable<CreateDatasetOptions["compression"]>;
 
 /** A column's inferred type: int64 when every cell is an integer in int64's range, float64 when
  * every non-empty cell is a number (empty cells become NaN), bool when every cell is true/false
@@ -72,8 +70,8 @@ export async function parseCsv(source: CsvSource, options: CsvOptions = {}): Pro
  * Writes `source` as dataset `name` in `group` (chunked; gzip unless `compression` is "none"),
  * with attributes `columns` and `mode`.
  */
-export async function writeCsv(group: Group, name: string, source: CsvSource, options: WriteCsvOptions = {}, compression: Compression = "gzip"): Promise<Dataset> {
-  return writePreparedCsv(group, name, await prepareCsv(source, options), compression);
+export async function writeCsv(group: Group, name: string, source: CsvSource, options: WriteCsvOptions = {}, layout: DatasetLayout = GZIP): Promise<Dataset> {
+  return writePreparedCsv(group, name, await prepareCsv(source, options), layout);
 }
 
 /** A CSV parsed and ready to store: typed columns ("table") or the cells' text ("kv"). */
@@ -89,13 +87,12 @@ export async function prepareCsv(source: CsvSource, options: WriteCsvOptions = {
 }
 
 /** The writing half of writeCsv. */
-export async function writePreparedCsv(group: Group, name: string, prepared: PreparedCsv, compression: Compression = "gzip"): Promise<Dataset> {
-  const filters = { chunks: true, ...(compression !== "none" ? { compression } : {}) };
+export async function writePreparedCsv(group: Group, name: string, prepared: PreparedCsv, layout: DatasetLayout = GZIP): Promise<Dataset> {
   let dataset: Dataset;
   let columns: string[];
   if (prepared.mode === "kv") {
     columns = prepared.header;
-    dataset = await group.createDataset(name, { data: prepared.cells, shape: [prepared.rows, columns.length], dtype: "string", ...filters });
+    dataset = await group.createDataset(name, { data: prepared.cells, shape: [prepared.rows, columns.length], ...storageOptions(layout, { dtype: "string" }, false) });
   } else {
     const { table } = prepared;
     columns = table.columns;
@@ -105,7 +102,7 @@ export async function writePreparedCsv(group: Group, name: string, prepared: Pre
       fields[field] = table.types[c] === "string" ? dtype.string() : table.types[c];
       data[field] = table.values[c];
     });
-    dataset = await group.createDataset(name, { data, shape: [table.rows], dtype: dtype.compound(fields), ...filters });
+    dataset = await group.createDataset(name, { data, shape: [table.rows], ...storageOptions(layout, { dtype: dtype.compound(fields) }, false) });
   }
   await dataset.attrs.update({ columns, mode: prepared.mode });
   return dataset;

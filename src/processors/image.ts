@@ -8,7 +8,7 @@ import { dtype } from "../h5/dtype";
 import type { Dataset } from "../h5/dataset";
 import type { SetAttributeOptions } from "../h5/attrs";
 import type { Group } from "../h5/group";
-import type { CreateDatasetOptions } from "../h5/dataset-creation";
+import { GZIP, storageOptions, type DatasetLayout } from "./layout";
 
 export interface DecodedImage {
   data: Uint8Array | Uint16Array;
@@ -119,20 +119,18 @@ function imageChunks(image: DecodedImage): number[] | true {
 }
 
 /** Decodes and stores an image; returns the dataset (attrs set: HDF5 Image spec, width, height, ...). */
-export async function writeImage(group: Group, name: string, bytes: Uint8Array, compression: CreateDatasetOptions["compression"], options: ImageOptions = {}): Promise<Dataset> {
-  return writeDecodedImage(group, name, await decodeImage(bytes, options), compression);
+export async function writeImage(group: Group, name: string, bytes: Uint8Array, layout: DatasetLayout = GZIP, options: ImageOptions = {}): Promise<Dataset> {
+  return writeDecodedImage(group, name, await decodeImage(bytes, options), layout);
 }
 
 /** Stores decoded pixels (from decodeImage, here or in a worker process) with the Image attrs. */
-export async function writeDecodedImage(group: Group, name: string, image: DecodedImage, compression: CreateDatasetOptions["compression"]): Promise<Dataset> {
-  const filtered = compression !== undefined && compression !== "none";
+export async function writeDecodedImage(group: Group, name: string, image: DecodedImage, layout: DatasetLayout): Promise<Dataset> {
   const dataset = await group.createDataset(name, {
-    dtype: image.bitDepth === 16 ? "uint16" : "uint8",
     shape: image.shape,
     data: image.data,
     // One chunk per image (or per frame) up to 1 MiB: images are read whole, and one chunk is
     // one compression and one chunk write instead of dozens. Larger ones get h5py's guess.
-    ...(filtered ? { compression, shuffle: image.bitDepth === 16, chunks: imageChunks(image) } : {}),
+    ...storageOptions(layout, { dtype: image.bitDepth === 16 ? "uint16" : "uint8", chunks: imageChunks(image), shuffle: image.bitDepth === 16 }, true),
   });
   const spec: Record<string, string> = {
     CLASS: "IMAGE",

@@ -10,13 +10,12 @@
 // non-empty container, so that the last value wins as with JSON.parse.
 import type { Dataset } from "../h5/dataset";
 import type { Group } from "../h5/group";
-import type { CreateDatasetOptions } from "../h5/dataset-creation";
+import { GZIP, storageOptions, type DatasetLayout } from "./layout";
 import { escapePointerToken, NUMBER, pointerTokens, scanJsonLeaves } from "./json-tokenizer";
 import { decodeText, type TextSource } from "./text-input";
 
 export { JsonSyntaxError } from "./json-tokenizer";
 
-type Compression = NonNullable<CreateDatasetOptions["compression"]>;
 
 /** One leaf: its JSON pointer and its JSON text. */
 export type JsonPair = [pointer: string, value: string];
@@ -88,8 +87,8 @@ export function pairsToJsonText(pairs: Iterable<readonly [string, string]>): str
 }
 
 /** Writes the pointer/value dataset `name` into `group` (gzip, chunked) with its attributes. */
-export async function writeJson(group: Group, name: string, source: TextSource, options: JsonOptions = {}, compression: Compression = "gzip"): Promise<Dataset> {
-  return writePreparedJson(group, name, prepareJson(source, options), compression);
+export async function writeJson(group: Group, name: string, source: TextSource, options: JsonOptions = {}, layout: DatasetLayout = GZIP): Promise<Dataset> {
+  return writePreparedJson(group, name, prepareJson(source, options), layout);
 }
 
 /** A JSON text parsed and ready to store: the pairs flattened as [pointer, value, pointer, ...]. */
@@ -110,13 +109,11 @@ export function prepareJson(source: TextSource, options: JsonOptions = {}): Prep
 }
 
 /** The writing half of writeJson: the [N, 2] string dataset and its attrs. */
-export async function writePreparedJson(group: Group, name: string, prepared: PreparedJson, compression: Compression = "gzip"): Promise<Dataset> {
+export async function writePreparedJson(group: Group, name: string, prepared: PreparedJson, layout: DatasetLayout = GZIP): Promise<Dataset> {
   const dataset = await group.createDataset(name, {
     data: prepared.flat,
     shape: [prepared.flat.length / 2, 2],
-    dtype: "string",
-    chunks: true,
-    ...(compression !== "none" ? { compression } : {}),
+    ...storageOptions(layout, { dtype: "string" }, false),
   });
   await dataset.attrs.update({ columns: ["pointer", "value"], format: JSON_PAIRS_FORMAT, jsonl: prepared.jsonl });
   return dataset;

@@ -17,8 +17,8 @@ const glob = { type: "string", minLength: 1 } as const;
 const globs = { anyOf: [glob, { type: "array", minItems: 1, items: glob }] } as const;
 const seconds = { type: "number", minimum: 0 } as const;
 
-/** The options each processor takes (free-form keys are errors). */
-const PROCESSOR_OPTIONS = {
+/** The options each processor takes (free-form keys are errors); also the config's video/audio defaults. */
+export const PROCESSOR_OPTIONS = {
   image: {
     animated: { description: "Every frame of an animated GIF/WebP as [T, H, W, C] (default: the first frame).", type: "boolean" },
     orientation: { description: "apply: rotate/flip by the EXIF orientation (default); ignore: keep the pixels as stored.", enum: ["apply", "ignore"] },
@@ -30,13 +30,7 @@ const PROCESSOR_OPTIONS = {
   video: {
     fps: { description: "Frames per second to sample (default: the video's own rate).", type: "number", exclusiveMinimum: 0 },
     max_frames: { description: "Most frames to keep.", type: "integer", minimum: 1 },
-    scale: {
-      description: "Frame size [width, height] in pixels; -1 on one axis keeps the aspect ratio.",
-      type: "array",
-      minItems: 2,
-      maxItems: 2,
-      items: { type: "integer", minimum: -1, not: { const: 0 } },
-    },
+    scale: { description: "Largest side in pixels: larger frames are scaled down, aspect ratio kept.", type: "integer", minimum: 1 },
     start: { description: "Seconds into the video to start at.", ...seconds },
     duration: { description: "Seconds of video to keep.", type: "number", exclusiveMinimum: 0 },
   },

@@ -57,6 +57,7 @@ export function fileEntry(source: string, sourcePath: string, file: string, size
     sourcePath,
     size,
     position,
+    file,
     async *blocks() {
       const handle = await fs.promises.open(file, "r");
       try {

@@ -11,6 +11,8 @@ export interface SourceEntry {
   size: number | null;
   /** Bytes of the input consumed once this entry is read (compressed bytes, in an archive). */
   position: number;
+  /** The file on disk holding the data, for entries that are files (not archive members). */
+  file?: string;
   /** The data in blocks. */
   blocks(): AsyncIterable<Buffer>;
   /** All the data (for entries a processor needs whole). */

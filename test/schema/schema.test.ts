@@ -45,7 +45,7 @@ const SAMPLE = {
     { match: "**/*.tmp", skip: true, reason: "scratch files" },
     { match: ["meta/*.json", "meta/*.jsonl"], records: { type: "object", required: ["id"], properties: { id: { type: "integer" } } } },
     { match: "*.csv", processor: "csv", options: { mode: "table", delimiter: ";" }, records: { $ref: "#/definitions/row" } },
-    { match: "clips/*", processor: "video", options: { fps: 2, max_frames: 10, scale: [320, -1], start: 1.5, duration: 3 } },
+    { match: "clips/*", processor: "video", options: { fps: 2, max_frames: 10, scale: 320, start: 1.5, duration: 3 } },
     { match: "sounds/*", processor: "audio", options: { sample_rate: 16000, start: 0, duration: 2 }, compression: "none" },
   ],
   definitions: { row: { type: "object", required: ["name"], properties: { name: { type: "string", minLength: 1 }, when: { type: "string", format: "date" } } } },

@@ -1,0 +1,92 @@
+// How one entry is converted, decided before its data is converted: from its name and first
+// bytes (classification, allowed_types) and, with --schema, the first rule its path matches
+// (target path, processor and options, dtype, chunks, compression, record checks, or skip).
+import path from "node:path";
+import { classify, decide, HEAD_BYTES, type Classification } from "../classify";
+import type { Compression, DatasetLayout } from "../processors/layout";
+import type { Route, RecordValidator } from "../schema";
+import type { SourceEntry } from "../sources/source-entry";
+import { datasetPathOf } from "../writer/hdf5-names";
+import type { ManifestRow } from "../writer/manifest";
+import { csvDelimiterFor } from "../processors/csv";
+import type { ConvertOptions } from "./convert";
+
+export type ProcessorName = "json" | "jsonl" | "csv" | "image" | "hdf5" | "bytes" | "video" | "audio";
+
+export interface EntryPlan {
+  processor: ProcessorName;
+  kind: Classification;
+  /** The dataset's absolute path. */
+  target: string;
+  sourcePath: string;
+  /** Its manifest row so far. */
+  row: ManifestRow;
+  /** Compression (the run's or a rule's), and a rule's chunk shape and element type. */
+  layout: DatasetLayout;
+  /** The processor's options: the run's, then the rule's on top. */
+  options: Record<string, unknown>;
+  /** From a schema rule: the JSON Schema each record must satisfy. */
+  records?: RecordValidator;
+}
+
+/** The entry's plan, or its manifest row when it is skipped (or its rule cannot place it). */
+export function planEntry(options: ConvertOptions, compression: Compression, groupName: string, entry: SourceEntry, head: Buffer, index: number): EntryPlan | { done: ManifestRow } {
+  const row: ManifestRow = { source: entry.source, source_path: entry.sourcePath, target: "", status: "failed", bytes: entry.size ?? head.length, processor: "", message: "" };
+  let route: Route | null = null;
+  try {
+    route = options.schema?.route(entry.sourcePath, { group: groupName, index }) ?? null;
+  } catch (error) {
+    return { done: { ...row, message: error instanceof Error ? error.message : String(error) } };
+  }
+  if (route?.skip) return { done: { ...row, status: "skipped", message: route.skip } };
+  const kind = classify(path.posix.basename(entry.sourcePath), head.subarray(0, HEAD_BYTES), options);
+  // A rule that names a processor has chosen the entry: allowed_types does not apply to it.
+  if (!route?.processor) {
+    const decision = decide(kind, options);
+    if (decision.action === "skip") return { done: { ...row, status: "skipped", message: decision.reason ?? "skipped" } };
+  }
+  const processor = route?.processor ?? processorFor(kind, options);
+  return {
+    processor,
+    kind,
+    target: route?.target ?? datasetPathOf(groupName, entry.sourcePath),
+    sourcePath: entry.sourcePath,
+    row: { ...row, processor },
+    layout: { compression: route?.compression ?? compression, chunks: route?.chunks, dtype: route?.dtype },
+    options: { ...defaultOptions(processor, kind, entry.sourcePath, options), ...route?.options },
+    records: route?.records,
+  };
+}
+
+function processorFor(kind: Classification, options: ConvertOptions): ProcessorName {
+  if (kind.category === "json" || kind.category === "jsonl" || kind.category === "csv") return kind.category;
+  if (kind.category === "tsv") return "csv";
+  if (kind.category === "hdf5") return "hdf5";
+  if (kind.category === "video" || kind.category === "audio") return kind.category;
+  if (kind.category === "image") {
+    if (options.images === "encoded") return "bytes";
+    return options.gif_as_video && kind.mediaType === "image/gif" ? "video" : "image";
+  }
+  // A file named as JSON that does not parse fails with the parser's message (line, column)
+  // instead of being kept quietly as bytes.
+  if (kind.category === "bytes" && (kind.nameExtension === "json" || kind.nameExtension === "jsonl" || kind.nameExtension === "ndjson")) {
+    return kind.nameExtension === "json" ? "json" : "jsonl";
+  }
+  return "bytes";
+}
+
+/** The processor options the run's settings give, before a rule's. */
+function defaultOptions(processor: ProcessorName, kind: Classification, sourcePath: string, options: ConvertOptions): Record<string, unknown> {
+  switch (processor) {
+    case "image":
+      return { animated: options.animated };
+    case "csv":
+      return { mode: options.csv ?? "table", delimiter: kind.category === "tsv" ? "\t" : csvDelimiterFor(sourcePath) };
+    case "video":
+      return { ...options.video };
+    case "audio":
+      return { ...options.audio };
+    default:
+      return {};
+  }
+}
