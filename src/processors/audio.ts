@@ -1,0 +1,101 @@
+// Audio (mp3, wav, flac, ogg, opus, m4a — or the audio track of a video) decoded by ffmpeg into
+// float32 samples, streamed straight into an extensible dataset [samples, channels]. Sample rate,
+// channels and codec come from ffmpeg's own log of the same run.
+import type { Dataset } from "../h5/dataset";
+import type { Group } from "../h5/group";
+import type { CreateDatasetOptions } from "../h5/dataset-creation";
+import { checkOption, ffNumber, isFiltered, RowWriter, runFfmpeg, sourceStream, type FfmpegJob, type FfmpegOptions, type MediaInput } from "./ffmpeg";
+import { explain, notesOf } from "./video";
+
+export type { MediaInput } from "./ffmpeg";
+
+export interface AudioOptions extends FfmpegOptions {
+  /** Start at this time (seconds). */
+  start?: number;
+  /** Take this many seconds (from `start`). */
+  duration?: number;
+  /** Resample to this rate (Hz); default: the source's rate. */
+  sample_rate?: number;
+}
+
+/** Samples per chunk: 1 MiB of them, between 64 Ki and 256 Ki samples. */
+export function audioChunkRows(channels: number): number {
+  return Math.min(256 * 1024, Math.max(64 * 1024, Math.floor((1 << 20) / (4 * channels))));
+}
+
+/** ffmpeg's output arguments for the options (and the start time, which runFfmpeg places). */
+export function audioArgs(options: AudioOptions): { start: number | undefined; outputArgs: string[] } {
+  checkOption("start", options.start, { zero: true });
+  checkOption("duration", options.duration);
+  checkOption("sample_rate", options.sample_rate, { integer: true });
+  const outputArgs = [
+    "-map", "0:a:0",
+    ...(options.duration !== undefined ? ["-t", ffNumber(options.duration)] : []),
+    ...(options.sample_rate !== undefined ? ["-ar", String(options.sample_rate)] : []),
+    "-f", "f32le", "-acodec", "pcm_f32le",
+    "pipe:1",
+  ];
+  return { start: options.start, outputArgs };
+}
+
+/**
+ * Decodes the first audio stream of `input` and stores it as `name` in `group`: float32
+ * [samples, channels] (channels interleaved as ffmpeg decodes them, in the source's layout
+ * order), chunked 64 Ki–256 Ki samples per chunk, gzip + shuffle unless `compression` is "none".
+ * Attrs: sample_rate, channels (int64), duration_s (float64: samples / sample_rate, what is
+ * stored), codec (string: the source's codec, e.g. mp3). Rejects, leaving no dataset behind, when
+ * ffmpeg cannot decode it (its own words in the message) or there is no audio stream.
+ */
+export async function writeAudio(group: Group, name: string, input: MediaInput, options: AudioOptions, compression: CreateDatasetOptions["compression"]): Promise<Dataset> {
+  const { start, outputArgs } = audioArgs(options);
+  let writer: RowWriter | null = null;
+  let format: { sampleRate: number; channels: number } | null = null;
+  try {
+    return await runFfmpeg({ input, start, outputArgs, strict: options.strict, signal: options.signal }, async (job) => {
+      for await (const chunk of job.stdout) {
+        if (!writer) {
+          format = await outputFormat(job);
+          writer = audioWriter(group, name, format.channels, compression);
+        }
+        await writer.write(chunk);
+      }
+      if (!writer || !format) throw new Error(`no audio samples decoded from '${job.name}'${notesOf(job)}`);
+      const finished: RowWriter = writer;
+      await finished.end();
+      const dataset = finished.dataset!;
+      const { sampleRate, channels } = format;
+      await dataset.attrs.update(
+        { sample_rate: sampleRate, channels, duration_s: finished.rows / sampleRate, codec: sourceStream(job.banner, "audio")?.codec ?? "unknown" },
+        { sample_rate: { dtype: "int64" }, channels: { dtype: "int64" }, duration_s: { dtype: "float64" } },
+      );
+      return dataset;
+    });
+  } catch (error) {
+    await (writer as RowWriter | null)?.discard(group, name);
+    throw explain(error, "audio");
+  }
+}
+
+/** Rate and channels from ffmpeg's "Output #0 ... Audio: pcm_f32le, 16000 Hz, mono, flt" line. */
+async function outputFormat(job: FfmpegJob): Promise<{ sampleRate: number; channels: number }> {
+  await job.outputReady();
+  const out = job.banner.output.streams.find((s) => s.kind === "audio");
+  if (!out?.sampleRate) throw new Error(`ffmpeg did not tell the sample rate of '${job.name}' (no output audio stream in its log)`);
+  if (!out.channels) throw new Error(`unknown channel layout '${out.channelLayout ?? ""}' in ffmpeg's log for '${job.name}'`);
+  return { sampleRate: out.sampleRate, channels: out.channels };
+}
+
+function audioWriter(group: Group, name: string, channels: number, compression: CreateDatasetOptions["compression"]): RowWriter {
+  const rows = audioChunkRows(channels);
+  const filtered = isFiltered(compression);
+  const create = () =>
+    group.createDataset(name, {
+      dtype: "float32",
+      shape: [0, channels],
+      maxshape: [null, channels],
+      chunks: [rows, channels],
+      ...(filtered ? { compression, shuffle: true } : {}),
+    });
+  // ffmpeg writes little-endian floats (f32le); x64 and arm64 are little-endian too.
+  return new RowWriter(4 * channels, rows, create, (bytes) => new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4));
+}

@@ -1,0 +1,141 @@
+// Videos (mp4, mov, mkv, webm, avi, mpeg-ts, animated GIF...) decoded by ffmpeg into RGB frames,
+// streamed straight into an extensible uint8 dataset [T, H, W, 3]: never the whole video in
+// memory. Frame size, rate and codec come from ffmpeg's own log of the same run.
+import type { Dataset } from "../h5/dataset";
+import type { Group } from "../h5/group";
+import type { CreateDatasetOptions } from "../h5/dataset-creation";
+import { checkOption, describeStreams, FfmpegError, ffNumber, isFiltered, RowWriter, runFfmpeg, sourceStream, type FfmpegJob, type FfmpegOptions, type MediaInput } from "./ffmpeg";
+
+export type { MediaInput } from "./ffmpeg";
+
+export interface VideoOptions extends FfmpegOptions {
+  /** Resample to this many frames per second (ffmpeg's fps filter: frames dropped or repeated). */
+  fps?: number;
+  /** Stop after this many frames. */
+  max_frames?: number;
+  /** Largest side in pixels: larger frames are scaled down, aspect ratio kept (never up). */
+  scale?: number;
+  /** Start at this time (seconds). */
+  start?: number;
+  /** Take this many seconds (from `start`). */
+  duration?: number;
+}
+
+/** A chunk holds this many frame bytes at most when frames are small (a few frames per chunk). */
+const SMALL_CHUNK_BYTES = 1 << 20;
+/** Frames per chunk at most. */
+const MAX_FRAMES_PER_CHUNK = 32;
+/** Frames larger than this are chunked in bands of rows. */
+const LARGE_CHUNK_BYTES = 4 << 20;
+
+/** Chunk shape and frames per append for frames of width × height. */
+export function videoChunks(width: number, height: number): { chunks: number[]; framesPerBatch: number } {
+  const frameBytes = width * height * 3;
+  if (frameBytes <= LARGE_CHUNK_BYTES) {
+    const frames = Math.max(1, Math.min(MAX_FRAMES_PER_CHUNK, Math.floor(SMALL_CHUNK_BYTES / frameBytes)));
+    return { chunks: [frames, height, width, 3], framesPerBatch: frames };
+  }
+  const bands = Math.ceil(frameBytes / LARGE_CHUNK_BYTES);
+  return { chunks: [1, Math.ceil(height / bands), width, 3], framesPerBatch: 1 };
+}
+
+/** ffmpeg's output arguments for the options (and the start time, which runFfmpeg places). */
+export function videoArgs(options: VideoOptions): { start: number | undefined; outputArgs: string[] } {
+  checkOption("fps", options.fps);
+  checkOption("max_frames", options.max_frames, { integer: true });
+  checkOption("scale", options.scale, { integer: true });
+  checkOption("start", options.start, { zero: true });
+  checkOption("duration", options.duration);
+  const filters: string[] = [];
+  if (options.fps !== undefined) filters.push(`fps=fps=${ffNumber(options.fps)}`);
+  if (options.scale !== undefined) {
+    const s = options.scale;
+    filters.push(`scale=w='min(iw,${s})':h='min(ih,${s})':force_original_aspect_ratio=decrease`);
+  }
+  const outputArgs = [
+    "-map", "0:V:0", // the first video stream that is not cover art
+    ...(filters.length ? ["-vf", filters.join(",")] : []),
+    ...(options.duration !== undefined ? ["-t", ffNumber(options.duration)] : []),
+    ...(options.max_frames !== undefined ? ["-frames:v", String(options.max_frames)] : []),
+    "-f", "rawvideo", "-pix_fmt", "rgb24",
+    "pipe:1",
+  ];
+  return { start: options.start, outputArgs };
+}
+
+/**
+ * Decodes the first video stream of `input` and stores its frames as `name` in `group`: uint8
+ * [T, H, W, 3] RGB, chunked a frame (or a few small frames) per chunk, gzip-compressed unless
+ * `compression` is "none". Attrs: fps (float64), frame_count, width, height (int64), duration_s
+ * (float64: frame_count / fps, what is stored), codec (string: the source's codec, e.g. h264).
+ * Rejects, leaving no dataset behind, when ffmpeg cannot decode it (its own words in the message)
+ * or there is no video stream.
+ */
+export async function writeVideo(group: Group, name: string, input: MediaInput, options: VideoOptions, compression: CreateDatasetOptions["compression"]): Promise<Dataset> {
+  const { start, outputArgs } = videoArgs(options);
+  let writer: RowWriter | null = null;
+  let size: { width: number; height: number } | null = null;
+  try {
+    return await runFfmpeg({ input, start, outputArgs, strict: options.strict, signal: options.signal }, async (job) => {
+      for await (const chunk of job.stdout) {
+        if (!writer) {
+          size = await outputSize(job);
+          writer = videoWriter(group, name, size.width, size.height, compression);
+        }
+        await writer.write(chunk);
+      }
+      if (!writer || !size) throw new Error(`no video frames decoded from '${job.name}'${notesOf(job)}`);
+      const finished: RowWriter = writer;
+      await finished.end();
+      const dataset = finished.dataset!;
+      const source = sourceStream(job.banner, "video");
+      const out = job.banner.output.streams.find((s) => s.kind === "video");
+      const fps = options.fps ?? out?.fps ?? source?.fps ?? Number.NaN;
+      const { width, height } = size;
+      await dataset.attrs.update(
+        { fps, frame_count: finished.rows, duration_s: finished.rows / fps, codec: source?.codec ?? "unknown", width, height },
+        { fps: { dtype: "float64" }, duration_s: { dtype: "float64" }, frame_count: { dtype: "int64" }, width: { dtype: "int64" }, height: { dtype: "int64" } },
+      );
+      return dataset;
+    });
+  } catch (error) {
+    await (writer as RowWriter | null)?.discard(group, name);
+    throw explain(error, "video");
+  }
+}
+
+/** The output frame size from ffmpeg's "Output #0 ... Video: rawvideo ..., rgb24, WxH" line. */
+async function outputSize(job: FfmpegJob): Promise<{ width: number; height: number }> {
+  await job.outputReady();
+  const out = job.banner.output.streams.find((s) => s.kind === "video");
+  if (!out?.width || !out.height) throw new Error(`ffmpeg did not tell the frame size of '${job.name}' (no output video stream in its log)`);
+  return { width: out.width, height: out.height };
+}
+
+function videoWriter(group: Group, name: string, width: number, height: number, compression: CreateDatasetOptions["compression"]): RowWriter {
+  const { chunks, framesPerBatch } = videoChunks(width, height);
+  const create = () =>
+    group.createDataset(name, {
+      dtype: "uint8",
+      shape: [0, height, width, 3],
+      maxshape: [null, height, width, 3],
+      chunks,
+      ...(isFiltered(compression) ? { compression } : {}),
+    });
+  return new RowWriter(width * height * 3, framesPerBatch, create, (bytes) => bytes);
+}
+
+/** ffmpeg's warnings, for a run that gave nothing ("Output file is empty, nothing was encoded"). */
+export function notesOf(job: FfmpegJob): string {
+  const notes = [...new Set(job.notes.map((n) => n.text.trim()))].slice(-3);
+  return notes.length ? ` (ffmpeg: ${notes.join("; ")})` : "";
+}
+
+/** "Stream map '0:V:0' matches no streams" said plainly: "no video stream in 'x.mp3' (streams: audio: mp3)". */
+export function explain(error: unknown, kind: "video" | "audio"): unknown {
+  if (error instanceof FfmpegError && error.failure.causes.some((c) => /matches no streams/.test(c))) {
+    const { failure } = error;
+    return new FfmpegError(`no ${kind} stream in '${failure.input}' (streams: ${describeStreams(failure.banner)})`, failure);
+  }
+  return error;
+}
