@@ -370,7 +370,7 @@ async function convertMedia(run: Run, plan: EntryPlan, entry: SourceEntry, head:
     const [parent, name] = await claimTarget(run, plan.target);
     owned = true;
     const write = plan.processor === "video" ? writeVideo : writeAudio;
-    const dataset = await write(parent, name, input, plan.options, plan.layout.compression);
+    const dataset = await write(parent, name, input, plan.options, plan.layout);
     await finishEntry(dataset, plan, bytes);
     await dataset.close();
     return { ...plan.row, bytes, target: plan.target, status: "written" };

@@ -3,8 +3,8 @@
 // channels and codec come from ffmpeg's own log of the same run.
 import type { Dataset } from "../h5/dataset";
 import type { Group } from "../h5/group";
-import type { CreateDatasetOptions } from "../h5/dataset-creation";
-import { checkOption, ffNumber, isFiltered, RowWriter, runFfmpeg, sourceStream, type FfmpegJob, type FfmpegOptions, type MediaInput } from "./ffmpeg";
+import { GZIP, storageOptions, type DatasetLayout } from "./layout";
+import { checkOption, ffNumber, RowWriter, runFfmpeg, sourceStream, type FfmpegJob, type FfmpegOptions, type MediaInput } from "./ffmpeg";
 import { explain, notesOf } from "./video";
 
 export type { MediaInput } from "./ffmpeg";
@@ -46,7 +46,7 @@ export function audioArgs(options: AudioOptions): { start: number | undefined; o
  * stored), codec (string: the source's codec, e.g. mp3). Rejects, leaving no dataset behind, when
  * ffmpeg cannot decode it (its own words in the message) or there is no audio stream.
  */
-export async function writeAudio(group: Group, name: string, input: MediaInput, options: AudioOptions, compression: CreateDatasetOptions["compression"]): Promise<Dataset> {
+export async function writeAudio(group: Group, name: string, input: MediaInput, options: AudioOptions, layout: DatasetLayout = GZIP): Promise<Dataset> {
   const { start, outputArgs } = audioArgs(options);
   let writer: RowWriter | null = null;
   let format: { sampleRate: number; channels: number } | null = null;
@@ -55,7 +55,7 @@ export async function writeAudio(group: Group, name: string, input: MediaInput, 
       for await (const chunk of job.stdout) {
         if (!writer) {
           format = await outputFormat(job);
-          writer = audioWriter(group, name, format.channels, compression);
+          writer = audioWriter(group, name, format.channels, layout);
         }
         await writer.write(chunk);
       }
@@ -85,16 +85,14 @@ async function outputFormat(job: FfmpegJob): Promise<{ sampleRate: number; chann
   return { sampleRate: out.sampleRate, channels: out.channels };
 }
 
-function audioWriter(group: Group, name: string, channels: number, compression: CreateDatasetOptions["compression"]): RowWriter {
-  const rows = audioChunkRows(channels);
-  const filtered = isFiltered(compression);
+function audioWriter(group: Group, name: string, channels: number, layout: DatasetLayout): RowWriter {
+  // A rule's chunks decide the samples per append too: appends stay whole chunks.
+  const rows = layout.chunks?.[0] ?? audioChunkRows(channels);
   const create = () =>
     group.createDataset(name, {
-      dtype: "float32",
       shape: [0, channels],
       maxshape: [null, channels],
-      chunks: [rows, channels],
-      ...(filtered ? { compression, shuffle: true } : {}),
+      ...storageOptions({ ...layout, chunks: layout.chunks ?? [rows, channels] }, { dtype: "float32", shuffle: true }, true),
     });
   // ffmpeg writes little-endian floats (f32le); x64 and arm64 are little-endian too.
   return new RowWriter(4 * channels, rows, create, (bytes) => new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4));

@@ -803,8 +803,6 @@ export class RowWriter {
   }
 }
 
-/** Compression other than "none" (and unset) means a filter. */
-export const isFiltered = (compression: "gzip" | "none" | number | null | undefined) => compression !== undefined && compression !== null && compression !== "none";
 
 /** Checks a numeric option: finite, and positive (or ≥ 0 with `zero`), integer when asked. */
 export function checkOption(name: string, value: number | undefined, kind: { integer?: boolean; zero?: boolean } = {}): void {

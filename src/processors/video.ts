@@ -3,8 +3,8 @@
 // memory. Frame size, rate and codec come from ffmpeg's own log of the same run.
 import type { Dataset } from "../h5/dataset";
 import type { Group } from "../h5/group";
-import type { CreateDatasetOptions } from "../h5/dataset-creation";
-import { checkOption, describeStreams, FfmpegError, ffNumber, isFiltered, RowWriter, runFfmpeg, sourceStream, type FfmpegJob, type FfmpegOptions, type MediaInput } from "./ffmpeg";
+import { GZIP, storageOptions, type DatasetLayout } from "./layout";
+import { checkOption, describeStreams, FfmpegError, ffNumber, RowWriter, runFfmpeg, sourceStream, type FfmpegJob, type FfmpegOptions, type MediaInput } from "./ffmpeg";
 
 export type { MediaInput } from "./ffmpeg";
 
@@ -71,7 +71,7 @@ export function videoArgs(options: VideoOptions): { start: number | undefined; o
  * Rejects, leaving no dataset behind, when ffmpeg cannot decode it (its own words in the message)
  * or there is no video stream.
  */
-export async function writeVideo(group: Group, name: string, input: MediaInput, options: VideoOptions, compression: CreateDatasetOptions["compression"]): Promise<Dataset> {
+export async function writeVideo(group: Group, name: string, input: MediaInput, options: VideoOptions, layout: DatasetLayout = GZIP): Promise<Dataset> {
   const { start, outputArgs } = videoArgs(options);
   let writer: RowWriter | null = null;
   let size: { width: number; height: number } | null = null;
@@ -80,7 +80,7 @@ export async function writeVideo(group: Group, name: string, input: MediaInput, 
       for await (const chunk of job.stdout) {
         if (!writer) {
           size = await outputSize(job);
-          writer = videoWriter(group, name, size.width, size.height, compression);
+          writer = videoWriter(group, name, size.width, size.height, layout);
         }
         await writer.write(chunk);
       }
@@ -112,15 +112,14 @@ async function outputSize(job: FfmpegJob): Promise<{ width: number; height: numb
   return { width: out.width, height: out.height };
 }
 
-function videoWriter(group: Group, name: string, width: number, height: number, compression: CreateDatasetOptions["compression"]): RowWriter {
-  const { chunks, framesPerBatch } = videoChunks(width, height);
+function videoWriter(group: Group, name: string, width: number, height: number, layout: DatasetLayout): RowWriter {
+  // A rule's chunks decide the frames per append too: appends stay whole chunks.
+  const { chunks, framesPerBatch } = layout.chunks ? { chunks: layout.chunks, framesPerBatch: layout.chunks[0] } : videoChunks(width, height);
   const create = () =>
     group.createDataset(name, {
-      dtype: "uint8",
       shape: [0, height, width, 3],
       maxshape: [null, height, width, 3],
-      chunks,
-      ...(isFiltered(compression) ? { compression } : {}),
+      ...storageOptions({ ...layout, chunks }, { dtype: "uint8" }, true),
     });
   return new RowWriter(width * height * 3, framesPerBatch, create, (bytes) => bytes);
 }
