@@ -4,8 +4,9 @@
 import type { Dataset } from "../h5/dataset";
 import type { Group } from "../h5/group";
 import { GZIP, storageOptions, type DatasetLayout } from "./layout";
-import { checkOption, ffNumber, RowWriter, runFfmpeg, sourceStream, type FfmpegJob, type FfmpegOptions, type MediaInput } from "./ffmpeg";
-import { explain, notesOf } from "./video";
+import { checkOption, ffNumber, type FfmpegJob, type FfmpegOptions, type MediaInput } from "./ffmpeg";
+import { sourceStream } from "./ffmpeg-log";
+import { RowWriter, writeDecoded } from "./media-writer";
 
 export type { MediaInput } from "./ffmpeg";
 
@@ -48,32 +49,19 @@ export function audioArgs(options: AudioOptions): { start: number | undefined; o
  */
 export async function writeAudio(group: Group, name: string, input: MediaInput, options: AudioOptions, layout: DatasetLayout = GZIP): Promise<Dataset> {
   const { start, outputArgs } = audioArgs(options);
-  let writer: RowWriter | null = null;
-  let format: { sampleRate: number; channels: number } | null = null;
-  try {
-    return await runFfmpeg({ input, start, outputArgs, strict: options.strict, signal: options.signal }, async (job) => {
-      for await (const chunk of job.stdout) {
-        if (!writer) {
-          format = await outputFormat(job);
-          writer = audioWriter(group, name, format.channels, layout);
-        }
-        await writer.write(chunk);
-      }
-      if (!writer || !format) throw new Error(`no audio samples decoded from '${job.name}'${notesOf(job)}`);
-      const finished: RowWriter = writer;
-      await finished.end();
-      const dataset = finished.dataset!;
-      const { sampleRate, channels } = format;
-      await dataset.attrs.update(
-        { sample_rate: sampleRate, channels, duration_s: finished.rows / sampleRate, codec: sourceStream(job.banner, "audio")?.codec ?? "unknown" },
+  return writeDecoded(group, name, { input, start, outputArgs, strict: options.strict, signal: options.signal }, {
+    kind: "audio",
+    async open(job) {
+      const format = await outputFormat(job);
+      return { format, writer: audioWriter(group, name, format.channels, layout) };
+    },
+    attrs(job, { sampleRate, channels }, samples) {
+      return [
+        { sample_rate: sampleRate, channels, duration_s: samples / sampleRate, codec: sourceStream(job.banner, "audio")?.codec ?? "unknown" },
         { sample_rate: { dtype: "int64" }, channels: { dtype: "int64" }, duration_s: { dtype: "float64" } },
-      );
-      return dataset;
-    });
-  } catch (error) {
-    await (writer as RowWriter | null)?.discard(group, name);
-    throw explain(error, "audio");
-  }
+      ];
+    },
+  });
 }
 
 /** Rate and channels from ffmpeg's "Output #0 ... Audio: pcm_f32le, 16000 Hz, mono, flt" line. */

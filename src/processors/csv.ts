@@ -184,7 +184,7 @@ function inferColumn(cells: string[]): { type: CsvColumnType; values: CsvColumn 
 }
 
 /** Compound field names for the header: unique and non-empty (the attribute keeps the original). */
-function fieldNames(header: string[]): string[] {
+export function fieldNames(header: string[]): string[] {
   const used = new Set<string>();
   return header.map((name, i) => {
     let field = name === "" ? `column_${i}` : name;

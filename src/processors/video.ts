@@ -4,7 +4,9 @@
 import type { Dataset } from "../h5/dataset";
 import type { Group } from "../h5/group";
 import { GZIP, storageOptions, type DatasetLayout } from "./layout";
-import { checkOption, describeStreams, FfmpegError, ffNumber, RowWriter, runFfmpeg, sourceStream, type FfmpegJob, type FfmpegOptions, type MediaInput } from "./ffmpeg";
+import { checkOption, ffNumber, type FfmpegJob, type FfmpegOptions, type MediaInput } from "./ffmpeg";
+import { sourceStream } from "./ffmpeg-log";
+import { RowWriter, writeDecoded } from "./media-writer";
 
 export type { MediaInput } from "./ffmpeg";
 
@@ -73,35 +75,22 @@ export function videoArgs(options: VideoOptions): { start: number | undefined; o
  */
 export async function writeVideo(group: Group, name: string, input: MediaInput, options: VideoOptions, layout: DatasetLayout = GZIP): Promise<Dataset> {
   const { start, outputArgs } = videoArgs(options);
-  let writer: RowWriter | null = null;
-  let size: { width: number; height: number } | null = null;
-  try {
-    return await runFfmpeg({ input, start, outputArgs, strict: options.strict, signal: options.signal }, async (job) => {
-      for await (const chunk of job.stdout) {
-        if (!writer) {
-          size = await outputSize(job);
-          writer = videoWriter(group, name, size.width, size.height, layout);
-        }
-        await writer.write(chunk);
-      }
-      if (!writer || !size) throw new Error(`no video frames decoded from '${job.name}'${notesOf(job)}`);
-      const finished: RowWriter = writer;
-      await finished.end();
-      const dataset = finished.dataset!;
+  return writeDecoded(group, name, { input, start, outputArgs, strict: options.strict, signal: options.signal }, {
+    kind: "video",
+    async open(job) {
+      const size = await outputSize(job);
+      return { format: size, writer: videoWriter(group, name, size.width, size.height, layout) };
+    },
+    attrs(job, { width, height }, frames) {
       const source = sourceStream(job.banner, "video");
       const out = job.banner.output.streams.find((s) => s.kind === "video");
       const fps = options.fps ?? out?.fps ?? source?.fps ?? Number.NaN;
-      const { width, height } = size;
-      await dataset.attrs.update(
-        { fps, frame_count: finished.rows, duration_s: finished.rows / fps, codec: source?.codec ?? "unknown", width, height },
+      return [
+        { fps, frame_count: frames, duration_s: frames / fps, codec: source?.codec ?? "unknown", width, height },
         { fps: { dtype: "float64" }, duration_s: { dtype: "float64" }, frame_count: { dtype: "int64" }, width: { dtype: "int64" }, height: { dtype: "int64" } },
-      );
-      return dataset;
-    });
-  } catch (error) {
-    await (writer as RowWriter | null)?.discard(group, name);
-    throw explain(error, "video");
-  }
+      ];
+    },
+  });
 }
 
 /** The output frame size from ffmpeg's "Output #0 ... Video: rawvideo ..., rgb24, WxH" line. */
@@ -122,19 +111,4 @@ function videoWriter(group: Group, name: string, width: number, height: number, 
       ...storageOptions({ ...layout, chunks }, { dtype: "uint8" }, true),
     });
   return new RowWriter(width * height * 3, framesPerBatch, create, (bytes) => bytes);
-}
-
-/** ffmpeg's warnings, for a run that gave nothing ("Output file is empty, nothing was encoded"). */
-export function notesOf(job: FfmpegJob): string {
-  const notes = [...new Set(job.notes.map((n) => n.text.trim()))].slice(-3);
-  return notes.length ? ` (ffmpeg: ${notes.join("; ")})` : "";
-}
-
-/** "Stream map '0:V:0' matches no streams" said plainly: "no video stream in 'x.mp3' (streams: audio: mp3)". */
-export function explain(error: unknown, kind: "video" | "audio"): unknown {
-  if (error instanceof FfmpegError && error.failure.causes.some((c) => /matches no streams/.test(c))) {
-    const { failure } = error;
-    return new FfmpegError(`no ${kind} stream in '${failure.input}' (streams: ${describeStreams(failure.banner)})`, failure);
-  }
-  return error;
 }

@@ -9,7 +9,7 @@
 //     "kv" mode: every value a string).
 // Each record also keeps its exact JSON text (numbers as written), for the quarantine.
 import Ajv, { type Format } from "ajv";
-import type { PreparedCsv } from "../processors/csv";
+import { fieldNames, type PreparedCsv } from "../processors/csv";
 import { decodeText, type TextSource } from "../processors/text-input";
 
 /** null when `record` is valid, else ajv's error text ("record/id must be integer, ..."). */
@@ -228,17 +228,6 @@ export function keptCsvRows(prepared: PreparedCsv, keptIndexes: readonly number[
     return keptIndexes.map((r) => column[r]) as boolean[] | string[];
   });
   return { mode: "table", table: { ...table, values, rows: keptIndexes.length } };
-}
-
-/** Compound field names for a header, as the CSV table writer makes them: unique, non-empty. */
-function fieldNames(header: string[]): string[] {
-  const used = new Set<string>();
-  return header.map((name, i) => {
-    let field = name === "" ? `column_${i}` : name;
-    for (let n = 1; used.has(field); n++) field = `${name || `column_${i}`}_${n}`;
-    used.add(field);
-    return field;
-  });
 }
 
 /** JSON text of a value; BigInts as their digits. */
