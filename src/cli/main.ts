@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// The h5dat command line: `convert` turns raw files into HDF5, `ls` lists a file; the other
-// readers (`show`, `export`, `info`) come with the reading issue.
+// The h5dat command line: `convert` turns raw files into HDF5; `ls` lists a file and `info`
+// summarises how it was made.
 import { Command } from "commander";
 import { hdf5Version } from "../h5/library";
 import { H5DAT_VERSION } from "../version";
@@ -8,6 +8,7 @@ import { CONFIG_SCHEMA } from "../config/config-schema";
 import { SCHEMA_META } from "../schema";
 import { addConvertCommand } from "./convert-command";
 import { addLsCommand } from "./ls-command";
+import { addInfoCommand } from "./info-command";
 
 const program = new Command("h5dat")
   .description("turn raw files into chunked, compressed HDF5, and read them back")
@@ -15,6 +16,7 @@ const program = new Command("h5dat")
   .showHelpAfterError();
 addConvertCommand(program);
 addLsCommand(program);
+addInfoCommand(program);
 program
   .command("schema")
   .description("about the --schema file")

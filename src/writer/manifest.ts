@@ -61,3 +61,23 @@ export class Manifest {
     });
   }
 }
+
+/** The rows of a file's manifest, in order; null when the file has none (not made by convert). */
+export async function readManifest(root: Group): Promise<ManifestRow[] | null> {
+  if (!(await root.has(MANIFEST_PATH))) return null;
+  const dataset = await root.dataset(MANIFEST_PATH);
+  try {
+    const { data } = await dataset.read();
+    return (data as Record<string, unknown>[]).map((row) => ({
+      source: String(row.source),
+      source_path: String(row.source_path),
+      target: String(row.target),
+      status: String(row.status) as EntryStatus,
+      bytes: Number(row.bytes),
+      processor: String(row.processor),
+      message: String(row.message),
+    }));
+  } finally {
+    await dataset.close();
+  }
+}

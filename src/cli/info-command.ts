@@ -1,0 +1,90 @@
+// `h5dat info file.h5`: what a converted file holds and how it was made — the manifest's counts
+// by status and processor, the failures with their messages, the options and command used, the
+// versions, the file's size and free space. Any HDF5 file works; one without a manifest says so.
+import type { Command } from "commander";
+import { File } from "../h5/file";
+import { hdf5Version } from "../h5/library";
+import { formatBytes } from "../read/listing";
+import { readManifest, type ManifestRow } from "../writer/manifest";
+import { entryLine } from "./progress";
+
+export interface FileReport {
+  file: string;
+  size: number;
+  freeSpace: number;
+  /** The HDF5 library reading the file now. */
+  library: string;
+  /** Root attrs convert writes (absent on other files). */
+  madeBy: { h5datVersion?: string; hdf5Version?: string; created?: string; command?: string; options?: unknown };
+  /** null: the file has no /_h5dat/manifest. */
+  entries: { total: number; written: number; skipped: number; failed: number; byProcessor: Record<string, Record<string, number>> } | null;
+  failures: ManifestRow[];
+}
+
+export async function fileReport(path: string): Promise<FileReport> {
+  const file = await File.open(path, "r");
+  try {
+    const info = await file.info();
+    const attr = async (name: string) => ((await file.attrs.has(name)) ? file.attrs.get(name) : undefined);
+    const options = await attr("options");
+    const rows = await readManifest(file);
+    const report: FileReport = {
+      file: path,
+      size: info.size,
+      freeSpace: info.freeSpace,
+      library: hdf5Version(),
+      madeBy: {
+        h5datVersion: (await attr("h5dat_version")) as string | undefined,
+        hdf5Version: (await attr("hdf5_version")) as string | undefined,
+        created: (await attr("created")) as string | undefined,
+        command: (await attr("command")) as string | undefined,
+        options: typeof options === "string" ? JSON.parse(options) : options,
+      },
+      entries: null,
+      failures: rows?.filter((row) => row.status === "failed") ?? [],
+    };
+    if (rows) {
+      const byProcessor: Record<string, Record<string, number>> = {};
+      for (const row of rows) {
+        const counts = (byProcessor[row.processor || "(none)"] ??= {});
+        counts[row.status] = (counts[row.status] ?? 0) + 1;
+      }
+      const count = (status: string) => rows.filter((row) => row.status === status).length;
+      report.entries = { total: rows.length, written: count("written"), skipped: count("skipped"), failed: count("failed"), byProcessor };
+    }
+    return report;
+  } finally {
+    await file.close();
+  }
+}
+
+export function reportLines(report: FileReport): string[] {
+  const lines = [`${report.file}: ${formatBytes(report.size)}, ${formatBytes(report.freeSpace)} free inside (HDF5 ${report.library})`];
+  const made = report.madeBy;
+  if (made.h5datVersion) lines.push(`made by h5dat ${made.h5datVersion} (HDF5 ${made.hdf5Version ?? "?"}) on ${made.created ?? "?"}`);
+  if (made.command) lines.push(`command: ${made.command}`);
+  if (made.options) lines.push(`options: ${JSON.stringify(made.options)}`);
+  if (!report.entries) {
+    lines.push("no /_h5dat/manifest: not a file made by h5dat convert");
+    return lines;
+  }
+  const { total, written, skipped, failed, byProcessor } = report.entries;
+  lines.push(`entries: ${total} (${written} written, ${skipped} skipped, ${failed} failed)`);
+  for (const [processor, counts] of Object.entries(byProcessor).sort()) {
+    lines.push(`  ${processor.padEnd(10)} ${Object.entries(counts).map(([status, n]) => `${n} ${status}`).join(", ")}`);
+  }
+  if (report.failures.length > 0) lines.push("failures:", ...report.failures.map((row) => `  ${entryLine(row)}`));
+  return lines;
+}
+
+export function addInfoCommand(program: Command): void {
+  program
+    .command("info")
+    .description("the manifest's summary, the options used, versions and free space of an HDF5 file")
+    .argument("<file>", "the HDF5 file")
+    .option("--json", "the report as JSON")
+    .action(async (file: string, options: { json?: boolean }) => {
+      const report = await fileReport(file);
+      console.log(options.json ? JSON.stringify(report) : reportLines(report).join("\n"));
+    });
+}
