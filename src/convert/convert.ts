@@ -106,7 +106,10 @@ export async function convert(inputs: string[], options: ConvertOptions, events?
   }
   const started = performance.now();
   const manifest = new Manifest();
-  const file = await File.open(options.output, "w");
+  // The file is written as <output>.partial and renamed only at a clean end: a crash or a fatal
+  // error never leaves a half-written file under the output's name (an old one stays intact).
+  const partial = partialPathOf(options.output);
+  const file = await File.open(partial, "w");
   const sources: (Source | Error)[] = [];
   let workersPeakRssMb = 0;
   const workers = options.workers ?? os.availableParallelism();
@@ -127,13 +130,17 @@ export async function convert(inputs: string[], options: ConvertOptions, events?
     // Every input is opened first: their sizes make the total that progress is measured against.
     for (const input of inputs) sources.push(await openSource(input).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))));
     run.progress.inputBytesTotal = sources.reduce((sum, source) => sum + (source instanceof Error ? 0 : source.size), 0);
-    for (const [i, source] of sources.entries()) await convertInput(run, inputs[i], source);
+    for (const [i, source] of sources.entries()) {
+      await convertInput(run, inputs[i], source);
+      if (run.listenerError) throw run.listenerError;
+    }
     await manifest.write(file);
   } finally {
     for (const source of sources) if (!(source instanceof Error)) await source.close();
     workersPeakRssMb = (await run.pool?.close()) ?? 0;
     await file.close();
   }
+  await fs.promises.rename(partial, options.output);
   const seconds = (performance.now() - started) / 1000;
   const counts = manifest.counts();
   const bytes = manifest.all.reduce((sum, row) => sum + row.bytes, 0);
@@ -149,6 +156,11 @@ export async function convert(inputs: string[], options: ConvertOptions, events?
     workersPeakRssMb,
     failures: manifest.all.filter((row) => row.status === "failed"),
   };
+}
+
+/** Where a conversion writes until it ends cleanly. */
+export function partialPathOf(output: string): string {
+  return `${output}.partial`;
 }
 
 async function writeRootAttrs(file: File, inputs: string[], options: ConvertOptions): Promise<void> {
@@ -185,12 +197,20 @@ interface Run {
   /** Entry order across inputs, so the manifest lists entries as the inputs do. */
   sequence: number;
   progress: ConvertProgress;
+  /** Set when an event listener threw: the run stops. */
+  listenerError?: Error;
 }
 
 async function convertInput(run: Run, input: string, source: Source | Error): Promise<void> {
   const record = (row: ManifestRow, order: number) => {
     run.manifest.add(row, order);
-    run.events?.emit("entry", row, { ...run.progress });
+    try {
+      run.events?.emit("entry", row, { ...run.progress });
+    } catch (error) {
+      // A listener's error is the caller's: it ends the run (convert rejects with it), after the
+      // entries in flight are accounted for.
+      run.listenerError ??= error instanceof Error ? error : new Error(String(error));
+    }
   };
   if (source instanceof Error) {
     record(inputFailure(input, source), run.sequence++);
@@ -209,6 +229,7 @@ async function convertInput(run: Run, input: string, source: Source | Error): Pr
     // `limit` entries and about IN_FLIGHT_BYTES of their data are held at once.
     let index = 0;
     for await (const entry of source.entries()) {
+      if (run.listenerError) break;
       const order = run.sequence++;
       run.progress.inputBytesRead = inputStart + entry.position;
       const read = await readEntry(entry).catch((error: unknown) => ({ error }));

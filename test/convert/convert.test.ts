@@ -129,3 +129,23 @@ test("the CLI exits 2 when entries failed, 1 on a fatal error, and refuses to ov
   assert.equal(clean.status, 0, clean.stderr);
   assert.equal(JSON.parse(clean.stdout).written, 2);
 });
+
+test("the output appears only at a clean end: written as .partial, then renamed; a fatal error leaves the old file", async () => {
+  const fs = require("node:fs") as typeof import("node:fs");
+  const { EventEmitter } = require("node:events") as typeof import("node:events");
+  const output = path.join(dir, "atomic.h5");
+  fs.writeFileSync(output, "old content");
+  // A listener that throws is a fatal error in the middle of the run.
+  const events = new EventEmitter();
+  events.on("entry", () => {
+    throw new Error("listener broke");
+  });
+  await assert.rejects(convert([tree], { output, overwrite: true, workers: 0 }, events), /listener broke/);
+  assert.equal(fs.readFileSync(output, "utf8"), "old content");
+  assert.ok(fs.existsSync(`${output}.partial`));
+  const summary = await convert([tree], { output, overwrite: true, workers: 0 });
+  assert.equal(summary.output, output);
+  assert.equal(fs.existsSync(`${output}.partial`), false);
+  assert.ok(python<{ ok: boolean }>(`import h5py, json, sys
+print(json.dumps({"ok": "_h5dat/manifest" in h5py.File(sys.argv[1], "r")}))`, output).ok);
+});
