@@ -36,9 +36,35 @@ function parseCompression(text: string): ConvertOptions["compression"] {
   throw new Error(`--compression must be gzip, gzip:0-9 or none, not '${text}'`);
 }
 
+/**
+ * Ctrl-C (SIGINT) or SIGTERM stop the run cleanly: nothing new is read, what is in flight is
+ * written with the manifest, and the file stays as .partial; the exit code is then 130 or 143.
+ * A second signal exits at once.
+ */
+function stopOnSignals(): { signal: AbortSignal; exitCode: number | null; dispose: () => void } {
+  const controller = new AbortController();
+  const state = { signal: controller.signal, exitCode: null as number | null, dispose: () => {} };
+  const on = (name: NodeJS.Signals, code: number) => () => {
+    if (state.exitCode !== null) process.exit(state.exitCode);
+    state.exitCode = code;
+    process.stderr.write(`\n${name}: finishing the entries in flight and the manifest (again to quit at once)\n`);
+    controller.abort(new Error(`interrupted by ${name}`));
+  };
+  const onInt = on("SIGINT", 130);
+  const onTerm = on("SIGTERM", 143);
+  process.on("SIGINT", onInt);
+  process.on("SIGTERM", onTerm);
+  state.dispose = () => {
+    process.off("SIGINT", onInt);
+    process.off("SIGTERM", onTerm);
+  };
+  return state;
+}
+
 /** The summary; failures too when progress lines did not already show them. */
 function describe(summary: ConvertSummary, listFailures: boolean): string {
   return [
+    ...(summary.interrupted ? [`interrupted: the file is left as ${summary.output}`] : []),
     `${summary.entries} entries: ${summary.written} written, ${summary.skipped} skipped, ${summary.failed} failed`,
     `${summary.seconds.toFixed(2)} s, ${summary.filesPerSecond.toFixed(1)} files/s, ${summary.megabytesPerSecond.toFixed(1)} MB/s, peak RSS ${summary.peakRssMb.toFixed(0)} MB (+ ${summary.workersPeakRssMb.toFixed(0)} MB in workers)`,
     ...(listFailures ? summary.failures.map(entryLine) : []),
@@ -71,6 +97,7 @@ export function addConvertCommand(program: Command): void {
       const images = options.images ?? config.images ?? "pixels";
       if (images !== "pixels" && images !== "encoded" && images !== "both") throw new Error(`--images must be pixels, encoded or both, not '${images}'`);
       keepLargeBlocksMapped();
+      const stop = stopOnSignals();
       const events = new EventEmitter();
       const progress = !options.quiet && !options.json;
       const stopProgress = progress ? showProgress(events) : () => undefined;
@@ -93,11 +120,15 @@ export function addConvertCommand(program: Command): void {
           video: config.video,
           audio: config.audio,
           schema,
+          signal: stop.signal,
           command: ["h5dat", ...process.argv.slice(2)].join(" "),
         },
         events,
-      ).finally(stopProgress);
+      ).finally(() => {
+        stopProgress();
+        stop.dispose();
+      });
       console.log(options.json ? JSON.stringify(summary) : describe(summary, !progress));
-      process.exitCode = summary.failed > 0 ? 2 : 0;
+      process.exitCode = stop.exitCode ?? (summary.failed > 0 ? 2 : 0);
     });
 }

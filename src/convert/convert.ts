@@ -63,12 +63,20 @@ export interface ConvertOptions extends ClassifyOptions {
   batch_process_limit?: number;
   /** Entries sent to a worker in one message (default 1). */
   batch_chunk_size?: number;
+  /**
+   * Stops the run: no new entry is read, video/audio in progress is cut off (its entry fails),
+   * the rest in flight is written, the manifest too, and the file stays as <output>.partial.
+   */
+  signal?: AbortSignal;
   /** What to record as the command in the root attrs (the CLI passes its argv). */
   command?: string;
 }
 
 export interface ConvertSummary {
+  /** The file written: the output, or its .partial when the run was interrupted. */
   output: string;
+  /** The run was stopped by `signal`: entries not yet read are not in the manifest. */
+  interrupted: boolean;
   entries: number;
   written: number;
   skipped: number;
@@ -131,6 +139,7 @@ export async function convert(inputs: string[], options: ConvertOptions, events?
     for (const input of inputs) sources.push(await openSource(input).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))));
     run.progress.inputBytesTotal = sources.reduce((sum, source) => sum + (source instanceof Error ? 0 : source.size), 0);
     for (const [i, source] of sources.entries()) {
+      if (options.signal?.aborted) break;
       await convertInput(run, inputs[i], source);
       if (run.listenerError) throw run.listenerError;
     }
@@ -140,12 +149,14 @@ export async function convert(inputs: string[], options: ConvertOptions, events?
     workersPeakRssMb = (await run.pool?.close()) ?? 0;
     await file.close();
   }
-  await fs.promises.rename(partial, options.output);
+  const interrupted = options.signal?.aborted === true;
+  if (!interrupted) await fs.promises.rename(partial, options.output);
   const seconds = (performance.now() - started) / 1000;
   const counts = manifest.counts();
   const bytes = manifest.all.reduce((sum, row) => sum + row.bytes, 0);
   return {
-    output: options.output,
+    output: interrupted ? partial : options.output,
+    interrupted,
     entries: manifest.all.length,
     ...counts,
     bytes,
@@ -229,7 +240,7 @@ async function convertInput(run: Run, input: string, source: Source | Error): Pr
     // `limit` entries and about IN_FLIGHT_BYTES of their data are held at once.
     let index = 0;
     for await (const entry of source.entries()) {
-      if (run.listenerError) break;
+      if (run.listenerError || run.options.signal?.aborted) break;
       const order = run.sequence++;
       run.progress.inputBytesRead = inputStart + entry.position;
       const read = await readEntry(entry).catch((error: unknown) => ({ error }));
@@ -392,7 +403,7 @@ async function convertMedia(run: Run, plan: EntryPlan, entry: SourceEntry, head:
     const [parent, name] = await claimTarget(run, plan.target);
     owned = true;
     const write = plan.processor === "video" ? writeVideo : writeAudio;
-    const dataset = await write(parent, name, input, plan.options, plan.layout);
+    const dataset = await write(parent, name, input, { ...plan.options, signal: run.options.signal }, plan.layout);
     await finishEntry(dataset, plan, bytes);
     await dataset.close();
     return { ...plan.row, bytes, target: plan.target, status: "written" };
