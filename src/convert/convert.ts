@@ -2,28 +2,22 @@
 // written to one HDF5 file, and accounted for in the manifest (written, skipped or failed, with
 // the reason). A bad entry fails alone; the run goes on.
 import fs from "node:fs";
-import path from "node:path";
 import os from "node:os";
 import { EventEmitter } from "node:events";
 import type { ClassifyOptions } from "../classify";
 import { File } from "../h5/file";
-import type { Group } from "../h5/group";
-import type { H5Object } from "../h5/h5-object";
 import type { CreateDatasetOptions } from "../h5/dataset-creation";
-import { writeBytes, writeByteStream } from "../processors/bytes";
-import { prepare, writePrepared, type Prepared, type PrepareTask } from "./prepare";
 import { openSource } from "../sources/open-source";
 import type { Source, SourceEntry } from "../sources/source-entry";
 import { escapeName } from "../writer/hdf5-names";
-import { planEntry, type EntryPlan, type ProcessorName } from "./plan";
-import { prepareChecked, quarantine } from "./records";
-import type { DatasetLayout } from "../processors/layout";
+import { planEntry } from "./plan";
+import { messageOf, type Run } from "./run";
+import { convertEntry, convertMedia, streamEntry } from "./write-entry";
 import { writeSchemaAttrs, type Schema } from "../schema";
-import { writeVideo, type MediaInput, type VideoOptions } from "../processors/video";
-import { writeAudio, type AudioOptions } from "../processors/audio";
+import type { VideoOptions } from "../processors/video";
+import type { AudioOptions } from "../processors/audio";
 import { Manifest, type ManifestRow } from "../writer/manifest";
 import { WriteQueue } from "../writer/write-queue";
-import { ForkPool } from "../pool/fork-pool";
 import { H5DAT_VERSION } from "../version";
 import { hdf5Version } from "../h5/library";
 
@@ -185,33 +179,6 @@ async function writeRootAttrs(file: File, inputs: string[], options: ConvertOpti
   await file.attrs.set("options", JSON.stringify(recorded));
 }
 
-/** One conversion run: the file, the decoding workers, the manifest. */
-interface Run {
-  file: File;
-  options: ConvertOptions;
-  manifest: Manifest;
-  events?: EventEmitter;
-  /** Worker processes to decode images with (0: in this process). */
-  workers: number;
-  /** Compression of the datasets written, defaults applied. */
-  compression: NonNullable<ConvertOptions["compression"]>;
-  /** Group creation takes turns: two entries may need the same new group at once. */
-  groupTurns: WriteQueue;
-  /** Dataset paths taken by an entry of this run. */
-  claimed: Set<string>;
-  /** Groups entries were written into lately, by path. */
-  groups: Map<string, Group>;
-  /** Started at the first image, when workers are wanted. */
-  pool: ForkPool | null;
-  /** Entries in flight at most (read, decoding, or waiting for the writer). */
-  limit: number;
-  /** Entry order across inputs, so the manifest lists entries as the inputs do. */
-  sequence: number;
-  progress: ConvertProgress;
-  /** Set when an event listener threw: the run stops. */
-  listenerError?: Error;
-}
-
 async function convertInput(run: Run, input: string, source: Source | Error): Promise<void> {
   const record = (row: ManifestRow, order: number) => {
     run.manifest.add(row, order);
@@ -323,187 +290,3 @@ function entryFailure(entry: SourceEntry, error: unknown): ManifestRow {
   return { source: entry.source, source_path: entry.sourcePath, target: "", status: "failed", bytes: entry.size ?? 0, processor: "", message: messageOf(error) };
 }
 
-async function convertEntry(run: Run, plan: EntryPlan, bytes: Buffer): Promise<ManifestRow> {
-  const { processor, target } = plan;
-  const row = { ...plan.row, bytes: bytes.length };
-  let owned = false;
-  try {
-    // Decoding and parsing happen before the writer's turn, in a worker process when there are
-    // workers; record checks of a schema rule run here (its validators are functions).
-    const task = prepareTask(plan, bytes);
-    const checked = plan.records && task ? await prepareChecked(task, plan.records) : null;
-    if (checked?.prepared === null) return { ...row, status: "skipped", message: await quarantine(run.file, plan, checked) };
-    const prepared = checked ? checked.prepared : task ? await prepareEntry(run, task) : null;
-    // Only making groups must take turns (two entries may need the same new group); the
-    // datasets themselves are written concurrently, so their compression, which the binding
-    // runs outside the HDF5 lock, uses every core.
-    const [parent, name] = await claimTarget(run, target);
-    owned = true;
-    const object = prepared ? await writePrepared(parent, name, prepared, plan.layout) : await write(parent, name, bytes, processor, plan.layout, plan.sourcePath);
-    await finishEntry(object, plan, bytes.length);
-    const message = checked ? await quarantine(run.file, plan, checked) : "";
-    if (processor === "image" && run.options.images === "both") {
-      const encodedPath = `${ENCODED_ROOT}${target}`;
-      const [encodedParent, encodedName] = await claimTarget(run, encodedPath);
-      await (await writeBytes(encodedParent, encodedName, bytes, { compression: plan.layout.compression })).close();
-      await object.attrs.set("encoded_path", encodedPath);
-    }
-    await object.close();
-    return { ...row, target, status: "written", message };
-  } catch (error) {
-    if (owned) await removePartial(run, target);
-    return { ...row, message: messageOf(error) };
-  }
-}
-
-/** A large bytes entry, streamed into its dataset block by block. */
-async function streamEntry(run: Run, plan: EntryPlan, head: Buffer, rest: AsyncIterator<Buffer>): Promise<ManifestRow> {
-  let bytes = 0;
-  let owned = false;
-  async function* blocks(): AsyncGenerator<Buffer> {
-    bytes += head.length;
-    yield head;
-    for (let next = await rest.next(); !next.done; next = await rest.next()) {
-      bytes += next.value.length;
-      yield next.value;
-    }
-  }
-  try {
-    const [parent, name] = await claimTarget(run, plan.target);
-    owned = true;
-    const dataset = await writeByteStream(parent, name, blocks(), plan.layout);
-    await finishEntry(dataset, plan, bytes);
-    await dataset.close();
-    return { ...plan.row, bytes, target: plan.target, status: "written" };
-  } catch (error) {
-    await rest.return?.();
-    if (owned) await removePartial(run, plan.target);
-    return { ...plan.row, bytes, message: messageOf(error) };
-  }
-}
-
-/**
- * A video or audio entry, decoded by ffmpeg as it streams in: from its file when it has one,
- * else from the archive's blocks (through a pipe, or a temporary file for MP4s that need seeking).
- */
-async function convertMedia(run: Run, plan: EntryPlan, entry: SourceEntry, head: Buffer, rest: AsyncIterator<Buffer> | null): Promise<ManifestRow> {
-  let bytes = entry.size ?? head.length;
-  let owned = false;
-  async function* blocks(): AsyncGenerator<Buffer> {
-    bytes = head.length;
-    yield head;
-    for (let next = await rest?.next(); next && !next.done; next = await rest!.next()) {
-      bytes += next.value.length;
-      yield next.value;
-    }
-  }
-  const input: MediaInput = entry.file ? { path: entry.file } : { blocks: blocks(), name: path.posix.basename(entry.sourcePath), head };
-  try {
-    if (entry.file) await rest?.return?.();
-    const [parent, name] = await claimTarget(run, plan.target);
-    owned = true;
-    const write = plan.processor === "video" ? writeVideo : writeAudio;
-    const dataset = await write(parent, name, input, { ...plan.options, signal: run.options.signal }, plan.layout);
-    await finishEntry(dataset, plan, bytes);
-    await dataset.close();
-    return { ...plan.row, bytes, target: plan.target, status: "written" };
-  } catch (error) {
-    await rest?.return?.();
-    if (owned) await removePartial(run, plan.target);
-    return { ...plan.row, bytes, message: messageOf(error) };
-  }
-}
-
-/** The attrs every converted entry carries. */
-async function finishEntry(object: H5Object, plan: EntryPlan, size: number): Promise<void> {
-  await object.attrs.update(
-    { source: plan.row.source, source_path: plan.sourcePath, source_size: size, media_type: plan.kind.mediaType, processor: plan.processor },
-    { source_size: { dtype: "int64" } },
-  );
-}
-
-/** A failed entry leaves nothing behind: what it wrote at the target it claimed is removed. */
-async function removePartial(run: Run, target: string): Promise<void> {
-  try {
-    if (await run.file.has(target)) await run.file.delete(target);
-  } catch {
-    // Nothing was written, or the file itself failed: the manifest row tells the cause.
-  }
-}
-
-/** The preparing work of an entry, for processors that have some. */
-function prepareTask(plan: EntryPlan, bytes: Buffer): PrepareTask | null {
-  const { options } = plan;
-  switch (plan.processor) {
-    case "image":
-      return { processor: "image", bytes, options: { animated: options.animated as boolean | undefined, orientation: options.orientation !== "ignore" } };
-    case "json":
-    case "jsonl":
-      return { processor: plan.processor, bytes };
-    case "csv":
-      return { processor: "csv", bytes, options: { mode: options.mode as "table" | "kv", delimiter: options.delimiter as string } };
-    default:
-      return null;
-  }
-}
-
-/**
- * Runs `task` in a worker process (here when there are none). Even a 1 KiB JSON costs this
- * process, the one writer, less CPU to send and receive than to parse (bench/NOTES.md, "Pool
- * transfer"), so every task goes to the pool.
- */
-function prepareEntry(run: Run, task: PrepareTask): Promise<Prepared> {
-  if (run.workers <= 0) return prepare(task);
-  run.pool ??= new ForkPool({ size: run.workers, batchSize: run.options.batch_chunk_size });
-  return run.pool.run(task);
-}
-
-/** Where `--images both` keeps the encoded bytes, mirroring the pixel datasets' paths. */
-export const ENCODED_ROOT = "/_h5dat/encoded";
-
-/** Writes an entry whose processor has no preparing step. */
-function write(parent: Group, name: string, bytes: Buffer, processor: ProcessorName, layout: DatasetLayout, sourcePath: string): Promise<H5Object> {
-  if (processor === "hdf5") return copyHdf5(parent, name, bytes, sourcePath);
-  return writeBytes(parent, name, bytes, layout);
-}
-
-/** An HDF5 input is copied in whole: its tree (root attrs included) becomes the group `name`. */
-async function copyHdf5(parent: Group, name: string, bytes: Buffer, sourcePath: string): Promise<H5Object> {
-  const image = await File.openImage(bytes, sourcePath);
-  try {
-    await parent.copy(image, name);
-  } finally {
-    await image.close();
-  }
-  return parent.get(name);
-}
-
-/**
- * Reserves `target` for one entry and returns its parent group (made if missing) and name. Two
- * entries of one name (an archive may hold both) cannot both have it: the later one fails, and
- * since a target has one owner, a failed entry may remove what it wrote without touching another's.
- */
-function claimTarget(run: Run, target: string): Promise<[Group, string]> {
-  return run.groupTurns.run(async () => {
-    if (run.claimed.has(target)) throw new Error(`'${target}' was already written by an earlier entry of the same name`);
-    run.claimed.add(target);
-    const slash = target.lastIndexOf("/");
-    const parentPath = target.slice(0, slash) || "/";
-    let parent = run.groups.get(parentPath);
-    if (!parent) {
-      parent = await run.file.requireGroup(parentPath);
-      // Entries come in directory order, so the recent groups are the ones needed again. A group
-      // dropped here closes when collected (or with the file); an entry using it keeps it alive.
-      if (run.groups.size >= OPEN_GROUPS) run.groups.delete(run.groups.keys().next().value!);
-      run.groups.set(parentPath, parent);
-    }
-    return [parent, target.slice(slash + 1)];
-  });
-}
-
-/** Parent groups kept open between entries (each lookup would cost three HDF5 calls). */
-const OPEN_GROUPS = 64;
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

@@ -1,0 +1,76 @@
+// One conversion run's shared state (the file, the pool, the manifest, the paths taken) and the
+// few operations every entry goes through on it: claiming its target, removing what a failed
+// entry wrote.
+import type { EventEmitter } from "node:events";
+import type { File } from "../h5/file";
+import type { Group } from "../h5/group";
+import type { ForkPool } from "../pool/fork-pool";
+import type { Manifest } from "../writer/manifest";
+import type { WriteQueue } from "../writer/write-queue";
+import type { ConvertOptions, ConvertProgress } from "./convert";
+
+/** One conversion run: the file, the decoding workers, the manifest. */
+export interface Run {
+  file: File;
+  options: ConvertOptions;
+  manifest: Manifest;
+  events?: EventEmitter;
+  /** Worker processes to decode images with (0: in this process). */
+  workers: number;
+  /** Compression of the datasets written, defaults applied. */
+  compression: NonNullable<ConvertOptions["compression"]>;
+  /** Group creation takes turns: two entries may need the same new group at once. */
+  groupTurns: WriteQueue;
+  /** Dataset paths taken by an entry of this run. */
+  claimed: Set<string>;
+  /** Groups entries were written into lately, by path. */
+  groups: Map<string, Group>;
+  /** Started at the first image, when workers are wanted. */
+  pool: ForkPool | null;
+  /** Entries in flight at most (read, decoding, or waiting for the writer). */
+  limit: number;
+  /** Entry order across inputs, so the manifest lists entries as the inputs do. */
+  sequence: number;
+  progress: ConvertProgress;
+  /** Set when an event listener threw: the run stops. */
+  listenerError?: Error;
+}
+
+/**
+ * Reserves `target` for one entry and returns its parent group (made if missing) and name. Two
+ * entries of one name (an archive may hold both) cannot both have it: the later one fails, and
+ * since a target has one owner, a failed entry may remove what it wrote without touching another's.
+ */
+export function claimTarget(run: Run, target: string): Promise<[Group, string]> {
+  return run.groupTurns.run(async () => {
+    if (run.claimed.has(target)) throw new Error(`'${target}' was already written by an earlier entry of the same name`);
+    run.claimed.add(target);
+    const slash = target.lastIndexOf("/");
+    const parentPath = target.slice(0, slash) || "/";
+    let parent = run.groups.get(parentPath);
+    if (!parent) {
+      parent = await run.file.requireGroup(parentPath);
+      // Entries come in directory order, so the recent groups are the ones needed again. A group
+      // dropped here closes when collected (or with the file); an entry using it keeps it alive.
+      if (run.groups.size >= OPEN_GROUPS) run.groups.delete(run.groups.keys().next().value!);
+      run.groups.set(parentPath, parent);
+    }
+    return [parent, target.slice(slash + 1)];
+  });
+}
+
+/** Parent groups kept open between entries (each lookup would cost three HDF5 calls). */
+const OPEN_GROUPS = 64;
+
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** A failed entry leaves nothing behind: what it wrote at the target it claimed is removed. */
+export async function removePartial(run: Run, target: string): Promise<void> {
+  try {
+    if (await run.file.has(target)) await run.file.delete(target);
+  } catch {
+    // Nothing was written, or the file itself failed: the manifest row tells the cause.
+  }
+}

@@ -1,0 +1,164 @@
+// Writing one entry, by its plan: prepared (in a worker, or here) and written whole; streamed
+// into its dataset when large; or decoded by ffmpeg as it streams in (video, audio). Each returns
+// the entry's manifest row; a failure is the row's message, and leaves nothing behind.
+import path from "node:path";
+import { File } from "../h5/file";
+import type { Group } from "../h5/group";
+import type { H5Object } from "../h5/h5-object";
+import { writeBytes, writeByteStream } from "../processors/bytes";
+import type { DatasetLayout } from "../processors/layout";
+import { writeAudio } from "../processors/audio";
+import { writeVideo, type MediaInput } from "../processors/video";
+import { ForkPool } from "../pool/fork-pool";
+import type { SourceEntry } from "../sources/source-entry";
+import type { ManifestRow } from "../writer/manifest";
+import type { EntryPlan, ProcessorName } from "./plan";
+import { prepare, writePrepared, type Prepared, type PrepareTask } from "./prepare";
+import { prepareChecked, quarantine } from "./records";
+import { claimTarget, messageOf, removePartial, type Run } from "./run";
+
+export async function convertEntry(run: Run, plan: EntryPlan, bytes: Buffer): Promise<ManifestRow> {
+  const { processor, target } = plan;
+  const row = { ...plan.row, bytes: bytes.length };
+  let owned = false;
+  try {
+    // Decoding and parsing happen before the writer's turn, in a worker process when there are
+    // workers; record checks of a schema rule run here (its validators are functions).
+    const task = prepareTask(plan, bytes);
+    const checked = plan.records && task ? await prepareChecked(task, plan.records) : null;
+    if (checked?.prepared === null) return { ...row, status: "skipped", message: await quarantine(run.file, plan, checked) };
+    const prepared = checked ? checked.prepared : task ? await prepareEntry(run, task) : null;
+    // Only making groups must take turns (two entries may need the same new group); the
+    // datasets themselves are written concurrently, so their compression, which the binding
+    // runs outside the HDF5 lock, uses every core.
+    const [parent, name] = await claimTarget(run, target);
+    owned = true;
+    const object = prepared ? await writePrepared(parent, name, prepared, plan.layout) : await write(parent, name, bytes, processor, plan.layout, plan.sourcePath);
+    await finishEntry(object, plan, bytes.length);
+    const message = checked ? await quarantine(run.file, plan, checked) : "";
+    if (processor === "image" && run.options.images === "both") {
+      const encodedPath = `${ENCODED_ROOT}${target}`;
+      const [encodedParent, encodedName] = await claimTarget(run, encodedPath);
+      await (await writeBytes(encodedParent, encodedName, bytes, { compression: plan.layout.compression })).close();
+      await object.attrs.set("encoded_path", encodedPath);
+    }
+    await object.close();
+    return { ...row, target, status: "written", message };
+  } catch (error) {
+    if (owned) await removePartial(run, target);
+    return { ...row, message: messageOf(error) };
+  }
+}
+
+/** A large bytes entry, streamed into its dataset block by block. */
+export async function streamEntry(run: Run, plan: EntryPlan, head: Buffer, rest: AsyncIterator<Buffer>): Promise<ManifestRow> {
+  let bytes = 0;
+  let owned = false;
+  async function* blocks(): AsyncGenerator<Buffer> {
+    bytes += head.length;
+    yield head;
+    for (let next = await rest.next(); !next.done; next = await rest.next()) {
+      bytes += next.value.length;
+      yield next.value;
+    }
+  }
+  try {
+    const [parent, name] = await claimTarget(run, plan.target);
+    owned = true;
+    const dataset = await writeByteStream(parent, name, blocks(), plan.layout);
+    await finishEntry(dataset, plan, bytes);
+    await dataset.close();
+    return { ...plan.row, bytes, target: plan.target, status: "written" };
+  } catch (error) {
+    await rest.return?.();
+    if (owned) await removePartial(run, plan.target);
+    return { ...plan.row, bytes, message: messageOf(error) };
+  }
+}
+
+/**
+ * A video or audio entry, decoded by ffmpeg as it streams in: from its file when it has one,
+ * else from the archive's blocks (through a pipe, or a temporary file for MP4s that need seeking).
+ */
+export async function convertMedia(run: Run, plan: EntryPlan, entry: SourceEntry, head: Buffer, rest: AsyncIterator<Buffer> | null): Promise<ManifestRow> {
+  let bytes = entry.size ?? head.length;
+  let owned = false;
+  async function* blocks(): AsyncGenerator<Buffer> {
+    bytes = head.length;
+    yield head;
+    for (let next = await rest?.next(); next && !next.done; next = await rest!.next()) {
+      bytes += next.value.length;
+      yield next.value;
+    }
+  }
+  const input: MediaInput = entry.file ? { path: entry.file } : { blocks: blocks(), name: path.posix.basename(entry.sourcePath), head };
+  try {
+    if (entry.file) await rest?.return?.();
+    const [parent, name] = await claimTarget(run, plan.target);
+    owned = true;
+    const write = plan.processor === "video" ? writeVideo : writeAudio;
+    const dataset = await write(parent, name, input, { ...plan.options, signal: run.options.signal }, plan.layout);
+    await finishEntry(dataset, plan, bytes);
+    await dataset.close();
+    return { ...plan.row, bytes, target: plan.target, status: "written" };
+  } catch (error) {
+    await rest?.return?.();
+    if (owned) await removePartial(run, plan.target);
+    return { ...plan.row, bytes, message: messageOf(error) };
+  }
+}
+
+/** The attrs every converted entry carries. */
+async function finishEntry(object: H5Object, plan: EntryPlan, size: number): Promise<void> {
+  await object.attrs.update(
+    { source: plan.row.source, source_path: plan.sourcePath, source_size: size, media_type: plan.kind.mediaType, processor: plan.processor },
+    { source_size: { dtype: "int64" } },
+  );
+}
+
+/** The preparing work of an entry, for processors that have some. */
+function prepareTask(plan: EntryPlan, bytes: Buffer): PrepareTask | null {
+  const { options } = plan;
+  switch (plan.processor) {
+    case "image":
+      return { processor: "image", bytes, options: { animated: options.animated as boolean | undefined, orientation: options.orientation !== "ignore" } };
+    case "json":
+    case "jsonl":
+      return { processor: plan.processor, bytes };
+    case "csv":
+      return { processor: "csv", bytes, options: { mode: options.mode as "table" | "kv", delimiter: options.delimiter as string } };
+    default:
+      return null;
+  }
+}
+
+/**
+ * Runs `task` in a worker process (here when there are none). Even a 1 KiB JSON costs this
+ * process, the one writer, less CPU to send and receive than to parse (bench/NOTES.md, "Pool
+ * transfer"), so every task goes to the pool.
+ */
+function prepareEntry(run: Run, task: PrepareTask): Promise<Prepared> {
+  if (run.workers <= 0) return prepare(task);
+  run.pool ??= new ForkPool({ size: run.workers, batchSize: run.options.batch_chunk_size });
+  return run.pool.run(task);
+}
+
+/** Where `--images both` keeps the encoded bytes, mirroring the pixel datasets' paths. */
+export const ENCODED_ROOT = "/_h5dat/encoded";
+
+/** Writes an entry whose processor has no preparing step. */
+function write(parent: Group, name: string, bytes: Buffer, processor: ProcessorName, layout: DatasetLayout, sourcePath: string): Promise<H5Object> {
+  if (processor === "hdf5") return copyHdf5(parent, name, bytes, sourcePath);
+  return writeBytes(parent, name, bytes, layout);
+}
+
+/** An HDF5 input is copied in whole: its tree (root attrs included) becomes the group `name`. */
+async function copyHdf5(parent: Group, name: string, bytes: Buffer, sourcePath: string): Promise<H5Object> {
+  const image = await File.openImage(bytes, sourcePath);
+  try {
+    await parent.copy(image, name);
+  } finally {
+    await image.close();
+  }
+  return parent.get(name);
+}
