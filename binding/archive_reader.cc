@@ -5,6 +5,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include <clocale>
 #include <cstdlib>
 #include <memory>
 
@@ -24,6 +25,26 @@ namespace {
   failure.message = action + " '" + path + "': " + (cause ? cause : "unknown libarchive error");
   throw failure;
 }
+
+// libarchive converts entry names to the current locale's charset; in the C locale (a Node
+// process's) a zip's UTF-8 name "Zürich.txt" cannot be converted and comes back empty. Each job
+// that reads headers runs its thread in C.UTF-8 for its duration, without touching the process's
+// locale.
+class Utf8Locale {
+ public:
+  Utf8Locale() {
+    static locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(0));
+    if (utf8) previous_ = uselocale(utf8);
+  }
+  ~Utf8Locale() {
+    if (previous_) uselocale(previous_);
+  }
+  Utf8Locale(const Utf8Locale&) = delete;
+  Utf8Locale& operator=(const Utf8Locale&) = delete;
+
+ private:
+  locale_t previous_ = static_cast<locale_t>(0);
+};
 
 Napi::FunctionReference& ReaderClass(Napi::Env env) { return AddonData::Of(env)->archiveReaderClass; }
 
@@ -52,6 +73,7 @@ Job ArchiveOpen(const Napi::CallbackInfo& info) {
   auto opened = std::make_shared<struct archive*>(nullptr);
   Job job;
   job.Unlocked([path, blockSize, opened]() {
+    Utf8Locale utf8;
     struct archive* reader = archive_read_new();
     archive_read_support_filter_all(reader);
     // Every container format but the text-based ones (mtree, warc): those take plain text, such
@@ -90,6 +112,7 @@ Job ArchiveNext(const Napi::CallbackInfo& info) {
   job.pins.push_back(info[0]);
   job.Unlocked([reader, header]() {
     std::lock_guard<std::mutex> guard(reader->Guard());
+    Utf8Locale utf8;
     struct archive* a = reader->Get();
     struct archive_entry* entry = nullptr;
     int status = archive_read_next_header(a, &entry);

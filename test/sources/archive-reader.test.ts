@@ -7,7 +7,7 @@ import path from "node:path";
 import { test } from "node:test";
 import { ArchiveError, ArchiveReader } from "../../src";
 import { makeTreeAndArchives } from "../helpers/archives";
-import { tempDir } from "../helpers/h5py";
+import { python, tempDir } from "../helpers/h5py";
 
 const dir = tempDir("h5dat-archives-");
 
@@ -78,4 +78,18 @@ test("bad archives fail with an ArchiveError naming the file and libarchive's ca
   const closed = await ArchiveReader.open(path.join(dir, "files.tar"));
   await closed.close();
   await assert.rejects(closed.next(), /closed/);
+});
+
+test("zip entries with UTF-8 (non-ASCII) names keep them, though the process runs in the C locale", async () => {
+  const file = path.join(dir, "unicode.zip");
+  python(`import sys, zipfile
+with zipfile.ZipFile(sys.argv[1], "w") as z:
+    z.writestr("Zürich/ü ß 東京.txt", b"one")
+    z.writestr("plain.txt", b"two")
+print("[]")`, file);
+  const reader = await ArchiveReader.open(file);
+  const names: string[] = [];
+  for await (const entry of reader.entries()) names.push(entry.path);
+  await reader.close();
+  assert.deepEqual(names, ["Zürich/ü ß 東京.txt", "plain.txt"]);
 });
