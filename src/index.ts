@@ -5,3 +5,4 @@ export { H5DAT_VERSION } from "./version";
 export { ArchiveReader, type ArchiveEntry } from "./sources/archive-reader";
 export { ArchiveError } from "./sources/archive-error";
 export { convert, type ConvertOptions, type ConvertSummary, type ConvertProgress, type ConvertEvents } from "./convert/convert";
+export * from "./read";

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// The h5dat command line: `convert` turns raw files into HDF5; `ls` lists a file and `info`
-// summarises how it was made.
+// The h5dat command line: `convert` turns raw files into HDF5; `ls`, `show`, `info` and `export`
+// read them back.
 import { Command } from "commander";
 import { hdf5Version } from "../h5/library";
 import { H5DAT_VERSION } from "../version";
@@ -9,6 +9,8 @@ import { SCHEMA_META } from "../schema";
 import { addConvertCommand } from "./convert-command";
 import { addLsCommand } from "./ls-command";
 import { addInfoCommand } from "./info-command";
+import { addExportCommand } from "./export-command";
+import { addShowCommand } from "./show-command";
 
 const program = new Command("h5dat")
   .description("turn raw files into chunked, compressed HDF5, and read them back")
@@ -17,6 +19,8 @@ const program = new Command("h5dat")
 addConvertCommand(program);
 addLsCommand(program);
 addInfoCommand(program);
+addShowCommand(program);
+addExportCommand(program);
 program
   .command("schema")
   .description("about the --schema file")

@@ -1,0 +1,24 @@
+// `h5dat export file.h5 [path] -o dir/ | --archive out.tar.gz|zip`: datasets back as files in
+// their original formats (see src/export/export.ts), mirroring the tree.
+import type { Command } from "commander";
+import { exportDatasets } from "../export/export";
+
+export function addExportCommand(program: Command): void {
+  program
+    .command("export")
+    .description("write datasets back as files (images, JSON, CSV, bytes), into a directory or an archive")
+    .argument("<file>", "the HDF5 file")
+    .argument("[path]", "a group (everything below it) or one dataset", "/")
+    .option("-o, --output <dir>", "the directory to write into")
+    .option("--archive <file>", "write an archive instead (.tar, .tar.gz, .tgz, .zip)")
+    .option("--json", "the files written and the datasets skipped, as JSON")
+    .action(async (file: string, path: string, options: { output?: string; archive?: string; json?: boolean }) => {
+      const result = await exportDatasets(file, path, { dir: options.output, archive: options.archive });
+      if (options.json) {
+        console.log(JSON.stringify(result));
+        return;
+      }
+      for (const skipped of result.skipped) console.error(`skipped: ${skipped.dataset}: ${skipped.reason}`);
+      console.log(`${result.files.length} files written to ${options.archive ?? options.output}, ${result.skipped.length} datasets skipped`);
+    });
+}

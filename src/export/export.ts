@@ -1,0 +1,159 @@
+// `h5dat export`: datasets back as files in their original formats, mirroring the tree, into a
+// directory or an archive. What a dataset becomes follows what convert stored: images as their
+// original bytes when kept (--images both / encoded) else as PNG, JSON/JSONL as their text,
+// tables as CSV (TSV for .tsv), bytes as the bytes. Others (video, audio, datasets not made by
+// convert) are listed as skipped with the reason.
+import fs from "node:fs";
+import path from "node:path";
+import { openArchiveWriter, type ArchiveWriter } from "../archive-writer";
+import { open } from "../read";
+import type { H5Reader, ReaderDataset } from "../read";
+import { listObjects } from "../read/listing";
+import { csvText } from "./csv-text";
+import { pairsToJsonText, readJsonPairs, type JsonPair } from "../processors/json";
+
+export interface ExportOptions {
+  /** A directory to write into (made if missing). */
+  dir?: string;
+  /** An archive to write instead (.tar, .tar.gz, .tgz, .zip). */
+  archive?: string;
+}
+
+export interface ExportedFile {
+  dataset: string;
+  /** Path written, relative to the directory or inside the archive. */
+  file: string;
+  format: "original" | "png" | "json" | "csv" | "bytes";
+  bytes: number;
+}
+
+export interface ExportResult {
+  files: ExportedFile[];
+  skipped: { dataset: string; reason: string }[];
+}
+
+/** Exports the datasets under `root` (a group or one dataset) of `h5file`. */
+export async function exportDatasets(h5file: string, root: string, options: ExportOptions): Promise<ExportResult> {
+  if (!options.dir === !options.archive) throw new Error("export needs either a directory (-o) or an archive (--archive)");
+  const reader = await open(h5file);
+  const sink = options.archive ? await archiveSink(options.archive) : directorySink(options.dir!);
+  const result: ExportResult = { files: [], skipped: [] };
+  try {
+    if (!(await reader.has(root))) throw new Error(`'${root}' is not in ${h5file}`);
+    const objects = await listObjects(reader.file, root, true);
+    const datasets = objects.filter((o) => o.kind === "dataset" && !o.path.startsWith("/_h5dat/"));
+    const base = objects.length === 1 && objects[0].path === root ? path.posix.dirname(root) : root;
+    for (const { path: datasetPath } of datasets) {
+      const relative = path.posix.relative(base === "/" ? "/" : base, datasetPath);
+      // A dataset that cannot be exported (a float32 image has no PNG form) is skipped with the
+      // reason; the rest goes on.
+      const made = await exportOne(reader, datasetPath, relative).catch((error: unknown): Made => ({ reason: error instanceof Error ? error.message : String(error) }));
+      if ("reason" in made) {
+        result.skipped.push({ dataset: datasetPath, reason: made.reason });
+        continue;
+      }
+      await sink.add(made.file, made.data);
+      result.files.push({ dataset: datasetPath, file: made.file, format: made.format, bytes: made.data.length });
+    }
+    await sink.close();
+  } catch (error) {
+    await sink.abort();
+    throw error;
+  } finally {
+    await reader.close();
+  }
+  return result;
+}
+
+type Made = { file: string; format: ExportedFile["format"]; data: Buffer } | { reason: string };
+
+async function exportOne(reader: H5Reader, datasetPath: string, named: string): Promise<Made> {
+  const dataset = await reader.dataset(datasetPath);
+  try {
+    const attr = async (name: string) => ((await dataset.attrs.has(name)) ? dataset.attrs.get(name) : undefined);
+    // A dataset a schema rule renamed without an extension gets its source's back.
+    const relative = withSourceExtension(named, await attr("source_path"));
+    const processor = await attr("processor");
+    if (processor === "image" || (await attr("CLASS")) === "IMAGE") {
+      const encoded = await attr("encoded_path");
+      if (typeof encoded === "string" && (await reader.has(encoded))) return { file: relative, format: "original", data: await reader.readBytes(encoded) };
+      return { file: withExtension(relative, ".png"), format: "png", data: await reader.toPNG(dataset) };
+    }
+    if ((await attr("format")) === "json-pointer-pairs") {
+      const text = (await attr("jsonl")) ? jsonLines(await readJsonPairs(dataset.dataset)) : await reader.readJSONText(dataset);
+      return { file: relative, format: "json", data: Buffer.from(text) };
+    }
+    if (processor === "csv" || (dataset.dtype as { kind?: string }).kind === "compound") return { file: tableName(relative), format: "csv", data: tableBytes(await reader.readTable(dataset), relative) };
+    if (processor === "bytes" || (processor !== undefined && isBytes(dataset))) return { file: relative, format: "bytes", data: await reader.readBytes(dataset) };
+    if (processor === "video" || processor === "audio") return { reason: `${processor} has no file format to export to (read it with readVideoFrames/readAudio)` };
+    if (processor === "hdf5") return { reason: "an HDF5 input copied in is a group, not a file" };
+    return { reason: "not made by h5dat convert: no file format to export it to" };
+  } finally {
+    await dataset.close();
+  }
+}
+
+/** JSON Lines back from the pairs of a JSONL dataset (pointers /0/..., /1/...): a line per document. */
+function jsonLines(pairs: readonly JsonPair[]): string {
+  const documents: JsonPair[][] = [];
+  for (const [pointer, value] of pairs) {
+    const slash = pointer.indexOf("/", 1);
+    const index = Number(pointer.slice(1, slash < 0 ? undefined : slash));
+    (documents[index] ??= []).push([slash < 0 ? "" : pointer.slice(slash), value]);
+  }
+  return documents.map((document) => pairsToJsonText(document) + "\n").join("");
+}
+
+function withSourceExtension(file: string, sourcePath: unknown): string {
+  if (typeof sourcePath !== "string" || path.posix.extname(file) !== "") return file;
+  return file + path.posix.extname(sourcePath);
+}
+
+function isBytes(dataset: ReaderDataset): boolean {
+  return dataset.dtype === "uint8" && dataset.ndim === 1;
+}
+
+function withExtension(file: string, ext: string): string {
+  return file.toLowerCase().endsWith(ext) ? file : `${file}${ext}`;
+}
+
+function tableName(file: string): string {
+  return /\.(csv|tsv|tab)(\.gz)?$/i.test(file) ? file.replace(/\.gz$/i, "") : `${file}.csv`;
+}
+
+function tableBytes(table: Awaited<ReturnType<H5Reader["readTable"]>>, file: string): Buffer {
+  const delimiter = /\.(tsv|tab)(\.gz)?$/i.test(file) ? "\t" : ",";
+  const rows = (function* () {
+    for (let r = 0; r < table.length; r++) yield table.values.map((column) => column[r]);
+  })();
+  return Buffer.from(csvText(table.columns, rows, delimiter));
+}
+
+interface Sink {
+  add(file: string, data: Buffer): Promise<void>;
+  close(): Promise<void>;
+  abort(): Promise<void>;
+}
+
+function directorySink(dir: string): Sink {
+  return {
+    async add(file, data) {
+      const target = path.join(dir, ...file.split("/"));
+      // Names come from the HDF5 file: never let one climb out of the directory.
+      if (path.relative(dir, target).startsWith("..")) throw new Error(`refusing to write '${file}' outside ${dir}`);
+      await fs.promises.mkdir(path.dirname(target), { recursive: true });
+      await fs.promises.writeFile(target, data);
+    },
+    async close() {},
+    async abort() {},
+  };
+}
+
+async function archiveSink(file: string): Promise<Sink> {
+  const writer: ArchiveWriter = await openArchiveWriter(file);
+  return {
+    add: (name, data) => writer.add(name, data),
+    close: () => writer.close(),
+    abort: () => writer.abort(),
+  };
+}

@@ -1,0 +1,93 @@
+// One definition, two ways to run it (as src/h5/operation.ts does for native calls): a reading
+// job is a generator that yields steps, each with a synchronous and a Promise form. `runFlow`
+// awaits the Promise forms, `runFlowSync` calls the synchronous ones; so every read helper has an
+// async and a `...Sync` method with the same logic.
+import type { ArrayResult, DecodeOptions } from "../h5/codec";
+import type { Dataset } from "../h5/dataset";
+import type { Group, H5Member, LinkInfo } from "../h5/group";
+import type { H5Object } from "../h5/h5-object";
+import type { Selection } from "../h5/selection";
+
+export interface Step<T = unknown> {
+  sync(): T;
+  async(): Promise<T>;
+}
+
+export type Flow<T> = Generator<Step, T, unknown>;
+
+/** A step to yield from a flow; its result comes back from the `yield*`. */
+export function* step<T>(sync: () => T, async: () => Promise<T>): Generator<Step, T, unknown> {
+  return (yield { sync, async } as Step) as T;
+}
+
+export function runFlowSync<T>(flow: Flow<T>): T {
+  let next = flow.next();
+  while (!next.done) {
+    let result: unknown;
+    try {
+      result = next.value.sync();
+    } catch (error) {
+      next = flow.throw(error);
+      continue;
+    }
+    next = flow.next(result);
+  }
+  return next.value;
+}
+
+export async function runFlow<T>(flow: Flow<T>): Promise<T> {
+  let next = flow.next();
+  while (!next.done) {
+    let result: unknown;
+    try {
+      result = await next.value.async();
+    } catch (error) {
+      next = flow.throw(error);
+      continue;
+    }
+    next = flow.next(result);
+  }
+  return next.value;
+}
+
+/** Two flows at once: one after the other in a Sync run, concurrently in an async run. */
+export function both<A, B>(a: () => Flow<A>, b: () => Flow<B>): Generator<Step, [A, B], unknown> {
+  return step<[A, B]>(
+    () => [runFlowSync(a()), runFlowSync(b())],
+    () => Promise.all([runFlow(a()), runFlow(b())]),
+  );
+}
+
+// ------------------------------------------------------------------ the h5 calls flows make
+
+export const getObject = (group: Group, path: string) => step<H5Member>(() => group.getSync(path), () => group.get(path));
+export const hasObject = (group: Group, path: string) => step<boolean>(() => group.hasSync(path), () => group.has(path));
+export const linkNames = (group: Group) => step<string[]>(() => group.keysSync(), () => group.keys());
+export const linkInfo = (group: Group, path: string) => step<LinkInfo>(() => group.linkInfoSync(path), () => group.linkInfo(path));
+export const readData = (dataset: Dataset, selection?: Selection, options?: DecodeOptions) =>
+  step<ArrayResult>(() => dataset.readSync(selection, options), () => dataset.read(selection, options));
+export const attrNames = (object: H5Object) => step<string[]>(() => object.attrs.keysSync(), () => object.attrs.keys());
+export const attrValue = (object: H5Object, name: string) => step<unknown>(() => object.attrs.getSync(name), () => object.attrs.get(name));
+
+/** The attributes among `names` that exist, by name (one read each, after one listing). */
+export function* someAttrs(object: H5Object, names: readonly string[]): Generator<Step, Record<string, unknown>, unknown> {
+  const present = new Set(yield* attrNames(object));
+  const out: Record<string, unknown> = {};
+  for (const name of names) if (present.has(name)) out[name] = yield* attrValue(object, name);
+  return out;
+}
+
+/**
+ * Closes an object the flow opened. Synchronously in a Sync run; in an async run the close is
+ * started and not awaited (it is one more trip to the HDF5 thread, and nothing depends on it).
+ */
+export const release = (object: H5Object) =>
+  step<void>(
+    () => {
+      if (object.isOpen) object.closeSync();
+    },
+    () => {
+      if (object.isOpen) object.close().catch(() => undefined);
+      return Promise.resolve();
+    },
+  );

@@ -1,0 +1,177 @@
+// Images back out of a file: the pixels conversion stored ([H, W] grey, [H, W, C], [T, H, W(, C)]
+// animated; uint8 or uint16), or — for an image kept as its encoded bytes (`--images encoded`,
+// processor "bytes" with an image media_type) — those bytes decoded as conversion would have.
+// toPNG/toFile encode the pixels with sharp; toFile writes the original bytes instead when they
+// were kept (`--images both`: attr encoded_path; or stored encoded) and the file asks for the
+// original's own format.
+import fs from "node:fs";
+import path from "node:path";
+import { Dataset } from "../h5/dataset";
+import { H5Error } from "../h5/errors";
+import type { Group } from "../h5/group";
+import { decodeImage, type ColourModel, type DecodedImage } from "../processors/image";
+import { mediaTypeOfExtension } from "../classify/media-types";
+import { attrNames, attrValue, both, getObject, release, step, type Flow } from "./flow";
+import { encodeImage, formatOfExtension, type EncodeOptions, type ImageFormat, type ImagePixels } from "./image-encode";
+import { decodeImageSync, encodeImageSync } from "./image-sync";
+import { readWhole } from "./whole-chunk";
+
+export interface ToFileOptions extends EncodeOptions {
+  /** Encode the pixels even when the original bytes of the same format are kept. */
+  reencode?: boolean;
+}
+
+export interface ToFileResult {
+  /** The file written. */
+  file: string;
+  format: ImageFormat;
+  bytes: number;
+  /** Whether the file holds the original bytes (not re-encoded pixels). */
+  original: boolean;
+}
+
+/** A dataset to read: a path (relative to `group`) or a dataset already open. */
+export type Target = string | Dataset;
+
+/** Opens the dataset at `target` (`opened` tells whether this flow must close it). */
+export function* openDataset(group: Group, target: Target, what: string): Flow<{ dataset: Dataset; opened: boolean }> {
+  if (target instanceof Dataset) return { dataset: target, opened: false };
+  const object = yield* getObject(group, target);
+  if (!(object instanceof Dataset)) {
+    yield* release(object);
+    throw new H5Error(`'${object.name}' is not a dataset: ${what} reads datasets`, object.name);
+  }
+  return { dataset: object, opened: true };
+}
+
+/** What an image dataset is: pixels, or encoded bytes (and then which media type). */
+interface ImageFacts {
+  encoded: boolean;
+  mediaType?: string;
+  encodedPath?: string;
+  /** Pixel datasets: whether axis 0 counts frames (attr frame_count). */
+  animated: boolean;
+  /** Four channels: RGBA or CMYK (attr IMAGE_COLORMODEL). */
+  colourModel?: string;
+}
+
+function isByteVector(dataset: Dataset): boolean {
+  return dataset.shape?.length === 1 && (dataset.dtype === "uint8" || dataset.dtype === "int8");
+}
+
+/** The few attrs that tell how to read the image (each read only when it matters). */
+function* imageFacts(dataset: Dataset): Flow<ImageFacts> {
+  const names = new Set(yield* attrNames(dataset));
+  const read = function* (name: string) {
+    return names.has(name) ? yield* attrValue(dataset, name) : undefined;
+  };
+  if (isByteVector(dataset)) {
+    const processor = yield* read("processor");
+    const mediaType = yield* read("media_type");
+    if (typeof mediaType === "string" && mediaType.startsWith("image/") && processor !== "image") return { encoded: true, mediaType, animated: false };
+  }
+  const facts: ImageFacts = { encoded: false, animated: names.has("frame_count") };
+  const shape = dataset.shape ?? [];
+  if (shape[shape.length - 1] === 4 && names.has("IMAGE_COLORMODEL")) facts.colourModel = String(yield* read("IMAGE_COLORMODEL"));
+  if (names.has("encoded_path")) {
+    facts.encodedPath = String(yield* read("encoded_path"));
+    facts.mediaType = String(yield* read("media_type"));
+  }
+  return facts;
+}
+
+function fromDecoded(image: DecodedImage): ImagePixels {
+  const { data, shape, width, height, channels, bitDepth, frames, colourModel } = image;
+  return { data, shape, width, height, channels, bitDepth, frames, colourModel };
+}
+
+/** Pixels as stored: shape and dtype give width, height, channels and depth. */
+function fromPixels(dataset: Dataset, data: unknown, facts: ImageFacts): ImagePixels {
+  const shape = dataset.shape ?? [];
+  const dtype = dataset.dtype;
+  if (dtype !== "uint8" && dtype !== "uint16") throw new H5Error(`'${dataset.name}' holds ${String(typeof dtype === "string" ? dtype : dtype.kind)} values, not uint8 or uint16 pixels`, dataset.name);
+  const frameShape = facts.animated ? shape.slice(1) : shape;
+  if (frameShape.length < 2 || frameShape.length > 3 || (frameShape.length === 3 && (frameShape[2] < 1 || frameShape[2] > 4))) {
+    throw new H5Error(`'${dataset.name}' has shape [${shape.join(", ")}]: not [H, W], [H, W, C≤4]${facts.animated ? " per frame" : " or an animation with attr frame_count"}`, dataset.name);
+  }
+  const channels = frameShape[2] ?? 1;
+  const colourModel: ColourModel = channels <= 2 ? "GREY" : facts.colourModel === "CMYK" ? "CMYK" : "RGB";
+  return {
+    data: data as Uint8Array | Uint16Array,
+    shape: [...shape],
+    width: frameShape[1],
+    height: frameShape[0],
+    channels,
+    bitDepth: dtype === "uint16" ? 16 : 8,
+    frames: facts.animated ? shape[0] : 1,
+    colourModel,
+  };
+}
+
+const asBuffer = (data: unknown): Buffer => {
+  const view = data as Uint8Array;
+  return Buffer.from(view.buffer, view.byteOffset, view.byteLength);
+};
+
+const decodeStep = (bytes: Uint8Array) => step<DecodedImage>(() => decodeImageSync(bytes), () => decodeImage(bytes));
+
+/** The pixels of `dataset`, given its values read whole (decoded first when they are encoded bytes). */
+function* pixelsOf(dataset: Dataset, facts: ImageFacts, data: unknown): Flow<ImagePixels> {
+  if (facts.encoded) return fromDecoded(yield* decodeStep(asBuffer(data)));
+  return fromPixels(dataset, data, facts);
+}
+
+/** The image at `target`: its pixels and their geometry. */
+export function* readImageFlow(group: Group, target: Target): Flow<ImagePixels> {
+  const { dataset, opened } = yield* openDataset(group, target, "readImage");
+  try {
+    // The attrs are read while the pixels are fetched and inflated (async runs).
+    const [facts, { data }] = yield* both(() => imageFacts(dataset), () => readWhole(dataset));
+    return yield* pixelsOf(dataset, facts, data);
+  } finally {
+    if (opened) yield* release(dataset);
+  }
+}
+
+/** The PNG of the image at `target` (16-bit kept; one frame of an animation, `options.frame`). */
+export function* toPNGFlow(group: Group, target: Target, options: EncodeOptions = {}): Flow<Buffer> {
+  const pixels = yield* readImageFlow(group, target);
+  return yield* encodeStep(pixels, "png", options);
+}
+
+const encodeStep = (pixels: ImagePixels, format: ImageFormat, options: EncodeOptions) =>
+  step<Buffer>(() => encodeImageSync(pixels, format, options), () => encodeImage(pixels, format, options));
+
+/** Writes the image at `target` to `file`, in the format its extension names. */
+export function* toFileFlow(group: Group, target: Target, file: string, options: ToFileOptions = {}): Flow<ToFileResult> {
+  const extension = path.extname(file).slice(1);
+  const format = formatOfExtension(extension);
+  if (!format) throw new Error(`cannot write images as '.${extension}' (use .png, .jpg, .webp, .tif, .avif, .gif or .heif)`);
+  const { dataset, opened } = yield* openDataset(group, target, "toFile");
+  let bytes: Buffer;
+  let original = false;
+  try {
+    const facts = yield* imageFacts(dataset);
+    const wanted = mediaTypeOfExtension(extension.toLowerCase())?.mediaType;
+    const sameFormat = !options.reencode && facts.mediaType !== undefined && wanted === facts.mediaType;
+    if (sameFormat && facts.encoded) {
+      bytes = asBuffer((yield* readWhole(dataset)).data);
+      original = true;
+    } else if (sameFormat && facts.encodedPath) {
+      const { dataset: kept } = yield* openDataset(group.file, facts.encodedPath, "toFile");
+      try {
+        bytes = asBuffer((yield* readWhole(kept)).data);
+      } finally {
+        yield* release(kept);
+      }
+      original = true;
+    } else {
+      bytes = yield* encodeStep(yield* pixelsOf(dataset, facts, (yield* readWhole(dataset)).data), format, options);
+    }
+  } finally {
+    if (opened) yield* release(dataset);
+  }
+  const written = bytes;
+  yield* step<void>(() => fs.writeFileSync(file, written), () => fs.promises.writeFile(file, written));
+  return { file, format, bytes: bytes.length, original };
+}

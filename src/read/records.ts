@@ -1,0 +1,133 @@
+// JSON and CSV back out of a file. JSON: the [N, 2] (pointer, leaf JSON text) rows rebuilt by
+// pairsToJson (integers beyond 2^53 as BigInt), or by pairsToJsonText with every number as it was
+// written; JSONL (attr jsonl) reads as the array of its documents. CSV: the compound table's
+// fields as typed columns (int64 → BigInt64Array, float64 → Float64Array, bool → boolean[],
+// string → string[]), and rows keyed by the original header (attr columns); kv-mode tables
+// ([R, C] cell text) read as string columns.
+import type { Dataset } from "../h5/dataset";
+import { H5Error } from "../h5/errors";
+import type { Group } from "../h5/group";
+import { fieldNames } from "../processors/csv";
+import { JSON_PAIRS_FORMAT, pairsToJson, pairsToJsonText, type JsonPair } from "../processors/json";
+import { attrNames, attrValue, readData, release, type Flow } from "./flow";
+import { openDataset, type Target } from "./images";
+
+function* jsonPairs(group: Group, target: Target): Flow<JsonPair[]> {
+  const { dataset, opened } = yield* openDataset(group, target, "readJSON");
+  try {
+    const names = yield* attrNames(dataset);
+    if (names.includes("format")) {
+      const format = yield* attrValue(dataset, "format");
+      if (format !== JSON_PAIRS_FORMAT) throw new H5Error(`'${dataset.name}' has format '${String(format)}', not '${JSON_PAIRS_FORMAT}'`, dataset.name);
+    }
+    const { data, shape } = yield* readData(dataset);
+    if (shape.length !== 2 || shape[1] !== 2 || !Array.isArray(data)) {
+      throw new H5Error(`'${dataset.name}' is not an [N, 2] string dataset of (pointer, JSON text) rows (shape [${shape.join(", ")}])`, dataset.name);
+    }
+    const flat = data as string[];
+    const pairs: JsonPair[] = new Array(shape[0]);
+    for (let i = 0; i < shape[0]; i++) pairs[i] = [flat[2 * i], flat[2 * i + 1]];
+    return pairs;
+  } finally {
+    if (opened) yield* release(dataset);
+  }
+}
+
+/** The JSON value (JSONL: the array of documents) stored at `target`. */
+export function* readJSONFlow(group: Group, target: Target): Flow<unknown> {
+  return pairsToJson(yield* jsonPairs(group, target));
+}
+
+/** The same as compact JSON text, every number as it was written. */
+export function* readJSONTextFlow(group: Group, target: Target): Flow<string> {
+  return pairsToJsonText(yield* jsonPairs(group, target));
+}
+
+/** One column of a table. */
+export type TableColumn = BigInt64Array | Float64Array | boolean[] | string[] | ArrayLike<unknown>;
+
+export interface Table {
+  /** Column names: the original header (attr columns) when stored, else the field names. */
+  columns: string[];
+  /** The compound field behind each column (h5dat makes them unique and non-empty). */
+  fields: string[];
+  /** One array per column, in column order. */
+  values: TableColumn[];
+  /** The columns by name (the field name where a header name repeats). */
+  byName: Record<string, TableColumn>;
+  /** Number of rows. */
+  length: number;
+  /** "table" (typed compound) or "kv" (strings); "table" for any compound dataset. */
+  mode: "table" | "kv";
+  /** Each row as an object keyed by column name, in column order. */
+  rows(): IterableIterator<Record<string, unknown>>;
+}
+
+/** Row keys: the header names, with a repeated one replaced by its unique field name. */
+function rowKeys(columns: string[], fields: string[]): string[] {
+  const used = new Set<string>();
+  return columns.map((name, i) => {
+    const key = used.has(name) ? fields[i] : name;
+    used.add(key);
+    return key;
+  });
+}
+
+function makeTable(columns: string[], fields: string[], values: TableColumn[], length: number, mode: Table["mode"]): Table {
+  const keys = rowKeys(columns, fields);
+  const byName: Record<string, TableColumn> = {};
+  keys.forEach((key, i) => {
+    Object.defineProperty(byName, key, { value: values[i], enumerable: true, writable: true, configurable: true });
+  });
+  return {
+    columns, fields, values, byName, length, mode,
+    *rows() {
+      // A plain assignment to "__proto__" would set the prototype instead of a key.
+      const plain = !keys.includes("__proto__");
+      for (let r = 0; r < length; r++) {
+        const row: Record<string, unknown> = {};
+        for (let c = 0; c < keys.length; c++) {
+          if (plain) row[keys[c]] = values[c][r];
+          else Object.defineProperty(row, keys[c], { value: values[c][r], enumerable: true, writable: true, configurable: true });
+        }
+        yield row;
+      }
+    },
+  };
+}
+
+/** The table at `target`: a compound dataset (h5dat's CSV tables or any other), or a kv table. */
+export function* readTableFlow(group: Group, target: Target): Flow<Table> {
+  const { dataset, opened } = yield* openDataset(group, target, "readTable");
+  try {
+    const names = yield* attrNames(dataset);
+    const header = names.includes("columns") ? yield* attrValue(dataset, "columns") : undefined;
+    const dtype = dataset.dtype;
+    if (typeof dtype === "object" && dtype.kind === "compound") {
+      if (dataset.ndim !== 1) throw new H5Error(`'${dataset.name}' is a ${dataset.ndim}-D compound dataset: a table has one axis`, dataset.name);
+      const fields = dtype.fields.map((f) => f.name);
+      const columns = Array.isArray(header) && header.length === fields.length ? header.map(String) : fields;
+      const { data } = yield* readData(dataset, undefined, { columns: true });
+      const byField = data as Record<string, TableColumn>;
+      return makeTable(columns, fields, fields.map((f) => byField[f]), dataset.shape![0], "table");
+    }
+    return yield* kvTable(dataset, header);
+  } finally {
+    if (opened) yield* release(dataset);
+  }
+}
+
+/** An [R, C] dataset read as C columns (h5dat's kv CSV mode: strings). */
+function* kvTable(dataset: Dataset, header: unknown): Flow<Table> {
+  const shape = dataset.shape;
+  if (!shape || shape.length !== 2) throw new H5Error(`'${dataset.name}' is neither a compound table nor an [R, C] dataset`, dataset.name);
+  const [rows, width] = shape;
+  const { data } = yield* readData(dataset);
+  const flat = data as ArrayLike<unknown>;
+  const values: unknown[][] = Array.from({ length: width }, () => new Array(rows));
+  for (let r = 0; r < rows; r++) for (let c = 0; c < width; c++) values[c][r] = flat[r * width + c];
+  const named = Array.isArray(header) && header.length === width;
+  const columns = named ? header.map(String) : Array.from({ length: width }, (_, c) => `column_${c}`);
+  const fields = named ? fieldNames(columns) : columns;
+  return makeTable(columns, fields, values as TableColumn[], rows, "kv");
+}
