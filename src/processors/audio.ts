@@ -42,7 +42,8 @@ export function audioArgs(options: AudioOptions): { start: number | undefined; o
 /**
  * Decodes the first audio stream of `input` and stores it as `name` in `group`: float32
  * [samples, channels] (channels interleaved as ffmpeg decodes them, in the source's layout
- * order), chunked 64 Ki–256 Ki samples per chunk, gzip + shuffle unless `compression` is "none".
+ * order), chunked 64 Ki–256 Ki samples per chunk (or a rule's chunks), gzip + shuffle unless the
+ * layout says "none".
  * Attrs: sample_rate, channels (int64), duration_s (float64: samples / sample_rate, what is
  * stored), codec (string: the source's codec, e.g. mp3). Rejects, leaving no dataset behind, when
  * ffmpeg cannot decode it (its own words in the message) or there is no audio stream.

@@ -68,7 +68,7 @@ export function videoArgs(options: VideoOptions): { start: number | undefined; o
 /**
  * Decodes the first video stream of `input` and stores its frames as `name` in `group`: uint8
  * [T, H, W, 3] RGB, chunked a frame (or a few small frames) per chunk, gzip-compressed unless
- * `compression` is "none". Attrs: fps (float64), frame_count, width, height (int64), duration_s
+ * the layout says "none". Attrs: fps (float64), frame_count, width, height (int64), duration_s
  * (float64: frame_count / fps, what is stored), codec (string: the source's codec, e.g. h264).
  * Rejects, leaving no dataset behind, when ffmpeg cannot decode it (its own words in the message)
  * or there is no video stream.
