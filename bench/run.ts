@@ -1,9 +1,10 @@
 // The benchmark harness: h5dat against the h5py anchor, side by side, interleaved.
 //
-//   npm run bench                      # p1, p1-raw, p2, p3, p5 at full size
+//   npm run bench                      # p1, p1-raw, p2, p3, p4, p5 at full size
 //   npm run bench -- p1 --size 256     # P1 with 256 MiB instead of 1 GiB
 //   npm run bench -- p2 --count 2000   # P2 with 2,000 datasets instead of 10,000
 //   npm run bench -- p3 --files 300    # P3 with 300 JPEGs (+ 300 JSON) instead of 5,000
+//   npm run bench -- p4                # 1,000 image datasets read whole, h5dat vs h5py
 //   npm run bench -- p5                # peak RSS converting 0.5, 1 and 2 GB mixed tar.gz
 //
 // Options (or env): --size MiB (H5DAT_BENCH_SIZE), --count N (H5DAT_BENCH_COUNT), --files N
@@ -25,11 +26,12 @@ import path from "node:path";
 import type { SideParams, SideResult } from "./h5dat-side";
 import { runP3Bench } from "./p3/run-p3";
 import { runP5Bench } from "./p5/run-p5";
+import { runP4Bench } from "./p4/run-p4";
 
-const BENCHES = ["p1", "p1-raw", "p2", "p3", "p5"] as const;
+const BENCHES = ["p1", "p1-raw", "p2", "p3", "p4", "p5"] as const;
 type BenchName = (typeof BENCHES)[number];
-/** The benches with an h5py anchor (runBench); P3 and P5 have their own runners. */
-type H5pyBench = Exclude<BenchName, "p3" | "p5">;
+/** The benches with an h5py anchor (runBench); P3, P4 and P5 have their own runners. */
+type H5pyBench = Exclude<BenchName, "p3" | "p4" | "p5">;
 
 const PYTHON = "/usr/bin/python3";
 const HERE = __dirname;
@@ -38,7 +40,7 @@ const SIDE = path.join(HERE, "h5dat-side.ts");
 const ANCHORS = path.join(HERE, "anchors");
 
 /** Targets for this project (ratio h5dat async / h5py; P3: h5dat / the Python reference). */
-const TARGETS: Record<BenchName, number> = { p1: 1.0, "p1-raw": 1.0, p2: 1.5, p3: 2.0, p5: 1.0 };
+const TARGETS: Record<BenchName, number> = { p1: 1.0, "p1-raw": 1.0, p2: 1.5, p3: 2.0, p4: 1.0, p5: 1.0 };
 
 interface Options {
   benches: BenchName[];
@@ -98,7 +100,7 @@ function parseArgs(argv: string[]): Options {
 }
 
 function usage(problem?: string): never {
-  const text = "usage: npm run bench -- [p1] [p1-raw] [p2] [p3] [p5] [--size MiB] [--count N] [--files N] [--reps N] [--rows N] [--no-sync] [--variants] [--prof]";
+  const text = "usage: npm run bench -- [p1] [p1-raw] [p2] [p3] [p4] [p5] [--size MiB] [--count N] [--files N] [--reps N] [--rows N] [--no-sync] [--variants] [--prof]";
   if (problem) {
     console.error(`bench: ${problem}\n${text}`);
     process.exit(2);
@@ -301,6 +303,7 @@ function main(): void {
       rm: (file: string) => fs.rmSync(file, { force: true }), target: TARGETS[bench],
     };
     if (bench === "p3") runP3Bench({ files: options.files, reps: options.reps, prof: options.prof }, tools);
+    else if (bench === "p4") runP4Bench({ reps: options.reps, prof: options.prof, variants: options.variants }, tools);
     else if (bench === "p5") runP5Bench(tools);
     else runBench(bench, options);
   }

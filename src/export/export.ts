@@ -123,8 +123,9 @@ function tableName(file: string): string {
 
 function tableBytes(table: Awaited<ReturnType<H5Reader["readTable"]>>, file: string): Buffer {
   const delimiter = /\.(tsv|tab)(\.gz)?$/i.test(file) ? "\t" : ",";
+  // rows() gives each row's values in column order (array fields as one value per row).
   const rows = (function* () {
-    for (let r = 0; r < table.length; r++) yield table.values.map((column) => column[r]);
+    for (const row of table.rows()) yield Object.values(row);
   })();
   return Buffer.from(csvText(table.columns, rows, delimiter));
 }

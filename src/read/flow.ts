@@ -58,6 +58,28 @@ export function both<A, B>(a: () => Flow<A>, b: () => Flow<B>): Generator<Step, 
   );
 }
 
+/**
+ * Many flows: one after another in a Sync run; in an async run up to `limit` at once (their
+ * trips to the HDF5 thread overlap, though HDF5 itself runs one call at a time). Results in order.
+ */
+export function all<T>(flows: (() => Flow<T>)[], limit = 16): Generator<Step, T[], unknown> {
+  return step<T[]>(
+    () => flows.map((flow) => runFlowSync(flow())),
+    async () => {
+      const out: T[] = new Array(flows.length);
+      let next = 0;
+      const lane = async () => {
+        while (next < flows.length) {
+          const i = next++;
+          out[i] = await runFlow(flows[i]());
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(limit, flows.length) }, lane));
+      return out;
+    },
+  );
+}
+
 // ------------------------------------------------------------------ the h5 calls flows make
 
 export const getObject = (group: Group, path: string) => step<H5Member>(() => group.getSync(path), () => group.get(path));

@@ -85,11 +85,19 @@ function fromDecoded(image: DecodedImage): ImagePixels {
   return { data, shape, width, height, channels, bitDepth, frames, colourModel };
 }
 
-/** Pixels as stored: shape and dtype give width, height, channels and depth. */
-function fromPixels(dataset: Dataset, data: unknown, facts: ImageFacts): ImagePixels {
-  const shape = dataset.shape ?? [];
+/** Pixel datasets are uint8 or uint16 of 2 to 4 axes (checked before reading anything). */
+function checkPixels(dataset: Dataset): void {
   const dtype = dataset.dtype;
   if (dtype !== "uint8" && dtype !== "uint16") throw new H5Error(`'${dataset.name}' holds ${String(typeof dtype === "string" ? dtype : dtype.kind)} values, not uint8 or uint16 pixels`, dataset.name);
+  const rank = dataset.shape?.length ?? 0;
+  if (rank < 2 || rank > 4) throw new H5Error(`'${dataset.name}' has ${dataset.shape ? `shape [${dataset.shape.join(", ")}]` : "no shape"}: not an image`, dataset.name);
+}
+
+/** Pixels as stored: shape and dtype give width, height, channels and depth. */
+function fromPixels(dataset: Dataset, data: unknown, facts: ImageFacts): ImagePixels {
+  checkPixels(dataset);
+  const shape = dataset.shape ?? [];
+  const dtype = dataset.dtype;
   const frameShape = facts.animated ? shape.slice(1) : shape;
   if (frameShape.length < 2 || frameShape.length > 3 || (frameShape.length === 3 && (frameShape[2] < 1 || frameShape[2] > 4))) {
     throw new H5Error(`'${dataset.name}' has shape [${shape.join(", ")}]: not [H, W], [H, W, C≤4]${facts.animated ? " per frame" : " or an animation with attr frame_count"}`, dataset.name);
@@ -125,6 +133,13 @@ function* pixelsOf(dataset: Dataset, facts: ImageFacts, data: unknown): Flow<Ima
 export function* readImageFlow(group: Group, target: Target): Flow<ImagePixels> {
   const { dataset, opened } = yield* openDataset(group, target, "readImage");
   try {
+    if (isByteVector(dataset)) {
+      // Encoded bytes, or not an image: the attrs tell before anything is read.
+      const facts = yield* imageFacts(dataset);
+      if (!facts.encoded) return fromPixels(dataset, null, facts);
+      return yield* pixelsOf(dataset, facts, (yield* readWhole(dataset)).data);
+    }
+    checkPixels(dataset);
     // The attrs are read while the pixels are fetched and inflated (async runs).
     const [facts, { data }] = yield* both(() => imageFacts(dataset), () => readWhole(dataset));
     return yield* pixelsOf(dataset, facts, data);

@@ -5,6 +5,7 @@
 // string → string[]), and rows keyed by the original header (attr columns); kv-mode tables
 // ([R, C] cell text) read as string columns.
 import type { Dataset } from "../h5/dataset";
+import { dtypeName } from "../h5/dtype";
 import { H5Error } from "../h5/errors";
 import type { Group } from "../h5/group";
 import { fieldNames } from "../processors/csv";
@@ -20,10 +21,12 @@ function* jsonPairs(group: Group, target: Target): Flow<JsonPair[]> {
       const format = yield* attrValue(dataset, "format");
       if (format !== JSON_PAIRS_FORMAT) throw new H5Error(`'${dataset.name}' has format '${String(format)}', not '${JSON_PAIRS_FORMAT}'`, dataset.name);
     }
-    const { data, shape } = yield* readData(dataset);
-    if (shape.length !== 2 || shape[1] !== 2 || !Array.isArray(data)) {
-      throw new H5Error(`'${dataset.name}' is not an [N, 2] string dataset of (pointer, JSON text) rows (shape [${shape.join(", ")}])`, dataset.name);
+    const dtype = dataset.dtype;
+    const text = dtype === "string" || (typeof dtype === "object" && dtype.kind === "string");
+    if (!text || dataset.shape?.length !== 2 || dataset.shape[1] !== 2) {
+      throw new H5Error(`'${dataset.name}' is not an [N, 2] string dataset of (pointer, JSON text) rows (shape [${dataset.shape?.join(", ") ?? "empty"}], ${dtypeName(dtype)})`, dataset.name);
     }
+    const { data, shape } = yield* readData(dataset);
     const flat = data as string[];
     const pairs: JsonPair[] = new Array(shape[0]);
     for (let i = 0; i < shape[0]; i++) pairs[i] = [flat[2 * i], flat[2 * i + 1]];
@@ -51,7 +54,7 @@ export interface Table {
   columns: string[];
   /** The compound field behind each column (h5dat makes them unique and non-empty). */
   fields: string[];
-  /** One array per column, in column order. */
+  /** One array per column, in column order (an array field's values flat, row after row). */
   values: TableColumn[];
   /** The columns by name (the field name where a header name repeats). */
   byName: Record<string, TableColumn>;
@@ -59,7 +62,7 @@ export interface Table {
   length: number;
   /** "table" (typed compound) or "kv" (strings); "table" for any compound dataset. */
   mode: "table" | "kv";
-  /** Each row as an object keyed by column name, in column order. */
+  /** Each row as an object keyed by column name, in column order (array fields as arrays). */
   rows(): IterableIterator<Record<string, unknown>>;
 }
 
@@ -73,7 +76,13 @@ function rowKeys(columns: string[], fields: string[]): string[] {
   });
 }
 
-function makeTable(columns: string[], fields: string[], values: TableColumn[], length: number, mode: Table["mode"]): Table {
+/** A row's value in a column: one element, or `per` of them (an array field) as an array. */
+function cell(column: TableColumn, row: number, per: number): unknown {
+  if (per === 1) return column[row];
+  return Array.prototype.slice.call(column, row * per, (row + 1) * per);
+}
+
+function makeTable(columns: string[], fields: string[], values: TableColumn[], length: number, mode: Table["mode"], per: number[] = []): Table {
   const keys = rowKeys(columns, fields);
   const byName: Record<string, TableColumn> = {};
   keys.forEach((key, i) => {
@@ -87,8 +96,9 @@ function makeTable(columns: string[], fields: string[], values: TableColumn[], l
       for (let r = 0; r < length; r++) {
         const row: Record<string, unknown> = {};
         for (let c = 0; c < keys.length; c++) {
-          if (plain) row[keys[c]] = values[c][r];
-          else Object.defineProperty(row, keys[c], { value: values[c][r], enumerable: true, writable: true, configurable: true });
+          const value = cell(values[c], r, per[c] ?? 1);
+          if (plain) row[keys[c]] = value;
+          else Object.defineProperty(row, keys[c], { value, enumerable: true, writable: true, configurable: true });
         }
         yield row;
       }
@@ -109,7 +119,9 @@ export function* readTableFlow(group: Group, target: Target): Flow<Table> {
       const columns = Array.isArray(header) && header.length === fields.length ? header.map(String) : fields;
       const { data } = yield* readData(dataset, undefined, { columns: true });
       const byField = data as Record<string, TableColumn>;
-      return makeTable(columns, fields, fields.map((f) => byField[f]), dataset.shape![0], "table");
+      // Array fields come as one flat column; each row gets its slice of it.
+      const per = dtype.fields.map((f) => (typeof f.dtype === "object" && f.dtype.kind === "array" ? f.dtype.shape.reduce((a, b) => a * b, 1) : 1));
+      return makeTable(columns, fields, fields.map((f) => byField[f]), dataset.shape![0], "table", per);
     }
     return yield* kvTable(dataset, header);
   } finally {

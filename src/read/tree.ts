@@ -1,16 +1,16 @@
 // The tree below a group, links included: groups with their children, datasets with shape and
-// dtype, named datatypes, soft and external links with their targets (followed or not, they are
-// shown as links, as h5py's `get(name, getlink=True)` sees them). Each object appears once: a
+// dtype, named datatypes, soft and external links with their targets (shown as links, as h5py's
+// `get(name, getlink=True)` sees them, whether they resolve or not). Each object appears once: a
 // second hard link to an object already listed is marked `alias` and not descended into, so
 // cycles of hard links end.
 import { Dataset } from "../h5/dataset";
 import { Datatype } from "../h5/datatype";
 import { dtypeName } from "../h5/dtype";
-import { Group } from "../h5/group";
-import { getObject, linkInfo, linkNames, release, step, type Flow } from "./flow";
+import { Group, type VisitEntry } from "../h5/group";
+import { all, getObject, linkInfo, linkNames, release, step, type Flow } from "./flow";
 
 export interface TreeNode {
-  /** The link name ("/" for the start of the walk). */
+  /** The link name ("/" for the root of a file). */
   name: string;
   /** Absolute path. */
   path: string;
@@ -21,7 +21,8 @@ export interface TreeNode {
   file?: string;
   /** Another hard link to an object that appears elsewhere in the tree (not descended into). */
   alias?: boolean;
-  /** Datasets: shape (null for an empty dataspace), dtype name ("uint8", "compound{...}"), chunks. */
+  /** Datasets: shape (null for an empty dataspace), dtype name ("uint8", "compound{...}"), chunks.
+   * Named datatypes: dtype. */
   shape?: number[] | null;
   dtype?: string;
   chunks?: number[] | null;
@@ -33,35 +34,49 @@ const join = (base: string, name: string) => (base === "/" ? `/${name}` : `${bas
 
 /** The tree below `group` (whose absolute path is `group.name`). */
 export function* treeFlow(group: Group): Flow<TreeNode> {
-  // HDF5's object visit lists each object once, at its first path in name order: a hard link
-  // whose path is not in it leads to an object listed elsewhere.
-  const listed = new Set((yield* step(() => group.visitSync(), () => group.visit())).map((entry) => join(group.name, entry.path)));
-  const root: TreeNode = { name: group.name === "/" ? "/" : group.name.slice(group.name.lastIndexOf("/") + 1), path: group.name, kind: "group", children: [] };
-  const pending: [Group, TreeNode][] = [[group, root]];
-  while (pending.length > 0) {
-    const [current, node] = pending.shift()!;
-    for (const name of yield* linkNames(current)) {
-      const path = join(node.path, name);
-      const link = yield* linkInfo(current, name);
-      let child: TreeNode;
-      if (link.type === "soft") child = { name, path, kind: "soft-link", target: link.target };
-      else if (link.type === "external") child = { name, path, kind: "external-link", target: link.target, file: link.file };
-      else {
-        const object = yield* getObject(current, name);
-        child = describe(name, path, object);
-        if (!listed.has(path)) child.alias = true;
-        if (object instanceof Group && !child.alias) {
-          child.children = [];
-          pending.push([object, child]);
-        } else {
-          yield* release(object);
-        }
-      }
-      node.children!.push(child);
+  // HDF5's object visit lists each object once, at its first path in name order, following hard
+  // links only: a member listed there is a hard link of known kind; any other member is a soft
+  // or external link, or a second hard link to an object listed elsewhere.
+  const visited = yield* step<VisitEntry[]>(() => group.visitSync(), () => group.visit());
+  const listed = new Map(visited.map((entry) => [join(group.name, entry.path), entry.kind]));
+  const rootName = group.name === "/" ? "/" : group.name.slice(group.name.lastIndexOf("/") + 1);
+  const root: TreeNode = { name: rootName, path: group.name, kind: "group", children: [] };
+  const groups: TreeNode[] = [root];
+  while (groups.length > 0) {
+    const node = groups.shift()!;
+    const opened = node === root ? group : yield* openGroup(group, node.path);
+    try {
+      const names = yield* linkNames(opened);
+      node.children = yield* all(names.map((name) => () => member(opened, name, join(node.path, name), listed)));
+    } finally {
+      if (opened !== group) yield* release(opened);
     }
-    if (current !== group) yield* release(current);
+    for (const child of node.children) if (child.kind === "group" && !child.alias) groups.push(child);
   }
   return root;
+}
+
+function* openGroup(start: Group, path: string): Flow<Group> {
+  const object = yield* getObject(start, path);
+  if (object instanceof Group) return object;
+  yield* release(object);
+  throw new Error(`'${path}' changed kind while its tree was read`);
+}
+
+/** One member of `parent`, described. */
+function* member(parent: Group, name: string, path: string, listed: Map<string, VisitEntry["kind"]>): Flow<TreeNode> {
+  const kind = listed.get(path);
+  if (kind === "group") return { name, path, kind: "group" };
+  if (kind === undefined) {
+    const link = yield* linkInfo(parent, name);
+    if (link.type === "soft") return { name, path, kind: "soft-link", target: link.target };
+    if (link.type === "external") return { name, path, kind: "external-link", target: link.target, file: link.file };
+  }
+  const object = yield* getObject(parent, name);
+  yield* release(object);
+  const node = describe(name, path, object);
+  if (kind === undefined) node.alias = true;
+  return node;
 }
 
 function describe(name: string, path: string, object: Group | Dataset | Datatype): TreeNode {

@@ -24,6 +24,9 @@ with h5py.File(sys.argv[1], "w") as f:
     d[start:start + 2_000_000] = (np.arange(2_000_000) % 251).astype("u1")
     m = f.create_dataset("matrix", shape=(${ROWS}, ${ROWS}), dtype="f4", chunks=(500, 500), compression="gzip", shuffle=True, fillvalue=-1.5)
     m[69_000:69_400, 68_000:69_999] = np.arange(400 * 1999, dtype="f4").reshape(400, 1999)
+    v = f.create_dataset("video", shape=(100_000, 480, 640, 3), dtype="u1", chunks=(1, 480, 640, 3), compression="gzip")
+    v.attrs["fps"] = 25.0
+    v[99_990:99_993] = np.arange(3 * 480 * 640 * 3, dtype=np.uint64).reshape(3, 480, 640, 3) % 253
 print("[]")`, file);
   f = await open(file);
 });
@@ -77,4 +80,19 @@ test("a corner of an 18 GiB float32 matrix by selection", async () => {
   assert.equal((strided.data as Float32Array)[0], -1.5);
   const grown = (process.memoryUsage().rss - rss0) / 2 ** 20;
   assert.ok(grown < 200, `RSS grew by ${grown.toFixed(0)} MiB`);
+});
+
+test("frames near the end of a 92-billion-value video, read by hyperslab; typed helpers refuse before reading", async () => {
+  const rss0 = process.memoryUsage().rss;
+  const frames = await f.readVideoFrames("/video", [-10, -7]);
+  assert.deepEqual([frames.start, frames.stop, frames.shape, frames.fps], [99_990, 99_993, [3, 480, 640, 3], 25]);
+  for (let i = 0; i < frames.data.length; i += 9973) assert.equal(frames.data[i], i % 253, `value ${i}`);
+  const before = f.readVideoFramesSync("/video", 99_989);
+  assert.ok(before.data.every((v) => v === 0), "an unwritten frame is the fill value");
+  const grown = (process.memoryUsage().rss - rss0) / 2 ** 20;
+  assert.ok(grown < 200, `RSS grew by ${grown.toFixed(0)} MiB`);
+  // Shapes and dtypes are checked first: nothing of these is read.
+  await assert.rejects(f.readImage("/matrix"), /holds float32 values, not uint8 or uint16 pixels/);
+  await assert.rejects(f.readJSON("/bytes"), /is not an \[N, 2\] string dataset/);
+  await assert.rejects(f.readImage("/bytes"), /has shape \[8589946937\]: not an image/);
 });
