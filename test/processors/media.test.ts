@@ -85,10 +85,23 @@ function blocksOf(name: string, blockSize = 64 * 1024, onBlock?: (index: number)
   return { blocks: blocks(), name, state };
 }
 
-/** ffmpeg processes that are children of this one. */
+/** ffmpeg processes that are children of this one (from /proc: `ps` hangs under the ASan preload). */
 function ffmpegChildren(): string[] {
-  const out = execFileSync("ps", ["--ppid", String(process.pid), "-o", "pid=,comm="], { encoding: "utf8" });
-  return out.split("\n").filter((line) => /ffmpeg/.test(line));
+  const children: string[] = [];
+  for (const pid of fs.readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
+    let stat: string;
+    try {
+      stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    } catch {
+      continue; // gone meanwhile
+    }
+    // "pid (comm) state ppid ...": comm may hold spaces, so fields are counted after its ')'.
+    const close = stat.lastIndexOf(")");
+    const comm = stat.slice(stat.indexOf("(") + 1, close);
+    const ppid = Number(stat.slice(close + 2).split(" ")[1]);
+    if (ppid === process.pid && /ffmpeg/.test(comm)) children.push(`${pid} ${comm}`);
+  }
+  return children;
 }
 
 let files = 0;
