@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { File, H5Error, dtypeName, slice, type Dataset, type Selection } from "../../src";
-import { FIXTURES, canon, canonElement, columnsToRecords, pythonJson } from "../helpers/canon";
+import { canon, canonElement, columnsToRecords, makeH5pyFixture } from "../helpers/canon";
 import { tempDir } from "../helpers/h5py";
 
 type Canon = unknown;
@@ -110,14 +110,7 @@ let f: File;
 
 describe("written by h5py (test/fixtures/make_h5py_fixture.py), read by h5dat", () => {
   before(async () => {
-    const selections: Record<string, string[]> = {};
-    for (const s of SELECTIONS) (selections[s.dataset] ??= []).push(s.py);
-    fixture = pythonJson<Fixture>(
-      `import runpy, sys\nsys.argv = sys.argv[1:]\nrunpy.run_path(sys.argv[0], run_name="__main__")`,
-      path.join(FIXTURES, "make_h5py_fixture.py"),
-      file,
-      JSON.stringify(selections),
-    );
+    fixture = makeH5pyFixture<Fixture>(file, SELECTIONS);
     f = await File.open(file, "r");
   });
 

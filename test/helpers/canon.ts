@@ -140,3 +140,18 @@ export function pythonJson<T>(script: string, ...args: string[]): T {
   }
   return JSON.parse(out) as T;
 }
+
+/**
+ * Runs test/fixtures/make_h5py_fixture.py: h5py writes `file` (every dtype, groups, links) and
+ * reports what it reads back, the `selections` (h5py index expressions, by dataset) included.
+ */
+export function makeH5pyFixture<T>(file: string, selections: readonly { dataset: string; py: string }[]): T {
+  const byDataset: Record<string, string[]> = {};
+  for (const s of selections) (byDataset[s.dataset] ??= []).push(s.py);
+  return pythonJson<T>(
+    `import runpy, sys\nsys.argv = sys.argv[1:]\nrunpy.run_path(sys.argv[0], run_name="__main__")`,
+    path.join(FIXTURES, "make_h5py_fixture.py"),
+    file,
+    JSON.stringify(byDataset),
+  );
+}

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { H5Error, open, ReaderDataset, ReaderGroup, slice, type H5Reader, type SliceArg, type TreeNode } from "../../src";
-import { FIXTURES, canon, pythonJson } from "../helpers/canon";
+import { FIXTURES, canon, makeH5pyFixture } from "../helpers/canon";
 import { python, tempDir } from "../helpers/h5py";
 
 type Canon = unknown;
@@ -132,14 +132,7 @@ print(json.dumps({"one_chunk": out, "tree": nodes}))`;
 let extraRef: { one_chunk: Record<string, { shape: number[]; values: Canon[] }>; tree: Record<string, unknown>[] };
 
 before(async () => {
-  const selections: Record<string, string[]> = {};
-  for (const s of SELECTIONS) (selections[s.dataset] ??= []).push(s.py);
-  fixture = pythonJson<Fixture>(
-    `import runpy, sys\nsys.argv = sys.argv[1:]\nrunpy.run_path(sys.argv[0], run_name="__main__")`,
-    path.join(FIXTURES, "make_h5py_fixture.py"),
-    fixtureFile,
-    JSON.stringify(selections),
-  );
+  fixture = makeH5pyFixture<Fixture>(fixtureFile, SELECTIONS);
   extraRef = python(SINGLE_CHUNK, extraFile, externalFile);
   f = await open(fixtureFile);
   extra = await open(extraFile);
