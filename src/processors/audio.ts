@@ -3,7 +3,7 @@
 // channels and codec come from ffmpeg's own log of the same run.
 import type { Dataset } from "../h5/dataset";
 import type { Group } from "../h5/group";
-import { GZIP, storageOptions, type DatasetLayout } from "./layout";
+import { GZIP, isCompressed, storageOptions, type DatasetLayout } from "./layout";
 import { checkOption, ffNumber, type FfmpegJob, type FfmpegOptions, type MediaInput } from "./ffmpeg";
 import { sourceStream } from "./ffmpeg-log";
 import { RowWriter, writeDecoded } from "./media-writer";
@@ -18,6 +18,9 @@ export interface AudioOptions extends FfmpegOptions {
   /** Resample to this rate (Hz); default: the source's rate. */
   sample_rate?: number;
 }
+
+/** Samples per chunk when uncompressed. */
+const UNCOMPRESSED_CHUNK_ROWS = 4096;
 
 /** Samples per chunk: 1 MiB of them, between 64 Ki and 256 Ki samples. */
 export function audioChunkRows(channels: number): number {
@@ -75,8 +78,9 @@ async function outputFormat(job: FfmpegJob): Promise<{ sampleRate: number; chann
 }
 
 function audioWriter(group: Group, name: string, channels: number, layout: DatasetLayout): RowWriter {
-  // A rule's chunks decide the samples per append too: appends stay whole chunks.
-  const rows = layout.chunks?.[0] ?? audioChunkRows(channels);
+  // A rule's chunks decide the samples per append too: appends stay whole chunks. Uncompressed
+  // chunks take their full size on disk, so they are small (a 1 s clip is not given 1 MiB).
+  const rows = layout.chunks?.[0] ?? (isCompressed(layout) ? audioChunkRows(channels) : UNCOMPRESSED_CHUNK_ROWS);
   const create = () =>
     group.createDataset(name, {
       shape: [0, channels],

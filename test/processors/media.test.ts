@@ -319,6 +319,8 @@ test("audio: wav, flac, mp3, ogg from a path and from blocks equal ffmpeg's own 
   assert.deepEqual(report["audio/resampled"].shape, [8000, 1]);
   assert.deepEqual(report["audio/resampled"].attrs.sample_rate, ["int64", 8000]);
   assert.equal(report["audio/resampled"].compression, null);
+  // Uncompressed chunks are small: an 8000-sample clip is not given a 1 MiB chunk.
+  assert.deepEqual(report["audio/resampled"].chunks, [4096, 1]);
   assert.deepEqual(report["audio/window"].shape, [8000, 1]);
   assert.deepEqual(report["audio/from-video"].attrs.channels, ["int64", 2]);
   assert.deepEqual(report["audio/from-video"].attrs.codec, "aac");
