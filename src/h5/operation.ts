@@ -1,52 +1,59 @@
 // One definition per operation, two ways to run it. An operation is a generator that yields
-// native calls and gets their results back; `runSync` feeds it from the `...Sync` binding
-// functions on the JS thread, `runAsync` from the Promise ones (the HDF5 work then runs on the
-// libuv pool). So every h5dat method has a Promise form and a Sync form with the same logic.
+// steps, each with a synchronous and a Promise form, and gets their results back; `runSync`
+// calls the synchronous forms on the JS thread, `runAsync` awaits the Promise ones (native HDF5
+// work then runs on the libuv pool). So every h5dat method has a Promise form and a Sync form
+// with the same logic. Most steps are native calls (`call`); the reader adds its own (`step`).
 import { native } from "../binding";
 import type { OpArgs, OpName, OpResult } from "./native";
 
-export interface NativeCall<K extends OpName = OpName> {
-  op: K;
-  args: OpArgs<K>;
+export interface Step<T = unknown> {
+  sync(): T;
+  async(): Promise<T>;
 }
 
-export type Operation<T> = Generator<NativeCall, T, unknown>;
+export type Operation<T> = Generator<Step, T, unknown>;
 
-/** A native call to yield from an operation; its result comes back from the `yield`. */
-export function* call<K extends OpName>(op: K, ...args: OpArgs<K>): Generator<NativeCall, OpResult<K>, unknown> {
-  return (yield { op, args } as NativeCall) as OpResult<K>;
+/** A step to yield from an operation; its result comes back from the `yield*`. */
+export function* step<T>(sync: () => T, async: () => Promise<T>): Generator<Step, T, unknown> {
+  return (yield { sync, async } as Step) as T;
 }
 
 type AnyFn = (...args: unknown[]) => unknown;
 
+/** A native call to yield from an operation: `op` in a Promise run, `${op}Sync` in a Sync run. */
+export function call<K extends OpName>(op: K, ...args: OpArgs<K>): Generator<Step, OpResult<K>, unknown> {
+  return step(
+    () => (native[`${op}Sync`] as AnyFn)(...(args as unknown[])) as OpResult<K>,
+    () => (native[op] as AnyFn)(...(args as unknown[])) as Promise<OpResult<K>>,
+  );
+}
+
 export function runSync<T>(operation: Operation<T>): T {
-  let step = operation.next();
-  while (!step.done) {
-    const { op, args } = step.value;
+  let next = operation.next();
+  while (!next.done) {
     let result: unknown;
     try {
-      result = (native[`${op}Sync`] as AnyFn)(...(args as unknown[]));
+      result = next.value.sync();
     } catch (error) {
-      step = operation.throw(error);
+      next = operation.throw(error);
       continue;
     }
-    step = operation.next(result);
+    next = operation.next(result);
   }
-  return step.value;
+  return next.value;
 }
 
 export async function runAsync<T>(operation: Operation<T>): Promise<T> {
-  let step = operation.next();
-  while (!step.done) {
-    const { op, args } = step.value;
+  let next = operation.next();
+  while (!next.done) {
     let result: unknown;
     try {
-      result = await (native[op] as AnyFn)(...(args as unknown[]));
+      result = await next.value.async();
     } catch (error) {
-      step = operation.throw(error);
+      next = operation.throw(error);
       continue;
     }
-    step = operation.next(result);
+    next = operation.next(result);
   }
-  return step.value;
+  return next.value;
 }

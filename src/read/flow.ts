@@ -1,60 +1,23 @@
-// One definition, two ways to run it (as src/h5/operation.ts does for native calls): a reading
-// job is a generator that yields steps, each with a synchronous and a Promise form. `runFlow`
-// awaits the Promise forms, `runFlowSync` calls the synchronous ones; so every read helper has an
-// async and a `...Sync` method with the same logic.
+// Reading jobs are operations (src/h5/operation.ts): generators of steps with a synchronous and a
+// Promise form, run by runSync / runAsync, so every read helper has an async and a `...Sync`
+// method with the same logic. Here: steps over h5 objects, and ways to run flows together.
 import type { ArrayResult, DecodeOptions } from "../h5/codec";
 import type { Dataset } from "../h5/dataset";
 import type { Group, H5Member, LinkInfo } from "../h5/group";
 import type { H5Object } from "../h5/h5-object";
 import type { Selection } from "../h5/selection";
+import { runAsync, runSync, step, type Operation, type Step } from "../h5/operation";
 
-export interface Step<T = unknown> {
-  sync(): T;
-  async(): Promise<T>;
-}
+export { step, type Step };
 
-export type Flow<T> = Generator<Step, T, unknown>;
-
-/** A step to yield from a flow; its result comes back from the `yield*`. */
-export function* step<T>(sync: () => T, async: () => Promise<T>): Generator<Step, T, unknown> {
-  return (yield { sync, async } as Step) as T;
-}
-
-export function runFlowSync<T>(flow: Flow<T>): T {
-  let next = flow.next();
-  while (!next.done) {
-    let result: unknown;
-    try {
-      result = next.value.sync();
-    } catch (error) {
-      next = flow.throw(error);
-      continue;
-    }
-    next = flow.next(result);
-  }
-  return next.value;
-}
-
-export async function runFlow<T>(flow: Flow<T>): Promise<T> {
-  let next = flow.next();
-  while (!next.done) {
-    let result: unknown;
-    try {
-      result = await next.value.async();
-    } catch (error) {
-      next = flow.throw(error);
-      continue;
-    }
-    next = flow.next(result);
-  }
-  return next.value;
-}
+/** A reading job: an operation (src/h5/operation.ts) whose steps may be any sync/async pair. */
+export type Flow<T> = Operation<T>;
 
 /** Two flows at once: one after the other in a Sync run, concurrently in an async run. */
 export function both<A, B>(a: () => Flow<A>, b: () => Flow<B>): Generator<Step, [A, B], unknown> {
   return step<[A, B]>(
-    () => [runFlowSync(a()), runFlowSync(b())],
-    () => Promise.all([runFlow(a()), runFlow(b())]),
+    () => [runSync(a()), runSync(b())],
+    () => Promise.all([runAsync(a()), runAsync(b())]),
   );
 }
 
@@ -64,14 +27,14 @@ export function both<A, B>(a: () => Flow<A>, b: () => Flow<B>): Generator<Step, 
  */
 export function all<T>(flows: (() => Flow<T>)[], limit = 16): Generator<Step, T[], unknown> {
   return step<T[]>(
-    () => flows.map((flow) => runFlowSync(flow())),
+    () => flows.map((flow) => runSync(flow())),
     async () => {
       const out: T[] = new Array(flows.length);
       let next = 0;
       const lane = async () => {
         while (next < flows.length) {
           const i = next++;
-          out[i] = await runFlow(flows[i]());
+          out[i] = await runAsync(flows[i]());
         }
       };
       await Promise.all(Array.from({ length: Math.min(limit, flows.length) }, lane));

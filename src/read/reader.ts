@@ -10,7 +10,8 @@ import type { File } from "../h5/file";
 import { Group } from "../h5/group";
 import type { Attributes } from "../h5/attrs";
 import type { Selection } from "../h5/selection";
-import { getObject, hasObject, linkNames, runFlow, runFlowSync, type Flow } from "./flow";
+import { getObject, hasObject, linkNames, type Flow } from "./flow";
+import { runAsync, runSync } from "../h5/operation";
 import { readImageFlow, toFileFlow, toPNGFlow, type ToFileOptions, type ToFileResult } from "./images";
 import type { EncodeOptions, ImagePixels } from "./image-encode";
 import { readAudioFlow, readBytesFlow, readVideoFramesFlow, type AudioSamples, type AxisRange, type VideoFrames } from "./media";
@@ -91,10 +92,10 @@ export class ReaderDataset {
 
   /** Everything (h5py's `d[()]`); a one-chunk numeric dataset is inflated off the HDF5 lock. */
   read(options?: DecodeOptions): Promise<ArrayResult> {
-    return options ? this.dataset.read(undefined, options) : runFlow(readWhole(this.dataset));
+    return options ? this.dataset.read(undefined, options) : runAsync(readWhole(this.dataset));
   }
   readSync(options?: DecodeOptions): ArrayResult {
-    return options ? this.dataset.readSync(undefined, options) : runFlowSync(readWhole(this.dataset));
+    return options ? this.dataset.readSync(undefined, options) : runSync(readWhole(this.dataset));
   }
 
   close(): Promise<void> {
@@ -124,7 +125,7 @@ export class ReaderGroup {
   }
 
   private run<T>(flow: Flow<T>): Promise<T> {
-    return runFlow(flow);
+    return runAsync(flow);
   }
 
   /** The group, dataset or named datatype at `path`. */
@@ -132,7 +133,7 @@ export class ReaderGroup {
     return this.run(this.getFlow(path));
   }
   getSync(path: string): ReaderMember {
-    return runFlowSync(this.getFlow(path));
+    return runSync(this.getFlow(path));
   }
   private *getFlow(path: string): Flow<ReaderMember> {
     return wrap(yield* getObject(this.group, path));
@@ -151,7 +152,7 @@ export class ReaderGroup {
     return this.run(hasObject(this.group, path));
   }
   hasSync(path: string): boolean {
-    return runFlowSync(hasObject(this.group, path));
+    return runSync(hasObject(this.group, path));
   }
 
   /** Link names in this group, sorted. */
@@ -159,7 +160,7 @@ export class ReaderGroup {
     return this.run(linkNames(this.group));
   }
   keysSync(): string[] {
-    return runFlowSync(linkNames(this.group));
+    return runSync(linkNames(this.group));
   }
 
   /** The tree below this group: groups with children, datasets (shape, dtype), links with targets. */
@@ -167,7 +168,7 @@ export class ReaderGroup {
     return this.run(treeFlow(this.group));
   }
   treeSync(): TreeNode {
-    return runFlowSync(treeFlow(this.group));
+    return runSync(treeFlow(this.group));
   }
 
   /**
@@ -190,7 +191,7 @@ export class ReaderGroup {
     return this.run(readImageFlow(this.group, targetOf(target)));
   }
   readImageSync(target: DatasetTarget): ImagePixels {
-    return runFlowSync(readImageFlow(this.group, targetOf(target)));
+    return runSync(readImageFlow(this.group, targetOf(target)));
   }
 
   /** An image as PNG bytes (sharp; 16-bit kept; an animation's frame `options.frame`, default 0). */
@@ -198,7 +199,7 @@ export class ReaderGroup {
     return this.run(toPNGFlow(this.group, targetOf(target), options));
   }
   toPNGSync(target: DatasetTarget, options?: EncodeOptions): Buffer {
-    return runFlowSync(toPNGFlow(this.group, targetOf(target), options));
+    return runSync(toPNGFlow(this.group, targetOf(target), options));
   }
 
   /**
@@ -210,7 +211,7 @@ export class ReaderGroup {
     return this.run(toFileFlow(this.group, targetOf(target), file, options));
   }
   toFileSync(target: DatasetTarget, file: string, options?: ToFileOptions): ToFileResult {
-    return runFlowSync(toFileFlow(this.group, targetOf(target), file, options));
+    return runSync(toFileFlow(this.group, targetOf(target), file, options));
   }
 
   /** A JSON value deep-equal to the source (integers beyond 2^53 as BigInt); JSONL: an array of documents. */
@@ -218,7 +219,7 @@ export class ReaderGroup {
     return this.run(readJSONFlow(this.group, targetOf(target)));
   }
   readJSONSync(target: DatasetTarget): unknown {
-    return runFlowSync(readJSONFlow(this.group, targetOf(target)));
+    return runSync(readJSONFlow(this.group, targetOf(target)));
   }
 
   /** The JSON as compact text, every number exactly as written in the source. */
@@ -226,7 +227,7 @@ export class ReaderGroup {
     return this.run(readJSONTextFlow(this.group, targetOf(target)));
   }
   readJSONTextSync(target: DatasetTarget): string {
-    return runFlowSync(readJSONTextFlow(this.group, targetOf(target)));
+    return runSync(readJSONTextFlow(this.group, targetOf(target)));
   }
 
   /** A table: typed columns, and rows() keyed by the original header. */
@@ -234,7 +235,7 @@ export class ReaderGroup {
     return this.run(readTableFlow(this.group, targetOf(target)));
   }
   readTableSync(target: DatasetTarget): Table {
-    return runFlowSync(readTableFlow(this.group, targetOf(target)));
+    return runSync(readTableFlow(this.group, targetOf(target)));
   }
 
   /** Frames [start, stop) of a video (all when omitted), read without the rest. */
@@ -242,7 +243,7 @@ export class ReaderGroup {
     return this.run(readVideoFramesFlow(this.group, targetOf(target), range));
   }
   readVideoFramesSync(target: DatasetTarget, range?: AxisRange): VideoFrames {
-    return runFlowSync(readVideoFramesFlow(this.group, targetOf(target), range));
+    return runSync(readVideoFramesFlow(this.group, targetOf(target), range));
   }
 
   /** Audio samples (float32, [N, channels]) with the sample rate; `range` of sample frames. */
@@ -250,7 +251,7 @@ export class ReaderGroup {
     return this.run(readAudioFlow(this.group, targetOf(target), range));
   }
   readAudioSync(target: DatasetTarget, range?: AxisRange): AudioSamples {
-    return runFlowSync(readAudioFlow(this.group, targetOf(target), range));
+    return runSync(readAudioFlow(this.group, targetOf(target), range));
   }
 
   /** The bytes of a 1-D uint8 dataset (a file kept as it was). */
@@ -258,7 +259,7 @@ export class ReaderGroup {
     return this.run(readBytesFlow(this.group, targetOf(target)));
   }
   readBytesSync(target: DatasetTarget): Buffer {
-    return runFlowSync(readBytesFlow(this.group, targetOf(target)));
+    return runSync(readBytesFlow(this.group, targetOf(target)));
   }
 
   close(): Promise<void> {
