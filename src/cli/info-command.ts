@@ -25,7 +25,7 @@ export async function fileReport(path: string): Promise<FileReport> {
   const file = await File.open(path, "r");
   try {
     const info = await file.info();
-    const attr = async (name: string) => ((await file.attrs.has(name)) ? file.attrs.get(name) : undefined);
+    const attr = (name: string) => file.attrs.find(name);
     const options = await attr("options");
     const rows = await readManifest(file);
     const report: FileReport = {

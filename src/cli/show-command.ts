@@ -59,7 +59,7 @@ export function addShowCommand(program: Command): void {
 type Preview = { kind: string; text: string; [key: string]: unknown };
 
 async function previewOf(reader: H5Reader, dataset: ReaderDataset, rows: number, png?: string): Promise<Preview> {
-  const attr = async (name: string) => ((await dataset.attrs.has(name)) ? dataset.attrs.get(name) : undefined);
+  const attr = (name: string) => dataset.attrs.find(name);
   const processor = await attr("processor");
   if (processor === "image" || (await attr("CLASS")) === "IMAGE") {
     const [width, height, channels, bitDepth, format] = [await attr("width"), await attr("height"), await attr("channels"), await attr("bit_depth"), await attr("image_format")];

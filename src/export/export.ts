@@ -70,7 +70,7 @@ type Made = { file: string; format: ExportedFile["format"]; data: Buffer } | { r
 async function exportOne(reader: H5Reader, datasetPath: string, named: string): Promise<Made> {
   const dataset = await reader.dataset(datasetPath);
   try {
-    const attr = async (name: string) => ((await dataset.attrs.has(name)) ? dataset.attrs.get(name) : undefined);
+    const attr = (name: string) => dataset.attrs.find(name);
     // A dataset a schema rule renamed without an extension gets its source's back.
     const relative = withSourceExtension(named, await attr("source_path"));
     const processor = await attr("processor");

@@ -37,6 +37,11 @@ function* getOp(handle: NativeHandle, name: string): Operation<unknown> {
   return isBoolSpec(raw.type) ? first !== 0 : first;
 }
 
+function* findOp(handle: NativeHandle, name: string): Operation<unknown> {
+  if (!(yield* call("attrExists", handle, name))) return undefined;
+  return yield* getOp(handle, name);
+}
+
 /** What the binding writes for one attribute. */
 function attributeSpec(handle: NativeHandle, name: string, value: unknown, options: SetAttributeOptions): NativeAttributeSpec {
   if (options.shape === null) {
@@ -87,6 +92,14 @@ export class Attributes {
   }
   getSync(name: string): unknown {
     return runSync(getOp(this.handle(), name));
+  }
+
+  /** The value as `get` gives it, or undefined when there is no such attribute. */
+  async find(name: string): Promise<unknown> {
+    return runAsync(findOp(this.handle(), name));
+  }
+  findSync(name: string): unknown {
+    return runSync(findOp(this.handle(), name));
   }
 
   /** The value with its shape and dtype. */

@@ -310,6 +310,11 @@ test("an empty (null-dataspace) attribute is written as h5py's Empty and reads b
   await f.attrs.set("nothing", undefined, { dtype: "float32", shape: null });
   await assert.rejects(f.attrs.set("untyped", undefined, { shape: null }), (e: unknown) => e instanceof H5Error && /needs a dtype/.test(String(e)));
   assert.equal(await f.attrs.get("nothing"), null);
+  // find: the value when there is one (an empty one too), undefined when there is none.
+  assert.equal(await f.attrs.find("nothing"), null);
+  assert.equal(await f.attrs.find("missing"), undefined);
+  assert.equal(f.attrs.findSync("missing"), undefined);
+  await assert.rejects(f.attrs.get("missing"), /no such attribute/);
   assert.deepEqual((await f.attrs.read("nothing")).shape, null);
   await f.close();
   const seen = pythonJson<{ empty: boolean; dtype: string }>(
