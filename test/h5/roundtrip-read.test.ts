@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { File, H5Error, dtypeName, slice, type Dataset, type Selection } from "../../src";
-import { canon, canonElement, columnsToRecords, makeH5pyFixture } from "../helpers/canon";
+import { canon, canonElement, columnsToRecords, makeH5pyFixture, type H5pyDatasetFacts } from "../helpers/canon";
 import { tempDir } from "../helpers/h5py";
 
 type Canon = unknown;
@@ -26,19 +26,7 @@ interface PyAttr {
   values: Canon[] | null;
   python_type: string;
 }
-interface PyDataset {
-  error?: string;
-  dtype: PyDtype;
-  shape: number[] | null;
-  maxshape: (number | null)[] | null;
-  chunks: number[] | null;
-  compression: string | null;
-  compression_opts: number | null;
-  shuffle: boolean;
-  fletcher32: boolean;
-  layout: string;
-  value_shape: number[] | null;
-  values: Canon[] | null;
+interface PyDataset extends H5pyDatasetFacts<PyDtype> {
   attrs: Record<string, PyAttr>;
 }
 interface Fixture {

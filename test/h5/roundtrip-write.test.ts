@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { File, dtype, slice, type CreateDatasetOptions, type Dataset, type Dtype } from "../../src";
-import { RECORD, canon, columnsToRecords, IMPORT_FIXTURE, numpyStr, pythonJson } from "../helpers/canon";
+import { RECORD, canon, columnsToRecords, IMPORT_FIXTURE, numpyStr, pythonJson, type H5pyDatasetFacts } from "../helpers/canon";
 import { tempDir } from "../helpers/h5py";
 
 type Canon = unknown;
@@ -48,21 +48,9 @@ interface Case {
   columns?: Record<string, ArrayLike<unknown>>;
 }
 
-interface H5pyDataset {
-  error?: string;
-  dtype: { str: string; string?: { encoding: string; length: number | null }; enum?: Record<string, number>; fields?: [string, { str: string }][]; base?: { str: string; string?: { encoding: string; length: number | null } }; dims?: number[]; bool?: boolean };
-  shape: number[] | null;
-  maxshape: (number | null)[] | null;
-  chunks: number[] | null;
-  compression: string | null;
-  compression_opts: number | null;
-  shuffle: boolean;
-  fletcher32: boolean;
-  layout: string;
+interface H5pyDataset extends H5pyDatasetFacts<{ str: string; string?: { encoding: string; length: number | null }; enum?: Record<string, number>; fields?: [string, { str: string }][]; base?: { str: string; string?: { encoding: string; length: number | null } }; dims?: number[]; bool?: boolean }> {
   filters: number[];
   fillvalue: Canon;
-  value_shape: number[] | null;
-  values: Canon[] | null;
 }
 
 const cases: Case[] = [];

@@ -155,3 +155,19 @@ export function makeH5pyFixture<T>(file: string, selections: readonly { dataset:
     JSON.stringify(byDataset),
   );
 }
+
+/** How h5py describes a dataset (test/fixtures/make_h5py_fixture.py's `dataset` facts). */
+export interface H5pyDatasetFacts<D> {
+  error?: string;
+  dtype: D;
+  shape: number[] | null;
+  maxshape: (number | null)[] | null;
+  chunks: number[] | null;
+  compression: string | null;
+  compression_opts: number | null;
+  shuffle: boolean;
+  fletcher32: boolean;
+  layout: string;
+  value_shape: number[] | null;
+  values: Canon[] | null;
+}
