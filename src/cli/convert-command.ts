@@ -3,9 +3,10 @@
 import { EventEmitter } from "node:events";
 import type { Command } from "commander";
 import { loadConfig } from "../config/load-config";
-import { convert, type ConvertOptions, type ConvertSummary } from "../convert/convert";
+import { convert, type ConvertSummary } from "../convert/convert";
 import { keepLargeBlocksMapped } from "../convert/memory";
 import { loadSchema } from "../schema";
+import { parseCompression } from "../processors/layout";
 import { entryLine, showProgress } from "./progress";
 
 interface CliOptions {
@@ -26,14 +27,6 @@ function parseWorkers(text: string): number {
   const n = Number(text);
   if (!Number.isInteger(n) || n < 0) throw new Error(`--workers must be a whole number, not '${text}'`);
   return n;
-}
-
-/** "gzip:4" → 4, "gzip" → "gzip", "none" → "none". */
-function parseCompression(text: string): ConvertOptions["compression"] {
-  const match = /^gzip(?::([0-9]))?$/.exec(text);
-  if (match) return match[1] === undefined ? "gzip" : Number(match[1]);
-  if (text === "none") return "none";
-  throw new Error(`--compression must be gzip, gzip:0-9 or none, not '${text}'`);
 }
 
 /**
@@ -106,7 +99,7 @@ export function addConvertCommand(program: Command): void {
         {
           output: options.output,
           overwrite: options.overwrite,
-          compression: parseCompression(options.compression ?? config.compression ?? "gzip:4"),
+          compression: parseCompression(options.compression ?? config.compression ?? "gzip:4", "--compression"),
           csv,
           images,
           animated: options.animated ?? config.animated,

@@ -2,6 +2,7 @@
 // original tool keep their meaning; unknown keys are errors, so a typo never passes silently.
 
 import { PROCESSOR_OPTIONS } from "../schema/schema-meta";
+import { COMPRESSION_PATTERN } from "../processors/layout";
 import type { AudioOptions } from "../processors/audio";
 import type { VideoOptions } from "../processors/video";
 
@@ -43,7 +44,7 @@ export const CONFIG_SCHEMA = {
     compression: {
       description: "gzip, gzip:0-9 or none.",
       type: "string",
-      pattern: "^(gzip(:[0-9])?|none)$",
+      pattern: COMPRESSION_PATTERN,
     },
     csv: { description: "table (typed columns) or kv (cell text).", enum: ["table", "kv"] },
     animated: { description: "Every frame of animated GIF/WebP images as [T, H, W, C].", type: "boolean" },

@@ -4,14 +4,14 @@
 import path from "node:path";
 import { classify, decide, HEAD_BYTES, type Classification } from "../classify";
 import type { Compression, DatasetLayout } from "../processors/layout";
-import type { Route, RecordValidator } from "../schema";
+import type { ProcessorName, Route, RecordValidator } from "../schema";
 import type { SourceEntry } from "../sources/source-entry";
 import { datasetPathOf } from "../writer/hdf5-names";
 import type { ManifestRow } from "../writer/manifest";
 import { csvDelimiterFor } from "../processors/csv";
 import type { ConvertOptions } from "./convert";
 
-export type ProcessorName = "json" | "jsonl" | "csv" | "image" | "hdf5" | "bytes" | "video" | "audio";
+export type { ProcessorName };
 
 export interface EntryPlan {
   processor: ProcessorName;

@@ -14,6 +14,17 @@ export interface DatasetLayout {
   dtype?: Dtype;
 }
 
+/** What a compression setting may say, as a JSON Schema pattern (config and schema files). */
+export const COMPRESSION_PATTERN = "^(gzip(:[0-9])?|none)$";
+
+/** "gzip:6" → 6, "gzip" → "gzip", "none" → "none"; `what` names the setting in the error otherwise. */
+export function parseCompression(text: string, what = "compression"): Compression {
+  const match = /^gzip(?::([0-9]))?$/.exec(text);
+  if (match) return match[1] === undefined ? "gzip" : Number(match[1]);
+  if (text === "none") return "none";
+  throw new Error(`${what} must be gzip, gzip:0-9 or none, not '${text}'`);
+}
+
 /** Plain gzip, the default of every processor. */
 export const GZIP: DatasetLayout = { compression: "gzip" };
 

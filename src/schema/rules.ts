@@ -4,6 +4,7 @@
 import path from "node:path";
 import picomatch from "picomatch";
 import { datasetPathOf, escapeName } from "../writer/hdf5-names";
+import { parseCompression } from "../processors/layout";
 import { SchemaError } from "./errors";
 import { compileRecords, type RecordValidator } from "./records";
 import { TEMPLATE_VARIABLES, type ProcessorName, type SchemaDocument, type SchemaDtype, type SchemaRule } from "./schema-meta";
@@ -214,13 +215,6 @@ export function parseTemplate(text: string): Template {
   if (components.length === 0) throw new Error(`'${text}' names no dataset`);
   if (absolute && components[0].length === 1 && components[0][0] === RESERVED) throw new Error(`/${RESERVED} is h5dat's own group`);
   return { text, absolute, components };
-}
-
-/** "gzip:6" → 6, "gzip" → "gzip", "none" → "none" (the pattern was checked by the meta-schema). */
-function parseCompression(text: string): Route["compression"] {
-  const match = /^gzip(?::([0-9]))?$/.exec(text);
-  if (match) return match[1] === undefined ? "gzip" : Number(match[1]);
-  return "none";
 }
 
 /** The components of a source path: empty and "." ones say nothing (tar paths often start "./"). */

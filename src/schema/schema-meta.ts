@@ -2,6 +2,7 @@
 // attrs, and rules that route entries by a glob on their source path. Unknown keys are errors
 // everywhere, so a typo never passes silently. What ajv cannot check here (globs, target
 // templates, `records` being a valid JSON Schema) load-schema.ts checks after it.
+import { COMPRESSION_PATTERN } from "../processors/layout";
 
 export const PROCESSORS = ["image", "json", "jsonl", "csv", "bytes", "hdf5", "video", "audio"] as const;
 export type ProcessorName = (typeof PROCESSORS)[number];
@@ -109,7 +110,7 @@ export const SCHEMA_META = {
         options: { description: "The processor's options (needs `processor`).", type: "object" },
         dtype: { description: "The element type of the dataset written.", enum: DTYPES },
         chunks: { description: "Chunk shape, one size per axis.", type: "array", minItems: 1, maxItems: 32, items: { type: "integer", minimum: 1 } },
-        compression: { description: "gzip, gzip:0-9 or none.", type: "string", pattern: "^(gzip(:[0-9])?|none)$" },
+        compression: { description: "gzip, gzip:0-9 or none.", type: "string", pattern: COMPRESSION_PATTERN },
         records: {
           description: "A JSON Schema (draft-07) every record of a JSON/JSONL/CSV entry must satisfy; failing records go to /_h5dat/quarantine.",
           type: ["object", "boolean"],
