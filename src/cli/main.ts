@@ -21,22 +21,20 @@ addLsCommand(program);
 addInfoCommand(program);
 addShowCommand(program);
 addExportCommand(program);
-program
-  .command("schema")
-  .description("about the --schema file")
-  .option("--meta", "print the JSON Schema a schema file must satisfy")
-  .action((options: { meta?: boolean }) => {
-    if (!options.meta) throw new Error("schema: pass --meta");
-    console.log(JSON.stringify(SCHEMA_META, null, 2));
-  });
-program
-  .command("config")
-  .description("about the --config file")
-  .option("--schema", "print the JSON Schema a config file must satisfy")
-  .action((options: { schema?: boolean }) => {
-    if (!options.schema) throw new Error("config: pass --schema");
-    console.log(JSON.stringify(CONFIG_SCHEMA, null, 2));
-  });
+addSchemaPrinter("schema", "--meta", "the --schema file", SCHEMA_META);
+addSchemaPrinter("config", "--schema", "the --config file", CONFIG_SCHEMA);
+
+/** `h5dat <command> <flag>`: prints the JSON Schema that `what` must satisfy. */
+function addSchemaPrinter(command: string, flag: "--meta" | "--schema", what: string, schema: object): void {
+  program
+    .command(command)
+    .description(`about ${what}`)
+    .option(flag, `print the JSON Schema ${what} must satisfy`)
+    .action((options: Record<string, boolean | undefined>) => {
+      if (!options[flag.slice(2)]) throw new Error(`${command}: pass ${flag}`);
+      console.log(JSON.stringify(schema, null, 2));
+    });
+}
 
 // `h5dat ls -r big.h5 | head` closes the pipe early: that is the reader's choice, not an error.
 process.stdout.on("error", (error: NodeJS.ErrnoException) => {
