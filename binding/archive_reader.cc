@@ -5,6 +5,10 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cctype>
 #include <clocale>
 #include <cstdlib>
 #include <memory>
@@ -17,13 +21,36 @@
 namespace h5dat {
 namespace {
 
-[[noreturn]] void FailArchive(struct archive* reader, const std::string& action, const std::string& path) {
-  const char* cause = reader ? archive_error_string(reader) : nullptr;
+bool Mentions(std::string text, const char* word) {
+  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
+  return text.find(word) != std::string::npos;
+}
+
+// libarchive's cause of a failure. Some causes do not say that the file simply ended (a cut zip
+// gives "ZIP decompression failed (-5)"): when the reader had consumed the whole file, that is
+// said too. `remembered` stands in when libarchive has no message (it gives none after a fatal
+// error).
+std::string CauseOf(struct archive* reader, const std::string& path, const std::string& remembered = "") {
+  const char* text = reader ? archive_error_string(reader) : nullptr;
+  std::string cause = text ? text : !remembered.empty() ? remembered : "unknown libarchive error";
+  struct stat file;
+  if (reader && stat(path.c_str(), &file) == 0 && file.st_size > 0 && archive_filter_bytes(reader, -1) >= file.st_size &&
+      !Mentions(cause, "truncat") && !Mentions(cause, "crc") && !Mentions(cause, "checksum")) {
+    cause += " (truncated: the file ends at byte " + std::to_string(file.st_size) + ")";
+  }
+  return cause;
+}
+
+[[noreturn]] void FailArchive(const std::string& cause, const std::string& action, const std::string& path) {
   H5Failure failure;
   failure.archive = true;
   failure.path = path;
-  failure.message = action + " '" + path + "': " + (cause ? cause : "unknown libarchive error");
+  failure.message = action + " '" + path + "': " + cause;
   throw failure;
+}
+
+[[noreturn]] void FailArchive(struct archive* reader, const std::string& action, const std::string& path) {
+  FailArchive(CauseOf(reader, path), action, path);
 }
 
 // libarchive converts entry names to the current locale's charset; in the C locale (a Node
@@ -51,6 +78,16 @@ Napi::FunctionReference& ReaderClass(Napi::Env env) { return AddonData::Of(env)-
 struct EntryHeader {
   bool end = false;
   std::string path, type, format, filter;
+  // A symlink's or hardlink's target ("" for other entries).
+  std::string link;
+  // The name's bytes as stored, when libarchive could not read them as UTF-8 (then `path` has
+  // U+FFFD in place of the bytes that are not).
+  bool pathNotUtf8 = false;
+  std::string rawPath;
+  // The entry's data is encrypted (a zip's password-protected member): it cannot be read.
+  bool encrypted = false;
+  // libarchive's warning about this header (a name it could not convert, ...), or "".
+  std::string warning;
   int64_t size = -1;
   int64_t mtime = -1;
   // Bytes of the archive file read so far (compressed): how far through the input a run is.
@@ -62,6 +99,10 @@ const char* EntryType(mode_t type) {
     case AE_IFREG: return "file";
     case AE_IFDIR: return "directory";
     case AE_IFLNK: return "symlink";
+    case AE_IFIFO: return "fifo";
+    case AE_IFSOCK: return "socket";
+    case AE_IFCHR: return "character device";
+    case AE_IFBLK: return "block device";
     default: return "other";
   }
 }
@@ -104,7 +145,10 @@ Job ArchiveOpen(const Napi::CallbackInfo& info) {
 }
 
 // archiveNext(reader) → { path, type, size (-1 unknown), mtime (-1 unknown), format, filter,
-//                         position (archive bytes read so far) } | null
+//                         position (archive bytes read so far), link? (a link's target),
+//                         rawPath? (the name's bytes, when they are not UTF-8),
+//                         encrypted? (true when its data is), warning? (libarchive's, about
+//                         this header) } | null
 Job ArchiveNext(const Napi::CallbackInfo& info) {
   ArchiveReader* reader = ArchiveReader::From(info[0]);
   auto header = std::make_shared<EntryHeader>();
@@ -120,12 +164,36 @@ Job ArchiveNext(const Napi::CallbackInfo& info) {
       header->end = true;
       return;
     }
-    if (status < ARCHIVE_WARN) FailArchive(a, "cannot read the next entry of", reader->Path());
+    if (status < ARCHIVE_WARN) FailArchive(CauseOf(a, reader->Path(), reader->FatalCause()), "cannot read the next entry of", reader->Path());
+    if (status == ARCHIVE_WARN) {
+      const char* warning = archive_error_string(a);
+      header->warning = warning ? warning : "unknown libarchive warning";
+    }
     const char* name = archive_entry_pathname_utf8(entry);
-    if (!name) name = archive_entry_pathname(entry);
+    if (!name) {
+      name = archive_entry_pathname(entry);
+      header->pathNotUtf8 = name != nullptr;
+      if (name) header->rawPath = name;
+    }
     header->path = name ? name : "";
     header->type = EntryType(archive_entry_filetype(entry));
     header->size = archive_entry_size_is_set(entry) ? archive_entry_size(entry) : -1;
+    header->encrypted = archive_entry_is_data_encrypted(entry) != 0;
+    // A hardlink entry has no data of its own (its filetype is often unset): it is the link. One
+    // that carries data (cpio puts a file's data on its last link) is that file.
+    const char* hardlink = archive_entry_hardlink_utf8(entry);
+    if (!hardlink) hardlink = archive_entry_hardlink(entry);
+    const char* symlink = archive_entry_symlink_utf8(entry);
+    if (!symlink) symlink = archive_entry_symlink(entry);
+    if (hardlink && header->size > 0) {
+      header->type = "file";
+    } else if (hardlink) {
+      header->type = "hardlink";
+      header->link = hardlink;
+    } else if (symlink) {
+      header->type = "symlink";
+      header->link = symlink;
+    }
     header->mtime = archive_entry_mtime_is_set(entry) ? archive_entry_mtime(entry) : -1;
     const char* format = archive_format_name(a);
     header->format = format ? format : "";
@@ -143,6 +211,10 @@ Job ArchiveNext(const Napi::CallbackInfo& info) {
     object.Set("format", header->format);
     object.Set("filter", header->filter);
     object.Set("position", static_cast<double>(header->position));
+    if (header->type == "symlink" || header->type == "hardlink") object.Set("link", header->link);
+    if (header->encrypted) object.Set("encrypted", true);
+    if (!header->warning.empty()) object.Set("warning", header->warning);
+    if (header->pathNotUtf8) object.Set("rawPath", Napi::Buffer<char>::Copy(env, header->rawPath.data(), header->rawPath.size()));
     return object;
   };
   return job;
@@ -151,10 +223,13 @@ Job ArchiveNext(const Napi::CallbackInfo& info) {
 struct Block {
   uint8_t* bytes = nullptr;
   size_t length = 0;
+  // Archive bytes consumed after this read: with the bytes produced, the entry's ratio.
+  int64_t position = 0;
   ~Block() { std::free(bytes); }
 };
 
-// archiveRead(reader, maxBytes) → Buffer (empty at the end of the entry)
+// archiveRead(reader, maxBytes) → Buffer (empty at the end of the entry); sets the reader's
+// `position` (archive bytes consumed so far), so a caller can watch an entry's expansion.
 Job ArchiveRead(const Napi::CallbackInfo& info) {
   ArchiveReader* reader = ArchiveReader::From(info[0]);
   size_t maxBytes = info[1].IsNumber() ? info[1].As<Napi::Number>().Uint32Value() : 1 << 20;
@@ -168,10 +243,16 @@ Job ArchiveRead(const Napi::CallbackInfo& info) {
     block->bytes = static_cast<uint8_t*>(std::malloc(maxBytes));
     if (!block->bytes) FailUsage("out of memory reading an archive", reader->Path());
     la_ssize_t got = archive_read_data(a, block->bytes, maxBytes);
-    if (got < 0) FailArchive(a, "cannot read entry data of", reader->Path());
+    if (got < 0) {
+      std::string cause = CauseOf(a, reader->Path(), reader->FatalCause());
+      if (got == ARCHIVE_FATAL) reader->FatalCause() = cause;
+      FailArchive(cause, "cannot read entry data of", reader->Path());
+    }
     block->length = static_cast<size_t>(got);
+    block->position = archive_filter_bytes(a, -1);
   });
-  job.done = [block](Napi::Env env) -> Napi::Value {
+  job.done = [reader, block](Napi::Env env) -> Napi::Value {
+    reader->Value().Set("position", static_cast<double>(block->position));
     uint8_t* bytes = block->bytes;
     block->bytes = nullptr;
     return Napi::Buffer<uint8_t>::New(env, bytes, block->length, [](Napi::Env, uint8_t* data) { std::free(data); });

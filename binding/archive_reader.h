@@ -25,10 +25,14 @@ class ArchiveReader : public Napi::ObjectWrap<ArchiveReader> {
   std::mutex& Guard() { return mutex_; }
   const std::string& Path() const { return path_; }
   void Close();
+  // After a fatal read error libarchive answers every later call with no message of its own:
+  // the cause is kept to name in those failures. Guarded like the handle.
+  std::string& FatalCause() { return fatal_cause_; }
 
  private:
   struct archive* archive_ = nullptr;
   std::string path_;
+  std::string fatal_cause_;
   std::mutex mutex_;
 };
 

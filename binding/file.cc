@@ -1,7 +1,9 @@
 // Files: open/create by h5py's mode letters, flush, close, size; the library version.
 #include <hdf5_hl.h>
+#include <fcntl.h>
 #include <unistd.h>
 
+#include "checkpoint_journal.h"
 #include "h5_failure.h"
 #include "scoped_id.h"
 #include "handle.h"
@@ -19,16 +21,32 @@ hid_t FileAccessList(const std::string& path) {
   return fapl;
 }
 
+// HDF5 opens its file without O_CLOEXEC: child processes started later (h5dat's decoding
+// workers, ffmpeg) would inherit the descriptor, and with it the file's lock, which then
+// outlives this process when it is killed.
+void CloseOnExec(int fd) {
+  int flags = fcntl(fd, F_GETFD);
+  if (flags >= 0) fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
+}
+
+// The POSIX descriptor under an open file (h5dat opens files with the sec2 driver only).
+int DescriptorOf(hid_t file, const std::string& path) {
+  void* handle = nullptr;
+  if (H5Fget_vfd_handle(file, H5P_DEFAULT, &handle) < 0 || handle == nullptr) FailH5("cannot get the file descriptor of", path);
+  return *static_cast<int*>(handle);
+}
+
 Job FileOpen(const Napi::CallbackInfo& info) {
   std::string path = info[0].ToString().Utf8Value();
   std::string mode = info[1].IsString() ? info[1].ToString().Utf8Value() : "r";
+  bool checkpoints = info[2].IsObject() && info[2].As<Napi::Object>().Get("checkpoints").ToBoolean();
   if (mode != "r" && mode != "r+" && mode != "w" && mode != "w-" && mode != "x" && mode != "a") {
     throw Napi::TypeError::New(info.Env(), "invalid file mode '" + mode + "' (use r, r+, w, w-, x or a)");
   }
   auto state = std::make_shared<FileState>();
   state->path = path;
   Job job;
-  job.Locked([state, path, mode]() {
+  job.Locked([state, path, mode, checkpoints]() {
     PlistId fapl(FileAccessList(path));
     hid_t id;
     bool create = mode == "w" || mode == "w-" || mode == "x" || (mode == "a" && access(path.c_str(), F_OK) != 0);
@@ -36,12 +54,28 @@ Job FileOpen(const Napi::CallbackInfo& info) {
       unsigned flags = mode == "w" ? H5F_ACC_TRUNC : H5F_ACC_EXCL;
       id = H5Fcreate(path.c_str(), flags, H5P_DEFAULT, fapl.get());
     } else {
+      // A checkpoint a crash interrupted is finished (or dropped) before HDF5 reads the file.
+      // Reading needs no write access: a read-only file with a journal is read as it is.
+      try {
+        RecoverJournal(path);
+      } catch (const std::exception&) {
+        if (mode != "r") throw;
+      }
       id = H5Fopen(path.c_str(), mode == "r" ? H5F_ACC_RDONLY : H5F_ACC_RDWR, fapl.get());
     }
     Check(id, create ? "cannot create file" : "cannot open file", path);
     state->id = id;
     state->writable = mode != "r";
+    state->checkpoints = checkpoints && state->writable;
     RegisterOpenFile(state);
+    int fd = DescriptorOf(id, path);
+    CloseOnExec(fd);
+    if (state->checkpoints) {
+      // A new file's first checkpoint is the empty file: a crash from here on leaves a file
+      // that opens, never the bare superblock H5Fcreate writes.
+      if (create) Check(H5Fflush(id, H5F_SCOPE_GLOBAL), "cannot flush file", path);
+      TrackJournal(fd, path);
+    }
   });
   job.done = [state, path](Napi::Env env) -> Napi::Value {
     return Handle::New(env, state->id, state, "/", HandleKind::File);
@@ -75,7 +109,10 @@ Job FileFlush(const Napi::CallbackInfo& info) {
   Handle* handle = Handle::From(info[0]);
   Job job;
   job.pins.push_back(info[0]);
-  job.Locked([handle]() { Check(H5Fflush(handle->Id(), H5F_SCOPE_GLOBAL), "cannot flush file", handle->Path()); });
+  job.Locked([handle]() {
+    Check(H5Fflush(handle->Id(), H5F_SCOPE_GLOBAL), "cannot flush file", handle->Path());
+    if (handle->File()->checkpoints) CommitJournal(DescriptorOf(handle->File()->id, handle->File()->path));
+  });
   return job;
 }
 

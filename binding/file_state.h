@@ -15,6 +15,8 @@ struct FileState {
   hid_t id = H5I_INVALID_HID;
   std::string path;
   bool writable = false;
+  // Opened with { checkpoints: true }: its bytes on disk change only at a flush (checkpoint_journal.h).
+  bool checkpoints = false;
   std::atomic<bool> open{true};
   // Objects h5dat opened through this file, including ones reached by external links (which
   // live in another HDF5 file and so escape H5Fget_obj_ids). Lock held to use.

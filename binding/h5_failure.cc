@@ -5,9 +5,19 @@
 namespace h5dat {
 namespace {
 
+// The POSIX drivers' messages start with a ctime() stamp, newline included ("file write failed:
+// time = Wed Nov 25 17:07:50 2026\n, filename = ..."): one-line messages read better without it.
+std::string WithoutTimestamp(std::string text) {
+  size_t start = text.find("time = ");
+  if (start == std::string::npos) return text;
+  size_t end = text.find(", ", start);
+  if (end == std::string::npos) return text;
+  return text.erase(start, end + 2 - start);
+}
+
 herr_t CollectMessage(unsigned n, const H5E_error2_t* err, void* out) {
   auto* stack = static_cast<std::vector<std::string>*>(out);
-  std::string line = err->desc ? err->desc : "";
+  std::string line = WithoutTimestamp(err->desc ? err->desc : "");
   if (err->func_name) line = std::string(err->func_name) + ": " + line;
   char minor[256] = {0};
   if (H5Eget_msg(err->min_num, nullptr, minor, sizeof minor) > 0) line += " (" + std::string(minor) + ")";

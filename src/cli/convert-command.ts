@@ -7,6 +7,7 @@ import { convert, type ConvertSummary } from "../convert/convert";
 import { keepLargeBlocksMapped } from "../convert/memory";
 import { loadSchema } from "../schema";
 import { parseCompression } from "../processors/layout";
+import { parseByteSize } from "../sources/entry-limits";
 import { entryLine, showProgress } from "./progress";
 
 interface CliOptions {
@@ -19,13 +20,26 @@ interface CliOptions {
   animated?: boolean;
   workers?: string;
   overwrite?: boolean;
+  resume?: boolean;
+  append?: boolean;
+  checkpointEntries?: string;
+  checkpointSeconds?: string;
   quiet?: boolean;
   json?: boolean;
+  maxEntryBytes?: string;
+  maxRatio?: string;
+  maxPixels?: string;
 }
 
-function parseWorkers(text: string): number {
+function parseCount(text: string, flag: string, least = 0): number {
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`--workers must be a whole number, not '${text}'`);
+  if (!Number.isInteger(n) || n < least) throw new Error(`${flag} must be a whole number${least > 0 ? ` of at least ${least}` : ""}, not '${text}'`);
+  return n;
+}
+
+function parseSeconds(text: string, flag: string): number {
+  const n = Number(text);
+  if (!(n > 0)) throw new Error(`${flag} must be a number of seconds above 0, not '${text}'`);
   return n;
 }
 
@@ -57,7 +71,8 @@ function stopOnSignals(): { signal: AbortSignal; exitCode: number | null; dispos
 /** The summary; failures too when progress lines did not already show them. */
 function describe(summary: ConvertSummary, listFailures: boolean): string {
   return [
-    ...(summary.interrupted ? [`interrupted: the file is left as ${summary.output}`] : []),
+    ...(summary.interrupted ? [`interrupted: the file is left as ${summary.output} (continue with --resume)`] : []),
+    ...(summary.resumed > 0 ? [`resumed: ${summary.resumed} entries were done by the interrupted run`] : []),
     `${summary.entries} entries: ${summary.written} written, ${summary.skipped} skipped, ${summary.failed} failed`,
     `${summary.seconds.toFixed(2)} s, ${summary.filesPerSecond.toFixed(1)} files/s, ${summary.megabytesPerSecond.toFixed(1)} MB/s, peak RSS ${summary.peakRssMb.toFixed(0)} MB (+ ${summary.workersPeakRssMb.toFixed(0)} MB in workers)`,
     ...(listFailures ? summary.failures.map(entryLine) : []),
@@ -78,7 +93,14 @@ export function addConvertCommand(program: Command): void {
     .option("--images <mode>", "pixels, encoded or both (default pixels)")
     .option("--workers <n>", "worker processes decoding images (default: the number of cores; 0 = none)")
     .option("--animated", "every frame of animated GIF/WebP as [T, H, W, C] (default: the first frame)")
-    .option("--overwrite", "replace an existing output")
+    .option("--max-entry-bytes <size>", "an entry holding more (decompressed) fails, e.g. 512M (default 64G; 0 = no limit)")
+    .option("--max-ratio <n>", "an archive entry expanding more than n times fails, judged past 32 MiB (default 200; 0 = no limit)")
+    .option("--max-pixels <n>", "an image of more pixels fails before decoding (default 268402689; 0 = no limit)")
+    .option("--overwrite", "replace an existing output (or a .partial left by an interrupted run)")
+    .option("--resume", "continue the interrupted run that left <output>.partial (same inputs and options)")
+    .option("--append", "add the inputs to an existing output; what it holds stays untouched")
+    .option("--checkpoint-entries <n>", "store the manifest and flush the file every n entries (default 1000)")
+    .option("--checkpoint-seconds <s>", "... or every s seconds, whichever comes first (default 10)")
     .option("--quiet", "no progress lines")
     .option("--json", "print the summary as JSON")
     .action(async (inputs: string[], options: CliOptions) => {
@@ -99,11 +121,15 @@ export function addConvertCommand(program: Command): void {
         {
           output: options.output,
           overwrite: options.overwrite,
+          resume: options.resume,
+          append: options.append,
+          checkpoint_entries: options.checkpointEntries !== undefined ? parseCount(options.checkpointEntries, "--checkpoint-entries", 1) : config.checkpoint_entries,
+          checkpoint_seconds: options.checkpointSeconds !== undefined ? parseSeconds(options.checkpointSeconds, "--checkpoint-seconds") : config.checkpoint_seconds,
           compression: parseCompression(options.compression ?? config.compression ?? "gzip:4", "--compression"),
           csv,
           images,
           animated: options.animated ?? config.animated,
-          workers: options.workers !== undefined ? parseWorkers(options.workers) : config.workers,
+          workers: options.workers !== undefined ? parseCount(options.workers, "--workers") : config.workers,
           batch_process_limit: config.batch_process_limit,
           batch_chunk_size: config.batch_chunk_size,
           image_extensions: config.image_extensions,
@@ -112,6 +138,9 @@ export function addConvertCommand(program: Command): void {
           gif_as_video: config.gif_as_video,
           video: config.video,
           audio: config.audio,
+          max_entry_bytes: options.maxEntryBytes !== undefined ? parseByteSize(options.maxEntryBytes, "--max-entry-bytes") : config.max_entry_bytes,
+          max_ratio: options.maxRatio !== undefined ? parseCount(options.maxRatio, "--max-ratio") : config.max_ratio,
+          max_pixels: options.maxPixels !== undefined ? parseCount(options.maxPixels, "--max-pixels") : config.max_pixels,
           schema,
           signal: stop.signal,
           command: ["h5dat", ...process.argv.slice(2)].join(" "),

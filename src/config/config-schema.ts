@@ -31,6 +31,16 @@ export const CONFIG_SCHEMA = {
       items: { type: "string", minLength: 1 },
       uniqueItems: true,
     },
+    checkpoint_entries: {
+      description: "Store the manifest and flush the file (crash-consistent on disk) every this many entries (default 1000).",
+      type: "integer",
+      minimum: 1,
+    },
+    checkpoint_seconds: {
+      description: "... or every this many seconds, whichever comes first (default 10).",
+      type: "number",
+      exclusiveMinimum: 0,
+    },
     batch_chunk_size: {
       description: "Entries handed to a worker at a time.",
       type: "integer",
@@ -53,6 +63,9 @@ export const CONFIG_SCHEMA = {
     video: { description: "Video processor defaults (a --schema rule's options go on top).", type: "object", additionalProperties: false, properties: PROCESSOR_OPTIONS.video },
     audio: { description: "Audio processor defaults (a --schema rule's options go on top).", type: "object", additionalProperties: false, properties: PROCESSOR_OPTIONS.audio },
     workers: { description: "Worker processes decoding images and parsing large JSON/CSV (default: the number of cores; 0 = all in the main process).", type: "integer", minimum: 0 },
+    max_entry_bytes: { description: "An entry holding more bytes (decompressed) fails, read no further (default 64 GiB; 0 = no limit).", type: "integer", minimum: 0 },
+    max_ratio: { description: "An archive entry expanding more than this many times its compressed bytes fails, judged once it has produced 32 MiB (default 200; 0 = no limit).", type: "integer", minimum: 0 },
+    max_pixels: { description: "An image of more pixels (width × height × frames) fails before decoding (default 268402689; 0 = no limit).", type: "integer", minimum: 0 },
   },
 } as const;
 
@@ -60,6 +73,8 @@ export interface Config {
   image_extensions?: string[];
   video_extensions?: string[];
   allowed_types?: string[];
+  checkpoint_entries?: number;
+  checkpoint_seconds?: number;
   batch_chunk_size?: number;
   batch_process_limit?: number;
   compression?: string;
@@ -70,4 +85,7 @@ export interface Config {
   gif_as_video?: boolean;
   video?: VideoOptions;
   audio?: AudioOptions;
+  max_entry_bytes?: number;
+  max_ratio?: number;
+  max_pixels?: number;
 }

@@ -8,15 +8,18 @@ import type { ClassifyOptions } from "../classify";
 import { File } from "../h5/file";
 import type { CreateDatasetOptions } from "../h5/dataset-creation";
 import { openSource } from "../sources/open-source";
+import { limitsOf } from "../sources/entry-limits";
 import type { Source, SourceEntry } from "../sources/source-entry";
 import { escapeName } from "../writer/hdf5-names";
-import { planEntry } from "./plan";
+import { planEntry, type EntryPlan } from "./plan";
 import { messageOf, type Run } from "./run";
-import { convertEntry, convertMedia, streamEntry } from "./write-entry";
+import { convertEntry, convertMedia, ENCODED_ROOT, streamEntry } from "./write-entry";
+import { Checkpoints } from "./checkpoint";
+import { openOutput, partialPathOf } from "./output-file";
 import { writeSchemaAttrs, type Schema } from "../schema";
 import type { VideoOptions } from "../processors/video";
 import type { AudioOptions } from "../processors/audio";
-import { Manifest, type ManifestRow } from "../writer/manifest";
+import { Manifest, readStoredRows, type ManifestRow } from "../writer/manifest";
 import { WriteQueue } from "../writer/write-queue";
 import { H5DAT_VERSION } from "../version";
 import { hdf5Version } from "../h5/library";
@@ -24,8 +27,19 @@ import { hdf5Version } from "../h5/library";
 export interface ConvertOptions extends ClassifyOptions {
   /** The HDF5 file to write. */
   output: string;
-  /** Replace an existing output (otherwise converting refuses to). */
+  /** Replace an existing output, or a .partial left by an interrupted run (otherwise converting refuses to). */
   overwrite?: boolean;
+  /**
+   * Continue the run that left <output>.partial (same inputs and options): entries it wrote are
+   * not done again; the result is what an uninterrupted run makes. Without a .partial, a new run.
+   */
+  resume?: boolean;
+  /** Add the inputs to an existing output (what it holds stays untouched); a new file otherwise. */
+  append?: boolean;
+  /** Checkpoint (manifest stored, file flushed, crash-consistent on disk) every N entries (default 1000)... */
+  checkpoint_entries?: number;
+  /** ...or every T seconds (default 10), whichever comes first. */
+  checkpoint_seconds?: number;
   /** Compression of byte datasets: "gzip" (level 4), a gzip level, or "none". */
   compression?: CreateDatasetOptions["compression"];
   /** CSV as a typed table (default) or the original tool's key/value strings. */
@@ -43,6 +57,15 @@ export interface ConvertOptions extends ClassifyOptions {
   video?: VideoOptions;
   /** Audio processor defaults (a schema rule's options go on top). */
   audio?: AudioOptions;
+  /** An entry holding more bytes (decompressed) fails, read no further (default 64 GiB; 0 = no limit). */
+  max_entry_bytes?: number;
+  /**
+   * An archive entry expanding more than this many times its compressed bytes fails, judged once
+   * it has produced 32 MiB (default 200; 0 = no limit): decompression bombs stop cheaply.
+   */
+  max_ratio?: number;
+  /** An image of more pixels (width × height × frames) fails before decoding (default 268402689, sharp's; 0 = no limit). */
+  max_pixels?: number;
   /** A loaded --schema: declared groups and attrs, routing rules, record checks. */
   schema?: Schema;
   /**
@@ -71,6 +94,8 @@ export interface ConvertSummary {
   output: string;
   /** The run was stopped by `signal`: entries not yet read are not in the manifest. */
   interrupted: boolean;
+  /** Entries an interrupted run had done, kept by this resumed one. */
+  resumed: number;
   entries: number;
   written: number;
   skipped: number;
@@ -103,15 +128,15 @@ export interface ConvertEvents {
 /** Converts `inputs` (directories, files, archives) into `options.output`. */
 export async function convert(inputs: string[], options: ConvertOptions, events?: EventEmitter): Promise<ConvertSummary> {
   if (inputs.length === 0) throw new Error("convert needs at least one input");
-  if (fs.existsSync(options.output) && !options.overwrite) {
-    throw new Error(`output '${options.output}' exists: pass --overwrite (overwrite: true) to replace it`);
-  }
   const started = performance.now();
-  const manifest = new Manifest();
+  if (options.resume && !options.append && !fs.existsSync(partialPathOf(options.output)) && fs.existsSync(options.output)) {
+    return finishedSummary(inputs, options.output);
+  }
   // The file is written as <output>.partial and renamed only at a clean end: a crash or a fatal
   // error never leaves a half-written file under the output's name (an old one stays intact).
-  const partial = partialPathOf(options.output);
-  const file = await File.open(partial, "w");
+  const { file, partial, start, firstEntry, stored } = await openOutput(inputs, options);
+  const manifest = new Manifest();
+  manifest.carry(stored);
   const sources: (Source | Error)[] = [];
   let workersPeakRssMb = 0;
   const workers = options.workers ?? os.availableParallelism();
@@ -119,53 +144,102 @@ export async function convert(inputs: string[], options: ConvertOptions, events?
     file, options, manifest, events, workers,
     compression: options.compression ?? "gzip",
     groupTurns: new WriteQueue(),
-    claimed: new Set(),
+    claimed: new Set(stored.filter(({ row }) => row.status === "written").map(({ row }) => row.target)),
+    writing: new Set(),
+    mayExist: start !== "new",
     groups: new Map(),
     pool: null,
     limit: options.batch_process_limit ?? Math.max(8, 4 * workers * (options.batch_chunk_size ?? 1)),
-    sequence: 0,
+    sequence: firstEntry,
+    resumed: 0,
     progress: { inputBytesRead: 0, inputBytesTotal: 0 },
   };
+  run.checkpoints = new Checkpoints(run);
+  let closed = false;
   try {
-    await writeRootAttrs(file, inputs, options);
+    if (start === "new") await writeRootAttrs(file, inputs, options);
     if (options.schema) await writeSchemaAttrs(file, options.schema);
     // Every input is opened first: their sizes make the total that progress is measured against.
-    for (const input of inputs) sources.push(await openSource(input).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))));
+    for (const input of inputs) sources.push(await openSource(input, limitsOf(options)).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))));
     run.progress.inputBytesTotal = sources.reduce((sum, source) => sum + (source instanceof Error ? 0 : source.size), 0);
     for (const [i, source] of sources.entries()) {
       if (options.signal?.aborted) break;
       await convertInput(run, inputs[i], source);
-      if (run.listenerError) throw run.listenerError;
+      if (run.failure) throw run.failure;
     }
-    await manifest.write(file);
+    await run.checkpoints.write();
+    if (!options.signal?.aborted) await manifest.finish(file);
+  } catch (error) {
+    throw writeFailure(error, partial);
   } finally {
     for (const source of sources) if (!(source instanceof Error)) await source.close();
     workersPeakRssMb = (await run.pool?.close()) ?? 0;
-    await file.close();
+    await file.close().then(() => (closed = true), (error: unknown) => {
+      if (!run.failure) throw writeFailure(error, partial);
+    });
   }
   const interrupted = options.signal?.aborted === true;
-  if (!interrupted) await fs.promises.rename(partial, options.output);
+  if (!interrupted && closed) await fs.promises.rename(partial, options.output);
   const seconds = (performance.now() - started) / 1000;
-  const counts = manifest.counts();
-  const bytes = manifest.all.reduce((sum, row) => sum + row.bytes, 0);
+  const rows = manifest.all;
+  const bytes = rows.reduce((sum, row) => sum + row.bytes, 0);
   return {
     output: interrupted ? partial : options.output,
     interrupted,
-    entries: manifest.all.length,
-    ...counts,
+    resumed: run.resumed,
+    entries: rows.length,
+    ...manifest.counts(),
     bytes,
     seconds,
-    filesPerSecond: manifest.all.length / seconds,
+    filesPerSecond: rows.length / seconds,
     megabytesPerSecond: bytes / 1e6 / seconds,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
     workersPeakRssMb,
-    failures: manifest.all.filter((row) => row.status === "failed"),
+    failures: rows.filter((row) => row.status === "failed"),
   };
 }
 
-/** Where a conversion writes until it ends cleanly. */
-export function partialPathOf(output: string): string {
-  return `${output}.partial`;
+/** Resuming a run that had finished: nothing to do; the summary of what its output holds. */
+async function finishedSummary(inputs: string[], output: string): Promise<ConvertSummary> {
+  const file = await File.open(output, "r");
+  try {
+    const made = await file.attrs.find("inputs");
+    if (JSON.stringify(Array.isArray(made) ? made.map(String) : made) !== JSON.stringify(inputs)) {
+      throw new Error(`'${output}' exists and was made from ${JSON.stringify(made)}, not ${JSON.stringify(inputs)}: nothing to resume`);
+    }
+    const manifest = new Manifest();
+    manifest.carry((await readStoredRows(file)) ?? []);
+    const rows = manifest.all;
+    return {
+      output, interrupted: false, resumed: rows.length, entries: rows.length, ...manifest.counts(),
+      bytes: rows.reduce((sum, row) => sum + row.bytes, 0), seconds: 0, filesPerSecond: 0, megabytesPerSecond: 0,
+      peakRssMb: process.resourceUsage().maxRSS / 1024, workersPeakRssMb: 0,
+      failures: rows.filter((row) => row.status === "failed"),
+    };
+  } finally {
+    await file.close();
+  }
+}
+
+/** HDF5's words (with errno) when the disk or a quota is full, or the file may grow no more. */
+const WRITE_FAILURE = /errno = (28|27|122)\b|No space left|File too large|quota exceeded/i;
+
+function isWriteFailure(message: string): boolean {
+  return WRITE_FAILURE.test(message);
+}
+
+/**
+ * A run that cannot write its file (disk full, the directory gone) stops with an error naming
+ * the file; what its last checkpoint stored stays in the .partial.
+ */
+function writeFailure(error: unknown, partial: string): Error {
+  const message = messageOf(error);
+  const cause = WRITE_FAILURE.exec(message);
+  if (!cause || message.startsWith(`cannot write '${partial}'`)) return error instanceof Error ? error : new Error(message);
+  // HDF5's own message names the operation first ("cannot write dataset '/a/b.bin': file write failed: ...").
+  const operation = /^(.*?): file write failed/.exec(message)?.[1];
+  const what = /27|File too large/i.test(cause[0]) ? "file too large" : /122|quota/i.test(cause[0]) ? "disk quota exceeded" : "no space left on device";
+  return new Error(`cannot write '${partial}': ${what}${operation ? ` (${operation})` : ""}; the .partial is left: free space, then --resume, or start again with --overwrite`);
 }
 
 async function writeRootAttrs(file: File, inputs: string[], options: ConvertOptions): Promise<void> {
@@ -174,24 +248,25 @@ async function writeRootAttrs(file: File, inputs: string[], options: ConvertOpti
   await file.attrs.set("created", new Date().toISOString());
   await file.attrs.set("inputs", inputs);
   await file.attrs.set("command", options.command ?? `convert ${inputs.join(" ")}`);
-  const { output, overwrite, compression, csv, images, animated, workers, batch_process_limit, batch_chunk_size, image_extensions, video_extensions, allowed_types, gif_as_video, video, audio } = options;
-  const recorded = { output, overwrite, compression, csv, images, animated, workers, batch_process_limit, batch_chunk_size, image_extensions, video_extensions, allowed_types, gif_as_video, video, audio, schema: options.schema?.file };
+  const { output, overwrite, compression, csv, images, animated, workers, batch_process_limit, batch_chunk_size, image_extensions, video_extensions, allowed_types, gif_as_video, video, audio, max_entry_bytes, max_ratio, max_pixels } = options;
+  const recorded = { output, overwrite, compression, csv, images, animated, workers, batch_process_limit, batch_chunk_size, image_extensions, video_extensions, allowed_types, gif_as_video, video, audio, max_entry_bytes, max_ratio, max_pixels, schema: options.schema?.file };
   await file.attrs.set("options", JSON.stringify(recorded));
 }
 
 async function convertInput(run: Run, input: string, source: Source | Error): Promise<void> {
-  const record = (row: ManifestRow, order: number) => {
-    run.manifest.add(row, order);
-    try {
-      run.events?.emit("entry", row, { ...run.progress });
-    } catch (error) {
-      // A listener's error is the caller's: it ends the run (convert rejects with it), after the
-      // entries in flight are accounted for.
-      run.listenerError ??= error instanceof Error ? error : new Error(String(error));
+  const record = (row: ManifestRow, order: number, plan?: EntryPlan) => {
+    if (plan) {
+      run.writing.delete(plan.target);
+      run.writing.delete(`${ENCODED_ROOT}${plan.target}`);
     }
+    run.manifest.add(row, order);
+    if (row.status === "failed" && isWriteFailure(row.message)) run.failure ??= writeFailure(new Error(row.message), run.file.filename);
+    run.checkpoints!.afterRow();
+    emit(run, row);
   };
   if (source instanceof Error) {
-    record(inputFailure(input, source), run.sequence++);
+    const order = run.sequence++;
+    if (!carry(run, order, inputFailure(input, source))) record(inputFailure(input, source), order);
     return;
   }
   const inputStart = run.progress.inputBytesRead;
@@ -202,14 +277,15 @@ async function convertInput(run: Run, input: string, source: Source | Error): Pr
       const root = await run.groupTurns.run(() => run.file.requireGroup(escapeName(source.groupName)));
       await root.attrs.set("source", input);
     }
-    // Entries are read one after another (an archive is a sequence) and then converted
-    // concurrently: decoding in the workers, writing through this process's HDF5 file. At most
-    // `limit` entries and about IN_FLIGHT_BYTES of their data are held at once.
     let index = 0;
     for await (const entry of source.entries()) {
-      if (run.listenerError || run.options.signal?.aborted) break;
+      if (run.failure || run.options.signal?.aborted) break;
       const order = run.sequence++;
       run.progress.inputBytesRead = inputStart + entry.position;
+      if (carry(run, order, entryFailure(entry, "resumed"))) {
+        index++;
+        continue;
+      }
       const read = await readEntry(entry).catch((error: unknown) => ({ error }));
       if ("error" in read) {
         record(entryFailure(entry, read.error), order);
@@ -223,13 +299,13 @@ async function convertInput(run: Run, input: string, source: Source | Error): Pr
       }
       if (plan.processor === "video" || plan.processor === "audio") {
         // Media stream through ffmpeg now, frames into the dataset as they come.
-        record(await convertMedia(run, plan, entry, read.head, read.rest), order);
+        record(await convertMedia(run, plan, entry, read.head, read.rest), order, plan);
         continue;
       }
       if (read.rest && plan.processor === "bytes") {
         // Too large to hold: bytes stream into their dataset now, before the next entry is read.
         // Other processors need the whole entry, and read the rest of it.
-        record(await streamEntry(run, plan, read.head, read.rest), order);
+        record(await streamEntry(run, plan, read.head, read.rest), order, plan);
         continue;
       }
       const bytes = read.rest ? await readRest(read.head, read.rest).catch((error: unknown) => error as Error) : read.head;
@@ -238,7 +314,7 @@ async function convertInput(run: Run, input: string, source: Source | Error): Pr
         continue;
       }
       bytesInFlight += bytes.length;
-      const task = convertEntry(run, plan, bytes).then((row) => record(row, order));
+      const task = convertEntry(run, plan, bytes).then((row) => record(row, order, plan));
       pending.add(task);
       void task.finally(() => {
         pending.delete(task);
@@ -248,11 +324,38 @@ async function convertInput(run: Run, input: string, source: Source | Error): Pr
     }
   } catch (error) {
     // The input itself broke (a truncated archive): what was read stays; the rest is one failure.
-    record(inputFailure(input, error), run.sequence++);
+    const order = run.sequence++;
+    if (!carry(run, order, inputFailure(input, error))) record(inputFailure(input, error), order);
   } finally {
     await Promise.all(pending);
     await source.close();
     run.progress.inputBytesRead = inputStart + source.size;
+  }
+}
+
+/**
+ * When resuming, the row an interrupted run left for entry number `order`, if it is kept: the
+ * entry is not done again. `now` is the entry as this run sees it, to check that the inputs did
+ * not change.
+ */
+function carry(run: Run, order: number, now: ManifestRow): boolean {
+  const row = run.manifest.get(order);
+  if (!row) return false;
+  if (row.source !== now.source || (now.source_path && row.source_path !== now.source_path)) {
+    throw new Error(`cannot resume: entry ${order} was '${row.source_path}' of '${row.source}', now '${now.source_path}' of '${now.source}' (the input changed)`);
+  }
+  run.resumed++;
+  emit(run, row);
+  return true;
+}
+
+function emit(run: Run, row: ManifestRow): void {
+  try {
+    run.events?.emit("entry", row, { ...run.progress });
+  } catch (error) {
+    // A listener's error is the caller's: it ends the run (convert rejects with it), after the
+    // entries in flight are accounted for.
+    run.failure ??= error instanceof Error ? error : new Error(String(error));
   }
 }
 

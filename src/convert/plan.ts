@@ -6,10 +6,11 @@ import { classify, decide, HEAD_BYTES, type Classification } from "../classify";
 import type { Compression, DatasetLayout } from "../processors/layout";
 import type { ProcessorName, Route, RecordValidator } from "../schema";
 import type { SourceEntry } from "../sources/source-entry";
-import { datasetPathOf } from "../writer/hdf5-names";
+import { datasetPathOf, safePathOf } from "../writer/hdf5-names";
 import type { ManifestRow } from "../writer/manifest";
 import { csvDelimiterFor } from "../processors/csv";
 import type { ConvertOptions } from "./convert";
+import { emptyEntryMessage, joinMessages, keptAsBytesNote, nameNotes, noNameMessage, notFileMessage } from "./entry-checks";
 
 export type { ProcessorName };
 
@@ -29,9 +30,13 @@ export interface EntryPlan {
   records?: RecordValidator;
 }
 
-/** The entry's plan, or its manifest row when it is skipped (or its rule cannot place it). */
+/**
+ * The entry's plan, or its manifest row when it is skipped (a link, a rule) or cannot be
+ * converted (its rule or its name cannot place it, it is empty where its type cannot be).
+ */
 export function planEntry(options: ConvertOptions, compression: Compression, groupName: string, entry: SourceEntry, head: Buffer, index: number): EntryPlan | { done: ManifestRow } {
   const row: ManifestRow = { source: entry.source, source_path: entry.sourcePath, target: "", status: "failed", bytes: entry.size ?? head.length, processor: "", message: "" };
+  if (entry.notFile) return { done: { ...row, bytes: 0, status: "skipped", message: notFileMessage(entry.notFile) } };
   let route: Route | null = null;
   try {
     route = options.schema?.route(entry.sourcePath, { group: groupName, index }) ?? null;
@@ -46,12 +51,17 @@ export function planEntry(options: ConvertOptions, compression: Compression, gro
     if (decision.action === "skip") return { done: { ...row, status: "skipped", message: decision.reason ?? "skipped" } };
   }
   const processor = route?.processor ?? processorFor(kind, options);
+  const safe = route?.target ? null : safePathOf(entry.sourcePath);
+  const notes = joinMessages(keptAsBytesNote(processor, kind), nameNotes(entry, safe));
+  if (safe && safe.parts.length === 0) return { done: { ...row, processor, message: joinMessages(noNameMessage(entry.sourcePath), nameNotes(entry, null)) } };
+  const empty = head.length === 0 ? emptyEntryMessage(processor) : null;
+  if (empty) return { done: { ...row, processor, message: joinMessages(empty, notes) } };
   return {
     processor,
     kind,
     target: route?.target ?? datasetPathOf(groupName, entry.sourcePath),
     sourcePath: entry.sourcePath,
-    row: { ...row, processor },
+    row: { ...row, processor, message: notes },
     layout: { compression: route?.compression ?? compression, chunks: route?.chunks, dtype: route?.dtype },
     options: { ...defaultOptions(processor, kind, entry.sourcePath, options), ...route?.options },
     records: route?.records,
@@ -79,7 +89,7 @@ function processorFor(kind: Classification, options: ConvertOptions): ProcessorN
 function defaultOptions(processor: ProcessorName, kind: Classification, sourcePath: string, options: ConvertOptions): Record<string, unknown> {
   switch (processor) {
     case "image":
-      return { animated: options.animated };
+      return { animated: options.animated, max_pixels: options.max_pixels };
     case "csv":
       return { mode: options.csv ?? "table", delimiter: kind.category === "tsv" ? "\t" : csvDelimiterFor(sourcePath) };
     case "video":

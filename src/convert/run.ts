@@ -8,6 +8,7 @@ import type { ForkPool } from "../pool/fork-pool";
 import type { Manifest } from "../writer/manifest";
 import type { WriteQueue } from "../writer/write-queue";
 import type { ConvertOptions, ConvertProgress } from "./convert";
+import type { Checkpoints } from "./checkpoint";
 
 /** One conversion run: the file, the decoding workers, the manifest. */
 export interface Run {
@@ -21,10 +22,16 @@ export interface Run {
   compression: NonNullable<ConvertOptions["compression"]>;
   /** Group creation takes turns: two entries may need the same new group at once. */
   groupTurns: WriteQueue;
-  /** Dataset paths taken by an entry of this run. */
+  /** Dataset paths taken by an entry of this run (or by an earlier run's, when resuming or appending). */
   claimed: Set<string>;
+  /** Targets claimed by entries not finished yet: what a crash now could leave half-written. */
+  writing: Set<string>;
+  /** The file held datasets before this run (appending, resuming): a target may exist already. */
+  mayExist: boolean;
   /** Groups entries were written into lately, by path. */
   groups: Map<string, Group>;
+  /** Every group this run made for entries' directories (made on first use). */
+  groupPaths?: Set<string>;
   /** Started at the first image, when workers are wanted. */
   pool: ForkPool | null;
   /** Entries in flight at most (read, decoding, or waiting for the writer). */
@@ -32,8 +39,12 @@ export interface Run {
   /** Entry order across inputs, so the manifest lists entries as the inputs do. */
   sequence: number;
   progress: ConvertProgress;
-  /** Set when an event listener threw: the run stops. */
-  listenerError?: Error;
+  /** Entries carried over from the interrupted run this one resumes. */
+  resumed: number;
+  /** Stores the manifest and flushes the file every so many entries or seconds. */
+  checkpoints?: Checkpoints;
+  /** Set when the run must stop: an event listener threw, or the file cannot be written. */
+  failure?: Error;
 }
 
 /**
@@ -44,6 +55,10 @@ export interface Run {
 export function claimTarget(run: Run, target: string): Promise<[Group, string]> {
   return run.groupTurns.run(async () => {
     if (run.claimed.has(target)) throw new Error(`'${target}' was already written by an earlier entry of the same name`);
+    // A file named like earlier entries' directory ("a" after "a/b.txt") cannot have it: were it
+    // the entry's, its failure would remove the group with everything in it.
+    const groupPaths = (run.groupPaths ??= new Set());
+    if (groupPaths.has(target)) throw new Error(`'${target}' is already a group, the directory of earlier entries`);
     run.claimed.add(target);
     const slash = target.lastIndexOf("/");
     const parentPath = target.slice(0, slash) || "/";
@@ -55,7 +70,13 @@ export function claimTarget(run: Run, target: string): Promise<[Group, string]> 
       if (run.groups.size >= OPEN_GROUPS) run.groups.delete(run.groups.keys().next().value!);
       run.groups.set(parentPath, parent);
     }
-    return [parent, target.slice(slash + 1)];
+    for (let group = parentPath; group !== "/" && !groupPaths.has(group); group = group.slice(0, group.lastIndexOf("/")) || "/") groupPaths.add(group);
+    const name = target.slice(slash + 1);
+    // Something already there (a dataset this file held before an --append) is not the entry's:
+    // the entry fails and what is there stays.
+    if (run.mayExist && (await parent.has(name))) throw new Error(`'${target}' already exists in the file`);
+    run.writing.add(target);
+    return [parent, name];
   });
 }
 

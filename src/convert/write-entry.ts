@@ -16,6 +16,7 @@ import type { EntryPlan, ProcessorName } from "./plan";
 import { prepare, writePrepared, type Prepared, type PrepareTask } from "./prepare";
 import { prepareChecked, quarantine } from "./records";
 import { claimTarget, messageOf, removePartial, type Run } from "./run";
+import { joinMessages } from "./entry-checks";
 
 export async function convertEntry(run: Run, plan: EntryPlan, bytes: Buffer): Promise<ManifestRow> {
   const { processor, target } = plan;
@@ -43,10 +44,10 @@ export async function convertEntry(run: Run, plan: EntryPlan, bytes: Buffer): Pr
       await object.attrs.set("encoded_path", encodedPath);
     }
     await object.close();
-    return { ...row, target, status: "written", message };
+    return { ...row, target, status: "written", message: joinMessages(message, plan.row.message) };
   } catch (error) {
     if (owned) await removePartial(run, target);
-    return { ...row, message: messageOf(error) };
+    return { ...row, message: joinMessages(messageOf(error), plan.row.message) };
   }
 }
 
@@ -72,7 +73,7 @@ export async function streamEntry(run: Run, plan: EntryPlan, head: Buffer, rest:
   } catch (error) {
     await rest.return?.();
     if (owned) await removePartial(run, plan.target);
-    return { ...plan.row, bytes, message: messageOf(error) };
+    return { ...plan.row, bytes, message: joinMessages(messageOf(error), plan.row.message) };
   }
 }
 
@@ -104,7 +105,7 @@ export async function convertMedia(run: Run, plan: EntryPlan, entry: SourceEntry
   } catch (error) {
     await rest?.return?.();
     if (owned) await removePartial(run, plan.target);
-    return { ...plan.row, bytes, message: messageOf(error) };
+    return { ...plan.row, bytes, message: joinMessages(messageOf(error), plan.row.message) };
   }
 }
 
@@ -121,7 +122,11 @@ function prepareTask(plan: EntryPlan, bytes: Buffer): PrepareTask | null {
   const { options } = plan;
   switch (plan.processor) {
     case "image":
-      return { processor: "image", bytes, options: { animated: options.animated as boolean | undefined, orientation: options.orientation !== "ignore" } };
+      return {
+        processor: "image",
+        bytes,
+        options: { animated: options.animated as boolean | undefined, orientation: options.orientation !== "ignore", maxPixels: options.max_pixels as number | undefined },
+      };
     case "json":
     case "jsonl":
       return { processor: plan.processor, bytes };
@@ -154,6 +159,8 @@ function write(parent: Group, name: string, bytes: Buffer, processor: ProcessorN
 
 /** An HDF5 input is copied in whole: its tree (root attrs included) becomes the group `name`. */
 async function copyHdf5(parent: Group, name: string, bytes: Buffer, sourcePath: string): Promise<H5Object> {
+  // HDF5's own error for a file without its signature ("not a file ID") does not say so.
+  if (!hasHdf5Signature(bytes)) throw new Error("not an HDF5 file: no HDF5 signature at offset 0, 512, 1024, ... (only its name says HDF5)");
   const image = await File.openImage(bytes, sourcePath);
   try {
     await parent.copy(image, name);
@@ -161,4 +168,14 @@ async function copyHdf5(parent: Group, name: string, bytes: Buffer, sourcePath: 
     await image.close();
   }
   return parent.get(name);
+}
+
+const HDF5_SIGNATURE = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** The superblock signature, at 0 or a power of two from 512 (a user block may precede it). */
+function hasHdf5Signature(bytes: Buffer): boolean {
+  for (let at = 0; at + HDF5_SIGNATURE.length <= bytes.length; at = at === 0 ? 512 : at * 2) {
+    if (bytes.subarray(at, at + HDF5_SIGNATURE.length).equals(HDF5_SIGNATURE)) return true;
+  }
+  return false;
 }

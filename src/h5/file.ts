@@ -12,6 +12,17 @@ export type FileMode = "r" | "r+" | "w" | "w-" | "x" | "a";
 
 const MODES: readonly FileMode[] = ["r", "r+", "w", "w-", "x", "a"];
 
+export interface FileOpenOptions {
+  /**
+   * Crash-consistent writing: the bytes the file holds at a flush() stay as they are on disk
+   * until the next flush() is complete, so after a crash (kill -9, OOM kill) the file is what
+   * the last flush left, and opens. Changes in between are held in memory where they touch
+   * those bytes; a flush goes through `<file>.journal`, which the next open finishes if the
+   * crash came in the middle of one. Not against power loss (nothing is fsync'ed).
+   */
+  checkpoints?: boolean;
+}
+
 export interface FileInfo {
   path: string;
   writable: boolean;
@@ -31,16 +42,16 @@ export class File extends Group {
    * Opens (or creates) an HDF5 file. Files are written with HDF5 1.8–1.10 object formats, so
    * HDF5 1.10 readers (h5py on Debian 12) open them.
    */
-  static open(path: string, mode: FileMode = "r"): Promise<File> {
-    return runAsync(File.openOp(path, mode));
+  static open(path: string, mode: FileMode = "r", options: FileOpenOptions = {}): Promise<File> {
+    return runAsync(File.openOp(path, mode, options));
   }
-  static openSync(path: string, mode: FileMode = "r"): File {
-    return runSync(File.openOp(path, mode));
+  static openSync(path: string, mode: FileMode = "r", options: FileOpenOptions = {}): File {
+    return runSync(File.openOp(path, mode, options));
   }
 
-  private static *openOp(path: string, mode: FileMode): Operation<File> {
+  private static *openOp(path: string, mode: FileMode, options: FileOpenOptions): Operation<File> {
     if (!MODES.includes(mode)) throw new H5Error(`invalid file mode '${mode}' (use ${MODES.join(", ")})`, path);
-    return new File(yield* call("fileOpen", path, mode), path, mode);
+    return new File(yield* call("fileOpen", path, mode, options), path, mode);
   }
 
   /**
@@ -58,7 +69,10 @@ export class File extends Group {
     return new File(yield* call("fileOpenImage", bytes, name), name, "r");
   }
 
-  /** Writes buffered data to disk. */
+  /**
+   * Writes buffered data and metadata to the file (the OS's page cache; not an fsync). With
+   * `checkpoints`, the file on disk is consistent from here until the next flush.
+   */
   async flush(): Promise<void> {
     return runAsync(call("fileFlush", this.handle));
   }

@@ -15,16 +15,26 @@ export interface NativeHandle {
 /** An open archive inside the addon (binding/archive_reader.cc). */
 export interface NativeArchive {
   readonly path: string;
+  /** Archive bytes consumed after the last archiveRead (unset before the first). */
+  readonly position?: number;
 }
 
 export interface NativeArchiveHeader {
   path: string;
-  type: "file" | "directory" | "symlink" | "other";
+  type: "file" | "directory" | "symlink" | "hardlink" | "fifo" | "socket" | "character device" | "block device" | "other";
   size: number;
   mtime: number;
   format: string;
   filter: string;
   position: number;
+  /** A symlink's or hardlink's target. */
+  link?: string;
+  /** The name's bytes as stored, when they are not UTF-8 (`path` then has U+FFFD in their place). */
+  rawPath?: Buffer;
+  /** Set when the entry's data is encrypted (it cannot be read without a passphrase). */
+  encrypted?: true;
+  /** libarchive's warning about this header ("Pathname cannot be converted from UTF-8 ..."). */
+  warning?: string;
 }
 
 /** One attribute for attrWriteMany. */
@@ -70,7 +80,7 @@ export interface StoredChunk {
 
 /** Operation name → [arguments, result]. */
 export interface NativeOps {
-  fileOpen: [[path: string, mode: string], NativeHandle];
+  fileOpen: [[path: string, mode: string, options: { checkpoints?: boolean }], NativeHandle];
   fileOpenImage: [[bytes: Uint8Array, name: string], NativeHandle];
   fileFlush: [[file: NativeHandle], void];
   fileInfo: [[file: NativeHandle], { path: string; writable: boolean; size: number; freeSpace: number }];

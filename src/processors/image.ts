@@ -31,6 +31,22 @@ export interface ImageOptions {
   orientation?: boolean;
   /** Every frame of an animated GIF/WebP as [T, H, W, C] instead of the first frame. */
   animated?: boolean;
+  /** Images of more pixels (width × height × frames decoded) fail before decoding; 0: no limit. */
+  maxPixels?: number;
+}
+
+/**
+ * sharp's own default (0x3FFF²): 268 MP decode to 805 MB of RGB. A pixel bomb (a 50 KB PNG that
+ * claims 100,000 × 100,000) fails on its header instead of allocating its claim.
+ */
+export const DEFAULT_MAX_PIXELS = 268402689;
+
+/** Fails when `width` × `height` is over the limit. */
+function checkPixels(width: number, height: number, maxPixels: number): void {
+  if (maxPixels > 0 && width * height > maxPixels) {
+    const count = (n: number) => n.toLocaleString("en-US");
+    throw new Error(`too many pixels: ${count(width)} × ${count(height)} = ${count(width * height)}, over --max-pixels ${count(maxPixels)} (not decoded)`);
+  }
 }
 
 export type ColourModel = "GREY" | "RGB" | "CMYK";
@@ -54,29 +70,53 @@ function greyAlphaFromRgba(rgba: Uint8Array): Uint8Array {
 
 /** Decodes the first frame of an image file's bytes (BMP and ICO by h5dat, the rest by sharp). */
 export async function decodeImage(bytes: Uint8Array, options: ImageOptions = {}): Promise<DecodedImage> {
-  if (bytes[0] === 0x42 && bytes[1] === 0x4d) return fromRgb(decodeBmp(bytes), "bmp");
+  const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+  // BMP pixels are stored uncompressed, so the file's size already bounds them; checked after.
+  if (bytes[0] === 0x42 && bytes[1] === 0x4d) {
+    const image = decodeBmp(bytes);
+    checkPixels(image.width, image.height, maxPixels);
+    return fromRgb(image, "bmp");
+  }
   if (bytes[0] === 0 && bytes[1] === 0 && (bytes[2] === 1 || bytes[2] === 2) && bytes[3] === 0) {
     const png = async (inner: Uint8Array): Promise<RgbImage> => {
-      const { data, info } = await sharp(inner).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+      const { data, info } = await sharp(inner, { limitInputPixels: maxPixels || false }).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
       return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height, channels: 4 };
     };
     return fromRgb(await decodeIco(bytes, png), "ico");
   }
-  return decodeWithSharp(bytes, options);
+  try {
+    return await decodeWithSharp(bytes, options, maxPixels);
+  } catch (error) {
+    throw decodeFailure(error, bytes);
+  }
 }
 
-async function decodeWithSharp(bytes: Uint8Array, options: ImageOptions): Promise<DecodedImage> {
+/** sharp's error, said as what happened to the image; text content is named as such. */
+function decodeFailure(error: unknown, bytes: Uint8Array): Error {
+  const message = error instanceof Error ? error.message : String(error);
+  if (message.startsWith("too many pixels")) return error as Error;
+  // Text that is no markup (an SVG that failed is text too, and an image).
+  const head = bytes.subarray(0, 512);
+  const text = head.length > 0 && head.every((b) => b >= 0x20 || b === 0x09 || b === 0x0a || b === 0x0d) && !Buffer.from(head).toString("latin1").trimStart().startsWith("<");
+  // libvips repeats a warning once per scanline, and may end on an empty "cause:".
+  const lines = [...new Set(message.split("\n").map((line) => line.trim().replace(/:$/, "")).filter((line) => line !== ""))];
+  return new Error(`cannot decode the image: ${lines.join("; ") || "unknown error"}${text ? " (its content is text, not an image)" : ""}`);
+}
+
+async function decodeWithSharp(bytes: Uint8Array, options: ImageOptions, maxPixels: number): Promise<DecodedImage> {
   const animated = options.animated === true;
+  // Only the header is read here, so no limit is needed to read it: the check below names the size.
   const input = sharp(bytes, { failOn: "error", limitInputPixels: false, animated });
   const meta = await input.metadata();
   const frames = animated ? (meta.pages ?? 1) : 1;
+  checkPixels(meta.width ?? 0, (meta.pageHeight ?? meta.height ?? 0) * frames, maxPixels);
   const sixteen = SIXTEEN_BIT.has(meta.depth ?? "uchar");
   const grey = meta.space === "b-w" || meta.space === "grey16";
   const cmyk = meta.space === "cmyk";
   // sharp's raw output keeps only the first band of an 8-bit grey ("b-w") image, so grey with
   // alpha goes through sRGB (libvips copies the grey band into R, G and B, exactly) and back.
   const greyAlpha = grey && !sixteen && meta.hasAlpha === true;
-  let pipeline = sharp(bytes, { failOn: "error", limitInputPixels: false, animated }).keepIccProfile();
+  let pipeline = sharp(bytes, { failOn: "error", limitInputPixels: maxPixels || false, animated }).keepIccProfile();
   if (options.orientation !== false && !animated) pipeline = pipeline.rotate();
   // Without an explicit colourspace libvips turns grey into three channels, and CMYK into sRGB
   // through a generic CMYK profile; a CMYK pipeline keeps the inks as the file has them.

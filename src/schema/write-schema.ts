@@ -80,3 +80,19 @@ export async function writeSchemaAttrs(root: Group, schema: Schema): Promise<voi
   await own.attrs.update({ schema: schema.text, schema_file: schema.file });
   await own.close();
 }
+
+/**
+ * Removes the quarantined records of entries whose target is in `targets` (entries to be done
+ * again when a run resumes), rewriting QUARANTINE_PATH when any go.
+ */
+export async function dropQuarantined(root: Group, targets: ReadonlySet<string>): Promise<void> {
+  if (targets.size === 0 || !(await root.has(QUARANTINE_PATH))) return;
+  const dataset = await root.dataset(QUARANTINE_PATH);
+  const rows = (await dataset.read().finally(() => dataset.close())).data as Record<string, unknown>[];
+  const kept = rows.filter((row) => !targets.has(String(row.target)));
+  if (kept.length === rows.length) return;
+  await root.delete(QUARANTINE_PATH);
+  if (kept.length > 0) {
+    await (await root.createDataset(QUARANTINE_PATH, { dtype: ROW, shape: [kept.length], maxshape: [null], chunks: [256], compression: "gzip", data: kept })).close();
+  }
+}

@@ -4,12 +4,13 @@
 import path from "node:path";
 import { native } from "../binding";
 import { ArchiveError } from "./archive-error";
-import type { NativeArchive } from "../h5/native";
+import type { NativeArchive, NativeArchiveHeader } from "../h5/native";
 
 /** One entry's header. `size` is null when the archive does not record it (a lone .gz). */
 export interface ArchiveEntry {
+  /** The name as stored (bytes that are not UTF-8 show as U+FFFD; see `rawPath`). */
   path: string;
-  type: "file" | "directory" | "symlink" | "other";
+  type: NativeArchiveHeader["type"];
   size: number | null;
   mtime: Date | null;
   /** libarchive's names for the container and compression ("raw" + "gzip" for a lone .gz). */
@@ -17,6 +18,14 @@ export interface ArchiveEntry {
   filter: string;
   /** Bytes of the archive file read so far (compressed), up to this entry's header. */
   position: number;
+  /** A symlink's or hardlink's target. */
+  link?: string;
+  /** The name's bytes, when they are not valid UTF-8. */
+  rawPath?: Buffer;
+  /** The entry's data is encrypted: reading it fails. */
+  encrypted?: true;
+  /** libarchive's warning about this header (a name it could not convert, ...). */
+  warning?: string;
 }
 
 const DEFAULT_BLOCK = 1 << 20;
@@ -49,8 +58,17 @@ export class ArchiveReader {
         format: header.format,
         filter: header.filter,
         position: header.position,
+        ...(header.link !== undefined && { link: header.link }),
+        ...(header.rawPath !== undefined && { rawPath: header.rawPath }),
+        ...(header.encrypted && { encrypted: true as const }),
+        ...(header.warning !== undefined && { warning: header.warning }),
       };
     });
+  }
+
+  /** Bytes of the archive file consumed (compressed) after the last read; null before the first. */
+  get position(): number | null {
+    return this.native.position ?? null;
   }
 
   /** The next block (at most `maxBytes`) of the current entry's data; empty at its end. */

@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { ArchiveSource } from "./archive-source";
 import { DirectorySource, fileEntry } from "./directory-source";
+import { DEFAULT_LIMITS, type EntryLimits } from "./entry-limits";
 import type { Source, SourceEntry } from "./source-entry";
 
 const ARCHIVE_MAGIC: readonly number[][] = [
@@ -31,19 +32,22 @@ export async function looksLikeArchive(file: string): Promise<boolean> {
 /** A single loose file as a source of one entry, stored at the top level (no group of its own). */
 class FileSource implements Source {
   readonly groupName = "";
-  constructor(readonly name: string, readonly size: number) {}
+  constructor(readonly name: string, readonly size: number, private readonly limits: EntryLimits) {}
   async *entries(): AsyncGenerator<SourceEntry> {
-    yield fileEntry(this.name, path.basename(this.name), this.name, this.size, this.size);
+    yield fileEntry(this.name, path.basename(this.name), this.name, this.size, this.size, this.limits);
   }
   async close(): Promise<void> {}
 }
 
-/** The Source for an input path; fails with a clear message when it does not exist. */
-export async function openSource(input: string): Promise<Source> {
+/**
+ * The Source for an input path; fails with a clear message when it does not exist. `limits` stop
+ * entries that would expand too far (see entry-limits.ts).
+ */
+export async function openSource(input: string, limits: EntryLimits = DEFAULT_LIMITS): Promise<Source> {
   const stat = await fs.promises.stat(input).catch((error: NodeJS.ErrnoException) => {
     throw new Error(`cannot read input '${input}': ${error.code === "ENOENT" ? "no such file or directory" : error.message}`);
   });
-  if (stat.isDirectory()) return DirectorySource.open(input);
-  if (await looksLikeArchive(input)) return new ArchiveSource(input, stat.size);
-  return new FileSource(input, stat.size);
+  if (stat.isDirectory()) return DirectorySource.open(input, input, limits);
+  if (await looksLikeArchive(input)) return new ArchiveSource(input, stat.size, limits);
+  return new FileSource(input, stat.size, limits);
 }

@@ -13,6 +13,15 @@ export interface SourceEntry {
   position: number;
   /** The file on disk holding the data, for entries that are files (not archive members). */
   file?: string;
+  /**
+   * Set for an entry that is not a regular file (a symlink, a hardlink, a fifo, a device): what it
+   * is, and a link's target. It has no data, and is never followed or read.
+   */
+  notFile?: { type: string; link?: string };
+  /** The name's bytes, when they are not valid UTF-8 (`sourcePath` then has U+FFFD in their place). */
+  rawName?: Uint8Array;
+  /** What the archive reader warned about this entry's header (a name it could not convert, ...). */
+  warning?: string;
   /** The data in blocks. */
   blocks(): AsyncIterable<Buffer>;
   /** All the data (for entries a processor needs whole). */

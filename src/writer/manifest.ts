@@ -1,5 +1,7 @@
 // The manifest: one row per input entry — written, skipped or failed, with the reason — stored
-// as /_h5dat/manifest so a file accounts for everything it was made from.
+// as /_h5dat/manifest so a file accounts for everything it was made from. Each row carries the
+// entry's number in input order (`entry`): during a run rows are appended as entries finish (at
+// checkpoints), and at a clean end the dataset holds them sorted, one row per entry.
 import type { Group } from "../h5/group";
 import { dtype } from "../h5/dtype";
 
@@ -26,58 +28,130 @@ const ROW = dtype.compound({
   bytes: "int64",
   processor: "string",
   message: "string",
+  entry: "int64",
 });
 
-export class Manifest {
-  private readonly rows: ManifestRow[] = [];
-  private readonly order = new Map<ManifestRow, number>();
+/** Rows per chunk: a checkpoint rewrites the last, partly filled chunk, so it is kept small. */
+const CHUNK_ROWS = 256;
 
-  /** Adds a row; `order` places it (entries finish out of order when converted concurrently). */
-  add(row: ManifestRow, order = this.rows.length): void {
-    this.rows.push(row);
-    this.order.set(row, order);
+export class Manifest {
+  /** By entry number; a later row for the same entry (an entry done again) replaces the first. */
+  private readonly rows = new Map<number, ManifestRow>();
+  /** Rows added since the last store(), in the order they came. */
+  private pending: [number, ManifestRow][] = [];
+  /** Entry numbers in the file's dataset are ascending and unique (nothing to sort at the end). */
+  private storedInOrder = true;
+  private lastStored = -1;
+
+  /** Adds the row of entry number `entry` (entries finish out of order when run concurrently). */
+  add(row: ManifestRow, entry: number): void {
+    this.rows.set(entry, row);
+    this.pending.push([entry, row]);
+  }
+
+  /** Adds rows already in the file's dataset (a resumed or appended file), in their stored order. */
+  carry(stored: readonly StoredRow[]): void {
+    for (const { entry, row } of stored) {
+      if (entry <= this.lastStored) this.storedInOrder = false;
+      this.lastStored = Math.max(this.lastStored, entry);
+      this.rows.set(entry, row);
+    }
+  }
+
+  /** The row of entry number `entry`, if there is one. */
+  get(entry: number): ManifestRow | undefined {
+    return this.rows.get(entry);
   }
 
   /** Counts by status. */
   counts(): Record<EntryStatus, number> {
     const counts = { written: 0, skipped: 0, failed: 0 };
-    for (const row of this.rows) counts[row.status]++;
+    for (const row of this.rows.values()) counts[row.status]++;
     return counts;
   }
 
-  get all(): readonly ManifestRow[] {
-    return this.rows;
+  /** Every entry's row, in entry order. */
+  get all(): ManifestRow[] {
+    return [...this.rows.entries()].sort(([a], [b]) => a - b).map(([, row]) => row);
   }
 
-  /** Writes the rows to MANIFEST_PATH under `root` (an extensible, compressed compound dataset). */
-  async write(root: Group): Promise<void> {
-    await root.createDataset(MANIFEST_PATH, {
-      dtype: ROW,
-      shape: [this.rows.length],
-      maxshape: [null],
-      chunks: [1024],
-      compression: "gzip",
-      data: [...this.rows].sort((a, b) => this.order.get(a)! - this.order.get(b)!).map((row) => ({ ...row, bytes: BigInt(row.bytes) })),
-    });
+  /** Appends the rows added since the last call to the file's dataset (made on first use). */
+  async store(root: Group): Promise<void> {
+    const rows = this.pending;
+    this.pending = [];
+    if (rows.length === 0 && (await root.has(MANIFEST_PATH))) return;
+    for (const [entry] of rows) {
+      if (entry <= this.lastStored) this.storedInOrder = false;
+      this.lastStored = Math.max(this.lastStored, entry);
+    }
+    const data = rows.map(([entry, row]) => toStored(entry, row));
+    if (await root.has(MANIFEST_PATH)) {
+      const dataset = await root.dataset(MANIFEST_PATH);
+      try {
+        await dataset.append(data);
+      } finally {
+        await dataset.close();
+      }
+    } else {
+      await (await root.createDataset(MANIFEST_PATH, { dtype: ROW, shape: [data.length], maxshape: [null], chunks: [CHUNK_ROWS], compression: "gzip", data })).close();
+    }
+  }
+
+  /** Stores what is pending, then leaves the dataset sorted by entry with one row each. */
+  async finish(root: Group): Promise<void> {
+    await this.store(root);
+    if (this.storedInOrder) return;
+    await root.delete(MANIFEST_PATH);
+    const data = [...this.rows.entries()].sort(([a], [b]) => a - b).map(([entry, row]) => toStored(entry, row));
+    await (await root.createDataset(MANIFEST_PATH, { dtype: ROW, shape: [data.length], maxshape: [null], chunks: [CHUNK_ROWS], compression: "gzip", data })).close();
+    this.storedInOrder = true;
   }
 }
 
-/** The rows of a file's manifest, in order; null when the file has none (not made by convert). */
-export async function readManifest(root: Group): Promise<ManifestRow[] | null> {
+function toStored(entry: number, row: ManifestRow): Record<string, unknown> {
+  return { ...row, bytes: BigInt(row.bytes), entry: BigInt(entry) };
+}
+
+/** A row as stored, with its entry number. */
+export interface StoredRow {
+  entry: number;
+  row: ManifestRow;
+}
+
+/**
+ * The stored rows of a file's manifest, in stored order; null when the file has none (not made
+ * by convert). Manifests written before entry numbers were stored number their rows in order.
+ */
+export async function readStoredRows(root: Group): Promise<StoredRow[] | null> {
   if (!(await root.has(MANIFEST_PATH))) return null;
   const dataset = await root.dataset(MANIFEST_PATH);
   try {
     const { data } = await dataset.read();
-    return (data as Record<string, unknown>[]).map((row) => ({
-      source: String(row.source),
-      source_path: String(row.source_path),
-      target: String(row.target),
-      status: String(row.status) as EntryStatus,
-      bytes: Number(row.bytes),
-      processor: String(row.processor),
-      message: String(row.message),
+    return (data as Record<string, unknown>[]).map((row, i) => ({
+      entry: row.entry === undefined ? i : Number(row.entry),
+      row: {
+        source: String(row.source),
+        source_path: String(row.source_path),
+        target: String(row.target),
+        status: String(row.status) as EntryStatus,
+        bytes: Number(row.bytes),
+        processor: String(row.processor),
+        message: String(row.message),
+      },
     }));
   } finally {
     await dataset.close();
   }
+}
+
+/**
+ * A file's manifest rows, one per entry in entry order (as a clean run leaves them; a .partial's
+ * rows are sorted, and an entry done again shows its last row); null when the file has none.
+ */
+export async function readManifest(root: Group): Promise<ManifestRow[] | null> {
+  const stored = await readStoredRows(root);
+  if (!stored) return null;
+  const manifest = new Manifest();
+  manifest.carry(stored);
+  return manifest.all;
 }

@@ -1,11 +1,15 @@
 // Images converted through sharp hold the pixel values PIL decodes from the same files: 8- and
 // 16-bit, grey as [H, W], colour as [H, W, C], palette expanded, EXIF orientation applied; the
-// HDF5 Image spec attrs are there; a corrupt image is a failed row with the decoder's message.
+// HDF5 Image spec attrs are there; a corrupt image is a failed row with the decoder's message;
+// an image of more pixels than the limit fails before it is decoded.
 import assert from "node:assert/strict";
+import fs from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
 import { convert } from "../../src";
+import { decodeImage, DEFAULT_MAX_PIXELS } from "../../src/processors/image";
 import { python, tempDir } from "../helpers/h5py";
+import { writeImages } from "../bad/inputs/images";
 
 const dir = tempDir("h5dat-images-");
 const images = path.join(dir, "images");
@@ -160,4 +164,18 @@ print(json.dumps({"shape": list(got.shape), "frames": int(d.attrs["frame_count"]
   assert.equal(seen.frames, 3);
   assert.deepEqual(seen.shape.slice(0, 3), [3, 37, 53]);
   assert.equal(seen.maxdiff, 0);
+});
+
+test("an image of more pixels than maxPixels fails on its header, before decoding; 0 lifts the limit", async () => {
+  const bomb = path.join(dir, "bomb.png");
+  writeImages([{ file: bomb, kind: "bomb", side: 20000 }]);
+  const bytes = fs.readFileSync(bomb);
+  assert.ok(bytes.length < 200_000, `the bomb is ${bytes.length} bytes`);
+  assert.equal(DEFAULT_MAX_PIXELS, 268402689);
+  await assert.rejects(decodeImage(bytes), /^Error: too many pixels: 20,000 × 20,000 = 400,000,000, over --max-pixels 268,402,689 \(not decoded\)$/);
+  const small = path.join(dir, "known.png");
+  writeImages([{ file: small, kind: "known", format: "png" }]);
+  await assert.rejects(decodeImage(fs.readFileSync(small), { maxPixels: 47 }), /8 × 6 = 48, over --max-pixels 47/);
+  assert.deepEqual((await decodeImage(fs.readFileSync(small), { maxPixels: 48 })).shape, [6, 8, 3]);
+  assert.deepEqual((await decodeImage(fs.readFileSync(small), { maxPixels: 0 })).shape, [6, 8, 3]);
 });

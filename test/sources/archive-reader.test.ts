@@ -1,5 +1,6 @@
 // Archives read by the native libarchive: every entry's path, type, size and bytes match what
-// Python's tarfile/zipfile/gzip wrote; bad archives fail with an ArchiveError naming the file.
+// Python's tarfile/zipfile/gzip wrote; links, special files, encrypted members and names that are
+// not UTF-8 are reported as such; bad archives fail with an ArchiveError naming the file.
 import assert from "node:assert/strict";
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -8,6 +9,7 @@ import { test } from "node:test";
 import { ArchiveError, ArchiveReader } from "../../src";
 import { makeTreeAndArchives } from "../helpers/archives";
 import { python, tempDir } from "../helpers/h5py";
+import { writeZip } from "../bad/inputs/zip";
 
 const dir = tempDir("h5dat-archives-");
 
@@ -92,4 +94,64 @@ print("[]")`, file);
   for await (const entry of reader.entries()) names.push(entry.path);
   await reader.close();
   assert.deepEqual(names, ["Zürich/ü ß 東京.txt", "plain.txt"]);
+});
+
+test("links, special files, encrypted members and names that are not UTF-8 are reported as such", async () => {
+  const tar = path.join(dir, "odd.tar");
+  python(`import io, sys, tarfile
+with tarfile.open(sys.argv[1], "w", format=tarfile.GNU_FORMAT, encoding="utf-8", errors="surrogateescape") as t:
+    def add(name, kind=None, link=""):
+        info = tarfile.TarInfo(name)
+        if kind is None:
+            info.size = 2
+            t.addfile(info, io.BytesIO(b"ok"))
+        else:
+            info.type, info.linkname = kind, link
+            t.addfile(info)
+    add("file.txt")
+    add("sym", tarfile.SYMTYPE, "/etc/passwd")
+    add("hard", tarfile.LNKTYPE, "file.txt")
+    add("pipe", tarfile.FIFOTYPE)
+    add("null", tarfile.CHRTYPE)
+    add(b"caf\\xe9.txt".decode("utf-8", "surrogateescape"))
+print("[]")`, tar);
+  const reader = await ArchiveReader.open(tar);
+  const seen: [string, string, string | undefined, string | undefined][] = [];
+  for await (const entry of reader.entries()) seen.push([entry.path, entry.type, entry.link, entry.rawPath?.toString("latin1")]);
+  await reader.close();
+  assert.deepEqual(seen, [
+    ["file.txt", "file", undefined, undefined],
+    ["sym", "symlink", "/etc/passwd", undefined],
+    ["hard", "hardlink", "file.txt", undefined],
+    ["pipe", "fifo", undefined, undefined],
+    ["null", "character device", undefined, undefined],
+    ["caf\uFFFD.txt", "file", undefined, "caf\xe9.txt"],
+  ]);
+
+  const zip = path.join(dir, "encrypted.zip");
+  writeZip(zip, [{ name: "secret.txt", data: "secret", password: "pw" }]);
+  const encrypted = await ArchiveReader.open(zip);
+  assert.equal((await encrypted.next())?.encrypted, true);
+  await encrypted.close();
+});
+
+test("the reader's position counts the archive bytes consumed as an entry's data is read", async () => {
+  const reader = await ArchiveReader.open(path.join(dir, "files.tar.gz"));
+  assert.equal(reader.position, null);
+  const entry = await reader.next();
+  const start = entry!.position;
+  let previous = start;
+  for await (const _ of reader.blocks(4096)) {
+    assert.ok(reader.position! >= previous);
+    previous = reader.position!;
+  }
+  assert.ok(previous > 0);
+  await reader.close();
+});
+
+test("an archive cut short says so, even where libarchive's own cause does not", async () => {
+  const whole = fs.readFileSync(path.join(dir, "files.zip"));
+  const cut = path.join(dir, "cut.zip");
+  fs.writeFileSync(cut, whole.subarray(0, Math.floor(whole.length * 0.6)));
+  await assert.rejects(readAll(cut, 65536), (e: unknown) => e instanceof ArchiveError && /truncat/i.test(e.message));
 });

@@ -1,6 +1,7 @@
 // Every kind of input yields the same entries for the same content: a directory, zip, tar,
 // tar.gz, tar.bz2, tar.xz and tar.zst of one tree give identical paths and bytes; a loose file and a lone .gz give
-// one entry each; group names drop archive suffixes.
+// one entry each; group names drop archive suffixes; links and special files are entries that are
+// never followed or read.
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
@@ -9,7 +10,7 @@ import { test } from "node:test";
 import { groupNameOf } from "../../src/sources/source-entry";
 import { openSource } from "../../src/sources/open-source";
 import { makeTreeAndArchives } from "../helpers/archives";
-import { tempDir } from "../helpers/h5py";
+import { python, tempDir } from "../helpers/h5py";
 
 const dir = tempDir("h5dat-sources-");
 const tree = path.join(dir, "photos");
@@ -73,4 +74,53 @@ test("group names drop archive suffixes only", () => {
   assert.equal(groupNameOf("table.csv.gz"), "table.csv");
   assert.equal(groupNameOf("image.png"), "image.png");
   assert.equal(groupNameOf(".zip"), ".zip");
+});
+
+test("a directory's symlinks and fifos are listed, never followed or read; a name that is not UTF-8 still opens", async () => {
+  const root = path.join(dir, "odd");
+  fs.mkdirSync(path.join(root, "sub"), { recursive: true });
+  fs.writeFileSync(path.join(root, "good.txt"), "good");
+  fs.symlinkSync("/etc/passwd", path.join(root, "passwd"));
+  fs.symlinkSync("..", path.join(root, "sub", "loop"));
+  fs.writeFileSync(Buffer.from(`${root}/caf\xe9.txt`, "latin1"), "latin-1 name");
+  python(`import os, sys; os.mkfifo(sys.argv[1]); print("[]")`, path.join(root, "pipe"));
+  const source = await openSource(root);
+  const seen: [string, unknown, string | undefined, string][] = [];
+  for await (const entry of source.entries()) {
+    seen.push([entry.sourcePath, entry.notFile, entry.rawName && Buffer.from(entry.rawName).toString("latin1"), (await entry.readAll()).toString()]);
+  }
+  await source.close();
+  assert.deepEqual(seen, [
+    ["caf\uFFFD.txt", undefined, "caf\xe9.txt", "latin-1 name"],
+    ["good.txt", undefined, undefined, "good"],
+    ["passwd", { type: "symlink", link: "/etc/passwd" }, undefined, ""],
+    ["pipe", { type: "fifo" }, undefined, ""],
+    ["sub/loop", { type: "symlink", link: ".." }, undefined, ""],
+  ]);
+});
+
+test("an archive's links and special files are entries marked notFile; names keep a leading '/' or '..'", async () => {
+  const tar = path.join(dir, "odd.tar");
+  python(`import io, sys, tarfile
+with tarfile.open(sys.argv[1], "w") as t:
+    for name, kind, link in [("/etc/x.txt", None, ""), ("../up.txt", None, ""), ("./plain.txt", None, ""), ("sym", tarfile.SYMTYPE, "/etc"), ("hard", tarfile.LNKTYPE, "plain.txt")]:
+        info = tarfile.TarInfo(name)
+        if kind is None:
+            info.size = 1
+            t.addfile(info, io.BytesIO(b"x"))
+        else:
+            info.type, info.linkname = kind, link
+            t.addfile(info)
+print("[]")`, tar);
+  const source = await openSource(tar);
+  const seen: [string, unknown, number][] = [];
+  for await (const entry of source.entries()) seen.push([entry.sourcePath, entry.notFile, (await entry.readAll()).length]);
+  await source.close();
+  assert.deepEqual(seen, [
+    ["/etc/x.txt", undefined, 1],
+    ["../up.txt", undefined, 1],
+    ["plain.txt", undefined, 1],
+    ["sym", { type: "symlink", link: "/etc" }, 0],
+    ["hard", { type: "hardlink", link: "plain.txt" }, 0],
+  ]);
 });

@@ -1,0 +1,14 @@
+// Every case of the corpus: conversions of bad inputs, and bad HDF5 files given to the readers.
+import type { BadCase } from "./case";
+import { convertCases } from "./convert-cases";
+import { readCases } from "./read-cases";
+
+export function allCases(): BadCase[] {
+  const cases = [...convertCases, ...readCases];
+  const names = new Set<string>();
+  for (const { name } of cases) {
+    if (names.has(name)) throw new Error(`two bad-input cases are named '${name}'`);
+    names.add(name);
+  }
+  return cases;
+}
