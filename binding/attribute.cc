@@ -82,7 +82,7 @@ Job AttrRead(const Napi::CallbackInfo& info) {
       SpaceId space(Check(H5Aget_space(attr.get()), "cannot get dataspace of", where));
       value->shape = SpaceShape(space.get());
       hssize_t points = value->shape ? H5Sget_simple_extent_npoints(space.get()) : 0;
-      value->data.Allocate(memSpec, static_cast<size_t>(points));
+      value->data.Allocate(memSpec, static_cast<size_t>(points), where);
       if (points > 0) {
         Check(H5Aread(attr.get(), memType.get(), value->data.Bytes()), "cannot read attribute", where);
         value->data.TakeStrings(memType.get(), space.get());

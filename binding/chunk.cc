@@ -53,7 +53,18 @@ Job ChunkRead(const Napi::CallbackInfo& info) {
     hsize_t size = 0;
     Check(H5Dget_chunk_storage_size(id, offset.data(), &size), "no stored chunk in", dataset->Path());
     if (size == 0) FailUsage("the chunk at this offset is not stored", dataset->Path());
+    // The size comes from the chunk index: in a corrupt file it can exceed the file itself.
+    hid_t file = Check(H5Iget_file_id(id), "cannot get the file of", dataset->Path());
+    hsize_t fileSize = 0;
+    herr_t status = H5Fget_filesize(file, &fileSize);
+    H5Fclose(file);
+    Check(status, "cannot get the size of the file of", dataset->Path());
+    if (size > fileSize) {
+      FailUsage("the chunk index says " + std::to_string(size) + " bytes, more than the file's " + std::to_string(fileSize),
+                dataset->Path());
+    }
     chunk->bytes = static_cast<uint8_t*>(std::malloc(size));
+    if (!chunk->bytes) FailUsage("out of memory allocating " + std::to_string(size) + " bytes", dataset->Path());
     chunk->length = size;
     Check(H5Dread_chunk(id, H5P_DEFAULT, offset.data(), &chunk->filterMask, chunk->bytes), "cannot read chunk of",
           dataset->Path());

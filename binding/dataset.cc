@@ -1,6 +1,7 @@
 // Datasets: create (type, shape, maxshape, chunks, filters, fill value, first data), describe,
 // read and write hyperslabs, resize.
 #include <algorithm>
+#include <cmath>
 #include <vector>
 
 #include "chunked_write.h"
@@ -125,6 +126,52 @@ struct Created {
   DatasetInfo info;
 };
 
+// HDF5 reads what was never written as the fill value, and a corrupt dataspace can claim any
+// extent: [4] rows read back as 134 million. Beyond this many bytes of fill a read is refused
+// (a real sparse dataset that large reads by slices).
+constexpr double kFillReadLimit = 64.0 * (1 << 20);
+
+// Elements of `dataset` its stored data can hold: allocated chunks × chunk size, or the
+// contiguous storage. Unbounded for compact and virtual layouts. Lock held.
+double StoredElements(hid_t dataset, const std::string& path) {
+  PlistId dcpl(Check(H5Dget_create_plist(dataset), "cannot get creation list of", path));
+  switch (H5Pget_layout(dcpl.get())) {
+    case H5D_CHUNKED: {
+      int rank = Check(H5Pget_chunk(dcpl.get(), 0, nullptr), "cannot get chunk shape of", path);
+      std::vector<hsize_t> chunk(rank);
+      H5Pget_chunk(dcpl.get(), rank, chunk.data());
+      SpaceId space(Check(H5Dget_space(dataset), "cannot get dataspace of", path));
+      hsize_t chunks = 0;
+      Check(H5Dget_num_chunks(dataset, space.get(), &chunks), "cannot count chunks of", path);
+      double elements = static_cast<double>(chunks);
+      for (hsize_t dim : chunk) elements *= static_cast<double>(dim);
+      return elements;
+    }
+    case H5D_CONTIGUOUS: {
+      TypeId type(Check(H5Dget_type(dataset), "cannot get type of", path));
+      size_t size = H5Tget_size(type.get());
+      return size ? static_cast<double>(H5Dget_storage_size(dataset)) / static_cast<double>(size) : 0;
+    }
+    default:
+      return INFINITY;
+  }
+}
+
+// Refuses a read of `points` elements of `elementSize` bytes that would be mostly fill values.
+// Only big reads pay for the count of stored chunks. Lock held.
+void RequireStoredData(hid_t dataset, size_t points, size_t elementSize, const std::string& path) {
+  double bytes = static_cast<double>(points) * static_cast<double>(elementSize);
+  if (bytes <= kFillReadLimit) return;
+  double stored = StoredElements(dataset, path);
+  double unstored = static_cast<double>(points) - stored;
+  if (unstored * static_cast<double>(elementSize) > kFillReadLimit) {
+    FailUsage("reading " + std::to_string(points) + " elements, but the stored data holds at most " +
+                  std::to_string(static_cast<unsigned long long>(stored)) +
+                  ": the rest would be fill values (a corrupt shape? read a slice instead)",
+              path);
+  }
+}
+
 // datasetCreate(loc, name, type, shape, maxshape, options, fill?, data?) → { handle, info }
 Job DatasetCreate(const Napi::CallbackInfo& info) {
   Handle* loc = Handle::From(info[0]);
@@ -213,7 +260,8 @@ Job DatasetRead(const Napi::CallbackInfo& info) {
     SpaceId memSpace(selection.Apply(fileSpace.get(), path));
     *shape = SpaceShape(memSpace.get());
     hssize_t points = *shape ? H5Sget_select_npoints(memSpace.get()) : 0;
-    incoming->Allocate(memSpec, static_cast<size_t>(points));
+    if (points > 0) RequireStoredData(id, static_cast<size_t>(points), memSpec.size, path);
+    incoming->Allocate(memSpec, static_cast<size_t>(points), path);
     if (points == 0) return;
     Check(H5Dread(id, memType.get(), memSpace.get(), fileSpace.get(), H5P_DEFAULT, incoming->Bytes()),
           "cannot read dataset", path);

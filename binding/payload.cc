@@ -1,5 +1,8 @@
 #include "payload.h"
 
+#include <unistd.h>
+
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 
@@ -58,12 +61,33 @@ const void* OutgoingData::Bytes(const std::string& path) {
 
 IncomingData::~IncomingData() { std::free(bytes_); }
 
-void IncomingData::Allocate(TypeSpec type, size_t count) {
+namespace {
+
+size_t PhysicalMemory() {
+  long pages = sysconf(_SC_PHYS_PAGES);
+  long pageSize = sysconf(_SC_PAGESIZE);
+  return pages > 0 && pageSize > 0 ? static_cast<size_t>(pages) * static_cast<size_t>(pageSize) : SIZE_MAX;
+}
+
+}  // namespace
+
+void IncomingData::Allocate(TypeSpec type, size_t count, const std::string& path) {
   type_ = std::move(type);
+  // Counts come from a dataspace in the file, which a corrupt file sets to anything: a size
+  // that wraps, or one no machine here could hold, is refused before calloc sees it (a big
+  // calloc succeeds lazily and the fill then exhausts memory).
+  if (type_.size != 0 && count > SIZE_MAX / type_.size) {
+    FailUsage(std::to_string(count) + " elements of " + std::to_string(type_.size) + " bytes do not fit in memory", path);
+  }
   length_ = type_.size * count;
+  if (length_ > PhysicalMemory()) {
+    FailUsage("reading " + std::to_string(count) + " elements takes " + std::to_string(length_) +
+                  " bytes, more than this machine's memory",
+              path);
+  }
   // calloc: HDF5 leaves unselected or unwritten parts alone, and a zero slot reads as a null string.
   bytes_ = static_cast<uint8_t*>(std::calloc(length_ ? length_ : 1, 1));
-  if (!bytes_) FailUsage("out of memory allocating " + std::to_string(length_) + " bytes", "");
+  if (!bytes_) FailUsage("out of memory allocating " + std::to_string(length_) + " bytes", path);
 }
 
 void IncomingData::TakeStrings(hid_t memType, hid_t memSpace) {

@@ -40,8 +40,9 @@ class IncomingData {
   IncomingData(IncomingData&&) = default;
   IncomingData& operator=(IncomingData&&) = default;
   ~IncomingData();
-  // Allocates room for `count` elements of `memType` (described as `type`).
-  void Allocate(TypeSpec type, size_t count);
+  // Allocates room for `count` elements of `memType` (described as `type`); fails (naming
+  // `path`) when that many cannot fit in memory.
+  void Allocate(TypeSpec type, size_t count, const std::string& path);
   void* Bytes() { return bytes_; }
   // After the read: moves variable-length strings out and frees HDF5's copies. Lock held.
   void TakeStrings(hid_t memType, hid_t memSpace);

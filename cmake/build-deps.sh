@@ -86,8 +86,12 @@ if [ ! -f "$prefix/lib/libarchive.a" ] || [ "$prefix/lib/libbz2.a" -nt "$prefix/
   cmake --install "$work/libarchive-build" >/dev/null
 fi
 
-if [ ! -f "$prefix/lib/libhdf5.a" ]; then
+# HDF5 with h5dat's patches (cmake/patches/hdf5-*.patch: checks for corrupt files that the
+# release lacks, each described at the top of its patch); rebuilt when a patch is newer.
+hdf5_patches=("$root"/cmake/patches/hdf5-*.patch)
+if [ ! -f "$prefix/lib/libhdf5.a" ] || [ -n "$(find "${hdf5_patches[@]}" -newer "$prefix/lib/libhdf5.a")" ]; then
   unpack "$src/hdf5_*.orig.tar.*" hdf5
+  for hdf5_patch in "${hdf5_patches[@]}"; do patch -s -d "$work/hdf5" -p1 < "$hdf5_patch"; done
   cmake -S "$work/hdf5" -B "$work/hdf5-build" -DCMAKE_BUILD_TYPE=Release \
     -DCMAKE_INSTALL_PREFIX="$prefix" -DBUILD_SHARED_LIBS=OFF -DBUILD_STATIC_LIBS=ON \
     -DCMAKE_POSITION_INDEPENDENT_CODE=ON -DBUILD_TESTING=OFF -DHDF5_BUILD_TOOLS=OFF \

@@ -8,6 +8,7 @@
 // and the CSV present). The last stdout line is
 // {"bench":"p3","unit":"files/s","h5dat":N,"reference":N,"ratio":N,"peak_rss_mb":N,...}.
 import path from "node:path";
+import type { SpeedResult } from "../report/bench-result";
 import type { P3Params, P3Result } from "./h5dat-p3";
 
 export interface P3Options {
@@ -55,7 +56,8 @@ interface Verdict {
   images: number;
 }
 
-export function runP3Bench(options: P3Options, tools: HarnessTools): void {
+/** Runs P3, prints its lines and returns the object printed last. */
+export function runP3Bench(options: P3Options, tools: HarnessTools): SpeedResult {
   const t0 = performance.now();
   const archive = tools.lastJsonLine<ArchiveInfo>(tools.run(tools.python, [GENERATOR, "--count", String(options.files)], "p3 archive generator"), "p3 generator");
   const made = archive.cached ? "cached" : `generated in ${((performance.now() - t0) / 1000).toFixed(0)} s`;
@@ -114,7 +116,7 @@ export function runP3Bench(options: P3Options, tools: HarnessTools): void {
   console.log(`     h5dat convert()      ${h5dat.toFixed(1).padStart(7)} files/s   ${ratio.toFixed(2)}x reference; peak RSS ${peak(rss.h5dat).toFixed(0)} MB (+ workers ${peak(rss.workers).toFixed(0)} MB)`);
   console.log(`     reference (Python)   ${reference.toFixed(1).padStart(7)} files/s   peak RSS ${peak(rss.reference).toFixed(0)} MB (main + largest worker)`);
   console.log(`   target: h5dat >= ${tools.target.toFixed(1)}x reference -> ${ratio >= tools.target ? "met" : "MISSED"} (${ratio.toFixed(2)}x); load now ${tools.load()}`);
-  console.log(JSON.stringify({
+  const json: SpeedResult = {
     bench: "p3",
     unit: "files/s",
     h5dat: tools.round(h5dat, 1),
@@ -126,5 +128,7 @@ export function runP3Bench(options: P3Options, tools: HarnessTools): void {
     reps: options.reps,
     files: archive.files,
     images: archive.count,
-  }));
+  };
+  console.log(JSON.stringify(json));
+  return json;
 }

@@ -13,6 +13,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { HarnessTools } from "../p3/run-p3";
+import type { SpeedResult } from "../report/bench-result";
 import { PIPELINE, type P4Mode, type P4Params, type P4ReadResult } from "./h5dat-p4";
 import { H5DAT_VERSION } from "../../src/version";
 
@@ -107,7 +108,8 @@ function convertOnce(archive: ArchiveInfo, tools: HarnessTools): { file: string;
   }
 }
 
-export function runP4Bench(options: P4Options, tools: HarnessTools): void {
+/** Runs P4, prints its lines and returns the object printed last. */
+export function runP4Bench(options: P4Options, tools: HarnessTools): SpeedResult {
   const archive = tools.lastJsonLine<ArchiveInfo>(tools.run(tools.python, [GENERATOR, "--count", String(ARCHIVE_IMAGES)], "p3 archive generator"), "p3 generator");
   const { file, converted, cached } = convertOnce(archive, tools);
   if (converted.images.length === 0) throw new Error(`no image datasets in ${file}`);
@@ -165,7 +167,7 @@ export function runP4Bench(options: P4Options, tools: HarnessTools): void {
   for (const mode of modes) console.log(`     ${labels[mode].padEnd(26)} ${med(mode).toFixed(1).padStart(7)} images/s   ${(med(mode) / h5py).toFixed(2)}x h5py`);
   console.log(`     ${labels.h5py.padEnd(26)} ${h5py.toFixed(1).padStart(7)} images/s`);
   console.log(`   target: h5dat >= ${tools.target.toFixed(1)}x h5py -> ${ratio >= tools.target ? "met" : "MISSED"} (${ratio.toFixed(2)}x); load now ${tools.load()}`);
-  const json: Record<string, unknown> = {
+  const json: SpeedResult = {
     bench: "p4",
     unit: "images/s",
     h5dat: tools.round(h5dat, 1),
@@ -174,11 +176,10 @@ export function runP4Bench(options: P4Options, tools: HarnessTools): void {
     mode: modes[0],
     h5datOneAwaitAtATime: tools.round(med("async"), 1),
     h5datSync: tools.round(med("sync"), 1),
+    ...(options.variants ? { h5LayerAsync: tools.round(med("h5-async"), 1), h5LayerSync: tools.round(med("h5-sync"), 1) } : {}),
+    reps: options.reps,
+    images: READS,
   };
-  if (options.variants) {
-    json.h5LayerAsync = tools.round(med("h5-async"), 1);
-    json.h5LayerSync = tools.round(med("h5-sync"), 1);
-  }
-  Object.assign(json, { reps: options.reps, images: READS });
   console.log(JSON.stringify(json));
+  return json;
 }

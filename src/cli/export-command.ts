@@ -2,6 +2,7 @@
 // their original formats (see src/export/export.ts), mirroring the tree.
 import type { Command } from "commander";
 import { exportDatasets } from "../export/export";
+import { namingFile } from "./file-error";
 
 export function addExportCommand(program: Command): void {
   program
@@ -13,7 +14,7 @@ export function addExportCommand(program: Command): void {
     .option("--archive <file>", "write an archive instead (.tar, .tar.gz, .tgz, .zip)")
     .option("--json", "the files written and the datasets skipped, as JSON")
     .action(async (file: string, path: string, options: { output?: string; archive?: string; json?: boolean }) => {
-      const result = await exportDatasets(file, path, { dir: options.output, archive: options.archive });
+      const result = await namingFile(file, () => exportDatasets(file, path, { dir: options.output, archive: options.archive }));
       if (options.json) {
         console.log(JSON.stringify(result));
         return;

@@ -7,6 +7,7 @@ import { hdf5Version } from "../h5/library";
 import { formatBytes } from "../read/listing";
 import { readManifest, type ManifestRow } from "../writer/manifest";
 import { entryLine } from "./progress";
+import { namingFile } from "./file-error";
 
 export interface FileReport {
   file: string;
@@ -83,8 +84,10 @@ export function addInfoCommand(program: Command): void {
     .description("the manifest's summary, the options used, versions and free space of an HDF5 file")
     .argument("<file>", "the HDF5 file")
     .option("--json", "the report as JSON")
-    .action(async (file: string, options: { json?: boolean }) => {
-      const report = await fileReport(file);
-      console.log(options.json ? JSON.stringify(report) : reportLines(report).join("\n"));
-    });
+    .action((file: string, options: { json?: boolean }) =>
+      namingFile(file, async () => {
+        const report = await fileReport(file);
+        console.log(options.json ? JSON.stringify(report) : reportLines(report).join("\n"));
+      }),
+    );
 }

@@ -3,6 +3,7 @@
 import type { Command } from "commander";
 import { File } from "../h5/file";
 import { listingLines, listObjects } from "../read/listing";
+import { namingFile } from "./file-error";
 
 export function addLsCommand(program: Command): void {
   program
@@ -12,14 +13,16 @@ export function addLsCommand(program: Command): void {
     .argument("[path]", "a group (its members are listed) or a dataset", "/")
     .option("-r, --recursive", "everything below the path")
     .option("--json", "one JSON array of the objects")
-    .action(async (file: string, path: string, options: { recursive?: boolean; json?: boolean }) => {
-      const h5 = await File.open(file, "r");
-      try {
-        if (!(await h5.has(path))) throw new Error(`'${path}' is not in ${file}`);
-        const objects = await listObjects(h5, path, options.recursive);
-        console.log(options.json ? JSON.stringify(objects) : listingLines(objects).join("\n"));
-      } finally {
-        await h5.close();
-      }
-    });
+    .action((file: string, path: string, options: { recursive?: boolean; json?: boolean }) =>
+      namingFile(file, async () => {
+        const h5 = await File.open(file, "r");
+        try {
+          if (!(await h5.has(path))) throw new Error(`'${path}' is not in ${file}`);
+          const objects = await listObjects(h5, path, options.recursive);
+          console.log(options.json ? JSON.stringify(objects) : listingLines(objects).join("\n"));
+        } finally {
+          await h5.close();
+        }
+      }),
+    );
 }

@@ -5,6 +5,7 @@ import type { Command } from "commander";
 import { open, ReaderDataset, type H5Reader } from "../read";
 import { listingLines, listObjects, type ListedObject } from "../read/listing";
 import { csvText } from "../export/csv-text";
+import { namingFile } from "./file-error";
 
 interface ShowOptions {
   png?: string;
@@ -23,37 +24,39 @@ export function addShowCommand(program: Command): void {
     .option("--png <file>", "write an image dataset as PNG")
     .option("--rows <n>", "rows of a table (or values) to preview", "10")
     .option("--json", "the facts, attrs and preview as JSON")
-    .action(async (file: string, path: string, options: ShowOptions) => {
-      const reader = await open(file);
-      try {
-        if (!(await reader.has(path))) throw new Error(`'${path}' is not in ${file}`);
-        const rows = Number(options.rows ?? 10);
-        if (!Number.isInteger(rows) || rows < 0) throw new Error(`--rows must be a whole number, not '${options.rows}'`);
-        const member = await reader.get(path);
-        const attrs = await member.attrs.toObject();
-        // listObjects gives a dataset's own facts, and a group's members.
-        const listed = await listObjects(reader.file, path);
-        let facts: ListedObject;
-        let preview: Preview;
-        if (member instanceof ReaderDataset) {
-          facts = listed[0];
-          preview = await previewOf(reader, member, rows, options.png);
-          await member.close();
-        } else {
-          facts = { path, kind: "group", attrs: Object.keys(attrs).length };
-          preview = { kind: "group", members: listed.map((o) => o.path), text: listingLines(listed).join("\n") };
-        }
-        if (options.json) {
-          console.log(JSON.stringify({ object: facts, attrs, preview }, (_, v) => (typeof v === "bigint" ? v.toString() : v)));
-          return;
-        }
-        console.log(listingLines([facts])[0]);
-        for (const [key, value] of Object.entries(attrs)) console.log(`  @${key} = ${display(value)}`);
-        console.log(preview.text);
-      } finally {
-        await reader.close();
-      }
-    });
+    .action((file: string, path: string, options: ShowOptions) => namingFile(file, () => showObject(file, path, options)));
+}
+
+async function showObject(file: string, path: string, options: ShowOptions): Promise<void> {
+  const reader = await open(file);
+  try {
+    if (!(await reader.has(path))) throw new Error(`'${path}' is not in ${file}`);
+    const rows = Number(options.rows ?? 10);
+    if (!Number.isInteger(rows) || rows < 0) throw new Error(`--rows must be a whole number, not '${options.rows}'`);
+    const member = await reader.get(path);
+    const attrs = await member.attrs.toObject();
+    // listObjects gives a dataset's own facts, and a group's members.
+    const listed = await listObjects(reader.file, path);
+    let facts: ListedObject;
+    let preview: Preview;
+    if (member instanceof ReaderDataset) {
+      facts = listed[0];
+      preview = await previewOf(reader, member, rows, options.png);
+      await member.close();
+    } else {
+      facts = { path, kind: "group", attrs: Object.keys(attrs).length };
+      preview = { kind: "group", members: listed.map((o) => o.path), text: listingLines(listed).join("\n") };
+    }
+    if (options.json) {
+      console.log(JSON.stringify({ object: facts, attrs, preview }, (_, v) => (typeof v === "bigint" ? v.toString() : v)));
+      return;
+    }
+    console.log(listingLines([facts])[0]);
+    for (const [key, value] of Object.entries(attrs)) console.log(`  @${key} = ${display(value)}`);
+    console.log(preview.text);
+  } finally {
+    await reader.close();
+  }
 }
 
 type Preview = { kind: string; text: string; [key: string]: unknown };

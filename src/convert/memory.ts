@@ -1,7 +1,8 @@
-// Memory settings of h5dat's own conversion processes (the CLI's and the pool's workers), for a
-// flat RSS over long runs: glibc's malloc otherwise serves blocks of a few hundred KiB (pixels,
-// chunks) from per-thread heaps that fragment and rarely shrink (binding/allocator.cc). Measured
-// on P3 (5,000 JPEG 600x400): writer peak RSS 252 → 188 MB, workers 289 → 211 MB.
+// Memory settings of the processes that convert (any that calls convert(), and the pool's
+// workers), for a flat RSS over long runs: glibc's malloc otherwise serves blocks of a few
+// hundred KiB (pixels, chunks) from per-thread heaps that fragment and rarely shrink
+// (binding/allocator.cc). Measured on P3 (5,000 JPEG 600x400): writer peak RSS 252 → 188 MB,
+// workers 289 → 211 MB.
 import { native } from "../binding";
 
 /** Blocks from this size up are mmapped, and returned to the system when freed. */

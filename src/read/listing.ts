@@ -26,23 +26,32 @@ export interface ListedObject {
   attrs: number;
 }
 
-/** The objects directly in `path` (a group), or every object below it with `recursive`, in name order. */
+const join = (prefix: string, name: string) => (prefix === "/" ? `/${name}` : `${prefix}/${name}`);
+
+/**
+ * The objects directly in `path` (a group), or every object below it with `recursive`, in name
+ * order. Recursion enters each group once, at its first path in name order (HDF5's object
+ * visit): a second hard link to a group, or one back up the tree, is listed but not followed,
+ * as h5ls does (a cycle, legal in HDF5 or made by a corrupt link, would never end).
+ */
 export async function listObjects(file: File, path = "/", recursive = false): Promise<ListedObject[]> {
   const out: ListedObject[] = [];
+  let entered: Set<string> | null = null;
   const walk = async (prefix: string, deeper: boolean) => {
     const group = await file.get(prefix);
     let names: string[];
     try {
       if (!(group instanceof Group)) return void out.push(await describe(file, prefix));
       names = await group.keys();
+      if (deeper && entered === null) entered = new Set((await group.visit()).filter((e) => e.kind === "group").map((e) => join(prefix, e.path)));
     } finally {
       await group.close();
     }
     for (const name of names) {
-      const child = prefix === "/" ? `/${name}` : `${prefix}/${name}`;
+      const child = join(prefix, name);
       const listed = await describe(file, child);
       out.push(listed);
-      if (deeper && listed.kind === "group") await walk(child, true);
+      if (deeper && listed.kind === "group" && entered!.has(child)) await walk(child, true);
     }
   };
   await walk(path === "/" ? "/" : path.replace(/\/+$/, ""), recursive);

@@ -13,6 +13,8 @@ import { readData, step, type Flow } from "./flow";
 
 const FILTER_DEFLATE = 1;
 const FILTER_SHUFFLE = 2;
+/** Deflate expands at most 1032:1: a shape asking for more than that is not this chunk's (a corrupt file). */
+const MAX_DEFLATE_RATIO = 1032;
 
 const inflateAsync = promisify(zlib.inflate);
 
@@ -70,6 +72,10 @@ export function* readWhole(dataset: Dataset): Flow<ArrayResult> {
         if (chunk.filterMask & (1 << i)) continue; // this filter was skipped for this chunk
         if (plan.filters[i] === FILTER_DEFLATE) {
           const input = bytes;
+          if (expected > input.length * MAX_DEFLATE_RATIO + 64) {
+            bytes = null!; // let HDF5 report it
+            break;
+          }
           // One output buffer with room to spare: an exactly full one makes zlib go round once
           // more with a second buffer (≈ 10 % slower on 720 KB images).
           const options = { chunkSize: expected + (64 << 10), maxOutputLength: expected };

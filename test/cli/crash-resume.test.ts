@@ -9,7 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
 import sharp from "sharp";
-import { convert } from "../../src";
+import { convert, File } from "../../src";
 import { makeTreeAndArchives } from "../helpers/archives";
 import { python, tempDir } from "../helpers/h5py";
 
@@ -112,6 +112,11 @@ test("kill -9 at 20 random moments: the .partial opens and holds its written ent
     await closed;
 
     let kept = 0;
+    if (fs.existsSync(`${output}.partial.journal`)) {
+      // The kill came while a checkpoint was being applied: the next h5dat open finishes it.
+      await (await File.open(`${output}.partial`, "r")).close();
+      assert.equal(fs.existsSync(`${output}.partial.journal`), false);
+    }
     if (fs.existsSync(`${output}.partial`)) {
       // What the kill left: h5py opens it, and every entry its manifest calls written is there,
       // with the values of the clean run.
