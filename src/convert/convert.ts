@@ -21,8 +21,6 @@ import type { VideoOptions } from "../processors/video";
 import type { AudioOptions } from "../processors/audio";
 import { Manifest, readStoredRows, type ManifestRow } from "../writer/manifest";
 import { WriteQueue } from "../writer/write-queue";
-import { H5DAT_VERSION } from "../version";
-import { hdf5Version } from "../h5/library";
 import { keepLargeBlocksMapped } from "./memory";
 
 export interface ConvertOptions extends ClassifyOptions {
@@ -160,7 +158,6 @@ export async function convert(inputs: string[], options: ConvertOptions, events?
   run.checkpoints = new Checkpoints(run);
   let closed = false;
   try {
-    if (start === "new") await writeRootAttrs(file, inputs, options);
     if (options.schema) await writeSchemaAttrs(file, options.schema);
     // Every input is opened first: their sizes make the total that progress is measured against.
     for (const input of inputs) sources.push(await openSource(input, limitsOf(options)).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))));
@@ -243,17 +240,6 @@ function writeFailure(error: unknown, partial: string): Error {
   const operation = /^(.*?): file write failed/.exec(message)?.[1];
   const what = /27|File too large/i.test(cause[0]) ? "file too large" : /122|quota/i.test(cause[0]) ? "disk quota exceeded" : "no space left on device";
   return new Error(`cannot write '${partial}': ${what}${operation ? ` (${operation})` : ""}; the .partial is left: free space, then --resume, or start again with --overwrite`);
-}
-
-async function writeRootAttrs(file: File, inputs: string[], options: ConvertOptions): Promise<void> {
-  await file.attrs.set("h5dat_version", H5DAT_VERSION);
-  await file.attrs.set("hdf5_version", hdf5Version());
-  await file.attrs.set("created", new Date().toISOString());
-  await file.attrs.set("inputs", inputs);
-  await file.attrs.set("command", options.command ?? `convert ${inputs.join(" ")}`);
-  const { output, overwrite, compression, csv, images, animated, workers, batch_process_limit, batch_chunk_size, image_extensions, video_extensions, allowed_types, gif_as_video, video, audio, max_entry_bytes, max_ratio, max_pixels } = options;
-  const recorded = { output, overwrite, compression, csv, images, animated, workers, batch_process_limit, batch_chunk_size, image_extensions, video_extensions, allowed_types, gif_as_video, video, audio, max_entry_bytes, max_ratio, max_pixels, schema: options.schema?.file };
-  await file.attrs.set("options", JSON.stringify(recorded));
 }
 
 async function convertInput(run: Run, input: string, source: Source | Error): Promise<void> {

@@ -6,6 +6,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { File } from "../h5/file";
+import { hdf5Version } from "../h5/library";
+import { H5DAT_VERSION } from "../version";
 import { dropQuarantined, H5DAT_GROUP } from "../schema";
 import { readStoredRows, type StoredRow } from "../writer/manifest";
 import type { ConvertOptions } from "./convert";
@@ -46,6 +48,7 @@ export async function openOutput(inputs: string[], options: ConvertOptions): Pro
   const fresh = `${partial}.new`;
   const made = await File.open(fresh, "w", { checkpoints: true });
   try {
+    await writeRootAttrs(made, inputs, options);
     await recordRun(made, inputs, options, 0);
   } finally {
     await made.close();
@@ -64,6 +67,18 @@ async function checkWritableDirectory(output: string): Promise<void> {
   await fs.promises.access(directory, fs.constants.W_OK).catch(() => {
     throw new Error(`cannot write '${output}': directory '${directory}' is not writable`);
   });
+}
+
+/** What a file made by convert says about itself: versions, when, from what, how. */
+async function writeRootAttrs(file: File, inputs: string[], options: ConvertOptions): Promise<void> {
+  await file.attrs.set("h5dat_version", H5DAT_VERSION);
+  await file.attrs.set("hdf5_version", hdf5Version());
+  await file.attrs.set("created", new Date().toISOString());
+  await file.attrs.set("inputs", inputs);
+  await file.attrs.set("command", options.command ?? `convert ${inputs.join(" ")}`);
+  const { output, overwrite, compression, csv, images, animated, workers, batch_process_limit, batch_chunk_size, image_extensions, video_extensions, allowed_types, gif_as_video, video, audio, max_entry_bytes, max_ratio, max_pixels } = options;
+  const recorded = { output, overwrite, compression, csv, images, animated, workers, batch_process_limit, batch_chunk_size, image_extensions, video_extensions, allowed_types, gif_as_video, video, audio, max_entry_bytes, max_ratio, max_pixels, schema: options.schema?.file };
+  await file.attrs.set("options", JSON.stringify(recorded));
 }
 
 /** The run a .partial records. */

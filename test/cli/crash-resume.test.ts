@@ -52,7 +52,7 @@ async function makeInputs(): Promise<string[]> {
  * its attrs; the manifest rows; the quarantine. Root and /_h5dat attrs (times, commands, run
  * state) are left out: they say how the file was made, not what it holds.
  */
-function contents(file: string): { datasets: Record<string, string>; manifest: string[]; written: string[] } {
+function contents(file: string): { datasets: Record<string, string>; manifest: string[]; written: string[]; inputs: string[] } {
   return python(`import h5py, hashlib, json, sys
 import numpy as np
 f = h5py.File(sys.argv[1], "r")
@@ -68,7 +68,8 @@ f.visititems(visit)
 m = f["_h5dat/manifest"][()] if "_h5dat/manifest" in f else []
 manifest = [json.dumps([r[k].decode() if isinstance(r[k], bytes) else int(r[k]) for k in ("source", "source_path", "target", "status", "bytes", "processor", "message", "entry")]) for r in m]
 written = sorted(r["target"].decode() for r in m if r["status"] == b"written")
-print(json.dumps({"datasets": datasets, "manifest": manifest, "written": written}))`, file);
+inputs = [s.decode() if isinstance(s, bytes) else s for s in f.attrs.get("inputs", [])]
+print(json.dumps({"datasets": datasets, "manifest": manifest, "written": written, "inputs": inputs}))`, file);
 }
 
 /** Waits until `file` has grown past its first checkpoint's size (entries are being written). */
@@ -130,6 +131,7 @@ test("kill -9 at 20 random moments: the .partial opens and holds its written ent
     assert.deepEqual(Object.keys(after.datasets).sort(), Object.keys(clean.datasets).sort(), `kill ${i}: datasets`);
     for (const [name, digest] of Object.entries(clean.datasets)) assert.equal(after.datasets[name], digest, `kill ${i}: ${name}`);
     assert.deepEqual(after.manifest, clean.manifest, `kill ${i}: manifest`);
+    assert.deepEqual(after.inputs, inputs, `kill ${i}: root attrs`);
     assert.equal(fs.existsSync(`${output}.partial`), false);
     outcomes.push([kept, JSON.parse(resumed.stdout).resumed as number]);
   }
