@@ -80,9 +80,10 @@ async function previewOf(reader: H5Reader, dataset: ReaderDataset, rows: number,
     return { kind: processor, ...Object.fromEntries(known), text: `${processor}: ${known.map(([k, v]) => `${k} ${display(v)}`).join(", ")}` };
   }
   if ((dataset.dtype as { kind?: string }).kind === "compound" || (await attr("mode")) === "kv") {
-    const table = await reader.readTable(dataset);
-    const first = Array.from({ length: Math.min(rows, table.length) }, (_, r) => table.values.map((column) => column[r]));
-    return { kind: "table", columns: table.columns, rows: first, length: table.length, text: `${csvText(table.columns, first).trimEnd()}${table.length > rows ? `\n… ${table.length} rows` : ""}` };
+    // Only the rows shown are read: a table may be huge, or claim to be in a corrupt file.
+    const table = await reader.readTable(dataset, [0, rows]);
+    const first = [...table.rows()].map((row) => Object.values(row));
+    return { kind: "table", columns: table.columns, rows: first, length: table.total, text: `${csvText(table.columns, first).trimEnd()}${table.total > rows ? `\n… ${table.total} rows` : ""}` };
   }
   const shape = dataset.shape ?? [];
   if (shape.length === 0) {

@@ -14,7 +14,12 @@ function quoted(text: string, delimiter: string): string {
 
 /** CSV text of `columns` (header) and `rows` (values in column order), each line ended by \n. */
 export function csvText(columns: readonly string[], rows: Iterable<readonly unknown[]>, delimiter = ","): string {
-  const lines = [columns.map((c) => quoted(c, delimiter)).join(delimiter)];
-  for (const row of rows) lines.push(row.map((cell) => quoted(cellText(cell), delimiter)).join(delimiter));
-  return lines.join("\n") + "\n";
+  return csvLines([columns], delimiter) + csvLines(rows, delimiter);
+}
+
+/** The lines of `rows` alone (a table written block by block), each ended by \n. */
+export function csvLines(rows: Iterable<readonly unknown[]>, delimiter = ","): string {
+  let text = "";
+  for (const row of rows) text += row.map((cell) => quoted(cellText(cell), delimiter)).join(delimiter) + "\n";
+  return text;
 }

@@ -6,4 +6,5 @@ export type { TreeNode } from "./tree";
 export type { ToFileOptions, ToFileResult } from "./images";
 export type { EncodeOptions, ImageFormat, ImagePixels } from "./image-encode";
 export type { Table, TableColumn } from "./records";
-export type { VideoFrames, AudioSamples, AxisRange } from "./media";
+export type { VideoFrames, AudioSamples } from "./media";
+export type { AxisRange } from "./axis-range";

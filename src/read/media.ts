@@ -1,14 +1,12 @@
 // Video frames, audio samples and raw bytes back out of a file. Video and audio are read by
-// hyperslab along axis 0: `readVideoFrames(p, [10, 20])` reads those ten frames and nothing else.
+// hyperslab along axis 0 (axis-range.ts): `readVideoFrames(p, [10, 20])` reads those ten frames.
 import { H5Error } from "../h5/errors";
 import type { Dataset } from "../h5/dataset";
 import type { Group } from "../h5/group";
-import { attrNames, attrValue, readData, release, type Flow } from "./flow";
+import { resolveRange, rowsOf, type AxisRange } from "./axis-range";
+import { attrNames, attrValue, release, type Flow } from "./flow";
 import { openDataset, type Target } from "./images";
 import { readWhole } from "./whole-chunk";
-
-/** `[start, stop)` along axis 0 (Python slice bounds: negatives count from the end, clipped), or one index. */
-export type AxisRange = readonly [number | null, (number | null)?] | number;
 
 export interface VideoFrames {
   /** RGB frames, row-major [frames, height, width, 3]. */
@@ -37,32 +35,10 @@ export interface AudioSamples {
   sampleRate: number;
 }
 
-/** [start, stop) of `range` over `size` items, as Python's slice(start, stop).indices(size). */
-export function resolveRange(range: AxisRange | undefined, size: number, what: string): [number, number] {
-  if (typeof range === "number") {
-    const index = range < 0 ? range + size : range;
-    if (!Number.isInteger(index) || index < 0 || index >= size) throw new RangeError(`${what} ${range} out of range (0..${size - 1})`);
-    return [index, index + 1];
-  }
-  const clamp = (v: number | null | undefined, fallback: number) => {
-    if (v === null || v === undefined) return fallback;
-    if (!Number.isInteger(v)) throw new RangeError(`${what} bound ${v} is not an integer`);
-    return Math.min(Math.max(v < 0 ? v + size : v, 0), size);
-  };
-  const start = clamp(range?.[0], 0);
-  return [start, Math.max(start, clamp(range?.[1], size))];
-}
-
 const numberOf = (value: unknown): number => (typeof value === "number" || typeof value === "bigint" ? Number(value) : Number.NaN);
 
 function* numericAttr(dataset: Dataset, name: string): Flow<number> {
   return (yield* attrNames(dataset)).includes(name) ? numberOf(yield* attrValue(dataset, name)) : Number.NaN;
-}
-
-/** Rows [start, stop) of a dataset along axis 0, the other axes whole. */
-function* rowsOf(dataset: Dataset, start: number, stop: number): Flow<{ data: unknown; shape: number[] }> {
-  const shape = dataset.shape!;
-  return yield* readData(dataset, { start: [start, ...shape.slice(1).map(() => 0)], count: [stop - start, ...shape.slice(1)] });
 }
 
 /** Frames [start, stop) of the video at `target` (all by default), read alone. */

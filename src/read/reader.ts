@@ -14,7 +14,8 @@ import { getObject, hasObject, linkNames, type Flow } from "./flow";
 import { runAsync, runSync } from "../h5/operation";
 import { readImageFlow, toFileFlow, toPNGFlow, type ToFileOptions, type ToFileResult } from "./images";
 import type { EncodeOptions, ImagePixels } from "./image-encode";
-import { readAudioFlow, readBytesFlow, readVideoFramesFlow, type AudioSamples, type AxisRange, type VideoFrames } from "./media";
+import type { AxisRange } from "./axis-range";
+import { readAudioFlow, readBytesFlow, readVideoFramesFlow, type AudioSamples, type VideoFrames } from "./media";
 import { readJSONFlow, readJSONTextFlow, readTableFlow, type Table } from "./records";
 import { getSelection, sliceSelection, type SliceArg } from "./slicing";
 import { readWhole } from "./whole-chunk";
@@ -230,12 +231,12 @@ export class ReaderGroup {
     return runSync(readJSONTextFlow(this.group, targetOf(target)));
   }
 
-  /** A table: typed columns, and rows() keyed by the original header. */
-  readTable(target: DatasetTarget): Promise<Table> {
-    return this.run(readTableFlow(this.group, targetOf(target)));
+  /** A table: typed columns, and rows() keyed by the original header; `range` of its rows alone. */
+  readTable(target: DatasetTarget, range?: AxisRange): Promise<Table> {
+    return this.run(readTableFlow(this.group, targetOf(target), range));
   }
-  readTableSync(target: DatasetTarget): Table {
-    return runSync(readTableFlow(this.group, targetOf(target)));
+  readTableSync(target: DatasetTarget, range?: AxisRange): Table {
+    return runSync(readTableFlow(this.group, targetOf(target), range));
   }
 
   /** Frames [start, stop) of a video (all when omitted), read without the rest. */

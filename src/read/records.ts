@@ -3,13 +3,14 @@
 // written; JSONL (attr jsonl) reads as the array of its documents. CSV: the compound table's
 // fields as typed columns (int64 → BigInt64Array, float64 → Float64Array, bool → boolean[],
 // string → string[]), and rows keyed by the original header (attr columns); kv-mode tables
-// ([R, C] cell text) read as string columns.
+// ([R, C] cell text) read as string columns. A table reads whole, or rows [start, stop) alone.
 import type { Dataset } from "../h5/dataset";
 import { dtypeName } from "../h5/dtype";
 import { H5Error } from "../h5/errors";
 import type { Group } from "../h5/group";
 import { fieldNames } from "../processors/csv";
 import { JSON_PAIRS_FORMAT, pairsToJson, pairsToJsonText, type JsonPair } from "../processors/json";
+import { resolveRange, rowsOf, type AxisRange } from "./axis-range";
 import { attrNames, attrValue, readData, release, type Flow } from "./flow";
 import { openDataset, type Target } from "./images";
 
@@ -58,8 +59,13 @@ export interface Table {
   values: TableColumn[];
   /** The columns by name (the field name where a header name repeats). */
   byName: Record<string, TableColumn>;
-  /** Number of rows. */
+  /** Rows read (stop - start). */
   length: number;
+  /** Where the rows read start and stop in the dataset (0 and its length when read whole). */
+  start: number;
+  stop: number;
+  /** Rows in the dataset. */
+  total: number;
   /** "table" (typed compound) or "kv" (strings); "table" for any compound dataset. */
   mode: "table" | "kv";
   /** Each row as an object keyed by column name, in column order (array fields as arrays). */
@@ -82,14 +88,18 @@ function cell(column: TableColumn, row: number, per: number): unknown {
   return Array.prototype.slice.call(column, row * per, (row + 1) * per);
 }
 
-function makeTable(columns: string[], fields: string[], values: TableColumn[], length: number, mode: Table["mode"], per: number[] = []): Table {
+/** Rows [start, stop) of `total`. */
+type RowSpan = { start: number; stop: number; total: number };
+
+function makeTable(columns: string[], fields: string[], values: TableColumn[], span: RowSpan, mode: Table["mode"], per: number[] = []): Table {
   const keys = rowKeys(columns, fields);
+  const length = span.stop - span.start;
   const byName: Record<string, TableColumn> = {};
   keys.forEach((key, i) => {
     Object.defineProperty(byName, key, { value: values[i], enumerable: true, writable: true, configurable: true });
   });
   return {
-    columns, fields, values, byName, length, mode,
+    columns, fields, values, byName, length, ...span, mode,
     *rows() {
       // A plain assignment to "__proto__" would set the prototype instead of a key.
       const plain = !keys.includes("__proto__");
@@ -106,8 +116,11 @@ function makeTable(columns: string[], fields: string[], values: TableColumn[], l
   };
 }
 
-/** The table at `target`: a compound dataset (h5dat's CSV tables or any other), or a kv table. */
-export function* readTableFlow(group: Group, target: Target): Flow<Table> {
+/**
+ * The table at `target`: a compound dataset (h5dat's CSV tables or any other), or a kv table;
+ * rows `range` of it (all by default).
+ */
+export function* readTableFlow(group: Group, target: Target, range?: AxisRange): Flow<Table> {
   const { dataset, opened } = yield* openDataset(group, target, "readTable");
   try {
     const names = yield* attrNames(dataset);
@@ -117,29 +130,38 @@ export function* readTableFlow(group: Group, target: Target): Flow<Table> {
       if (dataset.ndim !== 1) throw new H5Error(`'${dataset.name}' is a ${dataset.ndim}-D compound dataset: a table has one axis`, dataset.name);
       const fields = dtype.fields.map((f) => f.name);
       const columns = Array.isArray(header) && header.length === fields.length ? header.map(String) : fields;
-      const { data } = yield* readData(dataset, undefined, { columns: true });
+      const span = rowSpan(dataset, range);
+      const { data } = yield* rowsOf(dataset, span.start, span.stop, { columns: true });
       const byField = data as Record<string, TableColumn>;
       // Array fields come as one flat column; each row gets its slice of it.
       const per = dtype.fields.map((f) => (typeof f.dtype === "object" && f.dtype.kind === "array" ? f.dtype.shape.reduce((a, b) => a * b, 1) : 1));
-      return makeTable(columns, fields, fields.map((f) => byField[f]), dataset.shape![0], "table", per);
+      return makeTable(columns, fields, fields.map((f) => byField[f]), span, "table", per);
     }
-    return yield* kvTable(dataset, header);
+    return yield* kvTable(dataset, header, range);
   } finally {
     if (opened) yield* release(dataset);
   }
 }
 
 /** An [R, C] dataset read as C columns (h5dat's kv CSV mode: strings). */
-function* kvTable(dataset: Dataset, header: unknown): Flow<Table> {
+function* kvTable(dataset: Dataset, header: unknown, range: AxisRange | undefined): Flow<Table> {
   const shape = dataset.shape;
   if (!shape || shape.length !== 2) throw new H5Error(`'${dataset.name}' is neither a compound table nor an [R, C] dataset`, dataset.name);
-  const [rows, width] = shape;
-  const { data } = yield* readData(dataset);
+  const width = shape[1];
+  const span = rowSpan(dataset, range);
+  const rows = span.stop - span.start;
+  const { data } = yield* rowsOf(dataset, span.start, span.stop);
   const flat = data as ArrayLike<unknown>;
   const values: unknown[][] = Array.from({ length: width }, () => new Array(rows));
   for (let r = 0; r < rows; r++) for (let c = 0; c < width; c++) values[c][r] = flat[r * width + c];
   const named = Array.isArray(header) && header.length === width;
   const columns = named ? header.map(String) : Array.from({ length: width }, (_, c) => `column_${c}`);
   const fields = named ? fieldNames(columns) : columns;
-  return makeTable(columns, fields, values as TableColumn[], rows, "kv");
+  return makeTable(columns, fields, values as TableColumn[], span, "kv");
+}
+
+function rowSpan(dataset: Dataset, range: AxisRange | undefined): RowSpan {
+  const total = dataset.shape![0];
+  const [start, stop] = resolveRange(range, total, "row");
+  return { start, stop, total };
 }

@@ -158,4 +158,20 @@ export const KNOWN_CORRUPTIONS: KnownCorruption[] = [
       return nodes.length > 0;
     },
   },
+  {
+    name: "table-million-rows",
+    was: "`show` of a 2-row CSV table whose dims and maxdims say 1,048,576 rows read every row (2.1 GB, then killed), and export held them all as JS values (3.6 GB)",
+    apply(file, structures) {
+      // Every dataspace of 2 rows of at most 2 (version 2, 1 dim, max dims present, simple): the
+      // table's among them. 1 Mi rows of fill stay under the binding's 64 MiB fill-read limit, so
+      // the reader must bound itself.
+      const space = Buffer.from([2, 1, 1, 1, ...u64(2n), ...u64(2n)]);
+      let found = false;
+      for (let at = file.indexOf(space); at >= 0; at = file.indexOf(space, at + 1)) {
+        patch(file, structures, at + 4, Buffer.concat([u64(1n << 20n), u64(1n << 20n)]));
+        found = true;
+      }
+      return found;
+    },
+  },
 ];

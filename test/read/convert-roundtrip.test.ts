@@ -9,6 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { convert, open, type H5Reader, type ImagePixels } from "../../src";
+import type { Table } from "../../src/read";
 import { decodeImage } from "../../src/processors/image";
 import { python, tempDir } from "../helpers/h5py";
 
@@ -256,6 +257,17 @@ describe("CSV", () => {
     assert.deepEqual(Object.keys([...both.readTableSync("/tree/data/table.csv").rows()][0]), ref.csv.header, "column order");
   });
 
+  test("readTable(range) reads those rows alone, equal to the same rows of Python's csv reading", async () => {
+    const canonRows = (table: Table) => [...table.rows()].map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, canonCell(v)])));
+    const middle = await both.readTable("/tree/data/table.csv", [1, 3]);
+    assert.deepEqual([middle.start, middle.stop, middle.length, middle.total], [1, 3, 2, ref.csv.rows.length]);
+    assert.deepEqual(canonRows(middle), ref.csv.rows.slice(1, 3));
+    assert.deepEqual(canonRows(both.readTableSync("/tree/data/table.csv", [-1])), ref.csv.rows.slice(-1));
+    assert.deepEqual(canonRows(await both.readTable("/tree/data/table.csv", 0)), ref.csv.rows.slice(0, 1));
+    assert.equal((await both.readTable("/tree/data/table.csv", [0, 1000])).length, ref.csv.rows.length, "a stop past the end is clipped");
+    assert.throws(() => both.readTableSync("/tree/data/table.csv", 99), /row 99 out of range/);
+  });
+
   test("a kv-mode table reads as string columns under the original header", async () => {
     const output = path.join(dir, "kv.h5");
     await convert([at("data/table.csv")], { output, csv: "kv", workers: 0 });
@@ -265,6 +277,7 @@ describe("CSV", () => {
       assert.equal(table.mode, "kv");
       assert.deepEqual(table.columns, ref.csv.header);
       assert.deepEqual([...table.rows()][1], { id: "2", name: "Zoë", price: "", ok: "FALSE", note: "multi\nline", empty: "", mixed: "1" });
+      assert.deepEqual([...(await f.readTable("/table.csv", [1, 2])).rows()], [[...table.rows()][1]], "a kv table's rows alone");
     } finally {
       await f.file.close();
     }
