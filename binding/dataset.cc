@@ -130,6 +130,17 @@ struct Created {
 // extent: [4] rows read back as 134 million. Beyond this many bytes of fill a read is refused
 // (a real sparse dataset that large reads by slices).
 constexpr double kFillReadLimit = 64.0 * (1 << 20);
+// ... counting what an element costs once in JS: a variable-length string, even an empty one,
+// becomes a C++ string and then a JS string in an array (measured: 2 Mi empty strings of fill
+// took 1 GB in `h5dat show`, while their 16-byte slots were 32 MiB, under the limit).
+constexpr double kStringReadCost = 256.0;
+
+// Bytes one element of `type` costs once read (its own size, plus its strings as JS strings).
+double ReadCost(const TypeSpec& type) {
+  size_t strings = 0;
+  if (type.HasVariableStrings()) type.ForEachStringSlot(0, [&](size_t) { strings++; });
+  return static_cast<double>(type.size) + kStringReadCost * static_cast<double>(strings);
+}
 
 // Elements of `dataset` its stored data can hold: allocated chunks × chunk size, or the
 // contiguous storage. Unbounded for compact and virtual layouts. Lock held.
@@ -159,12 +170,12 @@ double StoredElements(hid_t dataset, const std::string& path) {
 
 // Refuses a read of `points` elements of `elementSize` bytes that would be mostly fill values.
 // Only big reads pay for the count of stored chunks. Lock held.
-void RequireStoredData(hid_t dataset, size_t points, size_t elementSize, const std::string& path) {
-  double bytes = static_cast<double>(points) * static_cast<double>(elementSize);
-  if (bytes <= kFillReadLimit) return;
+void RequireStoredData(hid_t dataset, size_t points, const TypeSpec& type, const std::string& path) {
+  double cost = ReadCost(type);
+  if (static_cast<double>(points) * cost <= kFillReadLimit) return;
   double stored = StoredElements(dataset, path);
   double unstored = static_cast<double>(points) - stored;
-  if (unstored * static_cast<double>(elementSize) > kFillReadLimit) {
+  if (unstored * cost > kFillReadLimit) {
     FailUsage("reading " + std::to_string(points) + " elements, but the stored data holds at most " +
                   std::to_string(static_cast<unsigned long long>(stored)) +
                   ": the rest would be fill values (a corrupt shape? read a slice instead)",
@@ -260,7 +271,7 @@ Job DatasetRead(const Napi::CallbackInfo& info) {
     SpaceId memSpace(selection.Apply(fileSpace.get(), path));
     *shape = SpaceShape(memSpace.get());
     hssize_t points = *shape ? H5Sget_select_npoints(memSpace.get()) : 0;
-    if (points > 0) RequireStoredData(id, static_cast<size_t>(points), memSpec.size, path);
+    if (points > 0) RequireStoredData(id, static_cast<size_t>(points), memSpec, path);
     incoming->Allocate(memSpec, static_cast<size_t>(points), path);
     if (points == 0) return;
     Check(H5Dread(id, memType.get(), memSpace.get(), fileSpace.get(), H5P_DEFAULT, incoming->Bytes()),

@@ -2,7 +2,8 @@
 // binding, the reader), each rebuilt on purpose in a fresh h5dat file so that they stay covered
 // whatever the seeded fuzzing happens to hit. Checksums are fixed after each change: HDF5 must find the
 // bad value itself. The fixes are in cmake/patches/hdf5-1.14.5-corrupt-files.patch (HDF5),
-// binding/dataset.cc, chunk.cc, payload.cc and src/read/listing.ts (h5dat).
+// binding/dataset.cc, chunk.cc, payload.cc, src/read/listing.ts, src/cli/show-command.ts and
+// src/export/export.ts (h5dat).
 import { lookup3, type Structure } from "./fuzz-hdf5";
 
 export interface KnownCorruption {
@@ -169,6 +170,23 @@ export const KNOWN_CORRUPTIONS: KnownCorruption[] = [
       let found = false;
       for (let at = file.indexOf(space); at >= 0; at = file.indexOf(space, at + 1)) {
         patch(file, structures, at + 4, Buffer.concat([u64(1n << 20n), u64(1n << 20n)]));
+        found = true;
+      }
+      return found;
+    },
+  },
+  {
+    name: "json-two-million-rows",
+    was: "`show` and export of a JSON's [5, 2] pairs whose dims and maxdims say 2 Mi rows read 4 Mi empty strings of fill (2 GB, then killed)",
+    apply(file, structures) {
+      // A 2-D dataspace (version 2, max dims present, simple) of [n, 2] rows of at most [n, 2]:
+      // the JSON pairs. Its 16-byte string slots (64 MiB) passed the 64 MiB fill limit.
+      let found = false;
+      for (let at = file.indexOf(Buffer.from([2, 2, 1, 1])); at >= 0; at = file.indexOf(Buffer.from([2, 2, 1, 1]), at + 1)) {
+        if (at + 36 > file.length) break;
+        const [n, width, maxN, maxWidth] = [0, 8, 16, 24].map((o) => file.readBigUInt64LE(at + 4 + o));
+        if (width !== 2n || maxWidth !== 2n || n !== maxN || n === 0n || n > 1000n) continue;
+        patch(file, structures, at + 4, Buffer.concat([u64(1n << 21n), u64(2n), u64(1n << 21n), u64(2n)]));
         found = true;
       }
       return found;
