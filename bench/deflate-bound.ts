@@ -12,7 +12,8 @@ import { File, open } from "../src";
 import { flattenTree } from "../src/read/tree";
 
 const SOURCE = "/tmp/h5dat-bench-cache/p3-1000.h5";
-const images = Number(process.argv[process.argv.indexOf("--images") + 1] || 200);
+const imagesFlag = process.argv.indexOf("--images");
+const images = imagesFlag > 0 ? Number(process.argv[imagesFlag + 1]) : 200;
 
 async function readImages(): Promise<Uint8Array[]> {
   const reader = await open(SOURCE);

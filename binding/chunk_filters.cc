@@ -8,31 +8,31 @@
 namespace h5dat {
 namespace {
 
-std::vector<uint8_t> Shuffle(std::vector<uint8_t> in, size_t elementSize) {
-  size_t count = elementSize ? in.size() / elementSize : 0;
-  if (elementSize <= 1 || count <= 1) return in;  // HDF5 leaves these alone
-  std::vector<uint8_t> out(in.size());
+std::vector<uint8_t> Shuffle(const uint8_t* in, size_t size, size_t elementSize) {
+  size_t count = elementSize ? size / elementSize : 0;
+  if (elementSize <= 1 || count <= 1) return std::vector<uint8_t>(in, in + size);  // HDF5 leaves these alone
+  std::vector<uint8_t> out(size);
   uint8_t* dest = out.data();
   for (size_t byte = 0; byte < elementSize; byte++) {
-    const uint8_t* src = in.data() + byte;
+    const uint8_t* src = in + byte;
     for (size_t i = 0; i < count; i++, src += elementSize) *dest++ = *src;
   }
-  size_t leftover = in.size() % elementSize;
-  if (leftover) std::copy(in.end() - leftover, in.end(), dest);
+  size_t leftover = size % elementSize;
+  if (leftover) std::copy(in + size - leftover, in + size, dest);
   return out;
 }
 
 // libdeflate writes the same zlib stream format as HDF5's deflate filter (so any HDF5 inflates
 // it) about twice as fast as zlib at the same level. One compressor per thread and level, kept.
-std::vector<uint8_t> Deflate(const std::vector<uint8_t>& in, unsigned level) {
+std::vector<uint8_t> Deflate(const uint8_t* in, size_t size, unsigned level) {
   thread_local std::array<libdeflate_compressor*, 10> compressors{};
   libdeflate_compressor*& compressor = compressors[level];
   if (!compressor) compressor = libdeflate_alloc_compressor(static_cast<int>(level));
   if (!compressor) throw std::runtime_error("cannot allocate a deflate compressor");
-  std::vector<uint8_t> out(libdeflate_zlib_compress_bound(compressor, in.size()));
-  size_t size = libdeflate_zlib_compress(compressor, in.data(), in.size(), out.data(), out.size());
-  if (size == 0) throw std::runtime_error("deflate output did not fit its bound");
-  out.resize(size);
+  std::vector<uint8_t> out(libdeflate_zlib_compress_bound(compressor, size));
+  size_t written = libdeflate_zlib_compress(compressor, in, size, out.data(), out.size());
+  if (written == 0) throw std::runtime_error("deflate output did not fit its bound");
+  out.resize(written);
   return out;
 }
 
@@ -79,16 +79,27 @@ bool CanRunPipeline(const FilterPipeline& pipeline) {
   return true;
 }
 
-std::vector<uint8_t> RunPipeline(const FilterPipeline& pipeline, std::vector<uint8_t> chunk) {
+std::vector<uint8_t> RunPipeline(const FilterPipeline& pipeline, const uint8_t* data, size_t size) {
+  // Shuffle and deflate read their input and write a new buffer, so the first of them reads the
+  // caller's bytes in place: no copy of the chunk is made before filtering.
+  std::vector<uint8_t> chunk;
+  bool inPlace = true;
   for (const FilterStep& step : pipeline) {
+    const uint8_t* in = inPlace ? data : chunk.data();
+    size_t length = inPlace ? size : chunk.size();
     if (step.id == H5Z_FILTER_SHUFFLE) {
-      chunk = Shuffle(std::move(chunk), step.values[0]);
+      chunk = Shuffle(in, length, step.values[0]);
     } else if (step.id == H5Z_FILTER_DEFLATE) {
-      chunk = Deflate(chunk, step.values[0]);
+      chunk = Deflate(in, length, step.values[0]);
     } else if (step.id == H5Z_FILTER_FLETCHER32) {
+      if (inPlace) chunk.assign(data, data + size);
       chunk = AppendFletcher32(std::move(chunk));
+    } else {
+      continue;
     }
+    inPlace = false;
   }
+  if (inPlace) chunk.assign(data, data + size);
   return chunk;
 }
 

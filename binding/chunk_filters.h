@@ -21,6 +21,7 @@ using FilterPipeline = std::vector<FilterStep>;
 bool CanRunPipeline(const FilterPipeline& pipeline);
 
 // Applies the pipeline in order, as HDF5 does on write. Thread-safe.
-std::vector<uint8_t> RunPipeline(const FilterPipeline& pipeline, std::vector<uint8_t> chunk);
+// The filtered bytes of the chunk at [data, data + size), which is read, never changed.
+std::vector<uint8_t> RunPipeline(const FilterPipeline& pipeline, const uint8_t* data, size_t size);
 
 }  // namespace h5dat

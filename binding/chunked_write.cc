@@ -56,8 +56,15 @@ std::vector<uint8_t> ChunkedWrite::Cut(const uint8_t* data, const std::vector<hs
   std::vector<uint8_t> out(chunkElements * elementSize_, 0);
   std::vector<hsize_t> valid(rank);
   for (size_t d = 0; d < rank; d++) valid[d] = std::min(chunk_[d], start_[d] + count_[d] - offset[d]);
-  size_t run = valid[rank - 1] * elementSize_;
-  std::vector<hsize_t> index(rank, 0);  // position inside the chunk, last axis always 0
+  // Trailing axes the chunk spans as the region does are one run of bytes in both: an image's
+  // [H, W, 3] chunk is one copy, not H·W copies of 3 bytes (that was 1.3 ms per 600×400 image).
+  size_t inner = rank - 1;
+  size_t run = valid[inner] * elementSize_;
+  while (inner > 0 && valid[inner] == chunk_[inner] && chunk_[inner] == count_[inner]) {
+    inner--;
+    run *= valid[inner];
+  }
+  std::vector<hsize_t> index(rank, 0);  // position inside the chunk; axes from `inner` on stay 0
   while (true) {
     size_t src = 0, dst = 0;
     for (size_t d = 0; d < rank; d++) {
@@ -65,15 +72,25 @@ std::vector<uint8_t> ChunkedWrite::Cut(const uint8_t* data, const std::vector<hs
       dst = dst * chunk_[d] + index[d];
     }
     std::memcpy(out.data() + dst * elementSize_, data + src * elementSize_, run);
-    size_t d = rank - 1;
+    size_t d = inner;
     while (d > 0) {
       d--;
       if (++index[d] < valid[d]) break;
       index[d] = 0;
       if (d == 0) return out;
     }
-    if (rank == 1) return out;
+    if (inner == 0) return out;
   }
+}
+
+const uint8_t* ChunkedWrite::InPlace(const uint8_t* data, const Piece& piece, size_t& size) const {
+  if (!ContiguousChunks()) return nullptr;
+  size_t rowBytes = elementSize_;
+  for (size_t d = 1; d < chunk_.size(); d++) rowBytes *= chunk_[d];
+  hsize_t rows = std::min(chunk_[0], start_[0] + count_[0] - piece.offset[0]);
+  if (rows != chunk_[0]) return nullptr;  // an edge chunk is stored whole: it needs padding
+  size = rows * rowBytes;
+  return data + (piece.offset[0] - start_[0]) * rowBytes;
 }
 
 bool ChunkedWrite::ContiguousChunks() const {
@@ -85,16 +102,9 @@ bool ChunkedWrite::ContiguousChunks() const {
 
 void ChunkedWrite::Filter(const uint8_t* data) {
   if (pipeline_.empty()) {
-    size_t rowBytes = elementSize_;
-    for (size_t d = 1; d < chunk_.size(); d++) rowBytes *= chunk_[d];
     for (Piece& piece : pieces_) {
-      hsize_t rows = std::min(chunk_[0], start_[0] + count_[0] - piece.offset[0]);
-      if (rows == chunk_[0]) {
-        piece.source = data + (piece.offset[0] - start_[0]) * rowBytes;
-        piece.sourceSize = rows * rowBytes;
-      } else {
-        piece.bytes = Cut(data, piece.offset);  // an edge chunk is stored whole: pad it
-      }
+      piece.source = InPlace(data, piece, piece.sourceSize);
+      if (!piece.source) piece.bytes = Cut(data, piece.offset);
     }
     return;
   }
@@ -102,7 +112,15 @@ void ChunkedWrite::Filter(const uint8_t* data) {
   std::string failure;
   auto filterOne = [&](size_t i) {
     try {
-      pieces_[i].bytes = RunPipeline(pipeline_, Cut(data, pieces_[i].offset));
+      // A chunk lying whole in the caller's buffer is filtered from there, without a copy.
+      size_t size = 0;
+      const uint8_t* whole = InPlace(data, pieces_[i], size);
+      if (whole) {
+        pieces_[i].bytes = RunPipeline(pipeline_, whole, size);
+      } else {
+        std::vector<uint8_t> cut = Cut(data, pieces_[i].offset);
+        pieces_[i].bytes = RunPipeline(pipeline_, cut.data(), cut.size());
+      }
     } catch (const std::exception& e) {
       std::lock_guard<std::mutex> guard(mutex);
       if (failure.empty()) failure = e.what();  // an exception must not leave a pool thread

@@ -36,6 +36,8 @@ class ChunkedWrite {
   // Whether chunks are whole row blocks of the region (chunk and region span the trailing axes).
   bool ContiguousChunks() const;
   std::vector<uint8_t> Cut(const uint8_t* data, const std::vector<hsize_t>& offset) const;
+  // The piece's bytes where they lie whole in the caller's buffer (setting `size`), or null.
+  const uint8_t* InPlace(const uint8_t* data, const Piece& piece, size_t& size) const;
 
   std::vector<hsize_t> dims_, chunk_, start_, count_;
   size_t elementSize_ = 0;
