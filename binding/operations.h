@@ -12,5 +12,6 @@ void InitAttribute(Napi::Env env, Napi::Object exports);
 void InitDatatype(Napi::Env env, Napi::Object exports);
 void InitArchive(Napi::Env env, Napi::Object exports);
 void InitAllocator(Napi::Env env, Napi::Object exports);
+void InitMappedFile(Napi::Env env, Napi::Object exports);
 
 }  // namespace h5dat

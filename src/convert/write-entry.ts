@@ -10,6 +10,7 @@ import type { DatasetLayout } from "../processors/layout";
 import { writeAudio } from "../processors/audio";
 import { writeVideo, type MediaInput } from "../processors/video";
 import { ForkPool } from "../pool/fork-pool";
+import { releasePixels } from "../pool/shared-pixels";
 import type { SourceEntry } from "../sources/source-entry";
 import type { ManifestRow } from "../writer/manifest";
 import type { EntryPlan, ProcessorName } from "./plan";
@@ -34,7 +35,7 @@ export async function convertEntry(run: Run, plan: EntryPlan, bytes: Buffer): Pr
     // runs outside the HDF5 lock, uses every core.
     const [parent, name] = await claimTarget(run, target);
     owned = true;
-    const object = prepared ? await writePrepared(parent, name, prepared, plan.layout) : await write(parent, name, bytes, processor, plan.layout, plan.sourcePath);
+    const object = prepared ? await writePrepared(parent, name, prepared, plan.layout).finally(() => releasePixels(prepared)) : await write(parent, name, bytes, processor, plan.layout, plan.sourcePath);
     await finishEntry(object, plan, bytes.length);
     const message = checked ? await quarantine(run.file, plan, checked) : "";
     if (processor === "image" && run.options.images === "both") {

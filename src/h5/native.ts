@@ -131,5 +131,9 @@ export type NativeBinding = {
 } & {
   libraryVersion(): string;
   setMmapThreshold(bytes: number): boolean;
+  /** The file's bytes as an ArrayBuffer mapped over it (private: writes never reach the file). */
+  mapFile(path: string): ArrayBuffer;
+  /** Ends a mapFile mapping now: the buffer is detached. */
+  unmapBuffer(buffer: ArrayBuffer): void;
   setErrorClasses(h5Error: typeof H5Error, archiveError: typeof ArchiveError): void;
 };

@@ -9,6 +9,8 @@ import path from "node:path";
 import type { Prepared, PrepareTask } from "../convert/prepare";
 import type { WorkReply, WorkRequest } from "./messages";
 import { workerEnvironment } from "../convert/memory";
+import { SHARED_DIR_ENV } from "./pixel-files";
+import { makeSharedDir, removeSharedDir, takePixels } from "./shared-pixels";
 
 export interface ForkPoolOptions {
   /** Worker processes (default 2). */
@@ -56,6 +58,8 @@ export class ForkPool {
   readonly size: number;
   private readonly timeoutMs: number;
   private readonly batchSize: number;
+  /** Where workers leave decoded pixels for this process to map (null: through the pipe). */
+  private readonly sharedDir = makeSharedDir();
 
   constructor(options: ForkPoolOptions = {}) {
     this.size = Math.max(1, options.size ?? 2);
@@ -94,6 +98,7 @@ export class ForkPool {
         worker.process.kill();
       })),
     );
+    removeSharedDir(this.sharedDir);
     return peaks.reduce((sum, kb) => sum + kb, 0) / 1024;
   }
 
@@ -116,7 +121,8 @@ export class ForkPool {
   }
 
   private spawn(): Worker {
-    const child = fork(WORKER_SCRIPT, [], { serialization: "advanced", execArgv: WORKER_EXEC_ARGV, env: workerEnvironment(), stdio: ["ignore", "ignore", "inherit", "ipc"] });
+    const env = { ...workerEnvironment(), ...(this.sharedDir ? { [SHARED_DIR_ENV]: this.sharedDir } : {}) };
+    const child = fork(WORKER_SCRIPT, [], { serialization: "advanced", execArgv: WORKER_EXEC_ARGV, env, stdio: ["ignore", "ignore", "inherit", "ipc"] });
     const worker: Worker = { process: child, running: [], timer: null, killedFor: null };
     child.on("message", (reply: WorkReply) => {
       const task = worker.running[0];
@@ -124,8 +130,16 @@ export class ForkPool {
       worker.running.shift();
       this.deathsInARow = 0;
       this.startTimer(worker);
-      if (reply.ok) task.resolve(reply.result);
-      else task.reject(new Error(reply.message));
+      if (!reply.ok) task.reject(new Error(reply.message));
+      else if (!reply.shared) task.resolve(reply.result);
+      else {
+        try {
+          takePixels(reply.result, reply.shared);
+          task.resolve(reply.result);
+        } catch (error) {
+          task.reject(new Error(`cannot take the decoded pixels from the worker: ${error instanceof Error ? error.message : String(error)}`));
+        }
+      }
       this.dispatch();
     });
     child.on("exit", (code, signal) => {

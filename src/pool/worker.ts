@@ -4,6 +4,9 @@
 import sharp from "sharp";
 import { prepare } from "../convert/prepare";
 import type { WorkReply, WorkRequest } from "./messages";
+import { SHARED_DIR_ENV, sharePixels } from "./pixel-files";
+
+const sharedDir = process.env[SHARED_DIR_ENV];
 
 // Parallelism comes from the worker processes; libvips threads inside each would oversubscribe.
 sharp.concurrency(1);
@@ -21,7 +24,10 @@ process.on("message", (request: WorkRequest) => {
   for (const { id, task } of request.tasks) {
     queue = queue.then(() =>
       prepare(task).then(
-        (result) => void process.send!({ id, ok: true, result } satisfies WorkReply),
+        (result) => {
+          const shared = sharePixels(result, sharedDir, `${process.pid}-${id}`);
+          process.send!({ id, ok: true, result, ...(shared ? { shared } : {}) } satisfies WorkReply);
+        },
         (error: unknown) => void process.send!({ id, ok: false, message: error instanceof Error ? error.message : String(error) } satisfies WorkReply),
       ),
     );

@@ -1,0 +1,81 @@
+// Files mapped into memory as ArrayBuffers: how a worker process hands decoded pixels to the
+// writer without copies. The worker writes them to a file in /dev/shm (tmpfs: memory, not disk);
+// the writer maps that file and passes the mapping to a dataset write, which filters straight
+// from it. Through the IPC pipe the same pixels were copied five times (serialize, pipe write,
+// pipe read, reassemble, deserialize), into freshly faulted pages each time.
+#include <fcntl.h>
+#include <napi.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+#include "operations.h"
+
+namespace h5dat {
+namespace {
+
+struct Mapping {
+  void* address;
+  size_t size;
+};
+
+Napi::Error SystemError(Napi::Env env, const std::string& what, const std::string& path, int error) {
+  return Napi::Error::New(env, "cannot " + what + " '" + path + "': " + std::strerror(error));
+}
+
+// mapFile(path) → ArrayBuffer over the file's bytes. A private, writable mapping: JS may write
+// into it (copy-on-write) and never changes the file. The mapping ends when the buffer is
+// collected, or at once with unmapBuffer.
+Napi::Value MapFile(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string path = info[0].As<Napi::String>().Utf8Value();
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw SystemError(env, "open", path, errno);
+  struct stat facts;
+  if (fstat(fd, &facts) != 0) {
+    int error = errno;
+    close(fd);
+    throw SystemError(env, "stat", path, error);
+  }
+  size_t size = static_cast<size_t>(facts.st_size);
+  if (size == 0) {
+    close(fd);
+    return Napi::ArrayBuffer::New(env, 0);
+  }
+  void* address = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+  int error = errno;
+  close(fd);  // the mapping keeps the file's pages
+  if (address == MAP_FAILED) throw SystemError(env, "map", path, error);
+  auto* mapping = new Mapping{address, size};
+  // V8 counts the mapping as external memory, so that garbage collection sees what it holds.
+  Napi::MemoryManagement::AdjustExternalMemory(env, static_cast<int64_t>(size));
+  return Napi::ArrayBuffer::New(
+      env, address, size,
+      [](Napi::Env env, void*, Mapping* mapping) {
+        munmap(mapping->address, mapping->size);
+        Napi::MemoryManagement::AdjustExternalMemory(env, -static_cast<int64_t>(mapping->size));
+        delete mapping;
+      },
+      mapping);
+}
+
+// unmapBuffer(arrayBuffer): ends a mapFile mapping now (the buffer is detached: its views read
+// as empty), instead of when the collector gets to it.
+Napi::Value UnmapBuffer(const Napi::CallbackInfo& info) {
+  Napi::ArrayBuffer buffer = info[0].As<Napi::ArrayBuffer>();
+  if (!buffer.IsDetached()) buffer.Detach();
+  return info.Env().Undefined();
+}
+
+}  // namespace
+
+void InitMappedFile(Napi::Env env, Napi::Object exports) {
+  exports.Set("mapFile", Napi::Function::New(env, MapFile, "mapFile"));
+  exports.Set("unmapBuffer", Napi::Function::New(env, UnmapBuffer, "unmapBuffer"));
+}
+
+}  // namespace h5dat

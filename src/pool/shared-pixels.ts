@@ -1,0 +1,66 @@
+// Decoded pixels from a worker to the writer through tmpfs instead of the IPC pipe (this is the
+// writer's half; pixel-files.ts the worker's). The worker writes them to a file in the pool's
+// /dev/shm directory and replies with its name; the writer maps the file
+// (binding/mapped_file.cc), removes it, and the dataset write filters straight from the
+// mapping, which ends once the dataset is written. Through the pipe the same pixels
+// were copied five times (serialize, write, read, reassemble, deserialize), each into freshly
+// faulted pages. Where /dev/shm is missing or full, pixels go through the pipe as before.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { native } from "../binding";
+import type { Prepared } from "../convert/prepare";
+import type { SharedPixels } from "./pixel-files";
+
+const SHM = "/dev/shm";
+const liveDirs = new Set<string>();
+let exitHook = false;
+
+/**
+ * A fresh directory in /dev/shm for one pool, removed by removeSharedDir or at exit; null where
+ * there is no writable tmpfs there (or H5DAT_SHARED_PIXELS=0 turns sharing off).
+ */
+export function makeSharedDir(): string | null {
+  if (process.env.H5DAT_SHARED_PIXELS === "0" || os.platform() !== "linux") return null;
+  try {
+    const dir = fs.mkdtempSync(path.join(SHM, `h5dat-${process.pid}-`));
+    liveDirs.add(dir);
+    if (!exitHook) {
+      exitHook = true;
+      process.on("exit", () => liveDirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+    }
+    return dir;
+  } catch {
+    return null;
+  }
+}
+
+export function removeSharedDir(dir: string | null): void {
+  if (!dir) return;
+  fs.rmSync(dir, { recursive: true, force: true });
+  liveDirs.delete(dir);
+}
+
+const mapped = new WeakSet<ArrayBufferLike>();
+
+/** Writer side: puts shared pixels back into the result, mapped from their file (then removed). */
+export function takePixels(result: Prepared, shared: SharedPixels): void {
+  if (result.processor !== "image") return;
+  let buffer: ArrayBuffer;
+  try {
+    buffer = native.mapFile(shared.file);
+    mapped.add(buffer);
+  } finally {
+    fs.rmSync(shared.file, { force: true });
+  }
+  result.image.data = shared.bitDepth === 16 ? new Uint16Array(buffer) : new Uint8Array(buffer);
+}
+
+/** Ends the mapping of a result's shared pixels once they are written (nothing for others). */
+export function releasePixels(result: Prepared): void {
+  if (result.processor !== "image") return;
+  const { buffer } = result.image.data;
+  if (!mapped.has(buffer)) return;
+  mapped.delete(buffer);
+  native.unmapBuffer(buffer as ArrayBuffer);
+}

@@ -1,0 +1,112 @@
+// Decoded pixels cross from the workers through /dev/shm files the writer maps (src/pool/
+// shared-pixels.ts, binding/mapped_file.cc): they equal this process's own decode, no file is
+// left once a reply is taken nor the directory once the pool closes, releasing a result ends its
+// mapping, and where sharing is off or a file cannot be written the pipe carries the pixels.
+// convert's output through shared pixels is checked against PIL with h5py.
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { test } from "node:test";
+import { convert } from "../../src";
+import { prepare, type Prepared, type PrepareTask } from "../../src/convert/prepare";
+import { ForkPool } from "../../src/pool/fork-pool";
+import { SHARED_MIN_BYTES, sharePixels } from "../../src/pool/pixel-files";
+import { releasePixels } from "../../src/pool/shared-pixels";
+import type { DecodedImage } from "../../src/processors/image";
+import { python, tempDir } from "../helpers/h5py";
+
+const dir = tempDir("h5dat-shared-");
+const images = path.join(dir, "images");
+// 8-bit RGB 300×400 (360 KB of pixels), 16-bit grey 200×300 (120 KB), and one below the threshold.
+python(
+  `import os, sys
+import numpy as np
+from PIL import Image
+out = sys.argv[1]; os.makedirs(out)
+for k in range(6):
+    y, x = np.mgrid[0:300, 0:400]
+    Image.fromarray(np.stack([(x * (k + 1)) % 256, (y + 7 * k) % 256, (x ^ y) % 256], -1).astype("uint8")).save(f"{out}/rgb{k}.png")
+y, x = np.mgrid[0:200, 0:300]
+Image.fromarray(((x * 211 + y * 97) % 65536).astype("uint16")).save(f"{out}/grey16.png")
+Image.fromarray(np.full((20, 30, 3), 9, "uint8")).save(f"{out}/small.png")
+print("[]")`,
+  images,
+);
+
+const task = (name: string): PrepareTask => ({ processor: "image", bytes: fs.readFileSync(path.join(images, name)), options: {} });
+const imageOf = (result: Prepared): DecodedImage => {
+  assert.equal(result.processor, "image");
+  return (result as { image: DecodedImage }).image;
+};
+/** This process's pool directories in /dev/shm. */
+const poolDirs = () => fs.readdirSync("/dev/shm").filter((name) => name.startsWith(`h5dat-${process.pid}-`));
+
+test("pixels from the workers come through mapped files: equal to a local decode, no file left, the directory gone at close", async () => {
+  const before = poolDirs();
+  const pool = new ForkPool({ size: 2 });
+  const created = poolDirs().filter((d) => !before.includes(d));
+  assert.equal(created.length, 1, "the pool made one directory in /dev/shm");
+  const shm = path.join("/dev/shm", created[0]);
+  try {
+    const names = [...Array.from({ length: 6 }, (_, k) => `rgb${k}.png`), "grey16.png", "small.png"];
+    const results = await Promise.all(names.map((name) => pool.run(task(name))));
+    assert.deepEqual(fs.readdirSync(shm), [], "every file is removed once its reply is taken");
+    for (const [i, name] of names.entries()) {
+      const got = imageOf(results[i]);
+      const local = imageOf(await prepare(task(name)));
+      assert.deepEqual(got.shape, local.shape, name);
+      assert.equal(got.data.constructor, local.data.constructor, `${name}: the same array type`);
+      assert.ok(Buffer.from(got.data.buffer, got.data.byteOffset, got.data.byteLength).equals(Buffer.from(local.data.buffer, local.data.byteOffset, local.data.byteLength)), `${name}: the same pixels`);
+      const length = got.data.length;
+      releasePixels(results[i]);
+      // A mapped result is detached by its release; the small one came through the pipe.
+      assert.equal(got.data.length, local.data.byteLength >= SHARED_MIN_BYTES ? 0 : length, `${name}: released`);
+    }
+  } finally {
+    await pool.close();
+  }
+  assert.equal(fs.existsSync(shm), false, "the directory is removed when the pool closes");
+});
+
+test("with H5DAT_SHARED_PIXELS=0 the pixels come through the pipe, the same", async () => {
+  process.env.H5DAT_SHARED_PIXELS = "0";
+  const before = poolDirs();
+  const pool = new ForkPool({ size: 1 });
+  delete process.env.H5DAT_SHARED_PIXELS;
+  try {
+    assert.deepEqual(poolDirs(), before, "no directory made");
+    const result = await pool.run(task("rgb2.png"));
+    const local = imageOf(await prepare(task("rgb2.png")));
+    assert.ok(Buffer.from(imageOf(result).data).equals(Buffer.from(local.data)));
+    releasePixels(result);
+    assert.equal(imageOf(result).data.length, local.data.length, "nothing to release");
+  } finally {
+    await pool.close();
+  }
+});
+
+test("a worker that cannot write the file keeps the pixels in its reply", async () => {
+  const result = await prepare(task("rgb1.png"));
+  const pixels = Buffer.from(imageOf(result).data);
+  assert.equal(sharePixels(result, path.join(dir, "no-such-directory"), "x"), null);
+  assert.ok(Buffer.from(imageOf(result).data).equals(pixels), "the result is unchanged");
+});
+
+test("convert with workers stores, through shared pixels, what PIL decodes", async () => {
+  const output = path.join(dir, "out.h5");
+  const summary = await convert([images], { output, workers: 2 });
+  assert.equal(summary.written, 8);
+  const same = python<Record<string, boolean>>(
+    `import sys, json, os, h5py, numpy as np
+from PIL import Image
+f = h5py.File(sys.argv[1], "r")
+out = {}
+for name in sorted(os.listdir(sys.argv[2])):
+    out[name] = bool(np.array_equal(f["images/" + name][()], np.asarray(Image.open(os.path.join(sys.argv[2], name)))))
+print(json.dumps(out))`,
+    output,
+    images,
+  );
+  assert.deepEqual(Object.values(same), Array(8).fill(true), JSON.stringify(same));
+  assert.deepEqual(poolDirs(), [], "no pool directory left");
+});
