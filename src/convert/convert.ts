@@ -181,18 +181,27 @@ export async function convert(inputs: string[], options: ConvertOptions, events?
   const interrupted = options.signal?.aborted === true;
   if (!interrupted && closed) await fs.promises.rename(partial, options.output);
   const seconds = (performance.now() - started) / 1000;
+  return summaryOf(manifest, { output: interrupted ? partial : options.output, interrupted, resumed: run.resumed, seconds, workersPeakRssMb });
+}
+
+/** What a summary takes from the run rather than from its manifest. */
+type RunFacts = Pick<ConvertSummary, "output" | "interrupted" | "resumed" | "seconds" | "workersPeakRssMb">;
+
+/** The summary of a run whose entries are accounted for in `manifest`. */
+function summaryOf(manifest: Manifest, { output, interrupted, resumed, seconds, workersPeakRssMb }: RunFacts): ConvertSummary {
   const rows = manifest.all;
   const bytes = rows.reduce((sum, row) => sum + row.bytes, 0);
   return {
-    output: interrupted ? partial : options.output,
+    output,
     interrupted,
-    resumed: run.resumed,
+    resumed,
     entries: rows.length,
     ...manifest.counts(),
     bytes,
     seconds,
-    filesPerSecond: rows.length / seconds,
-    megabytesPerSecond: bytes / 1e6 / seconds,
+    // A finished run resumed takes no time: its rates are 0, not 0 / 0.
+    filesPerSecond: seconds === 0 ? 0 : rows.length / seconds,
+    megabytesPerSecond: seconds === 0 ? 0 : bytes / 1e6 / seconds,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
     workersPeakRssMb,
     failures: rows.filter((row) => row.status === "failed"),
@@ -209,13 +218,7 @@ async function finishedSummary(inputs: string[], output: string): Promise<Conver
     }
     const manifest = new Manifest();
     manifest.carry((await readStoredRows(file)) ?? []);
-    const rows = manifest.all;
-    return {
-      output, interrupted: false, resumed: rows.length, entries: rows.length, ...manifest.counts(),
-      bytes: rows.reduce((sum, row) => sum + row.bytes, 0), seconds: 0, filesPerSecond: 0, megabytesPerSecond: 0,
-      peakRssMb: process.resourceUsage().maxRSS / 1024, workersPeakRssMb: 0,
-      failures: rows.filter((row) => row.status === "failed"),
-    };
+    return summaryOf(manifest, { output, interrupted: false, resumed: manifest.all.length, seconds: 0, workersPeakRssMb: 0 });
   } finally {
     await file.close();
   }

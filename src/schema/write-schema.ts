@@ -36,6 +36,11 @@ const ROW = dtype.compound({
   error: "string",
 });
 
+/** Creates QUARANTINE_PATH under `root` holding `data`: an extensible, compressed compound dataset. */
+function createQuarantineDataset(root: Group, data: Record<string, unknown>[]): Promise<Dataset> {
+  return root.createDataset(QUARANTINE_PATH, { dtype: ROW, shape: [data.length], maxshape: [null], chunks: [256], compression: "gzip", data });
+}
+
 /** Appends (in call order) per file; the first append creates the dataset. */
 const turns = new WeakMap<Group, Promise<unknown>>();
 
@@ -52,7 +57,7 @@ export function writeQuarantine(root: Group, rows: readonly QuarantineRow[]): Pr
       dataset = await root.dataset(QUARANTINE_PATH);
       await dataset.append(data);
     } else {
-      dataset = await root.createDataset(QUARANTINE_PATH, { dtype: ROW, shape: [data.length], maxshape: [null], chunks: [256], compression: "gzip", data });
+      dataset = await createQuarantineDataset(root, data);
     }
     await dataset.close();
   });
@@ -93,6 +98,6 @@ export async function dropQuarantined(root: Group, targets: ReadonlySet<string>)
   if (kept.length === rows.length) return;
   await root.delete(QUARANTINE_PATH);
   if (kept.length > 0) {
-    await (await root.createDataset(QUARANTINE_PATH, { dtype: ROW, shape: [kept.length], maxshape: [null], chunks: [256], compression: "gzip", data: kept })).close();
+    await (await createQuarantineDataset(root, kept)).close();
   }
 }

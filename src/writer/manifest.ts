@@ -93,7 +93,7 @@ export class Manifest {
         await dataset.close();
       }
     } else {
-      await (await root.createDataset(MANIFEST_PATH, { dtype: ROW, shape: [data.length], maxshape: [null], chunks: [CHUNK_ROWS], compression: "gzip", data })).close();
+      await createManifestDataset(root, data);
     }
   }
 
@@ -103,9 +103,14 @@ export class Manifest {
     if (this.storedInOrder) return;
     await root.delete(MANIFEST_PATH);
     const data = [...this.rows.entries()].sort(([a], [b]) => a - b).map(([entry, row]) => toStored(entry, row));
-    await (await root.createDataset(MANIFEST_PATH, { dtype: ROW, shape: [data.length], maxshape: [null], chunks: [CHUNK_ROWS], compression: "gzip", data })).close();
+    await createManifestDataset(root, data);
     this.storedInOrder = true;
   }
+}
+
+/** Creates the extensible, compressed manifest dataset holding `data`, and closes it. */
+async function createManifestDataset(root: Group, data: Record<string, unknown>[]): Promise<void> {
+  await (await root.createDataset(MANIFEST_PATH, { dtype: ROW, shape: [data.length], maxshape: [null], chunks: [CHUNK_ROWS], compression: "gzip", data })).close();
 }
 
 function toStored(entry: number, row: ManifestRow): Record<string, unknown> {
