@@ -22,6 +22,7 @@ let exitHook = false;
  */
 export function makeSharedDir(): string | null {
   if (process.env.H5DAT_SHARED_PIXELS === "0" || os.platform() !== "linux") return null;
+  removeDeadWritersDirs();
   try {
     const dir = fs.mkdtempSync(path.join(SHM, `h5dat-${process.pid}-`));
     liveDirs.add(dir);
@@ -32,6 +33,33 @@ export function makeSharedDir(): string | null {
     return dir;
   } catch {
     return null;
+  }
+}
+
+/**
+ * Directories of writers that were killed (kill -9 leaves its pool's directory, with the pixels
+ * then in flight): whoever starts a pool next removes them.
+ */
+function removeDeadWritersDirs(): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(SHM);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(/^h5dat-(\d+)-/.exec(name)?.[1]);
+    if (!pid || pid === process.pid || isAlive(pid)) continue;
+    fs.rmSync(path.join(SHM, name), { recursive: true, force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM"; // alive, another user's
   }
 }
 

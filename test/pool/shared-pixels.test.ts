@@ -110,3 +110,22 @@ print(json.dumps(out))`,
   assert.deepEqual(Object.values(same), Array(8).fill(true), JSON.stringify(same));
   assert.deepEqual(poolDirs(), [], "no pool directory left");
 });
+
+test("a pool removes the directories that killed writers left in /dev/shm, and no other", async () => {
+  const { spawnSync } = await import("node:child_process");
+  const dead = spawnSync(process.execPath, ["-e", "0"]).pid!; // exited: its pid is free
+  const left = path.join("/dev/shm", `h5dat-${dead}-killed`);
+  const alive = path.join("/dev/shm", `h5dat-${process.ppid}-running`);
+  for (const d of [left, alive]) {
+    fs.mkdirSync(d, { recursive: true });
+    fs.writeFileSync(path.join(d, "123-4"), Buffer.alloc(1024));
+  }
+  try {
+    const pool = new ForkPool({ size: 1 });
+    await pool.close();
+    assert.equal(fs.existsSync(left), false, "a dead writer's directory is removed");
+    assert.equal(fs.existsSync(alive), true, "a running writer's directory stays");
+  } finally {
+    for (const d of [left, alive]) fs.rmSync(d, { recursive: true, force: true });
+  }
+});
