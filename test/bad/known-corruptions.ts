@@ -192,4 +192,23 @@ export const KNOWN_CORRUPTIONS: KnownCorruption[] = [
       return found;
     },
   },
+  {
+    name: "vlen-length-1g",
+    was: "a variable-length string's stored length flipped to 1 Gi: HDF5 allocated and cleared a 1 GB conversion buffer before the global heap said the object is smaller (`show` killed over 1024 MB)",
+    apply(file, structures) {
+      // Every vlen descriptor (length u32, global heap collection address u64, index u32) that
+      // points into one of the file's collections gets a length of 1 Gi characters.
+      const collections = new Set(structures.filter((s) => s.signature === "GCOL").map((s) => BigInt(s.start)));
+      let found = false;
+      for (let at = 0; at + 16 <= file.length; at++) {
+        const length = file.readUInt32LE(at);
+        if (length === 0 || length > 4096 || !collections.has(file.readBigUInt64LE(at + 4))) continue;
+        const index = file.readUInt32LE(at + 12);
+        if (index === 0 || index > 100_000) continue;
+        patch(file, structures, at, u32(1 << 30));
+        found = true;
+      }
+      return found;
+    },
+  },
 ];
