@@ -3,6 +3,7 @@
 // its four inks, 16-bit kept as uint16 — and stored as [H, W] or [H, W, C] with the HDF5 Image
 // spec's attrs so HDFView shows them.
 import sharp from "sharp";
+import { readJpegFrame } from "./jpeg-frame";
 import { decodeBmp, decodeIco, type RgbImage } from "./bmp";
 import { dtype } from "../h5/dtype";
 import type { Dataset } from "../h5/dataset";
@@ -105,17 +106,11 @@ function decodeFailure(error: unknown, bytes: Uint8Array): Error {
 
 async function decodeWithSharp(bytes: Uint8Array, options: ImageOptions, maxPixels: number): Promise<DecodedImage> {
   const animated = options.animated === true;
-  // Only the header is read here, so no limit is needed to read it: the check below names the size.
-  const input = sharp(bytes, { failOn: "error", limitInputPixels: false, animated });
-  const meta = await input.metadata();
-  const frames = animated ? (meta.pages ?? 1) : 1;
-  checkPixels(meta.width ?? 0, (meta.pageHeight ?? meta.height ?? 0) * frames, maxPixels);
-  const sixteen = SIXTEEN_BIT.has(meta.depth ?? "uchar");
-  const grey = meta.space === "b-w" || meta.space === "grey16";
-  const cmyk = meta.space === "cmyk";
+  const { width, frameHeight, frames, sixteen, grey, cmyk, hasAlpha, format } = await readHeader(bytes, animated);
+  checkPixels(width, frameHeight * frames, maxPixels);
   // sharp's raw output keeps only the first band of an 8-bit grey ("b-w") image, so grey with
   // alpha goes through sRGB (libvips copies the grey band into R, G and B, exactly) and back.
-  const greyAlpha = grey && !sixteen && meta.hasAlpha === true;
+  const greyAlpha = grey && !sixteen && hasAlpha;
   let pipeline = sharp(bytes, { failOn: "error", limitInputPixels: maxPixels || false, animated }).keepIccProfile();
   if (options.orientation !== false && !animated) pipeline = pipeline.rotate();
   // Without an explicit colourspace libvips turns grey into three channels, and CMYK into sRGB
@@ -142,6 +137,39 @@ async function decodeWithSharp(bytes: Uint8Array, options: ImageOptions, maxPixe
     channels,
     bitDepth: sixteen ? 16 : 8,
     colourModel: cmyk ? "CMYK" : grey ? "GREY" : "RGB",
+    format,
+  };
+}
+
+/** What the decoding pipeline depends on, read before decoding. */
+interface ImageHeader {
+  width: number;
+  frameHeight: number;
+  frames: number;
+  sixteen: boolean;
+  grey: boolean;
+  cmyk: boolean;
+  hasAlpha: boolean;
+  format: string;
+}
+
+async function readHeader(bytes: Uint8Array, animated: boolean): Promise<ImageHeader> {
+  // An 8-bit colour JPEG (most photos) tells all in its frame header: libvips reads 3 components
+  // as sRGB without alpha, so its metadata pass would add nothing.
+  const jpeg = animated ? null : readJpegFrame(bytes);
+  if (jpeg && jpeg.precision === 8 && jpeg.components === 3 && jpeg.width > 0 && jpeg.height > 0) {
+    return { width: jpeg.width, frameHeight: jpeg.height, frames: 1, sixteen: false, grey: false, cmyk: false, hasAlpha: false, format: "jpeg" };
+  }
+  // Only the header is read here, so no limit is needed to read it: the caller's check names the size.
+  const meta = await sharp(bytes, { failOn: "error", limitInputPixels: false, animated }).metadata();
+  return {
+    width: meta.width ?? 0,
+    frameHeight: meta.pageHeight ?? meta.height ?? 0,
+    frames: animated ? (meta.pages ?? 1) : 1,
+    sixteen: SIXTEEN_BIT.has(meta.depth ?? "uchar"),
+    grey: meta.space === "b-w" || meta.space === "grey16",
+    cmyk: meta.space === "cmyk",
+    hasAlpha: meta.hasAlpha === true,
     format: meta.format ?? "unknown",
   };
 }

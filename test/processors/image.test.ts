@@ -8,6 +8,8 @@ import path from "node:path";
 import { test } from "node:test";
 import { convert } from "../../src";
 import { decodeImage, DEFAULT_MAX_PIXELS } from "../../src/processors/image";
+import { readJpegFrame } from "../../src/processors/jpeg-frame";
+import sharp from "sharp";
 import { python, tempDir } from "../helpers/h5py";
 import { writeImages } from "../bad/inputs/images";
 
@@ -27,6 +29,8 @@ const CASES: Record<string, { mode: string; tolerance: number }> = {
   "rgb.tif": { mode: "RGB", tolerance: 0 },
   "lossless.webp": { mode: "RGB", tolerance: 0 },
   "rotated.jpg": { mode: "RGB", tolerance: 3 },
+  "progressive.jpg": { mode: "RGB", tolerance: 3 },
+  "444.jpg": { mode: "RGB", tolerance: 3 },
   "rgb.bmp": { mode: "RGB", tolerance: 0 },
   "palette.bmp": { mode: "RGB", tolerance: 0 },
   "grey.bmp": { mode: "RGB", tolerance: 0 },
@@ -54,6 +58,8 @@ Image.fromarray(rgb).save(f"{out}/rgb.tif")
 Image.fromarray(rgb).save(f"{out}/lossless.webp", lossless=True)
 exif = Image.Exif(); exif[0x0112] = 6
 Image.fromarray(rgb).save(f"{out}/rotated.jpg", quality=95, exif=exif)
+Image.fromarray(rgb).save(f"{out}/progressive.jpg", quality=90, progressive=True, optimize=True)
+Image.fromarray(rgb).save(f"{out}/444.jpg", quality=90, subsampling=0)
 Image.fromarray(rgb).save(f"{out}/rgb.bmp")
 Image.fromarray(rgb).quantize(16).save(f"{out}/palette.bmp")
 Image.fromarray(rgb[..., 2]).save(f"{out}/grey.bmp")
@@ -178,4 +184,51 @@ test("an image of more pixels than maxPixels fails on its header, before decodin
   await assert.rejects(decodeImage(fs.readFileSync(small), { maxPixels: 47 }), /8 × 6 = 48, over --max-pixels 47/);
   assert.deepEqual((await decodeImage(fs.readFileSync(small), { maxPixels: 48 })).shape, [6, 8, 3]);
   assert.deepEqual((await decodeImage(fs.readFileSync(small), { maxPixels: 0 })).shape, [6, 8, 3]);
+});
+
+test("a JPEG's frame header, read from its markers, says what sharp's metadata says", async () => {
+  const jpegs = path.join(dir, "jpegs");
+  python(`import os, sys
+import numpy as np
+from PIL import Image
+out = sys.argv[1]; os.makedirs(out, exist_ok=True)
+y, x = np.mgrid[0:45, 0:67]
+rgb = np.stack([(x * 5) % 256, (y * 7) % 256, ((x + y) * 3) % 256], -1).astype("uint8")
+Image.fromarray(rgb).save(f"{out}/baseline.jpg")
+Image.fromarray(rgb).save(f"{out}/progressive.jpg", progressive=True)
+Image.fromarray(rgb[..., 0]).save(f"{out}/grey.jpg")
+Image.fromarray(rgb).convert("CMYK").save(f"{out}/cmyk.jpg")
+exif = Image.Exif(); exif[0x0112] = 8
+Image.fromarray(rgb).save(f"{out}/exif-comment.jpg", exif=exif, comment=b"x" * 5000)
+print("[]")`, jpegs);
+  for (const name of fs.readdirSync(jpegs).sort()) {
+    const bytes = fs.readFileSync(path.join(jpegs, name));
+    const meta = await sharp(bytes).metadata();
+    const frame = readJpegFrame(bytes);
+    assert.ok(frame, name);
+    assert.deepEqual([frame.width, frame.height, frame.components, frame.precision], [meta.width, meta.height, meta.channels, 8], name);
+    // The decode skips sharp's metadata pass for 3 components only; either way the pixels are sharp's.
+    const raw = await sharp(bytes).rotate().raw().toBuffer({ resolveWithObject: true });
+    const decoded = await decodeImage(bytes);
+    if (frame.components === 3) {
+      assert.deepEqual(decoded.shape, [raw.info.height, raw.info.width, 3], name);
+      assert.ok(Buffer.from(decoded.data.buffer, decoded.data.byteOffset, decoded.data.byteLength).equals(raw.data), `${name}: pixels differ from sharp's`);
+    }
+  }
+  const baseline = fs.readFileSync(path.join(jpegs, "baseline.jpg"));
+  // Broken or foreign bytes have no frame header: the decode then asks sharp, which names the fault.
+  assert.equal(readJpegFrame(baseline.subarray(0, 20)), null);
+  assert.equal(readJpegFrame(Buffer.from("not a jpeg at all")), null);
+  const noLength = Buffer.from(baseline);
+  noLength[2 + 2] = 0;
+  noLength[2 + 3] = 1;
+  assert.equal(readJpegFrame(noLength), null);
+  await assert.rejects(decodeImage(baseline.subarray(0, baseline.length / 2)), /^Error: cannot decode the image: /);
+  // A frame claiming 60,000 × 60,000 fails before decoding, as a PNG bomb does.
+  const bomb = Buffer.from(baseline);
+  const sof = bomb.indexOf(Buffer.from([0xff, 0xc0]));
+  bomb.writeUInt16BE(60000, sof + 5);
+  bomb.writeUInt16BE(60000, sof + 7);
+  assert.deepEqual(readJpegFrame(bomb), { precision: 8, width: 60000, height: 60000, components: 3 });
+  await assert.rejects(decodeImage(bomb), /^Error: too many pixels: 60,000 × 60,000 = 3,600,000,000, over --max-pixels 268,402,689 \(not decoded\)$/);
 });
