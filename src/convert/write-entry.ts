@@ -23,19 +23,22 @@ export async function convertEntry(run: Run, plan: EntryPlan, bytes: Buffer): Pr
   const { processor, target } = plan;
   const row = { ...plan.row, bytes: bytes.length };
   let owned = false;
+  let prepared: Prepared | null = null;
   try {
     // Decoding and parsing happen before the writer's turn, in a worker process when there are
     // workers; record checks of a schema rule run here (its validators are functions).
     const task = prepareTask(plan, bytes);
     const checked = plan.records && task ? await prepareChecked(task, plan.records) : null;
     if (checked?.prepared === null) return { ...row, status: "skipped", message: await quarantine(run.file, plan, checked) };
-    const prepared = checked ? checked.prepared : task ? await prepareEntry(run, task) : null;
+    prepared = checked ? checked.prepared : task ? await prepareEntry(run, task) : null;
     // Only making groups must take turns (two entries may need the same new group); the
     // datasets themselves are written concurrently, so their compression, which the binding
     // runs outside the HDF5 lock, uses every core.
     const [parent, name] = await claimTarget(run, target);
     owned = true;
-    const object = prepared ? await writePrepared(parent, name, prepared, plan.layout).finally(() => releasePixels(prepared)) : await write(parent, name, bytes, processor, plan.layout, plan.sourcePath);
+    const object = prepared ? await writePrepared(parent, name, prepared, plan.layout) : await write(parent, name, bytes, processor, plan.layout, plan.sourcePath);
+    // Written: pixels mapped from a worker's file are unmapped, and the file goes back to it.
+    if (prepared) releasePixels(prepared);
     await finishEntry(object, plan, bytes.length);
     const message = checked ? await quarantine(run.file, plan, checked) : "";
     if (processor === "image" && run.options.images === "both") {
@@ -47,6 +50,8 @@ export async function convertEntry(run: Run, plan: EntryPlan, bytes: Buffer): Pr
     await object.close();
     return { ...row, target, status: "written", message: joinMessages(message, plan.row.message) };
   } catch (error) {
+    // Pixels mapped from a worker's file go back to it also when they were not written.
+    if (prepared) releasePixels(prepared);
     if (owned) await removePartial(run, target);
     return { ...row, message: joinMessages(messageOf(error), plan.row.message) };
   }

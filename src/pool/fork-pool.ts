@@ -6,6 +6,7 @@
 // the cause instead of the pool respawning workers forever.
 import { fork, type ChildProcess } from "node:child_process";
 import path from "node:path";
+import fs from "node:fs";
 import type { Prepared, PrepareTask } from "../convert/prepare";
 import type { WorkReply, WorkRequest } from "./messages";
 import { workerEnvironment } from "../convert/memory";
@@ -36,6 +37,8 @@ interface Worker {
   timer: NodeJS.Timeout | null;
   /** Why the pool killed it, when it did. */
   killedFor: string | null;
+  /** Its pixel files this process has unmapped, to tell it with the next tasks. */
+  reusable: string[];
 }
 
 /** Workers dying one after another, with no task finished in between, before the pool gives up. */
@@ -123,7 +126,7 @@ export class ForkPool {
   private spawn(): Worker {
     const env = { ...workerEnvironment(), ...(this.sharedDir ? { [SHARED_DIR_ENV]: this.sharedDir } : {}) };
     const child = fork(WORKER_SCRIPT, [], { serialization: "advanced", execArgv: WORKER_EXEC_ARGV, env, stdio: ["ignore", "ignore", "inherit", "ipc"] });
-    const worker: Worker = { process: child, running: [], timer: null, killedFor: null };
+    const worker: Worker = { process: child, running: [], timer: null, killedFor: null, reusable: [] };
     child.on("message", (reply: WorkReply) => {
       const task = worker.running[0];
       if (!("id" in reply) || !task || task.id !== reply.id) return;
@@ -134,7 +137,7 @@ export class ForkPool {
       else if (!reply.shared) task.resolve(reply.result);
       else {
         try {
-          takePixels(reply.result, reply.shared);
+          takePixels(reply.result, reply.shared, (file) => this.giveBack(worker, file));
           task.resolve(reply.result);
         } catch (error) {
           task.reject(new Error(`cannot take the decoded pixels from the worker: ${error instanceof Error ? error.message : String(error)}`));
@@ -180,13 +183,24 @@ export class ForkPool {
     worker.timer = null;
   }
 
+  /** A pixel file back to the worker that wrote it; removed when that worker is gone. */
+  private giveBack(worker: Worker, file: string): void {
+    if (!this.closed && this.workers.includes(worker) && worker.process.connected) worker.reusable.push(file);
+    else fs.rmSync(file, { force: true });
+  }
+
   private dispatch(): void {
     for (const worker of this.workers) {
       if (this.queue.length === 0) return;
-      if (worker.running.length > 0 || !worker.process.connected) continue;
-      worker.running = this.queue.splice(0, this.batchSize);
-      this.startTimer(worker);
-      worker.process.send({ tasks: worker.running.map(({ id, task }) => ({ id, task })) } satisfies WorkRequest);
+      // A worker holds one task more than a batch: it starts the next as soon as it replies,
+      // instead of idling while its reply reaches this process and the next task comes back.
+      const room = this.batchSize + 1 - worker.running.length;
+      if (room <= 0 || !worker.process.connected) continue;
+      const tasks = this.queue.splice(0, Math.min(room, this.batchSize));
+      worker.running.push(...tasks);
+      if (worker.running.length === tasks.length) this.startTimer(worker);
+      const reusable = worker.reusable.splice(0);
+      worker.process.send({ tasks: tasks.map(({ id, task }) => ({ id, task })), ...(reusable.length > 0 && { reusable }) } satisfies WorkRequest);
     }
   }
 }

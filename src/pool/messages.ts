@@ -3,8 +3,11 @@
 import type { Prepared, PrepareTask } from "../convert/prepare";
 import type { SharedPixels } from "./pixel-files";
 
-/** Tasks for one worker, sent together (batch_chunk_size of them at most), or a question for its peak RSS. */
-export type WorkRequest = { tasks: { id: number; task: PrepareTask }[] } | { peakRss: true };
+/**
+ * Tasks for one worker, sent together (batch_chunk_size of them at most), with the pixel files of
+ * its earlier replies that the writer is done with; or a question for its peak RSS.
+ */
+export type WorkRequest = { tasks: { id: number; task: PrepareTask }[]; reusable?: string[] } | { peakRss: true };
 
 /**
  * One task's result; a worker replies once per task, as each finishes (an image's pixels in a

@@ -1,8 +1,10 @@
 // Decoded pixels from a worker to the writer through tmpfs instead of the IPC pipe (this is the
 // writer's half; pixel-files.ts the worker's). The worker writes them to a file in the pool's
 // /dev/shm directory and replies with its name; the writer maps the file
-// (binding/mapped_file.cc), removes it, and the dataset write filters straight from the
-// mapping, which ends once the dataset is written. Through the pipe the same pixels
+// (binding/mapped_file.cc), and the dataset write filters straight from the mapping, which ends
+// once the dataset is written; the file then goes back to its worker to be written over by later
+// pixels. Files live until the pool closes (or, after a crash, until the next pool starts).
+// Through the pipe the same pixels
 // were copied five times (serialize, write, read, reassemble, deserialize), each into freshly
 // faulted pages. Where /dev/shm is missing or full, pixels go through the pipe as before.
 import fs from "node:fs";
@@ -69,18 +71,23 @@ export function removeSharedDir(dir: string | null): void {
   liveDirs.delete(dir);
 }
 
-const mapped = new WeakSet<ArrayBufferLike>();
+/** Mapped pixel buffers, each with what hands its file back once unmapped. */
+const mapped = new WeakMap<ArrayBufferLike, () => void>();
 
-/** Writer side: puts shared pixels back into the result, mapped from their file (then removed). */
-export function takePixels(result: Prepared, shared: SharedPixels): void {
+/**
+ * Writer side: puts shared pixels back into the result, mapped from their file. `giveBack` gets
+ * the file when releasePixels has ended the mapping.
+ */
+export function takePixels(result: Prepared, shared: SharedPixels, giveBack: (file: string) => void): void {
   if (result.processor !== "image") return;
   let buffer: ArrayBuffer;
   try {
     buffer = native.mapFile(shared.file);
-    mapped.add(buffer);
-  } finally {
-    fs.rmSync(shared.file, { force: true });
+  } catch (error) {
+    giveBack(shared.file);
+    throw error;
   }
+  mapped.set(buffer, () => giveBack(shared.file));
   result.image.data = shared.bitDepth === 16 ? new Uint16Array(buffer) : new Uint8Array(buffer);
 }
 
@@ -88,7 +95,9 @@ export function takePixels(result: Prepared, shared: SharedPixels): void {
 export function releasePixels(result: Prepared): void {
   if (result.processor !== "image") return;
   const { buffer } = result.image.data;
-  if (!mapped.has(buffer)) return;
+  const giveBack = mapped.get(buffer);
+  if (!giveBack) return;
   mapped.delete(buffer);
   native.unmapBuffer(buffer as ArrayBuffer);
+  giveBack();
 }

@@ -4,7 +4,7 @@
 import sharp from "sharp";
 import { prepare } from "../convert/prepare";
 import type { WorkReply, WorkRequest } from "./messages";
-import { SHARED_DIR_ENV, sharePixels } from "./pixel-files";
+import { reuseFiles, SHARED_DIR_ENV, sharePixels } from "./pixel-files";
 
 const sharedDir = process.env[SHARED_DIR_ENV];
 
@@ -21,11 +21,12 @@ process.on("message", (request: WorkRequest) => {
     process.send!({ peakRssKb: process.resourceUsage().maxRSS } satisfies WorkReply);
     return;
   }
+  if (request.reusable) reuseFiles(request.reusable);
   for (const { id, task } of request.tasks) {
     queue = queue.then(() =>
       prepare(task).then(
         (result) => {
-          const shared = sharePixels(result, sharedDir, `${process.pid}-${id}`);
+          const shared = sharePixels(result, sharedDir);
           process.send!({ id, ok: true, result, ...(shared ? { shared } : {}) } satisfies WorkReply);
         },
         (error: unknown) => void process.send!({ id, ok: false, message: error instanceof Error ? error.message : String(error) } satisfies WorkReply),

@@ -1,7 +1,8 @@
 // Decoded pixels cross from the workers through /dev/shm files the writer maps (src/pool/
-// shared-pixels.ts, binding/mapped_file.cc): they equal this process's own decode, no file is
-// left once a reply is taken nor the directory once the pool closes, releasing a result ends its
-// mapping, and where sharing is off or a file cannot be written the pipe carries the pixels.
+// shared-pixels.ts, binding/mapped_file.cc): they equal this process's own decode, releasing a
+// result ends its mapping and hands its file back to be written over by later pixels (so the
+// files do not grow in number), the directory goes when the pool closes, and where sharing is off
+// or a file cannot be written the pipe carries the pixels.
 // convert's output through shared pixels is checked against PIL with h5py.
 import assert from "node:assert/strict";
 import fs from "node:fs";
@@ -41,17 +42,17 @@ const imageOf = (result: Prepared): DecodedImage => {
 /** This process's pool directories in /dev/shm. */
 const poolDirs = () => fs.readdirSync("/dev/shm").filter((name) => name.startsWith(`h5dat-${process.pid}-`));
 
-test("pixels from the workers come through mapped files: equal to a local decode, no file left, the directory gone at close", async () => {
+test("pixels from the workers come through mapped files, equal to a local decode; released files are reused; the directory goes at close", async () => {
   const before = poolDirs();
-  const pool = new ForkPool({ size: 2 });
+  // One worker, so that every released file goes back to the one that writes the next pixels.
+  const pool = new ForkPool({ size: 1 });
   const created = poolDirs().filter((d) => !before.includes(d));
   assert.equal(created.length, 1, "the pool made one directory in /dev/shm");
   const shm = path.join("/dev/shm", created[0]);
-  try {
-    const names = [...Array.from({ length: 6 }, (_, k) => `rgb${k}.png`), "grey16.png", "small.png"];
-    const results = await Promise.all(names.map((name) => pool.run(task(name))));
-    assert.deepEqual(fs.readdirSync(shm), [], "every file is removed once its reply is taken");
-    for (const [i, name] of names.entries()) {
+  const names = [...Array.from({ length: 6 }, (_, k) => `rgb${k}.png`), "grey16.png", "small.png"];
+  const shared = names.length - 1;
+  const check = async (results: Prepared[], order: string[]) => {
+    for (const [i, name] of order.entries()) {
       const got = imageOf(results[i]);
       const local = imageOf(await prepare(task(name)));
       assert.deepEqual(got.shape, local.shape, name);
@@ -62,6 +63,17 @@ test("pixels from the workers come through mapped files: equal to a local decode
       // A mapped result is detached by its release; the small one came through the pipe.
       assert.equal(got.data.length, local.data.byteLength >= SHARED_MIN_BYTES ? 0 : length, `${name}: released`);
     }
+  };
+  try {
+    await check(await Promise.all(names.map((name) => pool.run(task(name)))), names);
+    const files = fs.readdirSync(shm).length;
+    assert.equal(files, shared, "one file per shared image in flight");
+    // Later pixels, of other sizes (the 16-bit image's file holds 8-bit pixels next), are written
+    // over the released files: none is added.
+    const again = [...names].reverse();
+    for (const name of again) await check([await pool.run(task(name))], [name]);
+    await check(await Promise.all(again.map((name) => pool.run(task(name)))), again);
+    assert.equal(fs.readdirSync(shm).length, files, "released files are written over, not added to");
   } finally {
     await pool.close();
   }
@@ -88,7 +100,7 @@ test("with H5DAT_SHARED_PIXELS=0 the pixels come through the pipe, the same", as
 test("a worker that cannot write the file keeps the pixels in its reply", async () => {
   const result = await prepare(task("rgb1.png"));
   const pixels = Buffer.from(imageOf(result).data);
-  assert.equal(sharePixels(result, path.join(dir, "no-such-directory"), "x"), null);
+  assert.equal(sharePixels(result, path.join(dir, "no-such-directory")), null);
   assert.ok(Buffer.from(imageOf(result).data).equals(pixels), "the result is unchanged");
 });
 
