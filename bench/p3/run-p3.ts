@@ -7,6 +7,7 @@
 // (all images present as (600, 400, 3) uint8, sample pixels within 3 of PIL's decode, every JSON
 // and the CSV present). The last stdout line is
 // {"bench":"p3","unit":"files/s","h5dat":N,"reference":N,"ratio":N,"peak_rss_mb":N,...}.
+import { execFileSync } from "node:child_process";
 import path from "node:path";
 import type { SpeedResult } from "../report/bench-result";
 import type { P3Params, P3Result } from "./h5dat-p3";
@@ -65,6 +66,8 @@ export function runP3Bench(options: P3Options, tools: HarnessTools): SpeedResult
   console.log(`   archive ${archive.path} (${made}, sha256 ${archive.sha256.slice(0, 12)}…)`);
   console.log(`   ${options.reps} repetitions, interleaved: h5dat convert() (default workers) vs Python tarfile + PIL + h5py, Pool(2); machine load ${tools.load()} (2 cores, shared: expect noise)`);
 
+  // The h5dat side runs the compiled package (see h5dat-p3.ts), built from this tree now.
+  execFileSync("npm", ["run", "build"], { cwd: path.join(HERE, "..", ".."), stdio: "ignore" });
   const rates: Record<"h5dat" | "reference", number[]> = { h5dat: [], reference: [] };
   const rss: Record<"h5dat" | "workers" | "reference", number[]> = { h5dat: [], workers: [], reference: [] };
   const checked = new Set<string>();
