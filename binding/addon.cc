@@ -40,6 +40,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitArchive(env, exports);
   InitAllocator(env, exports);
   InitMappedFile(env, exports);
+  InitJpeg(env, exports);
   exports.Set("setErrorClasses", Napi::Function::New(env, SetErrorClassesJs, "setErrorClasses"));
   napi_add_env_cleanup_hook(env, CloseFilesAtExit, nullptr);
   return exports;

@@ -1,5 +1,5 @@
 #pragma once
-// Each file registers the native operations of one HDF5 object kind.
+// Each file registers the native operations of one HDF5 object kind (or of archives, JPEGs, ...).
 #include <napi.h>
 
 namespace h5dat {
@@ -13,5 +13,6 @@ void InitDatatype(Napi::Env env, Napi::Object exports);
 void InitArchive(Napi::Env env, Napi::Object exports);
 void InitAllocator(Napi::Env env, Napi::Object exports);
 void InitMappedFile(Napi::Env env, Napi::Object exports);
+void InitJpeg(Napi::Env env, Napi::Object exports);
 
 }  // namespace h5dat

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the static, position-independent dependencies the addon links: zlib, libdeflate, xz,
-# bzip2, zstd, libarchive and HDF5 (C library and high-level library). Debian's own .a files
-# are PIE, not PIC, so they cannot go into a .node.
+# bzip2, zstd, libjpeg-turbo, libarchive and HDF5 (C library and high-level library). Debian's
+# own .a files are PIE, not PIC, so they cannot go into a .node.
 # Usage: build-deps.sh [prefix]   (default: deps/install). Re-running is a no-op once done.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -37,6 +37,22 @@ if [ ! -f "$prefix/lib/libdeflate.a" ]; then
     -DLIBDEFLATE_BUILD_TESTS=OFF >"$work/libdeflate-configure.log"
   cmake --build "$work/libdeflate-build" -j"$jobs" >"$work/libdeflate-build.log"
   cmake --install "$work/libdeflate-build" >/dev/null
+fi
+
+# libjpeg-turbo (TurboJPEG API): the workers decode ordinary 8-bit colour JPEGs with it directly,
+# ≈ 3× faster than through sharp (whose libvips decodes with the same library, to the same
+# pixels). Its SIMD code needs nasm (apt-get install nasm); without SIMD it would be slower than
+# sharp, so the build requires it.
+if [ ! -f "$prefix/lib/libturbojpeg.a" ]; then
+  command -v nasm >/dev/null || { echo "build-deps: libjpeg-turbo needs nasm (apt-get install nasm)" >&2; exit 1; }
+  unpack "$src/libjpeg-turbo_*.orig.tar.*" libjpeg-turbo
+  # (Given a relative CMAKE_INSTALL_LIBDIR, its CMake files install outside the prefix.)
+  cmake -S "$work/libjpeg-turbo" -B "$work/libjpeg-turbo-build" -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_INSTALL_PREFIX="$prefix" -DCMAKE_INSTALL_LIBDIR="$prefix/lib" -DCMAKE_POSITION_INDEPENDENT_CODE=ON \
+    -DENABLE_SHARED=OFF -DENABLE_STATIC=ON -DWITH_TURBOJPEG=ON -DWITH_JAVA=OFF -DREQUIRE_SIMD=ON \
+    >"$work/libjpeg-turbo-configure.log"
+  cmake --build "$work/libjpeg-turbo-build" -j"$jobs" >"$work/libjpeg-turbo-build.log"
+  cmake --install "$work/libjpeg-turbo-build" >/dev/null
 fi
 
 # xz (liblzma): for .xz / .tar.xz archives in libarchive.

@@ -13,7 +13,7 @@ export function keepLargeBlocksMapped(): boolean {
   return native.setMmapThreshold(MMAP_THRESHOLD);
 }
 
-/** The same for a child process, through glibc's environment (workers do not load the addon). */
+/** The same for a child process, through glibc's environment: in force from its first allocation. */
 export function workerEnvironment(): NodeJS.ProcessEnv {
   return { MALLOC_MMAP_THRESHOLD_: String(MMAP_THRESHOLD), ...process.env };
 }

@@ -118,6 +118,8 @@ export interface NativeOps {
   attrRead: [[loc: NativeHandle, name: string], IncomingData & { fileType: TypeSpec; shape: number[] | null }];
   attrWrite: [[loc: NativeHandle, name: string, fileType: TypeSpec, shape: number[] | null, data: OutgoingData], void];
   attrWriteMany: [[loc: NativeHandle, attributes: NativeAttributeSpec[]], void];
+  /** An 8-bit YCbCr/RGB JPEG's RGB pixels by libjpeg-turbo; null on any warning or error. */
+  decodeJpeg: [[bytes: Uint8Array], { data: Buffer; width: number; height: number } | null];
 }
 
 export type OpName = keyof NativeOps;

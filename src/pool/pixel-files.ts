@@ -1,6 +1,5 @@
 // The worker's half of shared pixels (shared-pixels.ts has the writer's): decoded pixels go to a
-// file in the pool's /dev/shm directory instead of through the IPC pipe. No addon here: workers
-// do not load it.
+// file in the pool's /dev/shm directory instead of through the IPC pipe.
 import fs from "node:fs";
 import path from "node:path";
 import type { Prepared } from "../convert/prepare";

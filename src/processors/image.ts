@@ -3,7 +3,8 @@
 // its four inks, 16-bit kept as uint16 — and stored as [H, W] or [H, W, C] with the HDF5 Image
 // spec's attrs so HDFView shows them.
 import sharp from "sharp";
-import { readJpegFrame } from "./jpeg-frame";
+import { native } from "../binding";
+import { readJpegHeader, type JpegHeader } from "./jpeg-header";
 import { decodeBmp, decodeIco, type RgbImage } from "./bmp";
 import { dtype } from "../h5/dtype";
 import type { Dataset } from "../h5/dataset";
@@ -106,8 +107,15 @@ function decodeFailure(error: unknown, bytes: Uint8Array): Error {
 
 async function decodeWithSharp(bytes: Uint8Array, options: ImageOptions, maxPixels: number): Promise<DecodedImage> {
   const animated = options.animated === true;
-  const { width, frameHeight, frames, sixteen, grey, cmyk, hasAlpha, format } = await readHeader(bytes, animated);
+  const jpeg = animated ? null : readJpegHeader(bytes);
+  const { width, frameHeight, frames, sixteen, grey, cmyk, hasAlpha, format } = await readHeader(bytes, animated, jpeg);
   checkPixels(width, frameHeight * frames, maxPixels);
+  const direct = jpeg && isPlainJpeg(jpeg, options) ? await native.decodeJpeg(bytes) : null;
+  if (direct) {
+    const { data, width: w, height: h } = direct;
+    const pixels = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    return { data: pixels, shape: [h, w, 3], frames: 1, width: w, height: h, channels: 3, bitDepth: 8, colourModel: "RGB", format: "jpeg" };
+  }
   // sharp's raw output keeps only the first band of an 8-bit grey ("b-w") image, so grey with
   // alpha goes through sRGB (libvips copies the grey band into R, G and B, exactly) and back.
   const greyAlpha = grey && !sixteen && hasAlpha;
@@ -153,10 +161,19 @@ interface ImageHeader {
   format: string;
 }
 
-async function readHeader(bytes: Uint8Array, animated: boolean): Promise<ImageHeader> {
+/**
+ * A JPEG that libjpeg-turbo decodes to exactly sharp's pixels (binding/jpeg_decode.cc): 8-bit
+ * colour, no ICC profile (sharp keeps it, and may convert for it), and nothing to rotate. Others,
+ * and any file libjpeg-turbo warns about, go through sharp.
+ */
+function isPlainJpeg(jpeg: JpegHeader, options: ImageOptions): boolean {
+  const upright = options.orientation === false || !jpeg.exif || jpeg.orientation === 1;
+  return jpeg.precision === 8 && jpeg.components === 3 && jpeg.width > 0 && jpeg.height > 0 && !jpeg.icc && upright;
+}
+
+async function readHeader(bytes: Uint8Array, animated: boolean, jpeg: JpegHeader | null): Promise<ImageHeader> {
   // An 8-bit colour JPEG (most photos) tells all in its frame header: libvips reads 3 components
   // as sRGB without alpha, so its metadata pass would add nothing.
-  const jpeg = animated ? null : readJpegFrame(bytes);
   if (jpeg && jpeg.precision === 8 && jpeg.components === 3 && jpeg.width > 0 && jpeg.height > 0) {
     return { width: jpeg.width, frameHeight: jpeg.height, frames: 1, sixteen: false, grey: false, cmyk: false, hasAlpha: false, format: "jpeg" };
   }

@@ -8,7 +8,8 @@ import path from "node:path";
 import { test } from "node:test";
 import { convert } from "../../src";
 import { decodeImage, DEFAULT_MAX_PIXELS } from "../../src/processors/image";
-import { readJpegFrame } from "../../src/processors/jpeg-frame";
+import { readJpegHeader } from "../../src/processors/jpeg-header";
+import { native } from "../../src/binding";
 import sharp from "sharp";
 import { python, tempDir } from "../helpers/h5py";
 import { writeImages } from "../bad/inputs/images";
@@ -186,49 +187,83 @@ test("an image of more pixels than maxPixels fails on its header, before decodin
   assert.deepEqual((await decodeImage(fs.readFileSync(small), { maxPixels: 0 })).shape, [6, 8, 3]);
 });
 
-test("a JPEG's frame header, read from its markers, says what sharp's metadata says", async () => {
+test("a JPEG's header, read from its markers, says what sharp's metadata says; plain ones decode by libjpeg-turbo to sharp's very pixels", async () => {
   const jpegs = path.join(dir, "jpegs");
-  python(`import os, sys
+  python(`import io, os, sys
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageCms
 out = sys.argv[1]; os.makedirs(out, exist_ok=True)
-y, x = np.mgrid[0:45, 0:67]
-rgb = np.stack([(x * 5) % 256, (y * 7) % 256, ((x + y) * 3) % 256], -1).astype("uint8")
+def photo(h, w, seed):
+    rng = np.random.default_rng(seed)
+    y, x = np.mgrid[0:h, 0:w]
+    base = np.stack([(x * 5) % 256, (y * 7) % 256, ((x + y) * 3) % 256], -1)
+    return np.clip(base + rng.integers(-20, 20, (h, w, 3)), 0, 255).astype("uint8")
+rgb = photo(45, 67, 1)
 Image.fromarray(rgb).save(f"{out}/baseline.jpg")
 Image.fromarray(rgb).save(f"{out}/progressive.jpg", progressive=True)
+Image.fromarray(photo(601, 401, 2)).save(f"{out}/odd-420.jpg", quality=90)
+Image.fromarray(photo(53, 37, 3)).save(f"{out}/odd-422.jpg", quality=75, subsampling=1)
+Image.fromarray(photo(64, 48, 4)).save(f"{out}/q100-444.jpg", quality=100, subsampling=0)
+Image.fromarray(photo(1, 1, 5)).save(f"{out}/one-pixel.jpg")
+Image.fromarray(photo(1500, 2000, 6)).save(f"{out}/large-optimized.jpg", quality=85, optimize=True, progressive=True)
 Image.fromarray(rgb[..., 0]).save(f"{out}/grey.jpg")
 Image.fromarray(rgb).convert("CMYK").save(f"{out}/cmyk.jpg")
 exif = Image.Exif(); exif[0x0112] = 8
-Image.fromarray(rgb).save(f"{out}/exif-comment.jpg", exif=exif, comment=b"x" * 5000)
+Image.fromarray(rgb).save(f"{out}/exif-8-comment.jpg", exif=exif, comment=b"x" * 5000)
+exif = Image.Exif(); exif[0x0112] = 1
+Image.fromarray(rgb).save(f"{out}/exif-1.jpg", exif=exif)
+exif = Image.Exif(); exif[0x010f] = "camera"
+Image.fromarray(rgb).save(f"{out}/exif-no-orientation.jpg", exif=exif)
+srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+Image.fromarray(rgb).save(f"{out}/icc.jpg", icc_profile=srgb)
 print("[]")`, jpegs);
+  const direct = new Set(["baseline.jpg", "progressive.jpg", "odd-420.jpg", "odd-422.jpg", "q100-444.jpg", "one-pixel.jpg", "large-optimized.jpg", "exif-1.jpg"]);
   for (const name of fs.readdirSync(jpegs).sort()) {
     const bytes = fs.readFileSync(path.join(jpegs, name));
     const meta = await sharp(bytes).metadata();
-    const frame = readJpegFrame(bytes);
-    assert.ok(frame, name);
-    assert.deepEqual([frame.width, frame.height, frame.components, frame.precision], [meta.width, meta.height, meta.channels, 8], name);
-    // The decode skips sharp's metadata pass for 3 components only; either way the pixels are sharp's.
-    const raw = await sharp(bytes).rotate().raw().toBuffer({ resolveWithObject: true });
+    const header = readJpegHeader(bytes);
+    assert.ok(header, name);
+    assert.deepEqual([header.width, header.height, header.components, header.precision], [meta.width, meta.height, meta.channels, 8], name);
+    assert.equal(header.orientation, meta.orientation, `${name}: orientation`);
+    assert.equal(header.icc, meta.icc !== undefined, `${name}: ICC profile`);
+    const plain = header.components === 3 && !header.icc && (!header.exif || header.orientation === 1);
+    assert.equal(plain, direct.has(name), `${name}: decoded directly`);
+    // Whichever decoder runs, the pixels are sharp's (libvips decodes with the same library).
     const decoded = await decodeImage(bytes);
-    if (frame.components === 3) {
-      assert.deepEqual(decoded.shape, [raw.info.height, raw.info.width, 3], name);
-      assert.ok(Buffer.from(decoded.data.buffer, decoded.data.byteOffset, decoded.data.byteLength).equals(raw.data), `${name}: pixels differ from sharp's`);
-    }
+    const space = header.components === 1 ? "b-w" : header.components === 4 ? "cmyk" : "srgb";
+    let pipeline = sharp(bytes).rotate();
+    if (space === "cmyk") pipeline = pipeline.pipelineColourspace("cmyk");
+    const raw = await pipeline.toColourspace(space).raw().toBuffer({ resolveWithObject: true });
+    const shape = raw.info.channels === 1 ? [raw.info.height, raw.info.width] : [raw.info.height, raw.info.width, raw.info.channels];
+    assert.deepEqual(decoded.shape, shape, name);
+    assert.ok(Buffer.from(decoded.data.buffer, decoded.data.byteOffset, decoded.data.byteLength).equals(raw.data), `${name}: pixels differ from sharp's`);
+    if (plain) assert.ok((await native.decodeJpeg(bytes))?.data.equals(raw.data), `${name}: libjpeg-turbo's pixels`);
   }
   const baseline = fs.readFileSync(path.join(jpegs, "baseline.jpg"));
-  // Broken or foreign bytes have no frame header: the decode then asks sharp, which names the fault.
-  assert.equal(readJpegFrame(baseline.subarray(0, 20)), null);
-  assert.equal(readJpegFrame(Buffer.from("not a jpeg at all")), null);
+  // Broken or foreign bytes have no header: the decode then asks sharp, which names the fault.
+  assert.equal(readJpegHeader(baseline.subarray(0, 20)), null);
+  assert.equal(readJpegHeader(Buffer.from("not a jpeg at all")), null);
   const noLength = Buffer.from(baseline);
   noLength[2 + 2] = 0;
   noLength[2 + 3] = 1;
-  assert.equal(readJpegFrame(noLength), null);
-  await assert.rejects(decodeImage(baseline.subarray(0, baseline.length / 2)), /^Error: cannot decode the image: /);
+  assert.equal(readJpegHeader(noLength), null);
+  // A truncated file makes libjpeg-turbo warn: not decoded here, and sharp refuses it.
+  const truncated = baseline.subarray(0, baseline.length / 2);
+  assert.equal(await native.decodeJpeg(truncated), null);
+  await assert.rejects(decodeImage(truncated), /^Error: cannot decode the image: /);
+  // Stray bytes before a marker are a warning too: sharp then decodes the file, as it always has.
+  const sos = baseline.indexOf(Buffer.from([0xff, 0xda]));
+  const stray = Buffer.concat([baseline.subarray(0, sos), Buffer.from([1, 2, 3]), baseline.subarray(sos)]);
+  assert.equal(await native.decodeJpeg(stray), null);
+  const strayPixels = await sharp(stray, { failOn: "error" }).raw().toBuffer();
+  const strayDecoded = await decodeImage(stray);
+  assert.ok(Buffer.from(strayDecoded.data.buffer, strayDecoded.data.byteOffset, strayDecoded.data.byteLength).equals(strayPixels));
+  await assert.rejects(native.decodeJpeg("bytes" as unknown as Uint8Array), /decodeJpeg needs the file's bytes as a Uint8Array/);
   // A frame claiming 60,000 × 60,000 fails before decoding, as a PNG bomb does.
   const bomb = Buffer.from(baseline);
   const sof = bomb.indexOf(Buffer.from([0xff, 0xc0]));
   bomb.writeUInt16BE(60000, sof + 5);
   bomb.writeUInt16BE(60000, sof + 7);
-  assert.deepEqual(readJpegFrame(bomb), { precision: 8, width: 60000, height: 60000, components: 3 });
+  assert.deepEqual(readJpegHeader(bomb), { precision: 8, width: 60000, height: 60000, components: 3, exif: false, icc: false });
   await assert.rejects(decodeImage(bomb), /^Error: too many pixels: 60,000 × 60,000 = 3,600,000,000, over --max-pixels 268,402,689 \(not decoded\)$/);
 });
