@@ -2,6 +2,7 @@
 // or array). Writing replaces an existing attribute of the same name, as h5py does.
 #include <vector>
 
+#include "attribute_write.h"
 #include "dataspace.h"
 #include "h5_failure.h"
 #include "handle.h"
@@ -13,9 +14,12 @@
 namespace h5dat {
 namespace {
 
-std::string AttrPath(Handle* loc, const std::string& name) {
-  return (loc->Path().empty() ? "/" : loc->Path()) + "@" + name;
+// How messages name an attribute: "/path/of/object@name".
+std::string AttrPathOf(const std::string& objectPath, const std::string& name) {
+  return (objectPath.empty() ? "/" : objectPath) + "@" + name;
 }
+
+std::string AttrPath(Handle* loc, const std::string& name) { return AttrPathOf(loc->Path(), name); }
 
 Job AttrList(const Napi::CallbackInfo& info) {
   Handle* loc = Handle::From(info[0]);
@@ -98,47 +102,13 @@ Job AttrRead(const Napi::CallbackInfo& info) {
   return job;
 }
 
-// One attribute to write: what attrWrite takes, and each element of attrWriteMany's list.
-struct AttrWriteSpec {
-  std::string name;
-  TypeSpec fileType;
-  Shape shape;
-  std::shared_ptr<OutgoingData> data;
-};
-
-AttrWriteSpec AttrWriteSpecFromJs(Napi::Value name, Napi::Value fileType, Napi::Value shape, Napi::Value data,
-                                  std::vector<Napi::Value>& pins) {
-  return {name.ToString().Utf8Value(), TypeSpec::FromJs(fileType), ShapeFromJs(shape),
-          std::make_shared<OutgoingData>(OutgoingData::FromJs(data, pins))};
-}
-
-// Creates or replaces one attribute (under the HDF5 lock).
-void WriteAttr(Handle* loc, const AttrWriteSpec& spec) {
-  std::string where = AttrPath(loc, spec.name);
-  hid_t id = loc->Id();
-  SpaceId space(CreateSpace(spec.shape, Shape(), where));
-  hssize_t points = spec.shape ? H5Sget_simple_extent_npoints(space.get()) : 0;
-  if (static_cast<size_t>(points) != spec.data->ElementCount()) {
-    FailUsage("data has " + std::to_string(spec.data->ElementCount()) + " elements, the shape " + std::to_string(points), where);
-  }
-  TypeId type(spec.fileType.Build());
-  TypeId memType(spec.data->Type().Build());
-  const void* bytes = spec.data->Bytes(where);
-  if (H5Aexists(id, spec.name.c_str()) > 0) Check(H5Adelete(id, spec.name.c_str()), "cannot replace attribute", where);
-  PlistId acpl(Check(H5Pcreate(H5P_ATTRIBUTE_CREATE), "cannot create attribute creation list", where));
-  H5Pset_char_encoding(acpl.get(), H5T_CSET_UTF8);
-  AttrId attr(Check(H5Acreate2(id, spec.name.c_str(), type.get(), space.get(), acpl.get(), H5P_DEFAULT),
-                    "cannot create attribute", where));
-  if (points > 0) Check(H5Awrite(attr.get(), memType.get(), bytes), "cannot write attribute", where);
-}
-
 // attrWrite(loc, name, fileType, shape, data)
 Job AttrWrite(const Napi::CallbackInfo& info) {
   Handle* loc = Handle::From(info[0]);
   Job job;
   job.pins.push_back(info[0]);
   auto spec = std::make_shared<AttrWriteSpec>(AttrWriteSpecFromJs(info[1], info[2], info[3], info[4], job.pins));
-  job.Locked([loc, spec]() { WriteAttr(loc, *spec); });
+  job.Locked([loc, spec]() { WriteAttr(loc->Id(), loc->Path(), *spec); });
   return job;
 }
 
@@ -150,18 +120,47 @@ Job AttrWriteMany(const Napi::CallbackInfo& info) {
   Napi::Array list = info[1].As<Napi::Array>();
   Job job;
   job.pins.push_back(info[0]);
-  auto specs = std::make_shared<std::vector<AttrWriteSpec>>();
-  for (uint32_t i = 0; i < list.Length(); i++) {
-    Napi::Object item = list.Get(i).As<Napi::Object>();
-    specs->push_back(AttrWriteSpecFromJs(item.Get("name"), item.Get("fileType"), item.Get("shape"), item.Get("data"), job.pins));
-  }
+  auto specs = std::make_shared<std::vector<AttrWriteSpec>>(AttrWriteSpecsFromJs(list, job.pins));
   job.Locked([loc, specs]() {
-    for (const AttrWriteSpec& spec : *specs) WriteAttr(loc, spec);
+    for (const AttrWriteSpec& spec : *specs) WriteAttr(loc->Id(), loc->Path(), spec);
   });
   return job;
 }
 
 }  // namespace
+
+AttrWriteSpec AttrWriteSpecFromJs(Napi::Value name, Napi::Value fileType, Napi::Value shape, Napi::Value data,
+                                  std::vector<Napi::Value>& pins) {
+  return {name.ToString().Utf8Value(), TypeSpec::FromJs(fileType), ShapeFromJs(shape),
+          std::make_shared<OutgoingData>(OutgoingData::FromJs(data, pins))};
+}
+
+std::vector<AttrWriteSpec> AttrWriteSpecsFromJs(Napi::Array list, std::vector<Napi::Value>& pins) {
+  std::vector<AttrWriteSpec> specs;
+  for (uint32_t i = 0; i < list.Length(); i++) {
+    Napi::Object item = list.Get(i).As<Napi::Object>();
+    specs.push_back(AttrWriteSpecFromJs(item.Get("name"), item.Get("fileType"), item.Get("shape"), item.Get("data"), pins));
+  }
+  return specs;
+}
+
+void WriteAttr(hid_t id, const std::string& objectPath, const AttrWriteSpec& spec, bool mayExist) {
+  std::string where = AttrPathOf(objectPath, spec.name);
+  SpaceId space(CreateSpace(spec.shape, Shape(), where));
+  hssize_t points = spec.shape ? H5Sget_simple_extent_npoints(space.get()) : 0;
+  if (static_cast<size_t>(points) != spec.data->ElementCount()) {
+    FailUsage("data has " + std::to_string(spec.data->ElementCount()) + " elements, the shape " + std::to_string(points), where);
+  }
+  TypeId type(spec.fileType.Build());
+  TypeId memType(spec.data->Type().Build());
+  const void* bytes = spec.data->Bytes(where);
+  if (mayExist && H5Aexists(id, spec.name.c_str()) > 0) Check(H5Adelete(id, spec.name.c_str()), "cannot replace attribute", where);
+  PlistId acpl(Check(H5Pcreate(H5P_ATTRIBUTE_CREATE), "cannot create attribute creation list", where));
+  H5Pset_char_encoding(acpl.get(), H5T_CSET_UTF8);
+  AttrId attr(Check(H5Acreate2(id, spec.name.c_str(), type.get(), space.get(), acpl.get(), H5P_DEFAULT),
+                    "cannot create attribute", where));
+  if (points > 0) Check(H5Awrite(attr.get(), memType.get(), bytes), "cannot write attribute", where);
+}
 
 void InitAttribute(Napi::Env env, Napi::Object exports) {
   ExportJob(env, exports, "attrList", AttrList);

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <vector>
 
+#include "attribute_write.h"
 #include "chunked_write.h"
 #include "dataset_info.h"
 #include "dataspace.h"
@@ -183,7 +184,8 @@ void RequireStoredData(hid_t dataset, size_t points, const TypeSpec& type, const
   }
 }
 
-// datasetCreate(loc, name, type, shape, maxshape, options, fill?, data?) → { handle, info }
+// datasetCreate(loc, name, type, shape, maxshape, options, fill?, data?, attrs?) → { handle, info };
+// attrs as attrWriteMany takes them. Any failure removes the dataset again: none is left half made.
 Job DatasetCreate(const Napi::CallbackInfo& info) {
   Handle* loc = Handle::From(info[0]);
   std::string name = info[1].ToString().Utf8Value();
@@ -196,6 +198,9 @@ Job DatasetCreate(const Napi::CallbackInfo& info) {
   auto fill = info[6].IsObject() ? std::make_shared<OutgoingData>(OutgoingData::FromJs(info[6], job.pins)) : nullptr;
   auto data = info[7].IsObject() ? std::make_shared<OutgoingData>(OutgoingData::FromJs(info[7], job.pins)) : nullptr;
   bool hasMax = !(info[4].IsNull() || info[4].IsUndefined());
+  // Attributes of the new dataset, written in this job: no second round trip for them.
+  auto attrs = std::make_shared<std::vector<AttrWriteSpec>>(
+      info[8].IsArray() ? AttrWriteSpecsFromJs(info[8].As<Napi::Array>(), job.pins) : std::vector<AttrWriteSpec>());
   auto created = std::make_shared<Created>();
   // Whole-dataset data in a chunked layout with filters h5dat runs itself: filter it first,
   // outside the HDF5 lock, then store the chunks directly.
@@ -222,6 +227,7 @@ Job DatasetCreate(const Napi::CallbackInfo& info) {
       } else if (data) {
         WriteData(id, Selection(), *data, where);
       }
+      for (const AttrWriteSpec& attr : *attrs) WriteAttr(id, where, attr, /*mayExist=*/false);
       created->info = DescribeDataset(id, where);
       loc->File()->objects.insert(id);
     } catch (...) {

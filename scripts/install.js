@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // npm install hook: use the prebuild for this platform when one loads; otherwise build the
-// addon from source with cmake-js (static HDF5 and zlib are built first by cmake/build-deps.sh).
+// addon from source with cmake-js (the static libraries are built first by cmake/build-deps.sh).
 "use strict";
 const { spawnSync } = require("node:child_process");
 const path = require("node:path");
@@ -20,8 +20,8 @@ if (!fromSource) {
 function run(command, args) {
   const result = spawnSync(command, args, { cwd: root, stdio: "inherit", shell: false });
   if (result.status !== 0) {
-    console.error(`h5dat: '${command} ${args.join(" ")}' failed. Building needs cmake, a C++17 compiler, ` +
-      `and Debian source packages for HDF5/zlib (see cmake/build-deps.sh).`);
+    console.error(`h5dat: '${command} ${args.join(" ")}' failed. Building needs cmake, nasm, a C++17 compiler, ` +
+      `and Debian source packages of the static libraries (see cmake/build-deps.sh).`);
     process.exit(result.status || 1);
   }
 }

@@ -1,6 +1,7 @@
 // The CPU-heavy half of converting an entry, split from the writing half so that it can run in a
 // worker process: decoding an image, parsing a JSON or CSV text. A task and its result are plain
 // data (typed arrays, strings), which cross to and from a worker by structured clone.
+import type { AttributeSet } from "../h5/attrs";
 import type { Dataset } from "../h5/dataset";
 import type { Group } from "../h5/group";
 import type { DatasetLayout } from "../processors/layout";
@@ -30,13 +31,14 @@ export async function prepare(task: PrepareTask): Promise<Prepared> {
   }
 }
 
-export function writePrepared(group: Group, name: string, prepared: Prepared, layout: DatasetLayout): Promise<Dataset> {
+/** Writes a prepared entry, with its own attrs and `more` (the entry's source) in the same call. */
+export function writePrepared(group: Group, name: string, prepared: Prepared, layout: DatasetLayout, more?: AttributeSet): Promise<Dataset> {
   switch (prepared.processor) {
     case "image":
-      return writeDecodedImage(group, name, prepared.image, layout);
+      return writeDecodedImage(group, name, prepared.image, layout, more);
     case "json":
-      return writePreparedJson(group, name, prepared.json, layout);
+      return writePreparedJson(group, name, prepared.json, layout, more);
     case "csv":
-      return writePreparedCsv(group, name, prepared.csv, layout);
+      return writePreparedCsv(group, name, prepared.csv, layout, more);
   }
 }

@@ -4,6 +4,7 @@
 import path from "node:path";
 import { File } from "../h5/file";
 import type { Group } from "../h5/group";
+import type { AttributeSet } from "../h5/attrs";
 import type { H5Object } from "../h5/h5-object";
 import { writeBytes, writeByteStream } from "../processors/bytes";
 import type { DatasetLayout } from "../processors/layout";
@@ -36,10 +37,16 @@ export async function convertEntry(run: Run, plan: EntryPlan, bytes: Buffer): Pr
     // runs outside the HDF5 lock, uses every core.
     const [parent, name] = await claimTarget(run, target);
     owned = true;
-    const object = prepared ? await writePrepared(parent, name, prepared, plan.layout) : await write(parent, name, bytes, processor, plan.layout, plan.sourcePath);
-    // Written: pixels mapped from a worker's file are unmapped, and the file goes back to it.
-    if (prepared) releasePixels(prepared);
-    await finishEntry(object, plan, bytes.length);
+    let object: H5Object;
+    if (prepared) {
+      // The entry's attrs go with its dataset, in one native call.
+      object = await writePrepared(parent, name, prepared, plan.layout, entryAttrs(plan, bytes.length));
+      // Written: pixels mapped from a worker's file are unmapped, and the file goes back to it.
+      releasePixels(prepared);
+    } else {
+      object = await write(parent, name, bytes, processor, plan.layout, plan.sourcePath);
+      await finishEntry(object, plan, bytes.length);
+    }
     const message = checked ? await quarantine(run.file, plan, checked) : "";
     if (processor === "image" && run.options.images === "both") {
       const encodedPath = `${ENCODED_ROOT}${target}`;
@@ -116,11 +123,16 @@ export async function convertMedia(run: Run, plan: EntryPlan, entry: SourceEntry
 }
 
 /** The attrs every converted entry carries. */
+function entryAttrs(plan: EntryPlan, size: number): AttributeSet {
+  return {
+    values: { source: plan.row.source, source_path: plan.sourcePath, source_size: size, media_type: plan.kind.mediaType, processor: plan.processor },
+    options: { source_size: { dtype: "int64" } },
+  };
+}
+
 async function finishEntry(object: H5Object, plan: EntryPlan, size: number): Promise<void> {
-  await object.attrs.update(
-    { source: plan.row.source, source_path: plan.sourcePath, source_size: size, media_type: plan.kind.mediaType, processor: plan.processor },
-    { source_size: { dtype: "int64" } },
-  );
+  const { values, options } = entryAttrs(plan, size);
+  await object.attrs.update(values, options);
 }
 
 /** The preparing work of an entry, for processors that have some. */

@@ -42,11 +42,11 @@ function* findOp(handle: NativeHandle, name: string): Operation<unknown> {
   return yield* getOp(handle, name);
 }
 
-/** What the binding writes for one attribute. */
-function attributeSpec(handle: NativeHandle, name: string, value: unknown, options: SetAttributeOptions): NativeAttributeSpec {
+/** What the binding writes for one attribute of the object at `objectPath` (which names errors). */
+function attributeSpec(objectPath: string, name: string, value: unknown, options: SetAttributeOptions): NativeAttributeSpec {
   if (options.shape === null) {
     // An empty attribute holds no values: only its type, which must then be given.
-    if (!options.dtype) throw new H5Error(`an empty attribute needs a dtype`, `${handle.path}@${name}`);
+    if (!options.dtype) throw new H5Error(`an empty attribute needs a dtype`, `${objectPath}@${name}`);
     const spec = toTypeSpec(options.dtype);
     return { name, fileType: spec, shape: null, data: { type: spec, bytes: new Uint8Array(0) } };
   }
@@ -54,17 +54,27 @@ function attributeSpec(handle: NativeHandle, name: string, value: unknown, optio
   const spec = toTypeSpec(d);
   const shape = options.shape ?? inferShape(value, d, true);
   const count = shape.reduce((a, b) => a * b, 1);
-  return { name, fileType: spec, shape, data: encode(value, spec, count, `${handle.path}@${name}`) };
+  return { name, fileType: spec, shape, data: encode(value, spec, count, `${objectPath}@${name}`) };
+}
+
+/** What the binding writes for several attributes, as `attrs.update(values, options)` takes them. */
+export function attributeSpecs(objectPath: string, values: Record<string, unknown>, options: Record<string, SetAttributeOptions> = {}): NativeAttributeSpec[] {
+  return Object.entries(values).map(([name, value]) => attributeSpec(objectPath, name, value, options[name] ?? {}));
 }
 
 function* setOp(handle: NativeHandle, name: string, value: unknown, options: SetAttributeOptions): Operation<void> {
-  const { fileType, shape, data } = attributeSpec(handle, name, value, options);
+  const { fileType, shape, data } = attributeSpec(handle.path, name, value, options);
   yield* call("attrWrite", handle, name, fileType, shape, data);
 }
 
 function* updateOp(handle: NativeHandle, values: Record<string, unknown>, options: Record<string, SetAttributeOptions>): Operation<void> {
-  const specs = Object.entries(values).map(([name, value]) => attributeSpec(handle, name, value, options[name] ?? {}));
-  yield* call("attrWriteMany", handle, specs);
+  yield* call("attrWriteMany", handle, attributeSpecs(handle.path, values, options));
+}
+
+/** Attributes to write with their dtypes and shapes: what `attrs.update(values, options)` takes. */
+export interface AttributeSet {
+  values: Record<string, unknown>;
+  options?: Record<string, SetAttributeOptions>;
 }
 
 /** The attributes of one object. */

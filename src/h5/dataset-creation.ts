@@ -1,9 +1,10 @@
 // Turns createDataset options (h5py's keywords) into the binding's arguments: shape and dtype
 // inferred from data, chunk shape guessed when chunking is needed, filters, fill value.
+import { attributeSpecs, type SetAttributeOptions } from "./attrs";
 import { encode, inferDtype, inferShape, type OutgoingData } from "./codec";
 import { toTypeSpec, type Dtype } from "./dtype";
 import { H5Error } from "./errors";
-import type { NativeCreateOptions } from "./native";
+import type { NativeAttributeSpec, NativeCreateOptions } from "./native";
 import type { TypeSpec } from "./type-spec";
 
 export interface CreateDatasetOptions {
@@ -28,6 +29,14 @@ export interface CreateDatasetOptions {
   layout?: "compact" | "contiguous" | "chunked";
   /** Record object modification times (off by default, as in h5py). */
   trackTimes?: boolean;
+  /**
+   * Attributes of the new dataset, written in the same native call as the dataset (what
+   * `attrs.update(attrs, attrOptions)` would write after it, without a second trip to the
+   * thread pool). If one cannot be written, the dataset is not created either.
+   */
+  attrs?: Record<string, unknown>;
+  /** Per-attribute dtype and shape, as `attrs.update` takes them. */
+  attrOptions?: Record<string, SetAttributeOptions>;
 }
 
 export interface DatasetCreation {
@@ -37,6 +46,7 @@ export interface DatasetCreation {
   options: NativeCreateOptions;
   fill?: OutgoingData;
   data?: OutgoingData;
+  attrs: NativeAttributeSpec[];
 }
 
 const CHUNK_BASE = 16 * 1024;
@@ -121,5 +131,6 @@ export function planDatasetCreation(options: CreateDatasetOptions, path: string)
     },
     fill: options.fillvalue === undefined ? undefined : encode(options.fillvalue, type, 1, path),
     data: hasData ? encode(options.data, type, count, path) : undefined,
+    attrs: options.attrs ? attributeSpecs(path, options.attrs, options.attrOptions) : [],
   };
 }

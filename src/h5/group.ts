@@ -199,7 +199,7 @@ export class Group extends H5Object {
 
   private *createDatasetOp(path: string, options: CreateDatasetOptions): Operation<Dataset> {
     const plan = planDatasetCreation(options, joinForMessage(this.name, path));
-    const created = yield* call("datasetCreate", this.handle, path, plan.type, plan.shape, plan.maxshape, plan.options, plan.fill, plan.data);
+    const created = yield* call("datasetCreate", this.handle, path, plan.type, plan.shape, plan.maxshape, plan.options, plan.fill, plan.data, plan.attrs);
     return new Dataset(created.handle, this.file, created.info);
   }
 }

@@ -96,7 +96,7 @@ export interface NativeOps {
   visit: [[loc: NativeHandle], { path: string; kind: "group" | "dataset" | "datatype" | "unknown" }[]];
   datasetCreate: [
     [loc: NativeHandle, name: string, type: TypeSpec, shape: number[] | null, maxshape: (number | null)[] | null,
-      options: NativeCreateOptions, fill: OutgoingData | undefined, data: OutgoingData | undefined],
+      options: NativeCreateOptions, fill: OutgoingData | undefined, data: OutgoingData | undefined, attrs: NativeAttributeSpec[]],
     { handle: NativeHandle; info: NativeDatasetInfo },
   ];
   datasetDescribe: [[dataset: NativeHandle], NativeDatasetInfo];

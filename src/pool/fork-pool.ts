@@ -41,6 +41,9 @@ interface Worker {
   reusable: string[];
 }
 
+/** For sends to a worker: without a callback, a failed send is an 'error' event that nobody handles. */
+function ignoreSendError(): void {}
+
 /** Workers dying one after another, with no task finished in between, before the pool gives up. */
 const MAX_DEATHS_IN_A_ROW = 5;
 
@@ -119,7 +122,7 @@ export class ForkPool {
         resolve(kb);
       };
       worker.process.on("message", onMessage);
-      worker.process.send({ peakRss: true } satisfies WorkRequest);
+      worker.process.send({ peakRss: true } satisfies WorkRequest, ignoreSendError);
     });
   }
 
@@ -200,7 +203,8 @@ export class ForkPool {
       worker.running.push(...tasks);
       if (worker.running.length === tasks.length) this.startTimer(worker);
       const reusable = worker.reusable.splice(0);
-      worker.process.send({ tasks: tasks.map(({ id, task }) => ({ id, task })), ...(reusable.length > 0 && { reusable }) } satisfies WorkRequest);
+      // A worker dying just now cannot take them (EPIPE): its exit puts them back in the queue.
+      worker.process.send({ tasks: tasks.map(({ id, task }) => ({ id, task })), ...(reusable.length > 0 && { reusable }) } satisfies WorkRequest, ignoreSendError);
     }
   }
 }

@@ -3,6 +3,7 @@
 // "kv" keeps the raw cell text as an [R, C] variable-length string dataset. The header row is kept
 // in the attribute `columns` either way.
 import { parseString } from "fast-csv";
+import type { AttributeSet } from "../h5/attrs";
 import type { Dataset } from "../h5/dataset";
 import { dtype, type Dtype } from "../h5/dtype";
 import type { Group } from "../h5/group";
@@ -87,25 +88,21 @@ export async function prepareCsv(source: CsvSource, options: WriteCsvOptions = {
 }
 
 /** The writing half of writeCsv. */
-export async function writePreparedCsv(group: Group, name: string, prepared: PreparedCsv, layout: DatasetLayout = GZIP): Promise<Dataset> {
-  let dataset: Dataset;
-  let columns: string[];
+export async function writePreparedCsv(group: Group, name: string, prepared: PreparedCsv, layout: DatasetLayout = GZIP, more?: AttributeSet): Promise<Dataset> {
+  const attrs = (columns: string[]) => ({ attrs: { columns, mode: prepared.mode, ...more?.values }, attrOptions: more?.options });
   if (prepared.mode === "kv") {
-    columns = prepared.header;
-    dataset = await group.createDataset(name, { data: prepared.cells, shape: [prepared.rows, columns.length], ...storageOptions(layout, { dtype: "string" }, false) });
+    const columns = prepared.header;
+    return group.createDataset(name, { data: prepared.cells, shape: [prepared.rows, columns.length], ...storageOptions(layout, { dtype: "string" }, false), ...attrs(columns) });
   } else {
     const { table } = prepared;
-    columns = table.columns;
     const fields: Record<string, Dtype> = {};
     const data: Record<string, CsvColumn> = {};
     fieldNames(table.columns).forEach((field, c) => {
       fields[field] = table.types[c] === "string" ? dtype.string() : table.types[c];
       data[field] = table.values[c];
     });
-    dataset = await group.createDataset(name, { data, shape: [table.rows], ...storageOptions(layout, { dtype: dtype.compound(fields) }, false) });
+    return group.createDataset(name, { data, shape: [table.rows], ...storageOptions(layout, { dtype: dtype.compound(fields) }, false), ...attrs(table.columns) });
   }
-  await dataset.attrs.update({ columns, mode: prepared.mode });
-  return dataset;
 }
 
 /** The header and the data rows' raw cells; blank lines are skipped, ragged rows rejected. */

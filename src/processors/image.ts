@@ -8,7 +8,7 @@ import { readJpegHeader, type JpegHeader } from "./jpeg-header";
 import { decodeBmp, decodeIco, type RgbImage } from "./bmp";
 import { dtype } from "../h5/dtype";
 import type { Dataset } from "../h5/dataset";
-import type { SetAttributeOptions } from "../h5/attrs";
+import type { AttributeSet, SetAttributeOptions } from "../h5/attrs";
 import type { Group } from "../h5/group";
 import { GZIP, storageOptions, type DatasetLayout } from "./layout";
 
@@ -208,15 +208,11 @@ export async function writeImage(group: Group, name: string, bytes: Uint8Array, 
   return writeDecodedImage(group, name, await decodeImage(bytes, options), layout);
 }
 
-/** Stores decoded pixels (from decodeImage, here or in a worker process) with the Image attrs. */
-export async function writeDecodedImage(group: Group, name: string, image: DecodedImage, layout: DatasetLayout): Promise<Dataset> {
-  const dataset = await group.createDataset(name, {
-    shape: image.shape,
-    data: image.data,
-    // One chunk per image (or per frame) up to 1 MiB: images are read whole, and one chunk is
-    // one compression and one chunk write instead of dozens. Larger ones get h5py's guess.
-    ...storageOptions(layout, { dtype: image.bitDepth === 16 ? "uint16" : "uint8", chunks: imageChunks(image), shuffle: image.bitDepth === 16 }, true),
-  });
+/**
+ * Stores decoded pixels (from decodeImage, here or in a worker process) with the Image attrs,
+ * and `more` attrs (the entry's source) in the same call.
+ */
+export async function writeDecodedImage(group: Group, name: string, image: DecodedImage, layout: DatasetLayout, more?: AttributeSet): Promise<Dataset> {
   const spec: Record<string, string> = {
     CLASS: "IMAGE",
     IMAGE_VERSION: "1.2",
@@ -228,9 +224,16 @@ export async function writeDecodedImage(group: Group, name: string, image: Decod
   const int64: SetAttributeOptions = { dtype: "int64" };
   const counts: Record<string, number> = { width: image.width, height: image.height, channels: image.channels, bit_depth: image.bitDepth };
   if (image.frames > 1) counts.frame_count = image.frames;
-  await dataset.attrs.update(
-    { ...spec, ...counts, image_format: image.format },
-    Object.fromEntries([...Object.entries(spec).map(([key, value]) => [key, imageSpecString(value)]), ...Object.keys(counts).map((key) => [key, int64])]),
-  );
-  return dataset;
+  return group.createDataset(name, {
+    shape: image.shape,
+    data: image.data,
+    // One chunk per image (or per frame) up to 1 MiB: images are read whole, and one chunk is
+    // one compression and one chunk write instead of dozens. Larger ones get h5py's guess.
+    ...storageOptions(layout, { dtype: image.bitDepth === 16 ? "uint16" : "uint8", chunks: imageChunks(image), shuffle: image.bitDepth === 16 }, true),
+    attrs: { ...spec, ...counts, image_format: image.format, ...more?.values },
+    attrOptions: {
+      ...Object.fromEntries([...Object.entries(spec).map(([key, value]) => [key, imageSpecString(value)]), ...Object.keys(counts).map((key) => [key, int64])]),
+      ...more?.options,
+    },
+  });
 }

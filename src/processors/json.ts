@@ -8,6 +8,7 @@
 // container that later rows may fill. The writer puts a `{}` row before each object whose first
 // key is "0" (pointers alone cannot tell [1] from {"0": 1}), and before a repeated key's
 // non-empty container, so that the last value wins as with JSON.parse.
+import type { AttributeSet } from "../h5/attrs";
 import type { Dataset } from "../h5/dataset";
 import type { Group } from "../h5/group";
 import { GZIP, storageOptions, type DatasetLayout } from "./layout";
@@ -109,14 +110,14 @@ export function prepareJson(source: TextSource, options: JsonOptions = {}): Prep
 }
 
 /** The writing half of writeJson: the [N, 2] string dataset and its attrs. */
-export async function writePreparedJson(group: Group, name: string, prepared: PreparedJson, layout: DatasetLayout = GZIP): Promise<Dataset> {
-  const dataset = await group.createDataset(name, {
+export async function writePreparedJson(group: Group, name: string, prepared: PreparedJson, layout: DatasetLayout = GZIP, more?: AttributeSet): Promise<Dataset> {
+  return group.createDataset(name, {
     data: prepared.flat,
     shape: [prepared.flat.length / 2, 2],
     ...storageOptions(layout, { dtype: "string" }, false),
+    attrs: { columns: ["pointer", "value"], format: JSON_PAIRS_FORMAT, jsonl: prepared.jsonl, ...more?.values },
+    attrOptions: more?.options,
   });
-  await dataset.attrs.update({ columns: ["pointer", "value"], format: JSON_PAIRS_FORMAT, jsonl: prepared.jsonl });
-  return dataset;
 }
 
 /** The pairs stored in a pointer/value dataset. */

@@ -32,6 +32,13 @@ const DEFAULT_BLOCK = 1 << 20;
 
 export class ArchiveReader {
   private busy: Promise<unknown> = Promise.resolve();
+  /**
+   * Bytes of the current tar entry not read yet, by its header (null: not a tar, or no size). Reads
+   * ask for no more, so a small entry's block is its size, and once it is read the entry's end is
+   * known here: no native call just to learn it. Only a tar's header size is its data's size by
+   * construction; a zip's may lie (the data then decides, as libarchive reads it).
+   */
+  private left: number | null = null;
 
   private constructor(private readonly native: NativeArchive, readonly path: string) {}
 
@@ -44,11 +51,13 @@ export class ArchiveReader {
   next(): Promise<ArchiveEntry | null> {
     return this.serial(async () => {
       const header = await native.archiveNext(this.native);
+      this.left = null;
       if (!header) return null;
       // libarchive's "raw" format takes anything: raw without a compression filter is no archive.
       if (header.format === "raw" && header.filter === "none") {
         throw new ArchiveError(`cannot read archive '${this.path}': not an archive or compressed file libarchive reads`, this.path);
       }
+      if (header.size >= 0 && header.type === "file" && /tar/i.test(header.format)) this.left = header.size;
       return {
         // A lone compressed file's one entry is named after it (data.json.gz → data.json).
         path: header.format === "raw" ? path.basename(this.path).replace(/\.[^.]+$/, "") : header.path,
@@ -73,7 +82,12 @@ export class ArchiveReader {
 
   /** The next block (at most `maxBytes`) of the current entry's data; empty at its end. */
   read(maxBytes = DEFAULT_BLOCK): Promise<Buffer> {
-    return this.serial(() => native.archiveRead(this.native, maxBytes));
+    return this.serial(async () => {
+      if (this.left === 0) return Buffer.alloc(0);
+      const block = await native.archiveRead(this.native, this.left === null ? maxBytes : Math.min(maxBytes, this.left));
+      if (this.left !== null) this.left = block.length === 0 ? 0 : this.left - block.length;
+      return block;
+    });
   }
 
   /** The rest of the current entry's data, block by block. */

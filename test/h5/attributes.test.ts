@@ -363,3 +363,42 @@ print(json.dumps({k: [str(a.get_id(k).dtype), plain(a[k])] for k in a}))`,
     sync: ["uint16", 7],
   });
 });
+
+test("createDataset with attrs writes them with the dataset, in one call; a bad one leaves no dataset", async () => {
+  const file = path.join(tempDir(), "create-attrs.h5");
+  const f = await File.open(file, "w");
+  const code = { dtype: dtype.string({ length: 6, charset: "ascii", padding: "nullterm" }) };
+  await (await f.createDataset("img", {
+    data: new Uint8Array(24).map((_, i) => i * 3),
+    shape: [2, 4, 3],
+    compression: "gzip",
+    attrs: { CLASS: "IMAGE", width: 4, ratio: 0.25, tags: ["a", "ü"], flag: false },
+    attrOptions: { CLASS: code, width: { dtype: "int64" } },
+  })).close();
+  f.createDatasetSync("plain", { data: [1, 2], attrs: { note: "sync" } }).closeSync();
+  // A value that does not fit its shape fails the create, naming the attribute: the dataset is not made.
+  await assert.rejects(
+    f.createDataset("bad", { data: [1, 2, 3], attrs: { fine: 1, wrong: 2 }, attrOptions: { wrong: { dtype: "int8", shape: [3] } } }),
+    (e: unknown) => e instanceof H5Error && /bad@wrong/.test(String(e)),
+  );
+  assert.equal(await f.has("bad"), false);
+  // A native failure after the dataset is made (an attribute name HDF5 refuses) removes it again.
+  await assert.rejects(f.createDataset("bad2", { data: [1], attrs: { "": 1 } }), H5Error);
+  assert.equal(await f.has("bad2"), false);
+  await f.close();
+  const seen = pythonJson<Record<string, Record<string, [string, unknown]>>>(
+    `import h5py, json, sys
+f = h5py.File(sys.argv[1], "r")
+def plain(v):
+    if isinstance(v, bytes): return v.decode()
+    if hasattr(v, "tolist"): v = v.tolist()
+    if isinstance(v, list): return [plain(x) for x in v]
+    return v
+print(json.dumps({name: {k: [str(f[name].attrs.get_id(k).dtype), plain(f[name].attrs[k])] for k in f[name].attrs} for name in f}))`,
+    file,
+  );
+  assert.deepEqual(seen, {
+    img: { CLASS: ["|S6", "IMAGE"], width: ["int64", 4], ratio: ["float64", 0.25], tags: ["object", ["a", "ü"]], flag: ["bool", false] },
+    plain: { note: ["object", "sync"] },
+  });
+});
