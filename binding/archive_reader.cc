@@ -75,6 +75,14 @@ class Utf8Locale {
 
 Napi::FunctionReference& ReaderClass(Napi::Env env) { return AddonData::Of(env)->archiveReaderClass; }
 
+struct Block {
+  uint8_t* bytes = nullptr;
+  size_t length = 0;
+  // Archive bytes consumed after this read: with the bytes produced, the entry's ratio.
+  int64_t position = 0;
+  ~Block() { std::free(bytes); }
+};
+
 struct EntryHeader {
   bool end = false;
   std::string path, type, format, filter;
@@ -92,7 +100,33 @@ struct EntryHeader {
   int64_t mtime = -1;
   // Bytes of the archive file read so far (compressed): how far through the input a run is.
   int64_t position = 0;
+  // A small tar entry's data, read with its header (one job instead of two), or why it could not be.
+  std::unique_ptr<Block> data;
+  std::unique_ptr<H5Failure> dataFailure;
 };
+
+// Reads up to maxBytes of the current entry's data into `block` (libarchive fills the request
+// across its blocks until the entry ends).
+void ReadBlock(ArchiveReader* reader, struct archive* a, size_t maxBytes, Block& block) {
+  block.bytes = static_cast<uint8_t*>(std::malloc(maxBytes));
+  if (!block.bytes) FailUsage("out of memory reading an archive", reader->Path());
+  la_ssize_t got = archive_read_data(a, block.bytes, maxBytes);
+  if (got < 0) {
+    std::string cause = CauseOf(a, reader->Path(), reader->FatalCause());
+    if (got == ARCHIVE_FATAL) reader->FatalCause() = cause;
+    FailArchive(cause, "cannot read entry data of", reader->Path());
+  }
+  block.length = static_cast<size_t>(got);
+  block.position = archive_filter_bytes(a, -1);
+}
+
+// The reader's `position` after a read, and the block as a Buffer that owns its bytes.
+Napi::Value BlockToJs(Napi::Env env, ArchiveReader* reader, Block& block) {
+  reader->Value().Set("position", static_cast<double>(block.position));
+  uint8_t* bytes = block.bytes;
+  block.bytes = nullptr;
+  return Napi::Buffer<uint8_t>::New(env, bytes, block.length, [](Napi::Env, uint8_t* data) { std::free(data); });
+}
 
 const char* EntryType(mode_t type) {
   switch (type) {
@@ -148,13 +182,16 @@ Job ArchiveOpen(const Napi::CallbackInfo& info) {
 //                         position (archive bytes read so far), link? (a link's target),
 //                         rawPath? (the name's bytes, when they are not UTF-8),
 //                         encrypted? (true when its data is), warning? (libarchive's, about
-//                         this header) } | null
+//                         this header), data? / dataError? } | null
+// A tar's regular file of at most `inlineMax` bytes (its header's size is its data's) comes
+// with its data, read in the same job: `data`, or `dataError` (the Error a read would throw).
 Job ArchiveNext(const Napi::CallbackInfo& info) {
   ArchiveReader* reader = ArchiveReader::From(info[0]);
+  int64_t inlineMax = info[1].IsNumber() ? info[1].As<Napi::Number>().Int64Value() : 0;
   auto header = std::make_shared<EntryHeader>();
   Job job;
   job.pins.push_back(info[0]);
-  job.Unlocked([reader, header]() {
+  job.Unlocked([reader, header, inlineMax]() {
     std::lock_guard<std::mutex> guard(reader->Guard());
     Utf8Locale utf8;
     struct archive* a = reader->Get();
@@ -200,8 +237,18 @@ Job ArchiveNext(const Napi::CallbackInfo& info) {
     const char* filter = archive_filter_count(a) > 1 ? archive_filter_name(a, 0) : "none";
     header->filter = filter ? filter : "";
     header->position = archive_filter_bytes(a, -1);
+    if (header->type == "file" && header->size >= 0 && header->size <= inlineMax && !header->encrypted &&
+        header->format.find("tar") != std::string::npos) {
+      header->data = std::make_unique<Block>();
+      try {
+        ReadBlock(reader, a, std::max<size_t>(1, static_cast<size_t>(header->size)), *header->data);
+      } catch (const H5Failure& failure) {
+        header->dataFailure = std::make_unique<H5Failure>(failure);
+        header->data.reset();
+      }
+    }
   });
-  job.done = [header](Napi::Env env) -> Napi::Value {
+  job.done = [header, reader](Napi::Env env) -> Napi::Value {
     if (header->end) return env.Null();
     Napi::Object object = Napi::Object::New(env);
     object.Set("path", header->path);
@@ -215,18 +262,13 @@ Job ArchiveNext(const Napi::CallbackInfo& info) {
     if (header->encrypted) object.Set("encrypted", true);
     if (!header->warning.empty()) object.Set("warning", header->warning);
     if (header->pathNotUtf8) object.Set("rawPath", Napi::Buffer<char>::Copy(env, header->rawPath.data(), header->rawPath.size()));
+    if (header->data) object.Set("data", BlockToJs(env, reader, *header->data));
+    if (header->dataFailure) object.Set("dataError", MakeJsError(env, *header->dataFailure));
     return object;
   };
   return job;
 }
 
-struct Block {
-  uint8_t* bytes = nullptr;
-  size_t length = 0;
-  // Archive bytes consumed after this read: with the bytes produced, the entry's ratio.
-  int64_t position = 0;
-  ~Block() { std::free(bytes); }
-};
 
 // archiveRead(reader, maxBytes) → Buffer (empty at the end of the entry); sets the reader's
 // `position` (archive bytes consumed so far), so a caller can watch an entry's expansion.
@@ -239,24 +281,9 @@ Job ArchiveRead(const Napi::CallbackInfo& info) {
   job.pins.push_back(info[0]);
   job.Unlocked([reader, maxBytes, block]() {
     std::lock_guard<std::mutex> guard(reader->Guard());
-    struct archive* a = reader->Get();
-    block->bytes = static_cast<uint8_t*>(std::malloc(maxBytes));
-    if (!block->bytes) FailUsage("out of memory reading an archive", reader->Path());
-    la_ssize_t got = archive_read_data(a, block->bytes, maxBytes);
-    if (got < 0) {
-      std::string cause = CauseOf(a, reader->Path(), reader->FatalCause());
-      if (got == ARCHIVE_FATAL) reader->FatalCause() = cause;
-      FailArchive(cause, "cannot read entry data of", reader->Path());
-    }
-    block->length = static_cast<size_t>(got);
-    block->position = archive_filter_bytes(a, -1);
+    ReadBlock(reader, reader->Get(), maxBytes, *block);
   });
-  job.done = [reader, block](Napi::Env env) -> Napi::Value {
-    reader->Value().Set("position", static_cast<double>(block->position));
-    uint8_t* bytes = block->bytes;
-    block->bytes = nullptr;
-    return Napi::Buffer<uint8_t>::New(env, bytes, block->length, [](Napi::Env, uint8_t* data) { std::free(data); });
-  };
+  job.done = [reader, block](Napi::Env env) -> Napi::Value { return BlockToJs(env, reader, *block); };
   return job;
 }
 

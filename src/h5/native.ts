@@ -35,6 +35,10 @@ export interface NativeArchiveHeader {
   encrypted?: true;
   /** libarchive's warning about this header ("Pathname cannot be converted from UTF-8 ..."). */
   warning?: string;
+  /** A small tar file's whole data, read with its header (archiveNext's `inlineMax`). */
+  data?: Buffer;
+  /** What reading that data failed with (the error archiveRead would have thrown). */
+  dataError?: Error;
 }
 
 /** One attribute for attrWriteMany. */
@@ -110,7 +114,7 @@ export interface NativeOps {
   datatypeCommit: [[loc: NativeHandle, name: string, type: TypeSpec], void];
   attrList: [[loc: NativeHandle], string[]];
   archiveOpen: [[path: string, blockSize: number], NativeArchive];
-  archiveNext: [[archive: NativeArchive], NativeArchiveHeader | null];
+  archiveNext: [[archive: NativeArchive, inlineMax: number], NativeArchiveHeader | null];
   archiveRead: [[archive: NativeArchive, maxBytes: number], Buffer];
   archiveClose: [[archive: NativeArchive], void];
   attrExists: [[loc: NativeHandle, name: string], boolean];

@@ -29,16 +29,21 @@ export interface ArchiveEntry {
 }
 
 const DEFAULT_BLOCK = 1 << 20;
+/** Tar entries up to this size come with their header, in one native call instead of two. */
+const INLINE_MAX = DEFAULT_BLOCK;
 
 export class ArchiveReader {
   private busy: Promise<unknown> = Promise.resolve();
   /**
    * Bytes of the current tar entry not read yet, by its header (null: not a tar, or no size). Reads
-   * ask for no more, so a small entry's block is its size, and once it is read the entry's end is
-   * known here: no native call just to learn it. Only a tar's header size is its data's size by
-   * construction; a zip's may lie (the data then decides, as libarchive reads it).
+   * ask for no more, so a large entry's last block is no larger than what is left, and once it is
+   * read the entry's end is known here: no native call just to learn it. Only a tar's header size
+   * is its data's size by construction; a zip's may lie (the data then decides, as libarchive
+   * reads it).
    */
   private left: number | null = null;
+  /** A small tar entry's data (or its read's error), which came with its header. */
+  private inline: { data: Buffer } | { error: Error } | null = null;
 
   private constructor(private readonly native: NativeArchive, readonly path: string) {}
 
@@ -50,14 +55,17 @@ export class ArchiveReader {
   /** The next entry's header, or null after the last one. Skips any unread data of the current one. */
   next(): Promise<ArchiveEntry | null> {
     return this.serial(async () => {
-      const header = await native.archiveNext(this.native);
+      const header = await native.archiveNext(this.native, INLINE_MAX);
       this.left = null;
+      this.inline = null;
       if (!header) return null;
       // libarchive's "raw" format takes anything: raw without a compression filter is no archive.
       if (header.format === "raw" && header.filter === "none") {
         throw new ArchiveError(`cannot read archive '${this.path}': not an archive or compressed file libarchive reads`, this.path);
       }
       if (header.size >= 0 && header.type === "file" && /tar/i.test(header.format)) this.left = header.size;
+      if (header.data) this.inline = { data: header.data };
+      else if (header.dataError) this.inline = { error: header.dataError };
       return {
         // A lone compressed file's one entry is named after it (data.json.gz → data.json).
         path: header.format === "raw" ? path.basename(this.path).replace(/\.[^.]+$/, "") : header.path,
@@ -83,6 +91,18 @@ export class ArchiveReader {
   /** The next block (at most `maxBytes`) of the current entry's data; empty at its end. */
   read(maxBytes = DEFAULT_BLOCK): Promise<Buffer> {
     return this.serial(async () => {
+      const inline = this.inline;
+      if (inline) {
+        this.inline = null;
+        this.left = 0;
+        if ("error" in inline) throw inline.error;
+        // Callers asking for smaller blocks get the rest of it on their next reads.
+        if (inline.data.length > maxBytes) {
+          this.inline = { data: inline.data.subarray(maxBytes) };
+          return inline.data.subarray(0, maxBytes);
+        }
+        return inline.data;
+      }
       if (this.left === 0) return Buffer.alloc(0);
       const block = await native.archiveRead(this.native, this.left === null ? maxBytes : Math.min(maxBytes, this.left));
       if (this.left !== null) this.left = block.length === 0 ? 0 : this.left - block.length;

@@ -155,3 +155,25 @@ test("an archive cut short says so, even where libarchive's own cause does not",
   fs.writeFileSync(cut, whole.subarray(0, Math.floor(whole.length * 0.6)));
   await assert.rejects(readAll(cut, 65536), (e: unknown) => e instanceof ArchiveError && /truncat/i.test(e.message));
 });
+
+test("a tar cut inside a small entry's data (read with its header) fails on reading that data, not on the header", async () => {
+  const whole = fs.readFileSync(path.join(dir, "files.tar"));
+  // The 300 KiB entry's header, then a third of its data.
+  const header = whole.indexOf(Buffer.from("dir/b.bin"));
+  const cut = path.join(dir, "cut.tar");
+  fs.writeFileSync(cut, whole.subarray(0, header + 512 + 100 * 1024));
+  const reader = await ArchiveReader.open(cut);
+  let failed: unknown = null;
+  for (let entry = await reader.next(); entry; entry = await reader.next()) {
+    if (entry.path !== "dir/b.bin") {
+      await reader.readAll();
+      continue;
+    }
+    assert.equal(entry.size, FILES["dir/b.bin"].length, "the header reads whole");
+    failed = await reader.readAll().then(() => null, (e: unknown) => e);
+    break;
+  }
+  await reader.close();
+  assert.ok(failed instanceof ArchiveError && /truncat/i.test(failed.message), String(failed));
+  assert.match(String(failed), /cut\.tar/);
+});
