@@ -41,8 +41,6 @@ export async function convertEntry(run: Run, plan: EntryPlan, bytes: Buffer): Pr
     if (prepared) {
       // The entry's attrs go with its dataset, in one native call.
       object = await writePrepared(parent, name, prepared, plan.layout, entryAttrs(plan, bytes.length));
-      // Written: pixels mapped from a worker's file are unmapped, and the file goes back to it.
-      releasePixels(prepared);
     } else {
       object = await write(parent, name, bytes, processor, plan.layout, plan.sourcePath);
       await finishEntry(object, plan, bytes.length);
@@ -57,10 +55,11 @@ export async function convertEntry(run: Run, plan: EntryPlan, bytes: Buffer): Pr
     await object.close();
     return { ...row, target, status: "written", message: joinMessages(message, plan.row.message) };
   } catch (error) {
-    // Pixels mapped from a worker's file go back to it also when they were not written.
-    if (prepared) releasePixels(prepared);
     if (owned) await removePartial(run, target);
     return { ...row, message: joinMessages(messageOf(error), plan.row.message) };
+  } finally {
+    // Pixels mapped from a worker's file are unmapped, written or not, and the file goes back to it.
+    if (prepared) releasePixels(prepared);
   }
 }
 

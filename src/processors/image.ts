@@ -169,13 +169,18 @@ interface ImageHeader {
  */
 function isPlainJpeg(jpeg: JpegHeader, options: ImageOptions): boolean {
   const upright = options.orientation === false || !jpeg.exif || jpeg.orientation === 1;
-  return jpeg.precision === 8 && jpeg.components === 3 && jpeg.width > 0 && jpeg.height > 0 && !jpeg.icc && upright;
+  return isEightBitColour(jpeg) && !jpeg.icc && upright;
+}
+
+/** 8-bit samples in 3 components, of a size the frame header gives. */
+function isEightBitColour(jpeg: JpegHeader): boolean {
+  return jpeg.precision === 8 && jpeg.components === 3 && jpeg.width > 0 && jpeg.height > 0;
 }
 
 async function readHeader(bytes: Uint8Array, animated: boolean, jpeg: JpegHeader | null): Promise<ImageHeader> {
   // An 8-bit colour JPEG (most photos) tells all in its frame header: libvips reads 3 components
   // as sRGB without alpha, so its metadata pass would add nothing.
-  if (jpeg && jpeg.precision === 8 && jpeg.components === 3 && jpeg.width > 0 && jpeg.height > 0) {
+  if (jpeg && isEightBitColour(jpeg)) {
     return { width: jpeg.width, frameHeight: jpeg.height, frames: 1, sixteen: false, grey: false, cmyk: false, hasAlpha: false, format: "jpeg" };
   }
   // Only the header is read here, so no limit is needed to read it: the caller's check names the size.
