@@ -3,15 +3,27 @@
 #include <libdeflate.h>
 
 #include <array>
+#include <cstring>
 #include <stdexcept>
 
 namespace h5dat {
 namespace {
 
-std::vector<uint8_t> Shuffle(const uint8_t* in, size_t size, size_t elementSize) {
+// Every buffer a filter writes has room for Fletcher-32's 4 bytes after it.
+constexpr size_t kChecksumRoom = 4;
+
+ChunkBytes Copy(const uint8_t* in, size_t size) {
+  ChunkBytes out(size + kChecksumRoom);
+  std::memcpy(out.data(), in, size);
+  out.resize(size);
+  return out;
+}
+
+ChunkBytes Shuffle(const uint8_t* in, size_t size, size_t elementSize) {
   size_t count = elementSize ? size / elementSize : 0;
-  if (elementSize <= 1 || count <= 1) return std::vector<uint8_t>(in, in + size);  // HDF5 leaves these alone
-  std::vector<uint8_t> out(size);
+  if (elementSize <= 1 || count <= 1) return Copy(in, size);  // HDF5 leaves these alone
+  ChunkBytes out(size + kChecksumRoom);
+  out.resize(size);
   uint8_t* dest = out.data();
   for (size_t byte = 0; byte < elementSize; byte++) {
     const uint8_t* src = in + byte;
@@ -24,13 +36,14 @@ std::vector<uint8_t> Shuffle(const uint8_t* in, size_t size, size_t elementSize)
 
 // libdeflate writes the same zlib stream format as HDF5's deflate filter (so any HDF5 inflates
 // it) about twice as fast as zlib at the same level. One compressor per thread and level, kept.
-std::vector<uint8_t> Deflate(const uint8_t* in, size_t size, unsigned level) {
+ChunkBytes Deflate(const uint8_t* in, size_t size, unsigned level) {
   thread_local std::array<libdeflate_compressor*, 10> compressors{};
   libdeflate_compressor*& compressor = compressors[level];
   if (!compressor) compressor = libdeflate_alloc_compressor(static_cast<int>(level));
   if (!compressor) throw std::runtime_error("cannot allocate a deflate compressor");
-  std::vector<uint8_t> out(libdeflate_zlib_compress_bound(compressor, size));
-  size_t written = libdeflate_zlib_compress(compressor, in, size, out.data(), out.size());
+  size_t bound = libdeflate_zlib_compress_bound(compressor, size);
+  ChunkBytes out(bound + kChecksumRoom);
+  size_t written = libdeflate_zlib_compress(compressor, in, size, out.data(), bound);
   if (written == 0) throw std::runtime_error("deflate output did not fit its bound");
   out.resize(written);
   return out;
@@ -61,9 +74,11 @@ uint32_t Fletcher32(const uint8_t* data, size_t length) {
   return (sum2 << 16) | sum1;
 }
 
-std::vector<uint8_t> AppendFletcher32(std::vector<uint8_t> in) {
-  uint32_t sum = Fletcher32(in.data(), in.size());
-  for (int i = 0; i < 4; i++) in.push_back(static_cast<uint8_t>(sum >> (8 * i)));  // little-endian
+ChunkBytes AppendFletcher32(ChunkBytes in) {
+  size_t size = in.size();
+  uint32_t sum = Fletcher32(in.data(), size);
+  in.resize(size + kChecksumRoom);
+  for (size_t i = 0; i < kChecksumRoom; i++) in.data()[size + i] = static_cast<uint8_t>(sum >> (8 * i));  // little-endian
   return in;
 }
 
@@ -79,10 +94,10 @@ bool CanRunPipeline(const FilterPipeline& pipeline) {
   return true;
 }
 
-std::vector<uint8_t> RunPipeline(const FilterPipeline& pipeline, const uint8_t* data, size_t size) {
+ChunkBytes RunPipeline(const FilterPipeline& pipeline, const uint8_t* data, size_t size) {
   // Shuffle and deflate read their input and write a new buffer, so the first of them reads the
   // caller's bytes in place: no copy of the chunk is made before filtering.
-  std::vector<uint8_t> chunk;
+  ChunkBytes chunk;
   bool inPlace = true;
   for (const FilterStep& step : pipeline) {
     const uint8_t* in = inPlace ? data : chunk.data();
@@ -92,14 +107,14 @@ std::vector<uint8_t> RunPipeline(const FilterPipeline& pipeline, const uint8_t* 
     } else if (step.id == H5Z_FILTER_DEFLATE) {
       chunk = Deflate(in, length, step.values[0]);
     } else if (step.id == H5Z_FILTER_FLETCHER32) {
-      if (inPlace) chunk.assign(data, data + size);
+      if (inPlace) chunk = Copy(data, size);
       chunk = AppendFletcher32(std::move(chunk));
     } else {
       continue;
     }
     inPlace = false;
   }
-  if (inPlace) chunk.assign(data, data + size);
+  if (inPlace) chunk = Copy(data, size);
   return chunk;
 }
 

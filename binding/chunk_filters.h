@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "chunk_bytes.h"
+
 namespace h5dat {
 
 struct FilterStep {
@@ -22,6 +24,6 @@ bool CanRunPipeline(const FilterPipeline& pipeline);
 
 // Applies the pipeline in order, as HDF5 does on write. Thread-safe.
 // The filtered bytes of the chunk at [data, data + size), which is read, never changed.
-std::vector<uint8_t> RunPipeline(const FilterPipeline& pipeline, const uint8_t* data, size_t size);
+ChunkBytes RunPipeline(const FilterPipeline& pipeline, const uint8_t* data, size_t size);
 
 }  // namespace h5dat

@@ -48,14 +48,20 @@ bool ChunkedWrite::Plan(std::vector<hsize_t> dims, std::vector<hsize_t> chunk, s
   }
 }
 
-std::vector<uint8_t> ChunkedWrite::Cut(const uint8_t* data, const std::vector<hsize_t>& offset) const {
+ChunkBytes ChunkedWrite::Cut(const uint8_t* data, const std::vector<hsize_t>& offset) const {
   size_t rank = chunk_.size();
   size_t chunkElements = 1;
   for (hsize_t c : chunk_) chunkElements *= c;
-  // Parts of an edge chunk beyond the region stay zero: they lie outside the dataset's extent.
-  std::vector<uint8_t> out(chunkElements * elementSize_, 0);
+  ChunkBytes out(chunkElements * elementSize_);
+  out.resize(chunkElements * elementSize_);
   std::vector<hsize_t> valid(rank);
-  for (size_t d = 0; d < rank; d++) valid[d] = std::min(chunk_[d], start_[d] + count_[d] - offset[d]);
+  bool edge = false;
+  for (size_t d = 0; d < rank; d++) {
+    valid[d] = std::min(chunk_[d], start_[d] + count_[d] - offset[d]);
+    edge = edge || valid[d] < chunk_[d];
+  }
+  // Parts of an edge chunk beyond the region are zeros: they lie outside the dataset's extent.
+  if (edge) std::memset(out.data(), 0, out.size());
   // Trailing axes the chunk spans as the region does are one run of bytes in both: an image's
   // [H, W, 3] chunk is one copy, not H·W copies of 3 bytes (that was 1.3 ms per 600×400 image).
   size_t inner = rank - 1;
@@ -118,7 +124,7 @@ void ChunkedWrite::Filter(const uint8_t* data) {
       if (whole) {
         pieces_[i].bytes = RunPipeline(pipeline_, whole, size);
       } else {
-        std::vector<uint8_t> cut = Cut(data, pieces_[i].offset);
+        ChunkBytes cut = Cut(data, pieces_[i].offset);
         pieces_[i].bytes = RunPipeline(pipeline_, cut.data(), cut.size());
       }
     } catch (const std::exception& e) {

@@ -29,13 +29,13 @@ class ChunkedWrite {
  private:
   struct Piece {
     std::vector<hsize_t> offset;
-    std::vector<uint8_t> bytes;         // filtered, or a padded copy of an edge chunk
+    ChunkBytes bytes;                   // filtered, or a padded copy of an edge chunk
     const uint8_t* source = nullptr;    // else: the chunk in the caller's buffer
     size_t sourceSize = 0;
   };
   // Whether chunks are whole row blocks of the region (chunk and region span the trailing axes).
   bool ContiguousChunks() const;
-  std::vector<uint8_t> Cut(const uint8_t* data, const std::vector<hsize_t>& offset) const;
+  ChunkBytes Cut(const uint8_t* data, const std::vector<hsize_t>& offset) const;
   // The piece's bytes where they lie whole in the caller's buffer (setting `size`), or null.
   const uint8_t* InPlace(const uint8_t* data, const Piece& piece, size_t& size) const;
 
