@@ -6,7 +6,7 @@ import type { Dataset } from "../h5/dataset";
 import type { Group } from "../h5/group";
 import type { DatasetLayout } from "../processors/layout";
 import { prepareCsv, writePreparedCsv, type PreparedCsv, type WriteCsvOptions } from "../processors/csv";
-import { decodeImage, writeDecodedImage, type DecodedImage, type ImageOptions } from "../processors/image";
+import { decodeImage, writeDecodedImage, type DecodedImage, type ImageOptions, type PixelTarget } from "../processors/image";
 import { prepareJson, writePreparedJson, type PreparedJson } from "../processors/json";
 
 export type PrepareTask =
@@ -19,10 +19,11 @@ export type Prepared =
   | { processor: "json"; json: PreparedJson }
   | { processor: "csv"; csv: PreparedCsv };
 
-export async function prepare(task: PrepareTask): Promise<Prepared> {
+/** Prepares a task; `pixels` may take an image's decoded pixels (see PixelTarget). */
+export async function prepare(task: PrepareTask, pixels?: PixelTarget): Promise<Prepared> {
   switch (task.processor) {
     case "image":
-      return { processor: "image", image: await decodeImage(task.bytes, task.options) };
+      return { processor: "image", image: await decodeImage(task.bytes, task.options, pixels) };
     case "json":
     case "jsonl":
       return { processor: "json", json: prepareJson(task.bytes, { jsonl: task.processor === "jsonl" }) };

@@ -122,8 +122,11 @@ export interface NativeOps {
   attrRead: [[loc: NativeHandle, name: string], IncomingData & { fileType: TypeSpec; shape: number[] | null }];
   attrWrite: [[loc: NativeHandle, name: string, fileType: TypeSpec, shape: number[] | null, data: OutgoingData], void];
   attrWriteMany: [[loc: NativeHandle, attributes: NativeAttributeSpec[]], void];
-  /** An 8-bit YCbCr/RGB JPEG's RGB pixels by libjpeg-turbo; null on any warning or error. */
-  decodeJpeg: [[bytes: Uint8Array], { data: Buffer; width: number; height: number } | null];
+  /**
+   * An 8-bit YCbCr/RGB JPEG's RGB pixels by libjpeg-turbo, in `data` or, given `into` and when
+   * they fill it exactly, there (no `data`); null on any warning or error, or when they do not fit.
+   */
+  decodeJpeg: [[bytes: Uint8Array, into?: Uint8Array], { data?: Buffer; width: number; height: number } | null];
 }
 
 export type OpName = keyof NativeOps;
@@ -137,8 +140,11 @@ export type NativeBinding = {
 } & {
   libraryVersion(): string;
   setMmapThreshold(bytes: number): boolean;
-  /** The file's bytes as an ArrayBuffer mapped over it (private: writes never reach the file). */
-  mapFile(path: string): ArrayBuffer;
+  /**
+   * The file's first `length` bytes (default all) as an ArrayBuffer mapped over it. Private:
+   * writes never reach the file. Shared: the file is made or resized to `length`, and written.
+   */
+  mapFile(path: string, length?: number, shared?: boolean): ArrayBuffer;
   /** Ends a mapFile mapping now: the buffer is detached. */
   unmapBuffer(buffer: ArrayBuffer): void;
   setErrorClasses(h5Error: typeof H5Error, archiveError: typeof ArchiveError): void;

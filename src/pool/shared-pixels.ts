@@ -82,7 +82,7 @@ export function takePixels(result: Prepared, shared: SharedPixels, giveBack: (fi
   if (result.processor !== "image") return;
   let buffer: ArrayBuffer;
   try {
-    buffer = native.mapFile(shared.file);
+    buffer = native.mapFile(shared.file, shared.byteLength);
   } catch (error) {
     giveBack(shared.file);
     throw error;

@@ -4,9 +4,11 @@
 import sharp from "sharp";
 import { prepare } from "../convert/prepare";
 import type { WorkReply, WorkRequest } from "./messages";
-import { reuseFiles, SHARED_DIR_ENV, sharePixels } from "./pixel-files";
+import { pixelTarget, reuseFiles, SHARED_DIR_ENV, sharePixels } from "./pixel-files";
 
 const sharedDir = process.env[SHARED_DIR_ENV];
+/** Plain JPEGs are decoded straight into a pixel file. */
+const pixels = (byteLength: number) => pixelTarget(sharedDir, byteLength);
 
 // Parallelism comes from the worker processes; libvips threads inside each would oversubscribe.
 sharp.concurrency(1);
@@ -24,7 +26,7 @@ process.on("message", (request: WorkRequest) => {
   if (request.reusable) reuseFiles(request.reusable);
   for (const { id, task } of request.tasks) {
     queue = queue.then(() =>
-      prepare(task).then(
+      prepare(task, pixels).then(
         (result) => {
           const shared = sharePixels(result, sharedDir);
           process.send!({ id, ok: true, result, ...(shared ? { shared } : {}) } satisfies WorkReply);

@@ -70,8 +70,17 @@ function greyAlphaFromRgba(rgba: Uint8Array): Uint8Array {
   return out;
 }
 
-/** Decodes the first frame of an image file's bytes (BMP and ICO by h5dat, the rest by sharp). */
-export async function decodeImage(bytes: Uint8Array, options: ImageOptions = {}): Promise<DecodedImage> {
+/**
+ * Where decoded pixels may go: a buffer of exactly `byteLength` bytes to decode into, or null for
+ * a new one. (A pool worker hands out its shared pixel files this way.)
+ */
+export type PixelTarget = (byteLength: number) => Uint8Array | null;
+
+/**
+ * Decodes the first frame of an image file's bytes (BMP and ICO by h5dat, the rest by sharp).
+ * `target` may take the pixels of a plain JPEG; others come in buffers of their own.
+ */
+export async function decodeImage(bytes: Uint8Array, options: ImageOptions = {}, target?: PixelTarget): Promise<DecodedImage> {
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   // BMP pixels are stored uncompressed, so the file's size already bounds them; checked after.
   if (bytes[0] === 0x42 && bytes[1] === 0x4d) {
@@ -87,7 +96,7 @@ export async function decodeImage(bytes: Uint8Array, options: ImageOptions = {})
     return fromRgb(await decodeIco(bytes, png), "ico");
   }
   try {
-    return await decodeWithSharp(bytes, options, maxPixels);
+    return await decodeWithSharp(bytes, options, maxPixels, target);
   } catch (error) {
     throw decodeFailure(error, bytes);
   }
@@ -106,16 +115,19 @@ function decodeFailure(error: unknown, bytes: Uint8Array): Error {
 }
 
 /** Decodes through sharp; a plain JPEG through libjpeg-turbo (to the same pixels, in a third of the time). */
-async function decodeWithSharp(bytes: Uint8Array, options: ImageOptions, maxPixels: number): Promise<DecodedImage> {
+async function decodeWithSharp(bytes: Uint8Array, options: ImageOptions, maxPixels: number, target?: PixelTarget): Promise<DecodedImage> {
   const animated = options.animated === true;
   const jpeg = animated ? null : readJpegHeader(bytes);
   const { width, frameHeight, frames, sixteen, grey, cmyk, hasAlpha, format } = await readHeader(bytes, animated, jpeg);
   checkPixels(width, frameHeight * frames, maxPixels);
-  const direct = jpeg && isPlainJpeg(jpeg, options) ? await native.decodeJpeg(bytes) : null;
-  if (direct) {
-    const { data, width: w, height: h } = direct;
-    const pixels = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    return { data: pixels, shape: [h, w, 3], frames: 1, width: w, height: h, channels: 3, bitDepth: 8, colourModel: "RGB", format: "jpeg" };
+  if (jpeg && isPlainJpeg(jpeg, options)) {
+    const into = target?.(jpeg.width * jpeg.height * 3) ?? undefined;
+    const direct = await native.decodeJpeg(bytes, into);
+    if (direct) {
+      const { data, width: w, height: h } = direct;
+      const pixels = data ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : into!;
+      return { data: pixels, shape: [h, w, 3], frames: 1, width: w, height: h, channels: 3, bitDepth: 8, colourModel: "RGB", format: "jpeg" };
+    }
   }
   // sharp's raw output keeps only the first band of an 8-bit grey ("b-w") image, so grey with
   // alpha goes through sRGB (libvips copies the grey band into R, G and B, exactly) and back.

@@ -14,11 +14,12 @@ import { ForkPool } from "../../src/pool/fork-pool";
 import { SHARED_MIN_BYTES, sharePixels } from "../../src/pool/pixel-files";
 import { releasePixels } from "../../src/pool/shared-pixels";
 import type { DecodedImage } from "../../src/processors/image";
+import { native } from "../../src/binding";
 import { python, tempDir } from "../helpers/h5py";
 
 const dir = tempDir("h5dat-shared-");
 const images = path.join(dir, "images");
-// 8-bit RGB 300×400 (360 KB of pixels), 16-bit grey 200×300 (120 KB), and one below the threshold.
+// 8-bit RGB 300×400 (360 KB of pixels), 16-bit grey 200×300 (120 KB), two JPEGs, and one below the threshold.
 python(
   `import os, sys
 import numpy as np
@@ -30,6 +31,10 @@ for k in range(6):
 y, x = np.mgrid[0:200, 0:300]
 Image.fromarray(((x * 211 + y * 97) % 65536).astype("uint16")).save(f"{out}/grey16.png")
 Image.fromarray(np.full((20, 30, 3), 9, "uint8")).save(f"{out}/small.png")
+# Plain JPEGs, which a worker decodes straight into its mapped file; two sizes, so files are resized.
+for k, (h, w) in enumerate([(300, 400), (600, 500)]):
+    y, x = np.mgrid[0:h, 0:w]
+    Image.fromarray(np.stack([(x * 3 + k) % 256, (y * 2) % 256, ((x + y) * 5) % 256], -1).astype("uint8")).save(f"{out}/photo{k}.jpg", quality=90)
 print("[]")`,
   images,
 );
@@ -49,7 +54,7 @@ test("pixels from the workers come through mapped files, equal to a local decode
   const created = poolDirs().filter((d) => !before.includes(d));
   assert.equal(created.length, 1, "the pool made one directory in /dev/shm");
   const shm = path.join("/dev/shm", created[0]);
-  const names = [...Array.from({ length: 6 }, (_, k) => `rgb${k}.png`), "grey16.png", "small.png"];
+  const names = [...Array.from({ length: 6 }, (_, k) => `rgb${k}.png`), "grey16.png", "photo0.jpg", "photo1.jpg", "small.png"];
   const shared = names.length - 1;
   const check = async (results: Prepared[], order: string[]) => {
     for (const [i, name] of order.entries()) {
@@ -107,7 +112,7 @@ test("a worker that cannot write the file keeps the pixels in its reply", async 
 test("convert with workers stores, through shared pixels, what PIL decodes", async () => {
   const output = path.join(dir, "out.h5");
   const summary = await convert([images], { output, workers: 2 });
-  assert.equal(summary.written, 8);
+  assert.equal(summary.written, 10);
   const same = python<Record<string, boolean>>(
     `import sys, json, os, h5py, numpy as np
 from PIL import Image
@@ -115,11 +120,13 @@ f = h5py.File(sys.argv[1], "r")
 out = {}
 for name in sorted(os.listdir(sys.argv[2])):
     out[name] = bool(np.array_equal(f["images/" + name][()], np.asarray(Image.open(os.path.join(sys.argv[2], name)))))
+    if name.endswith(".jpg"):  # shared JPEGs hold their own pixels, not a neighbour's
+        out[name + " differs from the other photo"] = not np.array_equal(f["images/photo0.jpg"][()][:300, :400], f["images/photo1.jpg"][()][:300, :400])
 print(json.dumps(out))`,
     output,
     images,
   );
-  assert.deepEqual(Object.values(same), Array(8).fill(true), JSON.stringify(same));
+  assert.deepEqual(Object.values(same), Array(12).fill(true), JSON.stringify(same));
   assert.deepEqual(poolDirs(), [], "no pool directory left");
 });
 
@@ -140,4 +147,26 @@ test("a pool removes the directories that killed writers left in /dev/shm, and n
   } finally {
     for (const d of [left, alive]) fs.rmSync(d, { recursive: true, force: true });
   }
+});
+
+test("mapFile: a private mapping of a file's first bytes, a shared one that writes the file; errors name the file", () => {
+  const file = path.join(dir, "mapped");
+  // Shared: the file is made, sized to the length, and what is written into the mapping reaches it.
+  const shared = new Uint8Array(native.mapFile(file, 100_000, true));
+  assert.equal(fs.statSync(file).size, 100_000);
+  shared.set([1, 2, 3], 99_997);
+  assert.deepEqual([...fs.readFileSync(file).subarray(99_997)], [1, 2, 3]);
+  // Private, of the first bytes only: it reads the file, and writes into it stay in this process.
+  const head = new Uint8Array(native.mapFile(file, 10));
+  assert.equal(head.length, 10);
+  head[0] = 7;
+  assert.equal(fs.readFileSync(file)[0], 0);
+  assert.equal(new Uint8Array(native.mapFile(file)).length, 100_000, "without a length: the whole file");
+  // Shared again, smaller: the file shrinks with it.
+  native.unmapBuffer(shared.buffer);
+  native.mapFile(file, 5, true);
+  assert.equal(fs.statSync(file).size, 5);
+  assert.throws(() => native.mapFile(file, 6), /cannot map 6 bytes of '.*mapped': it holds 5/);
+  assert.throws(() => native.mapFile(file, undefined, true), /a shared mapping needs its length/);
+  assert.throws(() => native.mapFile(path.join(dir, "missing")), /cannot open '.*missing': No such file or directory/);
 });

@@ -237,7 +237,16 @@ print("[]")`, jpegs);
     const shape = raw.info.channels === 1 ? [raw.info.height, raw.info.width] : [raw.info.height, raw.info.width, raw.info.channels];
     assert.deepEqual(decoded.shape, shape, name);
     assert.ok(Buffer.from(decoded.data.buffer, decoded.data.byteOffset, decoded.data.byteLength).equals(raw.data), `${name}: pixels differ from sharp's`);
-    if (plain) assert.ok((await native.decodeJpeg(bytes))?.data.equals(raw.data), `${name}: libjpeg-turbo's pixels`);
+    if (plain) {
+      assert.ok((await native.decodeJpeg(bytes))?.data?.equals(raw.data), `${name}: libjpeg-turbo's pixels`);
+      // Into a buffer the caller gives (a worker's mapped pixel file): the same bytes, and no `data`.
+      const into = new Uint8Array(raw.data.length).fill(0xa5);
+      assert.deepEqual(await native.decodeJpeg(bytes, into), { width: raw.info.width, height: raw.info.height }, name);
+      assert.ok(Buffer.from(into.buffer).equals(raw.data), `${name}: pixels decoded into the caller's buffer`);
+      // A buffer of another size is not written past: the answer is null (sharp then decodes).
+      assert.equal(await native.decodeJpeg(bytes, new Uint8Array(raw.data.length - 1)), null, `${name}: too small a buffer`);
+      assert.equal(await native.decodeJpeg(bytes, new Uint8Array(raw.data.length + 3)), null, `${name}: too large a buffer`);
+    }
   }
   const baseline = fs.readFileSync(path.join(jpegs, "baseline.jpg"));
   // Broken or foreign bytes have no header: the decode then asks sharp, which names the fault.
@@ -259,6 +268,24 @@ print("[]")`, jpegs);
   const strayDecoded = await decodeImage(stray);
   assert.ok(Buffer.from(strayDecoded.data.buffer, strayDecoded.data.byteOffset, strayDecoded.data.byteLength).equals(strayPixels));
   await assert.rejects(native.decodeJpeg("bytes" as unknown as Uint8Array), /decodeJpeg needs the file's bytes as a Uint8Array/);
+  await assert.rejects(native.decodeJpeg(baseline, [1, 2] as unknown as Uint8Array), /decodeJpeg decodes into a Uint8Array/);
+  // decodeImage hands a plain JPEG's pixels to the target it is given, and takes them back from it.
+  const asked: number[] = [];
+  const buffers: Uint8Array[] = [];
+  const target = (byteLength: number) => {
+    asked.push(byteLength);
+    buffers.push(new Uint8Array(byteLength));
+    return buffers.at(-1)!;
+  };
+  const intoTarget = await decodeImage(baseline, {}, target);
+  const own = await decodeImage(baseline);
+  assert.equal(intoTarget.data, buffers[0], "the pixels are the target's buffer");
+  assert.deepEqual(asked, [own.data.byteLength]);
+  assert.ok(Buffer.from(intoTarget.data).equals(Buffer.from(own.data)));
+  // A stray-byte file is asked for a buffer too, then decoded by sharp into its own.
+  const strayTarget = await decodeImage(stray, {}, target);
+  assert.notEqual(strayTarget.data, buffers.at(-1));
+  assert.ok(Buffer.from(strayTarget.data.buffer, strayTarget.data.byteOffset, strayTarget.data.byteLength).equals(strayPixels));
   // A frame claiming 60,000 × 60,000 fails before decoding, as a PNG bomb does.
   const bomb = Buffer.from(baseline);
   const sof = bomb.indexOf(Buffer.from([0xff, 0xc0]));
