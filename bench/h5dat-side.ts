@@ -38,6 +38,8 @@ export interface SideResult {
   seconds: number;
   /** CPU seconds (all threads, user + system) over the same span. */
   cpu: number;
+  /** The kernel's part of `cpu` (system time): on p1-raw, copying into the page cache. */
+  kernelCpu: number;
   /** MiB/s (P1) or datasets/s (P2). */
   rate: number;
   poolSha: string;
@@ -62,7 +64,7 @@ async function runP1(params: SideParams): Promise<SideResult> {
   const options = { shape, ...p1Options(raw) };
   const slabs = totalRows / slabRows;
   let seconds: number;
-  let cpu: number;
+  let cpu: { cpu: number; kernelCpu: number };
   if (params.mode === "sync") {
     const t0 = performance.now();
     const c0 = process.cpuUsage();
@@ -102,7 +104,7 @@ async function runP1(params: SideParams): Promise<SideResult> {
     cpu = cpuSince(c0);
   }
   const result: SideResult = {
-    side: "h5dat", bench: params.bench, mode: params.mode, seconds, cpu, rate: mib / seconds,
+    side: "h5dat", bench: params.bench, mode: params.mode, seconds, ...cpu, rate: mib / seconds,
     poolSha: sha256(pool), fileBytes: fs.statSync(params.file).size,
   };
   if (params.verify) result.verified = await verifyP1(params.file, pool, totalRows, slabRows, raw);
@@ -171,16 +173,17 @@ async function runP2(params: SideParams): Promise<SideResult> {
   const seconds = (performance.now() - t0) / 1000;
   const cpu = cpuSince(c0);
   const result: SideResult = {
-    side: "h5dat", bench: "p2", mode: params.mode, seconds, cpu, rate: count / seconds,
+    side: "h5dat", bench: "p2", mode: params.mode, seconds, ...cpu, rate: count / seconds,
     poolSha: sha256(pool), fileBytes: fs.statSync(params.file).size,
   };
   if (params.verify) result.verified = await verifyP2(params.file, pool, count);
   return result;
 }
 
-function cpuSince(start: NodeJS.CpuUsage): number {
+/** CPU seconds of this process (all threads) since `start`, and the kernel's part of them. */
+function cpuSince(start: NodeJS.CpuUsage): { cpu: number; kernelCpu: number } {
   const used = process.cpuUsage(start);
-  return (used.user + used.system) / 1e6;
+  return { cpu: (used.user + used.system) / 1e6, kernelCpu: used.system / 1e6 };
 }
 
 /** Runs task(0..count-1) with up to `depth` of them in flight (HDF5 calls still take turns on its lock). */

@@ -238,7 +238,15 @@ function runBench(bench: H5pyBench, options: Options): SpeedResult {
   if (options.variants && p2) h5datModes.push("async-close", "async-prefiltered");
   if (options.variants && bench === "p1") h5datModes.push("async-prefiltered");
   const rates = new Map<string, number[]>();
-  const record = (key: string, rate: number) => rates.set(key, [...(rates.get(key) ?? []), rate]);
+  // CPU in user space and in the kernel, per side: p1-raw's time is nearly all the kernel's.
+  const cpus = new Map<string, { user: number[]; kernel: number[] }>();
+  const record = (key: string, result: SideResult) => {
+    rates.set(key, [...(rates.get(key) ?? []), result.rate]);
+    const cpu = cpus.get(key) ?? { user: [], kernel: [] };
+    cpu.user.push(result.cpu - result.kernelCpu);
+    cpu.kernel.push(result.kernelCpu);
+    cpus.set(key, cpu);
+  };
   let poolSha: string | null = null;
   const verified = new Set<string>();
 
@@ -247,7 +255,7 @@ function runBench(bench: H5pyBench, options: Options): SpeedResult {
     else if (poolSha !== result.poolSha) throw new Error(`the two sides generated different data (${poolSha} vs ${result.poolSha})`);
   };
   const show = (rep: number, label: string, result: SideResult) => {
-    console.log(`   ${rep === 0 ? "warm-up   " : `rep ${rep}/${options.reps}`}  ${label.padEnd(22)} ${result.rate.toFixed(digits).padStart(8)} ${unit}  (${result.seconds.toFixed(2)} s, cpu ${result.cpu.toFixed(2)} s, file ${mibOf(result.fileBytes)} MiB)`);
+    console.log(`   ${rep === 0 ? "warm-up   " : `rep ${rep}/${options.reps}`}  ${label.padEnd(22)} ${result.rate.toFixed(digits).padStart(8)} ${unit}  (${result.seconds.toFixed(2)} s, cpu ${result.cpu.toFixed(2)} s of which kernel ${result.kernelCpu.toFixed(2)} s, file ${mibOf(result.fileBytes)} MiB)`);
   };
 
   // Rep 0 is a warm-up, not counted: the first run after start pays for page-cache writeback of
@@ -261,13 +269,13 @@ function runBench(bench: H5pyBench, options: Options): SpeedResult {
         if (mode === "h5py") {
           const result = runH5py(bench, file, options);
           sameData(result);
-          if (rep > 0) record("h5py", result.rate);
+          if (rep > 0) record("h5py", result);
           show(rep, "h5py 3.7 (HDF5 1.10.8)", result);
         } else {
           const verify = !verified.has(mode);
           const result = runH5dat({ bench, mode, file, mib: options.mib, rows: options.rows, count: options.count, verify }, options.prof);
           sameData(result);
-          if (rep > 0) record(mode, result.rate);
+          if (rep > 0) record(mode, result);
           show(rep, `h5dat ${mode}`, result);
           if (verify) {
             console.log(`   check: ${result.verified}`);
@@ -291,6 +299,8 @@ function runBench(bench: H5pyBench, options: Options): SpeedResult {
     console.log(`     h5dat ${mode.padEnd(16)} ${med(mode).toFixed(digits).padStart(8)} ${unit}   ${(med(mode) / h5py).toFixed(2)}x h5py`);
   }
   console.log(`     h5py                   ${h5py.toFixed(digits).padStart(8)} ${unit}`);
+  const cpuOf = (key: string) => `${median(cpus.get(key)?.user ?? [NaN]).toFixed(2)} s user, ${median(cpus.get(key)?.kernel ?? [NaN]).toFixed(2)} s kernel`;
+  console.log(`   cpu (medians): h5dat ${headline} ${cpuOf(headline)}; h5py ${cpuOf("h5py")}`);
   const target = TARGETS[bench];
   console.log(`   target: h5dat ${headline} >= ${target.toFixed(1)}x h5py -> ${ratio >= target ? "met" : "MISSED"} (${ratio.toFixed(2)}x); load now ${load()}`);
   const json: SpeedResult = {

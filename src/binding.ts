@@ -3,6 +3,7 @@ import path from "node:path";
 import { H5Error } from "./h5/errors";
 import { ArchiveError } from "./sources/archive-error";
 import type { NativeBinding } from "./h5/native";
+import { messageOf } from "./error-message";
 
 function load(): NativeBinding {
   const root = path.join(__dirname, "..");
@@ -13,7 +14,7 @@ function load(): NativeBinding {
     binding.setErrorClasses(H5Error, ArchiveError);
     return binding;
   } catch (error) {
-    const cause = error instanceof Error ? error.message : String(error);
+    const cause = messageOf(error);
     throw new Error(
       `h5dat: could not load its native addon for ${process.platform}-${process.arch} (Node ${process.version}).\n` +
         `  cause: ${cause}\n` +

@@ -5,6 +5,7 @@ import { entryPathProblem, EntryRegistry } from "./entry-path";
 import { ArchiveWriteError } from "./errors";
 import type { FileSink } from "./sink";
 import type { AddOptions, ArchiveFormat, ArchiveLimits, ArchiveWriter, PreparedEntry } from "./types";
+import { messageOf } from "../error-message";
 
 const SLICE = 1 << 20; // a Uint8Array goes out in slices of this size
 
@@ -127,8 +128,4 @@ async function* verified(data: AsyncIterable<Uint8Array>, size: number, bad: (wh
     if (chunk.length > 0) yield chunk;
   }
   if (seen < size) throw bad(`the stream yielded ${seen} bytes, fewer than the declared size of ${size}`);
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -6,6 +6,7 @@ import { FileSink } from "./sink";
 import { TarWriter } from "./tar";
 import { DEFAULT_LIMITS, type ArchiveFormat, type ArchiveWriter, type ArchiveWriterOptions } from "./types";
 import { ZipWriter } from "./zip";
+import { messageOf } from "../error-message";
 
 export { ArchiveWriteError } from "./errors";
 export type { AddOptions, ArchiveFormat, ArchiveLimits, ArchiveWriter, ArchiveWriterOptions } from "./types";
@@ -43,7 +44,7 @@ export async function openArchiveWriter(file: string, format?: ArchiveFormat, op
   try {
     sink = await FileSink.open(file, chosen === "tar.gz" ? level : null);
   } catch (error) {
-    throw new ArchiveWriteError(`cannot create archive '${file}': ${error instanceof Error ? error.message : String(error)}`, file, null, error);
+    throw new ArchiveWriteError(`cannot create archive '${file}': ${messageOf(error)}`, file, null, error);
   }
   return chosen === "zip" ? new ZipWriter(file, sink, limits, level) : new TarWriter(file, sink, limits, chosen);
 }

@@ -7,6 +7,7 @@ import type { Writable } from "node:stream";
 import { finished, pipeline } from "node:stream/promises";
 import zlib from "node:zlib";
 import { ArchiveWriteError } from "./errors";
+import { messageOf } from "../error-message";
 
 const GATHER = 64 * 1024; // writes smaller than this are copied into a block of this size
 const SMALL = 16 * 1024;
@@ -106,7 +107,7 @@ export class FileSink {
   // The first failure of the output, as an ArchiveWriteError naming the archive.
   private fail(error: unknown): Error {
     if (!this.failure) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = messageOf(error);
       this.failure = error instanceof ArchiveWriteError ? error : new ArchiveWriteError(`cannot write archive '${this.file}': ${message}`, this.file, null, error);
     }
     return this.failure;

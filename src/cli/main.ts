@@ -11,6 +11,7 @@ import { addLsCommand } from "./ls-command";
 import { addInfoCommand } from "./info-command";
 import { addExportCommand } from "./export-command";
 import { addShowCommand } from "./show-command";
+import { messageOf } from "../error-message";
 
 const program = new Command("h5dat")
   .description("turn raw files into chunked, compressed HDF5, and read them back")
@@ -43,6 +44,6 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
 });
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  console.error(`h5dat: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`h5dat: ${messageOf(error)}`);
   process.exitCode = 1;
 });

@@ -5,6 +5,7 @@
 // there, and a resumed run removes what the entries in flight had begun.
 import { recordInFlight } from "./output-file";
 import type { Run } from "./run";
+import { asError } from "../error-message";
 
 /** Defaults: often enough to lose little work, rare enough to cost nothing measurable. */
 export const CHECKPOINT_ENTRIES = 1000;
@@ -29,7 +30,7 @@ export class Checkpoints {
     this.last = performance.now();
     this.write().catch((error: unknown) => {
       // A file that cannot be flushed (disk full) cannot go on being written: the run stops.
-      this.run.failure ??= error instanceof Error ? error : new Error(String(error));
+      this.run.failure ??= asError(error);
     });
   }
 

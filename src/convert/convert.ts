@@ -12,7 +12,8 @@ import { limitsOf } from "../sources/entry-limits";
 import type { Source, SourceEntry } from "../sources/source-entry";
 import { escapeName } from "../writer/hdf5-names";
 import { planEntry, type EntryPlan } from "./plan";
-import { messageOf, type Run } from "./run";
+import type { Run } from "./run";
+import { asError, messageOf } from "../error-message";
 import { convertEntry, convertMedia, ENCODED_ROOT, streamEntry } from "./write-entry";
 import { Checkpoints } from "./checkpoint";
 import { openOutput, partialPathOf } from "./output-file";
@@ -160,7 +161,7 @@ export async function convert(inputs: string[], options: ConvertOptions, events?
   try {
     if (options.schema) await writeSchemaAttrs(file, options.schema);
     // Every input is opened first: their sizes make the total that progress is measured against.
-    for (const input of inputs) sources.push(await openSource(input, limitsOf(options)).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))));
+    for (const input of inputs) sources.push(await openSource(input, limitsOf(options)).catch(asError));
     run.progress.inputBytesTotal = sources.reduce((sum, source) => sum + (source instanceof Error ? 0 : source.size), 0);
     for (const [i, source] of sources.entries()) {
       if (options.signal?.aborted) break;
@@ -347,7 +348,7 @@ function emit(run: Run, row: ManifestRow): void {
   } catch (error) {
     // A listener's error is the caller's: it ends the run (convert rejects with it), after the
     // entries in flight are accounted for.
-    run.failure ??= error instanceof Error ? error : new Error(String(error));
+    run.failure ??= asError(error);
   }
 }
 

@@ -11,7 +11,7 @@ import { H5DAT_VERSION } from "../version";
 import { dropQuarantined, H5DAT_GROUP } from "../schema";
 import { readStoredRows, type StoredRow } from "../writer/manifest";
 import type { ConvertOptions } from "./convert";
-import { messageOf } from "./run";
+import { messageOf } from "../error-message";
 
 export interface OutputFile {
   file: File;

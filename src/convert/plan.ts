@@ -11,6 +11,7 @@ import type { ManifestRow } from "../writer/manifest";
 import { csvDelimiterFor } from "../processors/csv";
 import type { ConvertOptions } from "./convert";
 import { emptyEntryMessage, joinMessages, keptAsBytesNote, nameNotes, noNameMessage, notFileMessage } from "./entry-checks";
+import { messageOf } from "../error-message";
 
 export type { ProcessorName };
 
@@ -41,7 +42,7 @@ export function planEntry(options: ConvertOptions, compression: Compression, gro
   try {
     route = options.schema?.route(entry.sourcePath, { group: groupName, index }) ?? null;
   } catch (error) {
-    return { done: { ...row, message: error instanceof Error ? error.message : String(error) } };
+    return { done: { ...row, message: messageOf(error) } };
   }
   if (route?.skip) return { done: { ...row, status: "skipped", message: route.skip } };
   const kind = classify(path.posix.basename(entry.sourcePath), head.subarray(0, HEAD_BYTES), options);

@@ -83,10 +83,6 @@ export function claimTarget(run: Run, target: string): Promise<[Group, string]> 
 /** Parent groups kept open between entries (each lookup would cost three HDF5 calls). */
 const OPEN_GROUPS = 64;
 
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /** A failed entry leaves nothing behind: what it wrote at the target it claimed is removed. */
 export async function removePartial(run: Run, target: string): Promise<void> {
   try {

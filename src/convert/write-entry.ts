@@ -17,7 +17,8 @@ import type { ManifestRow } from "../writer/manifest";
 import type { EntryPlan, ProcessorName } from "./plan";
 import { prepare, writePrepared, type Prepared, type PrepareTask } from "./prepare";
 import { prepareChecked, quarantine } from "./records";
-import { claimTarget, messageOf, removePartial, type Run } from "./run";
+import { claimTarget, removePartial, type Run } from "./run";
+import { messageOf } from "../error-message";
 import { joinMessages } from "./entry-checks";
 
 export async function convertEntry(run: Run, plan: EntryPlan, bytes: Buffer): Promise<ManifestRow> {

@@ -11,6 +11,7 @@ import type { H5Reader, ReaderDataset, Table } from "../read";
 import { listObjects } from "../read/listing";
 import { csvLines, csvText } from "./csv-text";
 import { pairsToJsonText, readJsonPairs, type JsonPair } from "../processors/json";
+import { messageOf } from "../error-message";
 
 export interface ExportOptions {
   /** A directory to write into (made if missing). */
@@ -47,7 +48,7 @@ export async function exportDatasets(h5file: string, root: string, options: Expo
       const relative = path.posix.relative(base === "/" ? "/" : base, datasetPath);
       // A dataset that cannot be exported (a float32 image has no PNG form) is skipped with the
       // reason; the rest goes on.
-      const made = await exportOne(reader, datasetPath, relative).catch((error: unknown): Made => ({ reason: error instanceof Error ? error.message : String(error) }));
+      const made = await exportOne(reader, datasetPath, relative).catch((error: unknown): Made => ({ reason: messageOf(error) }));
       if ("reason" in made) {
         result.skipped.push({ dataset: datasetPath, reason: made.reason });
         continue;

@@ -12,6 +12,7 @@ import type { WorkReply, WorkRequest } from "./messages";
 import { workerEnvironment } from "../convert/memory";
 import { SHARED_DIR_ENV } from "./pixel-files";
 import { makeSharedDir, removeSharedDir, takePixels } from "./shared-pixels";
+import { messageOf } from "../error-message";
 
 export interface ForkPoolOptions {
   /** Worker processes (default 2). */
@@ -143,7 +144,7 @@ export class ForkPool {
           takePixels(reply.result, reply.shared, (file) => this.giveBack(worker, file));
           task.resolve(reply.result);
         } catch (error) {
-          task.reject(new Error(`cannot take the decoded pixels from the worker: ${error instanceof Error ? error.message : String(error)}`));
+          task.reject(new Error(`cannot take the decoded pixels from the worker: ${messageOf(error)}`));
         }
       }
       this.dispatch();

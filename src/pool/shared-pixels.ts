@@ -15,8 +15,9 @@ import type { Prepared } from "../convert/prepare";
 import type { SharedPixels } from "./pixel-files";
 
 const SHM = "/dev/shm";
+/** This process's pool directories, removed at exit if their pools did not close. */
 const liveDirs = new Set<string>();
-let exitHook = false;
+process.on("exit", () => liveDirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
 
 /**
  * A fresh directory in /dev/shm for one pool, removed by removeSharedDir or at exit; null where
@@ -28,10 +29,6 @@ export function makeSharedDir(): string | null {
   try {
     const dir = fs.mkdtempSync(path.join(SHM, `h5dat-${process.pid}-`));
     liveDirs.add(dir);
-    if (!exitHook) {
-      exitHook = true;
-      process.on("exit", () => liveDirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
-    }
     return dir;
   } catch {
     return null;

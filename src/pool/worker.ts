@@ -5,6 +5,7 @@ import sharp from "sharp";
 import { prepare } from "../convert/prepare";
 import type { WorkReply, WorkRequest } from "./messages";
 import { pixelTarget, reuseFiles, SHARED_DIR_ENV, sharePixels } from "./pixel-files";
+import { messageOf } from "../error-message";
 
 const sharedDir = process.env[SHARED_DIR_ENV];
 /** Plain JPEGs are decoded straight into a pixel file. */
@@ -31,7 +32,7 @@ process.on("message", (request: WorkRequest) => {
           const shared = sharePixels(result, sharedDir);
           process.send!({ id, ok: true, result, ...(shared ? { shared } : {}) } satisfies WorkReply);
         },
-        (error: unknown) => void process.send!({ id, ok: false, message: error instanceof Error ? error.message : String(error) } satisfies WorkReply),
+        (error: unknown) => void process.send!({ id, ok: false, message: messageOf(error) } satisfies WorkReply),
       ),
     );
   }

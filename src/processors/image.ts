@@ -11,6 +11,7 @@ import type { Dataset } from "../h5/dataset";
 import type { AttributeSet, SetAttributeOptions } from "../h5/attrs";
 import type { Group } from "../h5/group";
 import { GZIP, storageOptions, type DatasetLayout } from "./layout";
+import { messageOf } from "../error-message";
 
 export interface DecodedImage {
   data: Uint8Array | Uint16Array;
@@ -104,7 +105,7 @@ export async function decodeImage(bytes: Uint8Array, options: ImageOptions = {},
 
 /** sharp's error, said as what happened to the image; text content is named as such. */
 function decodeFailure(error: unknown, bytes: Uint8Array): Error {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = messageOf(error);
   if (message.startsWith("too many pixels")) return error as Error;
   // Text that is no markup (an SVG that failed is text too, and an image).
   const head = bytes.subarray(0, 512);

@@ -4,6 +4,7 @@ import { workerData, type MessagePort } from "node:worker_threads";
 import { decodeImage } from "../processors/image";
 import { encodeImage } from "./image-encode";
 import type { ImageRequest, ImageReply } from "./image-sync";
+import { messageOf } from "../error-message";
 
 const { port, signal } = workerData as { port: MessagePort; signal: Int32Array };
 
@@ -13,7 +14,7 @@ port.on("message", async (request: ImageRequest) => {
     const value = request.kind === "decode" ? await decodeImage(request.bytes) : await encodeImage(request.pixels, request.format, request.options);
     reply = { ok: true, value };
   } catch (error) {
-    reply = { ok: false, name: error instanceof Error ? error.name : "Error", message: error instanceof Error ? error.message : String(error) };
+    reply = { ok: false, name: error instanceof Error ? error.name : "Error", message: messageOf(error) };
   }
   port.postMessage(reply);
   Atomics.store(signal, 0, 1);
