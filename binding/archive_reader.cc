@@ -97,6 +97,9 @@ struct EntryHeader {
   // libarchive's warning about this header (a name it could not convert, ...), or "".
   std::string warning;
   int64_t size = -1;
+  // `size` is the data's size by construction: a tar's regular file (a zip's header may lie; its
+  // data then decides, as libarchive reads it).
+  bool exactSize = false;
   int64_t mtime = -1;
   // Bytes of the archive file read so far (compressed): how far through the input a run is.
   int64_t position = 0;
@@ -178,7 +181,8 @@ Job ArchiveOpen(const Napi::CallbackInfo& info) {
   return job;
 }
 
-// archiveNext(reader) → { path, type, size (-1 unknown), mtime (-1 unknown), format, filter,
+// archiveNext(reader) → { path, type, size (-1 unknown), exactSize? (true when size is the
+//                         data's by construction), mtime (-1 unknown), format, filter,
 //                         position (archive bytes read so far), link? (a link's target),
 //                         rawPath? (the name's bytes, when they are not UTF-8),
 //                         encrypted? (true when its data is), warning? (libarchive's, about
@@ -237,8 +241,10 @@ Job ArchiveNext(const Napi::CallbackInfo& info) {
     const char* filter = archive_filter_count(a) > 1 ? archive_filter_name(a, 0) : "none";
     header->filter = filter ? filter : "";
     header->position = archive_filter_bytes(a, -1);
-    if (header->type == "file" && header->size >= 0 && header->size <= inlineMax && !header->encrypted &&
-        header->format.find("tar") != std::string::npos) {
+    // By the format's code: a pax archive's name ("POSIX pax interchange format") has no "tar".
+    const bool tar = (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_TAR;
+    header->exactSize = tar && header->type == "file" && header->size >= 0;
+    if (header->exactSize && header->size <= inlineMax && !header->encrypted) {
       header->data = std::make_unique<Block>();
       try {
         ReadBlock(reader, a, std::max<size_t>(1, static_cast<size_t>(header->size)), *header->data);
@@ -258,6 +264,7 @@ Job ArchiveNext(const Napi::CallbackInfo& info) {
     object.Set("format", header->format);
     object.Set("filter", header->filter);
     object.Set("position", static_cast<double>(header->position));
+    if (header->exactSize) object.Set("exactSize", true);
     if (header->type == "symlink" || header->type == "hardlink") object.Set("link", header->link);
     if (header->encrypted) object.Set("encrypted", true);
     if (!header->warning.empty()) object.Set("warning", header->warning);

@@ -23,6 +23,8 @@ export interface NativeArchiveHeader {
   path: string;
   type: "file" | "directory" | "symlink" | "hardlink" | "fifo" | "socket" | "character device" | "block device" | "other";
   size: number;
+  /** Set when `size` is the data's by construction (a tar's regular file; a zip's header may lie). */
+  exactSize?: true;
   mtime: number;
   format: string;
   filter: string;

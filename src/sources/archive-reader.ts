@@ -35,11 +35,9 @@ const INLINE_MAX = DEFAULT_BLOCK;
 export class ArchiveReader {
   private busy: Promise<unknown> = Promise.resolve();
   /**
-   * Bytes of the current tar entry not read yet, by its header (null: not a tar, or no size). Reads
-   * ask for no more, so a large entry's last block is no larger than what is left, and once it is
-   * read the entry's end is known here: no native call just to learn it. Only a tar's header size
-   * is its data's size by construction; a zip's may lie (the data then decides, as libarchive
-   * reads it).
+   * Bytes of the current entry not read yet, when its header's size is exact (null otherwise: the
+   * data then decides). Reads ask for no more, so a large entry's last block is no larger than what
+   * is left, and once it is read the entry's end is known here: no native call just to learn it.
    */
   private left: number | null = null;
   /** A small tar entry's data (or its read's error), which came with its header. */
@@ -63,7 +61,7 @@ export class ArchiveReader {
       if (header.format === "raw" && header.filter === "none") {
         throw new ArchiveError(`cannot read archive '${this.path}': not an archive or compressed file libarchive reads`, this.path);
       }
-      if (header.size >= 0 && header.type === "file" && /tar/i.test(header.format)) this.left = header.size;
+      if (header.exactSize) this.left = header.size;
       if (header.data) this.inline = { data: header.data };
       else if (header.dataError) this.inline = { error: header.dataError };
       return {

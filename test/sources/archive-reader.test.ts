@@ -7,6 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
 import { ArchiveError, ArchiveReader } from "../../src";
+import { native } from "../../src/binding";
 import { makeTreeAndArchives } from "../helpers/archives";
 import { python, tempDir } from "../helpers/h5py";
 import { writeZip } from "../bad/inputs/zip";
@@ -176,4 +177,37 @@ test("a tar cut inside a small entry's data (read with its header) fails on read
   await reader.close();
   assert.ok(failed instanceof ArchiveError && /truncat/i.test(failed.message), String(failed));
   assert.match(String(failed), /cut\.tar/);
+});
+
+test("every tar flavour (ustar, GNU, pax) says its sizes are exact and gives small entries with their header", async () => {
+  const made = python<Record<string, string>>(
+    `import json, sys, tarfile, io
+out = {}
+for name, fmt in (("ustar", tarfile.USTAR_FORMAT), ("gnu", tarfile.GNU_FORMAT), ("pax", tarfile.PAX_FORMAT)):
+    path = f"{sys.argv[1]}/flavour-{name}.tar"
+    with tarfile.open(path, "w", format=fmt) as tar:
+        # A non-ASCII name makes the pax writer emit an extended header.
+        info = tarfile.TarInfo("dür/ß.txt")
+        info.size = 5
+        tar.addfile(info, io.BytesIO(b"12345"))
+    out[name] = path
+print(json.dumps(out))`,
+    dir,
+  );
+  const formats: string[] = [];
+  for (const file of Object.values(made)) {
+    const archive = await native.archiveOpen(file, 1 << 16);
+    const header = await native.archiveNext(archive, 1 << 20);
+    assert.ok(header);
+    formats.push(header.format);
+    assert.equal(header.exactSize, true, `${header.format}: size exact`);
+    assert.deepEqual(header.data, Buffer.from("12345"), `${header.format}: data with the header`);
+    await native.archiveClose(archive);
+  }
+  assert.ok(formats.includes("POSIX pax interchange format"), formats.join(", "));
+  // A zip's header size is what the zip says, not exact by construction.
+  const zip = await native.archiveOpen(path.join(dir, "files.zip"), 1 << 16);
+  const entry = await native.archiveNext(zip, 1 << 20);
+  assert.ok(entry && entry.exactSize === undefined && entry.data === undefined);
+  await native.archiveClose(zip);
 });
