@@ -15,7 +15,8 @@
 // h5dat runs into bench/results.tmp/prof/).
 //
 // Every run is its own process (node for h5dat, /usr/bin/python3 for h5py), timed inside from
-// file create to file close. Per repetition the order is: h5dat async, h5py, h5dat sync. Medians
+// file create to file close. The sides' order turns by one each repetition (h5dat async, h5py,
+// h5dat sync; then h5py, sync, async; ...). Medians
 // of the repetitions are reported; the last stdout line of each bench is one JSON object.
 // P3 (a tar.gz through convert() against a Python reference pipeline) is in p3/run-p3.ts, P5
 // (peak memory on growing archives, the same reference) in p5/run-p5.ts.
@@ -35,6 +36,7 @@ import { updateResults } from "./report/results-file";
 import { runP3Bench } from "./p3/run-p3";
 import { P5_SIZES_GB, runP5Bench } from "./p5/run-p5";
 import { runP4Bench } from "./p4/run-p4";
+import { turnOrder } from "./turn-order";
 
 const BENCHES = ["p1", "p1-raw", "p2", "p3", "p4", "p5"] as const;
 type BenchName = (typeof BENCHES)[number];
@@ -261,8 +263,7 @@ function runBench(bench: H5pyBench, options: Options): SpeedResult {
   // Rep 0 is a warm-up, not counted: the first run after start pays for page-cache writeback of
   // earlier files and cold caches (seen as 700 against 3,300 MiB/s on p1-raw).
   for (let rep = 0; rep <= options.reps; rep++) {
-    const order: (SideParams["mode"] | "h5py")[] = [h5datModes[0], "h5py", ...h5datModes.slice(1)];
-    for (const mode of order) {
+    for (const mode of turnOrder<SideParams["mode"] | "h5py">([h5datModes[0], "h5py", ...h5datModes.slice(1)], rep)) {
       const file = path.join(tempDir(), `${bench}-${mode}-${rep}.h5`);
       settlePageCache();
       try {

@@ -11,6 +11,7 @@ import { execFileSync } from "node:child_process";
 import path from "node:path";
 import type { SpeedResult } from "../report/bench-result";
 import type { P3Params, P3Result } from "./h5dat-p3";
+import { turnOrder } from "../turn-order";
 
 export interface P3Options {
   /** JPEGs in the archive (and as many JSON files, plus one CSV). */
@@ -82,7 +83,7 @@ export function runP3Bench(options: P3Options, tools: HarnessTools): SpeedResult
   };
 
   for (let rep = 0; rep <= options.reps; rep++) {
-    for (const side of ["h5dat", "reference"] as const) {
+    for (const side of turnOrder(["h5dat", "reference"] as const, rep)) {
       const file = path.join(tools.tempDir(), `p3-${side}-${rep}.h5`);
       tools.settlePageCache();
       try {

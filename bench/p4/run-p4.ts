@@ -16,6 +16,7 @@ import type { HarnessTools } from "../p3/run-p3";
 import type { SpeedResult } from "../report/bench-result";
 import { PIPELINE, type P4Mode, type P4Params, type P4ReadResult } from "./h5dat-p4";
 import { H5DAT_VERSION } from "../../src/version";
+import { turnOrder } from "../turn-order";
 
 export interface P4Options {
   reps: number;
@@ -136,7 +137,7 @@ export function runP4Bench(options: P4Options, tools: HarnessTools): SpeedResult
 
   for (let rep = 0; rep <= options.reps; rep++) {
     const check = rep === 0;
-    for (const side of [modes[0], "h5py" as const, ...modes.slice(1)]) {
+    for (const side of turnOrder([modes[0], "h5py" as const, ...modes.slice(1)], rep)) {
       warm(file);
       let result: P4ReadResult;
       if (side === "h5py") {
