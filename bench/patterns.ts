@@ -2,6 +2,7 @@
 // correctly-rounded IEEE + - * / and 32-bit integer arithmetic, so both sides get the same bits;
 // the harness compares SHA-256 digests of both pools before it trusts a run).
 import { createHash } from "node:crypto";
+import { allocate } from "../src/h5";
 
 /** P1: rows × 1024 float32, chunks of 256 rows. */
 export const P1_COLS = 1024;
@@ -22,7 +23,9 @@ export const P2_POOL_IMAGES = 256;
  * periodic wave on a slow ramp, rounded to float32 (compresses about 2–3× with shuffle + gzip).
  */
 export function p1Pool(): Float32Array {
-  const pool = new Float32Array(P1_POOL_ROWS * P1_COLS);
+  // From h5dat's allocator, as a user's large arrays would be (README, "Fast unfiltered writes"):
+  // in huge pages like numpy's arrays on the h5py side, where a plain Float32Array is not.
+  const pool = allocate("float32", P1_POOL_ROWS * P1_COLS);
   for (let g = 0; g < P1_POOL_ROWS; g++) {
     const ramp = g * 0.01;
     for (let c = 0; c < P1_COLS; c++) {

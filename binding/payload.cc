@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "h5_failure.h"
+#include "large_block.h"
 
 namespace h5dat {
 
@@ -59,7 +60,7 @@ const void* OutgoingData::Bytes(const std::string& path) {
   return withPointers_.data();
 }
 
-IncomingData::~IncomingData() { std::free(bytes_); }
+IncomingData::~IncomingData() { FreeLargeBlock(bytes_, length_); }
 
 namespace {
 
@@ -85,8 +86,8 @@ void IncomingData::Allocate(TypeSpec type, size_t count, const std::string& path
                   " bytes, more than this machine's memory",
               path);
   }
-  // calloc: HDF5 leaves unselected or unwritten parts alone, and a zero slot reads as a null string.
-  bytes_ = static_cast<uint8_t*>(std::calloc(length_ ? length_ : 1, 1));
+  // Zeroed: HDF5 leaves unselected or unwritten parts alone, and a zero slot reads as a null string.
+  bytes_ = static_cast<uint8_t*>(AllocateLargeBlock(length_));
   if (!bytes_) FailUsage("out of memory allocating " + std::to_string(length_) + " bytes", path);
 }
 
@@ -115,7 +116,13 @@ Napi::Object IncomingData::ToJs(Napi::Env env) {
   object.Set("type", type_.ToJs(env));
   uint8_t* bytes = bytes_;
   bytes_ = nullptr;
-  object.Set("bytes", Napi::ArrayBuffer::New(env, bytes, length_, [](Napi::Env, void* data) { std::free(data); }));
+  object.Set("bytes", Napi::ArrayBuffer::New(
+                          env, bytes, length_,
+                          [](Napi::Env, void* data, size_t* length) {
+                            FreeLargeBlock(data, *length);
+                            delete length;
+                          },
+                          new size_t(length_)));
   if (!strings_.empty()) {
     Napi::Array strings = Napi::Array::New(env, strings_.size());
     for (size_t i = 0; i < strings_.size(); i++) strings.Set(i, Napi::String::New(env, strings_[i]));

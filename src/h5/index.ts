@@ -6,6 +6,7 @@ export { Dataset, type ChunkBytes } from "./dataset";
 export { Attributes, type AttributeValue, type SetAttributeOptions } from "./attrs";
 export type { CreateDatasetOptions } from "./dataset-creation";
 export { dtype, dtypeName, type Dtype } from "./dtype";
+export { allocate, type NumericArrays } from "./allocate";
 export { H5Error } from "./errors";
 export { slice, Slice, type Selection, type AxisSelection } from "./selection";
 export type { ArrayResult, TypedArray, DecodeOptions } from "./codec";

@@ -142,6 +142,8 @@ export type NativeBinding = {
 } & {
   libraryVersion(): string;
   setMmapThreshold(bytes: number): boolean;
+  /** A zeroed ArrayBuffer, in transparent huge pages from 2 MiB up (binding/large_block.h). */
+  allocateBuffer(bytes: number): ArrayBuffer;
   /**
    * The file's first `length` bytes (default all) as an ArrayBuffer mapped over it. Private:
    * writes never reach the file. Shared: the file is made or resized to `length`, and written.
