@@ -59,9 +59,17 @@ export function claimTarget(run: Run, target: string): Promise<[Group, string]> 
     // the entry's, its failure would remove the group with everything in it.
     const groupPaths = (run.groupPaths ??= new Set());
     if (groupPaths.has(target)) throw new Error(`'${target}' is already a group, the directory of earlier entries`);
-    run.claimed.add(target);
     const slash = target.lastIndexOf("/");
     const parentPath = target.slice(0, slash) || "/";
+    // The directories this entry needs that no earlier entry did. One an earlier entry claimed as
+    // its dataset ("c/d.txt" after "c") cannot be a group, whether or not that dataset is written
+    // yet: the later entry fails, whatever order the writer gets to them in.
+    const newGroups: string[] = [];
+    for (let group = parentPath; group !== "/" && !groupPaths.has(group); group = group.slice(0, group.lastIndexOf("/")) || "/") {
+      if (run.claimed.has(group)) throw new Error(`'${group}' is a dataset, expected a group`);
+      newGroups.push(group);
+    }
+    run.claimed.add(target);
     let parent = run.groups.get(parentPath);
     if (!parent) {
       parent = await run.file.requireGroup(parentPath);
@@ -70,7 +78,7 @@ export function claimTarget(run: Run, target: string): Promise<[Group, string]> 
       if (run.groups.size >= OPEN_GROUPS) run.groups.delete(run.groups.keys().next().value!);
       run.groups.set(parentPath, parent);
     }
-    for (let group = parentPath; group !== "/" && !groupPaths.has(group); group = group.slice(0, group.lastIndexOf("/")) || "/") groupPaths.add(group);
+    for (const group of newGroups) groupPaths.add(group);
     const name = target.slice(slash + 1);
     // Something already there (a dataset this file held before an --append) is not the entry's:
     // the entry fails and what is there stays.

@@ -192,7 +192,15 @@ export class Group extends H5Object {
   }
 
   private *requireGroupOp(path: string): Operation<Group> {
-    if (!(yield* call("linkExists", this.handle, path))) return yield* this.createGroupOp(path);
+    if (!(yield* call("linkExists", this.handle, path))) {
+      try {
+        return yield* this.createGroupOp(path);
+      } catch (error) {
+        // Promise forms interleave: another call may have made something at `path` between the
+        // check and the create. What is there now is the answer (a group, or a clear kind error).
+        if (!(yield* call("linkExists", this.handle, path))) throw error;
+      }
+    }
     const found = yield* this.getOp(path);
     return expectKind(found, Group);
   }

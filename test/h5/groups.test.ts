@@ -131,6 +131,23 @@ print(json.dumps(h5py.File(sys.argv[1], "r")["a/b/d/values"][()].tolist()))`, fi
       await f.close();
     });
   }
+
+  test("requireGroup calls in flight at once all get the one group, and one racing a dataset gets the kind error", async () => {
+    const file = path.join(dir, "require-race.h5");
+    const f = await File.open(file, "w");
+    // Each call checks, then creates: all of them check before the first creates.
+    const groups = await Promise.all(Array.from({ length: 6 }, () => f.requireGroup("a/b")));
+    for (const g of groups) assert.equal(g.name, "/a/b");
+    // The check finds nothing; the dataset is made before the group would be.
+    const [lost, made] = await Promise.allSettled([f.requireGroup("c"), f.createDataset("c", { data: [1] })]);
+    assert.equal(made.status, "fulfilled");
+    assert.equal(lost.status, "rejected");
+    assert.match(String(lost.reason), /'\/c' is a dataset, expected a group/);
+    await f.close();
+    assert.deepEqual(python(`import h5py, json, sys
+f = h5py.File(sys.argv[1], "r")
+print(json.dumps([sorted(f.keys()), list(f["a"].keys()), isinstance(f["a/b"], h5py.Group), f["c"][()].tolist()]))`, file), [["a", "c"], ["b"], true, [1]]);
+  });
 });
 
 describe("listing", () => {
