@@ -39,13 +39,7 @@ Napi::Value AllocateBuffer(const Napi::CallbackInfo& info) {
   size_t bytes = static_cast<size_t>(requested);
   void* block = AllocateLargeBlock(bytes);
   if (!block) throw Napi::Error::New(env, "out of memory allocating " + std::to_string(bytes) + " bytes");
-  return Napi::ArrayBuffer::New(
-      env, block, bytes,
-      [](Napi::Env, void* data, size_t* length) {
-        FreeLargeBlock(data, *length);
-        delete length;
-      },
-      new size_t(bytes));
+  return LargeBlockToJs(env, block, bytes);
 }
 
 }  // namespace

@@ -51,4 +51,14 @@ void FreeLargeBlock(void* block, size_t bytes) {
   munmap(block, RoundUp(bytes, PageSize()));
 }
 
+Napi::ArrayBuffer LargeBlockToJs(Napi::Env env, void* block, size_t bytes) {
+  return Napi::ArrayBuffer::New(
+      env, block, bytes,
+      [](Napi::Env, void* data, size_t* length) {
+        FreeLargeBlock(data, *length);
+        delete length;
+      },
+      new size_t(bytes));
+}
+
 }  // namespace h5dat

@@ -116,13 +116,7 @@ Napi::Object IncomingData::ToJs(Napi::Env env) {
   object.Set("type", type_.ToJs(env));
   uint8_t* bytes = bytes_;
   bytes_ = nullptr;
-  object.Set("bytes", Napi::ArrayBuffer::New(
-                          env, bytes, length_,
-                          [](Napi::Env, void* data, size_t* length) {
-                            FreeLargeBlock(data, *length);
-                            delete length;
-                          },
-                          new size_t(length_)));
+  object.Set("bytes", LargeBlockToJs(env, bytes, length_));
   if (!strings_.empty()) {
     Napi::Array strings = Napi::Array::New(env, strings_.size());
     for (size_t i = 0; i < strings_.size(); i++) strings.Set(i, Napi::String::New(env, strings_[i]));
