@@ -102,10 +102,29 @@ if [ ! -f "$prefix/lib/libarchive.a" ] || [ "$prefix/lib/libbz2.a" -nt "$prefix/
   cmake --install "$work/libarchive-build" >/dev/null
 fi
 
+# libaec (libsz.a + libaec.a): SZIP for HDF5, so SZIP-compressed files (NASA, PyTables) read as in
+# h5py. The mirror carries no libaec source package (404 for trixie, bookworm and sid alike), so
+# the static libraries come from Debian's binary libaec-dev: they link into a shared object with no
+# text relocations (checked with readelf -d), unlike most of Debian's .a files.
+if [ ! -f "$prefix/lib/libsz.a" ]; then
+  rm -rf "$work/libaec" && mkdir -p "$work/libaec"
+  (cd "$work/libaec" && apt-get download -qq libaec-dev >/dev/null 2>&1 || apt-get -o APT::Sandbox::User=root download -qq libaec-dev)
+  dpkg-deb -x "$work"/libaec/libaec-dev_*.deb "$work/libaec/root"
+  cp "$work"/libaec/root/usr/lib/*/libaec.a "$work"/libaec/root/usr/lib/*/libsz.a "$prefix/lib/"
+  cp "$work"/libaec/root/usr/include/libaec.h "$work"/libaec/root/usr/include/szlib.h "$prefix/include/"
+fi
+# HDF5's legacy find_package(SZIP) takes a config file; this one names the two static libraries.
+mkdir -p "$prefix/lib/cmake/szip"
+cat > "$prefix/lib/cmake/szip/szip-config.cmake" <<SZIP
+set(SZIP_FOUND TRUE)
+set(SZIP_INCLUDE_DIR "$prefix/include")
+set(SZIP_LIBRARIES "$prefix/lib/libsz.a;$prefix/lib/libaec.a")
+SZIP
+
 # HDF5 with h5dat's patches (cmake/patches/hdf5-*.patch: checks for corrupt files that the
 # release lacks, each described at the top of its patch); rebuilt when a patch is newer.
 hdf5_patches=("$root"/cmake/patches/hdf5-*.patch)
-if [ ! -f "$prefix/lib/libhdf5.a" ] || [ -n "$(find "${hdf5_patches[@]}" -newer "$prefix/lib/libhdf5.a")" ]; then
+if [ ! -f "$prefix/lib/libhdf5.a" ] || [ -n "$(find "${hdf5_patches[@]}" "$prefix/lib/libsz.a" -newer "$prefix/lib/libhdf5.a")" ]; then
   unpack "$src/hdf5_*.orig.tar.*" hdf5
   for hdf5_patch in "${hdf5_patches[@]}"; do patch -s -d "$work/hdf5" -p1 < "$hdf5_patch"; done
   cmake -S "$work/hdf5" -B "$work/hdf5-build" -DCMAKE_BUILD_TYPE=Release \
@@ -113,7 +132,8 @@ if [ ! -f "$prefix/lib/libhdf5.a" ] || [ -n "$(find "${hdf5_patches[@]}" -newer 
     -DCMAKE_POSITION_INDEPENDENT_CODE=ON -DBUILD_TESTING=OFF -DHDF5_BUILD_TOOLS=OFF \
     -DHDF5_BUILD_EXAMPLES=OFF -DHDF5_BUILD_UTILS=OFF -DHDF5_BUILD_HL_LIB=ON \
     -DHDF5_BUILD_FORTRAN=OFF -DHDF5_BUILD_CPP_LIB=OFF -DHDF5_BUILD_JAVA=OFF \
-    -DHDF5_ENABLE_Z_LIB_SUPPORT=ON -DHDF5_ENABLE_SZIP_SUPPORT=OFF \
+    -DHDF5_ENABLE_Z_LIB_SUPPORT=ON -DHDF5_ENABLE_SZIP_SUPPORT=ON -DHDF5_ENABLE_SZIP_ENCODING=ON \
+    -DSZIP_USE_EXTERNAL=OFF -DSZIP_DIR="$prefix/lib/cmake/szip" \
     -DZLIB_INCLUDE_DIR="$prefix/include" -DZLIB_LIBRARY="$prefix/lib/libz.a" \
     -DZLIB_USE_EXTERNAL=OFF -DHDF5_ALLOW_EXTERNAL_SUPPORT=NO >"$work/hdf5-configure.log"
   cmake --build "$work/hdf5-build" -j"$jobs" >"$work/hdf5-build.log"
