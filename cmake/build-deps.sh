@@ -113,12 +113,20 @@ if [ ! -f "$prefix/lib/libsz.a" ]; then
   cp "$work"/libaec/root/usr/lib/*/libaec.a "$work"/libaec/root/usr/lib/*/libsz.a "$prefix/lib/"
   cp "$work"/libaec/root/usr/include/libaec.h "$work"/libaec/root/usr/include/szlib.h "$prefix/include/"
 fi
-# HDF5's legacy find_package(SZIP) takes a config file; this one names the two static libraries.
+# HDF5's legacy find_package(SZIP) takes a config file, and its pkg-config step wants targets:
+# this one makes the two static libraries imported targets.
 mkdir -p "$prefix/lib/cmake/szip"
 cat > "$prefix/lib/cmake/szip/szip-config.cmake" <<SZIP
+if(NOT TARGET aec-static)
+  add_library(aec-static STATIC IMPORTED)
+  set_target_properties(aec-static PROPERTIES IMPORTED_LOCATION "$prefix/lib/libaec.a" OUTPUT_NAME aec)
+  add_library(szip-static STATIC IMPORTED)
+  set_target_properties(szip-static PROPERTIES IMPORTED_LOCATION "$prefix/lib/libsz.a" OUTPUT_NAME sz
+    INTERFACE_LINK_LIBRARIES aec-static)
+endif()
 set(SZIP_FOUND TRUE)
 set(SZIP_INCLUDE_DIR "$prefix/include")
-set(SZIP_LIBRARIES "$prefix/lib/libsz.a;$prefix/lib/libaec.a")
+set(SZIP_LIBRARIES szip-static)
 SZIP
 
 # HDF5 with h5dat's patches (cmake/patches/hdf5-*.patch: checks for corrupt files that the
