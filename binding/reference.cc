@@ -1,0 +1,123 @@
+#include "reference.h"
+
+#include <cstring>
+
+#include "h5_failure.h"
+#include "scoped_id.h"
+
+namespace h5dat {
+namespace {
+
+// Points or blocks a region holds at most: a corrupt region claims any count.
+constexpr hsize_t kMaxRegionCoordinates = hsize_t(1) << 24;
+
+void DescribeSelection(hid_t space, ResolvedReference& ref, const std::string& path) {
+  ref.rank = H5Sget_simple_extent_ndims(space);
+  if (ref.rank < 0) FailH5("cannot read the region of a reference in", path);
+  switch (H5Sget_select_type(space)) {
+    case H5S_SEL_NONE:
+      ref.selection = "none";
+      break;
+    case H5S_SEL_ALL:
+      ref.selection = "all";
+      break;
+    case H5S_SEL_POINTS: {
+      ref.selection = "points";
+      hssize_t count = Check(H5Sget_select_elem_npoints(space), "cannot count the points of a region in", path);
+      if (static_cast<hsize_t>(count) * ref.rank > kMaxRegionCoordinates) FailUsage("a region reference has too many points", path);
+      ref.coordinates.resize(static_cast<size_t>(count) * ref.rank);
+      Check(H5Sget_select_elem_pointlist(space, 0, count, ref.coordinates.data()), "cannot read the points of a region in", path);
+      break;
+    }
+    case H5S_SEL_HYPERSLABS: {
+      ref.selection = "hyperslab";
+      hssize_t count = Check(H5Sget_select_hyper_nblocks(space), "cannot count the blocks of a region in", path);
+      if (static_cast<hsize_t>(count) * ref.rank * 2 > kMaxRegionCoordinates) FailUsage("a region reference has too many blocks", path);
+      ref.coordinates.resize(static_cast<size_t>(count) * ref.rank * 2);
+      Check(H5Sget_select_hyper_blocklist(space, 0, count, ref.coordinates.data()), "cannot read the blocks of a region in", path);
+      break;
+    }
+    default:
+      FailUsage("a region reference has an unknown kind of selection", path);
+  }
+}
+
+
+ResolvedReference ResolvedFromName(std::string name) {
+  ResolvedReference ref;
+  ref.isNull = false;
+  ref.path = std::move(name);
+  return ref;
+}
+
+}  // namespace
+
+std::string ReferenceResolver::ObjectPath(const std::string& kind, H5R_type_t type, const void* ref) {
+  ssize_t length = H5Rget_name(loc_, type, ref, nullptr, 0);
+  if (length < 0) FailH5("cannot find the target of " + kind + " reference in", path_);
+  std::string name(static_cast<size_t>(length) + 1, '\0');
+  H5Rget_name(loc_, type, ref, name.data(), name.size());
+  name.resize(static_cast<size_t>(length));
+  return name;
+}
+
+ResolvedReference ReferenceResolver::Resolve(const TypeSpec& type, const uint8_t* slot) {
+  ResolvedReference ref;
+  if (type.refKind == "object") {
+    haddr_t address;
+    std::memcpy(&address, slot, sizeof address);
+    if (address == 0 || address == HADDR_UNDEF) return ref;
+    auto known = objectNames_.find(address);
+    if (known != objectNames_.end()) return ResolvedFromName(known->second);
+    std::string name = ObjectPath("an object", H5R_OBJECT, slot);
+    objectNames_[address] = name;
+    return ResolvedFromName(name);
+  }
+  if (type.refKind == "region") {
+    static const uint8_t zero[sizeof(hdset_reg_ref_t)] = {0};
+    if (std::memcmp(slot, zero, sizeof zero) == 0) return ref;
+    ref = ResolvedFromName(ObjectPath("a region", H5R_DATASET_REGION, slot));
+    ref.region = true;
+    SpaceId space(Check(H5Rget_region(loc_, H5R_DATASET_REGION, slot), "cannot read the region of a reference in", path_));
+    DescribeSelection(space.get(), ref, path_);
+    return ref;
+  }
+  // HDF5 1.12's reference: object, region or attribute.
+  H5R_ref_t* any = reinterpret_cast<H5R_ref_t*>(const_cast<uint8_t*>(slot));
+  H5R_type_t kind = H5Rget_type(any);
+  if (kind <= H5R_BADTYPE || kind >= H5R_MAXTYPE) return ref;
+  ssize_t length = H5Rget_obj_name(any, H5P_DEFAULT, nullptr, 0);
+  if (length < 0) FailH5("cannot find the target of a reference in", path_);
+  std::string name(static_cast<size_t>(length) + 1, '\0');
+  H5Rget_obj_name(any, H5P_DEFAULT, name.data(), name.size());
+  name.resize(static_cast<size_t>(length));
+  if (kind == H5R_ATTR) {
+    ssize_t attrLength = Check(H5Rget_attr_name(any, nullptr, 0), "cannot read the attribute of a reference in", path_);
+    std::string attr(static_cast<size_t>(attrLength) + 1, '\0');
+    H5Rget_attr_name(any, attr.data(), attr.size());
+    attr.resize(static_cast<size_t>(attrLength));
+    name += "@" + attr;
+  }
+  ref = ResolvedFromName(name);
+  if (kind == H5R_DATASET_REGION2 || kind == H5R_DATASET_REGION1) {
+    ref.region = true;
+    SpaceId space(Check(H5Ropen_region(any, H5P_DEFAULT, H5P_DEFAULT), "cannot read the region of a reference in", path_));
+    DescribeSelection(space.get(), ref, path_);
+  }
+  return ref;
+}
+
+void MakeReference(hid_t loc, const std::optional<std::string>& target, const TypeSpec& type, uint8_t* slot,
+                   const std::string& path) {
+  std::memset(slot, 0, type.size);
+  if (!target) return;
+  if (type.refKind != "object") FailUsage("h5dat writes object references only", path);
+  if (loc < 0) FailUsage("a reference cannot be written here (fill values hold no references)", path);
+  if (H5Oexists_by_name(loc, target->c_str(), H5P_DEFAULT) <= 0) {
+    H5Eclear2(H5E_DEFAULT);
+    FailUsage("reference target '" + *target + "' does not exist", path);
+  }
+  Check(H5Rcreate(slot, loc, target->c_str(), H5R_OBJECT, -1), "cannot make a reference to '" + *target + "' in", path);
+}
+
+}  // namespace h5dat

@@ -1,0 +1,33 @@
+#pragma once
+// References between JS paths and HDF5: a stored reference (object, region, or HDF5 1.12's
+// H5R_ref_t) resolved to its target's path and selection, and a path made into an object
+// reference. Lock held for all of it.
+#include <hdf5.h>
+
+#include <map>
+#include <string>
+
+#include "payload.h"
+
+namespace h5dat {
+
+class ReferenceResolver {
+ public:
+  // `loc`: any object of the file the references were read from; `path` names the data in errors.
+  ReferenceResolver(hid_t loc, std::string path) : loc_(loc), path_(std::move(path)) {}
+  // Fails (naming the data) on a reference whose target cannot be found.
+  ResolvedReference Resolve(const TypeSpec& type, const uint8_t* slot);
+
+ private:
+  std::string ObjectPath(const std::string& kind, H5R_type_t type, const void* ref);
+  hid_t loc_;
+  std::string path_;
+  std::map<haddr_t, std::string> objectNames_;  // H5Rget_name searches the file: once per target
+};
+
+// Writes an object reference to `target` (an absolute path in the file of `loc`), or a null one,
+// into `slot` of a reference of `kind`. Lock held.
+void MakeReference(hid_t loc, const std::optional<std::string>& target, const TypeSpec& type, uint8_t* slot,
+                   const std::string& path);
+
+}  // namespace h5dat
