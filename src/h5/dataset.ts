@@ -6,6 +6,7 @@ import { H5Error } from "./errors";
 import { H5Object } from "./h5-object";
 import type { NativeDatasetInfo, NativeHandle, StoredChunk } from "./native";
 import { call, runAsync, runSync, type Operation } from "./operation";
+import { unreadableDataset } from "./readable";
 import { resolveSelection, type Selection } from "./selection";
 import { arrayLength, type TypeSpec } from "./type-spec";
 import type { File } from "./file";
@@ -45,6 +46,17 @@ export class Dataset extends H5Object {
   }
   get dtype(): Dtype {
     return fromTypeSpec(this.info.type);
+  }
+  /** Bytes of one element as stored (h5py's dtype.itemsize). */
+  get itemsize(): number {
+    return this.info.type.size;
+  }
+  /**
+   * Why the values cannot be read (a type with no JS form, a filter this build lacks), or null.
+   * Shape, dtype and filters are known either way.
+   */
+  get unreadable(): string | null {
+    return unreadableDataset(this.info);
   }
   /** Chunk shape, or null when not chunked. */
   get chunks(): number[] | null {
