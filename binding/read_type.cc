@@ -1,7 +1,9 @@
 #include "read_type.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 #include "h5_failure.h"
@@ -29,6 +31,46 @@ herr_t CopyBytes(hid_t src, hid_t dst, H5T_cdata_t* cdata, size_t count, size_t 
       size_t stride = bufStride ? bufStride : size;
       auto* bytes = static_cast<uint8_t*>(buf);
       for (size_t i = 0; i < count; i++) std::reverse(bytes + i * stride, bytes + i * stride + size);
+      return 0;
+    }
+  }
+  return -1;
+}
+
+// PyTables' Time64: an int64 whose high 32 bits are seconds and low 32 bits microseconds (a
+// struct timeval of two int32s), which PyTables turns into double seconds; this does the same
+// both ways (`toDouble` false: double to time).
+template <bool toDouble>
+herr_t ConvertTime64(hid_t src, hid_t dst, H5T_cdata_t* cdata, size_t count, size_t bufStride, size_t, void* buf, void*,
+                     hid_t) {
+  switch (cdata->command) {
+    case H5T_CONV_INIT:
+      cdata->need_bkg = H5T_BKG_NO;
+      return H5Tget_size(src) == 8 && H5Tget_size(dst) == 8 ? 0 : -1;
+    case H5T_CONV_FREE:
+      return 0;
+    case H5T_CONV_CONV: {
+      bool swapIn = H5Tget_order(src) == H5T_ORDER_BE, swapOut = H5Tget_order(dst) == H5T_ORDER_BE;
+      size_t stride = bufStride ? bufStride : 8;
+      auto* bytes = static_cast<uint8_t*>(buf);
+      for (size_t i = 0; i < count; i++) {
+        uint8_t* element = bytes + i * stride;
+        if (swapIn) std::reverse(element, element + 8);
+        if (toDouble) {
+          int64_t packed;
+          std::memcpy(&packed, element, 8);
+          double seconds = 1e-6 * static_cast<int32_t>(packed & 0xffffffff) + static_cast<double>(packed >> 32);
+          std::memcpy(element, &seconds, 8);
+        } else {
+          double seconds;
+          std::memcpy(&seconds, element, 8);
+          int64_t whole = static_cast<int64_t>(seconds);
+          int64_t micro = std::llround((seconds - static_cast<double>(static_cast<int32_t>(seconds))) * 1e6) & 0xffffffff;
+          int64_t packed = static_cast<int64_t>(static_cast<uint64_t>(whole) << 32) | micro;
+          std::memcpy(element, &packed, 8);
+        }
+        if (swapOut) std::reverse(element, element + 8);
+      }
       return 0;
     }
   }
@@ -80,9 +122,9 @@ void EnsureCopyConversions() {
   if (registered) return;
   registered = true;
   H5Tregister(H5T_PERS_SOFT, "h5dat time to integer", H5T_UNIX_D32LE, H5T_NATIVE_INT32, CopyBytes);
-  H5Tregister(H5T_PERS_SOFT, "h5dat time to float", H5T_UNIX_D64LE, H5T_NATIVE_DOUBLE, CopyBytes);
+  H5Tregister(H5T_PERS_SOFT, "h5dat time to float", H5T_UNIX_D64LE, H5T_NATIVE_DOUBLE, ConvertTime64<true>);
   H5Tregister(H5T_PERS_SOFT, "h5dat integer to time", H5T_NATIVE_INT32, H5T_UNIX_D32LE, CopyBytes);
-  H5Tregister(H5T_PERS_SOFT, "h5dat float to time", H5T_NATIVE_DOUBLE, H5T_UNIX_D64LE, CopyBytes);
+  H5Tregister(H5T_PERS_SOFT, "h5dat float to time", H5T_NATIVE_DOUBLE, H5T_UNIX_D64LE, ConvertTime64<false>);
   H5Tregister(H5T_PERS_SOFT, "h5dat bitfield to integer", H5T_STD_B8LE, H5T_NATIVE_UINT8, CopyBytes);
   H5Tregister(H5T_PERS_SOFT, "h5dat integer to bitfield", H5T_NATIVE_UINT8, H5T_STD_B8LE, CopyBytes);
 }

@@ -22,9 +22,10 @@ ReadOptions ReadOptionsFromJs(const Napi::Value& value);
 // JS form. Lock held.
 hid_t MemoryType(hid_t fileType, const ReadOptions& options, const std::string& path);
 
-// Registers HDF5 conversions that copy bytes between same-size times and integers/floats (a time
-// is a count of seconds: PyTables' Time32 an int32, Time64 a double) and between bitfields and
-// integers (h5py's view of a bitfield): HDF5 has none. Idempotent. Lock held.
+// Registers the HDF5 conversions HDF5 lacks: 4-byte times to and from int32 (PyTables' Time32:
+// seconds), 8-byte times to and from double seconds (PyTables' Time64 stores seconds and
+// microseconds as two int32s, and reads them as a double), bitfields to and from unsigned
+// integers of their size (h5py's view of a bitfield). Idempotent. Lock held.
 void EnsureCopyConversions();
 
 }  // namespace h5dat
