@@ -3,6 +3,7 @@
 // unpacked here element by element following the TypeSpec's offsets.
 import { fromTypeSpec, isBoolSpec, type Dtype } from "./dtype";
 import { H5Error } from "./errors";
+import { halfBits } from "./half";
 import { arrayLength, type TypeSpec } from "./type-spec";
 
 export type TypedArray =
@@ -126,8 +127,8 @@ export function isTypedArray(value: unknown): value is TypedArray {
 
 /**
  * How values of a stored type sit in JS memory for a write: native (little-endian) order,
- * float16 given as float32 (HDF5 rounds), times as int32 or float64 seconds (the binding's
- * conversion copies them). Compound offsets are kept, so sizes only change for those two.
+ * float16 as half bits (encode rounds them, see half.ts), times as int32 or float64 seconds (the
+ * binding converts them). Compound offsets are kept unless a time changes a field's size.
  */
 export function nativeSpec(spec: TypeSpec): TypeSpec {
   switch (spec.class) {
@@ -135,7 +136,7 @@ export function nativeSpec(spec: TypeSpec): TypeSpec {
     case "bitfield":
       return { ...spec, order: "le" };
     case "float":
-      return spec.size === 2 ? { class: "float", size: 4, order: "le" } : { ...spec, order: "le" };
+      return { ...spec, order: "le" };
     case "time":
       return spec.size === 4 ? { class: "integer", size: 4, signed: true, order: "le" } : { class: "float", size: 8, order: "le" };
     case "compound": {
@@ -143,7 +144,7 @@ export function nativeSpec(spec: TypeSpec): TypeSpec {
       if (types.every((t, i) => t.size === spec.members[i].type.size)) {
         return { ...spec, members: spec.members.map((m, i) => ({ ...m, type: types[i] })) };
       }
-      // A float16 or time member changed size: pack the members in order.
+      // A time member changed size: pack the members in order.
       let offset = 0;
       const members = spec.members.map((m, i) => {
         const member = { ...m, offset, type: types[i] };
@@ -276,7 +277,8 @@ class Packer {
       case "float": {
         const n = typeof value === "bigint" ? Number(value) : value;
         if (typeof n !== "number") this.fail(`expected a number, got ${describe(value)}`);
-        if (spec.size === 4) v.setFloat32(at, n, true);
+        if (spec.size === 2) v.setUint16(at, halfBits(n), true);
+        else if (spec.size === 4) v.setFloat32(at, n, true);
         else v.setFloat64(at, n, true);
         return;
       }
@@ -357,7 +359,8 @@ class Packer {
 /** One sequence's elements of (memory) type `base`, exactly in that type (the slot's base types them). */
 function encodeSequence(items: ArrayLike<unknown>, base: TypeSpec, path: string): OutgoingSequence {
   const Ctor = typedArrayClass(base);
-  const exact = isTypedArray(items) && Ctor !== undefined && items instanceof Ctor && base.class !== "enum";
+  const half = base.class === "float" && base.size === 2; // a Uint16Array of numbers, not of half bits
+  const exact = isTypedArray(items) && Ctor !== undefined && items instanceof Ctor && base.class !== "enum" && !half;
   const values = exact || !isTypedArray(items) ? items : Array.from(items as ArrayLike<unknown>);
   const { type: _type, ...sequence } = encode(values, base, values.length, path, true);
   return sequence;
@@ -380,7 +383,8 @@ export function encode(values: unknown, spec: TypeSpec, count: number, path = ""
   const numeric = typedArrayClass(base) && !isBoolSpec(base) ? base : undefined;
 
   // (Enums go the copying way below: HDF5 converts no integer type to an enum.)
-  if (isTypedArray(values) && values.length === n && numeric && numeric.class !== "enum") {
+  const half = numeric?.class === "float" && numeric.size === 2;
+  if (isTypedArray(values) && values.length === n && numeric && numeric.class !== "enum" && !half) {
     const valuesSpec = typedArraySpec(values);
     const type = mem.class === "array" ? { ...mem, base: valuesSpec, size: valuesSpec.size * arrayLength(mem.dims) } : valuesSpec;
     return { type: type as TypeSpec, bytes: values };
@@ -413,7 +417,7 @@ export function encode(values: unknown, spec: TypeSpec, count: number, path = ""
       if (typeof item !== "number" && typeof item !== "bigint" && typeof item !== "boolean") {
         throw new H5Error(`cannot write a ${describe(item)} into a ${fromTypeName(spec)} dataset (element ${i})`, path || null);
       }
-      (array as unknown as unknown[])[i] = big ? BigInt(typeof item === "number" ? Math.trunc(item) : item) : Number(item);
+      (array as unknown as unknown[])[i] = big ? BigInt(typeof item === "number" ? Math.trunc(item) : item) : half ? halfBits(Number(item)) : Number(item);
     }
     return { type: mem, bytes: array };
   }

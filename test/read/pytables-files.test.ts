@@ -9,80 +9,17 @@ import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { after, describe, test } from "node:test";
-import { Dataset, File, type Dtype } from "../../src";
+import { Dataset, File } from "../../src";
 import { listObjects } from "../../src/read/listing";
 import { PYTHON } from "../helpers/h5py";
+import { canon, h5pyDump, type H5pyView } from "../helpers/any-canon";
 
 const PYTABLES = ["/usr/share/python-tables/tests", "/usr/share/python-tables/nodes/tests"];
 const H5PY_DATA = "/usr/lib/python3/dist-packages/h5py/_debian_h5py_serial/tests/data_files";
 const h5In = (dir: string) => (fs.existsSync(dir) ? fs.readdirSync(dir).filter((n) => n.endsWith(".h5")).sort().map((n) => path.join(dir, n)) : []);
 const FILES = [...PYTABLES.flatMap(h5In), ...h5In(H5PY_DATA)];
 
-type Value = { shape: number[] | null; values: unknown[] | null } | { error: string };
-interface Seen {
-  objects: [string, string][];
-  datasets: Record<string, Value>;
-  attrs: Record<string, Value>;
-}
-const seen = JSON.parse(
-  execFileSync(PYTHON, [path.join(__dirname, "h5py_dump_any.py"), ...FILES], { encoding: "utf8", maxBuffer: 1 << 30 }),
-) as Record<string, Seen>;
-
-function canonFloat(n: number): unknown {
-  if (Number.isNaN(n)) return "NaN";
-  if (n === Infinity) return "Infinity";
-  if (n === -Infinity) return "-Infinity";
-  return n;
-}
-
-function items(v: unknown): unknown[] {
-  if (Array.isArray(v)) return v.flatMap((x) => (Array.isArray(x) ? items(x) : [x]));
-  if (ArrayBuffer.isView(v)) return Array.from(v as unknown as ArrayLike<unknown>);
-  throw new Error(`expected an array, got ${typeof v}`);
-}
-
-/** One element of h5dat dtype `d` in the canonical form of h5py_dump_any.py. */
-function canonElement(v: unknown, d: Dtype): unknown {
-  if (typeof d === "string") {
-    const bare = d.replace(/^>/, "");
-    if (bare === "bool") return typeof v === "boolean" ? v : v !== 0;
-    if (bare === "string" || bare.endsWith("reference")) return v;
-    if (bare === "int64" || bare === "uint64") return BigInt(v as bigint).toString();
-    if (bare.startsWith("float")) return canonFloat(Number(v));
-    return Number(v);
-  }
-  switch (d.kind) {
-    case "string":
-      return v;
-    case "opaque":
-      return { opaque: Buffer.from(v as Uint8Array).toString("hex") };
-    case "enum":
-      return canonElement(v, d.base);
-    case "bitfield":
-      return d.size === 8 ? BigInt(v as bigint).toString() : Number(v);
-    case "time":
-      return canonFloat(Number(v));
-    case "array":
-      return items(v).map((x) => canonElement(x, leaf(d)));
-    case "vlen":
-      return (ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<unknown>) : (v as unknown[])).map((x) => canonElement(x, d.base));
-    case "compound": {
-      const record = v as Record<string, unknown>;
-      return Object.fromEntries(d.fields.map((field) => [field.name, canonElement(record[field.name], field.dtype)]));
-    }
-    default:
-      throw new Error(`no canonical form for ${JSON.stringify(d)}`);
-  }
-}
-
-const leaf = (d: Dtype): Dtype => (typeof d === "object" && d.kind === "array" ? leaf(d.base) : d);
-
-/** All values as read (flat, array dtypes expanded) in canonical form. */
-function canon(data: unknown, d: Dtype): unknown[] {
-  const element = leaf(d);
-  const flat = Array.isArray(data) || ArrayBuffer.isView(data) ? Array.from(data as ArrayLike<unknown>) : [data];
-  return flat.map((v) => canonElement(v, element));
-}
+const seen: Record<string, H5pyView> = h5pyDump(FILES);
 
 /**
  * Where h5py 3.7 is wrong and h5dat right: a vlen of big-endian uint32 (PyTables' VLUnicodeAtom,
