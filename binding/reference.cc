@@ -52,9 +52,16 @@ ResolvedReference ResolvedFromName(std::string name) {
 
 }  // namespace
 
-std::string ReferenceResolver::ObjectPath(const std::string& kind, H5R_type_t type, const void* ref) {
+std::optional<std::string> ReferenceResolver::ObjectPath(const std::string& kind, H5R_type_t type, const void* ref) {
   ssize_t length = H5Rget_name(loc_, type, ref, nullptr, 0);
-  if (length < 0) FailH5("cannot find the target of " + kind + " reference in", path_);
+  if (length <= 0) {
+    // No name: H5Rget_name does not look at the target, so open it to tell an object without a
+    // path (an anonymous one: null, as h5py's .name is None) from an address of no object.
+    hid_t target = H5Rdereference2(loc_, H5P_DEFAULT, type, ref);
+    if (target < 0) FailH5(kind + " reference points to no object in", path_);
+    H5Oclose(target);
+    return std::nullopt;
+  }
   std::string name(static_cast<size_t>(length) + 1, '\0');
   H5Rget_name(loc_, type, ref, name.data(), name.size());
   name.resize(static_cast<size_t>(length));
@@ -69,14 +76,17 @@ ResolvedReference ReferenceResolver::Resolve(const TypeSpec& type, const uint8_t
     if (address == 0 || address == HADDR_UNDEF) return ref;
     auto known = objectNames_.find(address);
     if (known != objectNames_.end()) return ResolvedFromName(known->second);
-    std::string name = ObjectPath("an object", H5R_OBJECT, slot);
-    objectNames_[address] = name;
-    return ResolvedFromName(name);
+    std::optional<std::string> name = ObjectPath("an object", H5R_OBJECT, slot);
+    if (!name) return ref;
+    objectNames_[address] = *name;
+    return ResolvedFromName(*name);
   }
   if (type.refKind == "region") {
     static const uint8_t zero[sizeof(hdset_reg_ref_t)] = {0};
     if (std::memcmp(slot, zero, sizeof zero) == 0) return ref;
-    ref = ResolvedFromName(ObjectPath("a region", H5R_DATASET_REGION, slot));
+    std::optional<std::string> name = ObjectPath("a region", H5R_DATASET_REGION, slot);
+    if (!name) return ref;
+    ref = ResolvedFromName(*name);
     ref.region = true;
     SpaceId space(Check(H5Rget_region(loc_, H5R_DATASET_REGION, slot), "cannot read the region of a reference in", path_));
     DescribeSelection(space.get(), ref, path_);
@@ -87,7 +97,7 @@ ResolvedReference ReferenceResolver::Resolve(const TypeSpec& type, const uint8_t
   H5R_type_t kind = H5Rget_type(any);
   if (kind <= H5R_BADTYPE || kind >= H5R_MAXTYPE) return ref;
   ssize_t length = H5Rget_obj_name(any, H5P_DEFAULT, nullptr, 0);
-  if (length < 0) FailH5("cannot find the target of a reference in", path_);
+  if (length < 0) FailH5("a reference points to no object in", path_);
   std::string name(static_cast<size_t>(length) + 1, '\0');
   H5Rget_obj_name(any, H5P_DEFAULT, name.data(), name.size());
   name.resize(static_cast<size_t>(length));

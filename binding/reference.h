@@ -5,6 +5,7 @@
 #include <hdf5.h>
 
 #include <map>
+#include <optional>
 #include <string>
 
 #include "payload.h"
@@ -19,7 +20,8 @@ class ReferenceResolver {
   ResolvedReference Resolve(const TypeSpec& type, const uint8_t* slot);
 
  private:
-  std::string ObjectPath(const std::string& kind, H5R_type_t type, const void* ref);
+  // The target's path; nullopt for an object that has none. Fails when there is no object.
+  std::optional<std::string> ObjectPath(const std::string& kind, H5R_type_t type, const void* ref);
   hid_t loc_;
   std::string path_;
   std::map<haddr_t, std::string> objectNames_;  // H5Rget_name searches the file: once per target
