@@ -26,6 +26,50 @@ void SetSlotIndex(uint8_t* slot, size_t slotSize, uint64_t index) {
   std::memcpy(slot, &index, sizeof index);
 }
 
+std::vector<hsize_t> Coordinates(const Napi::Value& value) {
+  std::vector<hsize_t> out;
+  if (!value.IsArray()) throw Napi::TypeError::New(value.Env(), "a region's coordinates must be arrays of numbers");
+  Napi::Array array = value.As<Napi::Array>();
+  for (uint32_t i = 0; i < array.Length(); i++) out.push_back(static_cast<hsize_t>(array.Get(i).ToNumber().Int64Value()));
+  return out;
+}
+
+// null | "path" | { path, selection: { kind, points? | blocks? } } (src/h5/codec.ts RegionReference).
+ReferenceValue ReferenceFromJs(const Napi::Value& value) {
+  ReferenceValue ref;
+  if (value.IsString()) {
+    ref.isNull = false;
+    ref.path = value.As<Napi::String>().Utf8Value();
+  } else if (value.IsObject()) {
+    Napi::Object object = value.As<Napi::Object>();
+    Napi::Object selection = object.Get("selection").As<Napi::Object>();
+    ref.isNull = false;
+    ref.region = true;
+    ref.path = object.Get("path").ToString().Utf8Value();
+    ref.selection = selection.Get("kind").ToString().Utf8Value();
+    if (ref.selection == "points") {
+      Napi::Array points = selection.Get("points").As<Napi::Array>();
+      for (uint32_t i = 0; i < points.Length(); i++) {
+        std::vector<hsize_t> point = Coordinates(points.Get(i));
+        ref.rank = static_cast<int>(point.size());
+        ref.coordinates.insert(ref.coordinates.end(), point.begin(), point.end());
+      }
+    } else if (ref.selection == "hyperslab") {
+      // Stored as HDF5's block list gives them: each block's start, then its last coordinates.
+      Napi::Array blocks = selection.Get("blocks").As<Napi::Array>();
+      for (uint32_t i = 0; i < blocks.Length(); i++) {
+        Napi::Object block = blocks.Get(i).As<Napi::Object>();
+        std::vector<hsize_t> start = Coordinates(block.Get("start")), count = Coordinates(block.Get("count"));
+        if (start.size() != count.size()) throw Napi::TypeError::New(value.Env(), "a block's start and count differ in length");
+        ref.rank = static_cast<int>(start.size());
+        ref.coordinates.insert(ref.coordinates.end(), start.begin(), start.end());
+        for (size_t d = 0; d < start.size(); d++) ref.coordinates.push_back(start[d] + count[d] - 1);
+      }
+    }
+  }
+  return ref;
+}
+
 }  // namespace
 
 OutgoingData OutgoingData::FromJs(const Napi::Value& value, std::vector<Napi::Value>& pins) {
@@ -60,11 +104,7 @@ OutgoingData OutgoingData::FromJs(const Napi::Value& value, const TypeSpec* type
   Napi::Value references = object.Get("references");
   if (references.IsArray()) {
     Napi::Array array = references.As<Napi::Array>();
-    for (uint32_t i = 0; i < array.Length(); i++) {
-      Napi::Value target = array.Get(i);
-      data.references_.push_back(target.IsString() ? std::optional<std::string>(target.As<Napi::String>().Utf8Value())
-                                                   : std::nullopt);
-    }
+    for (uint32_t i = 0; i < array.Length(); i++) data.references_.push_back(ReferenceFromJs(array.Get(i)));
   }
   Napi::Value sequences = object.Get("sequences");
   if (sequences.IsArray()) {
@@ -172,7 +212,7 @@ void ExtractSlots(const TypeSpec& type, const uint8_t* bytes, size_t count, Slot
   }
 }
 
-Napi::Value SelectionToJs(Napi::Env env, const ResolvedReference& ref) {
+Napi::Value SelectionToJs(Napi::Env env, const ReferenceValue& ref) {
   Napi::Object selection = Napi::Object::New(env);
   selection.Set("kind", ref.selection);
   size_t rank = static_cast<size_t>(ref.rank);
@@ -229,7 +269,7 @@ void SlotValues::ToJs(Napi::Env env, Napi::Object into) const {
   if (!references.empty()) {
     Napi::Array array = Napi::Array::New(env, references.size());
     for (size_t i = 0; i < references.size(); i++) {
-      const ResolvedReference& ref = references[i];
+      const ReferenceValue& ref = references[i];
       if (ref.isNull) {
         array.Set(i, env.Null());
       } else if (!ref.region) {

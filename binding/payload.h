@@ -10,13 +10,23 @@
 
 #include <cstdint>
 #include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
 #include "type_spec.h"
 
 namespace h5dat {
+
+// A reference as JS sees it, read or to be written: null, a target's path, or for a region a
+// dataset's path and a selection in it.
+struct ReferenceValue {
+  bool isNull = true;
+  std::string path;
+  bool region = false;
+  std::string selection;             // all | none | points | hyperslab
+  int rank = 0;
+  std::vector<hsize_t> coordinates;  // points: rank per point; hyperslab: start and end (inclusive) per block
+};
 
 // Data from JS to be written. The bytes stay in the JS buffer (pinned by the Job) unless slots
 // force a copy with pointers (or references) swapped in.
@@ -38,18 +48,8 @@ class OutgoingData {
   size_t length_ = 0;
   std::vector<std::string> strings_;
   std::vector<OutgoingData> sequences_;
-  std::vector<std::optional<std::string>> references_;
+  std::vector<ReferenceValue> references_;
   std::vector<uint8_t> withPointers_;
-};
-
-// A reference as read: its target's path (empty when null) and, for a region, the selection.
-struct ResolvedReference {
-  bool isNull = true;
-  std::string path;
-  bool region = false;
-  std::string selection;             // all | none | points | hyperslab
-  int rank = 0;
-  std::vector<hsize_t> coordinates;  // points: rank per point; hyperslab: start and end (inclusive) per block
 };
 
 // What the slots of a buffer of elements pointed to, moved out of HDF5's memory.
@@ -57,7 +57,7 @@ struct SlotValues {
   struct Sequence;
   std::vector<std::string> strings;
   std::vector<std::unique_ptr<Sequence>> sequences;
-  std::vector<ResolvedReference> references;
+  std::vector<ReferenceValue> references;
   void ToJs(Napi::Env env, Napi::Object into) const;
 };
 struct SlotValues::Sequence {

@@ -11,7 +11,7 @@ namespace {
 // Points or blocks a region holds at most: a corrupt region claims any count.
 constexpr hsize_t kMaxRegionCoordinates = hsize_t(1) << 24;
 
-void DescribeSelection(hid_t space, ResolvedReference& ref, const std::string& path) {
+void DescribeSelection(hid_t space, ReferenceValue& ref, const std::string& path) {
   ref.rank = H5Sget_simple_extent_ndims(space);
   if (ref.rank < 0) FailH5("cannot read the region of a reference in", path);
   switch (H5Sget_select_type(space)) {
@@ -43,8 +43,8 @@ void DescribeSelection(hid_t space, ResolvedReference& ref, const std::string& p
 }
 
 
-ResolvedReference ResolvedFromName(std::string name) {
-  ResolvedReference ref;
+ReferenceValue ResolvedFromName(std::string name) {
+  ReferenceValue ref;
   ref.isNull = false;
   ref.path = std::move(name);
   return ref;
@@ -68,8 +68,8 @@ std::optional<std::string> ReferenceResolver::ObjectPath(const std::string& kind
   return name;
 }
 
-ResolvedReference ReferenceResolver::Resolve(const TypeSpec& type, const uint8_t* slot) {
-  ResolvedReference ref;
+ReferenceValue ReferenceResolver::Resolve(const TypeSpec& type, const uint8_t* slot) {
+  ReferenceValue ref;
   if (type.refKind == "object") {
     haddr_t address;
     std::memcpy(&address, slot, sizeof address);
@@ -117,17 +117,65 @@ ResolvedReference ReferenceResolver::Resolve(const TypeSpec& type, const uint8_t
   return ref;
 }
 
-void MakeReference(hid_t loc, const std::optional<std::string>& target, const TypeSpec& type, uint8_t* slot,
-                   const std::string& path) {
-  std::memset(slot, 0, type.size);
-  if (!target) return;
-  if (type.refKind != "object") FailUsage("h5dat writes object references only", path);
-  if (loc < 0) FailUsage("a reference cannot be written here (fill values hold no references)", path);
-  if (H5Oexists_by_name(loc, target->c_str(), H5P_DEFAULT) <= 0) {
-    H5Eclear2(H5E_DEFAULT);
-    FailUsage("reference target '" + *target + "' does not exist", path);
+namespace {
+
+// `space` with the selection of `target` in it. Lock held.
+void SelectRegion(hid_t space, const ReferenceValue& target, const std::string& path) {
+  int rank = H5Sget_simple_extent_ndims(space);
+  if (target.selection != "all" && target.selection != "none" && target.rank != rank) {
+    FailUsage("a region of '" + target.path + "' needs " + std::to_string(rank) + " coordinates per point", path);
   }
-  Check(H5Rcreate(slot, loc, target->c_str(), H5R_OBJECT, -1), "cannot make a reference to '" + *target + "' in", path);
+  size_t perItem = static_cast<size_t>(rank) * (target.selection == "hyperslab" ? 2 : 1);
+  size_t items = perItem ? target.coordinates.size() / perItem : 0;
+  if (target.selection == "all") {
+    Check(H5Sselect_all(space), "cannot select a region in", path);
+  } else if (target.selection == "none") {
+    Check(H5Sselect_none(space), "cannot select a region in", path);
+  } else if (target.selection == "points") {
+    if (items == 0) Check(H5Sselect_none(space), "cannot select a region in", path);
+    else Check(H5Sselect_elements(space, H5S_SELECT_SET, items, target.coordinates.data()), "cannot select the points of a region in", path);
+  } else if (target.selection == "hyperslab") {
+    Check(H5Sselect_none(space), "cannot select a region in", path);
+    std::vector<hsize_t> ones(static_cast<size_t>(rank), 1), block(static_cast<size_t>(rank));
+    for (size_t i = 0; i < items; i++) {
+      const hsize_t* start = &target.coordinates[i * perItem];
+      for (int d = 0; d < rank; d++) block[d] = start[rank + d] - start[d] + 1;
+      Check(H5Sselect_hyperslab(space, H5S_SELECT_OR, start, nullptr, ones.data(), block.data()),
+            "cannot select the blocks of a region in", path);
+    }
+  } else {
+    FailUsage("a region's selection kind is all, none, points or hyperslab, not '" + target.selection + "'", path);
+  }
+  if (H5Sselect_valid(space) <= 0) FailUsage("a region selects outside of '" + target.path + "'", path);
+}
+
+}  // namespace
+
+void MakeReference(hid_t loc, const ReferenceValue& target, const TypeSpec& type, uint8_t* slot, const std::string& path) {
+  std::memset(slot, 0, type.size);
+  if (target.isNull) return;
+  bool region = type.refKind == "region";
+  if (type.refKind == "any") FailUsage("h5dat writes object and region references, not HDF5 1.12's H5T_STD_REF", path);
+  if (region != target.region) {
+    FailUsage(region ? "a region reference needs { path, selection }" : "an object reference is a path", path);
+  }
+  if (loc < 0) FailUsage("a reference cannot be written here (fill values hold no references)", path);
+  if (H5Oexists_by_name(loc, target.path.c_str(), H5P_DEFAULT) <= 0) {
+    H5Eclear2(H5E_DEFAULT);
+    FailUsage("reference target '" + target.path + "' does not exist", path);
+  }
+  if (!region) {
+    Check(H5Rcreate(slot, loc, target.path.c_str(), H5R_OBJECT, -1), "cannot make a reference to '" + target.path + "' in", path);
+    return;
+  }
+  hid_t dataset = H5Dopen2(loc, target.path.c_str(), H5P_DEFAULT);
+  if (dataset < 0) FailH5("a region reference's target '" + target.path + "' is not a dataset, in", path);
+  SpaceId space(H5Dget_space(dataset));
+  H5Dclose(dataset);
+  if (space.get() < 0) FailH5("cannot get the dataspace of '" + target.path + "' for", path);
+  SelectRegion(space.get(), target, path);
+  Check(H5Rcreate(slot, loc, target.path.c_str(), H5R_DATASET_REGION, space.get()),
+        "cannot make a region reference to '" + target.path + "' in", path);
 }
 
 }  // namespace h5dat

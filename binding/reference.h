@@ -17,7 +17,7 @@ class ReferenceResolver {
   // `loc`: any object of the file the references were read from; `path` names the data in errors.
   ReferenceResolver(hid_t loc, std::string path) : loc_(loc), path_(std::move(path)) {}
   // Fails (naming the data) on a reference whose target cannot be found.
-  ResolvedReference Resolve(const TypeSpec& type, const uint8_t* slot);
+  ReferenceValue Resolve(const TypeSpec& type, const uint8_t* slot);
 
  private:
   // The target's path; nullopt for an object that has none. Fails when there is no object.
@@ -27,9 +27,9 @@ class ReferenceResolver {
   std::map<haddr_t, std::string> objectNames_;  // H5Rget_name searches the file: once per target
 };
 
-// Writes an object reference to `target` (an absolute path in the file of `loc`), or a null one,
-// into `slot` of a reference of `kind`. Lock held.
-void MakeReference(hid_t loc, const std::optional<std::string>& target, const TypeSpec& type, uint8_t* slot,
-                   const std::string& path);
+// Writes a reference to `target` (absolute paths in the file of `loc`), or a null one, into
+// `slot`: an object reference, or a region reference (H5T_STD_REF_DSETREG) to a selection of a
+// dataset. Fails on a target that does not exist or a selection outside it. Lock held.
+void MakeReference(hid_t loc, const ReferenceValue& target, const TypeSpec& type, uint8_t* slot, const std::string& path);
 
 }  // namespace h5dat

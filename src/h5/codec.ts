@@ -16,8 +16,8 @@ export interface OutgoingSequence {
   bytes: ArrayBufferView;
   strings?: string[];
   sequences?: OutgoingSequence[];
-  /** Object reference targets (absolute paths), null for a null reference. */
-  references?: (string | null)[];
+  /** Reference targets (absolute paths; { path, selection } for regions), null for a null reference. */
+  references?: ReferenceValue[];
 }
 
 /** Data as the binding takes it: slots of `bytes` hold indices into the side lists. */
@@ -243,7 +243,7 @@ class Packer {
   readonly view: DataView;
   readonly strings: string[] = [];
   readonly sequences: OutgoingSequence[] = [];
-  readonly references: (string | null)[] = [];
+  readonly references: ReferenceValue[] = [];
 
   constructor(size: number, private readonly path: string) {
     this.bytes = new Uint8Array(size);
@@ -335,15 +335,29 @@ class Packer {
         return;
       }
       case "reference": {
-        if (value !== null && typeof value !== "string") this.fail(`expected a path or null for a reference, got ${describe(value)}`);
         v.setUint32(at, this.references.length, true);
-        this.references.push(value === null ? null : value.startsWith("/") ? value : `/${value}`);
+        this.references.push(this.referenceValue(spec.kind, value));
         return;
       }
       case "time":
       case "unsupported":
         this.fail(`cannot write values of type '${spec.class === "time" ? "time" : spec.name}' here`);
     }
+  }
+
+  /** A reference to write: null, a path (absolute from the root), or { path, selection } for a region. */
+  referenceValue(kind: string, value: unknown): ReferenceValue {
+    const absolute = (p: string) => (p.startsWith("/") ? p : `/${p}`);
+    if (value === null) return null;
+    if (kind === "object") {
+      if (typeof value !== "string") this.fail(`expected a path or null for a reference, got ${describe(value)}`);
+      return absolute(value);
+    }
+    const region = value as Partial<RegionReference>;
+    if (kind !== "region" || typeof region !== "object" || typeof region.path !== "string" || typeof region.selection?.kind !== "string") {
+      this.fail(kind === "region" ? `expected { path, selection } or null for a region reference, got ${describe(value)}` : "h5dat writes object and region references only");
+    }
+    return { path: absolute(region.path), selection: region.selection };
   }
 
   /** The side lists that are not empty, for OutgoingData. */

@@ -16,7 +16,8 @@ export type WideFloatName = `float${number}`;
 /**
  * HDF5 references: `reference` to objects (h5py's ref_dtype, read as the target's path or null),
  * `region-reference` to selections of datasets (read as { path, selection }), `any-reference`
- * HDF5 1.12's H5T_STD_REF (either, or an attribute: "path@name"). Only `reference` is written.
+ * HDF5 1.12's H5T_STD_REF (either, or an attribute: "path@name"). `reference` is written from
+ * paths, `region-reference` from { path, selection }; `any-reference` is read only.
  */
 export type ReferenceName = "reference" | "region-reference" | "any-reference";
 

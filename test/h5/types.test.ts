@@ -230,6 +230,33 @@ print(int(f[f["refs"][0]][()].sum()))`, file);
     await assertSameAsH5py(file);
   });
 
+  test("h5dat writes region references (hyperslab blocks, points, all, none); h5py reads the same selections", async () => {
+    const file = path.join(dir, "regions.h5");
+    const h5 = await File.open(file, "w");
+    await h5.createDataset("grid", { data: new Int32Array(20), shape: [4, 5] });
+    const regions = [
+      { path: "/grid", selection: { kind: "hyperslab", blocks: [{ start: [1, 0], count: [2, 1] }, { start: [1, 2], count: [2, 3] }] } },
+      { path: "/grid", selection: { kind: "points", points: [[0, 1], [3, 4]] } },
+      { path: "/grid", selection: { kind: "all" } },
+      null,
+    ];
+    await h5.createDataset("regions", { data: regions, dtype: "region-reference" });
+    await assert.rejects(
+      h5.createDataset("outside", { data: [{ path: "/grid", selection: { kind: "points", points: [[9, 9]] } }], dtype: "region-reference" }),
+      (e: Error) => e instanceof H5Error && /outside/.test(e.message),
+    );
+    await assert.rejects(h5.createDataset("notregion", { data: ["/grid"], dtype: "region-reference" }), H5Error);
+    await h5.close();
+    const theirs = h5pySees(file);
+    assert.deepStrictEqual((theirs.datasets["/regions"] as { values: unknown[] }).values, regions);
+    const sums = python<number[]>(`import h5py, json, sys, numpy as np
+f = h5py.File(sys.argv[1], "r")
+g = f["grid"]
+print(json.dumps([int(np.asarray(g[r]).size) for r in f["regions"][:3]]))`, file);
+    assert.deepEqual(sums, [8, 2, 20]);
+    await assertSameAsH5py(file);
+  });
+
   test("h5py's object and region references (points, hyperslabs, null; in records, sequences and dimension scales) read as paths", async () => {
     const file = path.join(dir, "refs-h5py.h5");
     python(`import h5py, numpy as np, sys
