@@ -197,7 +197,11 @@ export function inferDtype(values: unknown): Dtype {
   if (typeof sample === "bigint") return "int64";
   if (typeof sample === "boolean") return "bool";
   if (typeof sample === "string") return "string";
-  if (isTypedArray(sample)) return { kind: "array", base: inferDtype(sample), shape: [sample.length] };
+  if (isTypedArray(sample)) {
+    // TypedArrays of different lengths are sequences (h5py's vlen_dtype), of one length an array dtype.
+    const ragged = Array.isArray(values) && values.some((v) => !isTypedArray(v) || v.length !== sample.length || v.constructor !== sample.constructor);
+    return ragged ? { kind: "vlen", base: inferDtype(sample) } : { kind: "array", base: inferDtype(sample), shape: [sample.length] };
+  }
   if (sample !== null && typeof sample === "object") {
     return { kind: "compound", fields: Object.entries(sample).map(([name, v]) => ({ name, dtype: inferFieldDtype(v) })) };
   }

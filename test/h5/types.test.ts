@@ -157,6 +157,8 @@ describe("variable-length sequences", () => {
     const rec = dtype.compound({ id: "int32", samples: dtype.vlen("float32"), name: "string" });
     await h5.createDataset("records", { data: [{ id: 1, samples: [0.5, 1], name: "a" }, { id: 2, samples: [], name: "bé" }], dtype: rec });
     await h5.attrs.set("ragged", [[1, 2], [3]], { dtype: dtype.vlen("uint32") });
+    await h5.attrs.set("inferred", [new Int16Array([1, 2]), new Int16Array([3])]);
+    await h5.createDataset("inferred", { data: [new Float32Array([1]), new Float32Array([2, 3])] });
     await h5.close();
     // h5py 3.7 reads sequences of big-endian numbers with their bytes unswapped (its own too):
     // h5dump is the second reader for that one.
@@ -169,10 +171,12 @@ describe("variable-length sequences", () => {
     assert.deepStrictEqual(values("/grid"), [[1], [2, 3], [], [4, 5, 6]]);
     assert.deepStrictEqual(values("/records"), [{ id: 1, samples: [0.5, 1], name: "a" }, { id: 2, samples: [], name: "bé" }]);
     assert.deepStrictEqual((theirs.attrs["/@ragged"] as { values: unknown[] }).values, [[1, 2], [3]]);
+    assert.deepStrictEqual((theirs.attrs["/@inferred"] as { values: unknown[] }).values, [[1, 2], [3]]);
+    assert.deepStrictEqual(values("/inferred"), [[1], [2, 3]]);
     const kinds = python<string[]>(`import h5py, json, sys
 f = h5py.File(sys.argv[1], "r")
-print(json.dumps([str(h5py.check_vlen_dtype(f[k].dtype)) for k in ["i32", "f64be", "grid"]]))`, file);
-    assert.deepEqual(kinds, ["int32", ">f8", "int16"]);
+print(json.dumps([str(h5py.check_vlen_dtype(f[k].dtype)) for k in ["i32", "f64be", "grid", "inferred"]] + [str(h5py.check_vlen_dtype(f.attrs.get_id("inferred").dtype))]))`, file);
+    assert.deepEqual(kinds, ["int32", ">f8", "int16", "float32", "int16"]);
     await assertSameAsH5py(file, ["/f64be"]);
   });
 
