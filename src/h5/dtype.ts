@@ -180,6 +180,7 @@ export function toTypeSpec(d: Dtype): TypeSpec {
       return { class: "reference", size: REFERENCE_SIZES[kind], kind };
     }
     const spec = numericSpec(d);
+    if (!spec && /^>?float\d+$/.test(d)) throw new H5Error(`h5dat writes float16, float32 and float64, not ${d} (it reads ${d} as float64)`);
     if (!spec) throw new H5Error(`unknown dtype '${d}'`);
     return spec;
   }
