@@ -174,6 +174,9 @@ export class Dataset extends H5Object {
     if (this.info.shape === null || resolved.count === 0) {
       return { data: decode({ type: this.info.type, bytes: new ArrayBuffer(0) }, [0], options).data, shape: resolved.shape } as ArrayResult;
     }
+    // Said before HDF5 tries: its own message for a missing filter is about a plugin directory.
+    const unreadable = this.unreadable;
+    if (unreadable) throw new H5Error(`cannot read dataset: ${unreadable}`, this.name);
     const raw = yield* call("datasetRead", this.handle, resolved.hyperslab, readOptions);
     const result = decode(raw, resolved.shape, options);
     return result;

@@ -9,7 +9,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { after, describe, test } from "node:test";
-import { Dataset, File } from "../../src";
+import { Dataset, File, H5Error } from "../../src";
 import { listObjects } from "../../src/read/listing";
 import { PYTHON } from "../helpers/h5py";
 import { canon, h5pyDump, type H5pyView } from "../helpers/any-canon";
@@ -126,6 +126,20 @@ test("h5dat ls -r --json exits 0 on every file, marking what cannot be read with
     }
   }
   assert.ok(unreadable.some((line) => /blosc/.test(line)));
+});
+
+test("a dataset whose filter this build lacks opens (shape, dtype, filters known) and its read says which filter", async () => {
+  const h5 = await File.open("/usr/share/python-tables/tests/blosc_bigendian.h5", "r");
+  try {
+    const ds = (await h5.get("i2")) as Dataset;
+    assert.deepEqual(ds.shape, [10]);
+    assert.equal(ds.dtype, ">int16");
+    assert.equal(ds.compression, "blosc");
+    assert.match(ds.unreadable ?? "", /blosc/);
+    await assert.rejects(ds.read(), (e: Error) => e instanceof H5Error && /filter 'blosc' \(id 32001\) is not available/.test(e.message) && e.message.includes("/i2"));
+  } finally {
+    await h5.close();
+  }
 });
 
 // h5py cannot read HDF5 times at all ("No NumPy equivalent for TypeTimeID"): PyTables, which
