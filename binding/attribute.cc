@@ -9,6 +9,7 @@
 #include "job.h"
 #include "operations.h"
 #include "payload.h"
+#include "read_type.h"
 #include "scoped_id.h"
 
 namespace h5dat {
@@ -66,30 +67,31 @@ struct AttrValue {
   IncomingData data;
 };
 
-// attrRead(loc, name) → { fileType, shape, type, bytes, strings? }
+// attrRead(loc, name, options?) → { fileType, shape, type, bytes, strings?, sequences?, references? };
+// options as datasetRead's.
 Job AttrRead(const Napi::CallbackInfo& info) {
   Handle* loc = Handle::From(info[0]);
   std::string name = info[1].ToString().Utf8Value();
+  ReadOptions options = ReadOptionsFromJs(info[2]);
   auto value = std::make_shared<AttrValue>();
   Job job;
   job.pins.push_back(info[0]);
-  job.Locked([loc, name, value]() {
+  job.Locked([loc, name, options, value]() {
     std::string where = AttrPath(loc, name);
     if (H5Aexists(loc->Id(), name.c_str()) <= 0) FailUsage("no such attribute", where);
     AttrId attr(Check(H5Aopen(loc->Id(), name.c_str(), H5P_DEFAULT), "cannot open attribute", where));
     {
       TypeId fileType(Check(H5Aget_type(attr.get()), "cannot get type of", where));
-      TypeId memType(Check(H5Tget_native_type(fileType.get(), H5T_DIR_ASCEND), "no memory type for", where));
       value->fileType = TypeSpec::Describe(fileType.get());
+      TypeId memType(MemoryType(fileType.get(), options, where));
       TypeSpec memSpec = TypeSpec::Describe(memType.get());
-      memSpec.RequireSupported(where);
       SpaceId space(Check(H5Aget_space(attr.get()), "cannot get dataspace of", where));
       value->shape = SpaceShape(space.get());
       hssize_t points = value->shape ? H5Sget_simple_extent_npoints(space.get()) : 0;
       value->data.Allocate(memSpec, static_cast<size_t>(points), where);
       if (points > 0) {
         Check(H5Aread(attr.get(), memType.get(), value->data.Bytes()), "cannot read attribute", where);
-        value->data.TakeStrings(memType.get(), space.get());
+        value->data.TakeSlots(memType.get(), space.get(), loc->Id(), where);
       }
     }
   });
@@ -153,7 +155,7 @@ void WriteAttr(hid_t id, const std::string& objectPath, const AttrWriteSpec& spe
   }
   TypeId type(spec.fileType.Build());
   TypeId memType(spec.data->Type().Build());
-  const void* bytes = spec.data->Bytes(where);
+  const void* bytes = spec.data->Bytes(where, id);
   if (mayExist && H5Aexists(id, spec.name.c_str()) > 0) Check(H5Adelete(id, spec.name.c_str()), "cannot replace attribute", where);
   PlistId acpl(Check(H5Pcreate(H5P_ATTRIBUTE_CREATE), "cannot create attribute creation list", where));
   H5Pset_char_encoding(acpl.get(), H5T_CSET_UTF8);

@@ -14,6 +14,7 @@
 #include "object_path.h"
 #include "operations.h"
 #include "payload.h"
+#include "read_type.h"
 #include "scoped_id.h"
 
 namespace h5dat {
@@ -95,7 +96,7 @@ void WriteData(hid_t dataset, const Selection& selection, OutgoingData& data, co
   RequireElementCount(data, static_cast<size_t>(points), path);
   if (points == 0) return;
   TypeId memType(data.Type().Build());
-  Check(H5Dwrite(dataset, memType.get(), memSpace.get(), fileSpace.get(), H5P_DEFAULT, data.Bytes(path)),
+  Check(H5Dwrite(dataset, memType.get(), memSpace.get(), fileSpace.get(), H5P_DEFAULT, data.Bytes(path, dataset)),
         "cannot write dataset", path);
 }
 
@@ -103,7 +104,7 @@ void WriteData(hid_t dataset, const Selection& selection, OutgoingData& data, co
 // type conversion, and the filters are ones h5dat runs itself. Lock held.
 bool PlanChunkedWrite(hid_t dataset, const Selection& selection, const OutgoingData& data, ChunkedWrite& chunked,
                       const std::string& path) {
-  if (data.Type().HasVariableStrings()) return false;
+  if (data.Type().HasSlots()) return false;
   if (!selection.all && (!selection.block.empty() || std::any_of(selection.stride.begin(), selection.stride.end(),
                                                                   [](hsize_t s) { return s != 1; }))) {
     return false;
@@ -133,14 +134,15 @@ struct Created {
 constexpr double kFillReadLimit = 64.0 * (1 << 20);
 // ... counting what an element costs once in JS: a variable-length string, even an empty one,
 // becomes a C++ string and then a JS string in an array (measured: 2 Mi empty strings of fill
-// took 1 GB in `h5dat show`, while their 16-byte slots were 32 MiB, under the limit).
-constexpr double kStringReadCost = 256.0;
+// took 1 GB in `h5dat show`, while their 16-byte slots were 32 MiB, under the limit); a
+// sequence or a reference likewise becomes a JS object.
+constexpr double kSlotReadCost = 256.0;
 
-// Bytes one element of `type` costs once read (its own size, plus its strings as JS strings).
+// Bytes one element of `type` costs once read (its own size, plus its slots as JS values).
 double ReadCost(const TypeSpec& type) {
-  size_t strings = 0;
-  if (type.HasVariableStrings()) type.ForEachStringSlot(0, [&](size_t) { strings++; });
-  return static_cast<double>(type.size) + kStringReadCost * static_cast<double>(strings);
+  size_t slots = 0;
+  if (type.HasSlots()) type.ForEachSlot(0, [&](size_t, const TypeSpec&) { slots++; });
+  return static_cast<double>(type.size) + kSlotReadCost * static_cast<double>(slots);
 }
 
 // Elements of `dataset` its stored data can hold: allocated chunks × chunk size, or the
@@ -205,7 +207,7 @@ Job DatasetCreate(const Napi::CallbackInfo& info) {
   // Whole-dataset data in a chunked layout with filters h5dat runs itself: filter it first,
   // outside the HDF5 lock, then store the chunks directly.
   auto chunked = std::make_shared<ChunkedWrite>();
-  bool direct = data && !options.chunks.empty() && shape && !shape->empty() && !type.HasVariableStrings() &&
+  bool direct = data && !options.chunks.empty() && shape && !shape->empty() && !type.HasSlots() &&
                 type.SameAs(data->Type()) && data->ElementCount() == ElementCount(*shape) &&
                 chunked->Plan(*shape, options.chunks, type.size, PipelineFor(options, type.size),
                               std::vector<hsize_t>(shape->size(), 0), *shape);
@@ -258,21 +260,22 @@ Job DatasetDescribe(const Napi::CallbackInfo& info) {
   return job;
 }
 
-// datasetRead(dataset, selection?) → { type, bytes, strings?, shape }
+// datasetRead(dataset, selection?, options?) → { type, bytes, strings?, sequences?, references?, shape };
+// options: { rawFloat16? }.
 Job DatasetRead(const Napi::CallbackInfo& info) {
   Handle* dataset = Handle::From(info[0]);
   Selection selection = Selection::FromJs(info[1]);
+  ReadOptions options = ReadOptionsFromJs(info[2]);
   auto incoming = std::make_shared<IncomingData>();
   auto shape = std::make_shared<Shape>();
   Job job;
   job.pins.push_back(info[0]);
-  job.Locked([dataset, selection, incoming, shape]() {
+  job.Locked([dataset, selection, options, incoming, shape]() {
     hid_t id = dataset->Id();
     const std::string& path = dataset->Path();
     TypeId fileType(Check(H5Dget_type(id), "cannot get type of", path));
-    TypeId memType(Check(H5Tget_native_type(fileType.get(), H5T_DIR_ASCEND), "no memory type for", path));
+    TypeId memType(MemoryType(fileType.get(), options, path));
     TypeSpec memSpec = TypeSpec::Describe(memType.get());
-    memSpec.RequireSupported(path);
     SpaceId fileSpace(Check(H5Dget_space(id), "cannot get dataspace of", path));
     SpaceId memSpace(selection.Apply(fileSpace.get(), path));
     *shape = SpaceShape(memSpace.get());
@@ -282,7 +285,7 @@ Job DatasetRead(const Napi::CallbackInfo& info) {
     if (points == 0) return;
     Check(H5Dread(id, memType.get(), memSpace.get(), fileSpace.get(), H5P_DEFAULT, incoming->Bytes()),
           "cannot read dataset", path);
-    incoming->TakeStrings(memType.get(), memSpace.get());
+    incoming->TakeSlots(memType.get(), memSpace.get(), id, path);
   });
   job.done = [incoming, shape](Napi::Env env) -> Napi::Value {
     Napi::Object result = incoming->ToJs(env);

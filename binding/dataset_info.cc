@@ -36,6 +36,7 @@ DatasetInfo DescribeDataset(hid_t dataset, const std::string& path) {
     char name[256] = {0};
     filter.id = H5Pget_filter2(dcpl, static_cast<unsigned>(i), &flags, &count, values, sizeof name, name, &config);
     filter.name = name;
+    filter.available = H5Zfilter_avail(static_cast<H5Z_filter_t>(filter.id)) > 0;
     filter.values.assign(values, values + (count < 16 ? count : 16));
     info.filters.push_back(std::move(filter));
   }
@@ -63,6 +64,7 @@ Napi::Object DatasetInfo::ToJs(Napi::Env env) const {
     Napi::Array values = Napi::Array::New(env, filters[i].values.size());
     for (size_t j = 0; j < filters[i].values.size(); j++) values.Set(j, filters[i].values[j]);
     filter.Set("values", values);
+    filter.Set("available", filters[i].available);
     filterArray.Set(i, filter);
   }
   object.Set("filters", filterArray);

@@ -15,6 +15,7 @@ struct FilterInfo {
   int id = 0;
   std::string name;
   std::vector<unsigned> values;
+  bool available = true;  // whether this build of HDF5 can run it (else the data cannot be read)
 };
 
 struct DatasetInfo {

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "h5_failure.h"
+#include "read_type.h"
 
 namespace h5dat {
 namespace {
@@ -16,6 +17,10 @@ const char* ClassName(TypeSpec::Class cls) {
     case TypeSpec::Class::Opaque: return "opaque";
     case TypeSpec::Class::Array: return "array";
     case TypeSpec::Class::Enum: return "enum";
+    case TypeSpec::Class::Bitfield: return "bitfield";
+    case TypeSpec::Class::Time: return "time";
+    case TypeSpec::Class::Reference: return "reference";
+    case TypeSpec::Class::Vlen: return "vlen";
     case TypeSpec::Class::Unsupported: return "unsupported";
   }
   return "unsupported";
@@ -25,7 +30,9 @@ TypeSpec::Class ClassFromName(Napi::Env env, const std::string& name) {
   static const TypeSpec::Class all[] = {TypeSpec::Class::Integer, TypeSpec::Class::Float,
                                         TypeSpec::Class::String,  TypeSpec::Class::Compound,
                                         TypeSpec::Class::Opaque,  TypeSpec::Class::Array,
-                                        TypeSpec::Class::Enum};
+                                        TypeSpec::Class::Enum,    TypeSpec::Class::Bitfield,
+                                        TypeSpec::Class::Time,    TypeSpec::Class::Reference,
+                                        TypeSpec::Class::Vlen};
   for (auto cls : all) {
     if (name == ClassName(cls)) return cls;
   }
@@ -47,6 +54,25 @@ hid_t IntegerBase(size_t size, bool isSigned, bool bigEndian) {
   }
   return H5I_INVALID_HID;
 }
+
+hid_t BitfieldBase(size_t size, bool bigEndian) {
+  switch (size) {
+    case 1: return bigEndian ? H5T_STD_B8BE : H5T_STD_B8LE;
+    case 2: return bigEndian ? H5T_STD_B16BE : H5T_STD_B16LE;
+    case 4: return bigEndian ? H5T_STD_B32BE : H5T_STD_B32LE;
+    case 8: return bigEndian ? H5T_STD_B64BE : H5T_STD_B64LE;
+  }
+  return H5I_INVALID_HID;
+}
+
+// Bytes of a reference of each kind in memory (and in the file, for the two old kinds).
+size_t ReferenceSize(const std::string& kind) {
+  if (kind == "object") return sizeof(hobj_ref_t);
+  if (kind == "region") return sizeof(hdset_reg_ref_t);
+  return sizeof(H5R_ref_t);
+}
+
+bool IsBigEndian(hid_t type) { return H5Tget_order(type) == H5T_ORDER_BE; }
 
 }  // namespace
 
@@ -113,6 +139,22 @@ TypeSpec TypeSpec::FromJs(const Napi::Value& value) {
       }
       break;
     }
+    case Class::Bitfield:
+    case Class::Time:
+      spec.size = SizeOf(object, "size");
+      spec.bigEndian = object.Get("order").ToString().Utf8Value() == "be";
+      break;
+    case Class::Reference:
+      spec.refKind = object.Get("kind").ToString().Utf8Value();
+      if (spec.refKind != "object" && spec.refKind != "region" && spec.refKind != "any") {
+        throw Napi::TypeError::New(env, "reference kind must be object, region or any");
+      }
+      spec.size = ReferenceSize(spec.refKind);
+      break;
+    case Class::Vlen:
+      spec.base = std::make_shared<TypeSpec>(FromJs(object.Get("base")));
+      spec.size = sizeof(hvl_t);
+      break;
     case Class::Unsupported:
       break;
   }
@@ -170,6 +212,16 @@ Napi::Value TypeSpec::ToJs(Napi::Env env) const {
       object.Set("members", array);
       break;
     }
+    case Class::Bitfield:
+    case Class::Time:
+      object.Set("order", bigEndian ? "be" : "le");
+      break;
+    case Class::Reference:
+      object.Set("kind", refKind);
+      break;
+    case Class::Vlen:
+      object.Set("base", base->ToJs(env));
+      break;
     case Class::Unsupported:
       object.Set("name", unsupportedName);
       break;
@@ -186,9 +238,11 @@ hid_t TypeSpec::Build() const {
     }
     case Class::Float: {
       hid_t base;
-      if (size == 4) base = bigEndian ? H5T_IEEE_F32BE : H5T_IEEE_F32LE;
+      // HDF5's IEEE half is h5py's float16 (a copy of F32 with fields 15,10,5,0,10, ebias 15).
+      if (size == 2) base = bigEndian ? H5T_IEEE_F16BE : H5T_IEEE_F16LE;
+      else if (size == 4) base = bigEndian ? H5T_IEEE_F32BE : H5T_IEEE_F32LE;
       else if (size == 8) base = bigEndian ? H5T_IEEE_F64BE : H5T_IEEE_F64LE;
-      else FailUsage("float types are 4 or 8 bytes, not " + std::to_string(size), "");
+      else FailUsage("float types are 2, 4 or 8 bytes, not " + std::to_string(size), "");
       return Check(H5Tcopy(base), "cannot create float type", "");
     }
     case Class::String: {
@@ -240,6 +294,27 @@ hid_t TypeSpec::Build() const {
         }
       }
       return type;
+    }
+    case Class::Bitfield: {
+      hid_t base = BitfieldBase(size, bigEndian);
+      if (base < 0) FailUsage("bitfield types are 1, 2, 4 or 8 bytes, not " + std::to_string(size), "");
+      EnsureCopyConversions();
+      return Check(H5Tcopy(base), "cannot create bitfield type", "");
+    }
+    case Class::Time: {
+      // PyTables' Time32 (seconds as int32) and Time64 (seconds as a double).
+      if (size != 4 && size != 8) FailUsage("time types are 4 or 8 bytes, not " + std::to_string(size), "");
+      EnsureCopyConversions();
+      hid_t base = size == 4 ? (bigEndian ? H5T_UNIX_D32BE : H5T_UNIX_D32LE) : (bigEndian ? H5T_UNIX_D64BE : H5T_UNIX_D64LE);
+      return Check(H5Tcopy(base), "cannot create time type", "");
+    }
+    case Class::Reference: {
+      hid_t base = refKind == "object" ? H5T_STD_REF_OBJ : refKind == "region" ? H5T_STD_REF_DSETREG : H5T_STD_REF;
+      return Check(H5Tcopy(base), "cannot create reference type", "");
+    }
+    case Class::Vlen: {
+      TypeId baseType(base->Build());
+      return Check(H5Tvlen_create(baseType.get()), "cannot create variable-length type", "");
     }
     case Class::Unsupported:
       break;
@@ -317,32 +392,35 @@ TypeSpec TypeSpec::Describe(hid_t type) {
       }
       break;
     }
-    default: {
-      spec.cls = Class::Unsupported;
-      switch (H5Tget_class(type)) {
-        case H5T_TIME: spec.unsupportedName = "time"; break;
-        case H5T_BITFIELD: spec.unsupportedName = "bitfield"; break;
-        case H5T_REFERENCE: spec.unsupportedName = "reference"; break;
-        case H5T_VLEN: spec.unsupportedName = "variable-length sequence"; break;
-        default: spec.unsupportedName = "unknown"; break;
-      }
+    case H5T_BITFIELD:
+      spec.cls = Class::Bitfield;
+      spec.bigEndian = IsBigEndian(type);
+      break;
+    case H5T_TIME:
+      spec.cls = Class::Time;
+      spec.bigEndian = IsBigEndian(type);
+      break;
+    case H5T_REFERENCE:
+      spec.cls = Class::Reference;
+      spec.refKind = H5Tequal(type, H5T_STD_REF_OBJ) > 0 ? "object" : H5Tequal(type, H5T_STD_REF_DSETREG) > 0 ? "region" : "any";
+      break;
+    case H5T_VLEN: {
+      spec.cls = Class::Vlen;
+      TypeId baseType(H5Tget_super(type));
+      spec.base = std::make_shared<TypeSpec>(Describe(baseType.get()));
+      break;
     }
+    default:
+      spec.cls = Class::Unsupported;
+      spec.unsupportedName = "unknown";
+      break;
   }
   return spec;
 }
 
-void TypeSpec::RequireSupported(const std::string& path) const {
-  if (cls == Class::Unsupported) FailUsage("cannot read values of HDF5 " + unsupportedName + " type", path);
-  if (cls == Class::Float && size != 4 && size != 8) {
-    FailUsage("cannot read " + std::to_string(size * 8) + "-bit floats", path);
-  }
-  for (const Member& member : members) member.type->RequireSupported(path);
-  if (base) base->RequireSupported(path);
-}
-
 bool TypeSpec::SameAs(const TypeSpec& o) const {
   if (cls != o.cls || size != o.size || isSigned != o.isSigned || bigEndian != o.bigEndian || variable != o.variable ||
-      utf8 != o.utf8 || padding != o.padding || tag != o.tag || dims != o.dims || members.size() != o.members.size() ||
+      utf8 != o.utf8 || padding != o.padding || tag != o.tag || refKind != o.refKind || dims != o.dims || members.size() != o.members.size() ||
       enumMembers.size() != o.enumMembers.size() || !base != !o.base) {
     return false;
   }
@@ -357,26 +435,31 @@ bool TypeSpec::SameAs(const TypeSpec& o) const {
   return !base || base->SameAs(*o.base);
 }
 
-bool TypeSpec::HasVariableStrings() const {
+bool TypeSpec::HasSlots() const {
   if (cls == Class::String) return variable;
+  if (cls == Class::Vlen || cls == Class::Reference) return true;
   for (const Member& member : members) {
-    if (member.type->HasVariableStrings()) return true;
+    if (member.type->HasSlots()) return true;
   }
-  return cls == Class::Array && base->HasVariableStrings();
+  return cls == Class::Array && base->HasSlots();
 }
 
-void TypeSpec::ForEachStringSlot(size_t at, const std::function<void(size_t)>& slot) const {
+void TypeSpec::ForEachSlot(size_t at, const std::function<void(size_t, const TypeSpec&)>& slot) const {
   switch (cls) {
     case Class::String:
-      if (variable) slot(at);
+      if (variable) slot(at, *this);
+      break;
+    case Class::Vlen:
+    case Class::Reference:
+      slot(at, *this);
       break;
     case Class::Compound:
-      for (const Member& member : members) member.type->ForEachStringSlot(at + member.offset, slot);
+      for (const Member& member : members) member.type->ForEachSlot(at + member.offset, slot);
       break;
     case Class::Array: {
-      if (!base->HasVariableStrings()) break;
-      size_t count = size / base->size;
-      for (size_t i = 0; i < count; i++) base->ForEachStringSlot(at + i * base->size, slot);
+      if (!base->HasSlots()) break;
+      size_t count = base->size ? size / base->size : 0;
+      for (size_t i = 0; i < count; i++) base->ForEachSlot(at + i * base->size, slot);
       break;
     }
     default:

@@ -1,6 +1,6 @@
 // Attributes of a file, group or dataset, h5py's `obj.attrs`: keys/has/get/set/delete, each with
 // a Promise form and a Sync form.
-import { decode, encode, inferDtype, inferShape } from "./codec";
+import { decode, encode, inferDtype, inferShape, nativeReadOptions, type ReadOptions } from "./codec";
 import { fromTypeSpec, isBoolSpec, toTypeSpec, type Dtype } from "./dtype";
 import { H5Error } from "./errors";
 import type { NativeAttributeSpec, NativeHandle } from "./native";
@@ -21,8 +21,8 @@ export interface SetAttributeOptions {
   shape?: number[] | null;
 }
 
-function* readOp(handle: NativeHandle, name: string): Operation<AttributeValue> {
-  const raw = yield* call("attrRead", handle, name);
+function* readOp(handle: NativeHandle, name: string, options?: ReadOptions): Operation<AttributeValue> {
+  const raw = yield* call("attrRead", handle, name, nativeReadOptions(options));
   const shape = raw.shape ?? [0];
   const { data } = decode(raw, shape);
   return { data, shape: raw.shape, dtype: fromTypeSpec(raw.fileType) };
@@ -113,11 +113,11 @@ export class Attributes {
   }
 
   /** The value with its shape and dtype. */
-  async read(name: string): Promise<AttributeValue> {
-    return runAsync(readOp(this.handle(), name));
+  async read(name: string, options?: ReadOptions): Promise<AttributeValue> {
+    return runAsync(readOp(this.handle(), name, options));
   }
-  readSync(name: string): AttributeValue {
-    return runSync(readOp(this.handle(), name));
+  readSync(name: string, options?: ReadOptions): AttributeValue {
+    return runSync(readOp(this.handle(), name, options));
   }
 
   /** Creates or replaces an attribute. */

@@ -3,6 +3,7 @@
 // unpacked here element by element following the TypeSpec's offsets.
 import { fromTypeSpec, isBoolSpec, type Dtype } from "./dtype";
 import { H5Error } from "./errors";
+import { halfBits } from "./half";
 import { arrayLength, type TypeSpec } from "./type-spec";
 
 export type TypedArray =
@@ -10,18 +11,50 @@ export type TypedArray =
   | Uint8Array | Uint8ClampedArray | Uint16Array | Uint32Array | BigUint64Array
   | Float32Array | Float64Array;
 
-/** Data as the binding takes it. */
-export interface OutgoingData {
-  type: TypeSpec;
+/** A sequence's elements as the binding takes them (typed by the slot that points to them). */
+export interface OutgoingSequence {
   bytes: ArrayBufferView;
   strings?: string[];
+  sequences?: OutgoingSequence[];
+  /** Reference targets (absolute paths; { path, selection } for regions), null for a null reference. */
+  references?: ReferenceValue[];
+}
+
+/** Data as the binding takes it: slots of `bytes` hold indices into the side lists. */
+export interface OutgoingData extends OutgoingSequence {
+  type: TypeSpec;
+}
+
+/** A region reference as read: the dataset and the selection in it. */
+export interface RegionReference {
+  path: string;
+  selection: RegionSelection;
+}
+
+/**
+ * A dataspace selection: everything, nothing, points (one coordinate list each), or hyperslab
+ * blocks (start and count per axis, as HDF5's block list gives them).
+ */
+export type RegionSelection =
+  | { kind: "all" }
+  | { kind: "none" }
+  | { kind: "points"; points: number[][] }
+  | { kind: "hyperslab"; blocks: { start: number[]; count: number[] }[] };
+
+/** What a reference reads as: the target's path, { path, selection } for a region, null when null. */
+export type ReferenceValue = string | RegionReference | null;
+
+/** A sequence's elements as the binding returns them. */
+export interface IncomingSequence {
+  bytes: ArrayBuffer;
+  strings?: string[];
+  sequences?: IncomingSequence[];
+  references?: ReferenceValue[];
 }
 
 /** Data as the binding returns it. */
-export interface IncomingData {
+export interface IncomingData extends IncomingSequence {
   type: TypeSpec;
-  bytes: ArrayBuffer;
-  strings?: string[];
 }
 
 /** What a read returns: values flattened in row-major order, and their shape. */
@@ -35,6 +68,23 @@ export interface DecodeOptions {
   columns?: boolean;
 }
 
+/** How the binding converts what it reads. */
+export interface ReadOptions {
+  /**
+   * float16 values: "float32" (default) converts them exactly to a Float32Array; "raw" gives
+   * their IEEE half-precision bits as a Uint16Array.
+   */
+  float16?: "float32" | "raw";
+}
+
+/** The binding's form of ReadOptions. */
+export function nativeReadOptions(options: ReadOptions = {}): { rawFloat16: boolean } {
+  if (options.float16 !== undefined && options.float16 !== "float32" && options.float16 !== "raw") {
+    throw new H5Error(`float16 must be "float32" or "raw", not ${JSON.stringify(options.float16)}`);
+  }
+  return { rawFloat16: options.float16 === "raw" };
+}
+
 type TypedArrayConstructor = { new (buffer: ArrayBufferLike, offset?: number, length?: number): TypedArray; new (length: number): TypedArray; BYTES_PER_ELEMENT: number };
 
 const INTEGER_ARRAYS: Record<string, TypedArrayConstructor> = {
@@ -42,12 +92,25 @@ const INTEGER_ARRAYS: Record<string, TypedArrayConstructor> = {
   "1u": Uint8Array, "2u": Uint16Array, "4u": Uint32Array, "8u": BigUint64Array,
 };
 
-/** The TypedArray class holding a numeric spec's values in memory, if it is numeric. */
+/**
+ * The TypedArray class holding a numeric spec's values in memory, if it is numeric. A 2-byte
+ * float in memory is a raw half (ReadOptions.float16 "raw"); bitfields are unsigned integers.
+ */
 export function typedArrayClass(spec: TypeSpec): TypedArrayConstructor | undefined {
-  if (spec.class === "integer") return INTEGER_ARRAYS[`${spec.size}${spec.signed ? "s" : "u"}`];
-  if (spec.class === "float") return spec.size === 4 ? Float32Array : spec.size === 8 ? Float64Array : undefined;
-  if (spec.class === "enum") return typedArrayClass(spec.base);
-  return undefined;
+  switch (spec.class) {
+    case "integer":
+      return INTEGER_ARRAYS[`${spec.size}${spec.signed ? "s" : "u"}`];
+    case "bitfield":
+      return INTEGER_ARRAYS[`${spec.size}u`];
+    case "float":
+      return spec.size === 2 ? Uint16Array : spec.size === 4 ? Float32Array : spec.size === 8 ? Float64Array : undefined;
+    case "time":
+      return spec.size === 4 ? Int32Array : spec.size === 8 ? Float64Array : undefined;
+    case "enum":
+      return typedArrayClass(spec.base);
+    default:
+      return undefined;
+  }
 }
 
 /** The TypeSpec of a TypedArray's elements (native, little-endian). */
@@ -62,16 +125,40 @@ export function isTypedArray(value: unknown): value is TypedArray {
   return ArrayBuffer.isView(value) && !(value instanceof DataView);
 }
 
-/** The same layout in native (little-endian) byte order: how values sit in JS memory. */
+/**
+ * How values of a stored type sit in JS memory for a write: native (little-endian) order,
+ * float16 as half bits (encode rounds them, see half.ts), times as int32 or float64 seconds (the
+ * binding converts them). Compound offsets are kept unless a time changes a field's size.
+ */
 export function nativeSpec(spec: TypeSpec): TypeSpec {
   switch (spec.class) {
     case "integer":
+    case "bitfield":
+      return { ...spec, order: "le" };
     case "float":
       return { ...spec, order: "le" };
-    case "compound":
-      return { ...spec, members: spec.members.map((m) => ({ ...m, type: nativeSpec(m.type) })) };
-    case "array":
+    case "time":
+      return spec.size === 4 ? { class: "integer", size: 4, signed: true, order: "le" } : { class: "float", size: 8, order: "le" };
+    case "compound": {
+      const types = spec.members.map((m) => nativeSpec(m.type));
+      if (types.every((t, i) => t.size === spec.members[i].type.size)) {
+        return { ...spec, members: spec.members.map((m, i) => ({ ...m, type: types[i] })) };
+      }
+      // A time member changed size: pack the members in order.
+      let offset = 0;
+      const members = spec.members.map((m, i) => {
+        const member = { ...m, offset, type: types[i] };
+        offset += types[i].size;
+        return member;
+      });
+      return { ...spec, size: offset, members };
+    }
+    case "array": {
+      const base = nativeSpec(spec.base);
+      return { ...spec, base, size: base.size * arrayLength(spec.dims) };
+    }
     case "enum":
+    case "vlen":
       return { ...spec, base: nativeSpec(spec.base) } as TypeSpec;
     default:
       return spec;
@@ -110,7 +197,11 @@ export function inferDtype(values: unknown): Dtype {
   if (typeof sample === "bigint") return "int64";
   if (typeof sample === "boolean") return "bool";
   if (typeof sample === "string") return "string";
-  if (isTypedArray(sample)) return { kind: "array", base: inferDtype(sample), shape: [sample.length] };
+  if (isTypedArray(sample)) {
+    // TypedArrays of different lengths are sequences (h5py's vlen_dtype), of one length an array dtype.
+    const ragged = Array.isArray(values) && values.some((v) => !isTypedArray(v) || v.length !== sample.length || v.constructor !== sample.constructor);
+    return ragged ? { kind: "vlen", base: inferDtype(sample) } : { kind: "array", base: inferDtype(sample), shape: [sample.length] };
+  }
   if (sample !== null && typeof sample === "object") {
     return { kind: "compound", fields: Object.entries(sample).map(([name, v]) => ({ name, dtype: inferFieldDtype(v) })) };
   }
@@ -126,6 +217,8 @@ export function inferDtype(values: unknown): Dtype {
 export function inferShape(values: unknown, d: Dtype, oneAsScalar = false): number[] {
   const packedElement = typeof d === "object" && (d.kind === "array" || (d.kind === "opaque" && values instanceof Uint8Array));
   const per = typeof d !== "object" ? 1 : d.kind === "array" ? arrayLength(d.shape) : d.kind === "opaque" ? d.size : 1;
+  // A sequence dtype: each item of the (outer) array is one element, however ragged.
+  if (typeof d === "object" && d.kind === "vlen") return isTypedArray(values) ? (oneAsScalar ? [] : [1]) : Array.isArray(values) ? [values.length] : [];
   if (isTypedArray(values)) return oneAsScalar && packedElement && values.length === per ? [] : [values.length / per];
   const flat = flatten(values);
   if (!flat) return [];
@@ -153,6 +246,8 @@ class Packer {
   readonly bytes: Uint8Array;
   readonly view: DataView;
   readonly strings: string[] = [];
+  readonly sequences: OutgoingSequence[] = [];
+  readonly references: ReferenceValue[] = [];
 
   constructor(size: number, private readonly path: string) {
     this.bytes = new Uint8Array(size);
@@ -166,6 +261,8 @@ class Packer {
   write(at: number, spec: TypeSpec, value: unknown): void {
     const v = this.view;
     switch (spec.class) {
+      case "bitfield":
+        return this.write(at, { class: "integer", size: spec.size, signed: false, order: "le" }, value);
       case "integer": {
         if (spec.size === 8) {
           if (typeof value !== "bigint" && typeof value !== "number") this.fail(`expected an integer, got ${describe(value)}`);
@@ -184,7 +281,8 @@ class Packer {
       case "float": {
         const n = typeof value === "bigint" ? Number(value) : value;
         if (typeof n !== "number") this.fail(`expected a number, got ${describe(value)}`);
-        if (spec.size === 4) v.setFloat32(at, n, true);
+        if (spec.size === 2) v.setUint16(at, halfBits(n), true);
+        else if (spec.size === 4) v.setFloat32(at, n, true);
         else v.setFloat64(at, n, true);
         return;
       }
@@ -234,24 +332,77 @@ class Packer {
         for (let i = 0; i < n; i++) this.write(at + i * spec.base.size, spec.base, items[i]);
         return;
       }
+      case "vlen": {
+        if (!isTypedArray(value) && !Array.isArray(value)) this.fail(`expected a sequence (an array or TypedArray), got ${describe(value)}`);
+        v.setUint32(at, this.sequences.length, true);
+        this.sequences.push(encodeSequence(value, spec.base, this.path));
+        return;
+      }
+      case "reference": {
+        v.setUint32(at, this.references.length, true);
+        this.references.push(this.referenceValue(spec.kind, value));
+        return;
+      }
+      case "time":
       case "unsupported":
-        this.fail(`cannot write values of unsupported type '${spec.name}'`);
+        this.fail(`cannot write values of type '${spec.class === "time" ? "time" : spec.name}' here`);
     }
   }
+
+  /** A reference to write: null, a path (absolute from the root), or { path, selection } for a region. */
+  referenceValue(kind: string, value: unknown): ReferenceValue {
+    const absolute = (p: string) => (p.startsWith("/") ? p : `/${p}`);
+    if (value === null) return null;
+    if (kind === "object") {
+      if (typeof value !== "string") this.fail(`expected a path or null for a reference, got ${describe(value)}`);
+      return absolute(value);
+    }
+    const region = value as Partial<RegionReference>;
+    if (kind !== "region" || typeof region !== "object" || typeof region.path !== "string" || typeof region.selection?.kind !== "string") {
+      this.fail(kind === "region" ? `expected { path, selection } or null for a region reference, got ${describe(value)}` : "h5dat writes object and region references only");
+    }
+    return { path: absolute(region.path), selection: region.selection };
+  }
+
+  /** The side lists that are not empty, for OutgoingData. */
+  sideLists(): Omit<OutgoingSequence, "bytes"> {
+    return {
+      ...(this.strings.length ? { strings: this.strings } : {}),
+      ...(this.sequences.length ? { sequences: this.sequences } : {}),
+      ...(this.references.length ? { references: this.references } : {}),
+    };
+  }
+}
+
+/** One sequence's elements of (memory) type `base`, exactly in that type (the slot's base types them). */
+function encodeSequence(items: ArrayLike<unknown>, base: TypeSpec, path: string): OutgoingSequence {
+  const Ctor = typedArrayClass(base);
+  const half = base.class === "float" && base.size === 2; // a Uint16Array of numbers, not of half bits
+  const exact = isTypedArray(items) && Ctor !== undefined && items instanceof Ctor && base.class !== "enum" && !half;
+  const values = exact || !isTypedArray(items) ? items : Array.from(items as ArrayLike<unknown>);
+  const { type: _type, ...sequence } = encode(values, base, values.length, path, true);
+  return sequence;
 }
 
 /**
  * Packs `values` (flat, `count` elements) for a dataset or attribute of type `spec`. TypedArrays
  * of numbers go as they are (HDF5 converts between numeric types, as numpy casting would).
  */
-export function encode(values: unknown, spec: TypeSpec, count: number, path = ""): OutgoingData {
+export function encode(values: unknown, spec: TypeSpec, count: number, path = "", elementsGiven = false): OutgoingData {
   const mem = nativeSpec(spec);
+  // Sequences (ragged arrays) are elements themselves: never flattened as nested arrays.
+  if ((elementsGiven || mem.class === "vlen") && Array.isArray(values) && values.length === count && !typedArrayClass(mem)) {
+    const packer = new Packer(count * mem.size, path);
+    for (let i = 0; i < count; i++) packer.write(i * mem.size, mem, values[i]);
+    return { type: mem, bytes: packer.bytes, ...packer.sideLists() };
+  }
   const n = mem.class === "array" ? count * arrayLength(mem.dims) : count;
   const base = mem.class === "array" ? mem.base : mem;
   const numeric = typedArrayClass(base) && !isBoolSpec(base) ? base : undefined;
 
   // (Enums go the copying way below: HDF5 converts no integer type to an enum.)
-  if (isTypedArray(values) && values.length === n && numeric && numeric.class !== "enum") {
+  const half = numeric?.class === "float" && numeric.size === 2;
+  if (isTypedArray(values) && values.length === n && numeric && numeric.class !== "enum" && !half) {
     const valuesSpec = typedArraySpec(values);
     const type = mem.class === "array" ? { ...mem, base: valuesSpec, size: valuesSpec.size * arrayLength(mem.dims) } : valuesSpec;
     return { type: type as TypeSpec, bytes: values };
@@ -284,7 +435,7 @@ export function encode(values: unknown, spec: TypeSpec, count: number, path = ""
       if (typeof item !== "number" && typeof item !== "bigint" && typeof item !== "boolean") {
         throw new H5Error(`cannot write a ${describe(item)} into a ${fromTypeName(spec)} dataset (element ${i})`, path || null);
       }
-      (array as unknown as unknown[])[i] = big ? BigInt(typeof item === "number" ? Math.trunc(item) : item) : Number(item);
+      (array as unknown as unknown[])[i] = big ? BigInt(typeof item === "number" ? Math.trunc(item) : item) : half ? halfBits(Number(item)) : Number(item);
     }
     return { type: mem, bytes: array };
   }
@@ -298,7 +449,7 @@ export function encode(values: unknown, spec: TypeSpec, count: number, path = ""
   } else if (mem.class === "array") {
     for (let i = 0; i < n; i++) packer.write(i * mem.base.size, mem.base, flat[i]);
   }
-  return { type: mem, bytes: packer.bytes, strings: packer.strings.length ? packer.strings : undefined };
+  return { type: mem, bytes: packer.bytes, ...packer.sideLists() };
 }
 
 function fromTypeName(spec: TypeSpec): string {
@@ -334,7 +485,7 @@ function columnsToRecords(columns: Record<string, ArrayLike<unknown>>, spec: Ext
 class Unpacker {
   readonly view: DataView;
   readonly bytes: Uint8Array;
-  constructor(data: IncomingData) {
+  constructor(private readonly data: IncomingData) {
     this.bytes = new Uint8Array(data.bytes);
     this.view = new DataView(data.bytes);
     this.strings = data.strings ?? [];
@@ -344,13 +495,25 @@ class Unpacker {
   read(at: number, spec: TypeSpec): unknown {
     const v = this.view;
     switch (spec.class) {
+      case "bitfield":
+        return this.read(at, { class: "integer", size: spec.size, signed: false, order: "le" });
+      case "time":
+        return spec.size === 4 ? v.getInt32(at, true) : v.getFloat64(at, true);
+      case "reference":
+        return this.data.references?.[v.getUint32(at, true)] ?? null;
+      case "vlen": {
+        const sequence = this.data.sequences?.[v.getUint32(at, true)];
+        if (!sequence) return decode({ type: spec.base, bytes: new ArrayBuffer(0) }, [0]).data;
+        const length = spec.base.size ? sequence.bytes.byteLength / spec.base.size : 0;
+        return decode({ ...sequence, type: spec.base }, [length]).data;
+      }
       case "integer":
         if (spec.size === 1) return spec.signed ? v.getInt8(at) : v.getUint8(at);
         if (spec.size === 2) return spec.signed ? v.getInt16(at, true) : v.getUint16(at, true);
         if (spec.size === 4) return spec.signed ? v.getInt32(at, true) : v.getUint32(at, true);
         return spec.signed ? v.getBigInt64(at, true) : v.getBigUint64(at, true);
       case "float":
-        return spec.size === 4 ? v.getFloat32(at, true) : v.getFloat64(at, true);
+        return spec.size === 2 ? v.getUint16(at, true) : spec.size === 4 ? v.getFloat32(at, true) : v.getFloat64(at, true);
       case "enum":
         return isBoolSpec(spec) ? v.getInt8(at) !== 0 : this.read(at, spec.base);
       case "string":

@@ -1,11 +1,12 @@
 // A dataset: its shape, dtype and storage (h5py's getters), hyperslab read/write, resize and
 // append, and direct chunk I/O. Each method has a Promise form and a Sync form.
-import { decode, encode, flatten, isTypedArray, type ArrayResult, type DecodeOptions } from "./codec";
+import { decode, encode, flatten, isTypedArray, nativeReadOptions, type ArrayResult, type DecodeOptions, type ReadOptions } from "./codec";
 import { fromTypeSpec, type Dtype } from "./dtype";
 import { H5Error } from "./errors";
 import { H5Object } from "./h5-object";
 import type { NativeDatasetInfo, NativeHandle, StoredChunk } from "./native";
 import { call, runAsync, runSync, type Operation } from "./operation";
+import { unreadableDataset } from "./readable";
 import { resolveSelection, type Selection } from "./selection";
 import { arrayLength, type TypeSpec } from "./type-spec";
 import type { File } from "./file";
@@ -46,6 +47,17 @@ export class Dataset extends H5Object {
   get dtype(): Dtype {
     return fromTypeSpec(this.info.type);
   }
+  /** Bytes of one element as stored (h5py's dtype.itemsize). */
+  get itemsize(): number {
+    return this.info.type.size;
+  }
+  /**
+   * Why the values cannot be read (a type with no JS form, a filter this build lacks), or null.
+   * Shape, dtype and filters are known either way.
+   */
+  get unreadable(): string | null {
+    return unreadableDataset(this.info);
+  }
   /** Chunk shape, or null when not chunked. */
   get chunks(): number[] | null {
     return this.info.chunks;
@@ -79,11 +91,14 @@ export class Dataset extends H5Object {
     return this.info.storageSize;
   }
 
-  /** Reads the selection (all by default). Numbers come back as TypedArrays, strings as string[]. */
-  read(selection?: Selection, options?: DecodeOptions): Promise<ArrayResult> {
+  /**
+   * Reads the selection (all by default). Numbers come back as TypedArrays, strings as string[],
+   * sequences as an array of TypedArrays (or arrays), references as paths (see README's type table).
+   */
+  read(selection?: Selection, options?: DecodeOptions & ReadOptions): Promise<ArrayResult> {
     return runAsync(this.readOp(selection, options));
   }
-  readSync(selection?: Selection, options?: DecodeOptions): ArrayResult {
+  readSync(selection?: Selection, options?: DecodeOptions & ReadOptions): ArrayResult {
     return runSync(this.readOp(selection, options));
   }
 
@@ -153,12 +168,16 @@ export class Dataset extends H5Object {
     return `<Dataset ${this.name} shape [${this.shape ?? "null"}] ${JSON.stringify(this.dtype)}>`;
   }
 
-  private *readOp(selection: Selection | undefined, options?: DecodeOptions): Operation<ArrayResult> {
+  private *readOp(selection: Selection | undefined, options?: DecodeOptions & ReadOptions): Operation<ArrayResult> {
+    const readOptions = nativeReadOptions(options);
     const resolved = resolveSelection(selection, this.info.shape ?? [0], this.name);
     if (this.info.shape === null || resolved.count === 0) {
       return { data: decode({ type: this.info.type, bytes: new ArrayBuffer(0) }, [0], options).data, shape: resolved.shape } as ArrayResult;
     }
-    const raw = yield* call("datasetRead", this.handle, resolved.hyperslab);
+    // Said before HDF5 tries: its own message for a missing filter is about a plugin directory.
+    const unreadable = this.unreadable;
+    if (unreadable) throw new H5Error(`cannot read dataset: ${unreadable}`, this.name);
+    const raw = yield* call("datasetRead", this.handle, resolved.hyperslab, readOptions);
     const result = decode(raw, resolved.shape, options);
     return result;
   }

@@ -1,11 +1,25 @@
 // Element types as users write them (h5py-like names and small objects) and their translation
 // to and from the binding's TypeSpec. This is the one place that maps dtypes.
 import { H5Error } from "./errors";
-import { STRING_SLOT_SIZE, type StringPadding, type TypeSpec } from "./type-spec";
+import { REFERENCE_SIZES, SEQUENCE_SLOT_SIZE, STRING_SLOT_SIZE, type ByteOrder, type StringPadding, type TypeSpec } from "./type-spec";
 
 export type IntegerName = "int8" | "int16" | "int32" | "int64" | "uint8" | "uint16" | "uint32" | "uint64";
-export type FloatName = "float32" | "float64";
+/** float16 reads as Float32Array (exact), float32/float64 as themselves. */
+export type FloatName = "float16" | "float32" | "float64";
 export type NumericName = IntegerName | FloatName;
+/**
+ * Floats of other sizes as found in files (`float128`: 16-byte long doubles or quads, `float96`,
+ * `float80`): read only, as Float64Array, rounded to double precision (bits beyond a double's
+ * 53-bit mantissa and 11-bit exponent are lost; out-of-range values become ±Infinity).
+ */
+export type WideFloatName = `float${number}`;
+/**
+ * HDF5 references: `reference` to objects (h5py's ref_dtype, read as the target's path or null),
+ * `region-reference` to selections of datasets (read as { path, selection }), `any-reference`
+ * HDF5 1.12's H5T_STD_REF (either, or an attribute: "path@name"). `reference` is written from
+ * paths, `region-reference` from { path, selection }; `any-reference` is read only.
+ */
+export type ReferenceName = "reference" | "region-reference" | "any-reference";
 
 /** A numeric type stored big-endian in the file (values are always returned in native order). */
 export type BigEndianName = `>${NumericName}`;
@@ -44,6 +58,26 @@ export interface EnumDtype {
   base: IntegerName | `>${IntegerName}`;
   members: Record<string, number>;
 }
+/** Bits packed in 1, 2, 4 or 8 bytes (HDF5's bitfield class), read and written as unsigned integers. */
+export interface BitfieldDtype {
+  kind: "bitfield";
+  size: 1 | 2 | 4 | 8;
+  order?: ByteOrder;
+}
+/**
+ * HDF5's time class as PyTables writes it: 4 bytes hold seconds as an int32 (Time32, read as
+ * Int32Array), 8 bytes seconds as a double (Time64, read as Float64Array). h5py cannot read it.
+ */
+export interface TimeDtype {
+  kind: "time";
+  size: 4 | 8;
+  order?: ByteOrder;
+}
+/** A variable-length sequence of `base` per element (h5py's vlen_dtype): read as TypedArrays or arrays. */
+export interface VlenDtype {
+  kind: "vlen";
+  base: Dtype;
+}
 export interface UnsupportedDtype {
   kind: "unsupported";
   name: string;
@@ -56,6 +90,9 @@ export interface UnsupportedDtype {
 export type Dtype =
   | NumericName
   | BigEndianName
+  | WideFloatName
+  | `>${WideFloatName}`
+  | ReferenceName
   | "bool"
   | "string"
   | StringDtype
@@ -63,6 +100,9 @@ export type Dtype =
   | OpaqueDtype
   | ArrayDtype
   | EnumDtype
+  | BitfieldDtype
+  | TimeDtype
+  | VlenDtype
   | UnsupportedDtype;
 
 const INTEGER_SIZES: Record<IntegerName, number> = {
@@ -92,6 +132,18 @@ export const dtype = {
   enum(base: IntegerName, members: Record<string, number>): EnumDtype {
     return { kind: "enum", base, members };
   },
+  /** Bits in `size` bytes (HDF5 H5T_STD_B8..B64), values as unsigned integers. */
+  bitfield(size: 1 | 2 | 4 | 8, order: ByteOrder = "le"): BitfieldDtype {
+    return { kind: "bitfield", size, order };
+  },
+  /** PyTables' Time32 (size 4, int32 seconds) or Time64 (size 8, double seconds). */
+  time(size: 4 | 8, order: ByteOrder = "le"): TimeDtype {
+    return { kind: "time", size, order };
+  },
+  /** A variable-length sequence of `base` per element. */
+  vlen(base: Dtype): VlenDtype {
+    return { kind: "vlen", base };
+  },
 };
 
 function integerSpec(name: IntegerName, order: "le" | "be"): TypeSpec {
@@ -112,6 +164,7 @@ function numericSpec(name: string): TypeSpec | undefined {
   const order = name.startsWith(">") ? "be" : "le";
   const bare = name.replace(/^>/, "");
   if (bare in INTEGER_SIZES) return integerSpec(bare as IntegerName, order);
+  if (bare === "float16") return { class: "float", size: 2, order };
   if (bare === "float32") return { class: "float", size: 4, order };
   if (bare === "float64") return { class: "float", size: 8, order };
   return undefined;
@@ -122,7 +175,12 @@ export function toTypeSpec(d: Dtype): TypeSpec {
   if (typeof d === "string") {
     if (d === "bool") return BOOL_SPEC;
     if (d === "string") return toTypeSpec(dtype.string());
+    if (d in REFERENCE_KINDS) {
+      const kind = REFERENCE_KINDS[d as ReferenceName];
+      return { class: "reference", size: REFERENCE_SIZES[kind], kind };
+    }
     const spec = numericSpec(d);
+    if (!spec && /^>?float\d+$/.test(d)) throw new H5Error(`h5dat writes float16, float32 and float64, not ${d} (it reads ${d} as float64)`);
     if (!spec) throw new H5Error(`unknown dtype '${d}'`);
     return spec;
   }
@@ -167,10 +225,24 @@ export function toTypeSpec(d: Dtype): TypeSpec {
         members: Object.entries(d.members).map(([name, value]) => ({ name, value })),
       };
     }
+    case "bitfield":
+      if (![1, 2, 4, 8].includes(d.size)) throw new H5Error(`bitfield size must be 1, 2, 4 or 8 bytes, not ${d.size}`);
+      return { class: "bitfield", size: d.size, order: d.order ?? "le" };
+    case "time":
+      if (d.size !== 4 && d.size !== 8) throw new H5Error(`time size must be 4 or 8 bytes, not ${d.size}`);
+      return { class: "time", size: d.size, order: d.order ?? "le" };
+    case "vlen":
+      return { class: "vlen", size: SEQUENCE_SLOT_SIZE, base: toTypeSpec(d.base) };
     case "unsupported":
       throw new H5Error(`cannot create a dataset of unsupported type '${d.name}'`);
   }
 }
+
+const REFERENCE_KINDS: Record<ReferenceName, "object" | "region" | "any"> = {
+  reference: "object",
+  "region-reference": "region",
+  "any-reference": "any",
+};
 
 /** Whether an enum spec is h5py's boolean convention. */
 export function isBoolSpec(spec: TypeSpec): boolean {
@@ -188,8 +260,16 @@ export function fromTypeSpec(spec: TypeSpec): Dtype {
     }
     case "float": {
       const name = `float${spec.size * 8}` as FloatName;
-      return spec.order === "be" ? `>${name}` : name;
+      return spec.order === "be" && spec.size > 1 ? `>${name}` : name;
     }
+    case "bitfield":
+      return { kind: "bitfield", size: spec.size as BitfieldDtype["size"], order: spec.order };
+    case "time":
+      return { kind: "time", size: spec.size as TimeDtype["size"], order: spec.order };
+    case "reference":
+      return (Object.keys(REFERENCE_KINDS) as ReferenceName[]).find((name) => REFERENCE_KINDS[name] === spec.kind)!;
+    case "vlen":
+      return { kind: "vlen", base: fromTypeSpec(spec.base) };
     case "string":
       if (spec.length === null && spec.charset === "utf-8") return "string";
       return { kind: "string", length: spec.length, charset: spec.charset, padding: spec.padding };
@@ -229,6 +309,12 @@ export function dtypeName(d: Dtype): string {
       return `${dtypeName(d.base)}[${d.shape.join("x")}]`;
     case "enum":
       return `enum<${d.base}>`;
+    case "bitfield":
+      return `bitfield${d.size * 8}${d.order === "be" ? "be" : ""}`;
+    case "time":
+      return `time${d.size * 8}${d.order === "be" ? "be" : ""}`;
+    case "vlen":
+      return `vlen<${dtypeName(d.base)}>`;
     case "unsupported":
       return `unsupported(${d.name})`;
   }

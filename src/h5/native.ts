@@ -65,8 +65,14 @@ export interface NativeDatasetInfo {
   type: TypeSpec;
   layout: "compact" | "contiguous" | "chunked" | "virtual" | "unknown";
   chunks: number[] | null;
-  filters: { id: number; name: string; values: number[] }[];
+  /** `available`: whether this build of HDF5 has the filter (without it the data cannot be read). */
+  filters: { id: number; name: string; values: number[]; available: boolean }[];
   storageSize: number;
+}
+
+/** How the binding converts what it reads (src/h5/codec.ts ReadOptions). */
+export interface NativeReadOptions {
+  rawFloat16?: boolean;
 }
 
 export interface NativeCreateOptions {
@@ -106,7 +112,7 @@ export interface NativeOps {
     { handle: NativeHandle; info: NativeDatasetInfo },
   ];
   datasetDescribe: [[dataset: NativeHandle], NativeDatasetInfo];
-  datasetRead: [[dataset: NativeHandle, selection: Hyperslab | null], IncomingData & { shape: number[] | null }];
+  datasetRead: [[dataset: NativeHandle, selection: Hyperslab | null, options?: NativeReadOptions], IncomingData & { shape: number[] | null }];
   datasetWrite: [[dataset: NativeHandle, selection: Hyperslab | null, data: OutgoingData, chunked: boolean], void];
   datasetResize: [[dataset: NativeHandle, shape: number[]], NativeDatasetInfo];
   chunkRead: [[dataset: NativeHandle, offset: number[]], { filterMask: number; bytes: Buffer }];
@@ -121,7 +127,7 @@ export interface NativeOps {
   archiveClose: [[archive: NativeArchive], void];
   attrExists: [[loc: NativeHandle, name: string], boolean];
   attrDelete: [[loc: NativeHandle, name: string], void];
-  attrRead: [[loc: NativeHandle, name: string], IncomingData & { fileType: TypeSpec; shape: number[] | null }];
+  attrRead: [[loc: NativeHandle, name: string, options?: NativeReadOptions], IncomingData & { fileType: TypeSpec; shape: number[] | null }];
   attrWrite: [[loc: NativeHandle, name: string, fileType: TypeSpec, shape: number[] | null, data: OutgoingData], void];
   attrWriteMany: [[loc: NativeHandle, attributes: NativeAttributeSpec[]], void];
   /**

@@ -12,7 +12,14 @@ export type TypeSpec =
   | { class: "opaque"; size: number; tag: string }
   | { class: "array"; size: number; dims: number[]; base: TypeSpec }
   | { class: "enum"; size: number; base: TypeSpec; members: { name: string; value: number }[] }
+  | { class: "bitfield"; size: number; order: ByteOrder }
+  | { class: "time"; size: number; order: ByteOrder }
+  | { class: "reference"; size: number; kind: ReferenceKind }
+  | { class: "vlen"; size: number; base: TypeSpec }
   | { class: "unsupported"; size: number; name: string };
+
+/** object: H5T_STD_REF_OBJ; region: H5T_STD_REF_DSETREG; any: HDF5 1.12's H5T_STD_REF. */
+export type ReferenceKind = "object" | "region" | "any";
 
 export type StringPadding = "nullterm" | "nullpad" | "spacepad";
 
@@ -24,6 +31,10 @@ export interface CompoundMember {
 
 /** Bytes of a variable-length string slot in memory: a char* (the binding swaps in indices). */
 export const STRING_SLOT_SIZE = 8;
+/** Bytes of a variable-length sequence slot in memory: an hvl_t (length, pointer). */
+export const SEQUENCE_SLOT_SIZE = 16;
+/** Bytes of a reference in memory, by kind (an address; an address and heap id; H5R_ref_t). */
+export const REFERENCE_SIZES: Record<ReferenceKind, number> = { object: 8, region: 12, any: 64 };
 
 /** Whether any part of an element is a variable-length string. */
 export function hasVariableStrings(spec: TypeSpec): boolean {

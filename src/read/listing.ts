@@ -2,14 +2,15 @@
 // kind and, for datasets, shape, dtype, layout, chunking, filters and sizes (logical and stored).
 import type { Dataset } from "../h5/dataset";
 import { Datatype } from "../h5/datatype";
-import { dtypeName, toTypeSpec } from "../h5/dtype";
+import { dtypeName } from "../h5/dtype";
 import type { File } from "../h5/file";
 import { Group } from "../h5/group";
 
 export interface ListedObject {
   /** Absolute path. */
   path: string;
-  kind: "group" | "dataset" | "datatype" | "soft-link" | "external-link";
+  /** "unknown": the object could not be opened (a corrupt header); `unreadable` says why. */
+  kind: "group" | "dataset" | "datatype" | "soft-link" | "external-link" | "unknown";
   /** A link's target (`file:/path` for an external link). */
   target?: string;
   /** Datasets only from here on. */
@@ -23,6 +24,8 @@ export interface ListedObject {
   /** Elements × element size (for variable-length types, their fixed-size part). */
   logicalBytes?: number;
   storedBytes?: number;
+  /** Set when the values cannot be read, with the reason (type or filter); the rest is still known. */
+  unreadable?: string;
   attrs: number;
 }
 
@@ -41,7 +44,7 @@ export async function listObjects(file: File, path = "/", recursive = false): Pr
     const group = await file.get(prefix);
     let names: string[];
     try {
-      if (!(group instanceof Group)) return void out.push(await describe(file, prefix));
+      if (!(group instanceof Group)) return void out.push(await describeOrExplain(file, prefix));
       names = await group.keys();
       if (deeper && entered === null) entered = new Set((await group.visit()).filter((e) => e.kind === "group").map((e) => join(prefix, e.path)));
     } finally {
@@ -49,13 +52,22 @@ export async function listObjects(file: File, path = "/", recursive = false): Pr
     }
     for (const name of names) {
       const child = join(prefix, name);
-      const listed = await describe(file, child);
+      const listed = await describeOrExplain(file, child);
       out.push(listed);
       if (deeper && listed.kind === "group" && entered!.has(child)) await walk(child, true);
     }
   };
   await walk(path === "/" ? "/" : path.replace(/\/+$/, ""), recursive);
   return out;
+}
+
+/** One object's facts; an object that cannot even be opened is listed as unknown, with why. */
+async function describeOrExplain(file: File, path: string): Promise<ListedObject> {
+  try {
+    return await describe(file, path);
+  } catch (error) {
+    return { path, kind: "unknown", unreadable: (error as Error).message, attrs: 0 };
+  }
 }
 
 async function describe(file: File, path: string): Promise<ListedObject> {
@@ -74,7 +86,7 @@ async function describe(file: File, path: string): Promise<ListedObject> {
 }
 
 function datasetFacts(dataset: Dataset): Partial<ListedObject> {
-  const itemSize = toTypeSpec(dataset.dtype).size;
+  const unreadable = dataset.unreadable;
   return {
     shape: dataset.shape,
     maxshape: dataset.maxshape,
@@ -82,8 +94,9 @@ function datasetFacts(dataset: Dataset): Partial<ListedObject> {
     layout: dataset.layout,
     chunks: dataset.chunks,
     filters: dataset.filters.map((f) => (f.id === 1 ? `gzip:${f.values[0] ?? ""}` : f.id === 2 ? "shuffle" : f.id === 3 ? "fletcher32" : f.name || `filter-${f.id}`)),
-    logicalBytes: dataset.size * itemSize,
+    logicalBytes: dataset.size * dataset.itemsize,
     storedBytes: dataset.storageSize,
+    ...(unreadable ? { unreadable } : {}),
   };
 }
 
@@ -106,12 +119,14 @@ export function listingLines(objects: ListedObject[]): string[] {
   return objects.map((o) => {
     const head = `${o.path.padEnd(width)}  `;
     if (o.kind === "soft-link" || o.kind === "external-link") return `${head}${o.kind} → ${o.target}`;
+    if (o.kind === "unknown") return `${head}unknown  unreadable: ${o.unreadable}`;
     if (o.kind !== "dataset") return `${head}${o.kind}`;
     const shape = o.shape === null ? "empty" : o.shape!.length === 0 ? "scalar" : `[${o.shape!.join(", ")}]`;
     const growable = o.maxshape?.some((m) => m === null) ? " (extensible)" : "";
     const storage = o.chunks ? `chunks [${o.chunks.join(", ")}]` : o.layout!;
     const filters = o.filters!.length > 0 ? ` ${o.filters!.join("+")}` : "";
     const ratio = o.storedBytes! > 0 ? ` (${(o.logicalBytes! / o.storedBytes!).toFixed(2)}×)` : "";
-    return `${head}dataset ${o.dtype} ${shape}${growable}  ${storage}${filters}  ${formatBytes(o.logicalBytes!)} → ${formatBytes(o.storedBytes!)}${ratio}`;
+    const unreadable = o.unreadable ? `  unreadable: ${o.unreadable}` : "";
+    return `${head}dataset ${o.dtype} ${shape}${growable}  ${storage}${filters}  ${formatBytes(o.logicalBytes!)} → ${formatBytes(o.storedBytes!)}${ratio}${unreadable}`;
   });
 }

@@ -2,9 +2,10 @@
 import type { BadCase } from "./case";
 import { convertCases } from "./convert-cases";
 import { readCases } from "./read-cases";
+import { typeCases } from "./type-cases";
 
 export function allCases(): BadCase[] {
-  const cases = [...convertCases, ...readCases];
+  const cases = [...convertCases, ...readCases, ...typeCases];
   const names = new Set<string>();
   for (const { name } of cases) {
     if (names.has(name)) throw new Error(`two bad-input cases are named '${name}'`);
