@@ -1,9 +1,14 @@
-// `h5dat show file.h5 path [--png out.png] [--rows N] [--json]`: one object's facts and attrs,
-// and a preview of what it holds — a table's first rows, a JSON value, an image's summary (and
+// `h5dat show file.h5 path [--png out.png] [--rows N] [--json]`: one object's facts, dimensions
+// (as ncdump -h names them) and attrs, and a preview of what it holds — a table's first rows, a JSON value, an image's summary (and
 // with --png the image itself), a video's or audio's length, any other dataset's first values.
 import type { Command } from "commander";
-import { open, ReaderDataset, type H5Reader } from "../read";
+import { open, ReaderDataset, ReaderGroup, type H5Reader } from "../read";
 import { listingLines, listObjects, type ListedObject } from "../read/listing";
+import { dimensionLines, groupDimensionLines } from "../read/dimension-listing";
+import { isUnreadableAttribute, readAttributes } from "../h5/attribute-info";
+import type { Dimensions } from "../h5/dimension-scales";
+import { dtypeName } from "../h5/dtype";
+import { messageOf } from "../error-message";
 import { csvText } from "../export/csv-text";
 import { namingFile } from "./file-error";
 
@@ -34,29 +39,49 @@ async function showObject(file: string, path: string, options: ShowOptions): Pro
     const rows = Number(options.rows ?? 10);
     if (!Number.isInteger(rows) || rows < 0) throw new Error(`--rows must be a whole number, not '${options.rows}'`);
     const member = await reader.get(path);
-    const attrs = await member.attrs.toObject();
+    const object = member instanceof ReaderDataset ? member.dataset : member instanceof ReaderGroup ? member.group : member;
+    // One attribute that cannot be read (NetCDF-4's DIMENSION_LIST until vlen reads) is shown
+    // as its type and the reason; it must not hide the object.
+    const attrs = await readAttributes(object);
     // listObjects gives a dataset's own facts, and a group's members.
     const listed = await listObjects(reader.file, path);
     let facts: ListedObject;
     let preview: Preview;
+    let dims: Dimensions | undefined;
+    let dimensionText: string[] = [];
     if (member instanceof ReaderDataset) {
       facts = listed[0];
-      preview = await previewOf(reader, member, rows, options.png);
+      dims = await member.dataset.dims();
+      dimensionText = dimensionLines(path, dims);
+      preview = await previewOf(reader, member, rows, options.png).catch((error: unknown): Preview => ({ kind: "unreadable", reason: messageOf(error), text: `unreadable: ${messageOf(error)}` }));
       await member.close();
-    } else {
+    } else if (member instanceof ReaderGroup) {
       facts = { path, kind: "group", attrs: Object.keys(attrs).length };
+      dimensionText = await groupDimensionLines(reader.file, listed);
       preview = { kind: "group", members: listed.map((o) => o.path), text: listingLines(listed).join("\n") };
+    } else {
+      facts = listed[0];
+      preview = { kind: "datatype", dtype: dtypeName(member.dtype), text: `datatype ${dtypeName(member.dtype)}` };
+      await member.close();
     }
     if (options.json) {
-      console.log(JSON.stringify({ object: facts, attrs, preview }, (_, v) => (typeof v === "bigint" ? v.toString() : v)));
+      console.log(JSON.stringify({ object: facts, attrs, ...(dims ? { dims } : {}), preview }, jsonValue));
       return;
     }
     console.log(listingLines([facts])[0]);
+    for (const line of dimensionText) console.log(line);
     for (const [key, value] of Object.entries(attrs)) console.log(`  @${key} = ${display(value)}`);
     console.log(preview.text);
   } finally {
     await reader.close();
   }
+}
+
+/** JSON of attrs and values: BigInts as text, TypedArrays as arrays. */
+function jsonValue(_key: string, value: unknown): unknown {
+  if (typeof value === "bigint") return value.toString();
+  if (ArrayBuffer.isView(value)) return Array.from(value as unknown as ArrayLike<unknown>, (v) => (typeof v === "bigint" ? v.toString() : v));
+  return value;
 }
 
 type Preview = { kind: string; text: string; [key: string]: unknown };
@@ -96,6 +121,7 @@ async function previewOf(reader: H5Reader, dataset: ReaderDataset, rows: number,
 }
 
 function display(value: unknown): string {
+  if (isUnreadableAttribute(value)) return `<unreadable ${value.typeClass} ${value.shape === null ? "empty" : `[${value.shape.join(", ")}]`}: ${value.reason}>`;
   if (typeof value === "string") return JSON.stringify(value);
   if (ArrayBuffer.isView(value)) return `[${Array.from(value as unknown as ArrayLike<unknown>).map(display).join(", ")}]`;
   if (Array.isArray(value)) return `[${value.map(display).join(", ")}]`;

@@ -1,0 +1,89 @@
+// Dimensions as `ls` and `show` print them, the way `ncdump -h` shows a NetCDF-4 file's: each
+// axis by its dimension's name and size (UNLIMITED when the scale can grow), the scale dataset
+// behind it, and for a scale dataset the dimension it is.
+import { axisName, type Dimensions } from "../h5/dimension-scales";
+import type { File } from "../h5/file";
+import { Dataset } from "../h5/dataset";
+import type { ListedObject } from "./listing";
+
+/** What `ls --json` adds to a dataset: its axes' names, and the dimension it is when a scale. */
+export interface ListedDimensions {
+  /** One name per axis ("" for an axis without scale or label); absent when no axis has one. */
+  dims?: string[];
+  /** The dimension's name when the dataset is a dimension scale. */
+  scale?: string;
+}
+
+/** The dims of one dataset, or null when they cannot be read (the listing goes on without). */
+export async function datasetDimensions(file: File, path: string): Promise<Dimensions | null> {
+  try {
+    const object = await file.get(path);
+    try {
+      return object instanceof Dataset ? await object.dims() : null;
+    } finally {
+      await object.close();
+    }
+  } catch {
+    return null;
+  }
+}
+
+/** The listing's datasets with their dimension names (and scale name) added. */
+export async function withDimensions(file: File, objects: ListedObject[]): Promise<(ListedObject & ListedDimensions)[]> {
+  const out: (ListedObject & ListedDimensions)[] = [];
+  for (const object of objects) {
+    const dims = object.kind === "dataset" ? await datasetDimensions(file, object.path) : null;
+    out.push(dims ? { ...object, ...listedDimensions(object.path, dims) } : object);
+  }
+  return out;
+}
+
+const baseName = (path: string) => path.slice(path.lastIndexOf("/") + 1);
+
+export function listedDimensions(path: string, dims: Dimensions): ListedDimensions {
+  const names = dims.axes.map(axisName);
+  const scaleName = dims.scaleName && !dims.scaleName.startsWith("This is a netCDF dimension") ? dims.scaleName : baseName(path);
+  return {
+    ...(names.some((n) => n !== "") ? { dims: names } : {}),
+    ...(dims.isScale ? { scale: scaleName } : {}),
+  };
+}
+
+/** `  dims: time×lat×lon` / `  scale: time` after a listing line, or "". */
+export function dimensionSuffix(listed: ListedDimensions): string {
+  const parts: string[] = [];
+  if (listed.dims) parts.push(`dims: ${listed.dims.map((n) => n || "-").join("×")}`);
+  if (listed.scale !== undefined) parts.push(`scale: ${listed.scale}`);
+  return parts.length > 0 ? `  ${parts.join("  ")}` : "";
+}
+
+/** `show`'s lines for a dataset's dimensions, one per axis, as ncdump -h names them. */
+export function dimensionLines(path: string, dims: Dimensions): string[] {
+  const lines: string[] = [];
+  if (dims.isScale) lines.push(`  dimension scale: ${listedDimensions(path, dims).scale}${dims.scaleName ? ` (NAME ${JSON.stringify(dims.scaleName)})` : ""}`);
+  if (!dims.axes.some((a) => a.scales.length > 0 || a.label !== "" || a.error)) return lines;
+  lines.push("  dimensions:");
+  dims.axes.forEach((axis, i) => {
+    const label = axis.label ? ` "${axis.label}"` : "";
+    const scales = axis.scales.map((s) => `${s.dimension} = ${s.unlimited ? `UNLIMITED (${s.size} currently)` : s.size}  ← ${s.path}${s.coordinate ? "" : " (no values: dimension only)"}`);
+    const what = axis.error ? `unreadable: ${axis.error}` : scales.length > 0 ? scales.join("; ") : "(no scale)";
+    lines.push(`    [${i}]${label} ${what}`);
+  });
+  return lines;
+}
+
+/** A group's dimensions: the scale datasets directly in it, as ncdump -h lists a group's. */
+export async function groupDimensionLines(file: File, members: ListedObject[]): Promise<string[]> {
+  const lines: string[] = [];
+  for (const member of members) {
+    if (member.kind !== "dataset") continue;
+    const dims = await datasetDimensions(file, member.path);
+    if (!dims?.isScale) continue;
+    const name = listedDimensions(member.path, dims).scale!;
+    const shape = member.shape ?? [];
+    const unlimited = member.maxshape?.[0] === null;
+    lines.push(`    ${name} = ${unlimited ? `UNLIMITED (${shape[0]} currently)` : (shape[0] ?? 1)}  ← ${member.path}`);
+  }
+  return lines.length > 0 ? ["  dimensions:", ...lines] : [];
+}
+
