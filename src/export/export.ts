@@ -1,8 +1,11 @@
 // `h5dat export`: datasets back as files in their original formats, mirroring the tree, into a
 // directory or an archive. What a dataset becomes follows what convert stored: images as their
 // original bytes when kept (--images both / encoded) else as PNG, JSON/JSONL as their text,
-// tables as CSV (TSV for .tsv), bytes as the bytes. Others (video, audio, datasets not made by
-// convert) are listed as skipped with the reason.
+// tables as CSV (TSV for .tsv), bytes as the bytes. Datasets convert did not make (no
+// `processor` attr: h5py's, PyTables', NetCDF-4's) become .npy, .csv, .txt or .json by their
+// element type (src/export/foreign.ts). Video, audio and anything that cannot be read are listed
+// as skipped with the reason. Every dataset is a row of the manifest, export-manifest.json,
+// written beside the files: the file it became and its format, or why it was skipped.
 import fs from "node:fs";
 import path from "node:path";
 import { openArchiveWriter, type ArchiveWriter } from "../archive-writer";
@@ -12,20 +15,19 @@ import { listObjects } from "../read/listing";
 import { csvLines, csvText } from "./csv-text";
 import { pairsToJsonText, readJsonPairs, type JsonPair } from "../processors/json";
 import { messageOf } from "../error-message";
+import type { ExportedFile, Made, StreamedData } from "./export-types";
+import { exportForeign } from "./foreign";
+
+export type { ExportedFile } from "./export-types";
+
+/** The manifest's name, at the top of the directory or archive. */
+export const EXPORT_MANIFEST = "export-manifest.json";
 
 export interface ExportOptions {
   /** A directory to write into (made if missing). */
   dir?: string;
   /** An archive to write instead (.tar, .tar.gz, .tgz, .zip). */
   archive?: string;
-}
-
-export interface ExportedFile {
-  dataset: string;
-  /** Path written, relative to the directory or inside the archive. */
-  file: string;
-  format: "original" | "png" | "json" | "csv" | "bytes";
-  bytes: number;
 }
 
 export interface ExportResult {
@@ -46,16 +48,13 @@ export async function exportDatasets(h5file: string, root: string, options: Expo
     const base = objects.length === 1 && objects[0].path === root ? path.posix.dirname(root) : root;
     for (const { path: datasetPath } of datasets) {
       const relative = path.posix.relative(base === "/" ? "/" : base, datasetPath);
-      // A dataset that cannot be exported (a float32 image has no PNG form) is skipped with the
-      // reason; the rest goes on.
-      const made = await exportOne(reader, datasetPath, relative).catch((error: unknown): Made => ({ reason: messageOf(error) }));
-      if ("reason" in made) {
-        result.skipped.push({ dataset: datasetPath, reason: made.reason });
-        continue;
-      }
-      await sink.add(made.file, made.data);
-      result.files.push({ dataset: datasetPath, file: made.file, format: made.format, bytes: made.data.length });
+      // A dataset that cannot be exported (a type h5dat cannot read, a float32 image with no PNG
+      // form) is skipped with the reason; the rest goes on.
+      const done = await exportOne(reader, datasetPath, relative, sink).catch((error: unknown) => ({ reason: messageOf(error) }));
+      if ("reason" in done) result.skipped.push({ dataset: datasetPath, reason: done.reason });
+      else result.files.push(done);
     }
+    await sink.add(EXPORT_MANIFEST, Buffer.from(manifestText(h5file, root, result)));
     await sink.close();
   } catch (error) {
     await sink.abort();
@@ -66,32 +65,53 @@ export async function exportDatasets(h5file: string, root: string, options: Expo
   return result;
 }
 
-type Made = { file: string; format: ExportedFile["format"]; data: Buffer } | { reason: string };
-
-async function exportOne(reader: H5Reader, datasetPath: string, named: string): Promise<Made> {
+/** Exports one dataset into `sink`: the file written, or why it was skipped. */
+async function exportOne(reader: H5Reader, datasetPath: string, named: string, sink: Sink): Promise<ExportedFile | { reason: string }> {
   const dataset = await reader.dataset(datasetPath);
   try {
-    const attr = (name: string) => dataset.attrs.find(name);
-    // A dataset a schema rule renamed without an extension gets its source's back.
-    const relative = withSourceExtension(named, await attr("source_path"));
-    const processor = await attr("processor");
-    if (processor === "image" || (await attr("CLASS")) === "IMAGE") {
-      const encoded = await attr("encoded_path");
-      if (typeof encoded === "string" && (await reader.has(encoded))) return { file: relative, format: "original", data: await reader.readBytes(encoded) };
-      return { file: withExtension(relative, ".png"), format: "png", data: await reader.toPNG(dataset) };
-    }
-    if ((await attr("format")) === "json-pointer-pairs") {
-      const text = (await attr("jsonl")) ? jsonLines(await readJsonPairs(dataset.dataset)) : await reader.readJSONText(dataset);
-      return { file: relative, format: "json", data: Buffer.from(text) };
-    }
-    if (processor === "csv" || (dataset.dtype as { kind?: string }).kind === "compound") return { file: tableName(relative), format: "csv", data: await tableBytes(reader, dataset, relative) };
-    if (processor === "bytes" || (processor !== undefined && isBytes(dataset))) return { file: relative, format: "bytes", data: await reader.readBytes(dataset) };
-    if (processor === "video" || processor === "audio") return { reason: `${processor} has no file format to export to (read it with readVideoFrames/readAudio)` };
-    if (processor === "hdf5") return { reason: "an HDF5 input copied in is a group, not a file" };
-    return { reason: "not made by h5dat convert: no file format to export it to" };
+    const made = await exportedForm(reader, dataset, named);
+    if ("reason" in made) return made;
+    // Written before the dataset closes: a streamed file reads its blocks while it is written.
+    await sink.add(made.file, made.data);
+    const bytes = Buffer.isBuffer(made.data) ? made.data.length : made.data.size;
+    return { dataset: datasetPath, file: made.file, format: made.format, bytes };
   } finally {
     await dataset.close();
   }
+}
+
+async function exportedForm(reader: H5Reader, dataset: ReaderDataset, named: string): Promise<Made> {
+  const attr = (name: string) => dataset.attrs.find(name);
+  // A dataset a schema rule renamed without an extension gets its source's back.
+  const relative = withSourceExtension(named, await attr("source_path"));
+  const processor = await attr("processor");
+  if (processor === "image" || (await attr("CLASS")) === "IMAGE") {
+    const encoded = await attr("encoded_path");
+    if (typeof encoded === "string" && (await reader.has(encoded))) return { file: relative, format: "original", data: await reader.readBytes(encoded) };
+    // Another library's image that has no PNG form (floats, an odd shape) is still its values.
+    const png = await reader.toPNG(dataset).catch((error: unknown) => (processor === undefined ? null : Promise.reject(error)));
+    if (png) return { file: withExtension(relative, ".png"), format: "png", data: png };
+  }
+  if ((await attr("format")) === "json-pointer-pairs") {
+    const text = (await attr("jsonl")) ? jsonLines(await readJsonPairs(dataset.dataset)) : await reader.readJSONText(dataset);
+    return { file: relative, format: "json", data: Buffer.from(text) };
+  }
+  if (processor === undefined) return exportForeign(dataset, relative);
+  if (processor === "csv" || (dataset.dtype as { kind?: string }).kind === "compound") return { file: tableName(relative), format: "csv", data: await tableBytes(reader, dataset, relative) };
+  if (processor === "bytes" || isBytes(dataset)) return { file: relative, format: "bytes", data: await reader.readBytes(dataset) };
+  if (processor === "video" || processor === "audio") return { reason: `${processor} has no file format to export to (read it with readVideoFrames/readAudio)` };
+  if (processor === "hdf5") return { reason: "an HDF5 input copied in is a group, not a file" };
+  return exportForeign(dataset, relative);
+}
+
+/** The manifest: the source, and per dataset the file written (format, bytes) or the reason skipped. */
+function manifestText(h5file: string, root: string, result: ExportResult): string {
+  const rows = [
+    ...result.files.map((f) => ({ dataset: f.dataset, status: "written", file: f.file, format: f.format, bytes: f.bytes })),
+    ...result.skipped.map((s) => ({ dataset: s.dataset, status: "skipped", reason: s.reason })),
+  ].sort((a, b) => (a.dataset < b.dataset ? -1 : a.dataset > b.dataset ? 1 : 0));
+  // One dataset per line: easy to grep, and still one JSON document.
+  return `{"source":${JSON.stringify(path.basename(h5file))},"root":${JSON.stringify(root)},"datasets":[\n${rows.map((r) => JSON.stringify(r)).join(",\n")}\n]}\n`;
 }
 
 /** JSON Lines back from the pairs of a JSONL dataset (pointers /0/..., /1/...): a line per document. */
@@ -147,7 +167,7 @@ function* rowValues(table: Table): Generator<unknown[]> {
 }
 
 interface Sink {
-  add(file: string, data: Buffer): Promise<void>;
+  add(file: string, data: Buffer | StreamedData): Promise<void>;
   close(): Promise<void>;
   abort(): Promise<void>;
 }
@@ -159,7 +179,13 @@ function directorySink(dir: string): Sink {
       // Names come from the HDF5 file: never let one climb out of the directory.
       if (path.relative(dir, target).startsWith("..")) throw new Error(`refusing to write '${file}' outside ${dir}`);
       await fs.promises.mkdir(path.dirname(target), { recursive: true });
-      await fs.promises.writeFile(target, data);
+      if (Buffer.isBuffer(data)) return fs.promises.writeFile(target, data);
+      const handle = await fs.promises.open(target, "w");
+      try {
+        for await (const chunk of data.chunks) await handle.write(chunk);
+      } finally {
+        await handle.close();
+      }
     },
     async close() {},
     async abort() {},
@@ -169,7 +195,7 @@ function directorySink(dir: string): Sink {
 async function archiveSink(file: string): Promise<Sink> {
   const writer: ArchiveWriter = await openArchiveWriter(file);
   return {
-    add: (name, data) => writer.add(name, data),
+    add: (name, data) => (Buffer.isBuffer(data) ? writer.add(name, data) : writer.add(name, data.chunks, { size: data.size })),
     close: () => writer.close(),
     abort: () => writer.abort(),
   };
