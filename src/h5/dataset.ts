@@ -144,10 +144,10 @@ export class Dataset extends H5Object {
 
   /** Dimension scales per axis and whether this is a scale (h5py's `ds.dims`, `ds.is_scale`). */
   dims(): Promise<Dimensions> {
-    return runAsync(dimensionsOp(this.handle));
+    return runAsync(dimensionsOp(() => this.handle));
   }
   dimsSync(): Dimensions {
-    return runSync(dimensionsOp(this.handle));
+    return runSync(dimensionsOp(() => this.handle));
   }
 
   /** Re-reads shape, filters and storage size from the file. */

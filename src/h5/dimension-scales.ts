@@ -58,9 +58,9 @@ function attachedScale(scale: NativeDatasetDims["axes"][number]["scales"][number
   };
 }
 
-/** The dataset's dimension scales. */
-export function* dimensionsOp(handle: NativeHandle): Operation<Dimensions> {
-  const raw = yield* call("datasetDims", handle);
+/** The dataset's dimension scales; `handle` is asked for inside, so a closed dataset rejects. */
+export function* dimensionsOp(handle: () => NativeHandle): Operation<Dimensions> {
+  const raw = yield* call("datasetDims", handle());
   return {
     isScale: raw.isScale,
     scaleName: raw.scaleName,
