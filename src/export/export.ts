@@ -11,7 +11,8 @@ import path from "node:path";
 import { openArchiveWriter, type ArchiveWriter } from "../archive-writer";
 import { open } from "../read";
 import type { H5Reader, ReaderDataset, Table } from "../read";
-import { listObjects } from "../read/listing";
+import { Dataset } from "../h5/dataset";
+import { Group } from "../h5/group";
 import { csvLines, csvText } from "./csv-text";
 import { pairsToJsonText, readJsonPairs, type JsonPair } from "../processors/json";
 import { messageOf } from "../error-message";
@@ -43,14 +44,15 @@ export async function exportDatasets(h5file: string, root: string, options: Expo
   const result: ExportResult = { files: [], skipped: [] };
   try {
     if (!(await reader.has(root))) throw new Error(`'${root}' is not in ${h5file}`);
-    const objects = await listObjects(reader.file, root, true);
-    const datasets = objects.filter((o) => o.kind === "dataset" && !o.path.startsWith("/_h5dat/"));
-    const base = objects.length === 1 && objects[0].path === root ? path.posix.dirname(root) : root;
-    for (const { path: datasetPath } of datasets) {
+    const { datasets, base } = await datasetsUnder(reader, root);
+    for (const datasetPath of datasets) {
       const relative = path.posix.relative(base === "/" ? "/" : base, datasetPath);
       // A dataset that cannot be exported (a type h5dat cannot read, a float32 image with no PNG
       // form) is skipped with the reason; the rest goes on.
-      const done = await exportOne(reader, datasetPath, relative, sink).catch((error: unknown) => ({ reason: messageOf(error) }));
+      const done = await exportOne(reader, datasetPath, relative, sink).catch((error: unknown) => {
+        if (error instanceof BrokenArchive) throw error;
+        return { reason: messageOf(error) };
+      });
       if ("reason" in done) result.skipped.push({ dataset: datasetPath, reason: done.reason });
       else result.files.push(done);
     }
@@ -65,6 +67,24 @@ export async function exportDatasets(h5file: string, root: string, options: Expo
   return result;
 }
 
+/**
+ * The datasets at or below `root` (each once, in name order: HDF5's object visit, which a soft
+ * link or a second hard link does not repeat), and the group their files are named from. Only
+ * paths and kinds: a dataset whose type h5dat cannot read is still found, and skipped later.
+ */
+async function datasetsUnder(reader: H5Reader, root: string): Promise<{ datasets: string[]; base: string }> {
+  const object = await reader.file.get(root);
+  try {
+    if (!(object instanceof Group)) return { datasets: object instanceof Dataset ? [object.name] : [], base: path.posix.dirname(object.name) };
+    const prefix = object.name === "/" ? "/" : `${object.name}/`;
+    const entries = await object.visit();
+    const datasets = entries.filter((e) => e.kind === "dataset").map((e) => prefix + e.path).filter((p) => !p.startsWith("/_h5dat/"));
+    return { datasets, base: object.name };
+  } finally {
+    await object.close();
+  }
+}
+
 /** Exports one dataset into `sink`: the file written, or why it was skipped. */
 async function exportOne(reader: H5Reader, datasetPath: string, named: string, sink: Sink): Promise<ExportedFile | { reason: string }> {
   const dataset = await reader.dataset(datasetPath);
@@ -72,7 +92,13 @@ async function exportOne(reader: H5Reader, datasetPath: string, named: string, s
     const made = await exportedForm(reader, dataset, named);
     if ("reason" in made) return made;
     // Written before the dataset closes: a streamed file reads its blocks while it is written.
-    await sink.add(made.file, made.data);
+    await sink.add(made.file, made.data).catch(async (error: unknown) => {
+      if (Buffer.isBuffer(made.data)) throw error;
+      // A block that fails to read halfway: a directory loses the partial file and goes on; an
+      // archive cannot take the entry back, so the export stops.
+      if (!(await sink.discard(made.file))) throw new BrokenArchive(`${made.file} failed halfway into the archive: ${messageOf(error)}`);
+      throw error;
+    });
     const bytes = Buffer.isBuffer(made.data) ? made.data.length : made.data.size;
     return { dataset: datasetPath, file: made.file, format: made.format, bytes };
   } finally {
@@ -166,8 +192,13 @@ function* rowValues(table: Table): Generator<unknown[]> {
   for (const row of table.rows()) yield Object.values(row);
 }
 
+/** An archive entry failed after part of it was written: the archive is unusable. */
+class BrokenArchive extends Error {}
+
 interface Sink {
   add(file: string, data: Buffer | StreamedData): Promise<void>;
+  /** Removes a partly written file; false when it cannot (an archive). */
+  discard(file: string): Promise<boolean>;
   close(): Promise<void>;
   abort(): Promise<void>;
 }
@@ -187,6 +218,10 @@ function directorySink(dir: string): Sink {
         await handle.close();
       }
     },
+    async discard(file) {
+      await fs.promises.rm(path.join(dir, ...file.split("/")), { force: true });
+      return true;
+    },
     async close() {},
     async abort() {},
   };
@@ -196,6 +231,7 @@ async function archiveSink(file: string): Promise<Sink> {
   const writer: ArchiveWriter = await openArchiveWriter(file);
   return {
     add: (name, data) => (Buffer.isBuffer(data) ? writer.add(name, data) : writer.add(name, data.chunks, { size: data.size })),
+    discard: async () => false,
     close: () => writer.close(),
     abort: () => writer.abort(),
   };

@@ -139,3 +139,30 @@ print("[]")`, file);
   const manifest = JSON.parse(fs.readFileSync(path.join(out, "export-manifest.json"), "utf8")) as { datasets: { dataset: string; status: string; file?: string }[] };
   assert.deepEqual(manifest.datasets.map((d) => d.dataset), seen.datasets);
 });
+
+test("a block that fails to read halfway through a streamed .npy: a directory drops the file and goes on; an archive export stops and leaves nothing", async () => {
+  const file = path.join(dir, "corrupt-late.h5");
+  // 3 M float64 in gzip chunks of 100 k: the .npy is two blocks; a chunk in the second is garbled.
+  python(`import sys
+import numpy as np, h5py
+with h5py.File(sys.argv[1], "w") as f:
+    f.create_dataset("a_good", data=np.arange(10))
+    d = f.create_dataset("big", data=np.arange(3_000_000, dtype="<f8"), chunks=(100_000,), compression="gzip")
+    f.create_dataset("z_good", data=np.arange(5.0))
+    info = d.id.get_chunk_info_by_coord((2_500_000,))
+    offset, size = info.byte_offset, info.size
+with open(sys.argv[1], "r+b") as raw:
+    raw.seek(offset + size // 2)
+    raw.write(b"\\xff" * 64)
+print("[]")`, file);
+  const out = path.join(dir, "corrupt-late");
+  const result = await exportDatasets(file, "/", { dir: out });
+  assert.deepEqual(result.files.map((f) => f.dataset), ["/a_good", "/z_good"]);
+  assert.deepEqual(result.skipped.map((s) => s.dataset), ["/big"]);
+  assert.equal(fs.existsSync(path.join(out, "big.npy")), false);
+  const manifest = JSON.parse(fs.readFileSync(path.join(out, "export-manifest.json"), "utf8")) as { datasets: { dataset: string; status: string }[] };
+  assert.deepEqual(manifest.datasets.map((d) => `${d.dataset} ${d.status}`), ["/a_good written", "/big skipped", "/z_good written"]);
+  const archive = path.join(dir, "corrupt-late.tar");
+  await assert.rejects(exportDatasets(file, "/", { archive }), /big\.npy failed halfway into the archive/);
+  assert.equal(fs.existsSync(archive), false);
+});
