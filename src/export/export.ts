@@ -13,6 +13,7 @@ import { open } from "../read";
 import type { H5Reader, ReaderDataset, Table } from "../read";
 import { Dataset } from "../h5/dataset";
 import { Group } from "../h5/group";
+import { formatBytes } from "../read/listing";
 import { csvLines, csvText } from "./csv-text";
 import { pairsToJsonText, readJsonPairs, type JsonPair } from "../processors/json";
 import { messageOf } from "../error-message";
@@ -211,6 +212,10 @@ function directorySink(dir: string): Sink {
       if (path.relative(dir, target).startsWith("..")) throw new Error(`refusing to write '${file}' outside ${dir}`);
       await fs.promises.mkdir(path.dirname(target), { recursive: true });
       if (Buffer.isBuffer(data)) return fs.promises.writeFile(target, data);
+      // A streamed file may be huge (or claim to be, in a corrupt file): refuse before writing
+      // one that cannot fit rather than fill the disk.
+      const space = await fs.promises.statfs(path.dirname(target));
+      if (data.size > space.bavail * space.bsize) throw new Error(`needs ${formatBytes(data.size)}, ${formatBytes(space.bavail * space.bsize)} free in ${dir}`);
       const handle = await fs.promises.open(target, "w");
       try {
         for await (const chunk of data.chunks) await handle.write(chunk);
