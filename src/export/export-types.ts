@@ -11,9 +11,12 @@ export interface ExportedFile {
   bytes: number;
 }
 
-/** A file's data streamed block by block, `size` bytes in all (known before the first block). */
+/**
+ * A file's data streamed block by block: `size` bytes in all when known before the first block
+ * (a .npy), undefined when the values decide it (CSV text).
+ */
 export interface StreamedData {
-  size: number;
+  size?: number;
   chunks: AsyncIterable<Uint8Array>;
 }
 

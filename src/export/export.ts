@@ -8,6 +8,7 @@
 // written beside the files: the file it became and its format, or why it was skipped.
 import fs from "node:fs";
 import path from "node:path";
+import { pipeline } from "node:stream/promises";
 import { openArchiveWriter, type ArchiveWriter } from "../archive-writer";
 import { open } from "../read";
 import type { H5Reader, ReaderDataset, Table } from "../read";
@@ -93,14 +94,13 @@ async function exportOne(reader: H5Reader, datasetPath: string, named: string, s
     const made = await exportedForm(reader, dataset, named);
     if ("reason" in made) return made;
     // Written before the dataset closes: a streamed file reads its blocks while it is written.
-    await sink.add(made.file, made.data).catch(async (error: unknown) => {
+    const bytes = await sink.add(made.file, made.data).catch(async (error: unknown) => {
       if (Buffer.isBuffer(made.data)) throw error;
       // A block that fails to read halfway: a directory loses the partial file and goes on; an
       // archive cannot take the entry back, so the export stops.
       if (!(await sink.discard(made.file))) throw new BrokenArchive(`${made.file} failed halfway into the archive: ${messageOf(error)}`);
       throw error;
     });
-    const bytes = Buffer.isBuffer(made.data) ? made.data.length : made.data.size;
     return { dataset: datasetPath, file: made.file, format: made.format, bytes };
   } finally {
     await dataset.close();
@@ -197,7 +197,8 @@ function* rowValues(table: Table): Generator<unknown[]> {
 class BrokenArchive extends Error {}
 
 interface Sink {
-  add(file: string, data: Buffer | StreamedData): Promise<void>;
+  /** Writes one file; resolves to its size in bytes. */
+  add(file: string, data: Buffer | StreamedData): Promise<number>;
   /** Removes a partly written file; false when it cannot (an archive). */
   discard(file: string): Promise<boolean>;
   close(): Promise<void>;
@@ -211,17 +212,23 @@ function directorySink(dir: string): Sink {
       // Names come from the HDF5 file: never let one climb out of the directory.
       if (path.relative(dir, target).startsWith("..")) throw new Error(`refusing to write '${file}' outside ${dir}`);
       await fs.promises.mkdir(path.dirname(target), { recursive: true });
-      if (Buffer.isBuffer(data)) return fs.promises.writeFile(target, data);
+      if (Buffer.isBuffer(data)) {
+        await fs.promises.writeFile(target, data);
+        return data.length;
+      }
       // A streamed file may be huge (or claim to be, in a corrupt file): refuse before writing
       // one that cannot fit rather than fill the disk.
       const space = await fs.promises.statfs(path.dirname(target));
-      if (data.size > space.bavail * space.bsize) throw new Error(`needs ${formatBytes(data.size)}, ${formatBytes(space.bavail * space.bsize)} free in ${dir}`);
-      const handle = await fs.promises.open(target, "w");
-      try {
-        for await (const chunk of data.chunks) await handle.write(chunk);
-      } finally {
-        await handle.close();
-      }
+      if (data.size !== undefined && data.size > space.bavail * space.bsize) throw new Error(`needs ${formatBytes(data.size)}, ${formatBytes(space.bavail * space.bsize)} free in ${dir}`);
+      let bytes = 0;
+      const counted = async function* () {
+        for await (const chunk of data.chunks) {
+          bytes += chunk.length;
+          yield chunk;
+        }
+      };
+      await pipeline(counted(), fs.createWriteStream(target));
+      return bytes;
     },
     async discard(file) {
       await fs.promises.rm(path.join(dir, ...file.split("/")), { force: true });
@@ -235,7 +242,17 @@ function directorySink(dir: string): Sink {
 async function archiveSink(file: string): Promise<Sink> {
   const writer: ArchiveWriter = await openArchiveWriter(file);
   return {
-    add: (name, data) => (Buffer.isBuffer(data) ? writer.add(name, data) : writer.add(name, data.chunks, { size: data.size })),
+    async add(name, data) {
+      if (Buffer.isBuffer(data)) return writer.add(name, data).then(() => data.length);
+      if (data.size !== undefined) return writer.add(name, data.chunks, { size: data.size }).then(() => data.size!);
+      // An entry's size goes before its data in a tar header: text of unknown length is
+      // collected first.
+      const parts: Uint8Array[] = [];
+      for await (const chunk of data.chunks) parts.push(chunk);
+      const whole = Buffer.concat(parts);
+      await writer.add(name, whole);
+      return whole.length;
+    },
     discard: async () => false,
     close: () => writer.close(),
     abort: () => writer.abort(),

@@ -57,7 +57,7 @@ export async function exportForeign(dataset: ReaderDataset, relative: string): P
       break;
     }
     case "compound":
-      return { file: withExtension(relative, ".csv"), format: "csv", data: await recordsCsv(dataset, shape, dataset.dtype as CompoundDtype) };
+      return { file: withExtension(relative, ".csv"), format: "csv", data: recordsCsv(dataset, shape, dataset.dtype as CompoundDtype) };
     case "string":
       return stringsFile(dataset, shape, relative);
     case "opaque": {
@@ -133,15 +133,17 @@ function cellOf(record: unknown, column: Column): unknown {
 }
 
 /** A CSV of the records, read and written BLOCK_RECORDS at a time (C order for N-D). */
-async function recordsCsv(dataset: ReaderDataset, shape: number[], d: CompoundDtype): Promise<Buffer> {
+function recordsCsv(dataset: ReaderDataset, shape: number[], d: CompoundDtype): StreamedData {
   const columns = columnsOf(d);
-  const parts = [Buffer.from(csvText(columns.map((c) => c.header), []))];
   const blockRows = Math.max(1, Math.floor(BLOCK_RECORDS / Math.max(1, product(shape.slice(1)))));
-  for (let start = 0; start < shape[0]; start += blockRows) {
-    const records = Array.from(await rows(dataset, start, Math.min(start + blockRows, shape[0])));
-    parts.push(Buffer.from(csvLines(records.map((record) => columns.map((c) => cellOf(record, c))))));
+  async function* chunks(): AsyncGenerator<Uint8Array> {
+    yield Buffer.from(csvText(columns.map((c) => c.header), []));
+    for (let start = 0; start < shape[0]; start += blockRows) {
+      const records = Array.from(await rows(dataset, start, Math.min(start + blockRows, shape[0])));
+      yield Buffer.from(csvLines(records.map((record) => columns.map((c) => cellOf(record, c)))));
+    }
   }
-  return Buffer.concat(parts);
+  return { chunks: chunks() };
 }
 
 /** Strings as lines (1-D, no line breaks in them) or as JSON nested by shape. */
