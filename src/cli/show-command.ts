@@ -54,8 +54,10 @@ async function showObject(file: string, path: string, options: ShowOptions): Pro
     let dimensionText: string[] = [];
     if (member instanceof ReaderDataset) {
       facts = listed[0];
-      dims = await member.dataset.dims();
-      dimensionText = dimensionLines(path, dims);
+      // Dimension scales a corrupt file cannot give are a line, not the end of show.
+      const read = await member.dataset.dims().catch((error: unknown) => messageOf(error));
+      dims = typeof read === "string" ? undefined : read;
+      dimensionText = typeof read === "string" ? [`  dimensions: unreadable: ${read}`] : dimensionLines(path, read);
       preview = await previewOf(reader, member, rows, options.png).catch((error: unknown): Preview => ({ kind: "unreadable", reason: messageOf(error), text: `unreadable: ${messageOf(error)}` }));
       await member.close();
     } else if (member instanceof ReaderGroup) {
