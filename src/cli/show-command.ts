@@ -58,7 +58,11 @@ async function showObject(file: string, path: string, options: ShowOptions): Pro
       const read = await member.dataset.dims().catch((error: unknown) => messageOf(error));
       dims = typeof read === "string" ? undefined : read;
       dimensionText = typeof read === "string" ? [`  dimensions: unreadable: ${read}`] : dimensionLines(path, read);
-      preview = await previewOf(reader, member, rows, options.png).catch((error: unknown): Preview => ({ kind: "unreadable", reason: messageOf(error), text: `unreadable: ${messageOf(error)}` }));
+      // A preview that cannot be read says why; a --png asked for and not written is an error.
+      preview = await previewOf(reader, member, rows, options.png).catch((error: unknown): Preview => {
+        if (options.png) throw error;
+        return { kind: "unreadable", reason: messageOf(error), text: `unreadable: ${messageOf(error)}` };
+      });
       await member.close();
     } else if (member instanceof ReaderGroup) {
       facts = { path, kind: "group", attrs: Object.keys(attrs).length };
