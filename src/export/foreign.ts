@@ -69,6 +69,17 @@ export async function exportForeign(dataset: ReaderDataset, relative: string): P
   return { file: withExtension(relative, ".json"), format: "json", data: Buffer.from(jsonText(nestByShape(data as ArrayLike<unknown>, read)) + "\n") };
 }
 
+/**
+ * `rows` rounded to whole chunks along the first axis (at least one): a block that ends inside a
+ * chunk makes HDF5 inflate that chunk again for the next block when it is larger than its chunk
+ * cache (1 MiB) — measured on 16 MB chunks, export took twice h5py's time before this.
+ */
+function alignedRows(dataset: ReaderDataset, rows: number): number {
+  const chunkRows = dataset.chunks?.[0];
+  if (!chunkRows) return rows;
+  return Math.max(1, Math.floor(rows / chunkRows)) * chunkRows;
+}
+
 /** Rows [start, stop) along the first axis, the other axes whole. */
 async function rows(dataset: ReaderDataset, start: number, stop: number): Promise<ArrayLike<unknown>> {
   return (await dataset.get(`${start}:${stop}`)).data as ArrayLike<unknown>;
@@ -91,7 +102,7 @@ async function npyData(dataset: ReaderDataset, datasetShape: number[]): Promise<
   const shape = typeof d === "object" && d.kind === "array" ? [...datasetShape, ...d.shape] : datasetShape;
   const total = shape[0];
   const perRow = product(shape.slice(1));
-  const blockRows = Math.max(1, Math.floor(BLOCK_BYTES / Math.max(1, perRow * 8)));
+  const blockRows = alignedRows(dataset, Math.max(1, Math.floor(BLOCK_BYTES / Math.max(1, perRow * 8))));
   const first = asTypedArray(await rows(dataset, 0, Math.min(blockRows, total)));
   if (!first) return null;
   const header = npyHeader(npyDescr(first, d === "bool"), shape);
@@ -135,7 +146,7 @@ function cellOf(record: unknown, column: Column): unknown {
 /** A CSV of the records, read and written BLOCK_RECORDS at a time (C order for N-D). */
 function recordsCsv(dataset: ReaderDataset, shape: number[], d: CompoundDtype): StreamedData {
   const columns = columnsOf(d);
-  const blockRows = Math.max(1, Math.floor(BLOCK_RECORDS / Math.max(1, product(shape.slice(1)))));
+  const blockRows = alignedRows(dataset, Math.max(1, Math.floor(BLOCK_RECORDS / Math.max(1, product(shape.slice(1))))));
   async function* chunks(): AsyncGenerator<Uint8Array> {
     yield Buffer.from(csvText(columns.map((c) => c.header), []));
     for (let start = 0; start < shape[0]; start += blockRows) {
@@ -149,7 +160,7 @@ function recordsCsv(dataset: ReaderDataset, shape: number[], d: CompoundDtype): 
 /** Strings as lines (1-D, no line breaks in them) or as JSON nested by shape. */
 async function stringsFile(dataset: ReaderDataset, shape: number[], relative: string): Promise<Made> {
   const values: string[] = [];
-  const blockRows = Math.max(1, Math.floor(BLOCK_RECORDS / Math.max(1, product(shape.slice(1)))));
+  const blockRows = alignedRows(dataset, Math.max(1, Math.floor(BLOCK_RECORDS / Math.max(1, product(shape.slice(1))))));
   for (let start = 0; start < shape[0]; start += blockRows) {
     for (const value of Array.from(await rows(dataset, start, Math.min(start + blockRows, shape[0])))) values.push(String(value));
   }
