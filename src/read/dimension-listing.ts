@@ -32,7 +32,8 @@ export async function datasetDimensions(file: File, path: string): Promise<Dimen
 export async function withDimensions(file: File, objects: ListedObject[]): Promise<(ListedObject & ListedDimensions)[]> {
   const out: (ListedObject & ListedDimensions)[] = [];
   for (const object of objects) {
-    const dims = object.kind === "dataset" ? await datasetDimensions(file, object.path) : null;
+    // Scales, labels and DIMENSION_LIST are attributes: a dataset without any has no dims.
+    const dims = object.kind === "dataset" && object.attrs > 0 ? await datasetDimensions(file, object.path) : null;
     out.push(dims ? { ...object, ...listedDimensions(object.path, dims) } : object);
   }
   return out;
