@@ -13,16 +13,19 @@ import numpy as np
 
 
 
-def plain(value):
-    """h5py's value as JSON-like Python: bytes decoded, numpy scalars and arrays as lists."""
+def plain(value, f=None):
+    """h5py's value as JSON-like Python: bytes decoded, numpy scalars and arrays as lists, object
+    references as their targets' paths (as h5dat reads them)."""
+    if isinstance(value, h5py.Reference):
+        return (f[value].name if f is not None else None) if value else None
     if isinstance(value, bytes):
         return value.decode("utf-8", "replace")
     if isinstance(value, np.ndarray):
-        return [plain(v) for v in value.tolist()] if value.dtype.kind in "SUO" else plain(value.tolist())
+        return [plain(v, f) for v in value.tolist()] if value.dtype.kind in "SUO" else plain(value.tolist(), f)
     if isinstance(value, np.generic):
-        return plain(value.item())
+        return plain(value.item(), f)
     if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
+        return [plain(v, f) for v in value]
     return value
 
 
@@ -46,9 +49,9 @@ def flat_fields(dtype, prefix=()):
             yield prefix + (name,), sub
 
 
-def cell_equal(text, value, dtype):
+def cell_equal(text, value, dtype, f):
     if dtype.subdtype is not None:
-        return same(json.loads(text), plain(np.asarray(value)))
+        return same(json.loads(text), plain(np.asarray(value), f))
     if dtype.kind == "f":
         return (text == "" and math.isnan(value)) or (text != "" and float(text) == float(value))
     if dtype.kind in "iu":
@@ -56,8 +59,8 @@ def cell_equal(text, value, dtype):
     if dtype.kind == "b":
         return text == ("true" if value else "false")
     if dtype.kind in "SU":
-        return text == plain(value)
-    return same(json.loads(text), plain(value))
+        return text == plain(value, f)
+    return same(json.loads(text), plain(value, f))
 
 
 def compare(out, ds, row, compared, mismatches):
@@ -80,13 +83,13 @@ def compare(out, ds, row, compared, mismatches):
                 value = record
                 for part in p:
                     value = value[part]
-                ok = ok and cell_equal(text, value, dtype)
+                ok = ok and cell_equal(text, value, dtype, ds.file)
     elif fmt == "text":
         lines = open(path, encoding="utf-8").read().split("\n")[:-1]
-        ok = lines == [plain(v) for v in ds[()]]
+        ok = lines == [plain(v, ds.file) for v in ds[()]]
     elif fmt == "json":
         got = json.load(open(path, encoding="utf-8"))
-        want = None if ds.shape is None else plain(ds[()])
+        want = None if ds.shape is None else plain(ds[()], ds.file)
         ok = same(got, want)
     elif fmt == "bytes":
         ok = open(path, "rb").read() == np.asarray(ds[()]).tobytes()
