@@ -3,7 +3,7 @@
 #   .npy  → np.load equals ds[()] (np.array_equal, NaN equal to NaN; same shape)
 #   .csv  → every row equals ds's records, fields flattened with dots, array cells as JSON
 #   .txt  → one line per value; .json → json.loads equals ds[()].tolist() (bytes decoded)
-#   .bin  → the elements' bytes
+#   .bin  → the elements' bytes; .png (an IMAGE) → its pixels (8/16-bit) or shape (scaled)
 # Usage: compare-export.py file.h5 export-dir [file.h5 export-dir ...]; prints as JSON, per file,
 # {"compared": {format: n}, "skipped": [manifest rows], "h5pyUnreadable": [...], "mismatches":
 # [...], "manifest": [dataset paths], "datasets": [every dataset path h5py finds]}.
@@ -91,6 +91,11 @@ def compare(out, ds, row, compared, mismatches):
         got = json.load(open(path, encoding="utf-8"))
         want = None if ds.shape is None else plain(ds[()], ds.file)
         ok = same(got, want)
+    elif fmt == "png":
+        # An image (attr CLASS IMAGE): 8/16-bit values exactly; others were scaled, so the shape.
+        from PIL import Image
+        got, want = np.asarray(Image.open(path)), ds[()]
+        ok = got.shape == want.shape and (want.dtype not in (np.uint8, np.uint16) or np.array_equal(got, want))
     elif fmt == "bytes":
         ok = open(path, "rb").read() == np.asarray(ds[()]).tobytes()
     else:
