@@ -57,7 +57,7 @@ async function showObject(file: string, path: string, options: ShowOptions): Pro
       // Dimension scales a corrupt file cannot give are a line, not the end of show.
       const read = await member.dataset.dims().catch((error: unknown) => messageOf(error));
       dims = typeof read === "string" ? undefined : read;
-      dimensionText = typeof read === "string" ? [`  dimensions: unreadable: ${read}`] : dimensionLines(path, read);
+      dimensionText = typeof read === "string" ? [`  dimensions: unreadable: ${read}`] : dimensionLines(read);
       // A preview that cannot be read says why; a --png asked for and not written is an error.
       preview = await previewOf(reader, member, rows, options.png).catch((error: unknown): Preview => {
         if (options.png) throw error;

@@ -40,18 +40,25 @@ export interface Dimensions {
   isScale: boolean;
   /** Its NAME when it is a scale, else null. */
   scaleName: string | null;
+  /** The dimension it is, as ncdump names it (see AttachedScale.dimension), when a scale. */
+  dimension: string | null;
   /** One entry per axis, in order. */
   axes: DimensionAxis[];
 }
 
 const baseName = (path: string) => path.slice(path.lastIndexOf("/") + 1);
 
+/** A scale's dimension name: its NAME, unless empty or NetCDF's placeholder, else its own name. */
+function dimensionName(path: string, name: string): string {
+  return name === "" || name.startsWith(NETCDF_PLACEHOLDER) ? baseName(path) : name;
+}
+
 function attachedScale(scale: NativeDatasetDims["axes"][number]["scales"][number]): AttachedScale {
   const placeholder = scale.name.startsWith(NETCDF_PLACEHOLDER);
   return {
     path: scale.path,
     name: scale.name,
-    dimension: scale.name === "" || placeholder ? baseName(scale.path) : scale.name,
+    dimension: dimensionName(scale.path, scale.name),
     size: scale.shape === null ? null : (scale.shape[0] ?? 1),
     unlimited: scale.maxshape?.[0] === null,
     coordinate: !placeholder,
@@ -60,10 +67,12 @@ function attachedScale(scale: NativeDatasetDims["axes"][number]["scales"][number
 
 /** The dataset's dimension scales; `handle` is asked for inside, so a closed dataset rejects. */
 export function* dimensionsOp(handle: () => NativeHandle): Operation<Dimensions> {
-  const raw = yield* call("datasetDims", handle());
+  const native = handle();
+  const raw = yield* call("datasetDims", native);
   return {
     isScale: raw.isScale,
     scaleName: raw.scaleName,
+    dimension: raw.isScale ? dimensionName(native.path, raw.scaleName ?? "") : null,
     axes: raw.axes.map((axis) => ({ label: axis.label, scales: axis.scales.map(attachedScale), ...(axis.error ? { error: axis.error } : {}) })),
   };
 }

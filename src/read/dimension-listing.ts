@@ -34,19 +34,16 @@ export async function withDimensions(file: File, objects: ListedObject[]): Promi
   for (const object of objects) {
     // Scales, labels and DIMENSION_LIST are attributes: a dataset without any has no dims.
     const dims = object.kind === "dataset" && object.attrs > 0 ? await datasetDimensions(file, object.path) : null;
-    out.push(dims ? { ...object, ...listedDimensions(object.path, dims) } : object);
+    out.push(dims ? { ...object, ...listedDimensions(dims) } : object);
   }
   return out;
 }
 
-const baseName = (path: string) => path.slice(path.lastIndexOf("/") + 1);
-
-export function listedDimensions(path: string, dims: Dimensions): ListedDimensions {
+export function listedDimensions(dims: Dimensions): ListedDimensions {
   const names = dims.axes.map(axisName);
-  const scaleName = dims.scaleName && !dims.scaleName.startsWith("This is a netCDF dimension") ? dims.scaleName : baseName(path);
   return {
     ...(names.some((n) => n !== "") ? { dims: names } : {}),
-    ...(dims.isScale ? { scale: scaleName } : {}),
+    ...(dims.dimension !== null ? { scale: dims.dimension } : {}),
   };
 }
 
@@ -59,9 +56,9 @@ export function dimensionSuffix(listed: ListedDimensions): string {
 }
 
 /** `show`'s lines for a dataset's dimensions, one per axis, as ncdump -h names them. */
-export function dimensionLines(path: string, dims: Dimensions): string[] {
+export function dimensionLines(dims: Dimensions): string[] {
   const lines: string[] = [];
-  if (dims.isScale) lines.push(`  dimension scale: ${listedDimensions(path, dims).scale}${dims.scaleName ? ` (NAME ${JSON.stringify(dims.scaleName)})` : ""}`);
+  if (dims.isScale) lines.push(`  dimension scale: ${dims.dimension}${dims.scaleName ? ` (NAME ${JSON.stringify(dims.scaleName)})` : ""}`);
   if (!dims.axes.some((a) => a.scales.length > 0 || a.label !== "" || a.error)) return lines;
   lines.push("  dimensions:");
   dims.axes.forEach((axis, i) => {
@@ -79,8 +76,8 @@ export async function groupDimensionLines(file: File, members: ListedObject[]): 
   for (const member of members) {
     if (member.kind !== "dataset") continue;
     const dims = await datasetDimensions(file, member.path);
-    if (!dims?.isScale) continue;
-    const name = listedDimensions(member.path, dims).scale!;
+    if (!dims?.dimension) continue;
+    const name = dims.dimension;
     const shape = member.shape ?? [];
     const unlimited = member.maxshape?.[0] === null;
     lines.push(`    ${name} = ${unlimited ? `UNLIMITED (${shape[0]} currently)` : (shape[0] ?? 1)}  ← ${member.path}`);
