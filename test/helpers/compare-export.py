@@ -13,6 +13,11 @@ import numpy as np
 
 
 
+# Where h5py 3.7 is wrong: a vlen of big-endian uint32 (PyTables' VLUnicodeAtom, "paraŀlel")
+# comes back with its bytes unswapped; h5dat reads the values (as the little-endian twin has them).
+H5PY_UNSWAPPED = {("vlunicode_endian.h5", "/vlunicode_big")}
+
+
 def plain(value, f=None):
     """h5py's value as JSON-like Python: bytes decoded, numpy scalars and arrays as lists, object
     references as their targets' paths (as h5dat reads them)."""
@@ -89,7 +94,10 @@ def compare(out, ds, row, compared, mismatches):
         ok = lines == [plain(v, ds.file) for v in ds[()]]
     elif fmt == "json":
         got = json.load(open(path, encoding="utf-8"))
-        want = None if ds.shape is None else plain(ds[()], ds.file)
+        value = None if ds.shape is None else ds[()]
+        if (os.path.basename(ds.file.filename), ds.name) in H5PY_UNSWAPPED:
+            value = np.array([v.byteswap() for v in value], dtype=object)
+        want = None if value is None else plain(value, ds.file)
         ok = same(got, want)
     elif fmt == "png":
         # An image (attr CLASS IMAGE): 8/16-bit values exactly; others were scaled, so the shape.
