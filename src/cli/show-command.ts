@@ -171,5 +171,6 @@ function display(value: unknown): string {
   if (ArrayBuffer.isView(value)) return `[${Array.from(value as unknown as ArrayLike<unknown>).map(display).join(", ")}]`;
   if (Array.isArray(value)) return `[${value.map(display).join(", ")}]`;
   if (typeof value === "bigint") return value.toString();
+  if (typeof value === "object" && value !== null) return `{${Object.entries(value).map(([k, v]) => `${k}: ${display(v)}`).join(", ")}}`;
   return String(value);
 }
