@@ -7,7 +7,7 @@ import { Dataset } from "../h5/dataset";
 import { Datatype } from "../h5/datatype";
 import { Group } from "../h5/group";
 import { listingLines, listObjects, type ListedObject } from "../read/listing";
-import { dimensionLines, groupDimensionLines } from "../read/dimension-listing";
+import { dimensionLines, groupDimensionLines, groupDimensions, type GroupDimension } from "../read/dimension-listing";
 import { isUnreadableAttribute, readAttributes } from "../h5/attribute-info";
 import type { Dimensions } from "../h5/dimension-scales";
 import { dtypeName } from "../h5/dtype";
@@ -51,6 +51,7 @@ async function showObject(file: string, path: string, options: ShowOptions): Pro
     let facts: ListedObject;
     let preview: Preview;
     let dims: Dimensions | undefined;
+    let groupDims: GroupDimension[] = [];
     let dimensionText: string[] = [];
     if (member instanceof ReaderDataset) {
       facts = listed[0];
@@ -66,7 +67,8 @@ async function showObject(file: string, path: string, options: ShowOptions): Pro
       await member.close();
     } else if (member instanceof ReaderGroup) {
       facts = { path, kind: "group", attrs: Object.keys(attrs).length };
-      dimensionText = await groupDimensionLines(reader.file, listed);
+      groupDims = await groupDimensions(reader.file, listed);
+      dimensionText = groupDimensionLines(groupDims);
       preview = { kind: "group", members: listed.map((o) => o.path), text: objectLines(listed).join("\n") };
     } else {
       facts = listed[0];
@@ -74,7 +76,7 @@ async function showObject(file: string, path: string, options: ShowOptions): Pro
       await member.close();
     }
     if (options.json) {
-      console.log(JSON.stringify({ object: facts, attrs, ...(dims ? { dims } : {}), preview }, jsonValue));
+      console.log(JSON.stringify({ object: facts, attrs, ...(dims ? { dims } : {}), ...(groupDims.length > 0 ? { dimensions: groupDims } : {}), preview }, jsonValue));
       return;
     }
     console.log(objectLines([facts])[0]);

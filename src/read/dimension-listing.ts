@@ -70,18 +70,28 @@ export function dimensionLines(dims: Dimensions): string[] {
   return lines;
 }
 
-/** A group's dimensions: the scale datasets directly in it, as ncdump -h lists a group's. */
-export async function groupDimensionLines(file: File, members: ListedObject[]): Promise<string[]> {
-  const lines: string[] = [];
-  for (const member of members) {
-    if (member.kind !== "dataset") continue;
-    const dims = await datasetDimensions(file, member.path);
-    if (!dims?.dimension) continue;
-    const name = dims.dimension;
-    const shape = member.shape ?? [];
-    const unlimited = member.maxshape?.[0] === null;
-    lines.push(`    ${name} = ${unlimited ? `UNLIMITED (${shape[0]} currently)` : (shape[0] ?? 1)}  ← ${member.path}`);
-  }
-  return lines.length > 0 ? ["  dimensions:", ...lines] : [];
+/** One dimension a group defines: a scale dataset directly in it. */
+export interface GroupDimension {
+  name: string;
+  size: number;
+  unlimited: boolean;
+  path: string;
 }
 
+/** A group's dimensions: the scale datasets directly in it, as ncdump -h lists a group's. */
+export async function groupDimensions(file: File, members: ListedObject[]): Promise<GroupDimension[]> {
+  const out: GroupDimension[] = [];
+  for (const member of members) {
+    if (member.kind !== "dataset" || member.attrs === 0) continue;
+    const dims = await datasetDimensions(file, member.path);
+    if (!dims?.dimension) continue;
+    out.push({ name: dims.dimension, size: member.shape?.[0] ?? 1, unlimited: member.maxshape?.[0] === null, path: member.path });
+  }
+  return out;
+}
+
+/** `show`'s lines for a group's dimensions. */
+export function groupDimensionLines(dimensions: GroupDimension[]): string[] {
+  const lines = dimensions.map((d) => `    ${d.name} = ${d.unlimited ? `UNLIMITED (${d.size} currently)` : d.size}  ← ${d.path}`);
+  return lines.length > 0 ? ["  dimensions:", ...lines] : [];
+}

@@ -70,6 +70,10 @@ test("show of a NetCDF-4 variable: dimensions with sizes and UNLIMITED as netCDF
   const group = h5dat("show", files.netcdf, "/sub");
   assert.equal(group.status, 0, group.stderr);
   assert.match(group.stdout, /^ {4}station = 2  ← \/sub\/station$/m);
+  // The root's dimensions in --json are netCDF4's dimensions of the root group.
+  const root = JSON.parse(h5dat("show", files.netcdf, "/", "--json").stdout) as { dimensions: { name: string; size: number; unlimited: boolean }[] };
+  const rootDimensions = Object.entries(netcdf.dimensions).filter(([, d]) => d.group === "/");
+  assert.deepEqual(Object.fromEntries(root.dimensions.map((d) => [`/${d.name}`, { size: d.size, unlimited: d.unlimited, group: "/" }])), Object.fromEntries(rootDimensions));
   const dimensionOnly = h5dat("show", files.netcdf, "/nv");
   assert.match(dimensionOnly.stdout, /^ {2}dimension scale: nv \(NAME "This is a netCDF dimension but not a netCDF variable\. +2"\)$/m);
 });
