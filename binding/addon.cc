@@ -41,6 +41,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitAllocator(env, exports);
   InitMappedFile(env, exports);
   InitJpeg(env, exports);
+  InitDimensionScales(env, exports);
+  InitAttributeInfo(env, exports);
   exports.Set("setErrorClasses", Napi::Function::New(env, SetErrorClassesJs, "setErrorClasses"));
   napi_add_env_cleanup_hook(env, CloseFilesAtExit, nullptr);
   return exports;

@@ -14,5 +14,7 @@ void InitArchive(Napi::Env env, Napi::Object exports);
 void InitAllocator(Napi::Env env, Napi::Object exports);
 void InitMappedFile(Napi::Env env, Napi::Object exports);
 void InitJpeg(Napi::Env env, Napi::Object exports);
+void InitDimensionScales(Napi::Env env, Napi::Object exports);
+void InitAttributeInfo(Napi::Env env, Napi::Object exports);
 
 }  // namespace h5dat

@@ -1,5 +1,6 @@
 // `h5dat export file.h5 [path] -o dir/ | --archive out.tar.gz|zip`: datasets back as files in
-// their original formats (see src/export/export.ts), mirroring the tree.
+// their original formats, other libraries' datasets as .npy/.csv/.txt/.json (see
+// src/export/export.ts), mirroring the tree, with export-manifest.json listing every dataset.
 import type { Command } from "commander";
 import { exportDatasets } from "../export/export";
 import { namingFile } from "./file-error";
@@ -7,7 +8,7 @@ import { namingFile } from "./file-error";
 export function addExportCommand(program: Command): void {
   program
     .command("export")
-    .description("write datasets back as files (images, JSON, CSV, bytes), into a directory or an archive")
+    .description("write datasets back as files (images, JSON, CSV, bytes; other libraries' arrays as .npy), into a directory or an archive, with export-manifest.json")
     .argument("<file>", "the HDF5 file")
     .argument("[path]", "a group (everything below it) or one dataset", "/")
     .option("-o, --output <dir>", "the directory to write into")

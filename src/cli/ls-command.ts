@@ -1,8 +1,9 @@
 // `h5dat ls [-r] [--json] file.h5 [path]`: the objects of an HDF5 file (any file, not only
-// h5dat's) with kinds, shapes, dtypes, chunking, filters and sizes, like `h5ls -r` but readable.
+// h5dat's) with kinds, shapes, dtypes, chunking, filters, sizes and dimensions, like `h5ls -r` but readable.
 import type { Command } from "commander";
 import { File } from "../h5/file";
 import { listingLines, listObjects } from "../read/listing";
+import { dimensionSuffix, withDimensions } from "../read/dimension-listing";
 import { namingFile } from "./file-error";
 
 export function addLsCommand(program: Command): void {
@@ -18,8 +19,9 @@ export function addLsCommand(program: Command): void {
         const h5 = await File.open(file, "r");
         try {
           if (!(await h5.has(path))) throw new Error(`'${path}' is not in ${file}`);
-          const objects = await listObjects(h5, path, options.recursive);
-          console.log(options.json ? JSON.stringify(objects) : listingLines(objects).join("\n"));
+          const objects = await withDimensions(h5, await listObjects(h5, path, options.recursive));
+          const lines = listingLines(objects).map((line, i) => line + dimensionSuffix(objects[i]));
+          console.log(options.json ? JSON.stringify(objects) : lines.join("\n"));
         } finally {
           await h5.close();
         }

@@ -1,9 +1,17 @@
-// `h5dat show file.h5 path [--png out.png] [--rows N] [--json]`: one object's facts and attrs,
-// and a preview of what it holds — a table's first rows, a JSON value, an image's summary (and
+// `h5dat show file.h5 path [--png out.png] [--rows N] [--json]`: one object's facts, dimensions
+// (as ncdump -h names them) and attrs, and a preview of what it holds — a table's first rows, a JSON value, an image's summary (and
 // with --png the image itself), a video's or audio's length, any other dataset's first values.
 import type { Command } from "commander";
-import { open, ReaderDataset, type H5Reader } from "../read";
+import { open, ReaderDataset, ReaderGroup, type H5Reader } from "../read";
+import { Dataset } from "../h5/dataset";
+import { Datatype } from "../h5/datatype";
+import { Group } from "../h5/group";
 import { listingLines, listObjects, type ListedObject } from "../read/listing";
+import { dimensionLines, groupDimensionLines, groupDimensions, type GroupDimension } from "../read/dimension-listing";
+import { isUnreadableAttribute, readAttributes } from "../h5/attribute-info";
+import type { Dimensions } from "../h5/dimension-scales";
+import { dtypeName } from "../h5/dtype";
+import { messageOf } from "../error-message";
 import { csvText } from "../export/csv-text";
 import { namingFile } from "./file-error";
 
@@ -34,29 +42,93 @@ async function showObject(file: string, path: string, options: ShowOptions): Pro
     const rows = Number(options.rows ?? 10);
     if (!Number.isInteger(rows) || rows < 0) throw new Error(`--rows must be a whole number, not '${options.rows}'`);
     const member = await reader.get(path);
-    const attrs = await member.attrs.toObject();
+    const object = member instanceof ReaderDataset ? member.dataset : member instanceof ReaderGroup ? member.group : member;
+    // One attribute that cannot be read (NetCDF-4's DIMENSION_LIST until vlen reads) is shown
+    // as its type and the reason; it must not hide the object.
+    const attrs = await readAttributes(object);
     // listObjects gives a dataset's own facts, and a group's members.
-    const listed = await listObjects(reader.file, path);
+    const listed = await listObjects(reader.file, path).catch(() => unlisted(reader, path));
     let facts: ListedObject;
     let preview: Preview;
+    let dims: Dimensions | undefined;
+    let groupDims: GroupDimension[] = [];
+    let dimensionText: string[] = [];
     if (member instanceof ReaderDataset) {
       facts = listed[0];
-      preview = await previewOf(reader, member, rows, options.png);
+      // Dimension scales a corrupt file cannot give are a line, not the end of show.
+      const read = await member.dataset.dims().catch((error: unknown) => messageOf(error));
+      dims = typeof read === "string" ? undefined : read;
+      dimensionText = typeof read === "string" ? [`  dimensions: unreadable: ${read}`] : dimensionLines(read);
+      // A preview that cannot be read says why; a --png asked for and not written is an error.
+      preview = await previewOf(reader, member, rows, options.png).catch((error: unknown): Preview => {
+        if (options.png) throw error;
+        return { kind: "unreadable", reason: messageOf(error), text: `unreadable: ${messageOf(error)}` };
+      });
       await member.close();
-    } else {
+    } else if (member instanceof ReaderGroup) {
       facts = { path, kind: "group", attrs: Object.keys(attrs).length };
-      preview = { kind: "group", members: listed.map((o) => o.path), text: listingLines(listed).join("\n") };
+      groupDims = await groupDimensions(reader.file, listed);
+      dimensionText = groupDimensionLines(groupDims);
+      preview = { kind: "group", members: listed.map((o) => o.path), text: objectLines(listed).join("\n") };
+    } else {
+      facts = listed[0];
+      preview = { kind: "datatype", dtype: dtypeName(member.dtype), text: `datatype ${dtypeName(member.dtype)}` };
+      await member.close();
     }
     if (options.json) {
-      console.log(JSON.stringify({ object: facts, attrs, preview }, (_, v) => (typeof v === "bigint" ? v.toString() : v)));
+      console.log(JSON.stringify({ object: facts, attrs, ...(dims ? { dims } : {}), ...(groupDims.length > 0 ? { dimensions: groupDims } : {}), preview }, jsonValue));
       return;
     }
-    console.log(listingLines([facts])[0]);
+    console.log(objectLines([facts])[0]);
+    for (const line of dimensionText) console.log(line);
     for (const [key, value] of Object.entries(attrs)) console.log(`  @${key} = ${display(value)}`);
     console.log(preview.text);
   } finally {
     await reader.close();
   }
+}
+
+/**
+ * What is known of an object (a group's members) when the listing fails on one of them (a type
+ * it has no size for): kind, shape and dtype, and the reason, so show still shows the object.
+ */
+async function unlisted(reader: H5Reader, path: string): Promise<ListedObject[]> {
+  const member = await reader.file.get(path);
+  const paths = member instanceof Group ? (await member.keys()).map((name) => (path === "/" ? `/${name}` : `${path}/${name}`)) : [path];
+  await member.close();
+  const out: ListedObject[] = [];
+  for (const child of paths) {
+    const object = await reader.file.get(child).catch(() => null);
+    if (object instanceof Dataset) {
+      // The members the listing can describe are described; the others say why not.
+      const listed = await listObjects(reader.file, child).catch((error: unknown) => messageOf(error));
+      out.push(typeof listed === "string" ? ({ path: child, kind: "dataset", attrs: 0, shape: object.shape, dtype: dtypeName(object.dtype), unreadable: listed } as ListedObject) : listed[0]);
+    } else if (object) {
+      out.push({ path: child, kind: object instanceof Datatype ? "datatype" : "group", attrs: 0 });
+    } else {
+      const link = await reader.file.linkInfo(child);
+      out.push({ path: child, kind: link.type === "external" ? "external-link" : "soft-link", target: link.target, attrs: 0 });
+    }
+    await object?.close();
+  }
+  return out;
+}
+
+/** listingLines, and for what `unlisted` gave, what is known with the reason. */
+function objectLines(objects: ListedObject[]): string[] {
+  return objects.map((o) => {
+    const reason = (o as { unreadable?: string }).unreadable;
+    if (reason === undefined) return listingLines([o])[0];
+    if (o.kind !== "dataset") return `${o.path}  ${o.kind}`;
+    return `${o.path}  dataset ${o.dtype} ${o.shape ? `[${o.shape.join(", ")}]` : "empty"}  (not listed: ${reason})`;
+  });
+}
+
+/** JSON of attrs and values: BigInts as text, TypedArrays as arrays. */
+function jsonValue(_key: string, value: unknown): unknown {
+  if (typeof value === "bigint") return value.toString();
+  if (ArrayBuffer.isView(value)) return Array.from(value as unknown as ArrayLike<unknown>, (v) => (typeof v === "bigint" ? v.toString() : v));
+  return value;
 }
 
 type Preview = { kind: string; text: string; [key: string]: unknown };
@@ -96,9 +168,11 @@ async function previewOf(reader: H5Reader, dataset: ReaderDataset, rows: number,
 }
 
 function display(value: unknown): string {
+  if (isUnreadableAttribute(value)) return `<unreadable ${value.typeClass} ${value.shape === null ? "empty" : `[${value.shape.join(", ")}]`}: ${value.reason}>`;
   if (typeof value === "string") return JSON.stringify(value);
   if (ArrayBuffer.isView(value)) return `[${Array.from(value as unknown as ArrayLike<unknown>).map(display).join(", ")}]`;
   if (Array.isArray(value)) return `[${value.map(display).join(", ")}]`;
   if (typeof value === "bigint") return value.toString();
+  if (typeof value === "object" && value !== null) return `{${Object.entries(value).map(([k, v]) => `${k}: ${display(v)}`).join(", ")}}`;
   return String(value);
 }

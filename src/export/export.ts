@@ -1,31 +1,36 @@
 // `h5dat export`: datasets back as files in their original formats, mirroring the tree, into a
 // directory or an archive. What a dataset becomes follows what convert stored: images as their
 // original bytes when kept (--images both / encoded) else as PNG, JSON/JSONL as their text,
-// tables as CSV (TSV for .tsv), bytes as the bytes. Others (video, audio, datasets not made by
-// convert) are listed as skipped with the reason.
+// tables as CSV (TSV for .tsv), bytes as the bytes. Datasets convert did not make (no
+// `processor` attr: h5py's, PyTables', NetCDF-4's) become .npy, .csv, .txt or .json by their
+// element type (src/export/foreign.ts). Video, audio and anything that cannot be read are listed
+// as skipped with the reason. Every dataset is a row of the manifest, export-manifest.json,
+// written beside the files: the file it became and its format, or why it was skipped.
 import fs from "node:fs";
 import path from "node:path";
+import { pipeline } from "node:stream/promises";
 import { openArchiveWriter, type ArchiveWriter } from "../archive-writer";
 import { open } from "../read";
 import type { H5Reader, ReaderDataset, Table } from "../read";
-import { listObjects } from "../read/listing";
+import { Dataset } from "../h5/dataset";
+import { Group } from "../h5/group";
+import { formatBytes } from "../read/listing";
 import { csvLines, csvText } from "./csv-text";
 import { pairsToJsonText, readJsonPairs, type JsonPair } from "../processors/json";
 import { messageOf } from "../error-message";
+import type { ExportedFile, Made, StreamedData } from "./export-types";
+import { exportForeign } from "./foreign";
+
+export type { ExportedFile } from "./export-types";
+
+/** The manifest's name, at the top of the directory or archive. */
+export const EXPORT_MANIFEST = "export-manifest.json";
 
 export interface ExportOptions {
   /** A directory to write into (made if missing). */
   dir?: string;
   /** An archive to write instead (.tar, .tar.gz, .tgz, .zip). */
   archive?: string;
-}
-
-export interface ExportedFile {
-  dataset: string;
-  /** Path written, relative to the directory or inside the archive. */
-  file: string;
-  format: "original" | "png" | "json" | "csv" | "bytes";
-  bytes: number;
 }
 
 export interface ExportResult {
@@ -41,21 +46,19 @@ export async function exportDatasets(h5file: string, root: string, options: Expo
   const result: ExportResult = { files: [], skipped: [] };
   try {
     if (!(await reader.has(root))) throw new Error(`'${root}' is not in ${h5file}`);
-    const objects = await listObjects(reader.file, root, true);
-    const datasets = objects.filter((o) => o.kind === "dataset" && !o.path.startsWith("/_h5dat/"));
-    const base = objects.length === 1 && objects[0].path === root ? path.posix.dirname(root) : root;
-    for (const { path: datasetPath } of datasets) {
+    const { datasets, base } = await datasetsUnder(reader, root);
+    for (const datasetPath of datasets) {
       const relative = path.posix.relative(base === "/" ? "/" : base, datasetPath);
-      // A dataset that cannot be exported (a float32 image has no PNG form) is skipped with the
-      // reason; the rest goes on.
-      const made = await exportOne(reader, datasetPath, relative).catch((error: unknown): Made => ({ reason: messageOf(error) }));
-      if ("reason" in made) {
-        result.skipped.push({ dataset: datasetPath, reason: made.reason });
-        continue;
-      }
-      await sink.add(made.file, made.data);
-      result.files.push({ dataset: datasetPath, file: made.file, format: made.format, bytes: made.data.length });
+      // A dataset that cannot be exported (a type h5dat cannot read, a float32 image with no PNG
+      // form) is skipped with the reason; the rest goes on.
+      const done = await exportOne(reader, datasetPath, relative, sink).catch((error: unknown) => {
+        if (error instanceof BrokenArchive) throw error;
+        return { reason: messageOf(error) };
+      });
+      if ("reason" in done) result.skipped.push({ dataset: datasetPath, reason: done.reason });
+      else result.files.push(done);
     }
+    await sink.add(EXPORT_MANIFEST, Buffer.from(manifestText(h5file, root, result)));
     await sink.close();
   } catch (error) {
     await sink.abort();
@@ -66,32 +69,76 @@ export async function exportDatasets(h5file: string, root: string, options: Expo
   return result;
 }
 
-type Made = { file: string; format: ExportedFile["format"]; data: Buffer } | { reason: string };
+/**
+ * The datasets at or below `root` (each once, in name order: HDF5's object visit, which a soft
+ * link or a second hard link does not repeat), and the group their files are named from. Only
+ * paths and kinds: a dataset whose type h5dat cannot read is still found, and skipped later.
+ */
+async function datasetsUnder(reader: H5Reader, root: string): Promise<{ datasets: string[]; base: string }> {
+  const object = await reader.file.get(root);
+  try {
+    if (!(object instanceof Group)) return { datasets: object instanceof Dataset ? [object.name] : [], base: path.posix.dirname(object.name) };
+    const prefix = object.name === "/" ? "/" : `${object.name}/`;
+    const entries = await object.visit();
+    const datasets = entries.filter((e) => e.kind === "dataset").map((e) => prefix + e.path).filter((p) => !p.startsWith("/_h5dat/"));
+    return { datasets, base: object.name };
+  } finally {
+    await object.close();
+  }
+}
 
-async function exportOne(reader: H5Reader, datasetPath: string, named: string): Promise<Made> {
+/** Exports one dataset into `sink`: the file written, or why it was skipped. */
+async function exportOne(reader: H5Reader, datasetPath: string, named: string, sink: Sink): Promise<ExportedFile | { reason: string }> {
   const dataset = await reader.dataset(datasetPath);
   try {
-    const attr = (name: string) => dataset.attrs.find(name);
-    // A dataset a schema rule renamed without an extension gets its source's back.
-    const relative = withSourceExtension(named, await attr("source_path"));
-    const processor = await attr("processor");
-    if (processor === "image" || (await attr("CLASS")) === "IMAGE") {
-      const encoded = await attr("encoded_path");
-      if (typeof encoded === "string" && (await reader.has(encoded))) return { file: relative, format: "original", data: await reader.readBytes(encoded) };
-      return { file: withExtension(relative, ".png"), format: "png", data: await reader.toPNG(dataset) };
-    }
-    if ((await attr("format")) === "json-pointer-pairs") {
-      const text = (await attr("jsonl")) ? jsonLines(await readJsonPairs(dataset.dataset)) : await reader.readJSONText(dataset);
-      return { file: relative, format: "json", data: Buffer.from(text) };
-    }
-    if (processor === "csv" || (dataset.dtype as { kind?: string }).kind === "compound") return { file: tableName(relative), format: "csv", data: await tableBytes(reader, dataset, relative) };
-    if (processor === "bytes" || (processor !== undefined && isBytes(dataset))) return { file: relative, format: "bytes", data: await reader.readBytes(dataset) };
-    if (processor === "video" || processor === "audio") return { reason: `${processor} has no file format to export to (read it with readVideoFrames/readAudio)` };
-    if (processor === "hdf5") return { reason: "an HDF5 input copied in is a group, not a file" };
-    return { reason: "not made by h5dat convert: no file format to export it to" };
+    const made = await exportedForm(reader, dataset, named);
+    if ("reason" in made) return made;
+    // Written before the dataset closes: a streamed file reads its blocks while it is written.
+    const bytes = await sink.add(made.file, made.data).catch(async (error: unknown) => {
+      if (Buffer.isBuffer(made.data)) throw error;
+      // A block that fails to read halfway: a directory loses the partial file and goes on; an
+      // archive cannot take the entry back, so the export stops.
+      if (!(await sink.discard(made.file))) throw new BrokenArchive(`${made.file} failed halfway into the archive: ${messageOf(error)}`);
+      throw error;
+    });
+    return { dataset: datasetPath, file: made.file, format: made.format, bytes };
   } finally {
     await dataset.close();
   }
+}
+
+async function exportedForm(reader: H5Reader, dataset: ReaderDataset, named: string): Promise<Made> {
+  const attr = (name: string) => dataset.attrs.find(name);
+  // A dataset a schema rule renamed without an extension gets its source's back.
+  const relative = withSourceExtension(named, await attr("source_path"));
+  const processor = await attr("processor");
+  if (processor === "image" || (await attr("CLASS")) === "IMAGE") {
+    const encoded = await attr("encoded_path");
+    if (typeof encoded === "string" && (await reader.has(encoded))) return { file: relative, format: "original", data: await reader.readBytes(encoded) };
+    // Another library's image that has no PNG form (floats, an odd shape) is still its values.
+    const png = await reader.toPNG(dataset).catch((error: unknown) => (processor === undefined ? null : Promise.reject(error)));
+    if (png) return { file: withExtension(relative, ".png"), format: "png", data: png };
+  }
+  if ((await attr("format")) === "json-pointer-pairs") {
+    const text = (await attr("jsonl")) ? jsonLines(await readJsonPairs(dataset.dataset)) : await reader.readJSONText(dataset);
+    return { file: relative, format: "json", data: Buffer.from(text) };
+  }
+  if (processor === undefined) return exportForeign(dataset, relative);
+  if (processor === "csv" || (dataset.dtype as { kind?: string }).kind === "compound") return { file: tableName(relative), format: "csv", data: await tableBytes(reader, dataset, relative) };
+  if (processor === "bytes" || isBytes(dataset)) return { file: relative, format: "bytes", data: await reader.readBytes(dataset) };
+  if (processor === "video" || processor === "audio") return { reason: `${processor} has no file format to export to (read it with readVideoFrames/readAudio)` };
+  if (processor === "hdf5") return { reason: "an HDF5 input copied in is a group, not a file" };
+  return exportForeign(dataset, relative);
+}
+
+/** The manifest: the source, and per dataset the file written (format, bytes) or the reason skipped. */
+function manifestText(h5file: string, root: string, result: ExportResult): string {
+  const rows = [
+    ...result.files.map((f) => ({ dataset: f.dataset, status: "written", file: f.file, format: f.format, bytes: f.bytes })),
+    ...result.skipped.map((s) => ({ dataset: s.dataset, status: "skipped", reason: s.reason })),
+  ].sort((a, b) => (a.dataset < b.dataset ? -1 : a.dataset > b.dataset ? 1 : 0));
+  // One dataset per line: easy to grep, and still one JSON document.
+  return `{"source":${JSON.stringify(path.basename(h5file))},"root":${JSON.stringify(root)},"datasets":[\n${rows.map((r) => JSON.stringify(r)).join(",\n")}\n]}\n`;
 }
 
 /** JSON Lines back from the pairs of a JSONL dataset (pointers /0/..., /1/...): a line per document. */
@@ -146,8 +193,14 @@ function* rowValues(table: Table): Generator<unknown[]> {
   for (const row of table.rows()) yield Object.values(row);
 }
 
+/** An archive entry failed after part of it was written: the archive is unusable. */
+class BrokenArchive extends Error {}
+
 interface Sink {
-  add(file: string, data: Buffer): Promise<void>;
+  /** Writes one file; resolves to its size in bytes. */
+  add(file: string, data: Buffer | StreamedData): Promise<number>;
+  /** Removes a partly written file; false when it cannot (an archive). */
+  discard(file: string): Promise<boolean>;
   close(): Promise<void>;
   abort(): Promise<void>;
 }
@@ -159,7 +212,27 @@ function directorySink(dir: string): Sink {
       // Names come from the HDF5 file: never let one climb out of the directory.
       if (path.relative(dir, target).startsWith("..")) throw new Error(`refusing to write '${file}' outside ${dir}`);
       await fs.promises.mkdir(path.dirname(target), { recursive: true });
-      await fs.promises.writeFile(target, data);
+      if (Buffer.isBuffer(data)) {
+        await fs.promises.writeFile(target, data);
+        return data.length;
+      }
+      // A streamed file may be huge (or claim to be, in a corrupt file): refuse before writing
+      // one that cannot fit rather than fill the disk.
+      const space = await fs.promises.statfs(path.dirname(target));
+      if (data.size !== undefined && data.size > space.bavail * space.bsize) throw new Error(`needs ${formatBytes(data.size)}, ${formatBytes(space.bavail * space.bsize)} free in ${dir}`);
+      let bytes = 0;
+      const counted = async function* () {
+        for await (const chunk of data.chunks) {
+          bytes += chunk.length;
+          yield chunk;
+        }
+      };
+      await pipeline(counted(), fs.createWriteStream(target));
+      return bytes;
+    },
+    async discard(file) {
+      await fs.promises.rm(path.join(dir, ...file.split("/")), { force: true });
+      return true;
     },
     async close() {},
     async abort() {},
@@ -169,7 +242,18 @@ function directorySink(dir: string): Sink {
 async function archiveSink(file: string): Promise<Sink> {
   const writer: ArchiveWriter = await openArchiveWriter(file);
   return {
-    add: (name, data) => writer.add(name, data),
+    async add(name, data) {
+      if (Buffer.isBuffer(data)) return writer.add(name, data).then(() => data.length);
+      if (data.size !== undefined) return writer.add(name, data.chunks, { size: data.size }).then(() => data.size!);
+      // An entry's size goes before its data in a tar header: text of unknown length is
+      // collected first.
+      const parts: Uint8Array[] = [];
+      for await (const chunk of data.chunks) parts.push(chunk);
+      const whole = Buffer.concat(parts);
+      await writer.add(name, whole);
+      return whole.length;
+    },
+    discard: async () => false,
     close: () => writer.close(),
     abort: () => writer.abort(),
   };

@@ -3,6 +3,7 @@
 import { decode, encode, flatten, isTypedArray, nativeReadOptions, type ArrayResult, type DecodeOptions, type ReadOptions } from "./codec";
 import { fromTypeSpec, type Dtype } from "./dtype";
 import { H5Error } from "./errors";
+import { dimensionsOp, type Dimensions } from "./dimension-scales";
 import { H5Object } from "./h5-object";
 import type { NativeDatasetInfo, NativeHandle, StoredChunk } from "./native";
 import { call, runAsync, runSync, type Operation } from "./operation";
@@ -154,6 +155,14 @@ export class Dataset extends H5Object {
   }
   chunkListSync(): StoredChunk[] {
     return runSync(call("chunkList", this.handle));
+  }
+
+  /** Dimension scales per axis and whether this is a scale (h5py's `ds.dims`, `ds.is_scale`). */
+  dims(): Promise<Dimensions> {
+    return runAsync(dimensionsOp(() => this.handle));
+  }
+  dimsSync(): Dimensions {
+    return runSync(dimensionsOp(() => this.handle));
   }
 
   /** Re-reads shape, filters and storage size from the file. */

@@ -11,3 +11,4 @@ export { H5Error } from "./errors";
 export { slice, Slice, type Selection, type AxisSelection } from "./selection";
 export type { ArrayResult, TypedArray, DecodeOptions } from "./codec";
 export type { Hyperslab, StoredChunk } from "./native";
+export type { Dimensions, DimensionAxis, AttachedScale } from "./dimension-scales";

@@ -90,6 +90,13 @@ export interface StoredChunk {
   size: number;
 }
 
+/** What datasetDims returns (binding/dimension_scales.cc); maxshape has null on unlimited axes. */
+export interface NativeDatasetDims {
+  isScale: boolean;
+  scaleName: string | null;
+  axes: { label: string; scales: { path: string; name: string; shape: number[] | null; maxshape: (number | null)[] | null }[]; error?: string }[];
+}
+
 /** Operation name → [arguments, result]. */
 export interface NativeOps {
   fileOpen: [[path: string, mode: string, options: { checkpoints?: boolean }], NativeHandle];
@@ -121,6 +128,9 @@ export interface NativeOps {
   datatypeDescribe: [[datatype: NativeHandle], TypeSpec];
   datatypeCommit: [[loc: NativeHandle, name: string, type: TypeSpec], void];
   attrList: [[loc: NativeHandle], string[]];
+  /** An attribute's type and shape, without reading its values (binding/attribute_info.cc). */
+  attrDescribe: [[loc: NativeHandle, name: string], { type: TypeSpec; shape: number[] | null }];
+  datasetDims: [[dataset: NativeHandle], NativeDatasetDims];
   archiveOpen: [[path: string, blockSize: number], NativeArchive];
   archiveNext: [[archive: NativeArchive, inlineMax: number], NativeArchiveHeader | null];
   archiveRead: [[archive: NativeArchive, maxBytes: number], Buffer];

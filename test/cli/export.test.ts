@@ -56,6 +56,9 @@ test("export to a directory gives back the sources: JSON, JSONL, CSV rows, PNG p
   assert.deepEqual(Object.fromEntries(result.files.map((f) => [f.file, f.format])), {
     "blob.bin": "bytes", "doc.json": "json", "lines.jsonl": "json", "pics/photo.jpg.png": "png", "pics/rgb.png": "png", "table.csv": "csv",
   });
+  // One manifest for every export: each dataset with the file it became.
+  const manifest = JSON.parse(fs.readFileSync(path.join(out, "export-manifest.json"), "utf8")) as { datasets: { dataset: string; status: string; file: string; format: string }[] };
+  assert.deepEqual(manifest.datasets.map((d) => [d.dataset, d.status, d.file, d.format]), [...result.files].sort((a, b) => (a.dataset < b.dataset ? -1 : 1)).map((f) => [f.dataset, "written", f.file, f.format]));
   const seen = compare(out);
   assert.deepEqual(seen.csv[1], seen.csv[0]);
   assert.deepEqual({ ...seen, csv: true }, { json: true, jsonl: true, csv: true, png: true, jpgPixels: true, bytes: true });
