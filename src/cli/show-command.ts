@@ -6,6 +6,7 @@ import { open, ReaderDataset, type H5Reader } from "../read";
 import { listingLines, listObjects, type ListedObject } from "../read/listing";
 import { csvText } from "../export/csv-text";
 import { namingFile } from "./file-error";
+import { describeScaling } from "../read/image-scaling";
 
 interface ShowOptions {
   png?: string;
@@ -67,8 +68,8 @@ async function previewOf(reader: H5Reader, dataset: ReaderDataset, rows: number,
   if (processor === "image" || (await attr("CLASS")) === "IMAGE") {
     const [width, height, channels, bitDepth, format] = [await attr("width"), await attr("height"), await attr("channels"), await attr("bit_depth"), await attr("image_format")];
     const written = png ? await reader.toFile(dataset, png, { reencode: true }) : null;
-    const text = `image: ${width ?? "?"}×${height ?? "?"}, ${channels ?? "?"} channels, ${bitDepth ?? "?"}-bit${format ? `, from ${format}` : ""}${written ? `\nwritten: ${written.file} (${written.bytes} bytes)` : ""}`;
-    return { kind: "image", width, height, channels, bitDepth, format, png: written?.file, text };
+    const text = `image: ${width ?? "?"}×${height ?? "?"}, ${channels ?? "?"} channels, ${bitDepth ?? "?"}-bit${format ? `, from ${format}` : ""}${written ? `\nwritten: ${written.file} (${written.bytes} bytes)` : ""}${written?.scaling ? `\nscaled: ${describeScaling(written.scaling)}` : ""}`;
+    return { kind: "image", width, height, channels, bitDepth, format, png: written?.file, ...(written?.scaling && { scaling: written.scaling }), text };
   }
   if ((await attr("format")) === "json-pointer-pairs") {
     const json = await reader.readJSONText(dataset);

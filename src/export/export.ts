@@ -12,6 +12,8 @@ import { listObjects } from "../read/listing";
 import { csvLines, csvText } from "./csv-text";
 import { pairsToJsonText, readJsonPairs, type JsonPair } from "../processors/json";
 import { messageOf } from "../error-message";
+import { encodeImage } from "../read/image-encode";
+import type { ImageScaling } from "../read/image-scaling";
 
 export interface ExportOptions {
   /** A directory to write into (made if missing). */
@@ -26,6 +28,8 @@ export interface ExportedFile {
   file: string;
   format: "original" | "png" | "json" | "csv" | "bytes";
   bytes: number;
+  /** An image whose values were not uint8/uint16: how they became the PNG's pixels. */
+  scaling?: ImageScaling;
 }
 
 export interface ExportResult {
@@ -46,15 +50,15 @@ export async function exportDatasets(h5file: string, root: string, options: Expo
     const base = objects.length === 1 && objects[0].path === root ? path.posix.dirname(root) : root;
     for (const { path: datasetPath } of datasets) {
       const relative = path.posix.relative(base === "/" ? "/" : base, datasetPath);
-      // A dataset that cannot be exported (a float32 image has no PNG form) is skipped with the
-      // reason; the rest goes on.
+      // A dataset that cannot be exported (an image of strings, say) is skipped with the reason;
+      // the rest goes on.
       const made = await exportOne(reader, datasetPath, relative).catch((error: unknown): Made => ({ reason: messageOf(error) }));
       if ("reason" in made) {
         result.skipped.push({ dataset: datasetPath, reason: made.reason });
         continue;
       }
       await sink.add(made.file, made.data);
-      result.files.push({ dataset: datasetPath, file: made.file, format: made.format, bytes: made.data.length });
+      result.files.push({ dataset: datasetPath, file: made.file, format: made.format, bytes: made.data.length, ...(made.scaling && { scaling: made.scaling }) });
     }
     await sink.close();
   } catch (error) {
@@ -66,7 +70,7 @@ export async function exportDatasets(h5file: string, root: string, options: Expo
   return result;
 }
 
-type Made = { file: string; format: ExportedFile["format"]; data: Buffer } | { reason: string };
+type Made = { file: string; format: ExportedFile["format"]; data: Buffer; scaling?: ImageScaling } | { reason: string };
 
 async function exportOne(reader: H5Reader, datasetPath: string, named: string): Promise<Made> {
   const dataset = await reader.dataset(datasetPath);
@@ -78,7 +82,8 @@ async function exportOne(reader: H5Reader, datasetPath: string, named: string): 
     if (processor === "image" || (await attr("CLASS")) === "IMAGE") {
       const encoded = await attr("encoded_path");
       if (typeof encoded === "string" && (await reader.has(encoded))) return { file: relative, format: "original", data: await reader.readBytes(encoded) };
-      return { file: withExtension(relative, ".png"), format: "png", data: await reader.toPNG(dataset) };
+      const pixels = await reader.readImage(dataset);
+      return { file: withExtension(relative, ".png"), format: "png", data: await encodeImage(pixels, "png"), ...(pixels.scaling && { scaling: pixels.scaling }) };
     }
     if ((await attr("format")) === "json-pointer-pairs") {
       const text = (await attr("jsonl")) ? jsonLines(await readJsonPairs(dataset.dataset)) : await reader.readJSONText(dataset);
