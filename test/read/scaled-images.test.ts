@@ -101,6 +101,7 @@ test("show --png and export state the scaling and write numpy's values", () => {
   const shown = spawnSync(process.execPath, ["--import", "tsx", CLI, "show", file, "/wide_float32", "--png", png], { encoding: "utf8" });
   assert.equal(shown.status, 0, shown.stderr);
   assert.match(shown.stdout, /^scaled: float32 values -3\.5\.\.1000\.25 scaled to uint8 0\.\.255 \(NaN as 0\)$/m);
+  assert.match(shown.stdout, /^image: 40×30, 1 channels, /m);
   const exported = spawnSync(process.execPath, ["--import", "tsx", CLI, "export", file, "-o", path.join(dir, "out")], { encoding: "utf8" });
   assert.equal(exported.status, 0, exported.stderr);
   assert.match(exported.stdout, /^scaled: \/grey_int16 → grey_int16\.png: int16 values -32768\.\.32767 scaled to uint16 0\.\.65535$/m);
