@@ -11,9 +11,9 @@ export function checkInputsExist(inputs: readonly string[]): void {
       return [];
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      return [`'${input}' (${code === "ENOENT" ? "no such file or directory" : code === "ENOTDIR" ? "a part of the path is not a directory" : (error as Error).message})`];
+      return [`'${input}': ${code === "ENOENT" ? "no such file or directory" : code === "ENOTDIR" ? "a part of the path is not a directory" : (error as Error).message}`];
     }
   });
-  if (missing.length === 1) throw new Error(`input ${missing[0]} cannot be read: nothing was written`);
-  if (missing.length > 1) throw new Error(`inputs ${missing.join(", ")} cannot be read: nothing was written`);
+  // Worded as openSource words it (the same cause, found earlier).
+  if (missing.length > 0) throw new Error(`cannot read input${missing.length > 1 ? "s" : ""} ${missing.join("; ")} (nothing was written)`);
 }

@@ -22,7 +22,7 @@ test("the CLI exits 1 naming a missing input, and creates no output", () => {
   const run = spawnSync(process.execPath, ["--import", "tsx", CLI, "convert", present, missing, "-o", output], { encoding: "utf8" });
   assert.equal(run.status, 1, run.stderr);
   assert.equal(run.stdout, "");
-  assert.match(run.stderr, new RegExp(`^h5dat: input '${escaped(missing)}' \\(no such file or directory\\) cannot be read: nothing was written\\n$`));
+  assert.match(run.stderr, new RegExp(`^h5dat: cannot read input '${escaped(missing)}': no such file or directory \\(nothing was written\\)\\n$`));
   assert.deepEqual(fs.readdirSync(dir).filter((name) => name.startsWith("cli.h5")), []);
 });
 
@@ -30,8 +30,8 @@ test("convert() throws naming every missing input, before creating the file", as
   const output = path.join(dir, "api.h5");
   const other = path.join(present, "a.json", "inside");
   await assert.rejects(convert([missing, present, other], { output, workers: 0 }), (error: Error) => {
-    assert.match(error.message, new RegExp(`'${escaped(missing)}' \\(no such file or directory\\)`));
-    assert.match(error.message, new RegExp(`'${escaped(other)}' \\(a part of the path is not a directory\\)`));
+    assert.match(error.message, new RegExp(`^cannot read inputs '${escaped(missing)}': no such file or directory; `));
+    assert.match(error.message, new RegExp(`; '${escaped(other)}': a part of the path is not a directory \\(nothing was written\\)$`));
     return true;
   });
   assert.equal(fs.existsSync(output), false);
