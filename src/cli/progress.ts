@@ -91,7 +91,8 @@ type Write = Stream["write"];
 
 /** The live bar on a terminal, and the erasing of it before anything else is written. */
 class TerminalBar {
-  private drawn = false;
+  /** The line on screen, null when none is. */
+  private drawn: string | null = null;
   private readonly timer: NodeJS.Timeout;
   private readonly restores: (() => void)[] = [];
   private readonly write: (text: string) => boolean;
@@ -114,13 +115,15 @@ class TerminalBar {
   }
 
   draw(): void {
-    this.write(`${ERASE_LINE}${this.tally.bar(this.stream.columns ?? 80)}`);
-    this.drawn = true;
+    const line = this.tally.bar(this.stream.columns ?? 80);
+    if (this.drawn === line) return;
+    this.write(`${ERASE_LINE}${line}`);
+    this.drawn = line;
   }
 
   erase(): void {
-    if (!this.drawn) return;
-    this.drawn = false;
+    if (this.drawn === null) return;
+    this.drawn = null;
     this.write(ERASE_LINE);
   }
 
