@@ -1,5 +1,6 @@
 // `h5dat convert <inputs...> -o out.h5`: runs convert() with progress lines and a summary.
-// Exit codes: 0 nothing failed, 2 some entries failed (the file is still valid), 1 fatal.
+// Exit codes: 0 nothing failed, 2 some entries failed (the file is still valid), 1 fatal or a
+// usage error (a missing input: nothing is created).
 import { EventEmitter } from "node:events";
 import type { Command } from "commander";
 import { loadConfig } from "../config/load-config";
@@ -8,6 +9,7 @@ import { keepLargeBlocksMapped } from "../convert/memory";
 import { loadSchema } from "../schema";
 import { parseCompression } from "../processors/layout";
 import { parseByteSize } from "../sources/entry-limits";
+import { checkInputsExist } from "../sources/missing-inputs";
 import { entryLine, showProgress } from "./progress";
 
 interface CliOptions {
@@ -104,6 +106,8 @@ export function addConvertCommand(program: Command): void {
     .option("--quiet", "no progress lines")
     .option("--json", "print the summary as JSON")
     .action(async (inputs: string[], options: CliOptions) => {
+      // A missing input is a usage error: exit 1 before any output (or progress bar) appears.
+      checkInputsExist(inputs);
       // Flags override the config file, which overrides the defaults.
       const config = options.config ? loadConfig(options.config) : {};
       const schema = options.schema ? await loadSchema(options.schema) : undefined;

@@ -1,13 +1,21 @@
 // Progress while converting. On a terminal, a live bar: share of the input read, entries/s, MB,
 // failures so far and an ETA. Elsewhere (logs, CI), a status line every STATUS_EVERY_MS. Skipped
 // and failed entries are printed as lines in both cases, so a log says what happened to them.
-import { SingleBar } from "cli-progress";
+// The bar is one line redrawn in place; anything else written to the terminal while it shows
+// (entry lines, a warning, the Ctrl-C notice, the summary) first erases it, so every message
+// starts on a clean line and the bar is drawn again below it.
 import type { EventEmitter } from "node:events";
 import type { ConvertProgress } from "../convert/convert";
 import type { ManifestRow } from "../writer/manifest";
+import { InputRate } from "./input-rate";
 
 /** How often a non-interactive run prints its status line. */
 const STATUS_EVERY_MS = 10_000;
+/** How often the bar is redrawn: often enough to look live, rarely enough to cost nothing. */
+const REDRAW_EVERY_MS = 200;
+/** Erases the current line and returns to its start (CR, then ECMA-48 "erase in line", all). */
+export const ERASE_LINE = "\r\x1b[2K";
+const BAR_WIDTH = 20;
 
 /** A manifest row as one line: `failed: photos.zip: train/x.jpg: cause`. */
 export function entryLine(row: ManifestRow): string {
@@ -15,20 +23,24 @@ export function entryLine(row: ManifestRow): string {
 }
 
 /** Seconds as `42s`, `3m05s` or `1h02m`. */
-export function formatDuration(seconds: number): string {
-  if (!Number.isFinite(seconds)) return "?";
+export function formatDuration(seconds: number | undefined): string {
+  if (seconds === undefined || !Number.isFinite(seconds)) return "?";
   const s = Math.round(seconds);
   if (s < 60) return `${s}s`;
   if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s`;
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;
 }
 
+const nowSeconds = () => performance.now() / 1000;
+
 /** Running totals of a conversion, and the numbers a progress display shows. */
 class Tally {
-  private readonly started = performance.now();
+  private readonly started = nowSeconds();
+  private readonly rate = new InputRate(this.started);
   entries = 0;
   bytes = 0;
   failed = 0;
+  current = "";
   progress: ConvertProgress = { inputBytesRead: 0, inputBytesTotal: 0 };
 
   add(row: ManifestRow, progress: ConvertProgress): void {
@@ -36,63 +48,106 @@ class Tally {
     this.bytes += row.bytes;
     if (row.status === "failed") this.failed++;
     this.progress = progress;
+    this.current = row.source_path;
+    this.rate.add(progress.inputBytesRead, nowSeconds());
   }
 
-  /** The share of the input read, 0 to 100. */
-  percent(): number {
+  /** The share of the input read, 0 to 1. */
+  share(): number {
     const { inputBytesRead, inputBytesTotal } = this.progress;
-    return inputBytesTotal > 0 ? Math.min(100, (100 * inputBytesRead) / inputBytesTotal) : 0;
+    return inputBytesTotal > 0 ? Math.min(1, inputBytesRead / inputBytesTotal) : 0;
   }
 
-  fields(): { rate: string; mb: string; failed: number; percent: string; left: string } {
-    const seconds = (performance.now() - this.started) / 1000;
-    const share = this.percent() / 100;
+  fields(): { rate: string; mb: string; percent: string; left: string } {
+    const now = nowSeconds();
     return {
-      rate: (this.entries / Math.max(seconds, 1e-3)).toFixed(1),
+      rate: (this.entries / Math.max(now - this.started, 1e-3)).toFixed(1),
       mb: (this.bytes / 1e6).toFixed(1),
-      failed: this.failed,
-      percent: (share * 100).toFixed(0),
+      percent: (this.share() * 100).toFixed(0),
       // Input bytes are read at about the pace entries are converted (a bounded number of
-      // entries are in flight), so the time left follows from the share read so far.
-      left: share > 0 ? formatDuration((seconds * (1 - share)) / share) : "?",
+      // entries are in flight), so the time left follows from the input's pace.
+      left: formatDuration(this.rate.secondsLeft(this.progress.inputBytesTotal, now)),
     };
   }
 
   line(): string {
     const f = this.fields();
-    return `${this.entries} entries, ${f.rate}/s, ${f.mb} MB, ${f.failed} failed, ${f.percent}% of input read, ETA ${f.left}`;
+    return `${this.entries} entries, ${f.rate}/s, ${f.mb} MB, ${this.failed} failed, ${f.percent}% of input read, ETA ${f.left}`;
+  }
+
+  bar(columns: number): string {
+    const f = this.fields();
+    const filled = Math.round(this.share() * BAR_WIDTH);
+    // Most wanted first: a narrow terminal cuts the end of the line.
+    const line = `${"=".repeat(filled)}${"-".repeat(BAR_WIDTH - filled)} ${f.percent}% ETA ${f.left} | ${this.entries} entries | ${this.failed} failed | ${f.rate}/s | ${f.mb} MB | `;
+    // One line never wraps: a wrapped bar could not be erased with one line's erase.
+    const room = Math.max(0, columns - 1 - line.length);
+    return (line + (this.current.length > room ? this.current.slice(this.current.length - room) : this.current)).slice(0, Math.max(1, columns - 1));
+  }
+}
+
+type Stream = NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+type Write = Stream["write"];
+
+/** The live bar on a terminal, and the erasing of it before anything else is written. */
+class TerminalBar {
+  /** The line on screen, null when none is. */
+  private drawn: string | null = null;
+  private readonly timer: NodeJS.Timeout;
+  private readonly restores: (() => void)[] = [];
+  private readonly write: (text: string) => boolean;
+
+  /** `shared`: streams writing to the same terminal (stdout, stderr) whose writes erase the bar first. */
+  constructor(private readonly stream: Stream, private readonly tally: Tally, shared: Stream[]) {
+    const own = stream.write;
+    this.write = (text) => own.call(stream, text);
+    for (const other of new Set([stream, ...shared])) {
+      const original = other.write;
+      other.write = ((...args: Parameters<Write>) => {
+        this.erase();
+        return (original as (...a: Parameters<Write>) => boolean).apply(other, args);
+      }) as Write;
+      this.restores.push(() => (other.write = original));
+    }
+    this.timer = setInterval(() => this.draw(), REDRAW_EVERY_MS);
+    this.timer.unref();
+    this.draw();
+  }
+
+  draw(): void {
+    const line = this.tally.bar(this.stream.columns ?? 80);
+    if (this.drawn === line) return;
+    this.write(`${ERASE_LINE}${line}`);
+    this.drawn = line;
+  }
+
+  erase(): void {
+    if (this.drawn === null) return;
+    this.drawn = null;
+    this.write(ERASE_LINE);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.erase();
+    for (const restore of this.restores.splice(0)) restore();
   }
 }
 
 /**
  * Shows progress for `events` on `stream` (stderr); returns a function that ends the display.
- * `statusEveryMs`: how often a non-terminal stream gets a status line.
+ * `statusEveryMs`: how often a non-terminal stream gets a status line. `shared`: other streams on
+ * the same terminal, whose writes erase the bar first (default stdout and stderr).
  */
-export function showProgress(events: EventEmitter, stream: NodeJS.WritableStream & { isTTY?: boolean } = process.stderr, statusEveryMs = STATUS_EVERY_MS): () => void {
+export function showProgress(events: EventEmitter, stream: Stream = process.stderr, statusEveryMs = STATUS_EVERY_MS, shared: Stream[] = [process.stdout, process.stderr]): () => void {
   const tally = new Tally();
-  const bar = stream.isTTY
-    ? new SingleBar({ stream, format: "{bar} {percent}% | {entries} entries | {rate}/s | {mb} MB | {failed} failed | ETA {left} | {current}", hideCursor: true, clearOnComplete: true, fps: 5 }, undefined)
-    : null;
-  // The bar fills with input bytes read; entries are counted in the payload. (Payload names must
-  // differ from cli-progress's own placeholders: its {eta} would replace ours.)
-  const show = (current: string) => {
-    const { inputBytesRead, inputBytesTotal } = tally.progress;
-    const payload = { ...tally.fields(), entries: tally.entries, current };
-    bar?.setTotal(Math.max(inputBytesTotal, 1));
-    bar?.update(inputBytesRead, payload);
-  };
-  bar?.start(1, 0, { ...tally.fields(), entries: 0, current: "" });
+  const bar = stream.isTTY ? new TerminalBar(stream, tally, shared.filter((s) => s.isTTY)) : null;
   const status = bar ? null : setInterval(() => stream.write(tally.line() + "\n"), statusEveryMs);
   status?.unref();
   events.on("entry", (row: ManifestRow, progress: ConvertProgress) => {
     tally.add(row, progress);
-    if (row.status !== "written") {
-      // The line goes above the bar: stop it, write, start it again where it was.
-      bar?.stop();
-      stream.write(entryLine(row) + "\n");
-      bar?.start(Math.max(progress.inputBytesTotal, 1), progress.inputBytesRead, { ...tally.fields(), entries: tally.entries, current: "" });
-    }
-    show(row.source_path.slice(-40));
+    // Written through the stream: on a terminal, the bar is erased first and redrawn below.
+    if (row.status !== "written") stream.write(entryLine(row) + "\n");
   });
   return () => {
     if (status) clearInterval(status);

@@ -14,6 +14,7 @@ import { dtypeName } from "../h5/dtype";
 import { messageOf } from "../error-message";
 import { csvText } from "../export/csv-text";
 import { namingFile } from "./file-error";
+import { describeScaling } from "../read/image-scaling";
 
 interface ShowOptions {
   png?: string;
@@ -137,10 +138,13 @@ async function previewOf(reader: H5Reader, dataset: ReaderDataset, rows: number,
   const attr = (name: string) => dataset.attrs.find(name);
   const processor = await attr("processor");
   if (processor === "image" || (await attr("CLASS")) === "IMAGE") {
-    const [width, height, channels, bitDepth, format] = [await attr("width"), await attr("height"), await attr("channels"), await attr("bit_depth"), await attr("image_format")];
+    // An image not made by convert (h5py's, PyTables') has the Image spec's attrs only: its
+    // [H, W(, C)] shape gives the geometry.
+    const [h, w, c] = (dataset.shape?.length ?? 0) <= 3 ? dataset.shape ?? [] : [];
+    const [width, height, channels, bitDepth, format] = [(await attr("width")) ?? w, (await attr("height")) ?? h, (await attr("channels")) ?? (h === undefined ? undefined : c ?? 1), await attr("bit_depth"), await attr("image_format")];
     const written = png ? await reader.toFile(dataset, png, { reencode: true }) : null;
-    const text = `image: ${width ?? "?"}×${height ?? "?"}, ${channels ?? "?"} channels, ${bitDepth ?? "?"}-bit${format ? `, from ${format}` : ""}${written ? `\nwritten: ${written.file} (${written.bytes} bytes)` : ""}`;
-    return { kind: "image", width, height, channels, bitDepth, format, png: written?.file, text };
+    const text = `image: ${width ?? "?"}×${height ?? "?"}, ${channels ?? "?"} channels, ${bitDepth ?? "?"}-bit${format ? `, from ${format}` : ""}${written ? `\nwritten: ${written.file} (${written.bytes} bytes)` : ""}${written?.scaling ? `\nscaled: ${describeScaling(written.scaling)}` : ""}`;
+    return { kind: "image", width, height, channels, bitDepth, format, png: written?.file, ...(written?.scaling && { scaling: written.scaling }), text };
   }
   if ((await attr("format")) === "json-pointer-pairs") {
     const json = await reader.readJSONText(dataset);

@@ -1,6 +1,7 @@
 // The shapes export passes around: what was written (the manifest's rows) and what one dataset
 // becomes before it is written. Its own module so that export.ts and foreign.ts share it
 // without importing each other.
+import type { ImageScaling } from "../read/image-scaling";
 
 /** One file written: which dataset it came from and in what format. */
 export interface ExportedFile {
@@ -9,6 +10,8 @@ export interface ExportedFile {
   file: string;
   format: "original" | "png" | "json" | "csv" | "bytes" | "npy" | "text";
   bytes: number;
+  /** An image whose values were not uint8/uint16: how they became the PNG's pixels. */
+  scaling?: ImageScaling;
 }
 
 /**
@@ -21,4 +24,6 @@ export interface StreamedData {
 }
 
 /** What one dataset becomes: a file to write, or the reason it is skipped. */
-export type Made = { file: string; format: ExportedFile["format"]; data: Buffer | StreamedData } | { reason: string };
+export type Made =
+  | { file: string; format: ExportedFile["format"]; data: Buffer | StreamedData; scaling?: ImageScaling }
+  | { reason: string };

@@ -20,6 +20,7 @@ import { pairsToJsonText, readJsonPairs, type JsonPair } from "../processors/jso
 import { messageOf } from "../error-message";
 import type { ExportedFile, Made, StreamedData } from "./export-types";
 import { exportForeign } from "./foreign";
+import { encodeImage } from "../read/image-encode";
 
 export type { ExportedFile } from "./export-types";
 
@@ -101,7 +102,7 @@ async function exportOne(reader: H5Reader, datasetPath: string, named: string, s
       if (!(await sink.discard(made.file))) throw new BrokenArchive(`${made.file} failed halfway into the archive: ${messageOf(error)}`);
       throw error;
     });
-    return { dataset: datasetPath, file: made.file, format: made.format, bytes };
+    return { dataset: datasetPath, file: made.file, format: made.format, bytes, ...(made.scaling && { scaling: made.scaling }) };
   } finally {
     await dataset.close();
   }
@@ -115,9 +116,12 @@ async function exportedForm(reader: H5Reader, dataset: ReaderDataset, named: str
   if (processor === "image" || (await attr("CLASS")) === "IMAGE") {
     const encoded = await attr("encoded_path");
     if (typeof encoded === "string" && (await reader.has(encoded))) return { file: relative, format: "original", data: await reader.readBytes(encoded) };
-    // Another library's image that has no PNG form (floats, an odd shape) is still its values.
-    const png = await reader.toPNG(dataset).catch((error: unknown) => (processor === undefined ? null : Promise.reject(error)));
-    if (png) return { file: withExtension(relative, ".png"), format: "png", data: png };
+    // Another library's image that has no PNG form (an odd shape, strings) is still its values.
+    const pixels = await reader.readImage(dataset).catch((error: unknown) => (processor === undefined ? null : Promise.reject(error)));
+    if (pixels) {
+      const png = await encodeImage(pixels, "png");
+      return { file: withExtension(relative, ".png"), format: "png", data: png, ...(pixels.scaling && { scaling: pixels.scaling }) };
+    }
   }
   if ((await attr("format")) === "json-pointer-pairs") {
     const text = (await attr("jsonl")) ? jsonLines(await readJsonPairs(dataset.dataset)) : await reader.readJSONText(dataset);

@@ -129,7 +129,11 @@ export class ForkPool {
 
   private spawn(): Worker {
     const env = { ...workerEnvironment(), ...(this.sharedDir ? { [SHARED_DIR_ENV]: this.sharedDir } : {}) };
-    const child = fork(WORKER_SCRIPT, [], { serialization: "advanced", execArgv: WORKER_EXEC_ARGV, env, stdio: ["ignore", "ignore", "inherit", "ipc"] });
+    // detached: each worker leads its own session, so a terminal's Ctrl-C (sent to the whole
+    // foreground process group) reaches only this process, which decides: it stops taking entries
+    // and lets the workers finish the ones in flight. A worker exits when this process's IPC
+    // channel closes (worker.ts), so it never outlives the writer, even one killed with SIGKILL.
+    const child = fork(WORKER_SCRIPT, [], { serialization: "advanced", execArgv: WORKER_EXEC_ARGV, env, stdio: ["ignore", "ignore", "inherit", "ipc"], detached: true });
     const worker: Worker = { process: child, running: [], timer: null, killedFor: null, reusable: [] };
     child.on("message", (reply: WorkReply) => {
       const task = worker.running[0];

@@ -16,6 +16,11 @@ sharp.concurrency(1);
 // libvips caches recent operations (up to 50 MB): every entry is new, so the cache only holds memory.
 sharp.cache(false);
 
+// The worker runs in a session of its own (fork-pool.ts), so no terminal signal ends it: the
+// parent closing the IPC channel (it exited, or was killed) does. Pixel files left behind are the
+// parent's shared directory to remove.
+process.on("disconnect", () => process.exit(0));
+
 // Tasks run one after another, in the order they came, so the parent knows which one a crash hit.
 let queue: Promise<void> = Promise.resolve();
 

@@ -4,6 +4,7 @@
 // sharp would read them as RGBA, and turning them into RGB would not give back what was stored.
 import sharp from "sharp";
 import type { ColourModel } from "../processors/image";
+import type { ImageScaling } from "./image-scaling";
 
 /** Decoded pixels as readImage returns them. */
 export interface ImagePixels {
@@ -17,6 +18,8 @@ export interface ImagePixels {
   /** 1 unless the dataset holds an animation. */
   frames: number;
   colourModel: ColourModel;
+  /** Set when the stored values were not uint8/uint16: how they were mapped onto `data`. */
+  scaling?: ImageScaling;
 }
 
 export type ImageFormat = "png" | "jpeg" | "webp" | "tiff" | "avif" | "gif" | "heif";

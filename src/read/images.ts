@@ -1,5 +1,6 @@
 // Images back out of a file: the pixels conversion stored ([H, W] grey, [H, W, C], [T, H, W(, C)]
-// animated; uint8 or uint16), or — for an image kept as its encoded bytes (`--images encoded`,
+// animated; uint8 or uint16; other numeric types with the Image attrs scaled as image-scaling.ts
+// says, and the scaling stated in the result), or — for an image kept as its encoded bytes (`--images encoded`,
 // processor "bytes" with an image media_type) — those bytes decoded as conversion would have.
 // toPNG/toFile encode the pixels with sharp; toFile writes the original bytes instead when they
 // were kept (`--images both`: attr encoded_path; or stored encoded) and the file asks for the
@@ -14,6 +15,7 @@ import { mediaTypeOfExtension } from "../classify/media-types";
 import { attrNames, attrValue, both, getObject, release, step, type Flow } from "./flow";
 import { encodeImage, formatOfExtension, type EncodeOptions, type ImageFormat, type ImagePixels } from "./image-encode";
 import { decodeImageSync, encodeImageSync } from "./image-sync";
+import { needsScaling, numericDtypeName, scalePixels, type ImageScaling } from "./image-scaling";
 import { readWhole } from "./whole-chunk";
 
 export interface ToFileOptions extends EncodeOptions {
@@ -28,6 +30,8 @@ export interface ToFileResult {
   bytes: number;
   /** Whether the file holds the original bytes (not re-encoded pixels). */
   original: boolean;
+  /** How the stored values became pixels, when they were not uint8/uint16. */
+  scaling?: ImageScaling;
 }
 
 /** A dataset to read: a path (relative to `group`) or a dataset already open. */
@@ -53,6 +57,8 @@ interface ImageFacts {
   animated: boolean;
   /** Four channels: RGBA or CMYK (attr IMAGE_COLORMODEL). */
   colourModel?: string;
+  /** Attr CLASS = "IMAGE" (the HDF5 Image spec): values of any numeric type are then an image. */
+  imageClass: boolean;
 }
 
 function isByteVector(dataset: Dataset): boolean {
@@ -68,9 +74,9 @@ function* imageFacts(dataset: Dataset): Flow<ImageFacts> {
   if (isByteVector(dataset)) {
     const processor = yield* read("processor");
     const mediaType = yield* read("media_type");
-    if (typeof mediaType === "string" && mediaType.startsWith("image/") && processor !== "image") return { encoded: true, mediaType, animated: false };
+    if (typeof mediaType === "string" && mediaType.startsWith("image/") && processor !== "image") return { encoded: true, mediaType, animated: false, imageClass: false };
   }
-  const facts: ImageFacts = { encoded: false, animated: names.has("frame_count") };
+  const facts: ImageFacts = { encoded: false, animated: names.has("frame_count"), imageClass: names.has("CLASS") && (yield* read("CLASS")) === "IMAGE" };
   const shape = dataset.shape ?? [];
   if (shape[shape.length - 1] === 4 && names.has("IMAGE_COLORMODEL")) facts.colourModel = String(yield* read("IMAGE_COLORMODEL"));
   if (names.has("encoded_path")) {
@@ -85,34 +91,41 @@ function fromDecoded(image: DecodedImage): ImagePixels {
   return { data, shape, width, height, channels, bitDepth, frames, colourModel };
 }
 
-/** Pixel datasets are uint8 or uint16 of 2 to 4 axes (checked before reading anything). */
-function checkPixels(dataset: Dataset): void {
+/**
+ * Pixel datasets hold numbers, of 2 to 4 axes (checked before reading anything); the numeric type
+ * (uint8/uint16, or scaled); `facts` given, other types than uint8/uint16 need attr CLASS=IMAGE.
+ */
+function checkPixels(dataset: Dataset, facts?: ImageFacts): string {
   const dtype = dataset.dtype;
-  if (dtype !== "uint8" && dtype !== "uint16") throw new H5Error(`'${dataset.name}' holds ${String(typeof dtype === "string" ? dtype : dtype.kind)} values, not uint8 or uint16 pixels`, dataset.name);
+  const name = numericDtypeName(dtype);
+  const refused = () => new H5Error(`'${dataset.name}' holds ${String(typeof dtype === "string" ? dtype : dtype.kind)} values, not uint8 or uint16 pixels${name ? ", and has no attr CLASS=IMAGE to be read as an image" : ""}`, dataset.name);
+  if (!name || (facts && needsScaling(name) && !facts.imageClass)) throw refused();
   const rank = dataset.shape?.length ?? 0;
   if (rank < 2 || rank > 4) throw new H5Error(`'${dataset.name}' has ${dataset.shape ? `shape [${dataset.shape.join(", ")}]` : "no shape"}: not an image`, dataset.name);
+  return name;
 }
 
 /** Pixels as stored: shape and dtype give width, height, channels and depth. */
 function fromPixels(dataset: Dataset, data: unknown, facts: ImageFacts): ImagePixels {
-  checkPixels(dataset);
+  const dtype = checkPixels(dataset, facts);
   const shape = dataset.shape ?? [];
-  const dtype = dataset.dtype;
   const frameShape = facts.animated ? shape.slice(1) : shape;
   if (frameShape.length < 2 || frameShape.length > 3 || (frameShape.length === 3 && (frameShape[2] < 1 || frameShape[2] > 4))) {
     throw new H5Error(`'${dataset.name}' has shape [${shape.join(", ")}]: not [H, W], [H, W, C≤4]${facts.animated ? " per frame" : " or an animation with attr frame_count"}`, dataset.name);
   }
   const channels = frameShape[2] ?? 1;
   const colourModel: ColourModel = channels <= 2 ? "GREY" : facts.colourModel === "CMYK" ? "CMYK" : "RGB";
+  const { pixels, scaling } = needsScaling(dtype) && data !== null ? scalePixels(data as ArrayLike<number>, dtype) : { pixels: data as Uint8Array | Uint16Array, scaling: undefined };
   return {
-    data: data as Uint8Array | Uint16Array,
+    data: pixels,
     shape: [...shape],
     width: frameShape[1],
     height: frameShape[0],
     channels,
-    bitDepth: dtype === "uint16" ? 16 : 8,
+    bitDepth: (scaling?.to ?? dtype) === "uint16" ? 16 : 8,
     frames: facts.animated ? shape[0] : 1,
     colourModel,
+    ...(scaling && { scaling }),
   };
 }
 
@@ -139,7 +152,12 @@ export function* readImageFlow(group: Group, target: Target): Flow<ImagePixels> 
       if (!facts.encoded) return fromPixels(dataset, null, facts);
       return yield* pixelsOf(dataset, facts, (yield* readWhole(dataset)).data);
     }
-    checkPixels(dataset);
+    if (needsScaling(checkPixels(dataset))) {
+      // Only an image by its attrs: they are read, and checked, before any value is.
+      const facts = yield* imageFacts(dataset);
+      checkPixels(dataset, facts);
+      return yield* pixelsOf(dataset, facts, (yield* readWhole(dataset)).data);
+    }
     // The attrs are read while the pixels are fetched and inflated (async runs).
     const [facts, { data }] = yield* both(() => imageFacts(dataset), () => readWhole(dataset));
     return yield* pixelsOf(dataset, facts, data);
@@ -165,6 +183,7 @@ export function* toFileFlow(group: Group, target: Target, file: string, options:
   const { dataset, opened } = yield* openDataset(group, target, "toFile");
   let bytes: Buffer;
   let original = false;
+  let scaling: ImageScaling | undefined;
   try {
     const facts = yield* imageFacts(dataset);
     const wanted = mediaTypeOfExtension(extension.toLowerCase())?.mediaType;
@@ -181,12 +200,15 @@ export function* toFileFlow(group: Group, target: Target, file: string, options:
       }
       original = true;
     } else {
-      bytes = yield* encodeStep(yield* pixelsOf(dataset, facts, (yield* readWhole(dataset)).data), format, options);
+      if (!facts.encoded) checkPixels(dataset, facts);
+      const pixels = yield* pixelsOf(dataset, facts, (yield* readWhole(dataset)).data);
+      scaling = pixels.scaling;
+      bytes = yield* encodeStep(pixels, format, options);
     }
   } finally {
     if (opened) yield* release(dataset);
   }
   const written = bytes;
   yield* step<void>(() => fs.writeFileSync(file, written), () => fs.promises.writeFile(file, written));
-  return { file, format, bytes: bytes.length, original };
+  return { file, format, bytes: bytes.length, original, ...(scaling && { scaling }) };
 }

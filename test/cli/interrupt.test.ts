@@ -2,7 +2,7 @@
 // new is read, the entries in flight and the manifest are written, the file stays as .partial
 // (h5py opens it, every manifest row's dataset is there), the exit code is 130 / 143.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { EventEmitter } from "node:events";
 import fs from "node:fs";
 import path from "node:path";
@@ -64,3 +64,36 @@ for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
     assert.deepEqual(inspect(`${output}.partial`), { rows: summary.entries, written: summary.written, allThere: true });
   });
 }
+
+test("Ctrl-C in a terminal (SIGINT to the whole process group) stops the writer, not its workers; --resume completes", async () => {
+  const output = path.join(dir, "group.h5");
+  const cli = path.join(__dirname, "..", "..", "src", "cli", "main.ts");
+  const args = ["--import", "tsx", cli, "convert", tree, "-o", output, "--workers", "2", "--json"];
+  // detached: the CLI leads its own process group, as a shell's foreground job does.
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"], detached: true });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  // Signal once both workers run (they start with the first entry) and have entries in hand.
+  const children = () => fs.readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean);
+  while (!fs.existsSync(`${output}.partial`) || children().length < 2) await new Promise((r) => setTimeout(r, 20));
+  await new Promise((r) => setTimeout(r, 500));
+  process.kill(-child.pid!, "SIGINT");
+  const exit = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
+  assert.equal(exit, 130, stderr);
+  const summary = JSON.parse(stdout);
+  assert.equal(summary.interrupted, true);
+  assert.ok(summary.entries < 3000, String(summary.entries));
+  assert.equal(summary.failed, 0, JSON.stringify(summary.failures));
+  assert.doesNotMatch(stderr, /worker/);
+  assert.deepEqual(inspect(`${output}.partial`), { rows: summary.entries, written: summary.written, allThere: true });
+
+  const resumed = spawnSync(process.execPath, [...args.slice(0, -1), "--resume", "--json"], { encoding: "utf8" });
+  assert.equal(resumed.status, 0, resumed.stderr);
+  assert.equal(JSON.parse(resumed.stdout).resumed, summary.entries);
+  const rows = python<{ rows: number; sources: number; written: number; targets: number }>(`import h5py, json, sys
+m = h5py.File(sys.argv[1], "r")["_h5dat/manifest"][()]
+print(json.dumps({"rows": len(m), "sources": len({r["source_path"] for r in m}), "written": int((m["status"] == b"written").sum()), "targets": len({r["target"] for r in m})}))`, output);
+  assert.deepEqual(rows, { rows: 3000, sources: 3000, written: 3000, targets: 3000 });
+});

@@ -3,6 +3,7 @@
 // terminal) gets failed/skipped lines and periodic status lines.
 import assert from "node:assert/strict";
 import { EventEmitter } from "node:events";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { PassThrough } from "node:stream";
@@ -57,7 +58,8 @@ test("a log gets a line per failed or skipped entry and status lines with the sh
   await sleep(80);
   stop();
   assert.match(text, /^failed: in\.zip: a\/b\.json: unexpected token$/m);
-  assert.match(text, /^2 entries, [\d.]+\/s, 0\.0 MB, 1 failed, 50% of input read, ETA \d+s$/m);
+  // No ETA yet: the run is younger than the warm-up (input-rate.ts).
+  assert.match(text, /^2 entries, [\d.]+\/s, 0\.0 MB, 1 failed, 50% of input read, ETA \?$/m);
 });
 
 test("durations read as seconds, minutes or hours", () => {
@@ -65,4 +67,101 @@ test("durations read as seconds, minutes or hours", () => {
   assert.equal(formatDuration(185), "3m05s");
   assert.equal(formatDuration(3725), "1h02m");
   assert.equal(formatDuration(Infinity), "?");
+  assert.equal(formatDuration(undefined), "?");
+});
+
+/**
+ * The lines a terminal shows after `raw`: CR returns to column 0, ESC[2K erases the line, ESC[K
+ * erases to its end, LF starts the next line, other escapes change nothing on screen.
+ */
+function screenOf(raw: string): string[] {
+  const lines: string[][] = [[]];
+  let column = 0;
+  for (let i = 0; i < raw.length; i++) {
+    const line = lines[lines.length - 1];
+    const c = raw[i];
+    if (c === "\r") column = 0;
+    else if (c === "\n") {
+      lines.push([]);
+      column = 0;
+    } else if (c === "\x1b") {
+      const escape = /^\x1b(\[[?0-9;]*[A-Za-z]|[78])/.exec(raw.slice(i))![0];
+      if (escape === "\x1b[2K") line.length = 0;
+      else if (escape === "\x1b[K" || escape === "\x1b[0K") line.length = column;
+      i += escape.length - 1;
+    } else line[column++] = c;
+  }
+  return lines.map((line) => Array.from(line, (c) => c ?? " ").join("").trimEnd());
+}
+
+const BAR_LINE = /\d+% ETA \S+ \| \d+ entries \|/;
+
+test("on a terminal the bar is erased before any line is written, on its stream or another one", async () => {
+  const events = new EventEmitter();
+  const tty = (columns: number) => Object.assign(new PassThrough(), { isTTY: true, columns });
+  const stderr = tty(60);
+  const stdout = tty(60);
+  let raw = "";
+  stderr.on("data", (chunk: Buffer) => (raw += chunk.toString()));
+  stdout.on("data", (chunk: Buffer) => (raw += chunk.toString()));
+  const stop = showProgress(events, stderr, 20, [stdout, stderr]);
+  const row = (status: ManifestRow["status"], message = ""): ManifestRow => ({ source: "in.zip", source_path: "a/".repeat(60) + "b.json", target: "", status, bytes: 1000, processor: "json", message });
+  events.emit("entry", row("written"), { inputBytesRead: 250, inputBytesTotal: 1000 });
+  await sleep(250);
+  events.emit("entry", row("failed", "unexpected token"), { inputBytesRead: 500, inputBytesTotal: 1000 });
+  await sleep(250);
+  stdout.write("a warning from elsewhere\n");
+  await sleep(250);
+  stop();
+  stdout.write("the summary\n");
+  const bars = raw.split("\x1b[2K").filter((part) => BAR_LINE.test(part));
+  assert.ok(bars.length >= 2, JSON.stringify(raw));
+  // The bar never wraps: it fits the 60 columns, the path cut from the left.
+  assert.ok(bars.every((bar) => bar.replace(/^\r/, "").replace(/\r$/, "").length <= 59), JSON.stringify(bars));
+  for (const message of ["failed: in.zip", "a warning from elsewhere", "the summary"]) {
+    const at = raw.indexOf(message);
+    assert.ok(raw.slice(0, at).endsWith("\r\x1b[2K"), `${message}: ${JSON.stringify(raw.slice(Math.max(0, at - 80), at))}`);
+  }
+  assert.deepEqual(screenOf(raw), [`failed: in.zip: ${"a/".repeat(60)}b.json: unexpected token`, "a warning from elsewhere", "the summary", ""]);
+});
+
+const CLI = path.join(__dirname, "..", "..", "src", "cli", "main.ts");
+const many = path.join(dir, "many");
+fs.mkdirSync(many);
+for (let i = 0; i < 4000; i++) fs.writeFileSync(path.join(many, `r${String(i).padStart(4, "0")}.json`), JSON.stringify({ i, text: "x".repeat(300) }));
+fs.writeFileSync(path.join(many, "r2000-broken.json"), "{broken");
+
+/** Runs `command` in a pseudo-terminal of 80 columns (util-linux `script`); returns what it showed. */
+function inTerminal(command: string): string {
+  const log = path.join(dir, `typescript-${Date.now()}`);
+  const run = spawnSync("script", ["-qfec", `stty cols 80; ${command}`, log], { encoding: "utf8" });
+  assert.ok(run.status === 0 || run.status === 2 || run.status === 130, `${run.status}: ${run.stderr}`);
+  const raw = fs.readFileSync(log, "utf8");
+  // script's own first and last lines (Script started/done) are not the command's.
+  return raw.slice(raw.indexOf("\n") + 1, raw.lastIndexOf("\nScript done") + 1).replace(/\r\n/g, "\n");
+}
+
+test("in a terminal the CLI's bar is erased before each entry line and the summary", () => {
+  const output = path.join(dir, "tty.h5");
+  const raw = inTerminal(`${process.execPath} --import tsx ${CLI} convert ${many} -o ${output} --workers 0`);
+  assert.match(raw, BAR_LINE);
+  const screen = screenOf(raw).filter((line) => line !== "");
+  assert.deepEqual(screen.slice(0, 2), [`failed: ${many}: r2000-broken.json: invalid JSON at line 1, column 2: expected a string key (found "b")`, "4001 entries: 4000 written, 0 skipped, 1 failed"]);
+  assert.match(screen[2], /^[\d.]+ s, [\d.]+ files\/s/);
+  assert.equal(screen.length, 4, screen.join("\n"));
+  // Each starts on a line the bar was erased from, or on a new line (the bar not redrawn since).
+  for (const message of ["failed: ", "4001 entries:"]) assert.match(raw.slice(0, raw.indexOf(message)), /(\r\x1b\[2K|\n)$/, message);
+});
+
+test("in a terminal, Ctrl-C's notice and the summary of the interrupted run start on clean lines", () => {
+  const output = path.join(dir, "tty-int.h5");
+  // With job control (set -m) the CLI is a job of its own process group; once the bar shows (the
+  // run's .partial exists) the shell sends SIGINT to that whole group, as Ctrl-C does.
+  const raw = inTerminal(`set -m; ${process.execPath} --import tsx ${CLI} convert ${many} -o ${output} --workers 2 & while [ ! -e ${output}.partial ]; do sleep 0.05; done; sleep 1; kill -INT -- -$!; wait $!`);
+  const screen = screenOf(raw).filter((line) => line !== "");
+  assert.ok(screen.every((line) => !BAR_LINE.test(line)), screen.join("\n"));
+  assert.match(screen[0], /^SIGINT: finishing the entries in flight and the manifest \(again to quit at once\)$/);
+  assert.match(screen.join("\n"), new RegExp(`^interrupted: the file is left as ${output}\\.partial \\(continue with --resume\\)$`, "m"));
+  // The workers kept working: nothing failed.
+  assert.match(screen.join("\n"), /^\d+ entries: \d+ written, 0 skipped, 0 failed$/m);
 });

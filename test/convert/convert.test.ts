@@ -115,10 +115,9 @@ function cli(...args: string[]) {
 
 test("the CLI exits 2 when entries failed, 1 on a fatal error, and refuses to overwrite", () => {
   const output = path.join(dir, "cli.h5");
-  const some = cli("convert", tree, path.join(dir, "missing.tar"), "-o", output);
+  const some = cli("convert", tree, "-o", output);
   assert.equal(some.status, 2, some.stderr);
-  assert.match(some.stdout, /8 entries: 5 written, 0 skipped, 3 failed/);
-  assert.match(some.stderr, /failed: .*missing\.tar: cannot read input .*no such file or directory/);
+  assert.match(some.stdout, /7 entries: 5 written, 0 skipped, 2 failed/);
   assert.match(some.stderr, /failed: .*mixed: broken\.json: invalid JSON/);
 
   const again = cli("convert", tree, "-o", output);
