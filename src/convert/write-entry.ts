@@ -175,13 +175,16 @@ function write(parent: Group, name: string, bytes: Buffer, processor: ProcessorN
   return writeBytes(parent, name, bytes, layout);
 }
 
-/** An HDF5 input is copied in whole: its tree (root attrs included) becomes the group `name`. */
+/**
+ * An HDF5 input is copied in whole: its tree (root attrs included) becomes the group `name`,
+ * references, dimension scales and soft links still meaning what they meant (Group.copyFile).
+ */
 async function copyHdf5(parent: Group, name: string, bytes: Buffer, sourcePath: string): Promise<H5Object> {
   // HDF5's own error for a file without its signature ("not a file ID") does not say so.
   if (!hasHdf5Signature(bytes)) throw new Error("not an HDF5 file: no HDF5 signature at offset 0, 512, 1024, ... (only its name says HDF5)");
   const image = await File.openImage(bytes, sourcePath);
   try {
-    await parent.copy(image, name);
+    await parent.copyFile(image, name);
   } finally {
     await image.close();
   }
