@@ -4,6 +4,7 @@
 // The comparison is test/fixtures/hdf5_input_fidelity.py's, object by object.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
 import { convert } from "../../src";
@@ -85,4 +86,20 @@ test("a copied NetCDF-4 file reads in netCDF4-python as its source: dimensions, 
   assert.deepEqual(copy, netcdf(CLIM, ""));
   // The string variable, made again after the copy, keeps its place among the variables.
   assert.deepEqual(copy.order, ["station", "time", "lat", "lon", "tas", "lat_bnds"]);
+});
+
+// PyTables' 46 test files: real HDF5 written by another library over 15 years (tables with
+// nested compounds, big-endian types, blosc/lzo filters h5dat cannot decode, time types).
+const PYTABLES = ["/usr/share/python-tables/tests", "/usr/share/python-tables/nodes/tests"];
+
+test("each of PyTables' test files is copied as h5py reads it (objects h5py cannot read fail the same way)", async () => {
+  const sources = PYTABLES.flatMap((folder) => fs.readdirSync(folder).filter((name) => name.endsWith(".h5")).map((name) => path.join(folder, name)));
+  assert.equal(sources.length, 46);
+  const output = path.join(dir, "pytables.h5");
+  const summary = await convert(sources, { output });
+  assert.deepEqual([summary.written, summary.failed], [46, 0]);
+  const triples = sources.flatMap((source) => [source, output, `/${path.basename(source)}`]);
+  const results = fixture<Comparison[]>("compare", ...triples);
+  assert.deepEqual(results.flatMap((result, i) => result.problems.map((problem) => `${path.basename(sources[i])}: ${problem}`)), []);
+  assert.ok(results.reduce((sum, result) => sum + result.counts.datasets, 0) > 140);
 });
