@@ -182,6 +182,14 @@ bool HasVariableLength(hid_t type) {
 }
 
 void CopyFileTree(hid_t sourceFile, hid_t destination, const std::string& name, const std::string& where) {
+  CopiedTree tree;
+  tree.source = sourceFile;
+  tree.prefix = where;
+  Check(H5Ovisit3(sourceFile, H5_INDEX_NAME, H5_ITER_INC, CollectSourceObject, &tree, H5O_INFO_BASIC),
+        "cannot walk the source file", where);
+  Check(H5Lvisit2(sourceFile, H5_INDEX_NAME, H5_ITER_INC, CollectSourceLink, &tree), "cannot walk the source file's links", where);
+  CheckStorageInFile(tree);
+
   PlistId copyList(Check(H5Pcreate(H5P_OBJECT_COPY), "cannot create object copy list", where));
   // Objects that references point to are copied too, once (those inside the tree are copied
   // anyway), and the references in datasets and attributes of reference type remapped to them.
@@ -189,17 +197,25 @@ void CopyFileTree(hid_t sourceFile, hid_t destination, const std::string& name, 
   PlistId lcpl(LinkCreationList());
   GroupId root(Check(H5Gopen2(destination, "/", H5P_DEFAULT), "cannot open the root group", where));
   std::set<std::string> before = ReferencedCopyLinks(root.get(), where);
-  Check(H5Ocopy(sourceFile, ".", destination, name.c_str(), copyList.get(), lcpl.get()), "cannot copy the file to", where);
+  if (H5Ocopy(sourceFile, ".", destination, name.c_str(), copyList.get(), lcpl.get()) < 0) {
+    try {
+      FailH5("cannot copy the file to", where);  // takes HDF5's error stack before the cleanup
+    } catch (...) {
+      // A copy that failed half-way may have linked referenced objects into the root already.
+      try {
+        for (const std::string& added : ReferencedCopyLinks(root.get(), where)) {
+          if (!before.count(added)) H5Ldelete(root.get(), added.c_str(), H5P_DEFAULT);
+        }
+      } catch (const H5Failure&) {
+        // The copy's own failure is the one to report.
+      }
+      throw;
+    }
+  }
   GroupId copy(Check(H5Gopen2(destination, name.c_str(), H5P_DEFAULT), "cannot open the copy", where));
   RemoveReferencedCopyLinks(root.get(), copy.get(), before, where);
-
-  CopiedTree tree;
-  tree.source = sourceFile;
   tree.destination = copy.get();
   tree.prefix = ObjectPath(copy.get(), where);
-  Check(H5Ovisit3(sourceFile, H5_INDEX_NAME, H5_ITER_INC, CollectSourceObject, &tree, H5O_INFO_BASIC),
-        "cannot walk the source file", where);
-  Check(H5Lvisit2(sourceFile, H5_INDEX_NAME, H5_ITER_INC, CollectSourceLink, &tree), "cannot walk the source file's links", where);
 
   ReplacementObjects closeLater{tree};
   RemakeVariableLengthFillDatasets(tree);

@@ -86,6 +86,10 @@ haddr_t AddressOfObject(hid_t object, const std::string& where);
 // Whether values of `type` hold variable-length data (sequences or strings) anywhere.
 bool HasVariableLength(hid_t type);
 
+// Refuses a source whose datasets' raw data lies past its end (a corrupt file H5Ocopy would
+// crash on) with an H5Failure.
+void CheckStorageInFile(const CopiedTree& tree);
+
 // Makes again, in the copy, each dataset whose fill value H5Ocopy carries over unconverted
 // (variable-length types: the fill's global-heap id still names the source file's heap).
 void RemakeVariableLengthFillDatasets(CopiedTree& tree);
