@@ -9,6 +9,7 @@ import path from "node:path";
 import { test } from "node:test";
 import { convert } from "../../src";
 import { PYTHON, python, tempDir } from "../helpers/h5py";
+import { runCli } from "../bad/reader-runs";
 
 const FIXTURE = path.join(__dirname, "..", "fixtures", "hdf5_input_fidelity.py");
 const dir = tempDir("h5dat-h5fidelity-");
@@ -102,4 +103,25 @@ test("each of PyTables' test files is copied as h5py reads it (objects h5py cann
   const results = fixture<Comparison[]>("compare", ...triples);
   assert.deepEqual(results.flatMap((result, i) => result.problems.map((problem) => `${path.basename(sources[i])}: ${problem}`)), []);
   assert.ok(results.reduce((sum, result) => sum + result.counts.datasets, 0) > 140);
+});
+
+test("an HDF5 input whose chunk runs past its end fails its entry; H5Ocopy would abort the process on it", async () => {
+  // /lzf's chunk 3 given a size of 1 GiB in its chunk B-tree key (v1 B-trees carry no checksum).
+  const bad = path.join(dir, "chunk-past-end.h5");
+  python(`import h5py, struct, sys
+src, out = sys.argv[1], sys.argv[2]
+with h5py.File(src, "r") as f:
+    address = f["lzf"].id.get_chunk_info(3).byte_offset
+b = bytearray(open(src, "rb").read())
+at = b.find(struct.pack("<Q", address))  # the child pointer; its key (size, mask, 2 offsets) precedes it
+assert struct.unpack("<I", b[at - 24:at - 20])[0] == 20
+b[at - 24:at - 20] = struct.pack("<I", 1 << 30)
+open(out, "wb").write(b)
+print("{}")`, SCI, bad);
+  const output = path.join(dir, "chunk-past-end-out.h5");
+  const run = await runCli(["convert", bad, CLIM, "-o", output]);
+  assert.equal(run.signal, null, run.stderr);
+  assert.equal(run.status, 2, run.stderr);
+  assert.match(run.stderr, /chunk-past-end\.h5: corrupt file: a chunk at byte \d+ \(1073741824 bytes\) lies past the end of the file/);
+  assert.deepEqual(python(`import h5py, json, sys; print(json.dumps(sorted(h5py.File(sys.argv[1], "r").keys())))`, output), ["_h5dat", "clim.nc"]);
 });
