@@ -200,7 +200,11 @@ void CopyFileTree(hid_t sourceFile, hid_t destination, const std::string& name, 
   if (H5Ocopy(sourceFile, ".", destination, name.c_str(), copyList.get(), lcpl.get()) < 0) {
     try {
       FailH5("cannot copy the file to", where);  // takes HDF5's error stack before the cleanup
-    } catch (...) {
+    } catch (H5Failure& failure) {
+      if (failure.message.find("version out of bounds") != std::string::npos) {
+        // e.g. HDF5 1.12 references (H5T_STD_REF), whose datatype message is version 4.
+        failure.message += ": the file uses object formats newer than HDF5 1.10's, which h5dat files keep to (h5py on HDF5 1.10 reads them)";
+      }
       // A copy that failed half-way may have linked referenced objects into the root already.
       try {
         for (const std::string& added : ReferencedCopyLinks(root.get(), where)) {
