@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
-import { convert } from "../../src";
+import { convert, File } from "../../src";
 import { PYTHON, python, tempDir } from "../helpers/h5py";
 import { runCli } from "../bad/reader-runs";
 
@@ -124,4 +124,18 @@ print("{}")`, SCI, bad);
   assert.equal(run.status, 2, run.stderr);
   assert.match(run.stderr, /chunk-past-end\.h5: corrupt file: a chunk at byte \d+ \(1073741824 bytes\) lies past the end of the file/);
   assert.deepEqual(python(`import h5py, json, sys; print(json.dumps(sorted(h5py.File(sys.argv[1], "r").keys())))`, output), ["_h5dat", "clim.nc"]);
+});
+
+test("Group.copyFile copies a file into a nested group of an open file, twice, as h5py reads the source", async () => {
+  const output = path.join(dir, "api.h5");
+  const file = await File.open(output, "w");
+  const nested = await file.createGroup("a/b");
+  for (const name of ["first", "second"]) {
+    const source = await File.open(SCI, "r");
+    await nested.copyFile(source, name);
+    await source.close();
+  }
+  await file.close();
+  for (const name of ["first", "second"]) assert.deepEqual(compare(SCI, output, `/a/b/${name}`).problems.filter((p) => !p.startsWith("attributes added")), []);
+  assert.deepEqual(python(`import h5py, json, sys; print(json.dumps(sorted(h5py.File(sys.argv[1], "r").keys())))`, output), ["a"]);
 });
