@@ -2,7 +2,9 @@
 // H5O_COPY_EXPAND_REFERENCE_FLAG, copies the tree once per object (hard links stay one object,
 // committed datatypes stay shared, chunks and filters are kept, external and relative soft links
 // are kept as they are) and remaps references whose whole type is a reference. What it leaves
-// wrong is fixed after it, in this order:
+// wrong is fixed around it:
+// 0. before it, a source whose raw data lies past its end is refused (storage_bounds.cc), and
+//    after it the "~obj_pointed_by_<address>" links it adds to the destination's root go;
 // 1. datasets whose variable-length fill value it copies unconverted are made again
 //    (vlen_fill_copy.cc; NetCDF-4 string variables all have one);
 // 2. absolute soft links, which now point outside the copy, are moved under it, and the links to
