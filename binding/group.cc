@@ -8,6 +8,7 @@
 #include "object_path.h"
 #include "scoped_id.h"
 #include "operations.h"
+#include "tree_copy.h"
 
 namespace h5dat {
 namespace {
@@ -150,6 +151,21 @@ Job ObjectCopy(const Napi::CallbackInfo& info) {
   return job;
 }
 
+// fileTreeCopy(sourceFile, destination, destinationName): copies a whole file (its root group's
+// tree and attributes) to a new group, keeping what it means: references point at the copies,
+// absolute soft links into the copy, dimension scales stay attached (tree_copy.cc).
+Job FileTreeCopy(const Napi::CallbackInfo& info) {
+  Handle* source = Handle::From(info[0]);
+  Handle* destination = Handle::From(info[1]);
+  std::string name = info[2].ToString().Utf8Value();
+  Job job;
+  job.pins = {info[0], info[1]};
+  job.Locked([source, destination, name]() {
+    CopyFileTree(source->Id(), destination->Id(), name, JoinPath(destination->Path(), name));
+  });
+  return job;
+}
+
 struct LinkDescription {
   std::string type, target, file;
 };
@@ -243,6 +259,7 @@ void InitGroup(Napi::Env env, Napi::Object exports) {
   ExportJob(env, exports, "linkCreate", LinkCreate);
   ExportJob(env, exports, "linkInfo", LinkInfo);
   ExportJob(env, exports, "objectCopy", ObjectCopy);
+  ExportJob(env, exports, "fileTreeCopy", FileTreeCopy);
   ExportJob(env, exports, "visit", Visit);
 }
 

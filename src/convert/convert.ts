@@ -14,7 +14,7 @@ import { escapeName } from "../writer/hdf5-names";
 import { planEntry, type EntryPlan } from "./plan";
 import type { Run } from "./run";
 import { asError, messageOf } from "../error-message";
-import { convertEntry, convertMedia, ENCODED_ROOT, streamEntry } from "./write-entry";
+import { convertEntry, convertMedia, copyHdf5File, ENCODED_ROOT, streamEntry } from "./write-entry";
 import { Checkpoints } from "./checkpoint";
 import { openOutput, partialPathOf } from "./output-file";
 import { checkInputsExist } from "../sources/missing-inputs";
@@ -295,6 +295,12 @@ async function convertInput(run: Run, input: string, source: Source | Error): Pr
       if (plan.processor === "video" || plan.processor === "audio") {
         // Media stream through ffmpeg now, frames into the dataset as they come.
         record(await convertMedia(run, plan, entry, read.head, read.rest), order, plan);
+        continue;
+      }
+      if (plan.processor === "hdf5" && entry.file) {
+        // An HDF5 file on disk is copied from the file, however large, without reading it here.
+        await read.rest?.return?.();
+        record(await copyHdf5File(run, plan, entry.file, read.head, entry.size ?? read.head.length), order, plan);
         continue;
       }
       if (read.rest && plan.processor === "bytes") {

@@ -122,6 +122,34 @@ export async function convertMedia(run: Run, plan: EntryPlan, entry: SourceEntry
   }
 }
 
+/**
+ * An HDF5 input that is a file on disk, copied from the file itself (as a whole file image it
+ * would be held in memory twice, once by HDF5).
+ */
+export async function copyHdf5File(run: Run, plan: EntryPlan, file: string, head: Buffer, size: number): Promise<ManifestRow> {
+  const row = { ...plan.row, bytes: size };
+  let owned = false;
+  try {
+    checkHdf5Signature(head);
+    const source = await File.open(file, "r");
+    let object: H5Object;
+    try {
+      const [parent, name] = await claimTarget(run, plan.target);
+      owned = true;
+      await parent.copyFile(source, name);
+      object = await parent.get(name);
+    } finally {
+      await source.close();
+    }
+    await finishEntry(object, plan, size);
+    await object.close();
+    return { ...row, target: plan.target, status: "written", message: joinMessages("", plan.row.message) };
+  } catch (error) {
+    if (owned) await removePartial(run, plan.target);
+    return { ...row, message: joinMessages(messageOf(error), plan.row.message) };
+  }
+}
+
 /** The attrs every converted entry carries. */
 function entryAttrs(plan: EntryPlan, size: number): AttributeSet {
   return {
@@ -175,17 +203,24 @@ function write(parent: Group, name: string, bytes: Buffer, processor: ProcessorN
   return writeBytes(parent, name, bytes, layout);
 }
 
-/** An HDF5 input is copied in whole: its tree (root attrs included) becomes the group `name`. */
+/**
+ * An HDF5 input is copied in whole: its tree (root attrs included) becomes the group `name`,
+ * references, dimension scales and soft links still meaning what they meant (Group.copyFile).
+ */
 async function copyHdf5(parent: Group, name: string, bytes: Buffer, sourcePath: string): Promise<H5Object> {
-  // HDF5's own error for a file without its signature ("not a file ID") does not say so.
-  if (!hasHdf5Signature(bytes)) throw new Error("not an HDF5 file: no HDF5 signature at offset 0, 512, 1024, ... (only its name says HDF5)");
+  checkHdf5Signature(bytes);
   const image = await File.openImage(bytes, sourcePath);
   try {
-    await parent.copy(image, name);
+    await parent.copyFile(image, name);
   } finally {
     await image.close();
   }
   return parent.get(name);
+}
+
+/** HDF5's own error for a file without its signature ("not a file ID") does not say so. */
+function checkHdf5Signature(head: Buffer): void {
+  if (!hasHdf5Signature(head)) throw new Error("not an HDF5 file: no HDF5 signature at offset 0, 512, 1024, ... (only its name says HDF5)");
 }
 
 const HDF5_SIGNATURE = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);

@@ -118,6 +118,20 @@ export class Group extends H5Object {
     runSync(call("objectCopy", source.openHandle, ".", this.handle, path));
   }
 
+  /**
+   * Copies a whole file (its root group's tree and attributes) to the new group `path` here,
+   * keeping what it means: object and region references point at the copies (in compounds and
+   * sequences too, so dimension scales stay attached), absolute soft links point into the new
+   * group, hard links stay one object, committed datatypes stay shared; relative soft links and
+   * external links are kept as they are.
+   */
+  async copyFile(source: File, path: string): Promise<void> {
+    return runAsync(call("fileTreeCopy", source.openHandle, this.handle, path));
+  }
+  copyFileSync(source: File, path: string): void {
+    runSync(call("fileTreeCopy", source.openHandle, this.handle, path));
+  }
+
   /** Removes the link at `path` (the object goes when no link is left). */
   async delete(path: string): Promise<void> {
     return runAsync(call("linkDelete", this.handle, path));

@@ -112,6 +112,7 @@ export interface NativeOps {
   linkCreate: [[loc: NativeHandle, kind: "soft" | "hard" | "external", target: string, name: string, file?: string], void];
   linkInfo: [[loc: NativeHandle, name: string], { type: "hard" | "soft" | "external" | "user-defined"; target?: string; file?: string }];
   objectCopy: [[source: NativeHandle, sourceName: string, destination: NativeHandle, destinationName: string], void];
+  fileTreeCopy: [[sourceFile: NativeHandle, destination: NativeHandle, destinationName: string], void];
   visit: [[loc: NativeHandle], { path: string; kind: "group" | "dataset" | "datatype" | "unknown" }[]];
   datasetCreate: [
     [loc: NativeHandle, name: string, type: TypeSpec, shape: number[] | null, maxshape: (number | null)[] | null,
