@@ -183,7 +183,12 @@ function prepareTask(plan: EntryPlan, bytes: Buffer): PrepareTask | null {
       return {
         processor: "image",
         bytes,
-        options: { animated: options.animated as boolean | undefined, orientation: options.orientation !== "ignore", maxPixels: options.max_pixels as number | undefined },
+        options: {
+          animated: options.animated as boolean | undefined,
+          orientation: options.orientation !== "ignore",
+          maxPixels: options.max_pixels as number | undefined,
+          truncated: options.truncated_images as boolean | undefined,
+        },
       };
     case "json":
     case "jsonl":

@@ -27,6 +27,11 @@ export interface DecodedImage {
   colourModel: ColourModel;
   /** The source format as sharp names it (png, jpeg, gif, tiff, webp, heif, svg, ...). */
   format: string;
+  /**
+   * Pages in the file, when `animated` asked for all but only page 0 is stored: the pages of a
+   * multi-page TIFF differ in size, so no [P, H, W, C] holds them (stored as the attr page_count).
+   */
+  pageCount?: number;
 }
 
 export interface ImageOptions {
@@ -36,6 +41,11 @@ export interface ImageOptions {
   animated?: boolean;
   /** Images of more pixels (width × height × frames decoded) fail before decoding; 0: no limit. */
   maxPixels?: number;
+  /**
+   * Decode a truncated image as far as its data goes (libvips fills the rest as libjpeg does),
+   * as PIL's LOAD_TRUNCATED_IMAGES; default false: it fails.
+   */
+  truncated?: boolean;
 }
 
 /**
@@ -97,11 +107,18 @@ export async function decodeImage(bytes: Uint8Array, options: ImageOptions = {},
     return fromRgb(await decodeIco(bytes, png), "ico");
   }
   try {
-    return await decodeWithSharp(bytes, options, maxPixels, target);
+    return await decodeWithSharp(bytes, options, maxPixels, target).catch(async (error: unknown) => {
+      if (options.animated !== true || !PAGES_DIFFER.test(messageOf(error))) throw error;
+      const { pages } = await sharp(bytes, { failOn: failOnOf(options), limitInputPixels: false }).metadata();
+      return { ...(await decodeWithSharp(bytes, { ...options, animated: false }, maxPixels, target)), pageCount: pages };
+    });
   } catch (error) {
     throw decodeFailure(error, bytes);
   }
 }
+
+/** libvips's refusal to stack pages of different sizes ("tiff2vips: page 1 differs from page 0"). */
+const PAGES_DIFFER = /page \d+ differs from page 0/;
 
 /** sharp's error, said as what happened to the image; text content is named as such. */
 function decodeFailure(error: unknown, bytes: Uint8Array): Error {
@@ -119,7 +136,7 @@ function decodeFailure(error: unknown, bytes: Uint8Array): Error {
 async function decodeWithSharp(bytes: Uint8Array, options: ImageOptions, maxPixels: number, target?: PixelTarget): Promise<DecodedImage> {
   const animated = options.animated === true;
   const jpeg = animated ? null : readJpegHeader(bytes);
-  const { width, frameHeight, frames, sixteen, grey, cmyk, hasAlpha, format } = await readHeader(bytes, animated, jpeg);
+  const { width, frameHeight, frames, sixteen, grey, cmyk, hasAlpha, format } = await readHeader(bytes, animated, jpeg, options);
   checkPixels(width, frameHeight * frames, maxPixels);
   if (jpeg && isPlainJpeg(jpeg, options)) {
     const into = target?.(jpeg.width * jpeg.height * 3) ?? undefined;
@@ -133,7 +150,7 @@ async function decodeWithSharp(bytes: Uint8Array, options: ImageOptions, maxPixe
   // sharp's raw output keeps only the first band of an 8-bit grey ("b-w") image, so grey with
   // alpha goes through sRGB (libvips copies the grey band into R, G and B, exactly) and back.
   const greyAlpha = grey && !sixteen && hasAlpha;
-  let pipeline = sharp(bytes, { failOn: "error", limitInputPixels: maxPixels || false, animated }).keepIccProfile();
+  let pipeline = sharp(bytes, { failOn: failOnOf(options), limitInputPixels: maxPixels || false, animated }).keepIccProfile();
   if (options.orientation !== false && !animated) pipeline = pipeline.rotate();
   // Without an explicit colourspace libvips turns grey into three channels, and CMYK into sRGB
   // through a generic CMYK profile; a CMYK pipeline keeps the inks as the file has them.
@@ -190,14 +207,19 @@ function isEightBitColour(jpeg: JpegHeader): boolean {
   return jpeg.precision === 8 && jpeg.components === 3 && jpeg.width > 0 && jpeg.height > 0;
 }
 
-async function readHeader(bytes: Uint8Array, animated: boolean, jpeg: JpegHeader | null): Promise<ImageHeader> {
+/** libvips stops at a decoder's error (a truncated file's "premature end"), unless told to go on. */
+function failOnOf(options: ImageOptions): "error" | "none" {
+  return options.truncated === true ? "none" : "error";
+}
+
+async function readHeader(bytes: Uint8Array, animated: boolean, jpeg: JpegHeader | null, options: ImageOptions): Promise<ImageHeader> {
   // An 8-bit colour JPEG (most photos) tells all in its frame header: libvips reads 3 components
   // as sRGB without alpha, so its metadata pass would add nothing.
   if (jpeg && isEightBitColour(jpeg)) {
     return { width: jpeg.width, frameHeight: jpeg.height, frames: 1, sixteen: false, grey: false, cmyk: false, hasAlpha: false, format: "jpeg" };
   }
   // Only the header is read here, so no limit is needed to read it: the caller's check names the size.
-  const meta = await sharp(bytes, { failOn: "error", limitInputPixels: false, animated }).metadata();
+  const meta = await sharp(bytes, { failOn: failOnOf(options), limitInputPixels: false, animated }).metadata();
   return {
     width: meta.width ?? 0,
     frameHeight: meta.pageHeight ?? meta.height ?? 0,
@@ -243,6 +265,7 @@ export async function writeDecodedImage(group: Group, name: string, image: Decod
   const int64: SetAttributeOptions = { dtype: "int64" };
   const counts: Record<string, number> = { width: image.width, height: image.height, channels: image.channels, bit_depth: image.bitDepth };
   if (image.frames > 1) counts.frame_count = image.frames;
+  if (image.pageCount !== undefined) counts.page_count = image.pageCount;
   return group.createDataset(name, {
     shape: image.shape,
     data: image.data,
