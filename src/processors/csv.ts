@@ -6,7 +6,7 @@
 import { parseString } from "fast-csv";
 import type { AttributeSet } from "../h5/attrs";
 import type { Dataset } from "../h5/dataset";
-import { dtype, type Dtype } from "../h5/dtype";
+import { dtype, type CompoundField } from "../h5/dtype";
 import type { Group } from "../h5/group";
 import { GZIP, storageOptions, type DatasetLayout } from "./layout";
 import { decodeText, type TextSource } from "./text-input";
@@ -95,10 +95,12 @@ export async function writePreparedCsv(group: Group, name: string, prepared: Pre
     return group.createDataset(name, { data: prepared.cells, shape: [prepared.rows, columns.length], ...storageOptions(layout, { dtype: "string" }, false), ...attrs(columns) });
   } else {
     const { table } = prepared;
-    const fields: Record<string, Dtype> = {};
+    // Fields as a list: an object would put integer-like names ("0", "13") first, in numeric
+    // order, and the columns out of the file's order (sklearn's digits.csv.gz has such a header).
+    const fields: CompoundField[] = [];
     const data: Record<string, CsvColumn> = {};
     fieldNames(table.columns).forEach((field, c) => {
-      fields[field] = table.types[c] === "string" ? dtype.string() : table.types[c];
+      fields.push({ name: field, dtype: table.types[c] === "string" ? dtype.string() : table.types[c] });
       data[field] = table.values[c];
     });
     return group.createDataset(name, { data, shape: [table.rows], ...storageOptions(layout, { dtype: dtype.compound(fields) }, false), ...attrs(table.columns) });
