@@ -12,9 +12,11 @@ import type { AttributeSet, SetAttributeOptions } from "../h5/attrs";
 import type { Group } from "../h5/group";
 import { GZIP, storageOptions, type DatasetLayout } from "./layout";
 import { messageOf } from "../error-message";
+import { decodeTiff, isTiff } from "./tiff";
+import { bitsOf, pixelArray, sampleTypeOf, type PixelArray, type PixelType } from "./pixel-type";
 
 export interface DecodedImage {
-  data: Uint8Array | Uint16Array;
+  data: PixelArray;
   /** [height, width] for grey, [height, width, channels] otherwise; [frames, ...] when animated. */
   shape: number[];
   /** Frames decoded (1 unless `animated` and the image has more). */
@@ -22,7 +24,10 @@ export interface DecodedImage {
   width: number;
   height: number;
   channels: number;
-  bitDepth: 8 | 16;
+  /** Bits per sample: 8 or 16 (unsigned), or 32/64 with `sampleType`. */
+  bitDepth: 8 | 16 | 32 | 64;
+  /** The samples' type when not unsigned 8/16-bit (a float32 or int32 TIFF); default by `bitDepth`. */
+  sampleType?: PixelType;
   /** What the channels are (alpha aside): stored as the Image spec's IMAGE_COLORMODEL unless grey. */
   colourModel: ColourModel;
   /** The source format as sharp names it (png, jpeg, gif, tiff, webp, heif, svg, ...). */
@@ -64,7 +69,20 @@ function checkPixels(width: number, height: number, maxPixels: number): void {
 
 export type ColourModel = "GREY" | "RGB" | "CMYK";
 
-const SIXTEEN_BIT = new Set(["ushort", "short", "uint", "int"]);
+const SIXTEEN_BIT = new Set(["ushort", "short"]);
+
+interface DeepDepth {
+  depth: "int" | "uint" | "float" | "double";
+  type: PixelType;
+}
+
+/** libvips depths kept as they are (a float32 TIFF of measurements is not an 8-bit picture). */
+const DEEP_DEPTHS: Record<string, DeepDepth> = {
+  int: { depth: "int", type: "int32" },
+  uint: { depth: "uint", type: "uint32" },
+  float: { depth: "float", type: "float32" },
+  double: { depth: "double", type: "float64" },
+};
 
 function fromRgb(image: RgbImage, format: string): DecodedImage {
   const { data, width, height, channels } = image;
@@ -113,7 +131,15 @@ export async function decodeImage(bytes: Uint8Array, options: ImageOptions = {},
       return { ...(await decodeWithSharp(bytes, { ...options, animated: false }, maxPixels, target)), pageCount: pages };
     });
   } catch (error) {
-    throw decodeFailure(error, bytes);
+    if (!isTiff(bytes) || messageOf(error).startsWith("too many pixels")) throw decodeFailure(error, bytes);
+    // A TIFF libvips refuses (64-bit float samples: "samples out of range") may be one h5dat's
+    // own reader reads; when it cannot either, both say why.
+    try {
+      return decodeTiff(bytes, { animated: options.animated, checkPixels: (width, height) => checkPixels(width, height, maxPixels) });
+    } catch (own) {
+      if (messageOf(own).startsWith("too many pixels")) throw own;
+      throw decodeFailure(new Error(`${messageOf(error)}\nh5dat's own TIFF reader: ${messageOf(own)}`), bytes);
+    }
   }
 }
 
@@ -136,8 +162,10 @@ function decodeFailure(error: unknown, bytes: Uint8Array): Error {
 async function decodeWithSharp(bytes: Uint8Array, options: ImageOptions, maxPixels: number, target?: PixelTarget): Promise<DecodedImage> {
   const animated = options.animated === true;
   const jpeg = animated ? null : readJpegHeader(bytes);
-  const { width, frameHeight, frames, sixteen, grey, cmyk, hasAlpha, format } = await readHeader(bytes, animated, jpeg, options);
+  const { width, frameHeight, frames, sixteen, grey, cmyk, hasAlpha, format, deep, space, signed } = await readHeader(bytes, animated, jpeg, options);
   checkPixels(width, frameHeight * frames, maxPixels);
+  // libvips clips signed 8/16-bit samples to 0 on their way out: h5dat's TIFF reader keeps them.
+  if (signed && format === "tiff") throw new Error(`libvips clips signed ${signed} samples`);
   if (jpeg && isPlainJpeg(jpeg, options)) {
     const into = target?.(jpeg.width * jpeg.height * 3) ?? undefined;
     const direct = await native.decodeJpeg(bytes, into);
@@ -149,20 +177,25 @@ async function decodeWithSharp(bytes: Uint8Array, options: ImageOptions, maxPixe
   }
   // sharp's raw output keeps only the first band of an 8-bit grey ("b-w") image, so grey with
   // alpha goes through sRGB (libvips copies the grey band into R, G and B, exactly) and back.
-  const greyAlpha = grey && !sixteen && hasAlpha;
+  const greyAlpha = grey && !sixteen && hasAlpha && !deep;
   let pipeline = sharp(bytes, { failOn: failOnOf(options), limitInputPixels: maxPixels || false, animated }).keepIccProfile();
   if (options.orientation !== false && !animated) pipeline = pipeline.rotate();
   // Without an explicit colourspace libvips turns grey into three channels, and CMYK into sRGB
   // through a generic CMYK profile; a CMYK pipeline keeps the inks as the file has them.
-  if (cmyk) pipeline = pipeline.pipelineColourspace("cmyk").toColourspace("cmyk");
+  // 32-bit integers and floats stay in the space they were loaded in ("b-w", "scrgb"): any other
+  // would scale or clip them to 8 or 16 bits.
+  if (deep) pipeline = pipeline.toColourspace(space);
+  else if (cmyk) pipeline = pipeline.pipelineColourspace("cmyk").toColourspace("cmyk");
   else if (greyAlpha) pipeline = pipeline.toColourspace("srgb");
   else if (grey) pipeline = pipeline.toColourspace(sixteen ? "grey16" : "b-w");
   else if (sixteen) pipeline = pipeline.toColourspace("rgb16");
-  const { data, info } = await pipeline.raw(sixteen ? { depth: "ushort" } : {}).toBuffer({ resolveWithObject: true });
+  const { data, info } = await pipeline.raw(deep ? { depth: deep.depth } : sixteen ? { depth: "ushort" } : {}).toBuffer({ resolveWithObject: true });
   const bytesOut = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  const pixels = sixteen
-    ? new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2)
-    : greyAlpha ? greyAlphaFromRgba(bytesOut) : bytesOut;
+  const pixels = deep
+    ? pixelArray(deep.type, data.buffer as ArrayBuffer, data.byteOffset, data.byteLength)
+    : sixteen
+      ? new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2)
+      : greyAlpha ? greyAlphaFromRgba(bytesOut) : bytesOut;
   const channels = greyAlpha ? 2 : info.channels;
   // Frames come stacked vertically: [T·H, W, C] is [T, H, W, C] in the same bytes.
   const height = info.height / frames;
@@ -174,7 +207,8 @@ async function decodeWithSharp(bytes: Uint8Array, options: ImageOptions, maxPixe
     width: info.width,
     height,
     channels,
-    bitDepth: sixteen ? 16 : 8,
+    bitDepth: deep ? (bitsOf(deep.type) as 32 | 64) : sixteen ? 16 : 8,
+    ...(deep && { sampleType: deep.type }),
     colourModel: cmyk ? "CMYK" : grey ? "GREY" : "RGB",
     format,
   };
@@ -186,6 +220,12 @@ interface ImageHeader {
   frameHeight: number;
   frames: number;
   sixteen: boolean;
+  /** 32-bit integer or 32/64-bit float samples: libvips's depth for raw output, and their type. */
+  deep: DeepDepth | null;
+  /** libvips's interpretation ("srgb", "b-w", "scrgb", ...). */
+  space: string;
+  /** libvips's depth when its samples are signed 8 or 16-bit ("char", "short"). */
+  signed: string | null;
   grey: boolean;
   cmyk: boolean;
   hasAlpha: boolean;
@@ -216,7 +256,7 @@ async function readHeader(bytes: Uint8Array, animated: boolean, jpeg: JpegHeader
   // An 8-bit colour JPEG (most photos) tells all in its frame header: libvips reads 3 components
   // as sRGB without alpha, so its metadata pass would add nothing.
   if (jpeg && isEightBitColour(jpeg)) {
-    return { width: jpeg.width, frameHeight: jpeg.height, frames: 1, sixteen: false, grey: false, cmyk: false, hasAlpha: false, format: "jpeg" };
+    return { width: jpeg.width, frameHeight: jpeg.height, frames: 1, sixteen: false, grey: false, cmyk: false, hasAlpha: false, format: "jpeg", deep: null, space: "srgb", signed: null };
   }
   // Only the header is read here, so no limit is needed to read it: the caller's check names the size.
   const meta = await sharp(bytes, { failOn: failOnOf(options), limitInputPixels: false, animated }).metadata();
@@ -225,6 +265,9 @@ async function readHeader(bytes: Uint8Array, animated: boolean, jpeg: JpegHeader
     frameHeight: meta.pageHeight ?? meta.height ?? 0,
     frames: animated ? (meta.pages ?? 1) : 1,
     sixteen: SIXTEEN_BIT.has(meta.depth ?? "uchar"),
+    deep: DEEP_DEPTHS[meta.depth ?? "uchar"] ?? null,
+    space: meta.space ?? "srgb",
+    signed: meta.depth === "short" || meta.depth === "char" ? meta.depth : null,
     grey: meta.space === "b-w" || meta.space === "grey16",
     cmyk: meta.space === "cmyk",
     hasAlpha: meta.hasAlpha === true,
@@ -271,7 +314,7 @@ export async function writeDecodedImage(group: Group, name: string, image: Decod
     data: image.data,
     // One chunk per image (or per frame) up to 1 MiB: images are read whole, and one chunk is
     // one compression and one chunk write instead of dozens. Larger ones get h5py's guess.
-    ...storageOptions(layout, { dtype: image.bitDepth === 16 ? "uint16" : "uint8", chunks: imageChunks(image), shuffle: image.bitDepth === 16 }, true),
+    ...storageOptions(layout, { dtype: sampleTypeOf(image), chunks: imageChunks(image), shuffle: image.bitDepth > 8 }, true),
     attrs: { ...spec, ...counts, image_format: image.format, ...more?.values },
     attrOptions: {
       ...Object.fromEntries([...Object.entries(spec).map(([key, value]) => [key, imageSpecString(value)]), ...Object.keys(counts).map((key) => [key, int64])]),
