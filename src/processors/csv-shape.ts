@@ -33,8 +33,9 @@ export function shapeOf(records: string[][], delimiter: string): CsvShape {
   const odd = body.find(({ cells }) => cells.length !== width);
   if (odd) {
     const against = hasHeader ? `the header (row ${first.row}) has ${width}` : `the table's first row (row ${first.row}) has ${width}`;
-    const rest = body.filter(({ cells }) => cells.length !== width).length;
-    throw new CsvError(`CSV row ${odd.row} has ${odd.cells.length} cells, ${against}${rest > 1 ? `; ${rest} rows differ from it (${widthCounts(body)})` : ""}`, odd.row);
+    const others = body.filter(({ cells }) => cells.length !== width).length;
+    const more = others > 1 ? `; ${others} of the ${body.length} data rows have another width (${otherWidths(body, width)})` : "";
+    throw new CsvError(`CSV row ${odd.row} has ${odd.cells.length} cells, ${against}${more}`, odd.row);
   }
   return {
     preamble,
@@ -56,11 +57,11 @@ function tableWidth(widths: number[]): number {
   return best;
 }
 
-/** "14 rows of 3 cells, 2 of 4": how many rows have each width. */
-function widthCounts(rows: { cells: string[] }[]): string {
+/** "2 cells: 1 row, 4 cells: 3 rows": how many rows have each width other than `width`. */
+function otherWidths(rows: { cells: string[] }[], width: number): string {
   const counts = new Map<number, number>();
-  for (const { cells } of rows) counts.set(cells.length, (counts.get(cells.length) ?? 0) + 1);
-  return [...counts].sort(([, a], [, b]) => b - a).map(([width, count], i) => (i === 0 ? `${count} rows of ${width} cells` : `${count} of ${width}`)).join(", ");
+  for (const { cells } of rows) if (cells.length !== width) counts.set(cells.length, (counts.get(cells.length) ?? 0) + 1);
+  return [...counts].map(([cells, count]) => `${cells} cells: ${count} row${count === 1 ? "" : "s"}`).join(", ");
 }
 
 const NUMBER = /^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
