@@ -11,6 +11,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
 import { convert, type ConvertSummary } from "../../src";
+import { fileReport } from "../../src/cli/info-command";
 import { PYTHON, python, tempDir } from "../helpers/h5py";
 
 const SKLEARN = "/usr/lib/python3/dist-packages/sklearn/datasets/data";
@@ -277,6 +278,11 @@ test("every real file is kept, loose and in a tar.gz: typed where it can be, as 
     assert.deepEqual([...(seen[file].shape ?? []), seen[file].dtype], shape, file);
     assert.equal(seen[file].tifffile, "equal", file);
   }
+
+  // `h5dat info` counts them apart too.
+  const report = await fileReport(path.join(dir, "loose.h5"));
+  assert.deepEqual([report.entries?.written, report.entries?.keptAsBytes, report.entries?.failed], [loose.written, loose.keptAsBytes, 0]);
+  assert.deepEqual(report.kept.map((row) => row.source_path).sort(), Object.keys(seen).filter((file) => seen[file].fallback_reason).sort());
 
   const archived = await convert([path.join(dir, "corpus.tar.gz")], { output: path.join(dir, "archived.h5"), workers: 1 });
   const inArchive = check(path.join(dir, "archived.h5"), "corpus/");
