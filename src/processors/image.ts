@@ -1,7 +1,9 @@
 // Images through sharp (libvips): decoded to the pixel values the file holds — no conversion to
 // sRGB through an embedded ICC profile, grey kept as one channel (two with alpha), CMYK kept as
-// its four inks, 16-bit kept as uint16 — and stored as [H, W] or [H, W, C] with the HDF5 Image
-// spec's attrs so HDFView shows them.
+// its four inks, 16-bit kept as uint16, 32-bit and float samples kept as int32/uint32/float32/
+// float64 — and stored as [H, W] or [H, W, C] with the HDF5 Image spec's attrs so HDFView shows
+// them. TIFFs libvips refuses or clips go to h5dat's own reader (tiff.ts); a truncated file
+// decodes as far as it goes only when asked (`truncated`).
 import sharp from "sharp";
 import { native } from "../binding";
 import { readJpegHeader, type JpegHeader } from "./jpeg-header";

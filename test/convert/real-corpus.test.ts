@@ -64,6 +64,7 @@ b = open(out + "/whole.jpg", "rb").read()
 open(out + "/truncated.jpg", "wb").write(b[: len(b) * 6 // 10])
 a = np.indices((10, 12)).sum(0)
 Image.fromarray((a * 0.75 - 3).astype(np.float32)).save(out + "/float32-grey.tif")
+Image.fromarray((a * 100000 - 700000).astype(np.int32)).save(out + "/int32-grey.tif")
 rgb = lambda k, t: np.stack([a * k, a * 2, 40 - a], -1).astype(t)
 write(out + "/float64-rgb-2-pages-planar.tif", [rgb(1.5, np.float64), rgb(2.5, np.float64)], planar=True)
 write(out + "/float32-rgb.tif", [rgb(0.5, np.float32)])
@@ -273,7 +274,7 @@ test("every real file is kept, loose and in a tar.gz: typed where it can be, as 
   }
   // libvips refuses float64 ("tiff2vips: samples out of range") and clips int16: h5dat's own
   // TIFF reader gives tifffile's samples, type included.
-  const tiffs = { "skimage/multipage_rgb.tif": [10, 10, 3, "float64"], "crafted/float64-rgb-2-pages-planar.tif": [10, 12, 3, "float64"], "crafted/int16-grey.tif": [10, 12, "int16"], "crafted/float32-rgb.tif": [10, 12, 3, "float32"], "crafted/float32-grey.tif": [10, 12, "float32"], "crafted/uint16-rgb-big-endian.tif": [10, 12, 3, "uint16"] };
+  const tiffs = { "skimage/multipage_rgb.tif": [10, 10, 3, "float64"], "crafted/float64-rgb-2-pages-planar.tif": [10, 12, 3, "float64"], "crafted/int16-grey.tif": [10, 12, "int16"], "crafted/float32-rgb.tif": [10, 12, 3, "float32"], "crafted/float32-grey.tif": [10, 12, "float32"], "crafted/int32-grey.tif": [10, 12, "int32"], "crafted/uint16-rgb-big-endian.tif": [10, 12, 3, "uint16"] };
   for (const [file, shape] of Object.entries(tiffs)) {
     assert.deepEqual([...(seen[file].shape ?? []), seen[file].dtype], shape, file);
     assert.equal(seen[file].tifffile, "equal", file);
