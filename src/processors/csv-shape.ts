@@ -1,11 +1,12 @@
 // Where the table is in a CSV's rows. Most files are a header and rows of its width. Some start
 // with metadata instead: scikit-learn's datasets begin "569,30,malignant,benign" (then rows of
 // 31 cells, no header) or "506,13,,,,,,,,,,,," (then a header of 14 names). Python's csv module
-// reads both as rows; here the table's width is the one most rows have (ties: the wider), the
-// rows before the first full row of that width are the preamble (kept as the attr `preamble`),
-// and that row is the header unless it is all numbers (then there is none: columns are named
-// column_0, column_1, ... as pandas' header=None numbers them). A row of another width after the
-// table starts makes the file ragged: no table can hold it (convert then keeps its bytes).
+// reads both as rows. Here the table's width is the one more than half the rows have (else the
+// first row's, which is then the header); the rows before the first full row of that width are
+// the preamble (kept as the attr `preamble`), and that row is the header unless it is all
+// numbers (then there is none: columns are named column_0, column_1, ..., as pandas' header=None
+// numbers them). A row of another width after the table starts makes the file ragged: no table
+// can hold it (convert then keeps its bytes).
 import { CsvError } from "./csv-error";
 
 /** A CSV's rows split into preamble, header and data. Rows are numbered from 1, blank lines too. */
@@ -23,7 +24,10 @@ export interface CsvShape {
 export function shapeOf(records: string[][], delimiter: string): CsvShape {
   const numbered = records.map((cells, i) => ({ cells, row: i + 1 })).filter(({ cells }) => cells.length > 0);
   if (numbered.length === 0) throw new CsvError("the CSV is empty: no header row");
-  const width = tableWidth(numbered.map(({ cells }) => cells.length));
+  const common = tableWidth(numbered.map(({ cells }) => cells.length));
+  // Metadata is a few rows: unless most rows share a width, the first row is the header, and the
+  // file is ragged from its first row of another width.
+  const width = numbered.filter(({ cells }) => cells.length === common).length * 2 > numbered.length ? common : numbered[0].cells.length;
   let start = numbered.findIndex(({ cells }) => cells.length === width);
   if (start === 0 && numbered.length > 2 && isMetadataRow(numbered[0].cells) && !isAllNumbers(numbered[1].cells)) start = 1;
   const preamble = numbered.slice(0, start).map(({ cells }) => cells.join(delimiter));
@@ -45,7 +49,7 @@ export function shapeOf(records: string[][], delimiter: string): CsvShape {
   };
 }
 
-/** The width most rows have; of two as common, the wider. */
+/** The width most rows have (of two as common, the wider). */
 function tableWidth(widths: number[]): number {
   const counts = new Map<number, number>();
   for (const width of widths) counts.set(width, (counts.get(width) ?? 0) + 1);
