@@ -5,7 +5,7 @@ import { PROCESSOR_OPTIONS } from "../schema/schema-meta";
 import { COMPRESSION_PATTERN } from "../processors/layout";
 import type { AudioOptions } from "../processors/audio";
 import type { VideoOptions } from "../processors/video";
-import type { OnError } from "../convert/fallback";
+import { ON_ERROR_MODES, type OnError } from "../convert/fallback";
 
 export const CONFIG_SCHEMA = {
   $schema: "http://json-schema.org/draft-07/schema#",
@@ -61,7 +61,7 @@ export const CONFIG_SCHEMA = {
     animated: { description: "Every frame of animated GIF/WebP images as [T, H, W, C], every page of a multi-page TIFF as [P, H, W, C] (default: the first).", type: "boolean" },
     on_error: {
       description: "An entry its processor cannot convert: keep (default) stores its original bytes at its path (attrs processor \"bytes\", media_type, fallback_reason; manifest \"kept as bytes: <error>\"); fail fails it. Limits (max_*) fail either way.",
-      enum: ["keep", "fail"],
+      enum: ON_ERROR_MODES,
     },
     truncated_images: { description: "Decode truncated images as far as their data goes, as PIL's LOAD_TRUNCATED_IMAGES (default false: they fail, or are kept as bytes).", type: "boolean" },
     images: { description: "pixels (decoded), encoded (the file's bytes) or both.", enum: ["pixels", "encoded", "both"] },
