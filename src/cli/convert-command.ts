@@ -99,7 +99,7 @@ export function addConvertCommand(program: Command): void {
     .option("--workers <n>", "worker processes decoding images (default: the number of cores; 0 = none)")
     .option("--animated", "every frame of animated GIF/WebP as [T, H, W, C], every page of a TIFF as [P, H, W, C] (default: the first)")
     .option("--on-error <mode>", "an entry its processor cannot convert: keep (its original bytes, attr fallback_reason) or fail (default keep)")
-    .option("--truncated-images", "decode truncated images as far as their data goes, as PIL's LOAD_TRUNCATED_IMAGES (default: they fail)")
+    .option("--truncated-images", "decode truncated JPEGs as far as their data goes, as PIL's LOAD_TRUNCATED_IMAGES (default: they fail)")
     .option("--max-entry-bytes <size>", "an entry holding more (decompressed) fails, e.g. 512M (default 64G; 0 = no limit)")
     .option("--max-ratio <n>", "an archive entry expanding more than n times fails, judged past 32 MiB (default 200; 0 = no limit)")
     .option("--max-pixels <n>", "an image of more pixels fails before decoding (default 268402689; 0 = no limit)")

@@ -63,7 +63,7 @@ export const CONFIG_SCHEMA = {
       description: "An entry its processor cannot convert: keep (default) stores its original bytes at its path (attrs processor \"bytes\", media_type, fallback_reason; manifest \"kept as bytes: <error>\"); fail fails it. Limits (max_*) fail either way.",
       enum: ON_ERROR_MODES,
     },
-    truncated_images: { description: "Decode truncated images as far as their data goes, as PIL's LOAD_TRUNCATED_IMAGES (default false: they fail, or are kept as bytes).", type: "boolean" },
+    truncated_images: { description: "Decode truncated JPEGs as far as their data goes, as PIL's LOAD_TRUNCATED_IMAGES (default false: they fail, or are kept as bytes).", type: "boolean" },
     images: { description: "pixels (decoded), encoded (the file's bytes) or both.", enum: ["pixels", "encoded", "both"] },
     gif_as_video: { description: "Decode animated GIFs as video ([T, H, W, 3] through ffmpeg, with the video options) instead of as images.", type: "boolean" },
     video: { description: "Video processor defaults (a --schema rule's options go on top).", type: "object", additionalProperties: false, properties: PROCESSOR_OPTIONS.video },

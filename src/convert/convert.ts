@@ -63,7 +63,7 @@ export interface ConvertOptions extends ClassifyOptions {
    * (--max-*) fail either way.
    */
   on_error?: OnError;
-  /** Decode truncated images (JPEG, PNG) as far as their data goes, as PIL's LOAD_TRUNCATED_IMAGES (default: they fail). */
+  /** Decode truncated JPEGs as far as their data goes, as PIL's LOAD_TRUNCATED_IMAGES (default: they fail, or are kept as bytes). */
   truncated_images?: boolean;
   /** Decode animated GIFs as video (the video processor and its options) instead of as images. */
   gif_as_video?: boolean;

@@ -49,8 +49,8 @@ export interface ImageOptions {
   /** Images of more pixels (width × height × frames decoded) fail before decoding; 0: no limit. */
   maxPixels?: number;
   /**
-   * Decode a truncated image as far as its data goes (libvips fills the rest as libjpeg does),
-   * as PIL's LOAD_TRUNCATED_IMAGES; default false: it fails.
+   * Decode a truncated JPEG as far as its data goes (libjpeg fills the rest), as PIL's
+   * LOAD_TRUNCATED_IMAGES; default false: it fails. Other formats fail either way.
    */
   truncated?: boolean;
 }
@@ -129,7 +129,7 @@ export async function decodeImage(bytes: Uint8Array, options: ImageOptions = {},
   try {
     return await decodeWithSharp(bytes, options, maxPixels, target).catch(async (error: unknown) => {
       if (options.animated !== true || !PAGES_DIFFER.test(messageOf(error))) throw error;
-      const { pages } = await sharp(bytes, { failOn: failOnOf(options), limitInputPixels: false }).metadata();
+      const { pages } = await sharp(bytes, { failOn: failOnOf(options, bytes), limitInputPixels: false }).metadata();
       return { ...(await decodeWithSharp(bytes, { ...options, animated: false }, maxPixels, target)), pageCount: pages };
     });
   } catch (error) {
@@ -180,7 +180,7 @@ async function decodeWithSharp(bytes: Uint8Array, options: ImageOptions, maxPixe
   // sharp's raw output keeps only the first band of an 8-bit grey ("b-w") image, so grey with
   // alpha goes through sRGB (libvips copies the grey band into R, G and B, exactly) and back.
   const greyAlpha = grey && !sixteen && hasAlpha && !deep;
-  let pipeline = sharp(bytes, { failOn: failOnOf(options), limitInputPixels: maxPixels || false, animated }).keepIccProfile();
+  let pipeline = sharp(bytes, { failOn: failOnOf(options, bytes), limitInputPixels: maxPixels || false, animated }).keepIccProfile();
   if (options.orientation !== false && !animated) pipeline = pipeline.rotate();
   // Without an explicit colourspace libvips turns grey into three channels, and CMYK into sRGB
   // through a generic CMYK profile; a CMYK pipeline keeps the inks as the file has them.
@@ -249,9 +249,14 @@ function isEightBitColour(jpeg: JpegHeader): boolean {
   return jpeg.precision === 8 && jpeg.components === 3 && jpeg.width > 0 && jpeg.height > 0;
 }
 
-/** libvips stops at a decoder's error (a truncated file's "premature end"), unless told to go on. */
-function failOnOf(options: ImageOptions): "error" | "none" {
-  return options.truncated === true ? "none" : "error";
+/**
+ * libvips stops at a decoder's error (a truncated file's "premature end"), unless told to go on:
+ * for a JPEG only, where libjpeg fills the rest as PIL's LOAD_TRUNCATED_IMAGES does (measured:
+ * equal pixels). A cut PNG comes out of libvips all zeros where PIL keeps the rows it had, so it
+ * still fails.
+ */
+function failOnOf(options: ImageOptions, bytes: Uint8Array): "error" | "none" {
+  return options.truncated === true && bytes[0] === 0xff && bytes[1] === 0xd8 ? "none" : "error";
 }
 
 async function readHeader(bytes: Uint8Array, animated: boolean, jpeg: JpegHeader | null, options: ImageOptions): Promise<ImageHeader> {
@@ -261,7 +266,7 @@ async function readHeader(bytes: Uint8Array, animated: boolean, jpeg: JpegHeader
     return { width: jpeg.width, frameHeight: jpeg.height, frames: 1, sixteen: false, grey: false, cmyk: false, hasAlpha: false, format: "jpeg", deep: null, space: "srgb", signed: null };
   }
   // Only the header is read here, so no limit is needed to read it: the caller's check names the size.
-  const meta = await sharp(bytes, { failOn: failOnOf(options), limitInputPixels: false, animated }).metadata();
+  const meta = await sharp(bytes, { failOn: failOnOf(options, bytes), limitInputPixels: false, animated }).metadata();
   return {
     width: meta.width ?? 0,
     frameHeight: meta.pageHeight ?? meta.height ?? 0,
