@@ -6,6 +6,7 @@ import type { Command } from "commander";
 import { loadConfig } from "../config/load-config";
 import { convert, type ConvertSummary } from "../convert/convert";
 import { keepLargeBlocksMapped } from "../convert/memory";
+import { ON_ERROR_MODES, type OnError } from "../convert/fallback";
 import { loadSchema } from "../schema";
 import { parseCompression } from "../processors/layout";
 import { parseByteSize } from "../sources/entry-limits";
@@ -20,6 +21,8 @@ interface CliOptions {
   csv?: string;
   images?: string;
   animated?: boolean;
+  onError?: string;
+  truncatedImages?: boolean;
   workers?: string;
   overwrite?: boolean;
   resume?: boolean;
@@ -70,13 +73,15 @@ function stopOnSignals(): { signal: AbortSignal; exitCode: number | null; dispos
   return state;
 }
 
-/** The summary; failures too when progress lines did not already show them. */
+/** The summary, entries kept as bytes, and failures when progress lines did not already show them. */
 function describe(summary: ConvertSummary, listFailures: boolean): string {
   return [
     ...(summary.interrupted ? [`interrupted: the file is left as ${summary.output} (continue with --resume)`] : []),
     ...(summary.resumed > 0 ? [`resumed: ${summary.resumed} entries were done by the interrupted run`] : []),
-    `${summary.entries} entries: ${summary.written} written, ${summary.skipped} skipped, ${summary.failed} failed`,
+    `${summary.entries} entries: ${summary.written} written, ${summary.keptAsBytes} kept as bytes, ${summary.skipped} skipped, ${summary.failed} failed`,
     `${summary.seconds.toFixed(2)} s, ${summary.filesPerSecond.toFixed(1)} files/s, ${summary.megabytesPerSecond.toFixed(1)} MB/s, peak RSS ${summary.peakRssMb.toFixed(0)} MB (+ ${summary.workersPeakRssMb.toFixed(0)} MB in workers)`,
+    // Progress lines show only failures: entries kept as bytes are listed here either way.
+    ...summary.kept.map(entryLine),
     ...(listFailures ? summary.failures.map(entryLine) : []),
     `→ ${summary.output}`,
   ].join("\n");
@@ -94,7 +99,9 @@ export function addConvertCommand(program: Command): void {
     .option("--csv <mode>", "table (typed columns) or kv (cell text) (default table)")
     .option("--images <mode>", "pixels, encoded or both (default pixels)")
     .option("--workers <n>", "worker processes decoding images (default: the number of cores; 0 = none)")
-    .option("--animated", "every frame of animated GIF/WebP as [T, H, W, C] (default: the first frame)")
+    .option("--animated", "every frame of animated GIF/WebP as [T, H, W, C], every page of a TIFF as [P, H, W, C] (default: the first)")
+    .option("--on-error <mode>", "an entry its processor cannot convert: keep (its original bytes, attr fallback_reason) or fail (default keep)")
+    .option("--truncated-images", "decode truncated JPEGs as far as their data goes, as PIL's LOAD_TRUNCATED_IMAGES (default: they fail)")
     .option("--max-entry-bytes <size>", "an entry holding more (decompressed) fails, e.g. 512M (default 64G; 0 = no limit)")
     .option("--max-ratio <n>", "an archive entry expanding more than n times fails, judged past 32 MiB (default 200; 0 = no limit)")
     .option("--max-pixels <n>", "an image of more pixels fails before decoding (default 268402689; 0 = no limit)")
@@ -115,6 +122,8 @@ export function addConvertCommand(program: Command): void {
       if (csv !== "table" && csv !== "kv") throw new Error(`--csv must be table or kv, not '${csv}'`);
       const images = options.images ?? config.images ?? "pixels";
       if (images !== "pixels" && images !== "encoded" && images !== "both") throw new Error(`--images must be pixels, encoded or both, not '${images}'`);
+      const onError = options.onError ?? config.on_error ?? "keep";
+      if (!ON_ERROR_MODES.includes(onError as OnError)) throw new Error(`--on-error must be keep or fail, not '${onError}'`);
       keepLargeBlocksMapped();
       const stop = stopOnSignals();
       const events = new EventEmitter();
@@ -133,6 +142,8 @@ export function addConvertCommand(program: Command): void {
           csv,
           images,
           animated: options.animated ?? config.animated,
+          on_error: onError as OnError,
+          truncated_images: options.truncatedImages ?? config.truncated_images,
           workers: options.workers !== undefined ? parseCount(options.workers, "--workers") : config.workers,
           batch_process_limit: config.batch_process_limit,
           batch_chunk_size: config.batch_chunk_size,

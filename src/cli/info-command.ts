@@ -8,6 +8,7 @@ import { formatBytes } from "../read/listing";
 import { readManifest, type ManifestRow } from "../writer/manifest";
 import { entryLine } from "./progress";
 import { namingFile } from "./file-error";
+import { isKeptAsBytes, KEPT_AS_BYTES } from "../convert/fallback";
 
 export interface FileReport {
   file: string;
@@ -18,8 +19,11 @@ export interface FileReport {
   /** Root attrs convert writes (absent on other files). */
   madeBy: { h5datVersion?: string; hdf5Version?: string; created?: string; command?: string; options?: unknown };
   /** null: the file has no /_h5dat/manifest. */
-  entries: { total: number; written: number; skipped: number; failed: number; byProcessor: Record<string, Record<string, number>> } | null;
+  /** `written` counts clean writes; `keptAsBytes` the entries written as their bytes because their processor failed. */
+  entries: { total: number; written: number; keptAsBytes: number; skipped: number; failed: number; byProcessor: Record<string, Record<string, number>> } | null;
   failures: ManifestRow[];
+  /** The rows kept as bytes, with their processors' errors. */
+  kept: ManifestRow[];
 }
 
 export async function fileReport(path: string): Promise<FileReport> {
@@ -43,15 +47,18 @@ export async function fileReport(path: string): Promise<FileReport> {
       },
       entries: null,
       failures: rows?.filter((row) => row.status === "failed") ?? [],
+      kept: rows?.filter(isKeptAsBytes) ?? [],
     };
     if (rows) {
       const byProcessor: Record<string, Record<string, number>> = {};
       for (const row of rows) {
         const counts = (byProcessor[row.processor || "(none)"] ??= {});
-        counts[row.status] = (counts[row.status] ?? 0) + 1;
+        const status = isKeptAsBytes(row) ? KEPT_AS_BYTES : row.status;
+        counts[status] = (counts[status] ?? 0) + 1;
       }
       const count = (status: string) => rows.filter((row) => row.status === status).length;
-      report.entries = { total: rows.length, written: count("written"), skipped: count("skipped"), failed: count("failed"), byProcessor };
+      const kept = report.kept.length;
+      report.entries = { total: rows.length, written: count("written") - kept, keptAsBytes: kept, skipped: count("skipped"), failed: count("failed"), byProcessor };
     }
     return report;
   } finally {
@@ -69,11 +76,12 @@ export function reportLines(report: FileReport): string[] {
     lines.push("no /_h5dat/manifest: not a file made by h5dat convert");
     return lines;
   }
-  const { total, written, skipped, failed, byProcessor } = report.entries;
-  lines.push(`entries: ${total} (${written} written, ${skipped} skipped, ${failed} failed)`);
+  const { total, written, keptAsBytes, skipped, failed, byProcessor } = report.entries;
+  lines.push(`entries: ${total} (${written} written, ${keptAsBytes} kept as bytes, ${skipped} skipped, ${failed} failed)`);
   for (const [processor, counts] of Object.entries(byProcessor).sort()) {
     lines.push(`  ${processor.padEnd(10)} ${Object.entries(counts).map(([status, n]) => `${n} ${status}`).join(", ")}`);
   }
+  if (report.kept.length > 0) lines.push("kept as bytes:", ...report.kept.map((row) => `  ${entryLine(row)}`));
   if (report.failures.length > 0) lines.push("failures:", ...report.failures.map((row) => `  ${entryLine(row)}`));
   return lines;
 }

@@ -5,6 +5,7 @@ import { PROCESSOR_OPTIONS } from "../schema/schema-meta";
 import { COMPRESSION_PATTERN } from "../processors/layout";
 import type { AudioOptions } from "../processors/audio";
 import type { VideoOptions } from "../processors/video";
+import { ON_ERROR_MODES, type OnError } from "../convert/fallback";
 
 export const CONFIG_SCHEMA = {
   $schema: "http://json-schema.org/draft-07/schema#",
@@ -57,7 +58,12 @@ export const CONFIG_SCHEMA = {
       pattern: COMPRESSION_PATTERN,
     },
     csv: { description: "table (typed columns) or kv (cell text).", enum: ["table", "kv"] },
-    animated: { description: "Every frame of animated GIF/WebP images as [T, H, W, C].", type: "boolean" },
+    animated: { description: "Every frame of animated GIF/WebP images as [T, H, W, C], every page of a multi-page TIFF as [P, H, W, C] (default: the first).", type: "boolean" },
+    on_error: {
+      description: "An entry its processor cannot convert: keep (default) stores its original bytes at its path (attrs processor \"bytes\", media_type, fallback_reason; manifest \"kept as bytes: <error>\"); fail fails it. Limits (max_*) fail either way.",
+      enum: ON_ERROR_MODES,
+    },
+    truncated_images: { description: "Decode truncated JPEGs as far as their data goes, as PIL's LOAD_TRUNCATED_IMAGES (default false: they fail, or are kept as bytes).", type: "boolean" },
     images: { description: "pixels (decoded), encoded (the file's bytes) or both.", enum: ["pixels", "encoded", "both"] },
     gif_as_video: { description: "Decode animated GIFs as video ([T, H, W, 3] through ffmpeg, with the video options) instead of as images.", type: "boolean" },
     video: { description: "Video processor defaults (a --schema rule's options go on top).", type: "object", additionalProperties: false, properties: PROCESSOR_OPTIONS.video },
@@ -81,6 +87,8 @@ export interface Config {
   csv?: "table" | "kv";
   images?: "pixels" | "encoded" | "both";
   animated?: boolean;
+  on_error?: OnError;
+  truncated_images?: boolean;
   workers?: number;
   gif_as_video?: boolean;
   video?: VideoOptions;

@@ -24,6 +24,8 @@ import type { AudioOptions } from "../processors/audio";
 import { Manifest, readStoredRows, type ManifestRow } from "../writer/manifest";
 import { WriteQueue } from "../writer/write-queue";
 import { keepLargeBlocksMapped } from "./memory";
+import { isWriteFailure, writeFailure } from "./write-failure";
+import { isKeptAsBytes, type OnError } from "./fallback";
 
 export interface ConvertOptions extends ClassifyOptions {
   /** The HDF5 file to write. */
@@ -50,8 +52,20 @@ export interface ConvertOptions extends ClassifyOptions {
    * entry's path and the bytes at the same path under /_h5dat/encoded (attr `encoded_path`).
    */
   images?: "pixels" | "encoded" | "both";
-  /** Every frame of animated GIF/WebP images as [T, H, W, C] (default: the first frame). */
+  /**
+   * Every frame of animated GIF/WebP images as [T, H, W, C], and every page of a multi-page TIFF
+   * as [P, H, W, C] (default: the first frame or page).
+   */
   animated?: boolean;
+  /**
+   * An entry its processor cannot convert (an image that does not decode, a CSV that is no
+   * table): "keep" (default) stores its original bytes at its path (attrs processor "bytes",
+   * media_type, fallback_reason; manifest "kept as bytes: <error>"); "fail" fails it. Limits
+   * (--max-*) fail either way.
+   */
+  on_error?: OnError;
+  /** Decode truncated JPEGs as far as their data goes, as PIL's LOAD_TRUNCATED_IMAGES (default: they fail, or are kept as bytes). */
+  truncated_images?: boolean;
   /** Decode animated GIFs as video (the video processor and its options) instead of as images. */
   gif_as_video?: boolean;
   /** Video processor defaults (a schema rule's options go on top). */
@@ -98,7 +112,10 @@ export interface ConvertSummary {
   /** Entries an interrupted run had done, kept by this resumed one. */
   resumed: number;
   entries: number;
+  /** Entries written in their typed form (or as bytes by their kind). */
   written: number;
+  /** Entries written as their original bytes because their processor failed (see `on_error`). */
+  keptAsBytes: number;
   skipped: number;
   failed: number;
   bytes: number;
@@ -111,6 +128,8 @@ export interface ConvertSummary {
   workersPeakRssMb: number;
   /** The rows that failed, with their messages. */
   failures: ManifestRow[];
+  /** The rows kept as bytes, with their processors' errors. */
+  kept: ManifestRow[];
 }
 
 /** How far a run is, measured in input bytes (an archive's compressed bytes): the basis of an ETA. */
@@ -194,12 +213,16 @@ type RunFacts = Pick<ConvertSummary, "output" | "interrupted" | "resumed" | "sec
 function summaryOf(manifest: Manifest, { output, interrupted, resumed, seconds, workersPeakRssMb }: RunFacts): ConvertSummary {
   const rows = manifest.all;
   const bytes = rows.reduce((sum, row) => sum + row.bytes, 0);
+  const kept = rows.filter(isKeptAsBytes);
+  const counts = manifest.counts();
   return {
     output,
     interrupted,
     resumed,
     entries: rows.length,
-    ...manifest.counts(),
+    ...counts,
+    written: counts.written - kept.length,
+    keptAsBytes: kept.length,
     bytes,
     seconds,
     // A finished run resumed takes no time: its rates are 0, not 0 / 0.
@@ -208,6 +231,7 @@ function summaryOf(manifest: Manifest, { output, interrupted, resumed, seconds, 
     peakRssMb: process.resourceUsage().maxRSS / 1024,
     workersPeakRssMb,
     failures: rows.filter((row) => row.status === "failed"),
+    kept,
   };
 }
 
@@ -225,27 +249,6 @@ async function finishedSummary(inputs: string[], output: string): Promise<Conver
   } finally {
     await file.close();
   }
-}
-
-/** HDF5's words (with errno) when the disk or a quota is full, or the file may grow no more. */
-const WRITE_FAILURE = /errno = (28|27|122)\b|No space left|File too large|quota exceeded/i;
-
-function isWriteFailure(message: string): boolean {
-  return WRITE_FAILURE.test(message);
-}
-
-/**
- * A run that cannot write its file (disk full, the directory gone) stops with an error naming
- * the file; what its last checkpoint stored stays in the .partial.
- */
-function writeFailure(error: unknown, partial: string): Error {
-  const message = messageOf(error);
-  const cause = WRITE_FAILURE.exec(message);
-  if (!cause || message.startsWith(`cannot write '${partial}'`)) return error instanceof Error ? error : new Error(message);
-  // HDF5's own message names the operation first ("cannot write dataset '/a/b.bin': file write failed: ...").
-  const operation = /^(.*?): file write failed/.exec(message)?.[1];
-  const what = /27|File too large/i.test(cause[0]) ? "file too large" : /122|quota/i.test(cause[0]) ? "disk quota exceeded" : "no space left on device";
-  return new Error(`cannot write '${partial}': ${what}${operation ? ` (${operation})` : ""}; the .partial is left: free space, then --resume, or start again with --overwrite`);
 }
 
 async function convertInput(run: Run, input: string, source: Source | Error): Promise<void> {

@@ -90,7 +90,7 @@ function processorFor(kind: Classification, options: ConvertOptions): ProcessorN
 function defaultOptions(processor: ProcessorName, kind: Classification, sourcePath: string, options: ConvertOptions): Record<string, unknown> {
   switch (processor) {
     case "image":
-      return { animated: options.animated, max_pixels: options.max_pixels };
+      return { animated: options.animated, max_pixels: options.max_pixels, truncated_images: options.truncated_images };
     case "csv":
       return { mode: options.csv ?? "table", delimiter: kind.category === "tsv" ? "\t" : csvDelimiterFor(sourcePath) };
     case "video":

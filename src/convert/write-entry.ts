@@ -1,6 +1,7 @@
 // Writing one entry, by its plan: prepared (in a worker, or here) and written whole; streamed
 // into its dataset when large; or decoded by ffmpeg as it streams in (video, audio). Each returns
 // the entry's manifest row; a failure is the row's message, and leaves nothing behind.
+import fs from "node:fs";
 import path from "node:path";
 import { File } from "../h5/file";
 import type { Group } from "../h5/group";
@@ -20,11 +21,15 @@ import { prepareChecked, quarantine } from "./records";
 import { claimTarget, removePartial, type Run } from "./run";
 import { messageOf } from "../error-message";
 import { joinMessages } from "./entry-checks";
+import { keepsAsBytes, keptAsBytesMessage } from "./fallback";
 
 export async function convertEntry(run: Run, plan: EntryPlan, bytes: Buffer): Promise<ManifestRow> {
   const { processor, target } = plan;
   const row = { ...plan.row, bytes: bytes.length };
-  let owned = false;
+  let place: [Group, string] | null = null;
+  // Only the processor's own work (decoding, parsing, copying an HDF5 input) may fail over to
+  // the bytes: a name taken twice, or a write of the file that failed, is the entry's failure.
+  let processing = true;
   let prepared: Prepared | null = null;
   try {
     // Decoding and parsing happen before the writer's turn, in a worker process when there are
@@ -36,14 +41,17 @@ export async function convertEntry(run: Run, plan: EntryPlan, bytes: Buffer): Pr
     // Only making groups must take turns (two entries may need the same new group); the
     // datasets themselves are written concurrently, so their compression, which the binding
     // runs outside the HDF5 lock, uses every core.
-    const [parent, name] = await claimTarget(run, target);
-    owned = true;
+    processing = false;
+    place = await claimTarget(run, target);
+    const [parent, name] = place;
     let object: H5Object;
     if (prepared) {
       // The entry's attrs go with its dataset, in one native call.
       object = await writePrepared(parent, name, prepared, plan.layout, entryAttrs(plan, bytes.length));
     } else {
+      processing = processor === "hdf5";
       object = await write(parent, name, bytes, processor, plan.layout, plan.sourcePath);
+      processing = false;
       await finishEntry(object, plan, bytes.length);
     }
     const message = checked ? await quarantine(run.file, plan, checked) : "";
@@ -56,11 +64,34 @@ export async function convertEntry(run: Run, plan: EntryPlan, bytes: Buffer): Pr
     await object.close();
     return { ...row, target, status: "written", message: joinMessages(message, plan.row.message) };
   } catch (error) {
-    if (owned) await removePartial(run, target);
+    if (place) await removePartial(run, target);
+    if (processing && keepsAsBytes(run.options.on_error, error, run.options.signal)) return keepBytes(run, plan, place, bytes, bytes.length, messageOf(error));
     return { ...row, message: joinMessages(messageOf(error), plan.row.message) };
   } finally {
     // Pixels mapped from a worker's file are unmapped, written or not, and the file goes back to it.
     if (prepared) releasePixels(prepared);
+  }
+}
+
+/**
+ * Writes an entry its processor failed on as its original bytes (`bytes`, or blocks streamed in)
+ * at its target, claimed here unless `place` holds it already; returns its manifest row.
+ */
+async function keepBytes(run: Run, plan: EntryPlan, place: [Group, string] | null, bytes: Uint8Array | (() => AsyncIterable<Buffer>), size: number, reason: string): Promise<ManifestRow> {
+  const row = { ...plan.row, bytes: size };
+  let claimed = place !== null;
+  try {
+    const [parent, name] = place ?? (await claimTarget(run, plan.target));
+    claimed = true;
+    const layout = { compression: plan.layout.compression };
+    const dataset = bytes instanceof Uint8Array ? await writeBytes(parent, name, bytes, layout) : await writeByteStream(parent, name, bytes(), layout);
+    const { values, options } = entryAttrs(plan, size);
+    await dataset.attrs.update({ ...values, processor: "bytes", fallback_reason: reason }, options);
+    await dataset.close();
+    return { ...row, target: plan.target, status: "written", message: joinMessages(keptAsBytesMessage(reason), plan.row.message) };
+  } catch (error) {
+    if (claimed) await removePartial(run, plan.target);
+    return { ...row, message: joinMessages(reason, `not kept as bytes either: ${messageOf(error)}`, plan.row.message) };
   }
 }
 
@@ -96,7 +127,6 @@ export async function streamEntry(run: Run, plan: EntryPlan, head: Buffer, rest:
  */
 export async function convertMedia(run: Run, plan: EntryPlan, entry: SourceEntry, head: Buffer, rest: AsyncIterator<Buffer> | null): Promise<ManifestRow> {
   let bytes = entry.size ?? head.length;
-  let owned = false;
   async function* blocks(): AsyncGenerator<Buffer> {
     bytes = head.length;
     yield head;
@@ -106,10 +136,11 @@ export async function convertMedia(run: Run, plan: EntryPlan, entry: SourceEntry
     }
   }
   const input: MediaInput = entry.file ? { path: entry.file } : { blocks: blocks(), name: path.posix.basename(entry.sourcePath), head };
+  let place: [Group, string] | null = null;
   try {
     if (entry.file) await rest?.return?.();
-    const [parent, name] = await claimTarget(run, plan.target);
-    owned = true;
+    place = await claimTarget(run, plan.target);
+    const [parent, name] = place;
     const write = plan.processor === "video" ? writeVideo : writeAudio;
     const dataset = await write(parent, name, input, { ...plan.options, signal: run.options.signal }, plan.layout);
     await finishEntry(dataset, plan, bytes);
@@ -117,8 +148,17 @@ export async function convertMedia(run: Run, plan: EntryPlan, entry: SourceEntry
     return { ...plan.row, bytes, target: plan.target, status: "written" };
   } catch (error) {
     await rest?.return?.();
-    if (owned) await removePartial(run, plan.target);
-    return { ...plan.row, bytes, message: joinMessages(messageOf(error), plan.row.message) };
+    if (place) await removePartial(run, plan.target);
+    const reason = messageOf(error);
+    if (place && keepsAsBytes(run.options.on_error, error, run.options.signal)) {
+      // The bytes ffmpeg consumed are gone: a loose file is read again, an archive entry held
+      // whole (up to 8 MiB) is kept from memory; a larger one streamed from an archive cannot be.
+      const file = entry.file;
+      if (file) return keepBytes(run, plan, place, () => fs.createReadStream(file), entry.size ?? bytes, reason);
+      if (!rest) return keepBytes(run, plan, place, head, head.length, reason);
+      return { ...plan.row, bytes, message: joinMessages(reason, "not kept as bytes: it was streamed from the archive, too large to hold whole", plan.row.message) };
+    }
+    return { ...plan.row, bytes, message: joinMessages(reason, plan.row.message) };
   }
 }
 
@@ -128,14 +168,14 @@ export async function convertMedia(run: Run, plan: EntryPlan, entry: SourceEntry
  */
 export async function copyHdf5File(run: Run, plan: EntryPlan, file: string, head: Buffer, size: number): Promise<ManifestRow> {
   const row = { ...plan.row, bytes: size };
-  let owned = false;
+  let place: [Group, string] | null = null;
   try {
     checkHdf5Signature(head);
+    place = await claimTarget(run, plan.target);
+    const [parent, name] = place;
     const source = await File.open(file, "r");
     let object: H5Object;
     try {
-      const [parent, name] = await claimTarget(run, plan.target);
-      owned = true;
       await parent.copyFile(source, name);
       object = await parent.get(name);
     } finally {
@@ -145,7 +185,9 @@ export async function copyHdf5File(run: Run, plan: EntryPlan, file: string, head
     await object.close();
     return { ...row, target: plan.target, status: "written", message: joinMessages("", plan.row.message) };
   } catch (error) {
-    if (owned) await removePartial(run, plan.target);
+    if (place) await removePartial(run, plan.target);
+    // A file that is no HDF5 (or one HDF5 cannot copy) is kept as its bytes, read again from disk.
+    if (keepsAsBytes(run.options.on_error, error, run.options.signal)) return keepBytes(run, plan, place, () => fs.createReadStream(file), size, messageOf(error));
     return { ...row, message: joinMessages(messageOf(error), plan.row.message) };
   }
 }
@@ -160,6 +202,16 @@ function entryAttrs(plan: EntryPlan, size: number): AttributeSet {
 
 async function finishEntry(object: H5Object, plan: EntryPlan, size: number): Promise<void> {
   const { values, options } = entryAttrs(plan, size);
+  if (plan.processor === "hdf5") {
+    // A copied file's root attrs are its own (CF files have a global `source`): where one has the
+    // name of an h5dat attr, it stays and h5dat's value goes beside it as `h5dat_<name>`.
+    const taken = new Set(await object.attrs.keys());
+    for (const name of Object.keys(values).filter((n) => taken.has(n))) {
+      values[`h5dat_${name}`] = values[name];
+      if (options?.[name]) options[`h5dat_${name}`] = options[name];
+      delete values[name];
+    }
+  }
   await object.attrs.update(values, options);
 }
 
@@ -171,7 +223,12 @@ function prepareTask(plan: EntryPlan, bytes: Buffer): PrepareTask | null {
       return {
         processor: "image",
         bytes,
-        options: { animated: options.animated as boolean | undefined, orientation: options.orientation !== "ignore", maxPixels: options.max_pixels as number | undefined },
+        options: {
+          animated: options.animated as boolean | undefined,
+          orientation: options.orientation !== "ignore",
+          maxPixels: options.max_pixels as number | undefined,
+          truncated: options.truncated_images as boolean | undefined,
+        },
       };
     case "json":
     case "jsonl":

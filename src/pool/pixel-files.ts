@@ -8,6 +8,7 @@ import path from "node:path";
 import fs from "node:fs";
 import { native } from "../binding";
 import type { Prepared } from "../convert/prepare";
+import { sampleTypeOf, type PixelType } from "../processors/pixel-type";
 
 /** Pixels smaller than this go through the pipe: a file costs more than copying them. */
 export const SHARED_MIN_BYTES = 64 << 10;
@@ -19,7 +20,8 @@ export const SHARED_DIR_ENV = "H5DAT_SHARED_DIR";
 export interface SharedPixels {
   file: string;
   byteLength: number;
-  bitDepth: 8 | 16;
+  /** The samples' element type, to see the mapped bytes as. */
+  sampleType: PixelType;
 }
 
 /** One of this worker's pixel files, mapped (shared: writes reach the file) over its whole size. */
@@ -75,7 +77,7 @@ export function pixelTarget(dir: string | undefined, byteLength: number): Uint8A
  */
 export function sharePixels(result: Prepared, dir: string | undefined): SharedPixels | null {
   if (result.processor !== "image") return null;
-  const { data, bitDepth } = result.image;
+  const { data } = result.image;
   const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   const inPlace = lent !== null && bytes.buffer === lent.mapping.buffer && bytes.byteOffset === 0;
   if (!inPlace) {
@@ -86,7 +88,7 @@ export function sharePixels(result: Prepared, dir: string | undefined): SharedPi
   const file = lent!;
   lent = null;
   result.image.data = new Uint8Array(0);
-  return { file: file.file, byteLength: bytes.byteLength, bitDepth };
+  return { file: file.file, byteLength: bytes.byteLength, sampleType: sampleTypeOf(result.image) };
 }
 
 function newFile(dir: string): PixelFile {

@@ -13,6 +13,7 @@ import path from "node:path";
 import { native } from "../binding";
 import type { Prepared } from "../convert/prepare";
 import type { SharedPixels } from "./pixel-files";
+import { pixelArray } from "../processors/pixel-type";
 
 const SHM = "/dev/shm";
 /** This process's pool directories, removed at exit if their pools did not close. */
@@ -85,7 +86,7 @@ export function takePixels(result: Prepared, shared: SharedPixels, giveBack: (fi
     throw error;
   }
   mapped.set(buffer, () => giveBack(shared.file));
-  result.image.data = shared.bitDepth === 16 ? new Uint16Array(buffer) : new Uint8Array(buffer);
+  result.image.data = pixelArray(shared.sampleType, buffer);
 }
 
 /** Ends the mapping of a result's shared pixels once they are written (nothing for others). */

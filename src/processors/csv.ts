@@ -1,14 +1,17 @@
 // CSV and TSV (fast-csv does the quoting, embedded newlines and CRLF) into HDF5, two ways:
 // "table" makes a compound dataset, one field per column with a type inferred from all its cells;
 // "kv" keeps the raw cell text as an [R, C] variable-length string dataset. The header row is kept
-// in the attribute `columns` either way.
+// in the attribute `columns` either way, and metadata rows before the table (csv-shape.ts) in
+// the attribute `preamble`.
 import { parseString } from "fast-csv";
 import type { AttributeSet } from "../h5/attrs";
 import type { Dataset } from "../h5/dataset";
-import { dtype, type Dtype } from "../h5/dtype";
+import { dtype, type CompoundField } from "../h5/dtype";
 import type { Group } from "../h5/group";
 import { GZIP, storageOptions, type DatasetLayout } from "./layout";
 import { decodeText, type TextSource } from "./text-input";
+import { CsvError } from "./csv-error";
+import { shapeOf } from "./csv-shape";
 
 /** A column's inferred type: int64 when every cell is an integer in int64's range, float64 when
  * every non-empty cell is a number (empty cells become NaN), bool when every cell is true/false
@@ -39,15 +42,11 @@ export interface CsvTable {
   values: CsvColumn[];
   /** Number of data rows (the header excluded). */
   rows: number;
+  /** Metadata rows before the table, each as its cells joined by the delimiter (see csv-shape.ts). */
+  preamble?: string[];
 }
 
-/** A CSV that cannot be read as a table; `row` is 1-based, the header being row 1. */
-export class CsvError extends Error {
-  constructor(message: string, readonly row: number | null = null) {
-    super(message);
-    this.name = "CsvError";
-  }
-}
+export { CsvError };
 
 /** The delimiter a file name implies: tab for .tsv/.tab (also gzipped), else comma. */
 export function csvDelimiterFor(fileName: string): string {
@@ -56,7 +55,7 @@ export function csvDelimiterFor(fileName: string): string {
 
 /** Parses CSV/TSV into typed columns (see CsvColumnType). Ragged rows throw a CsvError naming the row. */
 export async function parseCsv(source: CsvSource, options: CsvOptions = {}): Promise<CsvTable> {
-  const { header, rows } = await readCsvRows(source, options);
+  const { header, rows, preamble } = await readCsvRows(source, options);
   const types: CsvColumnType[] = [];
   const values: CsvColumn[] = [];
   header.forEach((_, c) => {
@@ -64,7 +63,7 @@ export async function parseCsv(source: CsvSource, options: CsvOptions = {}): Pro
     types.push(column.type);
     values.push(column.values);
   });
-  return { columns: header, types, values, rows: rows.length };
+  return { columns: header, types, values, rows: rows.length, ...(preamble.length > 0 && { preamble }) };
 }
 
 /**
@@ -76,37 +75,43 @@ export async function writeCsv(group: Group, name: string, source: CsvSource, op
 }
 
 /** A CSV parsed and ready to store: typed columns ("table") or the cells' text ("kv"). */
-export type PreparedCsv = { mode: "table"; table: CsvTable } | { mode: "kv"; header: string[]; cells: string[]; rows: number };
+export type PreparedCsv = { mode: "table"; table: CsvTable } | { mode: "kv"; header: string[]; cells: string[]; rows: number; preamble?: string[] };
 
 /** The parsing half of writeCsv (it may run in a worker process). */
 export async function prepareCsv(source: CsvSource, options: WriteCsvOptions = {}): Promise<PreparedCsv> {
   const mode = options.mode ?? "table";
   if (mode === "table") return { mode, table: await parseCsv(source, options) };
   if (mode !== "kv") throw new CsvError(`unknown CSV mode '${mode}' (use "table" or "kv")`);
-  const { header, rows } = await readCsvRows(source, options);
-  return { mode, header, cells: rows.flat(), rows: rows.length };
+  const { header, rows, preamble } = await readCsvRows(source, options);
+  return { mode, header, cells: rows.flat(), rows: rows.length, ...(preamble.length > 0 && { preamble }) };
 }
 
 /** The writing half of writeCsv. */
 export async function writePreparedCsv(group: Group, name: string, prepared: PreparedCsv, layout: DatasetLayout = GZIP, more?: AttributeSet): Promise<Dataset> {
-  const attrs = (columns: string[]) => ({ attrs: { columns, mode: prepared.mode, ...more?.values }, attrOptions: more?.options });
+  const preamble = prepared.mode === "kv" ? prepared.preamble : prepared.table.preamble;
+  const attrs = (columns: string[]) => ({ attrs: { columns, mode: prepared.mode, ...(preamble && { preamble }), ...more?.values }, attrOptions: more?.options });
   if (prepared.mode === "kv") {
     const columns = prepared.header;
     return group.createDataset(name, { data: prepared.cells, shape: [prepared.rows, columns.length], ...storageOptions(layout, { dtype: "string" }, false), ...attrs(columns) });
   } else {
     const { table } = prepared;
-    const fields: Record<string, Dtype> = {};
+    // Fields as a list: an object would put integer-like names ("0", "13") first, in numeric
+    // order, and the columns out of the file's order (sklearn's digits.csv.gz has such a header).
+    const fields: CompoundField[] = [];
     const data: Record<string, CsvColumn> = {};
     fieldNames(table.columns).forEach((field, c) => {
-      fields[field] = table.types[c] === "string" ? dtype.string() : table.types[c];
+      fields.push({ name: field, dtype: table.types[c] === "string" ? dtype.string() : table.types[c] });
       data[field] = table.values[c];
     });
     return group.createDataset(name, { data, shape: [table.rows], ...storageOptions(layout, { dtype: dtype.compound(fields) }, false), ...attrs(table.columns) });
   }
 }
 
-/** The header and the data rows' raw cells; blank lines are skipped, ragged rows rejected. */
-export async function readCsvRows(source: CsvSource, options: CsvOptions = {}): Promise<{ header: string[]; rows: string[][] }> {
+/**
+ * The header, the data rows' raw cells and the metadata rows before them (csv-shape.ts); blank
+ * lines are skipped, ragged rows rejected.
+ */
+export async function readCsvRows(source: CsvSource, options: CsvOptions = {}): Promise<{ header: string[]; rows: string[][]; preamble: string[] }> {
   const delimiter = options.delimiter ?? ",";
   if (delimiter.length !== 1) throw new CsvError(`the delimiter must be one character, not ${JSON.stringify(delimiter)}`);
   const text = decodeText(isTextSource(source) ? source : await collect(source));
@@ -119,21 +124,8 @@ export async function readCsvRows(source: CsvSource, options: CsvOptions = {}): 
       .on("error", (error: Error) => reject(new CsvError(`invalid CSV: ${error.message}`)))
       .on("end", () => resolve(all));
   });
-  let header: string[] | null = null;
-  const rows: string[][] = [];
-  records.forEach((record, i) => {
-    if (record.length === 0) return; // a blank line (csv.reader's [] row)
-    if (!header) {
-      header = record;
-      return;
-    }
-    if (record.length !== header.length) {
-      throw new CsvError(`CSV row ${i + 1} has ${record.length} cells, the header (row ${records.indexOf(header) + 1}) has ${header.length}`, i + 1);
-    }
-    rows.push(record);
-  });
-  if (!header) throw new CsvError("the CSV is empty: no header row");
-  return { header, rows };
+  const { header, rows, preamble } = shapeOf(records, delimiter);
+  return { header, rows, preamble };
 }
 
 // ------------------------------------------------------------------------------ type inference

@@ -1,7 +1,9 @@
 // Images through sharp (libvips): decoded to the pixel values the file holds — no conversion to
 // sRGB through an embedded ICC profile, grey kept as one channel (two with alpha), CMYK kept as
-// its four inks, 16-bit kept as uint16 — and stored as [H, W] or [H, W, C] with the HDF5 Image
-// spec's attrs so HDFView shows them.
+// its four inks, 16-bit kept as uint16, 32-bit and float samples kept as int32/uint32/float32/
+// float64 — and stored as [H, W] or [H, W, C] with the HDF5 Image spec's attrs so HDFView shows
+// them. TIFFs libvips refuses or clips go to h5dat's own reader (tiff.ts); a truncated file
+// decodes as far as it goes only when asked (`truncated`).
 import sharp from "sharp";
 import { native } from "../binding";
 import { readJpegHeader, type JpegHeader } from "./jpeg-header";
@@ -12,9 +14,11 @@ import type { AttributeSet, SetAttributeOptions } from "../h5/attrs";
 import type { Group } from "../h5/group";
 import { GZIP, storageOptions, type DatasetLayout } from "./layout";
 import { messageOf } from "../error-message";
+import { decodeTiff, isTiff } from "./tiff";
+import { bitsOf, pixelArray, sampleTypeOf, type PixelArray, type PixelType } from "./pixel-type";
 
 export interface DecodedImage {
-  data: Uint8Array | Uint16Array;
+  data: PixelArray;
   /** [height, width] for grey, [height, width, channels] otherwise; [frames, ...] when animated. */
   shape: number[];
   /** Frames decoded (1 unless `animated` and the image has more). */
@@ -22,11 +26,19 @@ export interface DecodedImage {
   width: number;
   height: number;
   channels: number;
-  bitDepth: 8 | 16;
+  /** Bits per sample: 8 or 16 (unsigned), or 32/64 with `sampleType`. */
+  bitDepth: 8 | 16 | 32 | 64;
+  /** The samples' type when not unsigned 8/16-bit (a float32 or int32 TIFF); default by `bitDepth`. */
+  sampleType?: PixelType;
   /** What the channels are (alpha aside): stored as the Image spec's IMAGE_COLORMODEL unless grey. */
   colourModel: ColourModel;
   /** The source format as sharp names it (png, jpeg, gif, tiff, webp, heif, svg, ...). */
   format: string;
+  /**
+   * Pages in the file, when `animated` asked for all but only page 0 is stored: the pages of a
+   * multi-page TIFF differ in size, so no [P, H, W, C] holds them (stored as the attr page_count).
+   */
+  pageCount?: number;
 }
 
 export interface ImageOptions {
@@ -36,6 +48,11 @@ export interface ImageOptions {
   animated?: boolean;
   /** Images of more pixels (width × height × frames decoded) fail before decoding; 0: no limit. */
   maxPixels?: number;
+  /**
+   * Decode a truncated JPEG as far as its data goes (libjpeg fills the rest), as PIL's
+   * LOAD_TRUNCATED_IMAGES; default false: it fails. Other formats fail either way.
+   */
+  truncated?: boolean;
 }
 
 /**
@@ -54,7 +71,20 @@ function checkPixels(width: number, height: number, maxPixels: number): void {
 
 export type ColourModel = "GREY" | "RGB" | "CMYK";
 
-const SIXTEEN_BIT = new Set(["ushort", "short", "uint", "int"]);
+const SIXTEEN_BIT = new Set(["ushort", "short"]);
+
+interface DeepDepth {
+  depth: "int" | "uint" | "float" | "double";
+  type: PixelType;
+}
+
+/** libvips depths kept as they are (a float32 TIFF of measurements is not an 8-bit picture). */
+const DEEP_DEPTHS: Record<string, DeepDepth> = {
+  int: { depth: "int", type: "int32" },
+  uint: { depth: "uint", type: "uint32" },
+  float: { depth: "float", type: "float32" },
+  double: { depth: "double", type: "float64" },
+};
 
 function fromRgb(image: RgbImage, format: string): DecodedImage {
   const { data, width, height, channels } = image;
@@ -97,11 +127,26 @@ export async function decodeImage(bytes: Uint8Array, options: ImageOptions = {},
     return fromRgb(await decodeIco(bytes, png), "ico");
   }
   try {
-    return await decodeWithSharp(bytes, options, maxPixels, target);
+    return await decodeWithSharp(bytes, options, maxPixels, target).catch(async (error: unknown) => {
+      if (options.animated !== true || !PAGES_DIFFER.test(messageOf(error))) throw error;
+      const { pages } = await sharp(bytes, { failOn: failOnOf(options, bytes), limitInputPixels: false }).metadata();
+      return { ...(await decodeWithSharp(bytes, { ...options, animated: false }, maxPixels, target)), pageCount: pages };
+    });
   } catch (error) {
-    throw decodeFailure(error, bytes);
+    if (!isTiff(bytes) || messageOf(error).startsWith("too many pixels")) throw decodeFailure(error, bytes);
+    // A TIFF libvips refuses (64-bit float samples: "samples out of range") may be one h5dat's
+    // own reader reads; when it cannot either, both say why.
+    try {
+      return decodeTiff(bytes, { animated: options.animated, checkPixels: (width, height) => checkPixels(width, height, maxPixels) });
+    } catch (own) {
+      if (messageOf(own).startsWith("too many pixels")) throw own;
+      throw decodeFailure(new Error(`${messageOf(error)}\nh5dat's own TIFF reader: ${messageOf(own)}`), bytes);
+    }
   }
 }
+
+/** libvips's refusal to stack pages of different sizes ("tiff2vips: page 1 differs from page 0"). */
+const PAGES_DIFFER = /page \d+ differs from page 0/;
 
 /** sharp's error, said as what happened to the image; text content is named as such. */
 function decodeFailure(error: unknown, bytes: Uint8Array): Error {
@@ -119,8 +164,10 @@ function decodeFailure(error: unknown, bytes: Uint8Array): Error {
 async function decodeWithSharp(bytes: Uint8Array, options: ImageOptions, maxPixels: number, target?: PixelTarget): Promise<DecodedImage> {
   const animated = options.animated === true;
   const jpeg = animated ? null : readJpegHeader(bytes);
-  const { width, frameHeight, frames, sixteen, grey, cmyk, hasAlpha, format } = await readHeader(bytes, animated, jpeg);
+  const { width, frameHeight, frames, sixteen, grey, cmyk, hasAlpha, format, deep, space, signed } = await readHeader(bytes, animated, jpeg, options);
   checkPixels(width, frameHeight * frames, maxPixels);
+  // libvips clips signed 8/16-bit samples to 0 on their way out: h5dat's TIFF reader keeps them.
+  if (signed && format === "tiff") throw new Error(`libvips clips signed ${signed} samples`);
   if (jpeg && isPlainJpeg(jpeg, options)) {
     const into = target?.(jpeg.width * jpeg.height * 3) ?? undefined;
     const direct = await native.decodeJpeg(bytes, into);
@@ -132,20 +179,25 @@ async function decodeWithSharp(bytes: Uint8Array, options: ImageOptions, maxPixe
   }
   // sharp's raw output keeps only the first band of an 8-bit grey ("b-w") image, so grey with
   // alpha goes through sRGB (libvips copies the grey band into R, G and B, exactly) and back.
-  const greyAlpha = grey && !sixteen && hasAlpha;
-  let pipeline = sharp(bytes, { failOn: "error", limitInputPixels: maxPixels || false, animated }).keepIccProfile();
+  const greyAlpha = grey && !sixteen && hasAlpha && !deep;
+  let pipeline = sharp(bytes, { failOn: failOnOf(options, bytes), limitInputPixels: maxPixels || false, animated }).keepIccProfile();
   if (options.orientation !== false && !animated) pipeline = pipeline.rotate();
   // Without an explicit colourspace libvips turns grey into three channels, and CMYK into sRGB
   // through a generic CMYK profile; a CMYK pipeline keeps the inks as the file has them.
-  if (cmyk) pipeline = pipeline.pipelineColourspace("cmyk").toColourspace("cmyk");
+  // 32-bit integers and floats stay in the space they were loaded in ("b-w", "scrgb"): any other
+  // would scale or clip them to 8 or 16 bits.
+  if (deep) pipeline = pipeline.toColourspace(space);
+  else if (cmyk) pipeline = pipeline.pipelineColourspace("cmyk").toColourspace("cmyk");
   else if (greyAlpha) pipeline = pipeline.toColourspace("srgb");
   else if (grey) pipeline = pipeline.toColourspace(sixteen ? "grey16" : "b-w");
   else if (sixteen) pipeline = pipeline.toColourspace("rgb16");
-  const { data, info } = await pipeline.raw(sixteen ? { depth: "ushort" } : {}).toBuffer({ resolveWithObject: true });
+  const { data, info } = await pipeline.raw(deep ? { depth: deep.depth } : sixteen ? { depth: "ushort" } : {}).toBuffer({ resolveWithObject: true });
   const bytesOut = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  const pixels = sixteen
-    ? new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2)
-    : greyAlpha ? greyAlphaFromRgba(bytesOut) : bytesOut;
+  const pixels = deep
+    ? pixelArray(deep.type, data.buffer as ArrayBuffer, data.byteOffset, data.byteLength)
+    : sixteen
+      ? new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2)
+      : greyAlpha ? greyAlphaFromRgba(bytesOut) : bytesOut;
   const channels = greyAlpha ? 2 : info.channels;
   // Frames come stacked vertically: [T·H, W, C] is [T, H, W, C] in the same bytes.
   const height = info.height / frames;
@@ -157,7 +209,8 @@ async function decodeWithSharp(bytes: Uint8Array, options: ImageOptions, maxPixe
     width: info.width,
     height,
     channels,
-    bitDepth: sixteen ? 16 : 8,
+    bitDepth: deep ? (bitsOf(deep.type) as 32 | 64) : sixteen ? 16 : 8,
+    ...(deep && { sampleType: deep.type }),
     colourModel: cmyk ? "CMYK" : grey ? "GREY" : "RGB",
     format,
   };
@@ -169,6 +222,12 @@ interface ImageHeader {
   frameHeight: number;
   frames: number;
   sixteen: boolean;
+  /** 32-bit integer or 32/64-bit float samples: libvips's depth for raw output, and their type. */
+  deep: DeepDepth | null;
+  /** libvips's interpretation ("srgb", "b-w", "scrgb", ...). */
+  space: string;
+  /** libvips's depth when its samples are signed 8 or 16-bit ("char", "short"). */
+  signed: string | null;
   grey: boolean;
   cmyk: boolean;
   hasAlpha: boolean;
@@ -190,19 +249,32 @@ function isEightBitColour(jpeg: JpegHeader): boolean {
   return jpeg.precision === 8 && jpeg.components === 3 && jpeg.width > 0 && jpeg.height > 0;
 }
 
-async function readHeader(bytes: Uint8Array, animated: boolean, jpeg: JpegHeader | null): Promise<ImageHeader> {
+/**
+ * libvips stops at a decoder's error (a truncated file's "premature end"), unless told to go on:
+ * for a JPEG only, where libjpeg fills the rest as PIL's LOAD_TRUNCATED_IMAGES does (measured:
+ * equal pixels). A cut PNG comes out of libvips all zeros where PIL keeps the rows it had, so it
+ * still fails.
+ */
+function failOnOf(options: ImageOptions, bytes: Uint8Array): "error" | "none" {
+  return options.truncated === true && bytes[0] === 0xff && bytes[1] === 0xd8 ? "none" : "error";
+}
+
+async function readHeader(bytes: Uint8Array, animated: boolean, jpeg: JpegHeader | null, options: ImageOptions): Promise<ImageHeader> {
   // An 8-bit colour JPEG (most photos) tells all in its frame header: libvips reads 3 components
   // as sRGB without alpha, so its metadata pass would add nothing.
   if (jpeg && isEightBitColour(jpeg)) {
-    return { width: jpeg.width, frameHeight: jpeg.height, frames: 1, sixteen: false, grey: false, cmyk: false, hasAlpha: false, format: "jpeg" };
+    return { width: jpeg.width, frameHeight: jpeg.height, frames: 1, sixteen: false, grey: false, cmyk: false, hasAlpha: false, format: "jpeg", deep: null, space: "srgb", signed: null };
   }
   // Only the header is read here, so no limit is needed to read it: the caller's check names the size.
-  const meta = await sharp(bytes, { failOn: "error", limitInputPixels: false, animated }).metadata();
+  const meta = await sharp(bytes, { failOn: failOnOf(options, bytes), limitInputPixels: false, animated }).metadata();
   return {
     width: meta.width ?? 0,
     frameHeight: meta.pageHeight ?? meta.height ?? 0,
     frames: animated ? (meta.pages ?? 1) : 1,
     sixteen: SIXTEEN_BIT.has(meta.depth ?? "uchar"),
+    deep: DEEP_DEPTHS[meta.depth ?? "uchar"] ?? null,
+    space: meta.space ?? "srgb",
+    signed: meta.depth === "short" || meta.depth === "char" ? meta.depth : null,
     grey: meta.space === "b-w" || meta.space === "grey16",
     cmyk: meta.space === "cmyk",
     hasAlpha: meta.hasAlpha === true,
@@ -243,12 +315,13 @@ export async function writeDecodedImage(group: Group, name: string, image: Decod
   const int64: SetAttributeOptions = { dtype: "int64" };
   const counts: Record<string, number> = { width: image.width, height: image.height, channels: image.channels, bit_depth: image.bitDepth };
   if (image.frames > 1) counts.frame_count = image.frames;
+  if (image.pageCount !== undefined) counts.page_count = image.pageCount;
   return group.createDataset(name, {
     shape: image.shape,
     data: image.data,
     // One chunk per image (or per frame) up to 1 MiB: images are read whole, and one chunk is
     // one compression and one chunk write instead of dozens. Larger ones get h5py's guess.
-    ...storageOptions(layout, { dtype: image.bitDepth === 16 ? "uint16" : "uint8", chunks: imageChunks(image), shuffle: image.bitDepth === 16 }, true),
+    ...storageOptions(layout, { dtype: sampleTypeOf(image), chunks: imageChunks(image), shuffle: image.bitDepth > 8 }, true),
     attrs: { ...spec, ...counts, image_format: image.format, ...more?.values },
     attrOptions: {
       ...Object.fromEntries([...Object.entries(spec).map(([key, value]) => [key, imageSpecString(value)]), ...Object.keys(counts).map((key) => [key, int64])]),

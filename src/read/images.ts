@@ -88,7 +88,9 @@ function* imageFacts(dataset: Dataset): Flow<ImageFacts> {
 
 function fromDecoded(image: DecodedImage): ImagePixels {
   const { data, shape, width, height, channels, bitDepth, frames, colourModel } = image;
-  return { data, shape, width, height, channels, bitDepth, frames, colourModel };
+  // A float or 32-bit TIFF kept encoded: its samples are no 8- or 16-bit picture.
+  if (image.sampleType) throw new Error(`the encoded image decodes to ${image.sampleType} samples, not 8- or 16-bit pixels`);
+  return { data: data as Uint8Array | Uint16Array, shape, width, height, channels, bitDepth: bitDepth as 8 | 16, frames, colourModel };
 }
 
 /**

@@ -1,4 +1,5 @@
-// `h5dat info`: the manifest's counts by status and processor, the failures with their messages,
+// `h5dat info`: the manifest's counts by status and processor (entries kept as bytes apart), the
+// kept entries and the failures with their messages,
 // how the file was made; a file not made by convert says it has no manifest; a missing file exits 1.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -24,16 +25,26 @@ test("info --json counts the manifest by status and processor and lists failures
   const run = info("--json", output);
   assert.equal(run.status, 0, run.stderr);
   const report = JSON.parse(run.stdout);
-  assert.deepEqual(report.entries, { total: 4, written: 3, skipped: 0, failed: 1, byProcessor: { json: { written: 1, failed: 1 }, csv: { written: 1 }, bytes: { written: 1 } } });
-  assert.equal(report.failures.length, 1);
-  assert.equal(report.failures[0].source_path, "b.json");
-  assert.match(report.failures[0].message, /line 1, column/);
+  // b.json is kept as its bytes (its processor failed): counted apart from clean writes.
+  assert.deepEqual(report.entries, { total: 4, written: 3, keptAsBytes: 1, skipped: 0, failed: 0, byProcessor: { json: { written: 1, "kept as bytes": 1 }, csv: { written: 1 }, bytes: { written: 1 } } });
+  assert.deepEqual(report.kept.map((row: { source_path: string }) => row.source_path), ["b.json"]);
+  assert.match(report.kept[0].message, /^kept as bytes: .*line 1, column/);
   assert.equal(report.madeBy.command, "h5dat convert tree");
   assert.equal(report.madeBy.options.images, "encoded");
   assert.equal(report.size, fs.statSync(output).size);
   const text = info(output);
-  assert.match(text.stdout, /^entries: 4 \(3 written, 0 skipped, 1 failed\)$/m);
-  assert.match(text.stdout, /^  failed: .*tree: b\.json: .*line 1, column/m);
+  assert.match(text.stdout, /^entries: 4 \(3 written, 1 kept as bytes, 0 skipped, 0 failed\)$/m);
+  assert.match(text.stdout, /^kept as bytes:\n {2}written: .*tree: b\.json: kept as bytes: .*line 1, column/m);
+
+  // With on_error "fail", b.json fails and is listed as a failure.
+  const failing = path.join(dir, "failing.h5");
+  await convert([tree], { output: failing, workers: 0, on_error: "fail" });
+  const failed = JSON.parse(info("--json", failing).stdout);
+  assert.deepEqual([failed.entries.written, failed.entries.keptAsBytes, failed.entries.failed], [3, 0, 1]);
+  assert.equal(failed.failures[0].source_path, "b.json");
+  assert.match(failed.failures[0].message, /line 1, column/);
+  assert.match(info(failing).stdout, /^entries: 4 \(3 written, 0 kept as bytes, 0 skipped, 1 failed\)$/m);
+  assert.match(info(failing).stdout, /^  failed: .*tree: b\.json: .*line 1, column/m);
 });
 
 test("a file not made by convert has no manifest; a missing file exits 1", () => {

@@ -14,7 +14,7 @@ const main = path.join(__dirname, "..", "..", "src", "cli", "main.ts");
 const cli = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", main, ...args], { encoding: "utf8" });
 
 test("a config with every key passes as it is", () => {
-  const config = { image_extensions: ["jpg", "png"], video_extensions: ["mp4"], allowed_types: ["image", "application/json", "video/*"], batch_chunk_size: 8, batch_process_limit: 64, compression: "gzip:6", csv: "kv", workers: 2 };
+  const config = { image_extensions: ["jpg", "png"], video_extensions: ["mp4"], allowed_types: ["image", "application/json", "video/*"], batch_chunk_size: 8, batch_process_limit: 64, compression: "gzip:6", csv: "kv", workers: 2, on_error: "fail", truncated_images: true };
   assert.deepEqual(checkConfig(structuredClone(config)), config);
 });
 
@@ -26,6 +26,8 @@ test("unknown keys, wrong types and bad values are rejected with their key paths
     [{ image_extensions: ["jpg", 3] }, /\/image_extensions\/1: must be string/],
     [{ compression: "lz4" }, /\/compression: must match pattern/],
     [{ csv: "rows" }, /\/csv: must be equal to one of the allowed values/],
+    [{ on_error: "bytes" }, /\/on_error: must be equal to one of the allowed values/],
+    [{ truncated_images: "yes" }, /\/truncated_images: must be boolean/],
     [{ allowed_types: ["imagery"] }, /\/allowed_types: .*imagery/],
     [[], /\/: must be object/],
   ];

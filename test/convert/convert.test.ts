@@ -54,7 +54,8 @@ async function convertAndDump(input: string, name: string): Promise<Dump> {
   const output = path.join(dir, `${name}.h5`);
   const summary = await convert([input], { output });
   assert.equal(summary.entries, Object.keys(FILES).length);
-  assert.deepEqual([summary.written, summary.skipped, summary.failed], [5, 0, 2]);
+  // broken.json and fake.jpg are kept as their bytes (their processors fail on them).
+  assert.deepEqual([summary.written, summary.keptAsBytes, summary.skipped, summary.failed], [5, 2, 0, 0]);
   return python<Dump>(DUMP, output);
 }
 
@@ -96,14 +97,17 @@ print(json.dumps({"json": json.loads(read("docs/doc.json")), "jsonl": [json.load
 
   assert.equal(Buffer.from(seen.datasets["notes.txt"].value as number[]).toString(), "hello\n");
 
-  const failing = ["broken.json", "fake.jpg"];
-  assert.deepEqual(seen.manifest.map((r) => [r.source_path, r.status]), Object.keys(FILES).sort().map((p) => [p, failing.includes(p) ? "failed" : "written"]));
+  assert.deepEqual(seen.manifest.map((r) => [r.source_path, r.status]), Object.keys(FILES).sort().map((p) => [p, "written"]));
   const broken = seen.manifest.find((r) => r.source_path === "broken.json")!;
-  assert.match(broken.message, /invalid JSON at line 1, column 2/);
+  assert.match(broken.message, /^kept as bytes: invalid JSON at line 1, column 2/);
   const fake = seen.manifest.find((r) => r.source_path === "fake.jpg")!;
   assert.equal(fake.processor, "image");
-  assert.match(fake.message, /unsupported image format|corrupt|not a/i);
-  assert.equal(broken.target, "");
+  assert.match(fake.message, /^kept as bytes: cannot decode the image: .*(unsupported image format|corrupt|not a)/i);
+  // Kept: the file's bytes, the media type it was classified as, and why.
+  assert.equal(Buffer.from(seen.datasets["broken.json"].value as number[]).toString(), FILES["broken.json"]);
+  assert.deepEqual(seen.datasets["fake.jpg"].attrs, {
+    source: tree, source_path: "fake.jpg", source_size: FILES["fake.jpg"].length, media_type: "image/jpeg", processor: "bytes", fallback_reason: fake.message.replace(/^kept as bytes: /, ""),
+  });
   for (const row of seen.manifest.filter((r) => r.status === "written")) assert.equal(row.target, `/mixed/${row.source_path}`);
   assert.equal(seen.root.h5dat_version, require("../../package.json").version);
   assert.equal(seen.root.hdf5_version, "1.14.5");
@@ -113,12 +117,18 @@ function cli(...args: string[]) {
   return spawnSync(process.execPath, ["--import", "tsx", path.join(__dirname, "..", "..", "src", "cli", "main.ts"), ...args], { encoding: "utf8" });
 }
 
-test("the CLI exits 2 when entries failed, 1 on a fatal error, and refuses to overwrite", () => {
+test("the CLI exits 0 when entries were kept as bytes, 2 when entries failed, 1 on a fatal error, and refuses to overwrite", () => {
   const output = path.join(dir, "cli.h5");
   const some = cli("convert", tree, "-o", output);
-  assert.equal(some.status, 2, some.stderr);
-  assert.match(some.stdout, /7 entries: 5 written, 0 skipped, 2 failed/);
-  assert.match(some.stderr, /failed: .*mixed: broken\.json: invalid JSON/);
+  assert.equal(some.status, 0, some.stderr);
+  assert.match(some.stdout, /7 entries: 5 written, 2 kept as bytes, 0 skipped, 0 failed/);
+  assert.match(some.stdout, /written: .*mixed: broken\.json: kept as bytes: invalid JSON/);
+  // --on-error fail: entries whose processor fails fail, as before, and the exit code says so.
+  const failing = cli("convert", tree, "-o", path.join(dir, "on-error-fail.h5"), "--on-error", "fail");
+  assert.equal(failing.status, 2, failing.stderr);
+  assert.match(failing.stdout, /7 entries: 5 written, 0 kept as bytes, 0 skipped, 2 failed/);
+  assert.match(failing.stderr, /failed: .*mixed: broken\.json: invalid JSON/);
+  assert.equal(cli("convert", tree, "-o", path.join(dir, "never.h5"), "--on-error", "bytes").status, 1);
 
   const again = cli("convert", tree, "-o", output);
   assert.equal(again.status, 1);

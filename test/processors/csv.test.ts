@@ -166,3 +166,66 @@ describe("parseCsv", () => {
     assert.equal(csvDelimiterFor("x.csv.gz"), ",");
   });
 });
+
+// Files that open with metadata instead of a header (scikit-learn's datasets): the metadata rows
+// go to the attr `preamble`, the table is the rows of the width most rows have, with the first
+// of them as header unless it is all numbers; values as Python's csv reads the rows after it.
+describe("metadata rows before the table", () => {
+  const dir = tempDir("h5dat-csv-preamble-");
+  const CASES = {
+    // breast_cancer.csv: "569,30,malignant,benign", then rows of 31 cells, no header.
+    "no-header.csv": { text: "3,2,no,yes\n1.5,2,0\n2.5,3,1\n-1,4,1\n", preamble: ["3,2,no,yes"], columns: ["column_0", "column_1", "column_2"], skip: 1 },
+    // boston_house_prices.csv: "506,13,,,...", padded to the table's width, then a header.
+    "padded.csv": { text: '2,3,,,\n"A","B","C","D","E"\n1,2,3,4,x\n5,6,7,8,y\n', preamble: ["2,3,,,"], columns: ["A", "B", "C", "D", "E"], skip: 2 },
+    // Two metadata lines, then a header.
+    "two-lines.csv": { text: "# made by a tool\nversion,2\nname,n,score\nab,1,0.5\ncd,2,\n", preamble: ["# made by a tool", "version,2"], columns: ["name", "n", "score"], skip: 3 },
+  };
+
+  test("the preamble is an attr; the table's values equal Python's csv after it", async () => {
+    const file = await File.open(path.join(dir, "preamble.h5"), "w");
+    for (const [name, { text }] of Object.entries(CASES)) {
+      fs.writeFileSync(path.join(dir, name), text);
+      await (await writeCsv(file, name, text)).close();
+    }
+    await file.close();
+    const seen = python<Record<string, { preamble: string[]; columns: string[]; rows: string[][]; expected: string[][] }>>(`import csv, h5py, json, sys, numpy as np
+f = h5py.File(sys.argv[1], "r")
+skips = json.loads(sys.argv[3])
+def text(v):
+    if isinstance(v, bytes): return v.decode()
+    if isinstance(v, float): return "" if v != v else repr(v).rstrip("0").rstrip(".") if "." in repr(v) else repr(v)
+    return str(v)
+out = {}
+for name, skip in skips.items():
+    d = f[name]
+    rows = [[text(x.item() if hasattr(x, "item") else x) for x in r] for r in d[()]]
+    expected = list(csv.reader(open(sys.argv[2] + "/" + name, newline="")))[skip:]
+    out[name] = {"preamble": [p.decode() if isinstance(p, bytes) else p for p in d.attrs["preamble"]], "columns": [c.decode() if isinstance(c, bytes) else c for c in d.attrs["columns"]], "rows": rows, "expected": expected}
+print(json.dumps(out))`, path.join(dir, "preamble.h5"), dir, JSON.stringify(Object.fromEntries(Object.entries(CASES).map(([name, c]) => [name, c.skip]))));
+    for (const [name, c] of Object.entries(CASES)) {
+      assert.deepEqual(seen[name].preamble, c.preamble, name);
+      assert.deepEqual(seen[name].columns, c.columns, name);
+      // Numbers as Python prints them ("1.5", "2"); an empty float cell is NaN, shown as "".
+      assert.deepEqual(seen[name].rows, seen[name].expected.map((row) => row.map((cell) => (cell === "" ? "" : String(Number.isNaN(Number(cell)) ? cell : Number(cell))))), name);
+    }
+  });
+
+  test("integer-like header names keep the file's column order", async () => {
+    const table = await parseCsv("0,0,5,13\n1,2,3,4\n");
+    assert.deepEqual(table.columns, ["0", "0", "5", "13"]);
+    const file = await File.open(path.join(dir, "order.h5"), "w");
+    await (await writeCsv(file, "t", "0,0,5,13\n1,2,3,4\n")).close();
+    await file.close();
+    assert.deepEqual(python(`import h5py, sys, json
+d = h5py.File(sys.argv[1], "r")["t"]
+print(json.dumps([list(d.dtype.names), [int(x) for x in d[0]]]))`, path.join(dir, "order.h5")), [["0", "0_1", "5", "13"], [1, 2, 3, 4]]);
+  });
+
+  test("rows of another width after the table starts: a clear error counting them", async () => {
+    await assert.rejects(parseCsv("a,b,c\n1,2,3\n4,5\n6,7,8,9\n7,8,9\n"), (e: unknown) =>
+      e instanceof CsvError && e.row === 3 && e.message === "CSV row 3 has 2 cells, the header (row 1) has 3; 2 of the 4 data rows have another width (2 cells: 1 row, 4 cells: 1 row)");
+    // A header of names is never taken for metadata, even with empty names at its end.
+    const table = await parseCsv("a,b,\n1,2,3\n");
+    assert.deepEqual([table.columns, table.preamble], [["a", "b", ""], undefined]);
+  });
+});

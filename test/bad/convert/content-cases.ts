@@ -1,6 +1,7 @@
 // Bad contents: corrupt image headers, a pixel bomb, empty files of every type, a .jpg that is
 // text, JSON that is not UTF-8, 10,000 levels deep or 100 MB on one line, ragged CSV, mixed line
-// endings, a BOM, NUL bytes, and a non-HDF5 file named .h5.
+// endings, a BOM, NUL bytes, and a non-HDF5 file named .h5. What a processor fails on is kept as
+// its bytes (manifest "kept as bytes: <error>"); limits (the pixel bomb) still fail.
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
@@ -15,15 +16,15 @@ function corruptHeaderCase(format: ImageFormat) {
   const ext = EXTENSIONS[format];
   return convertCase({
     name: `${format}-corrupt-header`,
-    expected: `exit 2; corrupt.${ext} failed: cannot decode; known.png beside written, pixels equal`,
+    expected: `exit 0; corrupt.${ext} kept as bytes: cannot decode; known.png beside written, pixels equal`,
     build: (dir) => {
       const root = writeTree(path.join(dir, "images"), {});
       writeImages([{ file: path.join(root, `corrupt.${ext}`), kind: "corrupt", format }, { file: path.join(root, "known.png"), kind: "known", format: "png" }]);
       return [root];
     },
-    exit: 2,
+    exit: 0,
     rows: [
-      { path: `corrupt.${ext}`, status: "failed", message: /^cannot decode the image: \S/ },
+      { path: `corrupt.${ext}`, status: "written", message: /^kept as bytes: cannot decode the image: \S/ },
       { path: "known.png", status: "written" },
     ],
     values: { "/images/known.png": knownPixels() },
@@ -101,25 +102,25 @@ export const contentCases = [
   }),
   convertCase({
     name: "jpg-that-is-text",
-    expected: "exit 2; photo.jpg (text) failed: cannot decode, its content is text",
+    expected: "exit 0; photo.jpg (text) kept as bytes: cannot decode, its content is text",
     build: (dir) => [writeTree(path.join(dir, "photos"), { "photo.jpg": "I am not a JPEG, just text.\n", "good.txt": "good" })],
-    exit: 2,
+    exit: 0,
     rows: [
       { path: "good.txt", status: "written" },
-      { path: "photo.jpg", status: "failed", message: /^cannot decode the image: .*\(its content is text, not an image\)$/ },
+      { path: "photo.jpg", status: "written", message: /^kept as bytes: cannot decode the image: .*\(its content is text, not an image\)$/ },
     ],
-    values: { "/photos/good.txt": "good" },
+    values: { "/photos/good.txt": "good", "/photos/photo.jpg": "I am not a JPEG, just text.\n" },
   }),
   convertCase({
     name: "json-not-utf8",
-    expected: "exit 2; bad.json (Latin-1 é) failed: not valid UTF-8 at its offset; good.json written",
+    expected: "exit 0; bad.json (Latin-1 é) kept as bytes: not valid UTF-8 at its offset; good.json written",
     build: (dir) => [writeTree(path.join(dir, "docs"), { "bad.json": Buffer.from('{"city": "Orl\xe9ans"}', "latin1"), "good.json": GOOD_JSON.text })],
-    exit: 2,
+    exit: 0,
     rows: [
-      { path: "bad.json", status: "failed", message: /^not valid UTF-8: byte 0xE9 at offset 13 \(line 1, byte 14 of the line\)/ },
+      { path: "bad.json", status: "written", message: /^kept as bytes: not valid UTF-8: byte 0xE9 at offset 13 \(line 1, byte 14 of the line\)/ },
       { path: "good.json", status: "written" },
     ],
-    values: { "/docs/good.json": GOOD_JSON.rows },
+    values: { "/docs/good.json": GOOD_JSON.rows, "/docs/bad.json": Buffer.from('{"city": "Orl\xe9ans"}', "latin1") },
   }),
   convertCase({
     name: "json-10000-deep",
@@ -170,14 +171,14 @@ print(json.dumps({"pointers": [r[0].decode() for r in d], "length": len(blob), "
   }),
   convertCase({
     name: "csv-ragged-rows",
-    expected: "exit 2; ragged.csv failed naming the row; good.csv written, values equal",
+    expected: "exit 0; ragged.csv kept as bytes, naming the row; good.csv written, values equal",
     build: (dir) => [writeTree(path.join(dir, "tables"), { "ragged.csv": "a,b,c\n1,2,3\n4,5\n6,7,8,9\n", "good.csv": "x,y\n1,2.5\n3,\n" })],
-    exit: 2,
+    exit: 0,
     rows: [
       { path: "good.csv", status: "written" },
-      { path: "ragged.csv", status: "failed", message: /^CSV row 3 has 2 cells, the header \(row 1\) has 3$/ },
+      { path: "ragged.csv", status: "written", message: /^kept as bytes: CSV row 3 has 2 cells, the header \(row 1\) has 3; 2 of the 3 data rows have another width \(2 cells: 1 row, 4 cells: 1 row\)$/ },
     ],
-    values: { "/tables/good.csv": [{ x: 1, y: 2.5 }, { x: 3, y: "NaN" }] },
+    values: { "/tables/good.csv": [{ x: 1, y: 2.5 }, { x: 3, y: "NaN" }], "/tables/ragged.csv": "a,b,c\n1,2,3\n4,5\n6,7,8,9\n" },
   }),
   convertCase({
     name: "csv-mixed-line-endings",
@@ -205,17 +206,17 @@ print(json.dumps({"pointers": [r[0].decode() for r in d], "length": len(blob), "
   }),
   convertCase({
     name: "h5-that-is-not-hdf5",
-    expected: "exit 2; fake.h5 given to convert failed: not an HDF5 file; good.txt written",
+    expected: "exit 0; fake.h5 given to convert kept as bytes: not an HDF5 file; good.txt written",
     build: (dir) => {
       fs.writeFileSync(path.join(dir, "fake.h5"), "this is text, not HDF5\n");
       fs.writeFileSync(path.join(dir, "good.txt"), "good");
       return [path.join(dir, "fake.h5"), path.join(dir, "good.txt")];
     },
-    exit: 2,
+    exit: 0,
     rows: [
-      { path: "fake.h5", status: "failed", message: /^not an HDF5 file: no HDF5 signature/ },
+      { path: "fake.h5", status: "written", message: /^kept as bytes: not an HDF5 file: no HDF5 signature/ },
       { path: "good.txt", status: "written", input: 1 },
     ],
-    values: { "/good.txt": "good" },
+    values: { "/good.txt": "good", "/fake.h5": "this is text, not HDF5\n" },
   }),
 ];
