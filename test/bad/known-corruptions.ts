@@ -24,12 +24,13 @@ export function patch(file: Buffer, structures: Structure[], at: number, bytes: 
 
 const first = (structures: Structure[], signature: string) => structures.find((s) => s.signature === signature);
 const u16 = (n: number) => Buffer.from([n & 0xff, n >> 8]);
-const u32 = (n: number) => {
+/** Little-endian field bytes, to patch into a file. */
+export const u32 = (n: number) => {
   const b = Buffer.alloc(4);
   b.writeUInt32LE(n);
   return b;
 };
-const u64 = (n: bigint) => {
+export const u64 = (n: bigint) => {
   const b = Buffer.alloc(8);
   b.writeBigUInt64LE(n);
   return b;

@@ -9,6 +9,7 @@ import { Dataset, File, H5Error } from "../../src";
 import { python } from "../helpers/h5py";
 import type { BadCase } from "./case";
 import { readEverything, RunTally } from "./reader-runs";
+import { u32, u64 } from "./known-corruptions";
 
 const DATASETS = ["/vl", "/refs", "/regions", "/rec"];
 
@@ -52,16 +53,6 @@ interface Corruption {
   api?: "H5Error" | "reads";
 }
 
-const u32 = (n: number) => {
-  const b = Buffer.alloc(4);
-  b.writeUInt32LE(n);
-  return b;
-};
-const u64 = (n: bigint) => {
-  const b = Buffer.alloc(8);
-  b.writeBigUInt64LE(n);
-  return b;
-};
 
 // A vlen element on disk: length (4 bytes), global heap collection address (8), object index (4).
 // An object reference: the object header's address (8). A region reference: a heap id (8 + 4).
