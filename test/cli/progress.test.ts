@@ -143,10 +143,11 @@ function inTerminal(command: string): string {
 
 test("in a terminal the CLI's bar is erased before each entry line and the summary", () => {
   const output = path.join(dir, "tty.h5");
-  const raw = inTerminal(`${process.execPath} --import tsx ${CLI} convert ${many} -o ${output} --workers 0`);
+  // (--on-error fail: the broken entry fails, so a line is printed while the bar is shown.)
+  const raw = inTerminal(`${process.execPath} --import tsx ${CLI} convert ${many} -o ${output} --workers 0 --on-error fail`);
   assert.match(raw, BAR_LINE);
   const screen = screenOf(raw).filter((line) => line !== "");
-  assert.deepEqual(screen.slice(0, 2), [`failed: ${many}: r2000-broken.json: invalid JSON at line 1, column 2: expected a string key (found "b")`, "4001 entries: 4000 written, 0 skipped, 1 failed"]);
+  assert.deepEqual(screen.slice(0, 2), [`failed: ${many}: r2000-broken.json: invalid JSON at line 1, column 2: expected a string key (found "b")`, "4001 entries: 4000 written, 0 kept as bytes, 0 skipped, 1 failed"]);
   assert.match(screen[2], /^[\d.]+ s, [\d.]+ files\/s/);
   assert.equal(screen.length, 4, screen.join("\n"));
   // Each starts on a line the bar was erased from, or on a new line (the bar not redrawn since).
@@ -163,5 +164,5 @@ test("in a terminal, Ctrl-C's notice and the summary of the interrupted run star
   assert.match(screen[0], /^SIGINT: finishing the entries in flight and the manifest \(again to quit at once\)$/);
   assert.match(screen.join("\n"), new RegExp(`^interrupted: the file is left as ${output}\\.partial \\(continue with --resume\\)$`, "m"));
   // The workers kept working: nothing failed.
-  assert.match(screen.join("\n"), /^\d+ entries: \d+ written, 0 skipped, 0 failed$/m);
+  assert.match(screen.join("\n"), /^\d+ entries: \d+ written, \d+ kept as bytes, 0 skipped, 0 failed$/m);
 });

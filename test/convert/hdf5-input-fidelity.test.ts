@@ -105,7 +105,7 @@ test("each of PyTables' test files is copied as h5py reads it (objects h5py cann
   assert.ok(results.reduce((sum, result) => sum + result.counts.datasets, 0) > 140);
 });
 
-test("an HDF5 input whose chunk runs past its end fails its entry; H5Ocopy would abort the process on it", async () => {
+test("an HDF5 input whose chunk runs past its end fails its entry (or is kept as bytes); H5Ocopy would abort the process on it", async () => {
   // /lzf's chunk 3 given a size of 1 GiB in its chunk B-tree key (v1 B-trees carry no checksum).
   const bad = path.join(dir, "chunk-past-end.h5");
   python(`import h5py, struct, sys
@@ -119,11 +119,21 @@ b[at - 24:at - 20] = struct.pack("<I", 1 << 30)
 open(out, "wb").write(b)
 print("{}")`, SCI, bad);
   const output = path.join(dir, "chunk-past-end-out.h5");
-  const run = await runCli(["convert", bad, CLIM, "-o", output]);
+  const run = await runCli(["convert", bad, CLIM, "-o", output, "--on-error", "fail"]);
   assert.equal(run.signal, null, run.stderr);
   assert.equal(run.status, 2, run.stderr);
   assert.match(run.stderr, /chunk-past-end\.h5: corrupt file: a chunk at byte \d+ \(1073741824 bytes\) lies past the end of the file/);
   assert.deepEqual(python(`import h5py, json, sys; print(json.dumps(sorted(h5py.File(sys.argv[1], "r").keys())))`, output), ["_h5dat", "clim.nc"]);
+  // By default the file is kept as its bytes (read again from disk), saying why.
+  const kept = path.join(dir, "chunk-past-end-kept.h5");
+  const keep = await runCli(["convert", bad, CLIM, "-o", kept]);
+  assert.equal(keep.status, 0, keep.stderr);
+  assert.match(keep.stdout, /chunk-past-end\.h5: kept as bytes: corrupt file: a chunk at byte \d+ \(1073741824 bytes\) lies past the end of the file/);
+  const stored = python<{ same: boolean; processor: string }>(`import h5py, json, sys
+with h5py.File(sys.argv[1], "r") as f:
+    d = f["chunk-past-end.h5"]
+    print(json.dumps({"same": d[()].tobytes() == open(sys.argv[2], "rb").read(), "processor": d.attrs["processor"]}))`, kept, bad);
+  assert.deepEqual(stored, { same: true, processor: "bytes" });
 });
 
 test("Group.copyFile copies a file into a nested group of an open file, twice, as h5py reads the source", async () => {
