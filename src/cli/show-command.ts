@@ -3,9 +3,6 @@
 // with --png the image itself), a video's or audio's length, any other dataset's first values.
 import type { Command } from "commander";
 import { open, ReaderDataset, ReaderGroup, type H5Reader } from "../read";
-import { Dataset } from "../h5/dataset";
-import { Datatype } from "../h5/datatype";
-import { Group } from "../h5/group";
 import { listingLines, listObjects, type ListedObject } from "../read/listing";
 import { dimensionLines, groupDimensionLines, groupDimensions, type GroupDimension } from "../read/dimension-listing";
 import { isUnreadableAttribute, readAttributes } from "../h5/attribute-info";
@@ -48,7 +45,7 @@ async function showObject(file: string, path: string, options: ShowOptions): Pro
     // as its type and the reason; it must not hide the object.
     const attrs = await readAttributes(object);
     // listObjects gives a dataset's own facts, and a group's members.
-    const listed = await listObjects(reader.file, path).catch(() => unlisted(reader, path));
+    const listed = await listObjects(reader.file, path);
     let facts: ListedObject;
     let preview: Preview;
     let dims: Dimensions | undefined;
@@ -70,7 +67,7 @@ async function showObject(file: string, path: string, options: ShowOptions): Pro
       facts = { path, kind: "group", attrs: Object.keys(attrs).length };
       groupDims = await groupDimensions(reader.file, listed);
       dimensionText = groupDimensionLines(groupDims);
-      preview = { kind: "group", members: listed.map((o) => o.path), text: objectLines(listed).join("\n") };
+      preview = { kind: "group", members: listed.map((o) => o.path), text: listingLines(listed).join("\n") };
     } else {
       facts = listed[0];
       preview = { kind: "datatype", dtype: dtypeName(member.dtype), text: `datatype ${dtypeName(member.dtype)}` };
@@ -80,49 +77,13 @@ async function showObject(file: string, path: string, options: ShowOptions): Pro
       console.log(JSON.stringify({ object: facts, attrs, ...(dims ? { dims } : {}), ...(groupDims.length > 0 ? { dimensions: groupDims } : {}), preview }, jsonValue));
       return;
     }
-    console.log(objectLines([facts])[0]);
+    console.log(listingLines([facts])[0]);
     for (const line of dimensionText) console.log(line);
     for (const [key, value] of Object.entries(attrs)) console.log(`  @${key} = ${display(value)}`);
     console.log(preview.text);
   } finally {
     await reader.close();
   }
-}
-
-/**
- * What is known of an object (a group's members) when the listing fails on one of them (a type
- * it has no size for): kind, shape and dtype, and the reason, so show still shows the object.
- */
-async function unlisted(reader: H5Reader, path: string): Promise<ListedObject[]> {
-  const member = await reader.file.get(path);
-  const paths = member instanceof Group ? (await member.keys()).map((name) => (path === "/" ? `/${name}` : `${path}/${name}`)) : [path];
-  await member.close();
-  const out: ListedObject[] = [];
-  for (const child of paths) {
-    const object = await reader.file.get(child).catch(() => null);
-    if (object instanceof Dataset) {
-      // The members the listing can describe are described; the others say why not.
-      const listed = await listObjects(reader.file, child).catch((error: unknown) => messageOf(error));
-      out.push(typeof listed === "string" ? ({ path: child, kind: "dataset", attrs: 0, shape: object.shape, dtype: dtypeName(object.dtype), unreadable: listed } as ListedObject) : listed[0]);
-    } else if (object) {
-      out.push({ path: child, kind: object instanceof Datatype ? "datatype" : "group", attrs: 0 });
-    } else {
-      const link = await reader.file.linkInfo(child);
-      out.push({ path: child, kind: link.type === "external" ? "external-link" : "soft-link", target: link.target, attrs: 0 });
-    }
-    await object?.close();
-  }
-  return out;
-}
-
-/** listingLines, and for what `unlisted` gave, what is known with the reason. */
-function objectLines(objects: ListedObject[]): string[] {
-  return objects.map((o) => {
-    const reason = (o as { unreadable?: string }).unreadable;
-    if (reason === undefined) return listingLines([o])[0];
-    if (o.kind !== "dataset") return `${o.path}  ${o.kind}`;
-    return `${o.path}  dataset ${o.dtype} ${o.shape ? `[${o.shape.join(", ")}]` : "empty"}  (not listed: ${reason})`;
-  });
 }
 
 /** JSON of attrs and values: BigInts as text, TypedArrays as arrays. */
