@@ -134,7 +134,8 @@ fs.writeFileSync(path.join(many, "r2000-broken.json"), "{broken");
 /** Runs `command` in a pseudo-terminal of 80 columns (util-linux `script`); returns what it showed. */
 function inTerminal(command: string): string {
   const log = path.join(dir, `typescript-${Date.now()}`);
-  const run = spawnSync("script", ["-qfec", `stty cols 80; ${command}`, log], { encoding: "utf8" });
+  // script runs the command with $SHELL; pin bash so job control and kill behave the same everywhere.
+  const run = spawnSync("script", ["-qfec", `stty cols 80; ${command}`, log], { encoding: "utf8", env: { ...process.env, SHELL: "/bin/bash" } });
   assert.ok(run.status === 0 || run.status === 2 || run.status === 130, `${run.status}: ${run.stderr}`);
   const raw = fs.readFileSync(log, "utf8");
   // script's own first and last lines (Script started/done) are not the command's.
@@ -158,7 +159,7 @@ test("in a terminal, Ctrl-C's notice and the summary of the interrupted run star
   const output = path.join(dir, "tty-int.h5");
   // With job control (set -m) the CLI is a job of its own process group; once the bar shows (the
   // run's .partial exists) the shell sends SIGINT to that whole group, as Ctrl-C does.
-  const raw = inTerminal(`set -m; ${process.execPath} --import tsx ${CLI} convert ${many} -o ${output} --workers 2 & while [ ! -e ${output}.partial ]; do sleep 0.05; done; sleep 1; kill -INT -- -$!; wait $!`);
+  const raw = inTerminal(`set -m; ${process.execPath} --import tsx ${CLI} convert ${many} -o ${output} --workers 2 & while [ ! -e ${output}.partial ]; do sleep 0.05; done; sleep 1; kill -INT -$!; wait $!`);
   const screen = screenOf(raw).filter((line) => line !== "");
   assert.ok(screen.every((line) => !BAR_LINE.test(line)), screen.join("\n"));
   assert.match(screen[0], /^SIGINT: finishing the entries in flight and the manifest \(again to quit at once\)$/);
