@@ -3,7 +3,7 @@
 // (its bytes on disk change only at a flush, binding/checkpoint_journal.h), so after a crash it
 // is as the last checkpoint left it: it opens, every entry its manifest says is written is
 // there, and a resumed run removes what the entries in flight had begun.
-import { recordInFlight } from "./output-file";
+import { recordInFlight } from "./run-record";
 import type { Run } from "./run";
 import { asError } from "../error-message";
 

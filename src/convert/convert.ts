@@ -16,7 +16,10 @@ import type { Run } from "./run";
 import { asError, messageOf } from "../error-message";
 import { convertEntry, convertMedia, copyHdf5File, ENCODED_ROOT, streamEntry } from "./write-entry";
 import { Checkpoints } from "./checkpoint";
-import { openOutput, partialPathOf } from "./output-file";
+import { finishOutput, openOutput, partialPathOf } from "./output-file";
+import { EntryOrder, ResumedEntries } from "./resumed-entries";
+import { accountForEntries, recordVanished } from "./entry-accounting";
+import { dropFingerprints } from "./run-record";
 import { checkInputsExist } from "../sources/missing-inputs";
 import { writeSchemaAttrs, type Schema } from "../schema";
 import type { VideoOptions } from "../processors/video";
@@ -157,9 +160,10 @@ export async function convert(inputs: string[], options: ConvertOptions, events?
   }
   // The file is written as <output>.partial and renamed only at a clean end: a crash or a fatal
   // error never leaves a half-written file under the output's name (an old one stays intact).
-  const { file, partial, start, firstEntry, stored } = await openOutput(inputs, options);
+  const out = await openOutput(inputs, options);
+  const { file, partial, start, firstEntry, stored, resumable } = out;
   const manifest = new Manifest();
-  manifest.carry(stored);
+  manifest.carry([...stored, ...resumable]);
   const sources: (Source | Error)[] = [];
   let workersPeakRssMb = 0;
   const workers = options.workers ?? os.availableParallelism();
@@ -167,18 +171,22 @@ export async function convert(inputs: string[], options: ConvertOptions, events?
     file, options, manifest, events, workers,
     compression: options.compression ?? "gzip",
     groupTurns: new WriteQueue(),
-    claimed: new Set(stored.filter(({ row }) => row.status === "written").map(({ row }) => row.target)),
+    claimed: new Set([...stored, ...resumable].filter(({ row }) => row.status === "written").map(({ row }) => row.target)),
     writing: new Set(),
     mayExist: start !== "new",
     groups: new Map(),
     pool: null,
     limit: options.batch_process_limit ?? Math.max(8, 4 * workers * (options.batch_chunk_size ?? 1)),
-    sequence: firstEntry,
+    sequence: out.nextEntry,
+    order: new EntryOrder(firstEntry),
+    resumable: new ResumedEntries(resumable),
     resumed: 0,
     progress: { inputBytesRead: 0, inputBytesTotal: 0 },
   };
   run.checkpoints = new Checkpoints(run);
   let closed = false;
+  // The lock is given up here when the run ends without renaming (interrupted, failed), else by the rename.
+  let completed = false;
   try {
     if (options.schema) await writeSchemaAttrs(file, options.schema);
     // Every input is opened first: their sizes make the total that progress is measured against.
@@ -189,8 +197,15 @@ export async function convert(inputs: string[], options: ConvertOptions, events?
       await convertInput(run, inputs[i], source);
       if (run.failure) throw run.failure;
     }
+    if (!options.signal?.aborted) await recordVanished(run);
     await run.checkpoints.write();
-    if (!options.signal?.aborted) await manifest.finish(file);
+    if (!options.signal?.aborted) {
+      accountForEntries(run, stored.length);
+      if (!run.order.isFinal()) manifest.renumber(run.order.finalNumbers());
+      await manifest.finish(file);
+      await dropFingerprints(file);
+    }
+    completed = true;
   } catch (error) {
     throw writeFailure(error, partial);
   } finally {
@@ -199,9 +214,10 @@ export async function convert(inputs: string[], options: ConvertOptions, events?
     await file.close().then(() => (closed = true), (error: unknown) => {
       if (!run.failure) throw writeFailure(error, partial);
     });
+    if (!completed || !closed || options.signal?.aborted) out.lock.release();
   }
   const interrupted = options.signal?.aborted === true;
-  if (!interrupted && closed) await fs.promises.rename(partial, options.output);
+  if (!interrupted && closed) await finishOutput(out, options.output).finally(() => out.lock.release());
   const seconds = (performance.now() - started) / 1000;
   return summaryOf(manifest, { output: interrupted ? partial : options.output, interrupted, resumed: run.resumed, seconds, workersPeakRssMb });
 }
@@ -263,8 +279,7 @@ async function convertInput(run: Run, input: string, source: Source | Error): Pr
     emit(run, row);
   };
   if (source instanceof Error) {
-    const order = run.sequence++;
-    if (!carry(run, order, inputFailure(input, source))) record(inputFailure(input, source), order);
+    if (!carry(run, inputFailure(input, source))) record(inputFailure(input, source), nextOrder(run));
     return;
   }
   const inputStart = run.progress.inputBytesRead;
@@ -278,12 +293,12 @@ async function convertInput(run: Run, input: string, source: Source | Error): Pr
     let index = 0;
     for await (const entry of source.entries()) {
       if (run.failure || run.options.signal?.aborted) break;
-      const order = run.sequence++;
       run.progress.inputBytesRead = inputStart + entry.position;
-      if (carry(run, order, entryFailure(entry, "resumed"))) {
+      if (carry(run, entryFailure(entry, "resumed"))) {
         index++;
         continue;
       }
+      const order = nextOrder(run);
       const read = await readEntry(entry).catch((error: unknown) => ({ error }));
       if ("error" in read) {
         record(entryFailure(entry, read.error), order);
@@ -328,8 +343,7 @@ async function convertInput(run: Run, input: string, source: Source | Error): Pr
     }
   } catch (error) {
     // The input itself broke (a truncated archive): what was read stays; the rest is one failure.
-    const order = run.sequence++;
-    if (!carry(run, order, inputFailure(input, error))) record(inputFailure(input, error), order);
+    if (!carry(run, inputFailure(input, error))) record(inputFailure(input, error), nextOrder(run));
   } finally {
     await Promise.all(pending);
     await source.close();
@@ -338,19 +352,23 @@ async function convertInput(run: Run, input: string, source: Source | Error): Pr
 }
 
 /**
- * When resuming, the row an interrupted run left for entry number `order`, if it is kept: the
- * entry is not done again. `now` is the entry as this run sees it, to check that the inputs did
- * not change.
+ * When resuming, whether the interrupted run finished this entry (`now`: the entry as this run
+ * sees it), found by its input and path: then it is not done again, and keeps its row.
  */
-function carry(run: Run, order: number, now: ManifestRow): boolean {
-  const row = run.manifest.get(order);
-  if (!row) return false;
-  if (row.source !== now.source || (now.source_path && row.source_path !== now.source_path)) {
-    throw new Error(`cannot resume: entry ${order} was '${row.source_path}' of '${row.source}', now '${now.source_path}' of '${now.source}' (the input changed)`);
-  }
+function carry(run: Run, now: ManifestRow): boolean {
+  const done = run.resumable.take(now.source, now.source_path);
+  if (!done) return false;
+  run.order.add(done.entry);
   run.resumed++;
-  emit(run, row);
+  emit(run, done.row);
   return true;
+}
+
+/** The number of the next entry this run does. */
+function nextOrder(run: Run): number {
+  const order = run.sequence++;
+  run.order.add(order);
+  return order;
 }
 
 function emit(run: Run, row: ManifestRow): void {

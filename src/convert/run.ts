@@ -9,6 +9,7 @@ import type { Manifest } from "../writer/manifest";
 import type { WriteQueue } from "../writer/write-queue";
 import type { ConvertOptions, ConvertProgress } from "./convert";
 import type { Checkpoints } from "./checkpoint";
+import type { EntryOrder, ResumedEntries } from "./resumed-entries";
 
 /** One conversion run: the file, the decoding workers, the manifest. */
 export interface Run {
@@ -36,8 +37,12 @@ export interface Run {
   pool: ForkPool | null;
   /** Entries in flight at most (read, decoding, or waiting for the writer). */
   limit: number;
-  /** Entry order across inputs, so the manifest lists entries as the inputs do. */
+  /** The number of the next new entry (entry order across inputs, so the manifest lists entries as the inputs do). */
   sequence: number;
+  /** Every entry's number in the order the inputs listed them: each must end with one row. */
+  order: EntryOrder;
+  /** The entries an interrupted run finished, when resuming (else empty). */
+  resumable: ResumedEntries;
   progress: ConvertProgress;
   /** Entries carried over from the interrupted run this one resumes. */
   resumed: number;

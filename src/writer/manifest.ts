@@ -63,6 +63,17 @@ export class Manifest {
     return this.rows.get(entry);
   }
 
+  /**
+   * Gives rows new entry numbers (a resumed run's entries, numbered by where the inputs list them
+   * now); rows not in `numbers` keep theirs. Call after store(): finish() rewrites the dataset.
+   */
+  renumber(numbers: ReadonlyMap<number, number>): void {
+    const rows = [...this.rows.entries()];
+    this.rows.clear();
+    for (const [entry, row] of rows) this.rows.set(numbers.get(entry) ?? entry, row);
+    this.storedInOrder = false;
+  }
+
   /** Counts by status. */
   counts(): Record<EntryStatus, number> {
     const counts = { written: 0, skipped: 0, failed: 0 };
