@@ -82,9 +82,9 @@ export function compareFingerprints(inputs: string[], before: InputFingerprint[]
     if (JSON.stringify(was) === JSON.stringify(is)) continue;
     changes.any = true;
     if (!was || was.kind !== is.kind) {
-      changes.refused.push(`'${input}' was ${was ? `a ${was.kind}` : "not recorded"}, it is now a ${is.kind}`);
+      changes.refused.push(`'${input}' was ${was ? `a ${was.kind}` : "not recorded"} when the interrupted run started, it is now a ${is.kind}`);
     } else if (was.kind === "archive" && is.kind === "archive") {
-      changes.refused.push(`archive '${input}' changed (${describeArchiveChange(was, is)}): its entries cannot be matched to the ones done`);
+      changes.refused.push(`archive '${input}' changed since the interrupted run (${describeArchiveChange(was, is)}): its entries cannot be matched to the ones done`);
     } else if (was.kind === "file" && is.kind === "file") {
       changes.changedEntries.add(entryKey(input, was.name));
     } else if (was.kind === "directory" && is.kind === "directory") {

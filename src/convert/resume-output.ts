@@ -81,7 +81,7 @@ async function checkResumable(file: File, partial: string, inputs: string[], opt
     // A .partial of an older version records no fingerprints: what is stored now is checked next time.
     const changes: InputChanges = run.fingerprints ? compareFingerprints(inputs, run.fingerprints, now) : { refused: [], changedEntries: new Set(), any: true };
     if (changes.refused.length > 0) {
-      throw new Error(`cannot resume '${partial}': ${changes.refused.join("; ")} since the interrupted run. Nothing was changed; start again with --overwrite`);
+      throw new Error(`cannot resume '${partial}': ${changes.refused.join("; ")}. The .partial is left as it was: restore the input and --resume, or start again with --overwrite`);
     }
     return { run, now, changes };
   } finally {
