@@ -41,13 +41,16 @@ export async function resumeOutput(partial: string, inputs: string[], options: C
   try {
     const stored = (await readStoredRows(file)) ?? [];
     const ofThisRun = ({ entry }: StoredRow) => entry >= run.firstEntry;
-    const redone = (stored: StoredRow) => ofThisRun(stored) && (stored.row.status === "failed" || changes.changedEntries.has(entryKey(stored.row.source, stored.row.source_path)));
+    const changed = (stored: StoredRow) => ofThisRun(stored) && changes.changedEntries.has(entryKey(stored.row.source, stored.row.source_path));
+    // Failed entries are done again too; what they wrote is gone already (and their target may
+    // be another entry's: a second entry of one name fails on the first one's target).
+    const redone = (stored: StoredRow) => changed(stored) || (ofThisRun(stored) && stored.row.status === "failed");
     const removed = new Set(run.inFlight);
-    for (const { row } of stored.filter(redone)) {
-      if (row.target) removed.add(row.target).add(`${ENCODED_ROOT}${row.target}`);
+    for (const { row } of stored.filter(changed)) {
+      if (row.status === "written") removed.add(row.target).add(`${ENCODED_ROOT}${row.target}`);
     }
     for (const target of removed) if (await file.has(target)) await file.delete(target);
-    await dropQuarantined(file, removed);
+    await dropQuarantined(file, new Set([...removed, ...stored.filter(redone).map(({ row }) => row.target)]));
     const kept = stored.filter((row) => !redone(row));
     if (changes.any) {
       await rewriteManifest(file, kept);
