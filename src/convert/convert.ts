@@ -33,11 +33,16 @@ import { isKeptAsBytes, type OnError } from "./fallback";
 export interface ConvertOptions extends ClassifyOptions {
   /** The HDF5 file to write. */
   output: string;
-  /** Replace an existing output, or a .partial left by an interrupted run (otherwise converting refuses to). */
+  /**
+   * Replace an existing output, or a .partial left by an interrupted run (otherwise converting
+   * refuses to); never the .partial of a run still writing it (<output>.lock names its pid).
+   */
   overwrite?: boolean;
   /**
    * Continue the run that left <output>.partial (same inputs and options): entries it wrote are
-   * not done again; the result is what an uninterrupted run makes. Without a .partial, a new run.
+   * not done again; the result is what an uninterrupted run makes. Files added, changed (size or
+   * mtime) or removed since are converted, done again or recorded as gone; an archive that
+   * changed refuses (exit 1, the .partial untouched). Without a .partial, a new run.
    */
   resume?: boolean;
   /** Add the inputs to an existing output (what it holds stays untouched); a new file otherwise. */
