@@ -196,8 +196,31 @@ bool Apply(int fd, const std::vector<Step>& steps) {
 
 std::string JournalPath(const std::string& path) { return path + ".journal"; }
 
-// Lock held.
+// fsync, retried when a signal cut it short.
+bool Sync(int fd) {
+  int done;
+  do {
+    done = ::fsync(fd);
+  } while (done != 0 && errno == EINTR);
+  return done == 0;
+}
+
+// A new or removed name is durable once its directory is.
+bool SyncDirectoryOf(const std::string& path) {
+  size_t slash = path.rfind('/');
+  std::string directory = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return false;
+  bool synced = Sync(fd);
+  __real_close(fd);
+  return synced;
+}
+
+// Lock held. Each step is on disk before the next begins (as SQLite orders its journal): the
+// bytes written past the checkpoint (what the held writes will point to), then the journal,
+// then the held writes; so a power loss, too, leaves either the last checkpoint or this one.
 void Commit(TrackedFile& file, int fd) {
+  if (!Sync(fd)) throw Failure("cannot sync", file.path);
   if (!file.held.empty() || file.truncate >= 0) {
     JournalText text;
     for (const auto& [offset, bytes] : file.held) text.AddWrite(offset, bytes);
@@ -206,9 +229,9 @@ void Commit(TrackedFile& file, int fd) {
     std::string journalPath = JournalPath(file.path);
     int out = ::open(journalPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (out < 0) throw Failure("cannot write the checkpoint journal", journalPath);
-    bool written = WriteAll(out, journal.data(), journal.size());
+    bool written = WriteAll(out, journal.data(), journal.size()) && Sync(out);
     __real_close(out);
-    if (!written) {
+    if (!written || !SyncDirectoryOf(journalPath)) {
       ::unlink(journalPath.c_str());
       throw Failure("cannot write the checkpoint journal", journalPath);
     }
@@ -218,7 +241,7 @@ void Commit(TrackedFile& file, int fd) {
     if (crashAt && ++journals == atoi(crashAt)) _exit(86);
     std::vector<Step> steps;
     ParseJournal(journal, steps);
-    if (!Apply(fd, steps)) throw Failure("cannot write checkpoint", file.path);
+    if (!Apply(fd, steps) || !Sync(fd)) throw Failure("cannot write checkpoint", file.path);
     ::unlink(journalPath.c_str());
     file.held.clear();
     file.truncate = -1;
@@ -249,7 +272,7 @@ void RecoverJournal(const std::string& path) {
   if (ParseJournal(text, steps)) {
     int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
     if (fd < 0) throw Failure("cannot finish the interrupted checkpoint of", path);
-    bool applied = Apply(fd, steps);
+    bool applied = Apply(fd, steps) && Sync(fd);
     __real_close(fd);
     if (!applied) throw Failure("cannot finish the interrupted checkpoint of", path);
   }

@@ -9,8 +9,9 @@
 // a checksummed commit record, then into the file, then removes the journal. So after a crash
 // (kill -9, OOM, segfault) the file is its last checkpoint plus unreferenced bytes at the end —
 // HDF5 and h5py open it — or, when the crash came in the middle of applying a commit, a complete
-// journal that Recover (run before every open) finishes. Process crashes only: nothing is
-// fsync'ed, so a power loss is not covered.
+// journal that Recover (run before every open) finishes. Each step is fsync'd before the next
+// (the file's new bytes, the journal and its directory entry, the applied writes), so a power
+// loss leaves the same: the last checkpoint, or a complete journal that finishes the next.
 #include <string>
 
 namespace h5dat {

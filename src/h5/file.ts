@@ -18,7 +18,7 @@ export interface FileOpenOptions {
    * until the next flush() is complete, so after a crash (kill -9, OOM kill) the file is what
    * the last flush left, and opens. Changes in between are held in memory where they touch
    * those bytes; a flush goes through `<file>.journal`, which the next open finishes if the
-   * crash came in the middle of one. Not against power loss (nothing is fsync'ed).
+   * crash came in the middle of one. Each step is fsync'd: a power loss leaves the same.
    */
   checkpoints?: boolean;
 }
