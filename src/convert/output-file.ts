@@ -76,8 +76,8 @@ async function writeRootAttrs(file: File, inputs: string[], options: ConvertOpti
   await file.attrs.set("created", new Date().toISOString());
   await file.attrs.set("inputs", inputs);
   await file.attrs.set("command", options.command ?? `convert ${inputs.join(" ")}`);
-  const { output, overwrite, compression, csv, images, animated, workers, batch_process_limit, batch_chunk_size, image_extensions, video_extensions, allowed_types, gif_as_video, video, audio, max_entry_bytes, max_ratio, max_pixels, on_error, truncated_images } = options;
-  const recorded = { output, overwrite, compression, csv, images, animated, workers, batch_process_limit, batch_chunk_size, image_extensions, video_extensions, allowed_types, gif_as_video, video, audio, max_entry_bytes, max_ratio, max_pixels, on_error, truncated_images, schema: options.schema?.file };
+  const { output, overwrite, compression, csv, images, animated, workers, batch_process_limit, batch_chunk_size, image_extensions, video_extensions, allowed_types, gif_as_video, video, audio, max_entry_bytes, max_ratio, max_pixels, max_csv_field, on_error, truncated_images } = options;
+  const recorded = { output, overwrite, compression, csv, images, animated, workers, batch_process_limit, batch_chunk_size, image_extensions, video_extensions, allowed_types, gif_as_video, video, audio, max_entry_bytes, max_ratio, max_pixels, max_csv_field, on_error, truncated_images, schema: options.schema?.file };
   await file.attrs.set("options", JSON.stringify(recorded));
 }
 
@@ -174,7 +174,7 @@ async function append(output: string, partial: string, inputs: string[], options
 
 /** Options that change what is written (not how fast): a resumed run must keep them. */
 export function outcomeOptions(options: ConvertOptions): Record<string, unknown> {
-  const { image_extensions, video_extensions, allowed_types, video, audio, max_entry_bytes, max_ratio, max_pixels } = options;
+  const { image_extensions, video_extensions, allowed_types, video, audio, max_entry_bytes, max_ratio, max_pixels, max_csv_field } = options;
   // Defaults applied, so that leaving an option out and giving its default compare equal.
   const gzipLevel = options.compression === undefined || options.compression === "gzip" ? 4 : options.compression;
   const outcome = {
@@ -185,7 +185,7 @@ export function outcomeOptions(options: ConvertOptions): Record<string, unknown>
     gif_as_video: options.gif_as_video ?? false,
     on_error: options.on_error ?? "keep",
     truncated_images: options.truncated_images ?? false,
-    image_extensions, video_extensions, allowed_types, video, audio, max_entry_bytes, max_ratio, max_pixels,
+    image_extensions, video_extensions, allowed_types, video, audio, max_entry_bytes, max_ratio, max_pixels, max_csv_field,
     schema: options.schema?.file,
   };
   return JSON.parse(JSON.stringify(outcome)) as Record<string, unknown>;

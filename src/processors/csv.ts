@@ -11,6 +11,7 @@ import type { Group } from "../h5/group";
 import { GZIP, storageOptions, type DatasetLayout } from "./layout";
 import { decodeText, type TextSource } from "./text-input";
 import { CsvError } from "./csv-error";
+import { checkCsvSizes } from "./csv-limits";
 import { shapeOf } from "./csv-shape";
 
 /** A column's inferred type: int64 when every cell is an integer in int64's range, float64 when
@@ -27,6 +28,8 @@ export type CsvSource = TextSource | AsyncIterable<Uint8Array | string>;
 export interface CsvOptions {
   /** Cell separator: "," (default), "\t" for TSV (see csvDelimiterFor), or any one character. */
   delimiter?: string;
+  /** Bytes a field may hold (default DEFAULT_MAX_CSV_FIELD, at most MOST_CSV_FIELD; see csv-limits.ts). */
+  maxField?: number;
 }
 
 export interface WriteCsvOptions extends CsvOptions {
@@ -115,6 +118,7 @@ export async function readCsvRows(source: CsvSource, options: CsvOptions = {}): 
   const delimiter = options.delimiter ?? ",";
   if (delimiter.length !== 1) throw new CsvError(`the delimiter must be one character, not ${JSON.stringify(delimiter)}`);
   const text = decodeText(isTextSource(source) ? source : await collect(source));
+  checkCsvSizes(text, delimiter, options.maxField);
   const records = await new Promise<string[][]>((resolve, reject) => {
     const all: string[][] = [];
     parseString(text, { delimiter })
