@@ -3,15 +3,18 @@
 // written; JSONL (attr jsonl) reads as the array of its documents. CSV: the compound table's
 // fields as typed columns (int64 → BigInt64Array, float64 → Float64Array, bool → boolean[],
 // string → string[]), and rows keyed by the original header (attr columns); kv-mode tables
-// ([R, C] cell text) read as string columns. A table reads whole, or rows [start, stop) alone.
-import type { Dataset } from "../h5/dataset";
+// ([R, C] cell text) read as string columns; a wide table's group (processors/wide-table.ts) as
+// the columns of its typed matrices. A table reads whole, or rows [start, stop) alone.
+import { Dataset } from "../h5/dataset";
 import { dtypeName } from "../h5/dtype";
 import { H5Error } from "../h5/errors";
-import type { Group } from "../h5/group";
+import { Group } from "../h5/group";
 import { fieldNames } from "../processors/csv";
+import type { CsvColumnType } from "../processors/csv-table";
+import { WIDE_LAYOUT, WIDE_TYPES } from "../processors/wide-table";
 import { JSON_PAIRS_FORMAT, pairsToJson, pairsToJsonText, type JsonPair } from "../processors/json";
 import { resolveRange, rowsOf, type AxisRange } from "./axis-range";
-import { attrNames, attrValue, readData, release, type Flow } from "./flow";
+import { attrNames, attrValue, getObject, readData, release, type Flow } from "./flow";
 import { openDataset, type Target } from "./images";
 
 function* jsonPairs(group: Group, target: Target): Flow<JsonPair[]> {
@@ -117,10 +120,21 @@ function makeTable(columns: string[], fields: string[], values: TableColumn[], s
 }
 
 /**
- * The table at `target`: a compound dataset (h5dat's CSV tables or any other), or a kv table;
- * rows `range` of it (all by default).
+ * The table at `target`: a compound dataset (h5dat's CSV tables or any other), a kv table, or
+ * a wide table's group (processors/wide-table.ts); rows `range` of it (all by default).
  */
 export function* readTableFlow(group: Group, target: Target, range?: AxisRange): Flow<Table> {
+  if (typeof target === "string") {
+    const object = yield* getObject(group, target);
+    if (object instanceof Group) {
+      try {
+        return yield* wideTable(object, range);
+      } finally {
+        yield* release(object);
+      }
+    }
+    yield* release(object);
+  }
   const { dataset, opened } = yield* openDataset(group, target, "readTable");
   try {
     const names = yield* attrNames(dataset);
@@ -158,6 +172,59 @@ function* kvTable(dataset: Dataset, header: unknown, range: AxisRange | undefine
   const columns = named ? header.map(String) : Array.from({ length: width }, (_, c) => `column_${c}`);
   const fields = named ? fieldNames(columns) : columns;
   return makeTable(columns, fields, values as TableColumn[], span, "kv");
+}
+
+/** A wide table's group read as its columns: each from the matrix of its type (wide-table.ts). */
+function* wideTable(group: Group, range: AxisRange | undefined): Flow<Table> {
+  const layout = (yield* attrNames(group)).includes("layout") ? yield* attrValue(group, "layout") : undefined;
+  if (layout !== WIDE_LAYOUT) throw new H5Error(`'${group.name}' is a group, not a table (a wide table's group has attr layout "wide")`, group.name);
+  const columns = (yield* readMember(group, "columns")).data as string[];
+  const types = (yield* readMember(group, "column_types")).data as string[];
+  if (columns.length !== types.length) throw new H5Error(`'${group.name}' has ${columns.length} columns but ${types.length} column_types`, group.name);
+  const values: TableColumn[] = new Array(columns.length);
+  let span: RowSpan | null = null;
+  for (const type of WIDE_TYPES) {
+    const picked = types.flatMap((t, c) => (t === type ? [c] : []));
+    if (picked.length === 0) continue;
+    const matrix = yield* getObject(group, type);
+    try {
+      if (!(matrix instanceof Dataset) || matrix.shape?.length !== 2 || matrix.shape[1] !== picked.length) {
+        throw new H5Error(`'${group.name}/${type}' is not an [R, ${picked.length}] dataset of the ${type} columns`, group.name);
+      }
+      const own = rowSpan(matrix, range);
+      if (span && own.total !== span.total) throw new H5Error(`'${group.name}': its matrices differ in rows`, group.name);
+      span = own;
+      const rows = own.stop - own.start;
+      const { data } = yield* rowsOf(matrix, own.start, own.stop);
+      const flat = data as ArrayLike<unknown> & { constructor: new (n: number) => ArrayLike<unknown> };
+      const width = picked.length;
+      // A bool matrix reads as its enum's 0/1; as columns, bools are booleans (as a compound's are).
+      const typed = ArrayBuffer.isView(flat) && type !== "bool";
+      picked.forEach((c, k) => {
+        const column = (typed ? new flat.constructor(rows) : new Array(rows)) as unknown[];
+        for (let r = 0; r < rows; r++) column[r] = type === "bool" ? Boolean(flat[r * width + k]) : flat[r * width + k];
+        values[c] = column as TableColumn;
+      });
+    } finally {
+      yield* release(matrix);
+    }
+  }
+  const unknown = types.find((t) => !WIDE_TYPES.includes(t as CsvColumnType));
+  if (unknown !== undefined) throw new H5Error(`'${group.name}' has a column of type '${unknown}' (not one of ${WIDE_TYPES.join(", ")})`, group.name);
+  // A table of no typed matrix (no columns) has no rows.
+  span ??= { start: 0, stop: 0, total: 0 };
+  return makeTable(columns, fieldNames(columns), values, span, "table");
+}
+
+/** One member dataset of a wide table's group, read whole. */
+function* readMember(group: Group, name: string): Flow<{ data: unknown; shape: number[] }> {
+  const member = yield* getObject(group, name);
+  try {
+    if (!(member instanceof Dataset)) throw new H5Error(`'${group.name}/${name}' is not a dataset`, group.name);
+    return yield* readData(member);
+  } finally {
+    yield* release(member);
+  }
 }
 
 function rowSpan(dataset: Dataset, range: AxisRange | undefined): RowSpan {
