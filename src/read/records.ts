@@ -73,6 +73,8 @@ export interface Table {
   mode: "table" | "kv";
   /** Each row as an object keyed by column name, in column order (array fields as arrays). */
   rows(): IterableIterator<Record<string, unknown>>;
+  /** Each row's values in column order (array fields as arrays): cheaper than rows() for a wide table. */
+  rowValues(): IterableIterator<unknown[]>;
 }
 
 /** Row keys: the header names, with a repeated one replaced by its unique field name. */
@@ -95,15 +97,22 @@ function cell(column: TableColumn, row: number, per: number): unknown {
 type RowSpan = { start: number; stop: number; total: number };
 
 function makeTable(columns: string[], fields: string[], values: TableColumn[], span: RowSpan, mode: Table["mode"], per: number[] = []): Table {
-  const keys = rowKeys(columns, fields);
   const length = span.stop - span.start;
-  const byName: Record<string, TableColumn> = {};
-  keys.forEach((key, i) => {
-    Object.defineProperty(byName, key, { value: values[i], enumerable: true, writable: true, configurable: true });
-  });
+  // Built when first used: for a table of a million columns each costs about a second.
+  let keys: string[] | undefined;
+  let byName: Record<string, TableColumn> | undefined;
   return {
-    columns, fields, values, byName, length, ...span, mode,
+    columns, fields, values, length, ...span, mode,
+    get byName() {
+      if (byName) return byName;
+      byName = {};
+      rowKeysOf().forEach((key, i) => {
+        Object.defineProperty(byName, key, { value: values[i], enumerable: true, writable: true, configurable: true });
+      });
+      return byName;
+    },
     *rows() {
+      const keys = rowKeysOf();
       // A plain assignment to "__proto__" would set the prototype instead of a key.
       const plain = !keys.includes("__proto__");
       for (let r = 0; r < length; r++) {
@@ -116,7 +125,18 @@ function makeTable(columns: string[], fields: string[], values: TableColumn[], s
         yield row;
       }
     },
+    *rowValues() {
+      for (let r = 0; r < length; r++) {
+        const row: unknown[] = new Array(values.length);
+        for (let c = 0; c < values.length; c++) row[c] = cell(values[c], r, per[c] ?? 1);
+        yield row;
+      }
+    },
   };
+
+  function rowKeysOf(): string[] {
+    return (keys ??= rowKeys(columns, fields));
+  }
 }
 
 /**
