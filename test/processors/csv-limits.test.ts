@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { parseCsv } from "../../src/processors/csv";
 import { checkCsvSizes, checkMaxCsvField, MAX_CSV_CELLS, maxCsvFieldOf, MOST_CSV_FIELD } from "../../src/processors/csv-limits";
+import { checkConfig, ConfigError } from "../../src/config/load-config";
 import { EntryLimitError } from "../../src/sources/entry-limits";
 
 /** The error checkCsvSizes throws on `text`, or null. */
@@ -72,6 +73,12 @@ describe("the --max-csv-field setting", () => {
     assert.equal(maxCsvFieldOf({ max_csv_field: 0 }), MOST_CSV_FIELD);
     assert.equal(maxCsvFieldOf({ max_csv_field: 2 ** 40 }), MOST_CSV_FIELD);
     assert.equal(maxCsvFieldOf({ max_csv_field: 1024 }), 1024);
+  });
+
+  test("the config key max_csv_field takes bytes up to 80 MiB", () => {
+    assert.deepEqual(checkConfig({ max_csv_field: 1024 }), { max_csv_field: 1024 });
+    assert.throws(() => checkConfig({ max_csv_field: MOST_CSV_FIELD + 1 }, "c.json"), (e: unknown) => e instanceof ConfigError && /\/max_csv_field: must be <= 83886080/.test(e.message));
+    assert.throws(() => checkConfig({ max_csv_field: "64M" }, "c.json"), /\/max_csv_field: must be integer/);
   });
 
   test("the flag refuses more than the parser holds, saying why", () => {
