@@ -2,17 +2,21 @@
 // character at a time into an array: a field of ~110 M characters grows that array past V8's
 // largest (2^27 elements) and the process dies ("Fatal JavaScript invalid size error", SIGTRAP),
 // taking the writer with it under --workers 0; well before that a 64 MiB field costs ~1 GB.
-// Every cell costs ~120 bytes of heap as parsed (20 M cells: 2.5 GB RSS, measured), so a file
-// of more cells than MAX_CSV_CELLS would run the heap (4 GiB) out. One linear pass over the text
-// finds the longest field and counts the cells first, and fails the entry naming the row.
+// Parsed cells cost memory too: 2^24 cells of unique 12-character strings took 3.0 GB (2^25
+// small integers 3.5 GB), near V8's 4 GiB heap, so a file of more cells than MAX_CSV_CELLS fails
+// rather than risk the process. One linear pass over the text finds the longest field and
+// counts the cells first, and fails the entry naming the row.
 import { EntryLimitError, formatBytes } from "../sources/entry-limits";
 
 /** 64 MiB: far above any real cell (a long text or a base64 blob), 1/8 of the longest JS string. */
 export const DEFAULT_MAX_CSV_FIELD = 64 * 2 ** 20;
 /** 80 MiB: the largest field fast-csv's character array holds safely (it grows by 1.5× to < 2^27). */
 export const MOST_CSV_FIELD = 80 * 2 ** 20;
-/** 2^25 cells (~4 GB of parsed cells): beyond it the parse would exhaust V8's heap. */
-export const MAX_CSV_CELLS = 2 ** 25;
+/**
+ * 2^24 cells: the most parsed and written within ~3 GB whatever the cells hold (measured above);
+ * 2^25 string cells would take ~6 GB, past V8's heap. 1M rows × 16 columns is under it.
+ */
+export const MAX_CSV_CELLS = 2 ** 24;
 
 /** The field limit of a run's options (`max_csv_field`), default applied; 0 means the most the parser holds. */
 export function maxCsvFieldOf(options: { max_csv_field?: number }): number {
@@ -88,5 +92,5 @@ function fieldTooLarge(row: number, column: number, limit: number): EntryLimitEr
 }
 
 function tooManyCells(row: number): EntryLimitError {
-  return new EntryLimitError(`CSV row ${row}: more than ${MAX_CSV_CELLS.toLocaleString("en-US")} cells in the file, over the CSV limit (its parse would exhaust memory)`);
+  return new EntryLimitError(`CSV row ${row}: more than ${MAX_CSV_CELLS.toLocaleString("en-US")} cells in the file, over the CSV limit (parsing more could exhaust memory; split the file)`);
 }

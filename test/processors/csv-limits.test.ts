@@ -56,7 +56,7 @@ describe("checkCsvSizes", () => {
 
   test(`more than ${MAX_CSV_CELLS.toLocaleString("en-US")} cells fail before parsing`, () => {
     const error = failure(",".repeat(MAX_CSV_CELLS), MOST_CSV_FIELD);
-    assert.match(error!.message, /^CSV row 1: more than 33,554,432 cells in the file, over the CSV limit/);
+    assert.match(error!.message, /^CSV row 1: more than 16,777,216 cells in the file, over the CSV limit/);
     assert.equal(failure(",".repeat(MAX_CSV_CELLS - 1), MOST_CSV_FIELD), null);
   });
 

@@ -69,6 +69,25 @@ const configuredLimitCase = convertCase({
   ],
 });
 
+/** A file of more cells than the parse may hold (16 MB of empty cells) fails before parsing, in the writer's own process. */
+const tooManyCellsCase = convertCase({
+  name: "csv-too-many-cells",
+  expected: "exit 2; cells.csv (2^24 + 1,024 empty cells in 16 MB) failed: over the CSV limit, not parsed; ok.csv written",
+  build(dir) {
+    const root = path.join(dir, "tables");
+    fs.mkdirSync(root);
+    const line = `${",".repeat(1023)}\n`;
+    fs.writeFileSync(path.join(root, "cells.csv"), line.repeat(2 ** 14 + 1));
+    fs.writeFileSync(path.join(root, "ok.csv"), "a\n1\n");
+    return [root];
+  },
+  exit: 2,
+  rows: [
+    { path: "cells.csv", status: "failed", message: /^CSV row 16385: more than 16,777,216 cells in the file, over the CSV limit \(parsing more could exhaust memory; split the file\)$/ },
+    { path: "ok.csv", status: "written" },
+  ],
+});
+
 /**
  * A CSV of `columns` columns and 3 rows, every column type (int64, float64, bool, string), a
  * header with a quote, a comma and non-ASCII names; written as export writes CSV, so that the
@@ -175,4 +194,4 @@ function wideCase(columns: number, workers: number): BadCase {
   };
 }
 
-export const csvCases: BadCase[] = [longFieldCase(0), longFieldCase(2), configuredLimitCase, wideCase(20_000, 0), wideCase(100_000, 2)];
+export const csvCases: BadCase[] = [longFieldCase(0), longFieldCase(2), configuredLimitCase, tooManyCellsCase, wideCase(20_000, 0), wideCase(100_000, 2)];
