@@ -123,7 +123,11 @@ async function exportOne(reader: H5Reader, datasetPath: string, named: string, s
     const data = await tableBytes(reader, datasetPath, file);
     return { dataset: datasetPath, file, format: "csv", bytes: await sink.add(file, data) };
   }
-  const dataset = member instanceof ReaderDataset ? member : await reader.dataset(datasetPath);
+  if (!(member instanceof ReaderDataset)) {
+    await member.close();
+    throw new Error(`'${datasetPath}' is a named datatype, not a dataset`);
+  }
+  const dataset = member;
   try {
     const made = await exportedForm(reader, dataset, named);
     if ("reason" in made) return made;
@@ -230,7 +234,6 @@ async function tableBytes(reader: H5Reader, dataset: DatasetTarget, file: string
   }
   return Buffer.concat(parts);
 }
-
 
 /** An archive entry failed after part of it was written: the archive is unusable. */
 class BrokenArchive extends Error {}

@@ -144,18 +144,21 @@ function makeTable(columns: string[], fields: string[], values: TableColumn[], s
  * a wide table's group (processors/wide-table.ts); rows `range` of it (all by default).
  */
 export function* readTableFlow(group: Group, target: Target, range?: AxisRange): Flow<Table> {
-  if (typeof target === "string") {
-    const object = yield* getObject(group, target);
-    if (object instanceof Group) {
-      try {
-        return yield* wideTable(object, range);
-      } finally {
-        yield* release(object);
-      }
+  // A path is opened once, whichever it leads to: a group (a wide table) or a dataset.
+  const object = typeof target === "string" ? yield* getObject(group, target) : target;
+  if (object instanceof Group) {
+    try {
+      return yield* wideTable(object, range);
+    } finally {
+      yield* release(object);
     }
-    yield* release(object);
   }
-  const { dataset, opened } = yield* openDataset(group, target, "readTable");
+  if (!(object instanceof Dataset)) {
+    yield* release(object);
+    throw new H5Error(`'${object.name}' is not a dataset: readTable reads datasets`, object.name);
+  }
+  const dataset = object;
+  const opened = object !== target;
   try {
     const names = yield* attrNames(dataset);
     const header = names.includes("columns") ? yield* attrValue(dataset, "columns") : undefined;
