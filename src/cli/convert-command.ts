@@ -9,6 +9,7 @@ import { keepLargeBlocksMapped } from "../convert/memory";
 import { ON_ERROR_MODES, type OnError } from "../convert/fallback";
 import { loadSchema } from "../schema";
 import { parseCompression } from "../processors/layout";
+import { checkMaxCsvField } from "../processors/csv-limits";
 import { parseByteSize } from "../sources/entry-limits";
 import { checkInputsExist } from "../sources/missing-inputs";
 import { entryLine, showProgress } from "./progress";
@@ -34,6 +35,7 @@ interface CliOptions {
   maxEntryBytes?: string;
   maxRatio?: string;
   maxPixels?: string;
+  maxCsvField?: string;
 }
 
 function parseCount(text: string, flag: string, least = 0): number {
@@ -105,6 +107,7 @@ export function addConvertCommand(program: Command): void {
     .option("--max-entry-bytes <size>", "an entry holding more (decompressed) fails, e.g. 512M (default 64G; 0 = no limit)")
     .option("--max-ratio <n>", "an archive entry expanding more than n times fails, judged past 32 MiB (default 200; 0 = no limit)")
     .option("--max-pixels <n>", "an image of more pixels fails before decoding (default 268402689; 0 = no limit)")
+    .option("--max-csv-field <size>", "a CSV/TSV with a longer field fails, not parsed, e.g. 16M (default 64M; at most 80M)")
     .option("--overwrite", "replace an existing output (or a .partial left by an interrupted run; never one a live run is writing)")
     .option("--resume", "continue the interrupted run that left <output>.partial (same inputs and options; files added, changed or removed since are handled entry by entry, a changed archive refuses)")
     .option("--append", "add the inputs to an existing output; what it holds stays untouched")
@@ -156,6 +159,7 @@ export function addConvertCommand(program: Command): void {
           max_entry_bytes: options.maxEntryBytes !== undefined ? parseByteSize(options.maxEntryBytes, "--max-entry-bytes") : config.max_entry_bytes,
           max_ratio: options.maxRatio !== undefined ? parseCount(options.maxRatio, "--max-ratio") : config.max_ratio,
           max_pixels: options.maxPixels !== undefined ? parseCount(options.maxPixels, "--max-pixels") : config.max_pixels,
+          max_csv_field: options.maxCsvField !== undefined ? checkMaxCsvField(parseByteSize(options.maxCsvField, "--max-csv-field"), "--max-csv-field") : config.max_csv_field,
           schema,
           signal: stop.signal,
           command: ["h5dat", ...process.argv.slice(2)].join(" "),

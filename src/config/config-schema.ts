@@ -3,6 +3,7 @@
 
 import { PROCESSOR_OPTIONS } from "../schema/schema-meta";
 import { COMPRESSION_PATTERN } from "../processors/layout";
+import { MOST_CSV_FIELD } from "../processors/csv-limits";
 import type { AudioOptions } from "../processors/audio";
 import type { VideoOptions } from "../processors/video";
 import { ON_ERROR_MODES, type OnError } from "../convert/fallback";
@@ -72,6 +73,7 @@ export const CONFIG_SCHEMA = {
     max_entry_bytes: { description: "An entry holding more bytes (decompressed) fails, read no further (default 64 GiB; 0 = no limit).", type: "integer", minimum: 0 },
     max_ratio: { description: "An archive entry expanding more than this many times its compressed bytes fails, judged once it has produced 32 MiB (default 200; 0 = no limit).", type: "integer", minimum: 0 },
     max_pixels: { description: "An image of more pixels (width × height × frames) fails before decoding (default 268402689; 0 = no limit).", type: "integer", minimum: 0 },
+    max_csv_field: { description: "A CSV/TSV with a field of more bytes fails, not parsed (default 64 MiB; at most and 0 = 80 MiB, the most the parser holds).", type: "integer", minimum: 0, maximum: MOST_CSV_FIELD },
   },
 } as const;
 
@@ -96,4 +98,5 @@ export interface Config {
   max_entry_bytes?: number;
   max_ratio?: number;
   max_pixels?: number;
+  max_csv_field?: number;
 }

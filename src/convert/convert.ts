@@ -89,6 +89,8 @@ export interface ConvertOptions extends ClassifyOptions {
   max_ratio?: number;
   /** An image of more pixels (width × height × frames) fails before decoding (default 268402689, sharp's; 0 = no limit). */
   max_pixels?: number;
+  /** A CSV/TSV with a field of more bytes fails before parsing (default 64 MiB; 0 and at most 80 MiB, the parser's bound; csv-limits.ts). */
+  max_csv_field?: number;
   /** A loaded --schema: declared groups and attrs, routing rules, record checks. */
   schema?: Schema;
   /**

@@ -30,8 +30,8 @@ export function isKeptAsBytes(row: ManifestRow): boolean {
   return row.status === "written" && row.message.startsWith(`${KEPT_AS_BYTES}:`);
 }
 
-/** Every limit's message names its flag ("over --max-pixels 268,402,689"). */
-const LIMIT = /\bover --max-(pixels|entry-bytes|ratio)\b/;
+/** Every limit's message names its flag ("over --max-pixels 268,402,689"), or the fixed bound it passed. */
+const LIMIT = /\bover (--max-(pixels|entry-bytes|ratio|csv-field)\b|the CSV limit\b)/;
 
 /** Whether an entry that failed with `error` is kept as bytes under `onError`. */
 export function keepsAsBytes(onError: OnError | undefined, error: unknown, signal?: AbortSignal): boolean {

@@ -131,8 +131,8 @@ async function writeRootAttrs(file: File, inputs: string[], options: ConvertOpti
   await file.attrs.set("created", new Date().toISOString());
   await file.attrs.set("inputs", inputs);
   await file.attrs.set("command", options.command ?? `convert ${inputs.join(" ")}`);
-  const { output, overwrite, compression, csv, images, animated, workers, batch_process_limit, batch_chunk_size, image_extensions, video_extensions, allowed_types, gif_as_video, video, audio, max_entry_bytes, max_ratio, max_pixels, on_error, truncated_images } = options;
-  const recorded = { output, overwrite, compression, csv, images, animated, workers, batch_process_limit, batch_chunk_size, image_extensions, video_extensions, allowed_types, gif_as_video, video, audio, max_entry_bytes, max_ratio, max_pixels, on_error, truncated_images, schema: options.schema?.file };
+  const { output, overwrite, compression, csv, images, animated, workers, batch_process_limit, batch_chunk_size, image_extensions, video_extensions, allowed_types, gif_as_video, video, audio, max_entry_bytes, max_ratio, max_pixels, max_csv_field, on_error, truncated_images } = options;
+  const recorded = { output, overwrite, compression, csv, images, animated, workers, batch_process_limit, batch_chunk_size, image_extensions, video_extensions, allowed_types, gif_as_video, video, audio, max_entry_bytes, max_ratio, max_pixels, max_csv_field, on_error, truncated_images, schema: options.schema?.file };
   await file.attrs.set("options", JSON.stringify(recorded));
 }
 

@@ -9,6 +9,7 @@ import type { SourceEntry } from "../sources/source-entry";
 import { datasetPathOf, safePathOf } from "../writer/hdf5-names";
 import type { ManifestRow } from "../writer/manifest";
 import { csvDelimiterFor } from "../processors/csv";
+import { maxCsvFieldOf } from "../processors/csv-limits";
 import type { ConvertOptions } from "./convert";
 import { emptyEntryMessage, joinMessages, keptAsBytesNote, nameNotes, noNameMessage, notFileMessage } from "./entry-checks";
 import { messageOf } from "../error-message";
@@ -92,7 +93,7 @@ function defaultOptions(processor: ProcessorName, kind: Classification, sourcePa
     case "image":
       return { animated: options.animated, max_pixels: options.max_pixels, truncated_images: options.truncated_images };
     case "csv":
-      return { mode: options.csv ?? "table", delimiter: kind.category === "tsv" ? "\t" : csvDelimiterFor(sourcePath) };
+      return { mode: options.csv ?? "table", delimiter: kind.category === "tsv" ? "\t" : csvDelimiterFor(sourcePath), max_csv_field: maxCsvFieldOf(options) };
     case "video":
       return { ...options.video };
     case "audio":

@@ -33,7 +33,7 @@ export async function prepare(task: PrepareTask, pixels?: PixelTarget): Promise<
 }
 
 /** Writes a prepared entry, with its own attrs and `more` (the entry's source) in the same call. */
-export function writePrepared(group: Group, name: string, prepared: Prepared, layout: DatasetLayout, more?: AttributeSet): Promise<Dataset> {
+export function writePrepared(group: Group, name: string, prepared: Prepared, layout: DatasetLayout, more?: AttributeSet): Promise<Dataset | Group> {
   switch (prepared.processor) {
     case "image":
       return writeDecodedImage(group, name, prepared.image, layout, more);

@@ -82,7 +82,7 @@ async function readFingerprints(file: File): Promise<InputFingerprint[] | null> 
 
 /** Options that change what is written (not how fast): a resumed run must keep them. */
 export function outcomeOptions(options: ConvertOptions): Record<string, unknown> {
-  const { image_extensions, video_extensions, allowed_types, video, audio, max_entry_bytes, max_ratio, max_pixels } = options;
+  const { image_extensions, video_extensions, allowed_types, video, audio, max_entry_bytes, max_ratio, max_pixels, max_csv_field } = options;
   // Defaults applied, so that leaving an option out and giving its default compare equal.
   const gzipLevel = options.compression === undefined || options.compression === "gzip" ? 4 : options.compression;
   const outcome = {
@@ -93,7 +93,7 @@ export function outcomeOptions(options: ConvertOptions): Record<string, unknown>
     gif_as_video: options.gif_as_video ?? false,
     on_error: options.on_error ?? "keep",
     truncated_images: options.truncated_images ?? false,
-    image_extensions, video_extensions, allowed_types, video, audio, max_entry_bytes, max_ratio, max_pixels,
+    image_extensions, video_extensions, allowed_types, video, audio, max_entry_bytes, max_ratio, max_pixels, max_csv_field,
     schema: options.schema?.file,
   };
   return JSON.parse(JSON.stringify(outcome)) as Record<string, unknown>;

@@ -234,7 +234,7 @@ function prepareTask(plan: EntryPlan, bytes: Buffer): PrepareTask | null {
     case "jsonl":
       return { processor: plan.processor, bytes };
     case "csv":
-      return { processor: "csv", bytes, options: { mode: options.mode as "table" | "kv", delimiter: options.delimiter as string } };
+      return { processor: "csv", bytes, options: { mode: options.mode as "table" | "kv", delimiter: options.delimiter as string, maxField: options.max_csv_field as number | undefined } };
     default:
       return null;
   }

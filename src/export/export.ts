@@ -11,7 +11,7 @@ import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { openArchiveWriter, type ArchiveWriter } from "../archive-writer";
 import { open } from "../read";
-import type { H5Reader, ReaderDataset, Table } from "../read";
+import { ReaderDataset, ReaderGroup, type DatasetTarget, type H5Reader } from "../read";
 import { Dataset } from "../h5/dataset";
 import { Group } from "../h5/group";
 import { formatBytes } from "../read/listing";
@@ -21,6 +21,7 @@ import { messageOf } from "../error-message";
 import type { ExportedFile, Made, StreamedData } from "./export-types";
 import { exportForeign } from "./foreign";
 import { encodeImage } from "../read/image-encode";
+import { WIDE_LAYOUT } from "../processors/wide-table";
 
 export type { ExportedFile } from "./export-types";
 
@@ -79,18 +80,54 @@ async function datasetsUnder(reader: H5Reader, root: string): Promise<{ datasets
   const object = await reader.file.get(root);
   try {
     if (!(object instanceof Group)) return { datasets: object instanceof Dataset ? [object.name] : [], base: path.posix.dirname(object.name) };
+    if (await isWideTable(object)) return { datasets: [object.name], base: path.posix.dirname(object.name) };
     const prefix = object.name === "/" ? "/" : `${object.name}/`;
     const entries = await object.visit();
     const datasets = entries.filter((e) => e.kind === "dataset").map((e) => prefix + e.path).filter((p) => !p.startsWith("/_h5dat/"));
-    return { datasets, base: object.name };
+    return { datasets: await withWideTables(reader, datasets), base: object.name };
   } finally {
     await object.close();
   }
 }
 
+/** Whether `group` is a wide table (processors/wide-table.ts): exported as one CSV. */
+async function isWideTable(group: Group): Promise<boolean> {
+  return (await group.attrs.find("layout")) === WIDE_LAYOUT && (await group.attrs.find("processor")) === "csv";
+}
+
+/** `datasets` with the members of each wide table (found by its column_types) replaced by the table's group. */
+async function withWideTables(reader: H5Reader, datasets: string[]): Promise<string[]> {
+  const wide = new Set<string>();
+  for (const member of datasets.filter((p) => p.endsWith("/column_types"))) {
+    const group = await reader.file.get(path.posix.dirname(member));
+    if (group instanceof Group && (await isWideTable(group))) wide.add(group.name);
+    await group.close();
+  }
+  if (wide.size === 0) return datasets;
+  const out: string[] = [];
+  for (const p of datasets) {
+    const parent = path.posix.dirname(p);
+    if (!wide.has(parent)) out.push(p);
+    else if (p.endsWith("/column_types")) out.push(parent);
+  }
+  return out;
+}
+
 /** Exports one dataset into `sink`: the file written, or why it was skipped. */
 async function exportOne(reader: H5Reader, datasetPath: string, named: string, sink: Sink): Promise<ExportedFile | { reason: string }> {
-  const dataset = await reader.dataset(datasetPath);
+  const member = await reader.get(datasetPath);
+  if (member instanceof ReaderGroup) {
+    // A wide table is the one group exported, as its CSV.
+    const file = tableName(withSourceExtension(named, await member.attrs.find("source_path")));
+    await member.group.close();
+    const data = await tableBytes(reader, datasetPath, file);
+    return { dataset: datasetPath, file, format: "csv", bytes: await sink.add(file, data) };
+  }
+  if (!(member instanceof ReaderDataset)) {
+    await member.close();
+    throw new Error(`'${datasetPath}' is a named datatype, not a dataset`);
+  }
+  const dataset = member;
   try {
     const made = await exportedForm(reader, dataset, named);
     if ("reason" in made) return made;
@@ -180,21 +217,22 @@ function tableName(file: string): string {
  */
 const TABLE_BLOCK_ROWS = 16_384;
 
-async function tableBytes(reader: H5Reader, dataset: ReaderDataset, file: string): Promise<Buffer> {
+/** Cells per read of a table, so that a wide table (a million columns) reads a few rows at a time. */
+const TABLE_BLOCK_CELLS = 2 ** 22;
+
+async function tableBytes(reader: H5Reader, dataset: DatasetTarget, file: string): Promise<Buffer> {
   const delimiter = /\.(tsv|tab)(\.gz)?$/i.test(file) ? "\t" : ",";
-  const first = await reader.readTable(dataset, [0, TABLE_BLOCK_ROWS]);
+  let block = 1;
+  const first = await reader.readTable(dataset, [0, block]);
+  block = Math.max(1, Math.min(TABLE_BLOCK_ROWS, Math.floor(TABLE_BLOCK_CELLS / Math.max(1, first.columns.length))));
   const parts = [Buffer.from(csvText(first.columns, [], delimiter))];
   for (let table = first; ; ) {
-    // rows() gives each row's values in column order (array fields as one value per row).
-    parts.push(Buffer.from(csvLines(rowValues(table), delimiter)));
+    // rowValues() gives each row's values in column order (array fields as one value per row).
+    parts.push(Buffer.from(csvLines(table.rowValues(), delimiter)));
     if (table.stop >= table.total) break;
-    table = await reader.readTable(dataset, [table.stop, table.stop + TABLE_BLOCK_ROWS]);
+    table = await reader.readTable(dataset, [table.stop, table.stop + block]);
   }
   return Buffer.concat(parts);
-}
-
-function* rowValues(table: Table): Generator<unknown[]> {
-  for (const row of table.rows()) yield Object.values(row);
 }
 
 /** An archive entry failed after part of it was written: the archive is unusable. */

@@ -1,5 +1,6 @@
 // CSV and TSV (fast-csv does the quoting, embedded newlines and CRLF) into HDF5, two ways:
-// "table" makes a compound dataset, one field per column with a type inferred from all its cells;
+// "table" makes a compound dataset, one field per column with a type inferred from all its cells
+// (a table too wide for a compound type becomes a group of matrices: wide-table.ts);
 // "kv" keeps the raw cell text as an [R, C] variable-length string dataset. The header row is kept
 // in the attribute `columns` either way, and metadata rows before the table (csv-shape.ts) in
 // the attribute `preamble`.
@@ -11,15 +12,10 @@ import type { Group } from "../h5/group";
 import { GZIP, storageOptions, type DatasetLayout } from "./layout";
 import { decodeText, type TextSource } from "./text-input";
 import { CsvError } from "./csv-error";
+import type { CsvColumn, CsvColumnType, CsvTable } from "./csv-table";
+import { checkCsvSizes } from "./csv-limits";
 import { shapeOf } from "./csv-shape";
-
-/** A column's inferred type: int64 when every cell is an integer in int64's range, float64 when
- * every non-empty cell is a number (empty cells become NaN), bool when every cell is true/false
- * (any case), else UTF-8 string. A column of only empty cells is a string column. */
-export type CsvColumnType = "int64" | "float64" | "bool" | "string";
-
-/** One column's values: BigInt64Array, Float64Array, boolean[] or string[] by its type. */
-export type CsvColumn = BigInt64Array | Float64Array | boolean[] | string[];
+import { isWideTable, writeWideTable } from "./wide-table";
 
 /** CSV text, its bytes (gzip detected by magic, BOM dropped), or a stream of its bytes. */
 export type CsvSource = TextSource | AsyncIterable<Uint8Array | string>;
@@ -27,6 +23,8 @@ export type CsvSource = TextSource | AsyncIterable<Uint8Array | string>;
 export interface CsvOptions {
   /** Cell separator: "," (default), "\t" for TSV (see csvDelimiterFor), or any one character. */
   delimiter?: string;
+  /** Bytes a field may hold (default DEFAULT_MAX_CSV_FIELD, at most MOST_CSV_FIELD; see csv-limits.ts). */
+  maxField?: number;
 }
 
 export interface WriteCsvOptions extends CsvOptions {
@@ -34,19 +32,8 @@ export interface WriteCsvOptions extends CsvOptions {
   mode?: "table" | "kv";
 }
 
-export interface CsvTable {
-  /** The header row, as written. */
-  columns: string[];
-  types: CsvColumnType[];
-  /** One entry per column, each holding one value per data row. */
-  values: CsvColumn[];
-  /** Number of data rows (the header excluded). */
-  rows: number;
-  /** Metadata rows before the table, each as its cells joined by the delimiter (see csv-shape.ts). */
-  preamble?: string[];
-}
-
 export { CsvError };
+export type { CsvColumn, CsvColumnType, CsvTable };
 
 /** The delimiter a file name implies: tab for .tsv/.tab (also gzipped), else comma. */
 export function csvDelimiterFor(fileName: string): string {
@@ -68,9 +55,9 @@ export async function parseCsv(source: CsvSource, options: CsvOptions = {}): Pro
 
 /**
  * Writes `source` as dataset `name` in `group` (chunked; gzip unless `compression` is "none"),
- * with attributes `columns` and `mode`.
+ * with attributes `columns` and `mode`; a table too wide for one dataset as a group (wide-table.ts).
  */
-export async function writeCsv(group: Group, name: string, source: CsvSource, options: WriteCsvOptions = {}, layout: DatasetLayout = GZIP): Promise<Dataset> {
+export async function writeCsv(group: Group, name: string, source: CsvSource, options: WriteCsvOptions = {}, layout: DatasetLayout = GZIP): Promise<Dataset | Group> {
   return writePreparedCsv(group, name, await prepareCsv(source, options), layout);
 }
 
@@ -86,8 +73,11 @@ export async function prepareCsv(source: CsvSource, options: WriteCsvOptions = {
   return { mode, header, cells: rows.flat(), rows: rows.length, ...(preamble.length > 0 && { preamble }) };
 }
 
-/** The writing half of writeCsv. */
-export async function writePreparedCsv(group: Group, name: string, prepared: PreparedCsv, layout: DatasetLayout = GZIP, more?: AttributeSet): Promise<Dataset> {
+/**
+ * The writing half of writeCsv: a dataset, or for a table too wide for a compound type a group
+ * (wide-table.ts).
+ */
+export async function writePreparedCsv(group: Group, name: string, prepared: PreparedCsv, layout: DatasetLayout = GZIP, more?: AttributeSet): Promise<Dataset | Group> {
   const preamble = prepared.mode === "kv" ? prepared.preamble : prepared.table.preamble;
   const attrs = (columns: string[]) => ({ attrs: { columns, mode: prepared.mode, ...(preamble && { preamble }), ...more?.values }, attrOptions: more?.options });
   if (prepared.mode === "kv") {
@@ -95,11 +85,15 @@ export async function writePreparedCsv(group: Group, name: string, prepared: Pre
     return group.createDataset(name, { data: prepared.cells, shape: [prepared.rows, columns.length], ...storageOptions(layout, { dtype: "string" }, false), ...attrs(columns) });
   } else {
     const { table } = prepared;
+    const names = fieldNames(table.columns);
+    if (isWideTable(names, table.types)) {
+      return writeWideTable(group, name, table, layout, { values: { mode: "table", ...(preamble && { preamble }), ...more?.values }, options: more?.options });
+    }
     // Fields as a list: an object would put integer-like names ("0", "13") first, in numeric
     // order, and the columns out of the file's order (sklearn's digits.csv.gz has such a header).
     const fields: CompoundField[] = [];
     const data: Record<string, CsvColumn> = {};
-    fieldNames(table.columns).forEach((field, c) => {
+    names.forEach((field, c) => {
       fields.push({ name: field, dtype: table.types[c] === "string" ? dtype.string() : table.types[c] });
       data[field] = table.values[c];
     });
@@ -115,6 +109,7 @@ export async function readCsvRows(source: CsvSource, options: CsvOptions = {}): 
   const delimiter = options.delimiter ?? ",";
   if (delimiter.length !== 1) throw new CsvError(`the delimiter must be one character, not ${JSON.stringify(delimiter)}`);
   const text = decodeText(isTextSource(source) ? source : await collect(source));
+  checkCsvSizes(text, delimiter, options.maxField);
   const records = await new Promise<string[][]>((resolve, reject) => {
     const all: string[][] = [];
     parseString(text, { delimiter })

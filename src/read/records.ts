@@ -3,15 +3,18 @@
 // written; JSONL (attr jsonl) reads as the array of its documents. CSV: the compound table's
 // fields as typed columns (int64 → BigInt64Array, float64 → Float64Array, bool → boolean[],
 // string → string[]), and rows keyed by the original header (attr columns); kv-mode tables
-// ([R, C] cell text) read as string columns. A table reads whole, or rows [start, stop) alone.
-import type { Dataset } from "../h5/dataset";
+// ([R, C] cell text) read as string columns; a wide table's group (processors/wide-table.ts) as
+// the columns of its typed matrices. A table reads whole, or rows [start, stop) alone.
+import { Dataset } from "../h5/dataset";
 import { dtypeName } from "../h5/dtype";
 import { H5Error } from "../h5/errors";
-import type { Group } from "../h5/group";
+import { Group } from "../h5/group";
 import { fieldNames } from "../processors/csv";
+import type { CsvColumnType } from "../processors/csv-table";
+import { WIDE_LAYOUT, WIDE_TYPES } from "../processors/wide-table";
 import { JSON_PAIRS_FORMAT, pairsToJson, pairsToJsonText, type JsonPair } from "../processors/json";
 import { resolveRange, rowsOf, type AxisRange } from "./axis-range";
-import { attrNames, attrValue, readData, release, type Flow } from "./flow";
+import { attrNames, attrValue, getObject, readData, release, type Flow } from "./flow";
 import { openDataset, type Target } from "./images";
 
 function* jsonPairs(group: Group, target: Target): Flow<JsonPair[]> {
@@ -70,6 +73,8 @@ export interface Table {
   mode: "table" | "kv";
   /** Each row as an object keyed by column name, in column order (array fields as arrays). */
   rows(): IterableIterator<Record<string, unknown>>;
+  /** Each row's values in column order (array fields as arrays): cheaper than rows() for a wide table. */
+  rowValues(): IterableIterator<unknown[]>;
 }
 
 /** Row keys: the header names, with a repeated one replaced by its unique field name. */
@@ -92,15 +97,22 @@ function cell(column: TableColumn, row: number, per: number): unknown {
 type RowSpan = { start: number; stop: number; total: number };
 
 function makeTable(columns: string[], fields: string[], values: TableColumn[], span: RowSpan, mode: Table["mode"], per: number[] = []): Table {
-  const keys = rowKeys(columns, fields);
   const length = span.stop - span.start;
-  const byName: Record<string, TableColumn> = {};
-  keys.forEach((key, i) => {
-    Object.defineProperty(byName, key, { value: values[i], enumerable: true, writable: true, configurable: true });
-  });
+  // Built when first used: for a table of a million columns each costs about a second.
+  let keys: string[] | undefined;
+  let byName: Record<string, TableColumn> | undefined;
   return {
-    columns, fields, values, byName, length, ...span, mode,
+    columns, fields, values, length, ...span, mode,
+    get byName() {
+      if (byName) return byName;
+      byName = {};
+      rowKeysOf().forEach((key, i) => {
+        Object.defineProperty(byName, key, { value: values[i], enumerable: true, writable: true, configurable: true });
+      });
+      return byName;
+    },
     *rows() {
+      const keys = rowKeysOf();
       // A plain assignment to "__proto__" would set the prototype instead of a key.
       const plain = !keys.includes("__proto__");
       for (let r = 0; r < length; r++) {
@@ -113,15 +125,40 @@ function makeTable(columns: string[], fields: string[], values: TableColumn[], s
         yield row;
       }
     },
+    *rowValues() {
+      for (let r = 0; r < length; r++) {
+        const row: unknown[] = new Array(values.length);
+        for (let c = 0; c < values.length; c++) row[c] = cell(values[c], r, per[c] ?? 1);
+        yield row;
+      }
+    },
   };
+
+  function rowKeysOf(): string[] {
+    return (keys ??= rowKeys(columns, fields));
+  }
 }
 
 /**
- * The table at `target`: a compound dataset (h5dat's CSV tables or any other), or a kv table;
- * rows `range` of it (all by default).
+ * The table at `target`: a compound dataset (h5dat's CSV tables or any other), a kv table, or
+ * a wide table's group (processors/wide-table.ts); rows `range` of it (all by default).
  */
 export function* readTableFlow(group: Group, target: Target, range?: AxisRange): Flow<Table> {
-  const { dataset, opened } = yield* openDataset(group, target, "readTable");
+  // A path is opened once, whichever it leads to: a group (a wide table) or a dataset.
+  const object = typeof target === "string" ? yield* getObject(group, target) : target;
+  if (object instanceof Group) {
+    try {
+      return yield* wideTable(object, range);
+    } finally {
+      yield* release(object);
+    }
+  }
+  if (!(object instanceof Dataset)) {
+    yield* release(object);
+    throw new H5Error(`'${object.name}' is not a dataset: readTable reads datasets`, object.name);
+  }
+  const dataset = object;
+  const opened = object !== target;
   try {
     const names = yield* attrNames(dataset);
     const header = names.includes("columns") ? yield* attrValue(dataset, "columns") : undefined;
@@ -158,6 +195,59 @@ function* kvTable(dataset: Dataset, header: unknown, range: AxisRange | undefine
   const columns = named ? header.map(String) : Array.from({ length: width }, (_, c) => `column_${c}`);
   const fields = named ? fieldNames(columns) : columns;
   return makeTable(columns, fields, values as TableColumn[], span, "kv");
+}
+
+/** A wide table's group read as its columns: each from the matrix of its type (wide-table.ts). */
+function* wideTable(group: Group, range: AxisRange | undefined): Flow<Table> {
+  const layout = (yield* attrNames(group)).includes("layout") ? yield* attrValue(group, "layout") : undefined;
+  if (layout !== WIDE_LAYOUT) throw new H5Error(`'${group.name}' is a group, not a table (a wide table's group has attr layout "wide")`, group.name);
+  const columns = (yield* readMember(group, "columns")).data as string[];
+  const types = (yield* readMember(group, "column_types")).data as string[];
+  if (columns.length !== types.length) throw new H5Error(`'${group.name}' has ${columns.length} columns but ${types.length} column_types`, group.name);
+  const values: TableColumn[] = new Array(columns.length);
+  let span: RowSpan | null = null;
+  for (const type of WIDE_TYPES) {
+    const picked = types.flatMap((t, c) => (t === type ? [c] : []));
+    if (picked.length === 0) continue;
+    const matrix = yield* getObject(group, type);
+    try {
+      if (!(matrix instanceof Dataset) || matrix.shape?.length !== 2 || matrix.shape[1] !== picked.length) {
+        throw new H5Error(`'${group.name}/${type}' is not an [R, ${picked.length}] dataset of the ${type} columns`, group.name);
+      }
+      const own = rowSpan(matrix, range);
+      if (span && own.total !== span.total) throw new H5Error(`'${group.name}': its matrices differ in rows`, group.name);
+      span = own;
+      const rows = own.stop - own.start;
+      const { data } = yield* rowsOf(matrix, own.start, own.stop);
+      const flat = data as ArrayLike<unknown> & { constructor: new (n: number) => ArrayLike<unknown> };
+      const width = picked.length;
+      // A bool matrix reads as its enum's 0/1; as columns, bools are booleans (as a compound's are).
+      const typed = ArrayBuffer.isView(flat) && type !== "bool";
+      picked.forEach((c, k) => {
+        const column = (typed ? new flat.constructor(rows) : new Array(rows)) as unknown[];
+        for (let r = 0; r < rows; r++) column[r] = type === "bool" ? Boolean(flat[r * width + k]) : flat[r * width + k];
+        values[c] = column as TableColumn;
+      });
+    } finally {
+      yield* release(matrix);
+    }
+  }
+  const unknown = types.find((t) => !WIDE_TYPES.includes(t as CsvColumnType));
+  if (unknown !== undefined) throw new H5Error(`'${group.name}' has a column of type '${unknown}' (not one of ${WIDE_TYPES.join(", ")})`, group.name);
+  // A table of no typed matrix (no columns) has no rows.
+  span ??= { start: 0, stop: 0, total: 0 };
+  return makeTable(columns, fieldNames(columns), values, span, "table");
+}
+
+/** One member dataset of a wide table's group, read whole. */
+function* readMember(group: Group, name: string): Flow<{ data: unknown; shape: number[] }> {
+  const member = yield* getObject(group, name);
+  try {
+    if (!(member instanceof Dataset)) throw new H5Error(`'${group.name}/${name}' is not a dataset`, group.name);
+    return yield* readData(member);
+  } finally {
+    yield* release(member);
+  }
 }
 
 function rowSpan(dataset: Dataset, range: AxisRange | undefined): RowSpan {
