@@ -2,7 +2,7 @@
 // the native libarchive reader: never unpacked to disk, never held whole in memory. Every entry
 // but an empty directory is yielded: links, special files and directories that claim data too
 // (marked `notFile`, never read), so that the manifest accounts for them.
-import { ArchiveReader } from "./archive-reader";
+import { ArchiveReader, type ArchiveEntry } from "./archive-reader";
 import { checkDeclaredSize, DEFAULT_LIMITS, limitedBlocks, type EntryLimits } from "./entry-limits";
 import { groupNameOf, ownGroupNameOf, renamedNote, type Source, type SourceEntry } from "./source-entry";
 
@@ -43,8 +43,12 @@ export class ArchiveSource implements Source {
         consumed = true;
       };
       const isFile = entry.type === "file";
+      // Elsewhere a nameless, typeless entry is a block libarchive could not read as a header
+      // (garbage after a tar's end, a corrupt member): what it held is unknown, so its row fails.
+      const damaged = entry.path === "" && entry.type === "other";
       const blocks = async function* (): AsyncGenerator<Buffer> {
         take();
+        if (damaged) throw new Error(`a damaged header: no entry could be read at byte ${entry.position} of the archive (what follows it is read on)`);
         if (!isFile) return;
         // libarchive would only say "Passphrase required": the cause is the encryption.
         if (entry.encrypted) throw new Error("encrypted: h5dat reads no password-protected entries (not read)");
@@ -58,7 +62,7 @@ export class ArchiveSource implements Source {
         sourcePath: entry.path.replace(/^(?:\.\/+)+/, ""),
         size: isFile ? entry.size : 0,
         position: entry.position,
-        ...(!isFile && { notFile: { type: entry.type === "directory" ? `directory, yet it declares ${entry.size} bytes of data` : entry.type, ...(entry.link !== undefined && { link: entry.link }) } }),
+        ...(!isFile && !damaged && { notFile: { type: notFileType(entry), ...(entry.link !== undefined && { link: entry.link }) } }),
         ...(entry.rawPath !== undefined && { rawName: entry.rawPath }),
         ...(entry.warning !== undefined && { warning: entry.warning }),
         ...(this.groupNote !== undefined && { groupNote: this.groupNote }),
@@ -76,4 +80,10 @@ export class ArchiveSource implements Source {
     await this.reader?.close();
     this.reader = null;
   }
+}
+
+/** What a member that is no regular file is, for its row: "symlink", "directory, yet it declares 19 bytes of data". */
+function notFileType(entry: ArchiveEntry): string {
+  if (entry.type === "directory") return `directory, yet it declares ${entry.size} bytes of data`;
+  return entry.type;
 }

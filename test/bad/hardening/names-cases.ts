@@ -155,6 +155,52 @@ const rowlessCases = [
     ],
     values: { "/slash/ok.txt": "ok" },
   }),
+  convertCase({
+    name: "tar-directory-data-of-zeros",
+    expected: "exit 0; x/ carrying 2048 zero bytes skipped; after.txt behind it written (libarchive took the zeros for the end)",
+    build: (dir) => {
+      writeTar(path.join(dir, "zeros.tar"), [{ name: "x/", data: Buffer.alloc(2048) }, { name: "after.txt", data: "after" }]);
+      return [path.join(dir, "zeros.tar")];
+    },
+    exit: 0,
+    rows: [
+      { path: "x/", status: "skipped", message: /declares 2048 bytes of data/ },
+      // Once lost without a row: the zero blocks ended the archive for libarchive.
+      { path: "after.txt", status: "written", target: "/zeros/after.txt" },
+    ],
+    values: { "/zeros/after.txt": "after" },
+  }),
+  convertCase({
+    name: "tar-concatenated",
+    expected: "exit 0; cat a.tar b.tar: a.txt and b.txt written (b's entries once had no rows)",
+    build: (dir) => {
+      writeTar(path.join(dir, "a.tar"), [{ name: "a.txt", data: "a" }]);
+      writeTar(path.join(dir, "b.tar"), [{ name: "b.txt", data: "b" }]);
+      fs.writeFileSync(path.join(dir, "both.tar"), Buffer.concat([fs.readFileSync(path.join(dir, "a.tar")), fs.readFileSync(path.join(dir, "b.tar"))]));
+      return [path.join(dir, "both.tar")];
+    },
+    exit: 0,
+    rows: [
+      { path: "a.txt", status: "written", target: "/both/a.txt" },
+      { path: "b.txt", status: "written", target: "/both/b.txt" },
+    ],
+    values: { "/both/a.txt": "a", "/both/b.txt": "b" },
+  }),
+  convertCase({
+    name: "tar-garbage-after-end",
+    expected: "exit 2; a.txt written; 512 bytes of garbage after the end: a failed row naming the damaged header's byte",
+    build: (dir) => {
+      writeTar(path.join(dir, "a.tar"), [{ name: "a.txt", data: "a" }]);
+      fs.writeFileSync(path.join(dir, "tail.tar"), Buffer.concat([fs.readFileSync(path.join(dir, "a.tar")), Buffer.from("garbage!".repeat(64))]));
+      return [path.join(dir, "tail.tar")];
+    },
+    exit: 2,
+    rows: [
+      { path: "a.txt", status: "written", target: "/tail/a.txt" },
+      { path: "", status: "failed", message: /^a damaged header: no entry could be read at byte 10752 of the archive/ },
+    ],
+    values: { "/tail/a.txt": "a" },
+  }),
 ];
 
 /** Names an attacker would give entries: SGR colour, a carriage return, a bell, an OSC window title. */
