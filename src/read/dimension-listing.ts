@@ -73,7 +73,8 @@ export function dimensionLines(dims: Dimensions): string[] {
 /** One dimension a group defines: a scale dataset directly in it. */
 export interface GroupDimension {
   name: string;
-  size: number;
+  /** Exact: a BigInt past 2^53, as the listing's shape. */
+  size: number | bigint;
   unlimited: boolean;
   path: string;
 }
@@ -85,7 +86,7 @@ export async function groupDimensions(file: File, members: ListedObject[]): Prom
     if (member.kind !== "dataset" || member.attrs === 0) continue;
     const dims = await datasetDimensions(file, member.path);
     if (!dims?.dimension) continue;
-    out.push({ name: dims.dimension, size: Number(member.shape?.[0] ?? 1), unlimited: member.maxshape?.[0] === null, path: member.path });
+    out.push({ name: dims.dimension, size: member.shape?.[0] ?? 1, unlimited: member.maxshape?.[0] === null, path: member.path });
   }
   return out;
 }
