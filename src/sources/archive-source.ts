@@ -8,14 +8,14 @@ import { groupNameOf, ownGroupNameOf, renamedNote, type Source, type SourceEntry
 
 export class ArchiveSource implements Source {
   readonly groupName: string;
+  /** Set when the group had to be renamed (see rootNameOf): every entry's row says so. */
+  private readonly groupNote: string | undefined;
   private reader: ArchiveReader | null = null;
 
   constructor(readonly name: string, readonly size: number, private readonly limits: EntryLimits = DEFAULT_LIMITS, private readonly file = name) {
     this.groupName = groupNameOf(name);
     this.groupNote = renamedNote(ownGroupNameOf(name), "group");
   }
-
-  private readonly groupNote: string | undefined;
 
   async *entries(): AsyncGenerator<SourceEntry> {
     const reader = (this.reader ??= await ArchiveReader.open(this.file));
