@@ -171,6 +171,10 @@ Job ArchiveOpen(const Napi::CallbackInfo& info) {
     // A lone compressed file (data.json.gz) is one entry of the "raw" format; every real
     // archive format bids higher, so it only wins when nothing else matches.
     archive_read_support_format_raw(reader);
+    // A tar's end is two zero blocks, but a zero block also ends the data libarchive reads as
+    // headers (a file named 'x/' is a directory to it), and `cat a.tar b.tar` puts b after a's
+    // end: read on to the file's end, so no entry after them goes without a row (GNU tar -i).
+    archive_read_set_format_option(reader, "tar", "read_concatenated_archives", "1");
     if (archive_read_open_filename(reader, path.c_str(), blockSize) != ARCHIVE_OK) {
       std::unique_ptr<struct archive, int (*)(struct archive*)> owner(reader, archive_read_free);
       FailArchive(reader, "cannot open archive", path);

@@ -5,6 +5,35 @@
 #include "object_path.h"
 
 namespace h5dat {
+namespace {
+
+// 2^53: past it a JS number no longer holds every integer (2^60 would print as 1152921504606847000).
+constexpr hsize_t kLargestExactDouble = hsize_t(1) << 53;
+
+bool HasInexactDim(const Shape& shape) {
+  if (!shape) return false;
+  for (hsize_t dim : *shape) {
+    if (dim != H5S_UNLIMITED && dim > kLargestExactDouble) return true;
+  }
+  return false;
+}
+
+// The dims as BigInts (unlimited as null), for shapes a JS number cannot hold exactly.
+Napi::Value ExactShapeToJs(Napi::Env env, const Shape& shape) {
+  if (!shape) return env.Null();
+  Napi::Array array = Napi::Array::New(env, shape->size());
+  for (size_t i = 0; i < shape->size(); i++) {
+    hsize_t dim = (*shape)[i];
+    if (dim == H5S_UNLIMITED) {
+      array.Set(i, env.Null());
+    } else {
+      array.Set(i, Napi::BigInt::New(env, static_cast<uint64_t>(dim)));
+    }
+  }
+  return array;
+}
+
+}  // namespace
 
 DatasetInfo DescribeDataset(hid_t dataset, const std::string& path) {
   DatasetInfo info;
@@ -49,6 +78,12 @@ Napi::Object DatasetInfo::ToJs(Napi::Env env) const {
   object.Set("path", path);
   object.Set("shape", ShapeToJs(env, shape));
   object.Set("maxshape", ShapeToJs(env, maxShape, true));
+  // Only when some dim is past 2^53, so the common case costs nothing and the number shape stays
+  // the API; listings print these.
+  if (HasInexactDim(shape) || HasInexactDim(maxShape)) {
+    object.Set("exactShape", ExactShapeToJs(env, shape));
+    object.Set("exactMaxshape", ExactShapeToJs(env, maxShape));
+  }
   object.Set("type", type.ToJs(env));
   object.Set("layout", layout);
   if (chunks.empty()) {

@@ -4,6 +4,7 @@
 import type { Command } from "commander";
 import { exportDatasets } from "../export/export";
 import { namingFile } from "./file-error";
+import { terminalText } from "./terminal-text";
 import { describeScaling } from "../read/image-scaling";
 
 export function addExportCommand(program: Command): void {
@@ -21,8 +22,8 @@ export function addExportCommand(program: Command): void {
         console.log(JSON.stringify(result));
         return;
       }
-      for (const made of result.files) if (made.scaling) console.log(`scaled: ${made.dataset} → ${made.file}: ${describeScaling(made.scaling)}`);
-      for (const skipped of result.skipped) console.error(`skipped: ${skipped.dataset}: ${skipped.reason}`);
+      for (const made of result.files) if (made.scaling) console.log(terminalText(`scaled: ${made.dataset} → ${made.file}: ${describeScaling(made.scaling)}`));
+      for (const skipped of result.skipped) console.error(terminalText(`skipped: ${skipped.dataset}: ${skipped.reason}`));
       console.log(`${result.files.length} files written to ${options.archive ?? options.output}, ${result.skipped.length} datasets skipped`);
     });
 }

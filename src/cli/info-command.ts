@@ -8,6 +8,7 @@ import { formatBytes } from "../read/listing";
 import { readManifest, type ManifestRow } from "../writer/manifest";
 import { entryLine } from "./progress";
 import { namingFile } from "./file-error";
+import { terminalText } from "./terminal-text";
 import { isKeptAsBytes, KEPT_AS_BYTES } from "../convert/fallback";
 
 export interface FileReport {
@@ -95,7 +96,7 @@ export function addInfoCommand(program: Command): void {
     .action((file: string, options: { json?: boolean }) =>
       namingFile(file, async () => {
         const report = await fileReport(file);
-        console.log(options.json ? JSON.stringify(report) : reportLines(report).join("\n"));
+        console.log(options.json ? JSON.stringify(report) : reportLines(report).map(terminalText).join("\n"));
       }),
     );
 }

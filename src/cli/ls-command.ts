@@ -2,9 +2,10 @@
 // h5dat's) with kinds, shapes, dtypes, chunking, filters, sizes and dimensions, like `h5ls -r` but readable.
 import type { Command } from "commander";
 import { File } from "../h5/file";
-import { listingLines, listObjects } from "../read/listing";
+import { listingJson, listingLines, listObjects } from "../read/listing";
 import { dimensionSuffix, withDimensions } from "../read/dimension-listing";
 import { namingFile } from "./file-error";
+import { terminalText } from "./terminal-text";
 
 export function addLsCommand(program: Command): void {
   program
@@ -20,8 +21,8 @@ export function addLsCommand(program: Command): void {
         try {
           if (!(await h5.has(path))) throw new Error(`'${path}' is not in ${file}`);
           const objects = await withDimensions(h5, await listObjects(h5, path, options.recursive));
-          const lines = listingLines(objects).map((line, i) => line + dimensionSuffix(objects[i]));
-          console.log(options.json ? JSON.stringify(objects) : lines.join("\n"));
+          const lines = listingLines(objects).map((line, i) => terminalText(line + dimensionSuffix(objects[i])));
+          console.log(options.json ? JSON.stringify(objects, listingJson) : lines.join("\n"));
         } finally {
           await h5.close();
         }

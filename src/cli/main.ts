@@ -12,6 +12,7 @@ import { addInfoCommand } from "./info-command";
 import { addExportCommand } from "./export-command";
 import { addShowCommand } from "./show-command";
 import { messageOf } from "../error-message";
+import { terminalLines } from "./terminal-text";
 
 const program = new Command("h5dat")
   .description("turn raw files into chunked, compressed HDF5, and read them back")
@@ -44,6 +45,7 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
 });
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  console.error(`h5dat: ${messageOf(error)}`);
+  // A message may quote a name from a file: printed safe (terminal-text.ts).
+  console.error(terminalLines(`h5dat: ${messageOf(error)}`));
   process.exitCode = 1;
 });

@@ -8,6 +8,7 @@ import type { EventEmitter } from "node:events";
 import type { ConvertProgress } from "../convert/convert";
 import type { ManifestRow } from "../writer/manifest";
 import { InputRate } from "./input-rate";
+import { terminalText } from "./terminal-text";
 
 /** How often a non-interactive run prints its status line. */
 const STATUS_EVERY_MS = 10_000;
@@ -17,9 +18,9 @@ const REDRAW_EVERY_MS = 200;
 export const ERASE_LINE = "\r\x1b[2K";
 const BAR_WIDTH = 20;
 
-/** A manifest row as one line: `failed: photos.zip: train/x.jpg: cause`. */
+/** A manifest row as one line: `failed: photos.zip: train/x.jpg: cause`, safe to print (terminalText). */
 export function entryLine(row: ManifestRow): string {
-  return `${row.status}: ${row.source}${row.source_path ? `: ${row.source_path}` : ""}: ${row.message}`;
+  return terminalText(`${row.status}: ${row.source}${row.source_path ? `: ${row.source_path}` : ""}: ${row.message}`);
 }
 
 /** Seconds as `42s`, `3m05s` or `1h02m`. */
@@ -48,7 +49,7 @@ class Tally {
     this.bytes += row.bytes;
     if (row.status === "failed") this.failed++;
     this.progress = progress;
-    this.current = row.source_path;
+    this.current = terminalText(row.source_path);
     this.rate.add(progress.inputBytesRead, nowSeconds());
   }
 

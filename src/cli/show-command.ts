@@ -11,6 +11,7 @@ import { dtypeName } from "../h5/dtype";
 import { messageOf } from "../error-message";
 import { csvText } from "../export/csv-text";
 import { namingFile } from "./file-error";
+import { terminalLines, terminalText } from "./terminal-text";
 import { describeScaling } from "../read/image-scaling";
 
 interface ShowOptions {
@@ -77,10 +78,11 @@ async function showObject(file: string, path: string, options: ShowOptions): Pro
       console.log(JSON.stringify({ object: facts, attrs, ...(dims ? { dims } : {}), ...(groupDims.length > 0 ? { dimensions: groupDims } : {}), preview }, jsonValue));
       return;
     }
-    console.log(listingLines([facts])[0]);
-    for (const line of dimensionText) console.log(line);
-    for (const [key, value] of Object.entries(attrs)) console.log(`  @${key} = ${display(value)}`);
-    console.log(preview.text);
+    // Names, attrs and values come from the file: printed safe (terminal-text.ts).
+    console.log(terminalText(listingLines([facts])[0]));
+    for (const line of dimensionText) console.log(terminalText(line));
+    for (const [key, value] of Object.entries(attrs)) console.log(terminalText(`  @${key} = ${display(value)}`));
+    console.log(terminalLines(preview.text));
   } finally {
     await reader.close();
   }
@@ -129,7 +131,8 @@ async function previewOf(reader: H5Reader, dataset: ReaderDataset, rows: number,
   }
   const { data } = await dataset.get(`0:${Math.min(rows, shape[0])}`);
   const values = Array.from(data as ArrayLike<unknown>).slice(0, 1000);
-  return { kind: "values", values, text: `${display(values)}${shape[0] > rows ? ` … (${shape[0]} along the first axis)` : ""}` };
+  // The exact length: 2^60 as a number would print as 1152921504606847000.
+  return { kind: "values", values, text: `${display(values)}${shape[0] > rows ? ` … (${dataset.dataset.exactShape![0]} along the first axis)` : ""}` };
 }
 
 function display(value: unknown): string {

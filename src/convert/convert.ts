@@ -12,6 +12,7 @@ import { limitsOf } from "../sources/entry-limits";
 import type { Source, SourceEntry } from "../sources/source-entry";
 import { escapeName } from "../writer/hdf5-names";
 import { planEntry, type EntryPlan } from "./plan";
+import { joinMessages } from "./entry-checks";
 import type { Run } from "./run";
 import { asError, messageOf } from "../error-message";
 import { convertEntry, convertMedia, copyHdf5File, ENCODED_ROOT, streamEntry } from "./write-entry";
@@ -336,7 +337,7 @@ async function convertInput(run: Run, input: string, source: Source | Error): Pr
       }
       const bytes = read.rest ? await readRest(read.head, read.rest).catch((error: unknown) => error as Error) : read.head;
       if (bytes instanceof Error) {
-        record({ ...plan.row, message: messageOf(bytes) }, order);
+        record({ ...plan.row, message: joinMessages(messageOf(bytes), plan.row.message) }, order);
         continue;
       }
       bytesInFlight += bytes.length;
@@ -419,6 +420,6 @@ function inputFailure(input: string, error: unknown): ManifestRow {
 }
 
 function entryFailure(entry: SourceEntry, error: unknown): ManifestRow {
-  return { source: entry.source, source_path: entry.sourcePath, target: "", status: "failed", bytes: entry.size ?? 0, processor: "", message: messageOf(error) };
+  return { source: entry.source, source_path: entry.sourcePath, target: "", status: "failed", bytes: entry.size ?? 0, processor: "", message: joinMessages(messageOf(error), entry.groupNote ?? "") };
 }
 

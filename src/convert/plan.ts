@@ -5,7 +5,7 @@ import path from "node:path";
 import { classify, decide, HEAD_BYTES, type Classification } from "../classify";
 import type { Compression, DatasetLayout } from "../processors/layout";
 import type { ProcessorName, Route, RecordValidator } from "../schema";
-import type { SourceEntry } from "../sources/source-entry";
+import { rootNameOf, type SourceEntry } from "../sources/source-entry";
 import { datasetPathOf, safePathOf } from "../writer/hdf5-names";
 import type { ManifestRow } from "../writer/manifest";
 import { csvDelimiterFor } from "../processors/csv";
@@ -37,6 +37,15 @@ export interface EntryPlan {
  * converted (its rule or its name cannot place it, it is empty where its type cannot be).
  */
 export function planEntry(options: ConvertOptions, compression: Compression, groupName: string, entry: SourceEntry, head: Buffer, index: number): EntryPlan | { done: ManifestRow } {
+  const plan = planOf(options, compression, groupName, entry, head, index);
+  // Every row of an input whose group had to be renamed says so, whatever became of the entry.
+  if (entry.groupNote === undefined) return plan;
+  const row = "done" in plan ? plan.done : plan.row;
+  row.message = joinMessages(row.message, entry.groupNote);
+  return plan;
+}
+
+function planOf(options: ConvertOptions, compression: Compression, groupName: string, entry: SourceEntry, head: Buffer, index: number): EntryPlan | { done: ManifestRow } {
   const row: ManifestRow = { source: entry.source, source_path: entry.sourcePath, target: "", status: "failed", bytes: entry.size ?? head.length, processor: "", message: "" };
   if (entry.notFile) return { done: { ...row, bytes: 0, status: "skipped", message: notFileMessage(entry.notFile) } };
   let route: Route | null = null;
@@ -61,7 +70,8 @@ export function planEntry(options: ConvertOptions, compression: Compression, gro
   return {
     processor,
     kind,
-    target: route?.target ?? datasetPathOf(groupName, entry.sourcePath),
+    // A loose file is a dataset at the root, where h5dat's own group's name is not its to take.
+    target: route?.target ?? datasetPathOf(groupName, groupName === "" ? rootNameOf(entry.sourcePath) : entry.sourcePath),
     sourcePath: entry.sourcePath,
     row: { ...row, processor, message: notes },
     layout: { compression: route?.compression ?? compression, chunks: route?.chunks, dtype: route?.dtype },

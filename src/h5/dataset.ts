@@ -38,6 +38,14 @@ export class Dataset extends H5Object {
   get maxshape(): (number | null)[] | null {
     return this.info.maxshape;
   }
+  /** The shape with dims past 2^53 as exact BigInts (2^60 is not a number): for listings. */
+  get exactShape(): (number | bigint)[] | null {
+    return exactDims(this.info.shape, this.info.exactShape);
+  }
+  /** The maxshape likewise. */
+  get exactMaxshape(): (number | bigint | null)[] | null {
+    return exactDims(this.info.maxshape, this.info.exactMaxshape);
+  }
   get ndim(): number {
     return this.info.shape?.length ?? 0;
   }
@@ -253,4 +261,10 @@ function lengthOf(data: unknown, rowSize: number, perElement: number, type: Type
   const rows = flat.length / perRow;
   if (!Number.isInteger(rows)) throw new H5Error(`append data of ${flat.length} values is not a whole number of rows of ${rowSize}`);
   return rows;
+}
+
+/** Each dim as a number while it is exact (to 2^53), else the BigInt the binding gave. */
+function exactDims<T extends number | null>(dims: T[] | null, exact: (bigint | null)[] | null | undefined): (T | bigint)[] | null {
+  if (!dims || !exact) return dims;
+  return dims.map((dim, i) => (dim !== null && !Number.isSafeInteger(dim) ? exact[i]! : dim));
 }

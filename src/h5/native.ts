@@ -62,6 +62,9 @@ export interface NativeDatasetInfo {
   path: string;
   shape: number[] | null;
   maxshape: (number | null)[] | null;
+  /** Set only when some dim is past 2^53, where a number is no longer exact: every dim as a BigInt. */
+  exactShape?: bigint[] | null;
+  exactMaxshape?: (bigint | null)[] | null;
   type: TypeSpec;
   layout: "compact" | "contiguous" | "chunked" | "virtual" | "unknown";
   chunks: number[] | null;

@@ -73,7 +73,8 @@ export function dimensionLines(dims: Dimensions): string[] {
 /** One dimension a group defines: a scale dataset directly in it. */
 export interface GroupDimension {
   name: string;
-  size: number;
+  /** Exact: a BigInt past 2^53, as the listing's shape. */
+  size: number | bigint;
   unlimited: boolean;
   path: string;
 }

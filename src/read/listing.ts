@@ -13,9 +13,9 @@ export interface ListedObject {
   kind: "group" | "dataset" | "datatype" | "soft-link" | "external-link" | "unknown";
   /** A link's target (`file:/path` for an external link). */
   target?: string;
-  /** Datasets only from here on. */
-  shape?: number[] | null;
-  maxshape?: (number | null)[] | null;
+  /** Datasets only from here on. A dim past 2^53 is a BigInt, exact (2^60 as a number prints as 1152921504606847000). */
+  shape?: (number | bigint)[] | null;
+  maxshape?: (number | bigint | null)[] | null;
   dtype?: string;
   layout?: string;
   chunks?: number[] | null;
@@ -88,8 +88,8 @@ async function describe(file: File, path: string): Promise<ListedObject> {
 function datasetFacts(dataset: Dataset): Partial<ListedObject> {
   const unreadable = dataset.unreadable;
   return {
-    shape: dataset.shape,
-    maxshape: dataset.maxshape,
+    shape: dataset.exactShape,
+    maxshape: dataset.exactMaxshape,
     dtype: dtypeName(dataset.dtype),
     layout: dataset.layout,
     chunks: dataset.chunks,
@@ -98,6 +98,11 @@ function datasetFacts(dataset: Dataset): Partial<ListedObject> {
     storedBytes: dataset.storageSize,
     ...(unreadable ? { unreadable } : {}),
   };
+}
+
+/** JSON.stringify's replacer for listings: a BigInt dim as its exact digits, in a string. */
+export function listingJson(_key: string, value: unknown): unknown {
+  return typeof value === "bigint" ? value.toString() : value;
 }
 
 /** `1.5 MB`-style sizes (powers of 1000, like the conversion summary). */

@@ -7,6 +7,7 @@ import { scanJsonLeaves } from "../processors/json-tokenizer";
 import { invalidSchema, SchemaError } from "./errors";
 import { compileRecords } from "./records";
 import { compileRules, Schema } from "./rules";
+import { H5DAT_ROOT_ATTRS } from "./write-schema";
 import { SCHEMA_META, type SchemaDocument } from "./schema-meta";
 
 const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
@@ -39,6 +40,11 @@ export function parseSchema(text: string, file = "schema"): Schema {
     const components = group.split("/").filter((c) => c !== "" && c !== ".");
     if (components.includes("..")) problems.push(`${keyPath(["groups", group])}: '..' is not allowed in a group path`);
     else if (components[0] === "_h5dat") problems.push(`${keyPath(["groups", group])}: /_h5dat is h5dat's own group`);
+    else if (components.length === 0) {
+      for (const name of Object.keys(value.groups?.[group]?.attrs ?? {}).filter((n) => H5DAT_ROOT_ATTRS.includes(n))) {
+        problems.push(`${keyPath(["groups", group, "attrs", name])}: '${name}' is a root attr h5dat writes about the run`);
+      }
+    }
   }
   for (const [name, definition] of Object.entries(value.definitions ?? {})) {
     try {

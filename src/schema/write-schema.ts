@@ -10,6 +10,11 @@ import type { Schema } from "./rules";
 /** h5dat's own group, and the compound dataset of quarantined records in it. */
 export const H5DAT_GROUP = "/_h5dat";
 export const QUARANTINE_PATH = "/_h5dat/quarantine";
+/**
+ * The root attrs convert writes about the run (convert/output-file.ts): a schema's group "/" may
+ * not set them, or a file would claim another version, command or inputs than made it.
+ */
+export const H5DAT_ROOT_ATTRS: readonly string[] = ["h5dat_version", "hdf5_version", "created", "inputs", "command", "options", "appended"];
 
 /** One quarantined record. */
 export interface QuarantineRow {

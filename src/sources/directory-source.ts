@@ -6,7 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { checkDeclaredSize, DEFAULT_LIMITS, limitedBlocks, type EntryLimits } from "./entry-limits";
-import { groupNameOf, type Source, type SourceEntry } from "./source-entry";
+import { groupNameOf, ownGroupNameOf, renamedNote, type Source, type SourceEntry } from "./source-entry";
 
 const BLOCK = 1 << 20;
 
@@ -23,9 +23,11 @@ interface ListedFile {
 export class DirectorySource implements Source {
   readonly groupName: string;
   readonly size: number;
+  private readonly groupNote: string | undefined;
 
   private constructor(readonly name: string, private readonly files: ListedFile[], private readonly limits: EntryLimits) {
     this.groupName = groupNameOf(name);
+    this.groupNote = renamedNote(ownGroupNameOf(name), "group");
     this.size = files.reduce((sum, f) => sum + f.size, 0);
   }
 
@@ -40,7 +42,7 @@ export class DirectorySource implements Source {
     let position = 0;
     for (const { sourcePath, file, size, notFile, rawName } of this.files) {
       position += size;
-      const named = rawName ? { rawName } : {};
+      const named = { ...(rawName && { rawName }), ...(this.groupNote !== undefined && { groupNote: this.groupNote }) };
       if (notFile) yield { source: this.name, sourcePath, size: 0, position, notFile, ...named, blocks: async function* () {}, readAll: async () => Buffer.alloc(0) };
       else yield { ...fileEntry(this.name, sourcePath, file, size, position, this.limits), ...named };
     }

@@ -4,7 +4,7 @@ import path from "node:path";
 import { ArchiveSource } from "./archive-source";
 import { DirectorySource, fileEntry } from "./directory-source";
 import { DEFAULT_LIMITS, type EntryLimits } from "./entry-limits";
-import type { Source, SourceEntry } from "./source-entry";
+import { renamedNote, type Source, type SourceEntry } from "./source-entry";
 
 const ARCHIVE_MAGIC: readonly number[][] = [
   [0x50, 0x4b, 0x03, 0x04], // zip
@@ -34,7 +34,9 @@ class FileSource implements Source {
   readonly groupName = "";
   constructor(readonly name: string, readonly size: number, private readonly limits: EntryLimits) {}
   async *entries(): AsyncGenerator<SourceEntry> {
-    yield fileEntry(this.name, path.basename(this.name), this.name, this.size, this.size, this.limits);
+    const name = path.basename(this.name);
+    const groupNote = renamedNote(name, "dataset");
+    yield { ...fileEntry(this.name, name, this.name, this.size, this.size, this.limits), ...(groupNote !== undefined && { groupNote }) };
   }
   async close(): Promise<void> {}
 }

@@ -22,6 +22,8 @@ export interface SourceEntry {
   rawName?: Uint8Array;
   /** What the archive reader warned about this entry's header (a name it could not convert, ...). */
   warning?: string;
+  /** Set when the input's group had to take another name than its own (see rootNameOf): says so. */
+  groupNote?: string;
   /** The data in blocks. */
   blocks(): AsyncIterable<Buffer>;
   /** All the data (for entries a processor needs whole). */
@@ -42,10 +44,43 @@ export interface Source {
 /** Archive and compression suffixes stripped from an input's name to make its group name. */
 const ARCHIVE_SUFFIXES = [".tar.gz", ".tar.bz2", ".tar.xz", ".tar.zst", ".tgz", ".tbz2", ".txz", ".tar", ".zip", ".7z", ".gz", ".bz2", ".xz"];
 
-/** `photos.zip` → `photos`, `data/` → `data`, `logs.tar.gz` → `logs`, `table.csv.gz` → `table.csv`. */
+/**
+ * `photos.zip` → `photos`, `data/` → `data`, `logs.tar.gz` → `logs`, `table.csv.gz` → `table.csv`;
+ * `_h5dat.zip` → `_h5dat_1` (see rootNameOf).
+ */
 export function groupNameOf(input: string): string {
+  return rootNameOf(ownGroupNameOf(input));
+}
+
+/** The group name an input asks for, before rootNameOf: `_h5dat.zip` → `_h5dat`. */
+export function ownGroupNameOf(input: string): string {
   const base = input.replace(/[/\\]+$/, "").split(/[/\\]/).pop() || input;
   const lower = base.toLowerCase();
   const suffix = ARCHIVE_SUFFIXES.find((s) => lower.endsWith(s) && lower.length > s.length);
   return suffix ? base.slice(0, base.length - suffix.length) : base;
+}
+
+/** h5dat's own group at the root of every output: the manifest, the quarantine, the run's state. */
+export const H5DAT_GROUP_NAME = "_h5dat";
+/** The root name an input named like h5dat's own group takes instead. */
+export const RENAMED_H5DAT_GROUP = "_h5dat_1";
+
+/**
+ * The name an input's group (or a loose file's dataset) takes at the root: its own, unless that is
+ * h5dat's own group, whose manifest an input's `manifest` entry would clash with (a fatal run) and
+ * whose other members are not the input's. HDF5 names are case-sensitive: `_H5DAT` is another name.
+ * A second input named `_h5dat_1` shares the group, as any two inputs of one name do.
+ */
+export function rootNameOf(name: string): string {
+  return name === H5DAT_GROUP_NAME ? RENAMED_H5DAT_GROUP : name;
+}
+
+/**
+ * The note every row of an input carries when its root name `own` (a group's, or a loose file's
+ * dataset's) had to change; undefined when it keeps it.
+ */
+export function renamedNote(own: string, what: "group" | "dataset"): string | undefined {
+  const root = rootNameOf(own);
+  if (root === own) return undefined;
+  return `renamed: '/${own}' is h5dat's own group, so this input's ${what} is '/${root}'`;
 }

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { groupNameOf } from "../../src/sources/source-entry";
+import { groupNameOf, rootNameOf } from "../../src/sources/source-entry";
 import { looksLikeArchive } from "../../src/sources/open-source";
 import { escapeName } from "../../src/writer/hdf5-names";
 import type { BadCase } from "./case";
@@ -45,7 +45,7 @@ export interface ConvertCaseSpec {
 /** Where an input's datasets may be: under its group, or (a loose file) its one root dataset. */
 async function placeOf(input: string): Promise<{ prefix: string } | { exact: string }> {
   if (fs.statSync(input).isDirectory() || (await looksLikeArchive(input))) return { prefix: `/${escapeName(groupNameOf(input))}/` };
-  return { exact: `/${escapeName(path.basename(input))}` };
+  return { exact: `/${escapeName(rootNameOf(path.basename(input)))}` };
 }
 
 const CRASH = /uncaught|unhandled|fatal error|maximum call stack|segmentation|core dumped|out of memory|\n\s+at \S+ \(/i;

@@ -71,7 +71,7 @@ def plain(v):
 f = h5py.File(path, "r")
 datasets = {}
 def visit(name, obj):
-    if isinstance(obj, h5py.Dataset) and not name.startswith("_h5dat"):
+    if isinstance(obj, h5py.Dataset) and not name.startswith("_h5dat/"):
         datasets["/" + name] = {"shape": list(obj.shape), "dtype": str(obj.dtype)}
 f.visititems(visit)
 m = f["_h5dat/manifest"][()]

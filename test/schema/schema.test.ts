@@ -94,6 +94,9 @@ test("schemas that are not valid fail naming the file and the JSON path of each 
     [{ groups: { "/photos": { attrs: { x: { y: 1 } } } } }, /groups\/"\/photos"\/attrs\/x: must be string, number, boolean or array/],
     [{ groups: { "/p": { atrs: {} } } }, /groups\/"\/p": unknown key 'atrs'/],
     [{ groups: { "/_h5dat/x": {} } }, /groups\/"\/_h5dat\/x": \/_h5dat is h5dat's own group/],
+    // The root attrs that say how the file was made are h5dat's; other root attrs are the schema's.
+    [{ groups: { "/": { attrs: { title: "ok", inputs: "forged" } } } }, /groups\/"\/"\/attrs\/inputs: 'inputs' is a root attr h5dat writes about the run/],
+    [{ groups: { "/": { attrs: { command: "x", h5dat_version: "0" } } } }, /attrs\/command: 'command' is a root attr h5dat writes.*\n.*attrs\/h5dat_version:/],
     [{ rules: [{ match: "[abc" }] }, /rules\/0\/match: invalid glob '\[abc': Missing closing/],
     [{ rules: [{ match: ["ok/*", "a/{b,c"] }] }, /rules\/0\/match\/1: invalid glob 'a\/\{b,c'/],
     [{ rules: [{ match: "/abs/*.jpg" }] }, /rules\/0\/match: '\/abs\/\*\.jpg' never matches: source paths are relative/],

@@ -7,7 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import zlib from "node:zlib";
 import { test } from "node:test";
-import { groupNameOf } from "../../src/sources/source-entry";
+import { groupNameOf, ownGroupNameOf, renamedNote } from "../../src/sources/source-entry";
 import { openSource } from "../../src/sources/open-source";
 import { makeTreeAndArchives } from "../helpers/archives";
 import { python, tempDir } from "../helpers/h5py";
@@ -74,6 +74,14 @@ test("group names drop archive suffixes only", () => {
   assert.equal(groupNameOf("table.csv.gz"), "table.csv");
   assert.equal(groupNameOf("image.png"), "image.png");
   assert.equal(groupNameOf(".zip"), ".zip");
+});
+
+test("an input named like h5dat's own group takes /_h5dat_1, and says so; other names keep theirs", () => {
+  for (const input of ["_h5dat.zip", "/x/_h5dat/", "_h5dat", "_h5dat.tar.gz", "_h5dat.gz"]) assert.equal(groupNameOf(input), "_h5dat_1", input);
+  // HDF5 names are case-sensitive; a suffix left on is another name.
+  for (const [input, group] of [["_H5DAT.zip", "_H5DAT"], ["_h5dat_1", "_h5dat_1"], ["_h5dat.csv.gz", "_h5dat.csv"], ["x_h5dat", "x_h5dat"]]) assert.equal(groupNameOf(input), group, input);
+  assert.equal(renamedNote(ownGroupNameOf("/x/_h5dat.zip"), "group"), "renamed: '/_h5dat' is h5dat's own group, so this input's group is '/_h5dat_1'");
+  assert.equal(renamedNote(ownGroupNameOf("photos.zip"), "group"), undefined);
 });
 
 test("a directory's symlinks and fifos are listed, never followed or read; a name that is not UTF-8 still opens", async () => {
