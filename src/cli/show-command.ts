@@ -12,11 +12,13 @@ import { messageOf } from "../error-message";
 import { csvText } from "../export/csv-text";
 import { namingFile } from "./file-error";
 import { describeScaling } from "../read/image-scaling";
+import { FOLLOW_EXTERNAL_HELP } from "./export-command";
 
 interface ShowOptions {
   png?: string;
   rows?: string;
   json?: boolean;
+  followExternal?: boolean;
 }
 
 const JSON_PREVIEW_CHARS = 4000;
@@ -30,13 +32,15 @@ export function addShowCommand(program: Command): void {
     .option("--png <file>", "write an image dataset as PNG")
     .option("--rows <n>", "rows of a table (or values) to preview", "10")
     .option("--json", "the facts, attrs and preview as JSON")
+    .option("--follow-external", FOLLOW_EXTERNAL_HELP)
     .action((file: string, path: string, options: ShowOptions) => namingFile(file, () => showObject(file, path, options)));
 }
 
 async function showObject(file: string, path: string, options: ShowOptions): Promise<void> {
-  const reader = await open(file);
+  const reader = await open(file, { external: options.followExternal ? "follow" : "deny" });
   try {
-    if (!(await reader.has(path))) throw new Error(`'${path}' is not in ${file}`);
+    // A path behind an external link not followed is not there; opening it says why.
+    if (!(await reader.has(path))) throw await reader.file.get(path).then(async (found) => (await found.close(), new Error(`'${path}' is not in ${file}`)), (error: unknown) => (/external link/.test(messageOf(error)) ? error : new Error(`'${path}' is not in ${file}`)));
     const rows = Number(options.rows ?? 10);
     if (!Number.isInteger(rows) || rows < 0) throw new Error(`--rows must be a whole number, not '${options.rows}'`);
     const member = await reader.get(path);

@@ -99,7 +99,7 @@ export interface NativeDatasetDims {
 
 /** Operation name → [arguments, result]. */
 export interface NativeOps {
-  fileOpen: [[path: string, mode: string, options: { checkpoints?: boolean }], NativeHandle];
+  fileOpen: [[path: string, mode: string, options: { checkpoints?: boolean; external?: "follow" | "deny" }], NativeHandle];
   fileOpenImage: [[bytes: Uint8Array, name: string], NativeHandle];
   fileFlush: [[file: NativeHandle], void];
   fileInfo: [[file: NativeHandle], { path: string; writable: boolean; size: number; freeSpace: number }];
@@ -112,7 +112,7 @@ export interface NativeOps {
   linkCreate: [[loc: NativeHandle, kind: "soft" | "hard" | "external", target: string, name: string, file?: string], void];
   linkInfo: [[loc: NativeHandle, name: string], { type: "hard" | "soft" | "external" | "user-defined"; target?: string; file?: string }];
   objectCopy: [[source: NativeHandle, sourceName: string, destination: NativeHandle, destinationName: string], void];
-  fileTreeCopy: [[sourceFile: NativeHandle, destination: NativeHandle, destinationName: string], void];
+  fileTreeCopy: [[sourceFile: NativeHandle, destination: NativeHandle, destinationName: string, options: { external?: "keep" | "contain"; inputDirectory?: string }], string[]];
   visit: [[loc: NativeHandle], { path: string; kind: "group" | "dataset" | "datatype" | "unknown" }[]];
   datasetCreate: [
     [loc: NativeHandle, name: string, type: TypeSpec, shape: number[] | null, maxshape: (number | null)[] | null,
