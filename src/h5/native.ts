@@ -68,6 +68,8 @@ export interface NativeDatasetInfo {
   /** `available`: whether this build of HDF5 has the filter (without it the data cannot be read). */
   filters: { id: number; name: string; values: number[]; available: boolean }[];
   storageSize: number;
+  /** Where the values are when not in the file ("external raw data '/x'", "virtual dataset sources 'f.h5:/d'"), else null. */
+  outside: string | null;
 }
 
 /** How the binding converts what it reads (src/h5/codec.ts ReadOptions). */
