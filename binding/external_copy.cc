@@ -324,15 +324,17 @@ class Container {
     });
   }
 
+  // A variable-length UTF-8 string, as h5py writes a str (it reads back as one).
   static void WriteReason(hid_t dataset, const std::string& reason, const std::string& where) {
     TypeId type(Check(H5Tcopy(H5T_C_S1), "cannot make string type", where));
-    H5Tset_size(type.get(), std::max<size_t>(reason.size(), 1));
+    H5Tset_size(type.get(), H5T_VARIABLE);
     H5Tset_cset(type.get(), H5T_CSET_UTF8);
     SpaceId scalar(Check(H5Screate(H5S_SCALAR), "cannot create dataspace", where));
-    H5Adelete(dataset, kNotCopiedAttr);  // a source's own attr of that name gives way
+    if (H5Aexists(dataset, kNotCopiedAttr) > 0) H5Adelete(dataset, kNotCopiedAttr);  // a source's own attr gives way
     H5Eclear2(H5E_DEFAULT);
     AttrId attr(Check(H5Acreate2(dataset, kNotCopiedAttr, type.get(), scalar.get(), H5P_DEFAULT, H5P_DEFAULT), "cannot write attr", where));
-    Check(H5Awrite(attr.get(), type.get(), reason.data()), "cannot write attr", where);
+    const char* text = reason.c_str();
+    Check(H5Awrite(attr.get(), type.get(), &text), "cannot write attr", where);
   }
 
   static std::string Quoted(const std::vector<std::string>& names) {
