@@ -39,8 +39,7 @@ export function addShowCommand(program: Command): void {
 async function showObject(file: string, path: string, options: ShowOptions): Promise<void> {
   const reader = await open(file, { external: options.followExternal ? "follow" : "deny" });
   try {
-    // A path behind an external link not followed is not there; opening it says why.
-    if (!(await reader.has(path))) throw await reader.file.get(path).then(async (found) => (await found.close(), new Error(`'${path}' is not in ${file}`)), (error: unknown) => (/external link/.test(messageOf(error)) ? error : new Error(`'${path}' is not in ${file}`)));
+    if (!(await reader.has(path))) throw await whyMissing(reader, path, file);
     const rows = Number(options.rows ?? 10);
     if (!Number.isInteger(rows) || rows < 0) throw new Error(`--rows must be a whole number, not '${options.rows}'`);
     const member = await reader.get(path);
@@ -88,6 +87,16 @@ async function showObject(file: string, path: string, options: ShowOptions): Pro
   } finally {
     await reader.close();
   }
+}
+
+/**
+ * Why `path` is not there: behind an external link not followed (without --follow-external), the
+ * error opening it names the link's target; otherwise it is not in the file.
+ */
+async function whyMissing(reader: H5Reader, path: string, file: string): Promise<unknown> {
+  const notThere = new Error(`'${path}' is not in ${file}`);
+  const error = await reader.file.get(path).then(async (found) => void (await found.close()), (e: unknown) => e);
+  return error !== undefined && /external link/.test(messageOf(error)) ? error : notThere;
 }
 
 /** JSON of attrs and values: BigInts as text, TypedArrays as arrays. */
