@@ -205,15 +205,20 @@ Job LinkInfo(const Napi::CallbackInfo& info) {
   job.pins.push_back(info[0]);
   job.Locked([loc, name, link]() {
     std::string where = JoinPath(loc->Path(), name);
-    if (!LinkPathExists(loc->Id(), name)) FailUsage("no such link", where);
+    // The link itself is read, never followed; an external link on the way to it is, if allowed.
+    ExternalLinkGuard guard(*loc->File());
+    if (!LinkPathExists(loc->Id(), name, guard.lapl())) {
+      if (guard.Refused()) guard.FailRefused(where);
+      FailUsage("no such link", where);
+    }
     H5L_info2_t linfo;
-    Check(H5Lget_info2(loc->Id(), name.c_str(), &linfo, H5P_DEFAULT), "cannot get link info", where);
+    Check(H5Lget_info2(loc->Id(), name.c_str(), &linfo, guard.lapl()), "cannot get link info", where);
     if (linfo.type == H5L_TYPE_HARD) {
       link->type = "hard";
       return;
     }
     std::vector<char> value(linfo.u.val_size + 1, 0);
-    Check(H5Lget_val(loc->Id(), name.c_str(), value.data(), value.size(), H5P_DEFAULT), "cannot read link", where);
+    Check(H5Lget_val(loc->Id(), name.c_str(), value.data(), value.size(), guard.lapl()), "cannot read link", where);
     if (linfo.type == H5L_TYPE_SOFT) {
       link->type = "soft";
       link->target = value.data();

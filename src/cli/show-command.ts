@@ -13,6 +13,7 @@ import { csvText } from "../export/csv-text";
 import { namingFile } from "./file-error";
 import { describeScaling } from "../read/image-scaling";
 import { FOLLOW_EXTERNAL_HELP } from "./export-command";
+import { missingPathError } from "./missing-path";
 
 interface ShowOptions {
   png?: string;
@@ -39,7 +40,7 @@ export function addShowCommand(program: Command): void {
 async function showObject(file: string, path: string, options: ShowOptions): Promise<void> {
   const reader = await open(file, { external: options.followExternal ? "follow" : "deny" });
   try {
-    if (!(await reader.has(path))) throw await whyMissing(reader, path, file);
+    if (!(await reader.has(path))) throw await missingPathError(reader.file, path, file);
     const rows = Number(options.rows ?? 10);
     if (!Number.isInteger(rows) || rows < 0) throw new Error(`--rows must be a whole number, not '${options.rows}'`);
     const member = await reader.get(path);
@@ -87,16 +88,6 @@ async function showObject(file: string, path: string, options: ShowOptions): Pro
   } finally {
     await reader.close();
   }
-}
-
-/**
- * Why `path` is not there: behind an external link not followed (without --follow-external), the
- * error opening it names the link's target; otherwise it is not in the file.
- */
-async function whyMissing(reader: H5Reader, path: string, file: string): Promise<unknown> {
-  const notThere = new Error(`'${path}' is not in ${file}`);
-  const error = await reader.file.get(path).then(async (found) => void (await found.close()), (e: unknown) => e);
-  return error !== undefined && /external link/.test(messageOf(error)) ? error : notThere;
 }
 
 /** JSON of attrs and values: BigInts as text, TypedArrays as arrays. */

@@ -179,7 +179,7 @@ print("{}")`, dir);
 /** export and show of a file with all three: refused by default, read with --follow-external. */
 const readerCase: BadCase = {
   name: "external-export-show",
-  expected: "export: exit 0, /host /vds_out skipped naming the file, nothing of /etc/passwd written; show /host unreadable, show /ext exit 1 naming the link; ls marks each with its target; --follow-external reads them",
+  expected: "export: exit 0, /host /vds_out skipped naming the file, nothing of /etc/passwd written; show /host unreadable, show /ext exit 1 naming the link; ls marks each with its target, ls /ext refused; --follow-external reads them",
   async run(dir: string): Promise<string> {
     const source = path.join(buildSource(dir, ["host", "vds_out", "ext"]), "src.h5");
     const refused = await runCli(["export", source, "-o", path.join(dir, "refused"), "--json"]);
@@ -209,6 +209,12 @@ const readerCase: BadCase = {
     assert.match(ls.stdout, /\/ext\s+external-link → [^\n]*outside\/vsrc\.h5:\/d/, "ls lists the link with its target");
     assert.match(ls.stdout, /\/host\s+dataset uint8 \[16\]\s+contiguous → external raw data '\/etc\/passwd'/, "ls marks external raw data with its file");
     assert.match(ls.stdout, /\/vds_out\s+dataset uint8 \[4\]\s+virtual → virtual dataset sources '[^']*outside\/vsrc\.h5:d'/);
+    const lsLink = await runCli(["ls", source, "/ext"]);
+    assert.equal(lsLink.status, 1);
+    assert.match(lsLink.stderr, /not followed: an external link to '[^']*outside\/vsrc\.h5:\/d' is on the path; .*--follow-external/);
+    const lsFollowed = await runCli(["ls", source, "/ext", "--follow-external"]);
+    assert.equal(lsFollowed.status, 0, lsFollowed.stderr);
+    assert.match(lsFollowed.stdout, /^\/ext\s+external-link → /, "followed, ls gives the link itself, as for a link not given");
     const showFollowed = await runCli(["show", source, "/ext", "--follow-external"]);
     assert.equal(showFollowed.status, 0, showFollowed.stderr);
     assert.match(showFollowed.stdout, /\[100, 101, 102, 103\]/);
