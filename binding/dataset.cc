@@ -8,6 +8,7 @@
 #include "chunked_write.h"
 #include "dataset_info.h"
 #include "dataspace.h"
+#include "external_access.h"
 #include "h5_failure.h"
 #include "handle.h"
 #include "job.h"
@@ -276,6 +277,7 @@ Job DatasetRead(const Napi::CallbackInfo& info) {
     TypeId fileType(Check(H5Dget_type(id), "cannot get type of", path));
     TypeId memType(MemoryType(fileType.get(), options, path));
     TypeSpec memSpec = TypeSpec::Describe(memType.get());
+    RequireOwnStorage(id, *dataset->File(), path);
     SpaceId fileSpace(Check(H5Dget_space(id), "cannot get dataspace of", path));
     SpaceId memSpace(selection.Apply(fileSpace.get(), path));
     *shape = SpaceShape(memSpace.get());

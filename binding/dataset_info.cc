@@ -1,5 +1,6 @@
 #include "dataset_info.h"
 
+#include "external_access.h"
 #include "h5_failure.h"
 #include "scoped_id.h"
 #include "object_path.h"
@@ -70,6 +71,8 @@ DatasetInfo DescribeDataset(hid_t dataset, const std::string& path) {
     info.filters.push_back(std::move(filter));
   }
   info.storageSize = H5Dget_storage_size(dataset);
+  OutsideStorage storage = OutsideStorageOf(dcpl, path);
+  if (storage.kind != OutsideStorage::Kind::None) info.outside = storage.Describe();
   return info;
 }
 
@@ -103,6 +106,7 @@ Napi::Object DatasetInfo::ToJs(Napi::Env env) const {
     filterArray.Set(i, filter);
   }
   object.Set("filters", filterArray);
+  object.Set("outside", outside.empty() ? env.Null() : Napi::Value(Napi::String::New(env, outside)));
   object.Set("storageSize", static_cast<double>(storageSize));
   return object;
 }

@@ -26,6 +26,8 @@ struct DatasetInfo {
   std::vector<hsize_t> chunks;
   std::vector<FilterInfo> filters;
   hsize_t storageSize = 0;
+  // Where the values are when not in the file: "external raw data '/x'" (external_access.h), or "".
+  std::string outside;
   Napi::Object ToJs(Napi::Env env) const;
 };
 

@@ -40,11 +40,14 @@ Job FileOpen(const Napi::CallbackInfo& info) {
   std::string path = info[0].ToString().Utf8Value();
   std::string mode = info[1].IsString() ? info[1].ToString().Utf8Value() : "r";
   bool checkpoints = info[2].IsObject() && info[2].As<Napi::Object>().Get("checkpoints").ToBoolean();
+  Napi::Value external = info[2].IsObject() ? info[2].As<Napi::Object>().Get("external") : info.Env().Undefined();
+  bool followExternal = external.IsString() && external.ToString().Utf8Value() == "follow";
   if (mode != "r" && mode != "r+" && mode != "w" && mode != "w-" && mode != "x" && mode != "a") {
     throw Napi::TypeError::New(info.Env(), "invalid file mode '" + mode + "' (use r, r+, w, w-, x or a)");
   }
   auto state = std::make_shared<FileState>();
   state->path = path;
+  state->followExternal = followExternal;
   Job job;
   job.Locked([state, path, mode, checkpoints]() {
     PlistId fapl(FileAccessList(path));
@@ -93,6 +96,7 @@ Job FileOpenImage(const Napi::CallbackInfo& info) {
   std::string name = info[1].IsString() ? info[1].ToString().Utf8Value() : "(memory)";
   auto state = std::make_shared<FileState>();
   state->path = name;
+  state->image = true;
   Job job;
   job.pins.push_back(info[0]);
   job.Locked([state, bytes, length, name]() {

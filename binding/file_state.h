@@ -17,6 +17,11 @@ struct FileState {
   bool writable = false;
   // Opened with { checkpoints: true }: its bytes on disk change only at a flush (checkpoint_journal.h).
   bool checkpoints = false;
+  // Opened with { external: "follow" }: reads may reach the files its external raw data, virtual
+  // datasets and external links name (external_access.h).
+  bool followExternal = false;
+  // Opened from bytes in memory (an archive member): no directory of its own on disk.
+  bool image = false;
   std::atomic<bool> open{true};
   // Objects h5dat opened through this file, including ones reached by external links (which
   // live in another HDF5 file and so escape H5Fget_obj_ids). Lock held to use.

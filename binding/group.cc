@@ -2,6 +2,7 @@
 // delete, soft/hard/external links, and a walk over the whole tree.
 #include <vector>
 
+#include "external_access.h"
 #include "h5_failure.h"
 #include "handle.h"
 #include "job.h"
@@ -49,8 +50,14 @@ Job ObjectOpen(const Napi::CallbackInfo& info) {
   job.pins.push_back(info[0]);
   job.Locked([loc, name, opened]() {
     std::string where = JoinPath(loc->Path(), name);
-    if (!PathExists(loc->Id(), name)) FailUsage("no such object", where);
-    hid_t id = Check(H5Oopen(loc->Id(), name.c_str(), H5P_DEFAULT), "cannot open object", where);
+    ExternalLinkGuard guard(*loc->File());
+    if (!PathExists(loc->Id(), name, guard.lapl())) {
+      if (guard.Refused()) guard.FailRefused(where);
+      FailUsage("no such object", where);
+    }
+    hid_t id = H5Oopen(loc->Id(), name.c_str(), guard.lapl());
+    if (id < 0 && guard.Refused()) guard.FailRefused(where);
+    Check(id, "cannot open object", where);
     switch (H5Iget_type(id)) {
       case H5I_GROUP: opened->kind = HandleKind::Group; break;
       case H5I_DATASET: opened->kind = HandleKind::Dataset; break;
@@ -73,7 +80,8 @@ Job LinkExists(const Napi::CallbackInfo& info) {
   auto exists = std::make_shared<bool>(false);
   Job job;
   job.pins.push_back(info[0]);
-  job.Locked([loc, name, exists]() { *exists = PathExists(loc->Id(), name); });
+  // A path through an external link not followed is not there, as a dangling link is not.
+  job.Locked([loc, name, exists]() { *exists = PathExists(loc->Id(), name, ExternalLinkGuard(*loc->File()).lapl()); });
   job.done = FlagResult(exists);
   return job;
 }
@@ -151,18 +159,37 @@ Job ObjectCopy(const Napi::CallbackInfo& info) {
   return job;
 }
 
-// fileTreeCopy(sourceFile, destination, destinationName): copies a whole file (its root group's
-// tree and attributes) to a new group, keeping what it means: references point at the copies,
-// absolute soft links into the copy, dimension scales stay attached (tree_copy.cc).
+// fileTreeCopy(sourceFile, destination, destinationName, { external?, inputDirectory? }) → notes:
+// copies a whole file (its root group's tree and attributes) to a new group, keeping what it
+// means: references point at the copies, absolute soft links into the copy, dimension scales stay
+// attached; storage outside the file is kept (external: "keep") or contained (tree_copy.cc).
 Job FileTreeCopy(const Napi::CallbackInfo& info) {
   Handle* source = Handle::From(info[0]);
   Handle* destination = Handle::From(info[1]);
   std::string name = info[2].ToString().Utf8Value();
+  auto tree = std::make_shared<CopiedTree>();
+  if (info[3].IsObject()) {
+    Napi::Object options = info[3].As<Napi::Object>();
+    Napi::Value external = options.Get("external");
+    tree->keepOutside = external.IsString() && external.ToString().Utf8Value() == "keep";
+    Napi::Value input = options.Get("inputDirectory");
+    if (input.IsString()) tree->inputDirectory = input.ToString().Utf8Value();
+  }
+  const FileState& sourceFile = *source->File();
+  if (!sourceFile.image) {
+    size_t slash = sourceFile.path.rfind('/');
+    tree->sourceDirectory = slash == std::string::npos ? "." : slash == 0 ? "/" : sourceFile.path.substr(0, slash);
+  }
   Job job;
   job.pins = {info[0], info[1]};
-  job.Locked([source, destination, name]() {
-    CopyFileTree(source->Id(), destination->Id(), name, JoinPath(destination->Path(), name));
+  job.Locked([source, destination, name, tree]() {
+    CopyFileTree(source->Id(), destination->Id(), name, JoinPath(destination->Path(), name), *tree);
   });
+  job.done = [tree](Napi::Env env) -> Napi::Value {
+    Napi::Array notes = Napi::Array::New(env, tree->notes.size());
+    for (size_t i = 0; i < tree->notes.size(); i++) notes.Set(i, tree->notes[i]);
+    return notes;
+  };
   return job;
 }
 
@@ -178,15 +205,20 @@ Job LinkInfo(const Napi::CallbackInfo& info) {
   job.pins.push_back(info[0]);
   job.Locked([loc, name, link]() {
     std::string where = JoinPath(loc->Path(), name);
-    if (!LinkPathExists(loc->Id(), name)) FailUsage("no such link", where);
+    // The link itself is read, never followed; an external link on the way to it is, if allowed.
+    ExternalLinkGuard guard(*loc->File());
+    if (!LinkPathExists(loc->Id(), name, guard.lapl())) {
+      if (guard.Refused()) guard.FailRefused(where);
+      FailUsage("no such link", where);
+    }
     H5L_info2_t linfo;
-    Check(H5Lget_info2(loc->Id(), name.c_str(), &linfo, H5P_DEFAULT), "cannot get link info", where);
+    Check(H5Lget_info2(loc->Id(), name.c_str(), &linfo, guard.lapl()), "cannot get link info", where);
     if (linfo.type == H5L_TYPE_HARD) {
       link->type = "hard";
       return;
     }
     std::vector<char> value(linfo.u.val_size + 1, 0);
-    Check(H5Lget_val(loc->Id(), name.c_str(), value.data(), value.size(), H5P_DEFAULT), "cannot read link", where);
+    Check(H5Lget_val(loc->Id(), name.c_str(), value.data(), value.size(), guard.lapl()), "cannot read link", where);
     if (linfo.type == H5L_TYPE_SOFT) {
       link->type = "soft";
       link->target = value.data();

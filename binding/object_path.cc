@@ -19,13 +19,13 @@ std::string ObjectPath(hid_t id, const std::string& fallback) {
   return name.data();
 }
 
-bool LinkPathExists(hid_t loc, const std::string& name) {
+bool LinkPathExists(hid_t loc, const std::string& name, hid_t lapl) {
   if (name.empty() || name == "/" || name == ".") return true;
   size_t at = name[0] == '/' ? 1 : 0;
   while (at <= name.size()) {
     size_t slash = name.find('/', at);
     std::string prefix = name.substr(0, slash == std::string::npos ? name.size() : slash);
-    if (slash != at && H5Lexists(loc, prefix.c_str(), H5P_DEFAULT) <= 0) {
+    if (slash != at && H5Lexists(loc, prefix.c_str(), lapl) <= 0) {
       H5Eclear2(H5E_DEFAULT);
       return false;
     }
@@ -35,9 +35,9 @@ bool LinkPathExists(hid_t loc, const std::string& name) {
   return true;
 }
 
-bool PathExists(hid_t loc, const std::string& name) {
-  if (!LinkPathExists(loc, name)) return false;
-  htri_t exists = H5Oexists_by_name(loc, name.c_str(), H5P_DEFAULT);
+bool PathExists(hid_t loc, const std::string& name, hid_t lapl) {
+  if (!LinkPathExists(loc, name, lapl)) return false;
+  htri_t exists = H5Oexists_by_name(loc, name.c_str(), lapl);
   H5Eclear2(H5E_DEFAULT);
   return exists > 0;
 }

@@ -98,7 +98,8 @@ class ReferenceRemapper {
     std::vector<std::string> names;
     Check(H5Aiterate2(source.get(), H5_INDEX_NAME, H5_ITER_INC, nullptr, CollectAttributeName, &names), "cannot list attributes", where);
     for (const std::string& name : names) Attribute(source.get(), copy.get(), name, where + "@" + name);
-    if (object.type == H5O_TYPE_DATASET) Dataset(source.get(), copy.get(), where);
+    // A dataset whose values lay outside the source file was made again without reading them here.
+    if (object.type == H5O_TYPE_DATASET && !tree_.outside.count(object.address)) Dataset(source.get(), copy.get(), where);
   }
 
  private:

@@ -9,7 +9,9 @@
 //    (vlen_fill_copy.cc; NetCDF-4 string variables all have one);
 // 2. absolute soft links, which now point outside the copy, are moved under it, and the links to
 //    remade datasets replaced, keeping creation order (link_order.cc);
-// 3. references inside compounds, arrays and sequences, which it copies verbatim (the source's
+// 3. storage outside the source file (external raw data, virtual datasets, external links), which
+//    it keeps naming host files, is made again from inside the input or dropped (external_copy.cc);
+// 4. references inside compounds, arrays and sequences, which it copies verbatim (the source's
 //    addresses), and references to remade datasets are made anew (reference_remap.cc).
 #include "tree_copy.h"
 
@@ -46,6 +48,13 @@ herr_t CollectSourceLink(hid_t source, const char* name, const H5L_info2_t* info
     std::vector<char> target(info->u.val_size + 1, 0);
     if (H5Lget_val(source, name, target.data(), target.size(), H5P_DEFAULT) < 0) return -1;
     tree->softLinks.emplace_back(name, target.data());
+  } else if (info->type == H5L_TYPE_EXTERNAL) {
+    std::vector<char> value(info->u.val_size + 1, 0);
+    if (H5Lget_val(source, name, value.data(), value.size(), H5P_DEFAULT) < 0) return -1;
+    const char *file = nullptr, *object = nullptr;
+    unsigned flags;
+    if (H5Lunpack_elink_val(value.data(), value.size(), &flags, &file, &object) < 0) return -1;
+    tree->externalLinks.push_back({name, file ? file : "", object ? object : ""});
   }
   return 0;
 }
@@ -183,8 +192,7 @@ bool HasVariableLength(hid_t type) {
   }
 }
 
-void CopyFileTree(hid_t sourceFile, hid_t destination, const std::string& name, const std::string& where) {
-  CopiedTree tree;
+void CopyFileTree(hid_t sourceFile, hid_t destination, const std::string& name, const std::string& where, CopiedTree& tree) {
   tree.source = sourceFile;
   tree.prefix = where;
   Check(H5Ovisit3(sourceFile, H5_INDEX_NAME, H5_ITER_INC, CollectSourceObject, &tree, H5O_INFO_BASIC),
@@ -224,9 +232,11 @@ void CopyFileTree(hid_t sourceFile, hid_t destination, const std::string& name, 
   tree.prefix = ObjectPath(copy.get(), where);
 
   ReplacementObjects closeLater{tree};
+  if (!tree.keepOutside) ContainOutsideStorage(tree);
   RemakeVariableLengthFillDatasets(tree);
   MoveAbsoluteSoftLinks(tree);
   ApplyLinkReplacements(tree);
+  if (!tree.keepOutside) DropExternalLinks(tree);
   RemapReferences(tree);
 }
 

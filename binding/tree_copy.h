@@ -13,10 +13,14 @@
 
 namespace h5dat {
 
+struct CopiedTree;
+
 // Copies the root of `sourceFile` (its tree, its root attributes) to `name` in `destination`,
 // so that the copy means what the source meant. H5Ocopy does most of it; the rest is done after
-// it (see tree_copy.cc). Fails with an H5Failure; the caller removes a half-made copy. Lock held.
-void CopyFileTree(hid_t sourceFile, hid_t destination, const std::string& name, const std::string& where);
+// it (see tree_copy.cc). `policy` carries sourceDirectory, inputDirectory and keepOutside (see
+// CopiedTree); its notes are filled. Fails with an H5Failure; the caller removes a half-made
+// copy. Lock held.
+void CopyFileTree(hid_t sourceFile, hid_t destination, const std::string& name, const std::string& where, CopiedTree& policy);
 
 // One object of the source, each once (H5Ovisit's order and first path).
 struct SourceObject {
@@ -32,6 +36,11 @@ struct LinkReplacement {
   hid_t object = H5I_INVALID_HID;
 };
 
+// An external link of the source: its path, and the file and object it names.
+struct ExternalLink {
+  std::string path, file, object;
+};
+
 // The source tree as the later steps need it, and the copy it was copied to.
 struct CopiedTree {
   hid_t source = H5I_INVALID_HID;       // the source file
@@ -41,9 +50,21 @@ struct CopiedTree {
   std::unordered_map<haddr_t, std::string> pathOf;                 // object address → its first path
   std::unordered_map<haddr_t, std::vector<std::string>> linksTo;  // object address → every hard link
   std::vector<std::pair<std::string, std::string>> softLinks;     // path → target, as in the source
+  std::vector<ExternalLink> externalLinks;
   // Source addresses of datasets made again (their copies by H5Ocopy are gone): references to
   // them must be made anew even where H5Ocopy had remapped them.
   std::unordered_set<haddr_t> remade;
+  // Where storage outside the source file may be read from (external_copy.cc): relative names
+  // resolve against `sourceDirectory` (empty for a file read from memory), and only files inside
+  // `inputDirectory` (a real path; empty: none) are read. `keepOutside` keeps it all as it is.
+  std::string sourceDirectory;
+  std::string inputDirectory;
+  bool keepOutside = false;
+  // Source addresses of datasets whose values were outside the source file: made again in the
+  // copy (with the values, or fill values only); no later step reads the source's.
+  std::unordered_set<haddr_t> outside;
+  // What was done with storage outside the source file, one line each, for the caller to report.
+  std::vector<std::string> notes;
   // Links to replace once the copy is complete, by the group (relative path) they are in.
   std::map<std::string, std::vector<LinkReplacement>> replacements;
 
@@ -93,6 +114,24 @@ void CheckStorageInFile(const CopiedTree& tree);
 // Makes again, in the copy, each dataset whose fill value H5Ocopy carries over unconverted
 // (variable-length types: the fill's global-heap id still names the source file's heap).
 void RemakeVariableLengthFillDatasets(CopiedTree& tree);
+
+// Makes again, in the copy, each dataset whose values lie outside the source file (external raw
+// data, virtual datasets): with its values when they are inside the input, else with fill values
+// only; and deletes external links. Each becomes a note.
+void ContainOutsideStorage(CopiedTree& tree);
+
+// Deletes the copy's external links, with a note each (after the links were replaced).
+void DropExternalLinks(CopiedTree& tree);
+
+// Copies every attribute of `from` to `to` (creation order kept where tracked).
+void CopyAttributes(hid_t from, hid_t to, const std::string& where);
+
+// The type to make a dataset again with: the copy of its committed type when it has one. Caller closes.
+hid_t CreationType(const CopiedTree& tree, hid_t type, const std::string& where);
+
+// Points every hard link to `object`'s copy at `made` (once the copy is complete), and marks it
+// made again.
+void AdoptRemade(CopiedTree& tree, const SourceObject& object, hid_t made, const std::string& where);
 
 // Points every reference in the copy's datasets and attributes at the copied objects.
 void RemapReferences(CopiedTree& tree);

@@ -30,6 +30,33 @@ void CopyValues(hid_t source, hid_t made, hid_t type, const std::string& where) 
   });
 }
 
+void Remake(CopiedTree& tree, const SourceObject& object) {
+  if (tree.outside.count(object.address)) return;  // made again already (external_copy.cc)
+  std::string where = tree.Absolute(object.path);
+  std::string relative = CopiedTree::Relative(object.path);
+  DatasetId source(Check(H5Dopen2(tree.source, relative.c_str(), H5P_DEFAULT), "cannot open source dataset", where));
+  PlistId dcpl(Check(H5Dget_create_plist(source.get()), "cannot get creation properties", where));
+  H5D_fill_value_t fill;
+  Check(H5Pfill_value_defined(dcpl.get(), &fill), "cannot get fill value", where);
+  TypeId type(Check(H5Dget_type(source.get()), "cannot get datatype", where));
+  if (fill != H5D_FILL_VALUE_USER_DEFINED || !HasVariableLength(type.get())) return;
+
+  TypeId creationType(CreationType(tree, type.get(), where));
+  SpaceId space(Check(H5Dget_space(source.get()), "cannot get dataspace", where));
+  DatasetId made(Check(H5Dcreate_anon(tree.destination, creationType.get(), space.get(), dcpl.get(), H5P_DEFAULT),
+                       "cannot make the dataset again", where));
+  CopyValues(source.get(), made.get(), type.get(), where);
+  {
+    DatasetId copied(Check(H5Dopen2(tree.destination, relative.c_str(), H5P_DEFAULT), "cannot open copied dataset", where));
+    CopyAttributes(copied.get(), made.get(), where);
+  }
+  AdoptRemade(tree, object, made.get(), where);
+}
+
+}  // namespace
+
+namespace {
+
 // Attribute names of `object` in creation order where it is tracked (and indexed), else by name.
 std::vector<std::string> AttributeNames(hid_t object, const std::string& where) {
   std::vector<std::string> names;
@@ -39,6 +66,8 @@ std::vector<std::string> AttributeNames(hid_t object, const std::string& where) 
   Check(H5Aiterate2(object, H5_INDEX_NAME, H5_ITER_INC, nullptr, CollectName<H5A_info_t>, &names), "cannot list attributes", where);
   return names;
 }
+
+}  // namespace
 
 void CopyAttributes(hid_t from, hid_t to, const std::string& where) {
   for (const std::string& name : AttributeNames(from, where)) {
@@ -69,37 +98,17 @@ hid_t CreationType(const CopiedTree& tree, hid_t type, const std::string& where)
                "cannot open committed datatype", tree.Absolute(committed->second));
 }
 
-void Remake(CopiedTree& tree, const SourceObject& object) {
-  std::string where = tree.Absolute(object.path);
-  std::string relative = CopiedTree::Relative(object.path);
-  DatasetId source(Check(H5Dopen2(tree.source, relative.c_str(), H5P_DEFAULT), "cannot open source dataset", where));
-  PlistId dcpl(Check(H5Dget_create_plist(source.get()), "cannot get creation properties", where));
-  H5D_fill_value_t fill;
-  Check(H5Pfill_value_defined(dcpl.get(), &fill), "cannot get fill value", where);
-  TypeId type(Check(H5Dget_type(source.get()), "cannot get datatype", where));
-  if (fill != H5D_FILL_VALUE_USER_DEFINED || !HasVariableLength(type.get())) return;
-
-  TypeId creationType(CreationType(tree, type.get(), where));
-  SpaceId space(Check(H5Dget_space(source.get()), "cannot get dataspace", where));
-  DatasetId made(Check(H5Dcreate_anon(tree.destination, creationType.get(), space.get(), dcpl.get(), H5P_DEFAULT),
-                       "cannot make the dataset again", where));
-  CopyValues(source.get(), made.get(), type.get(), where);
-  {
-    DatasetId copied(Check(H5Dopen2(tree.destination, relative.c_str(), H5P_DEFAULT), "cannot open copied dataset", where));
-    CopyAttributes(copied.get(), made.get(), where);
-  }
+void AdoptRemade(CopiedTree& tree, const SourceObject& object, hid_t made, const std::string& where) {
   for (const std::string& link : tree.linksTo[object.address]) {
     size_t slash = link.rfind('/');
     std::string group = slash == std::string::npos ? "" : link.substr(0, slash);
     std::string name = slash == std::string::npos ? link : link.substr(slash + 1);
     // Each replacement holds (and later closes) its own reference to the new dataset.
-    Check(H5Iinc_ref(made.get()), "cannot hold dataset", where);
-    tree.replacements[group].push_back({name, "", made.get()});
+    Check(H5Iinc_ref(made), "cannot hold dataset", where);
+    tree.replacements[group].push_back({name, "", made});
   }
   tree.remade.insert(object.address);
 }
-
-}  // namespace
 
 void RemakeVariableLengthFillDatasets(CopiedTree& tree) {
   for (const SourceObject& object : tree.objects) {

@@ -7,6 +7,10 @@ import { namingFile } from "./file-error";
 import { terminalText } from "./terminal-text";
 import { describeScaling } from "../read/image-scaling";
 
+/** --follow-external, on export and show: the one place its meaning is said. */
+export const FOLLOW_EXTERNAL_HELP =
+  "read datasets whose values are in other files (external raw data, virtual datasets) and follow external links; without it they are refused, as they may name any file on this host";
+
 export function addExportCommand(program: Command): void {
   program
     .command("export")
@@ -16,8 +20,10 @@ export function addExportCommand(program: Command): void {
     .option("-o, --output <dir>", "the directory to write into")
     .option("--archive <file>", "write an archive instead (.tar, .tar.gz, .tgz, .zip)")
     .option("--json", "the files written and the datasets skipped, as JSON")
-    .action(async (file: string, path: string, options: { output?: string; archive?: string; json?: boolean }) => {
-      const result = await namingFile(file, () => exportDatasets(file, path, { dir: options.output, archive: options.archive }));
+    .option("--follow-external", FOLLOW_EXTERNAL_HELP)
+    .action(async (file: string, path: string, options: { output?: string; archive?: string; json?: boolean; followExternal?: boolean }) => {
+      const external = options.followExternal ? "follow" : "deny";
+      const result = await namingFile(file, () => exportDatasets(file, path, { dir: options.output, archive: options.archive, external }));
       if (options.json) {
         console.log(JSON.stringify(result));
         return;

@@ -6,6 +6,8 @@ import { listingJson, listingLines, listObjects } from "../read/listing";
 import { dimensionSuffix, withDimensions } from "../read/dimension-listing";
 import { namingFile } from "./file-error";
 import { terminalText } from "./terminal-text";
+import { FOLLOW_EXTERNAL_HELP } from "./export-command";
+import { missingPathError } from "./missing-path";
 
 export function addLsCommand(program: Command): void {
   program
@@ -15,11 +17,12 @@ export function addLsCommand(program: Command): void {
     .argument("[path]", "a group (its members are listed) or a dataset", "/")
     .option("-r, --recursive", "everything below the path")
     .option("--json", "one JSON array of the objects")
-    .action((file: string, path: string, options: { recursive?: boolean; json?: boolean }) =>
+    .option("--follow-external", FOLLOW_EXTERNAL_HELP)
+    .action((file: string, path: string, options: { recursive?: boolean; json?: boolean; followExternal?: boolean }) =>
       namingFile(file, async () => {
-        const h5 = await File.open(file, "r");
+        const h5 = await File.open(file, "r", { external: options.followExternal ? "follow" : "deny" });
         try {
-          if (!(await h5.has(path))) throw new Error(`'${path}' is not in ${file}`);
+          if (!(await h5.has(path))) throw await missingPathError(h5, path, file);
           const objects = await withDimensions(h5, await listObjects(h5, path, options.recursive));
           const lines = listingLines(objects).map((line, i) => terminalText(line + dimensionSuffix(objects[i])));
           console.log(options.json ? JSON.stringify(objects, listingJson) : lines.join("\n"));

@@ -13,11 +13,14 @@ import { csvText } from "../export/csv-text";
 import { namingFile } from "./file-error";
 import { terminalLines, terminalText } from "./terminal-text";
 import { describeScaling } from "../read/image-scaling";
+import { FOLLOW_EXTERNAL_HELP } from "./export-command";
+import { missingPathError } from "./missing-path";
 
 interface ShowOptions {
   png?: string;
   rows?: string;
   json?: boolean;
+  followExternal?: boolean;
 }
 
 const JSON_PREVIEW_CHARS = 4000;
@@ -31,13 +34,14 @@ export function addShowCommand(program: Command): void {
     .option("--png <file>", "write an image dataset as PNG")
     .option("--rows <n>", "rows of a table (or values) to preview", "10")
     .option("--json", "the facts, attrs and preview as JSON")
+    .option("--follow-external", FOLLOW_EXTERNAL_HELP)
     .action((file: string, path: string, options: ShowOptions) => namingFile(file, () => showObject(file, path, options)));
 }
 
 async function showObject(file: string, path: string, options: ShowOptions): Promise<void> {
-  const reader = await open(file);
+  const reader = await open(file, { external: options.followExternal ? "follow" : "deny" });
   try {
-    if (!(await reader.has(path))) throw new Error(`'${path}' is not in ${file}`);
+    if (!(await reader.has(path))) throw await missingPathError(reader.file, path, file);
     const rows = Number(options.rows ?? 10);
     if (!Number.isInteger(rows) || rows < 0) throw new Error(`--rows must be a whole number, not '${options.rows}'`);
     const member = await reader.get(path);

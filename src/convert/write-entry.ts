@@ -45,16 +45,17 @@ export async function convertEntry(run: Run, plan: EntryPlan, bytes: Buffer): Pr
     place = await claimTarget(run, target);
     const [parent, name] = place;
     let object: H5Object;
+    let notes: string[] = [];
     if (prepared) {
       // The entry's attrs go with its dataset, in one native call.
       object = await writePrepared(parent, name, prepared, plan.layout, entryAttrs(plan, bytes.length));
     } else {
       processing = processor === "hdf5";
-      object = await write(parent, name, bytes, processor, plan.layout, plan.sourcePath);
+      ({ object, notes } = await write(parent, name, bytes, processor, plan.layout, plan.sourcePath));
       processing = false;
       await finishEntry(object, plan, bytes.length);
     }
-    const message = checked ? await quarantine(run.file, plan, checked) : "";
+    const message = joinMessages(checked ? await quarantine(run.file, plan, checked) : "", outsideStorageMessage(notes));
     if (processor === "image" && run.options.images === "both") {
       const encodedPath = `${ENCODED_ROOT}${target}`;
       const [encodedParent, encodedName] = await claimTarget(run, encodedPath);
@@ -175,21 +176,38 @@ export async function copyHdf5File(run: Run, plan: EntryPlan, file: string, head
     const [parent, name] = place;
     const source = await File.open(file, "r");
     let object: H5Object;
+    let notes: string[];
     try {
-      await parent.copyFile(source, name);
+      notes = await parent.copyFile(source, name, { inputDirectory: await inputDirectoryOf(plan.row.source) });
       object = await parent.get(name);
     } finally {
       await source.close();
     }
     await finishEntry(object, plan, size);
     await object.close();
-    return { ...row, target: plan.target, status: "written", message: joinMessages("", plan.row.message) };
+    return { ...row, target: plan.target, status: "written", message: joinMessages(outsideStorageMessage(notes), plan.row.message) };
   } catch (error) {
     if (place) await removePartial(run, plan.target);
     // A file that is no HDF5 (or one HDF5 cannot copy) is kept as its bytes, read again from disk.
     if (keepsAsBytes(run.options.on_error, error, run.options.signal)) return keepBytes(run, plan, place, () => fs.createReadStream(file), size, messageOf(error));
     return { ...row, message: joinMessages(messageOf(error), plan.row.message) };
   }
+}
+
+/**
+ * The directory a copied HDF5 file's external raw data and virtual sources may be read from: the
+ * input, when it is a directory (as a real path, which binding/external_copy.cc compares real
+ * paths with). A loose file or an archive reaches no other file.
+ */
+async function inputDirectoryOf(input: string): Promise<string | undefined> {
+  const stat = await fs.promises.stat(input).catch(() => null);
+  return stat?.isDirectory() ? fs.promises.realpath(input) : undefined;
+}
+
+/** What a copy did with storage outside the file (Group.copyFile's notes), for the manifest row. */
+function outsideStorageMessage(notes: string[]): string {
+  const shown = notes.slice(0, 10).join("; ");
+  return notes.length > 10 ? `${shown}; and ${notes.length - 10} more` : shown;
 }
 
 /** The attrs every converted entry carries. */
@@ -255,24 +273,26 @@ function prepareEntry(run: Run, task: PrepareTask): Promise<Prepared> {
 export const ENCODED_ROOT = "/_h5dat/encoded";
 
 /** Writes an entry whose processor has no preparing step. */
-function write(parent: Group, name: string, bytes: Buffer, processor: ProcessorName, layout: DatasetLayout, sourcePath: string): Promise<H5Object> {
+async function write(parent: Group, name: string, bytes: Buffer, processor: ProcessorName, layout: DatasetLayout, sourcePath: string): Promise<{ object: H5Object; notes: string[] }> {
   if (processor === "hdf5") return copyHdf5(parent, name, bytes, sourcePath);
-  return writeBytes(parent, name, bytes, layout);
+  return { object: await writeBytes(parent, name, bytes, layout), notes: [] };
 }
 
 /**
  * An HDF5 input is copied in whole: its tree (root attrs included) becomes the group `name`,
  * references, dimension scales and soft links still meaning what they meant (Group.copyFile).
  */
-async function copyHdf5(parent: Group, name: string, bytes: Buffer, sourcePath: string): Promise<H5Object> {
+async function copyHdf5(parent: Group, name: string, bytes: Buffer, sourcePath: string): Promise<{ object: H5Object; notes: string[] }> {
   checkHdf5Signature(bytes);
   const image = await File.openImage(bytes, sourcePath);
+  let notes: string[];
   try {
-    await parent.copyFile(image, name);
+    // Read from memory (an archive member): nothing outside it is read, whatever it names.
+    notes = await parent.copyFile(image, name);
   } finally {
     await image.close();
   }
-  return parent.get(name);
+  return { object: await parent.get(name), notes };
 }
 
 /** HDF5's own error for a file without its signature ("not a file ID") does not say so. */

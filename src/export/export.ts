@@ -11,6 +11,7 @@ import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { openArchiveWriter, type ArchiveWriter } from "../archive-writer";
 import { open } from "../read";
+import type { ExternalAccess } from "../h5/file";
 import { ReaderDataset, ReaderGroup, type DatasetTarget, type H5Reader } from "../read";
 import { Dataset } from "../h5/dataset";
 import { Group } from "../h5/group";
@@ -33,6 +34,8 @@ export interface ExportOptions {
   dir?: string;
   /** An archive to write instead (.tar, .tar.gz, .tgz, .zip). */
   archive?: string;
+  /** Read external raw data, virtual sources and external links (open()'s `external`); denied by default. */
+  external?: ExternalAccess;
 }
 
 export interface ExportResult {
@@ -43,7 +46,7 @@ export interface ExportResult {
 /** Exports the datasets under `root` (a group or one dataset) of `h5file`. */
 export async function exportDatasets(h5file: string, root: string, options: ExportOptions): Promise<ExportResult> {
   if (!options.dir === !options.archive) throw new Error("export needs either a directory (-o) or an archive (--archive)");
-  const reader = await open(h5file);
+  const reader = await open(h5file, { external: options.external });
   const sink = options.archive ? await archiveSink(options.archive) : directorySink(options.dir!);
   const result: ExportResult = { files: [], skipped: [] };
   try {

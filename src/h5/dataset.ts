@@ -74,6 +74,13 @@ export class Dataset extends H5Object {
   get layout(): NativeDatasetInfo["layout"] {
     return this.info.layout;
   }
+  /**
+   * Where the values are when they are not in this file: "external raw data '/data/raw.bin'"
+   * or "virtual dataset sources 'a.h5:/d'" (read only with File.open's { external: "follow" }).
+   */
+  get outside(): string | null {
+    return this.info.outside;
+  }
   /** "gzip" when deflate is on, the filter's name for other compressors, else null. */
   get compression(): string | null {
     const filter = this.info.filters.find((f) => f.id !== FILTER_SHUFFLE && f.id !== FILTER_FLETCHER32);

@@ -21,7 +21,20 @@ export interface FileOpenOptions {
    * crash came in the middle of one. Each step is fsync'd: a power loss leaves the same.
    */
   checkpoints?: boolean;
+  /**
+   * Storage outside the file — a dataset's external raw data (H5Pset_external), a virtual
+   * dataset's sources, external links — names files anywhere on this host, and reading it reads
+   * them (an HDF5 file from elsewhere can make `/etc/passwd` a dataset). "deny" (the default)
+   * fails such a read with an error naming the dataset or link and the file; "follow" reads
+   * them, as h5py does, for files you trust.
+   */
+  external?: ExternalAccess;
 }
+
+/** Whether reads may follow storage outside the file (FileOpenOptions.external). */
+export type ExternalAccess = "deny" | "follow";
+
+const EXTERNAL_ACCESS: readonly ExternalAccess[] = ["deny", "follow"];
 
 export interface FileInfo {
   path: string;
@@ -51,6 +64,9 @@ export class File extends Group {
 
   private static *openOp(path: string, mode: FileMode, options: FileOpenOptions): Operation<File> {
     if (!MODES.includes(mode)) throw new H5Error(`invalid file mode '${mode}' (use ${MODES.join(", ")})`, path);
+    if (options.external !== undefined && !EXTERNAL_ACCESS.includes(options.external)) {
+      throw new H5Error(`invalid external access '${String(options.external)}' (use ${EXTERNAL_ACCESS.join(" or ")})`, path);
+    }
     return new File(yield* call("fileOpen", path, mode, options), path, mode);
   }
 

@@ -15,6 +15,22 @@ export type LinkInfo = NativeOps["linkInfo"][1];
 export type H5Member = Group | Dataset | Datatype;
 export type VisitEntry = NativeOps["visit"][1][number];
 
+/** How Group.copyFile treats storage outside the source file. */
+export interface CopyFileOptions {
+  /**
+   * "contain" (the default): a dataset whose values are external raw data or virtual sources in
+   * files inside `inputDirectory` is made again with those values; any other is made again with
+   * fill values only (attr `h5dat_not_copied` says why), and external links are not copied — the
+   * copy names no file outside itself. "keep": copied as they are, as h5py's copy does.
+   */
+  external?: "contain" | "keep";
+  /**
+   * The directory whose files a contained copy may read (a real path); relative names resolve
+   * from the source file's own directory. None by default: nothing outside the source is read.
+   */
+  inputDirectory?: string;
+}
+
 export class Group extends H5Object {
   /** @internal */
   constructor(handle: NativeHandle, file: File | null) {
@@ -122,14 +138,15 @@ export class Group extends H5Object {
    * Copies a whole file (its root group's tree and attributes) to the new group `path` here,
    * keeping what it means: object and region references point at the copies (in compounds and
    * sequences too, so dimension scales stay attached), absolute soft links point into the new
-   * group, hard links stay one object, committed datatypes stay shared; relative soft links and
-   * external links are kept as they are.
+   * group, hard links stay one object, committed datatypes stay shared; relative soft links are
+   * kept as they are. Storage outside the source file is contained unless `options.external`
+   * is "keep" (see CopyFileOptions); returns a note for each such dataset or link.
    */
-  async copyFile(source: File, path: string): Promise<void> {
-    return runAsync(call("fileTreeCopy", source.openHandle, this.handle, path));
+  async copyFile(source: File, path: string, options: CopyFileOptions = {}): Promise<string[]> {
+    return runAsync(call("fileTreeCopy", source.openHandle, this.handle, path, options));
   }
-  copyFileSync(source: File, path: string): void {
-    runSync(call("fileTreeCopy", source.openHandle, this.handle, path));
+  copyFileSync(source: File, path: string, options: CopyFileOptions = {}): string[] {
+    return runSync(call("fileTreeCopy", source.openHandle, this.handle, path, options));
   }
 
   /** Removes the link at `path` (the object goes when no link is left). */

@@ -1,6 +1,6 @@
 // The TypeScript face of the native HDF5 binding, shaped like h5py.
-export { File, type FileMode, type FileInfo } from "./file";
-export { Group, type H5Member, type LinkInfo, type VisitEntry } from "./group";
+export { File, type FileMode, type FileInfo, type FileOpenOptions, type ExternalAccess } from "./file";
+export { Group, type CopyFileOptions, type H5Member, type LinkInfo, type VisitEntry } from "./group";
 export { Datatype } from "./datatype";
 export { Dataset, type ChunkBytes } from "./dataset";
 export { Attributes, type AttributeValue, type SetAttributeOptions } from "./attrs";

@@ -71,6 +71,8 @@ export interface NativeDatasetInfo {
   /** `available`: whether this build of HDF5 has the filter (without it the data cannot be read). */
   filters: { id: number; name: string; values: number[]; available: boolean }[];
   storageSize: number;
+  /** Where the values are when not in the file ("external raw data '/x'", "virtual dataset sources 'f.h5:/d'"), else null. */
+  outside: string | null;
 }
 
 /** How the binding converts what it reads (src/h5/codec.ts ReadOptions). */
@@ -102,7 +104,7 @@ export interface NativeDatasetDims {
 
 /** Operation name → [arguments, result]. */
 export interface NativeOps {
-  fileOpen: [[path: string, mode: string, options: { checkpoints?: boolean }], NativeHandle];
+  fileOpen: [[path: string, mode: string, options: { checkpoints?: boolean; external?: "follow" | "deny" }], NativeHandle];
   fileOpenImage: [[bytes: Uint8Array, name: string], NativeHandle];
   fileFlush: [[file: NativeHandle], void];
   fileInfo: [[file: NativeHandle], { path: string; writable: boolean; size: number; freeSpace: number }];
@@ -115,7 +117,7 @@ export interface NativeOps {
   linkCreate: [[loc: NativeHandle, kind: "soft" | "hard" | "external", target: string, name: string, file?: string], void];
   linkInfo: [[loc: NativeHandle, name: string], { type: "hard" | "soft" | "external" | "user-defined"; target?: string; file?: string }];
   objectCopy: [[source: NativeHandle, sourceName: string, destination: NativeHandle, destinationName: string], void];
-  fileTreeCopy: [[sourceFile: NativeHandle, destination: NativeHandle, destinationName: string], void];
+  fileTreeCopy: [[sourceFile: NativeHandle, destination: NativeHandle, destinationName: string, options: { external?: "keep" | "contain"; inputDirectory?: string }], string[]];
   visit: [[loc: NativeHandle], { path: string; kind: "group" | "dataset" | "datatype" | "unknown" }[]];
   datasetCreate: [
     [loc: NativeHandle, name: string, type: TypeSpec, shape: number[] | null, maxshape: (number | null)[] | null,

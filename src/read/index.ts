@@ -1,5 +1,5 @@
 // The reading API: open() and what it gives back.
-export { open, openSync } from "./open";
+export { open, openSync, type ReaderOpenOptions } from "./open";
 export { H5Reader, ReaderGroup, ReaderDataset, type ReaderMember, type DatasetTarget } from "./reader";
 export type { SliceArg } from "./slicing";
 export type { TreeNode } from "./tree";

@@ -18,6 +18,8 @@ export interface ListedObject {
   maxshape?: (number | bigint | null)[] | null;
   dtype?: string;
   layout?: string;
+  /** Where a dataset's values are when not in the file (external raw data, virtual sources). */
+  outside?: string;
   chunks?: number[] | null;
   /** Filter pipeline, e.g. ["shuffle", "gzip:4"]. */
   filters?: string[];
@@ -96,6 +98,7 @@ function datasetFacts(dataset: Dataset): Partial<ListedObject> {
     filters: dataset.filters.map((f) => (f.id === 1 ? `gzip:${f.values[0] ?? ""}` : f.id === 2 ? "shuffle" : f.id === 3 ? "fletcher32" : f.name || `filter-${f.id}`)),
     logicalBytes: dataset.size * dataset.itemsize,
     storedBytes: dataset.storageSize,
+    ...(dataset.outside ? { outside: dataset.outside } : {}),
     ...(unreadable ? { unreadable } : {}),
   };
 }
@@ -128,7 +131,7 @@ export function listingLines(objects: ListedObject[]): string[] {
     if (o.kind !== "dataset") return `${head}${o.kind}`;
     const shape = o.shape === null ? "empty" : o.shape!.length === 0 ? "scalar" : `[${o.shape!.join(", ")}]`;
     const growable = o.maxshape?.some((m) => m === null) ? " (extensible)" : "";
-    const storage = o.chunks ? `chunks [${o.chunks.join(", ")}]` : o.layout!;
+    const storage = `${o.chunks ? `chunks [${o.chunks.join(", ")}]` : o.layout!}${o.outside ? ` → ${o.outside}` : ""}`;
     const filters = o.filters!.length > 0 ? ` ${o.filters!.join("+")}` : "";
     const ratio = o.storedBytes! > 0 ? ` (${(o.logicalBytes! / o.storedBytes!).toFixed(2)}×)` : "";
     const unreadable = o.unreadable ? `  unreadable: ${o.unreadable}` : "";

@@ -1,6 +1,6 @@
 // A copied HDF5 or NetCDF-4 input means what its source meant, as h5py (and netCDF4-python) read
-// both: every value and attribute, each reference's target, dimension scales, soft, external and
-// hard links, committed datatypes, fill values, chunks and filters — loose and from archives.
+// both: every value and attribute, each reference's target, dimension scales, soft and hard links
+// (external links are not copied: issue 17.5), committed datatypes, fill values, chunks and filters — loose and from archives.
 // The comparison is test/fixtures/hdf5_input_fidelity.py's, object by object.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";

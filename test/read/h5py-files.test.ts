@@ -135,7 +135,7 @@ before(async () => {
   fixture = makeH5pyFixture<Fixture>(fixtureFile, SELECTIONS);
   extraRef = python(SINGLE_CHUNK, extraFile, externalFile);
   f = await open(fixtureFile);
-  extra = await open(extraFile);
+  extra = await open(extraFile, { external: "follow" });
 });
 
 after(async () => {
