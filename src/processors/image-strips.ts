@@ -65,8 +65,11 @@ export async function planStrips(bytes: Uint8Array, options: ImageOptions): Prom
 /** Strip images take turns: while one's pipe is full, its save holds one of libuv's few threads. */
 const turns = new WriteQueue();
 
-/** Decodes the planned image in strips into the new dataset `name` (attrs `more` too). */
-export function writeImageStrips(group: Group, name: string, plan: StripPlan, layout: DatasetLayout, more?: AttributeSet): Promise<Dataset> {
+/**
+ * Decodes the planned image in strips into the new dataset `name` (attrs `more` too); bands of
+ * about `bandBytes` (tests take small ones).
+ */
+export function writeImageStrips(group: Group, name: string, plan: StripPlan, layout: DatasetLayout, more?: AttributeSet, bandBytes = STRIP_BAND_BYTES): Promise<Dataset> {
   return turns.run(async () => {
     const pipe = await VipsPipe.open();
     let dataset: Dataset | null = null;
@@ -76,7 +79,7 @@ export function writeImageStrips(group: Group, name: string, plan: StripPlan, la
       const vips = await decoding(plan, () => pipe.header());
       const image = describe(plan, vips, greyAlpha);
       dataset = await group.createDataset(name, imageDatasetOptions(image, layout, more));
-      await writeBands(dataset, image, vips, greyAlpha, (target) => decoding(plan, () => pipe.readInto(target)));
+      await writeBands(dataset, image, vips, greyAlpha, bandRows(dataset, vips, bandBytes), (target) => decoding(plan, () => pipe.readInto(target)));
       return dataset;
     } catch (error) {
       await dataset?.close().catch(() => undefined);
@@ -124,10 +127,8 @@ function describe(plan: StripPlan, vips: VipsHeader, greyAlpha: boolean): ImageS
  * Reads the rows band by band (`read` fills a buffer) and writes each band as a hyperslab, one
  * band's write in flight while the next is read.
  */
-async function writeBands(dataset: Dataset, image: ImageShape, vips: VipsHeader, greyAlpha: boolean, read: (target: Uint8Array) => Promise<void>): Promise<void> {
-  const sampleBytes = image.bitDepth / 8;
-  const rowBytes = vips.width * vips.bands * sampleBytes;
-  const rows = bandRows(dataset, rowBytes, image.height);
+async function writeBands(dataset: Dataset, image: ImageShape, vips: VipsHeader, greyAlpha: boolean, rows: number, read: (target: Uint8Array) => Promise<void>): Promise<void> {
+  const rowBytes = vips.width * vips.bands * (image.bitDepth / 8);
   // Own ArrayBuffers (aligned, never pooled): a 16-bit or float view needs that.
   const spare: ArrayBuffer[] = [];
   let inFlight: { write: Promise<void>; buffer: ArrayBuffer } | null = null;
@@ -154,11 +155,12 @@ async function writeBands(dataset: Dataset, image: ImageShape, vips: VipsHeader,
 }
 
 /**
- * Rows per band: about STRIP_BAND_BYTES, and a whole number of the dataset's chunk rows, so each
- * write covers whole chunks (filtered outside the HDF5 lock, never read back and rewritten).
+ * Rows per band: about `bandBytes`, and a whole number of the dataset's chunk rows, so each write
+ * covers whole chunks (filtered outside the HDF5 lock, never read back and rewritten).
  */
-function bandRows(dataset: Dataset, rowBytes: number, height: number): number {
+function bandRows(dataset: Dataset, vips: VipsHeader, bandBytes: number): number {
+  const rowBytes = vips.width * vips.bands * (bitsOf(vips.sampleType) / 8);
   const chunkRows = dataset.chunks?.[0] ?? 1;
-  const chunksPerBand = Math.max(1, Math.floor(STRIP_BAND_BYTES / rowBytes / chunkRows));
-  return Math.min(height, chunksPerBand * chunkRows);
+  const chunksPerBand = Math.max(1, Math.floor(bandBytes / rowBytes / chunkRows));
+  return Math.min(vips.height, chunksPerBand * chunkRows);
 }

@@ -3,7 +3,7 @@
 // then the pixels row after row, laid out as raw output lays them) to a file; when that file is
 // a pipe, libvips writes it as it decodes, and with sequential access neither side holds more
 // than a few rows. Measured on a 16000 × 16000 PNG of zeros (768 MB decoded): 0.9 s and 134 MB
-// peak RSS, against 1.4 s and 835 MB for raw().toBuffer().
+// peak RSS, against 1.4 s and 835 MB for raw().toBuffer(). Used by image-strips.ts.
 //
 // libvips ends a .v file with its metadata, appended after checking the file's length: a pipe has
 // none, so once the last row is written the save fails with "file has been truncated". With every
@@ -119,14 +119,14 @@ export class VipsPipe {
   }
 
   /**
-   * Stops reading and waits for the save to end (a save stopped halfway fails on its next write,
-   * EPIPE: Node ignores SIGPIPE), then removes the pipe. Safe to call more than once.
+   * Reads the rest of the pipe, discarding it, until the save ends; then removes the pipe. A save
+   * whose reader goes away does not end (measured: libvips's save waits on, with the pipe's
+   * reading end closed), so one stopped halfway decodes to its end here. Safe to call twice.
    */
   async close(): Promise<void> {
-    // Before libvips opens the writing end, closing this one would leave its open() waiting for
-    // a reader forever: wait for its first bytes (it writes the header as soon as it opens).
-    if (this.received === 0 && this.saved && !this.socket.destroyed) {
-      await Promise.race([this.chunks.next().catch(() => undefined), this.saved]);
+    if (this.saved && !this.socket.destroyed) {
+      this.leftover = null;
+      for (let next = await this.chunks.next().catch(() => ({ done: true as const })); !next.done; next = await this.chunks.next().catch(() => ({ done: true as const })));
     }
     this.socket.destroy();
     await this.saved;
