@@ -27,7 +27,7 @@ import type { VideoOptions } from "../processors/video";
 import type { AudioOptions } from "../processors/audio";
 import { Manifest, readStoredRows, type ManifestRow } from "../writer/manifest";
 import { WriteQueue } from "../writer/write-queue";
-import { keepLargeBlocksMapped } from "./memory";
+import { entryFootprint, IN_FLIGHT_BYTES, keepLargeBlocksMapped } from "./memory";
 import { isWriteFailure, writeFailure } from "./write-failure";
 import { isKeptAsBytes, type OnError } from "./fallback";
 
@@ -340,12 +340,16 @@ async function convertInput(run: Run, input: string, source: Source | Error): Pr
         record({ ...plan.row, message: joinMessages(messageOf(bytes), plan.row.message) }, order);
         continue;
       }
-      bytesInFlight += bytes.length;
-      const task = convertEntry(run, plan, bytes).then((row) => record(row, order, plan));
+      // An image counts what it decodes to, known from its header: several large ones are not
+      // decoded at once.
+      const footprint = await entryFootprint(plan, bytes);
+      while (pending.size > 0 && bytesInFlight + footprint.bytes > IN_FLIGHT_BYTES) await Promise.race(pending);
+      bytesInFlight += footprint.bytes;
+      const task = convertEntry(run, plan, bytes, footprint.strips).then((row) => record(row, order, plan));
       pending.add(task);
       void task.finally(() => {
         pending.delete(task);
-        bytesInFlight -= bytes.length;
+        bytesInFlight -= footprint.bytes;
       });
       while (pending.size >= run.limit || (pending.size > 0 && bytesInFlight >= IN_FLIGHT_BYTES)) await Promise.race(pending);
     }
@@ -391,8 +395,6 @@ function emit(run: Run, row: ManifestRow): void {
 
 /** Entries up to this size are read whole and converted concurrently; larger ones stream. */
 const WHOLE_ENTRY_BYTES = 8 << 20;
-/** Data of entries read but not yet written, at most (one larger entry may exceed it alone). */
-const IN_FLIGHT_BYTES = 128 << 20;
 
 /** An entry's first WHOLE_ENTRY_BYTES (all of it when smaller), and its remaining blocks. */
 async function readEntry(entry: SourceEntry): Promise<{ head: Buffer; rest: AsyncIterator<Buffer> | null }> {

@@ -10,6 +10,8 @@ import type { H5Object } from "../h5/h5-object";
 import { writeBytes, writeByteStream } from "../processors/bytes";
 import type { DatasetLayout } from "../processors/layout";
 import { writeAudio } from "../processors/audio";
+import { imageOptionsFrom } from "../processors/image";
+import { ImageDecodeError, writeImageStrips, type StripPlan } from "../processors/image-strips";
 import { writeVideo, type MediaInput } from "../processors/video";
 import { ForkPool } from "../pool/fork-pool";
 import { releasePixels } from "../pool/shared-pixels";
@@ -23,7 +25,8 @@ import { messageOf } from "../error-message";
 import { joinMessages } from "./entry-checks";
 import { keepsAsBytes, keptAsBytesMessage } from "./fallback";
 
-export async function convertEntry(run: Run, plan: EntryPlan, bytes: Buffer): Promise<ManifestRow> {
+/** An entry read whole; `strips`: a large image's plan, to decode it here as it is written (memory.ts). */
+export async function convertEntry(run: Run, plan: EntryPlan, bytes: Buffer, strips: StripPlan | null = null): Promise<ManifestRow> {
   const { processor, target } = plan;
   const row = { ...plan.row, bytes: bytes.length };
   let place: [Group, string] | null = null;
@@ -34,7 +37,7 @@ export async function convertEntry(run: Run, plan: EntryPlan, bytes: Buffer): Pr
   try {
     // Decoding and parsing happen before the writer's turn, in a worker process when there are
     // workers; record checks of a schema rule run here (its validators are functions).
-    const task = prepareTask(plan, bytes);
+    const task = strips ? null : prepareTask(plan, bytes);
     const checked = plan.records && task ? await prepareChecked(task, plan.records) : null;
     if (checked?.prepared === null) return { ...row, status: "skipped", message: await quarantine(run.file, plan, checked) };
     prepared = checked ? checked.prepared : task ? await prepareEntry(run, task) : null;
@@ -49,6 +52,8 @@ export async function convertEntry(run: Run, plan: EntryPlan, bytes: Buffer): Pr
     if (prepared) {
       // The entry's attrs go with its dataset, in one native call.
       object = await writePrepared(parent, name, prepared, plan.layout, entryAttrs(plan, bytes.length));
+    } else if (strips) {
+      object = await writeImageStrips(parent, name, strips, plan.layout, entryAttrs(plan, bytes.length));
     } else {
       processing = processor === "hdf5";
       ({ object, notes } = await write(parent, name, bytes, processor, plan.layout, plan.sourcePath));
@@ -66,7 +71,8 @@ export async function convertEntry(run: Run, plan: EntryPlan, bytes: Buffer): Pr
     return { ...row, target, status: "written", message: joinMessages(message, plan.row.message) };
   } catch (error) {
     if (place) await removePartial(run, target);
-    if (processing && keepsAsBytes(run.options.on_error, error, run.options.signal)) return keepBytes(run, plan, place, bytes, bytes.length, messageOf(error));
+    const decoding = processing || error instanceof ImageDecodeError;
+    if (decoding && keepsAsBytes(run.options.on_error, error, run.options.signal)) return keepBytes(run, plan, place, bytes, bytes.length, messageOf(error));
     return { ...row, message: joinMessages(messageOf(error), plan.row.message) };
   } finally {
     // Pixels mapped from a worker's file are unmapped, written or not, and the file goes back to it.
@@ -238,16 +244,7 @@ function prepareTask(plan: EntryPlan, bytes: Buffer): PrepareTask | null {
   const { options } = plan;
   switch (plan.processor) {
     case "image":
-      return {
-        processor: "image",
-        bytes,
-        options: {
-          animated: options.animated as boolean | undefined,
-          orientation: options.orientation !== "ignore",
-          maxPixels: options.max_pixels as number | undefined,
-          truncated: options.truncated_images as boolean | undefined,
-        },
-      };
+      return { processor: "image", bytes, options: imageOptionsFrom(options) };
     case "json":
     case "jsonl":
       return { processor: plan.processor, bytes };

@@ -4,7 +4,7 @@
 // float64 — and stored as [H, W] or [H, W, C] with the HDF5 Image spec's attrs so HDFView shows
 // them. TIFFs libvips refuses or clips go to h5dat's own reader (tiff.ts); a truncated file
 // decodes as far as it goes only when asked (`truncated`).
-import sharp from "sharp";
+import sharp, { type Sharp } from "sharp";
 import { native } from "../binding";
 import { readJpegHeader, type JpegHeader } from "./jpeg-header";
 import { decodeBmp, decodeIco, type RgbImage } from "./bmp";
@@ -12,6 +12,7 @@ import { dtype } from "../h5/dtype";
 import type { Dataset } from "../h5/dataset";
 import type { AttributeSet, SetAttributeOptions } from "../h5/attrs";
 import type { Group } from "../h5/group";
+import type { CreateDatasetOptions } from "../h5/dataset-creation";
 import { GZIP, storageOptions, type DatasetLayout } from "./layout";
 import { messageOf } from "../error-message";
 import { decodeTiff, isTiff } from "./tiff";
@@ -55,6 +56,16 @@ export interface ImageOptions {
   truncated?: boolean;
 }
 
+/** An image entry's processor options (the run's, then a rule's: animated, orientation, max_pixels, truncated_images) as ImageOptions. */
+export function imageOptionsFrom(options: Record<string, unknown>): ImageOptions {
+  return {
+    animated: options.animated as boolean | undefined,
+    orientation: options.orientation !== "ignore",
+    maxPixels: options.max_pixels as number | undefined,
+    truncated: options.truncated_images as boolean | undefined,
+  };
+}
+
 /**
  * sharp's own default (0x3FFF²): 268 MP decode to 805 MB of RGB. A pixel bomb (a 50 KB PNG that
  * claims 100,000 × 100,000) fails on its header instead of allocating its claim.
@@ -62,7 +73,7 @@ export interface ImageOptions {
 export const DEFAULT_MAX_PIXELS = 268402689;
 
 /** Fails when `width` × `height` is over the limit. */
-function checkPixels(width: number, height: number, maxPixels: number): void {
+export function checkPixels(width: number, height: number, maxPixels: number): void {
   if (maxPixels > 0 && width * height > maxPixels) {
     const count = (n: number) => n.toLocaleString("en-US");
     throw new Error(`too many pixels: ${count(width)} × ${count(height)} = ${count(width * height)}, over --max-pixels ${count(maxPixels)} (not decoded)`);
@@ -92,7 +103,7 @@ function fromRgb(image: RgbImage, format: string): DecodedImage {
 }
 
 /** [G, G, G, A] pixels (grey copied into R, G and B) back to [G, A]. */
-function greyAlphaFromRgba(rgba: Uint8Array): Uint8Array {
+export function greyAlphaFromRgba(rgba: Uint8Array): Uint8Array {
   const out = new Uint8Array(rgba.length / 2);
   for (let i = 0, o = 0; o < out.length; i += 4, o += 2) {
     out[o] = rgba[i];
@@ -149,7 +160,7 @@ export async function decodeImage(bytes: Uint8Array, options: ImageOptions = {},
 const PAGES_DIFFER = /page \d+ differs from page 0/;
 
 /** sharp's error, said as what happened to the image; text content is named as such. */
-function decodeFailure(error: unknown, bytes: Uint8Array): Error {
+export function decodeFailure(error: unknown, bytes: Uint8Array): Error {
   const message = messageOf(error);
   if (message.startsWith("too many pixels")) return error as Error;
   // Text that is no markup (an SVG that failed is text too, and an image).
@@ -164,10 +175,10 @@ function decodeFailure(error: unknown, bytes: Uint8Array): Error {
 async function decodeWithSharp(bytes: Uint8Array, options: ImageOptions, maxPixels: number, target?: PixelTarget): Promise<DecodedImage> {
   const animated = options.animated === true;
   const jpeg = animated ? null : readJpegHeader(bytes);
-  const { width, frameHeight, frames, sixteen, grey, cmyk, hasAlpha, format, deep, space, signed } = await readHeader(bytes, animated, jpeg, options);
+  const header = await readHeader(bytes, animated, jpeg, options);
+  const { width, frameHeight, frames, sixteen, grey, cmyk, format, deep } = header;
   checkPixels(width, frameHeight * frames, maxPixels);
-  // libvips clips signed 8/16-bit samples to 0 on their way out: h5dat's TIFF reader keeps them.
-  if (signed && format === "tiff") throw new Error(`libvips clips signed ${signed} samples`);
+  checkSigned(header);
   if (jpeg && isPlainJpeg(jpeg, options)) {
     const into = target?.(jpeg.width * jpeg.height * 3) ?? undefined;
     const direct = await native.decodeJpeg(bytes, into);
@@ -177,20 +188,7 @@ async function decodeWithSharp(bytes: Uint8Array, options: ImageOptions, maxPixe
       return { data: pixels, shape: [h, w, 3], frames: 1, width: w, height: h, channels: 3, bitDepth: 8, colourModel: "RGB", format: "jpeg" };
     }
   }
-  // sharp's raw output keeps only the first band of an 8-bit grey ("b-w") image, so grey with
-  // alpha goes through sRGB (libvips copies the grey band into R, G and B, exactly) and back.
-  const greyAlpha = grey && !sixteen && hasAlpha && !deep;
-  let pipeline = sharp(bytes, { failOn: failOnOf(options, bytes), limitInputPixels: maxPixels || false, animated }).keepIccProfile();
-  if (options.orientation !== false && !animated) pipeline = pipeline.rotate();
-  // Without an explicit colourspace libvips turns grey into three channels, and CMYK into sRGB
-  // through a generic CMYK profile; a CMYK pipeline keeps the inks as the file has them.
-  // 32-bit integers and floats stay in the space they were loaded in ("b-w", "scrgb"): any other
-  // would scale or clip them to 8 or 16 bits.
-  if (deep) pipeline = pipeline.toColourspace(space);
-  else if (cmyk) pipeline = pipeline.pipelineColourspace("cmyk").toColourspace("cmyk");
-  else if (greyAlpha) pipeline = pipeline.toColourspace("srgb");
-  else if (grey) pipeline = pipeline.toColourspace(sixteen ? "grey16" : "b-w");
-  else if (sixteen) pipeline = pipeline.toColourspace("rgb16");
+  const { pipeline, greyAlpha } = sharpPipeline(bytes, header, options, maxPixels);
   const { data, info } = await pipeline.raw(deep ? { depth: deep.depth } : sixteen ? { depth: "ushort" } : {}).toBuffer({ resolveWithObject: true });
   const bytesOut = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   const pixels = deep
@@ -216,8 +214,43 @@ async function decodeWithSharp(bytes: Uint8Array, options: ImageOptions, maxPixe
   };
 }
 
+/**
+ * sharp's pipeline decoding `bytes` to the pixel values the file holds (see the top of this
+ * file), before its output; `sequential` reads the file once, top to bottom, never holding it
+ * whole (image-strips.ts). `greyAlpha`: it gives [G, G, G, A], to be taken back to [G, A].
+ */
+export function sharpPipeline(bytes: Uint8Array, header: ImageHeader, options: ImageOptions, maxPixels: number, sequential = false): { pipeline: Sharp; greyAlpha: boolean } {
+  const animated = options.animated === true;
+  const { sixteen, grey, cmyk, hasAlpha, deep, space } = header;
+  // sharp's raw output keeps only the first band of an 8-bit grey ("b-w") image, so grey with
+  // alpha goes through sRGB (libvips copies the grey band into R, G and B, exactly) and back.
+  const greyAlpha = grey && !sixteen && hasAlpha && !deep;
+  let pipeline = sharp(bytes, { failOn: failOnOf(options, bytes), limitInputPixels: maxPixels || false, animated, sequentialRead: sequential }).keepIccProfile();
+  if (options.orientation !== false && !animated) pipeline = pipeline.rotate();
+  // Without an explicit colourspace libvips turns grey into three channels, and CMYK into sRGB
+  // through a generic CMYK profile; a CMYK pipeline keeps the inks as the file has them.
+  // 32-bit integers and floats stay in the space they were loaded in ("b-w", "scrgb"): any other
+  // would scale or clip them to 8 or 16 bits.
+  if (deep) pipeline = pipeline.toColourspace(space);
+  else if (cmyk) pipeline = pipeline.pipelineColourspace("cmyk").toColourspace("cmyk");
+  else if (greyAlpha) pipeline = pipeline.toColourspace("srgb");
+  else if (grey) pipeline = pipeline.toColourspace(sixteen ? "grey16" : "b-w");
+  else if (sixteen) pipeline = pipeline.toColourspace("rgb16");
+  return { pipeline, greyAlpha };
+}
+
+/** libvips clips signed 8/16-bit samples to 0 on their way out: h5dat's TIFF reader keeps them. */
+export function checkSigned({ signed, format }: ImageHeader): void {
+  if (signed && format === "tiff") throw new Error(`libvips clips signed ${signed} samples`);
+}
+
+/** The samples' type sharp's pipeline gives for `header`. */
+export function sampleTypeFor(header: ImageHeader): PixelType {
+  return header.deep ? header.deep.type : header.sixteen ? "uint16" : "uint8";
+}
+
 /** What the decoding pipeline depends on, read before decoding. */
-interface ImageHeader {
+export interface ImageHeader {
   width: number;
   frameHeight: number;
   frames: number;
@@ -232,6 +265,8 @@ interface ImageHeader {
   cmyk: boolean;
   hasAlpha: boolean;
   format: string;
+  /** The EXIF orientation (1-8) when the file has one (read by libvips, not for plain JPEGs). */
+  orientation?: number;
 }
 
 /**
@@ -259,7 +294,11 @@ function failOnOf(options: ImageOptions, bytes: Uint8Array): "error" | "none" {
   return options.truncated === true && bytes[0] === 0xff && bytes[1] === 0xd8 ? "none" : "error";
 }
 
-async function readHeader(bytes: Uint8Array, animated: boolean, jpeg: JpegHeader | null, options: ImageOptions): Promise<ImageHeader> {
+/**
+ * The header of an image sharp decodes: read by libvips, or for an 8-bit colour JPEG from its
+ * markers (`jpeg`, when given). Fails like decoding would on a file libvips cannot open.
+ */
+export async function readHeader(bytes: Uint8Array, animated: boolean, jpeg: JpegHeader | null, options: ImageOptions): Promise<ImageHeader> {
   // An 8-bit colour JPEG (most photos) tells all in its frame header: libvips reads 3 components
   // as sRGB without alpha, so its metadata pass would add nothing.
   if (jpeg && isEightBitColour(jpeg)) {
@@ -279,6 +318,7 @@ async function readHeader(bytes: Uint8Array, animated: boolean, jpeg: JpegHeader
     cmyk: meta.space === "cmyk",
     hasAlpha: meta.hasAlpha === true,
     format: meta.format ?? "unknown",
+    ...(meta.orientation !== undefined && { orientation: meta.orientation }),
   };
 }
 
@@ -287,7 +327,10 @@ const imageSpecString = (value: string): SetAttributeOptions => ({ dtype: dtype.
 
 const WHOLE_CHUNK_BYTES = 1 << 20;
 
-function imageChunks(image: DecodedImage): number[] | true {
+/** An image dataset's description: all of a DecodedImage but its pixels. */
+export type ImageShape = Omit<DecodedImage, "data">;
+
+function imageChunks(image: ImageShape): number[] | true {
   const frame = image.frames > 1 ? image.shape.slice(1) : image.shape;
   const bytes = frame.reduce((a, b) => a * b, 1) * (image.bitDepth / 8);
   if (bytes > WHOLE_CHUNK_BYTES) return true;
@@ -304,6 +347,14 @@ export async function writeImage(group: Group, name: string, bytes: Uint8Array, 
  * and `more` attrs (the entry's source) in the same call.
  */
 export async function writeDecodedImage(group: Group, name: string, image: DecodedImage, layout: DatasetLayout, more?: AttributeSet): Promise<Dataset> {
+  return group.createDataset(name, { ...imageDatasetOptions(image, layout, more), data: image.data });
+}
+
+/**
+ * An image dataset's shape, storage and attrs (the HDF5 Image spec's, width, height, ...), and
+ * `more` (the entry's source): the same whether its pixels come whole or in strips.
+ */
+export function imageDatasetOptions(image: ImageShape, layout: DatasetLayout, more?: AttributeSet): CreateDatasetOptions {
   const spec: Record<string, string> = {
     CLASS: "IMAGE",
     IMAGE_VERSION: "1.2",
@@ -316,9 +367,8 @@ export async function writeDecodedImage(group: Group, name: string, image: Decod
   const counts: Record<string, number> = { width: image.width, height: image.height, channels: image.channels, bit_depth: image.bitDepth };
   if (image.frames > 1) counts.frame_count = image.frames;
   if (image.pageCount !== undefined) counts.page_count = image.pageCount;
-  return group.createDataset(name, {
+  return {
     shape: image.shape,
-    data: image.data,
     // One chunk per image (or per frame) up to 1 MiB: images are read whole, and one chunk is
     // one compression and one chunk write instead of dozens. Larger ones get h5py's guess.
     ...storageOptions(layout, { dtype: sampleTypeOf(image), chunks: imageChunks(image), shuffle: image.bitDepth > 8 }, true),
@@ -327,5 +377,5 @@ export async function writeDecodedImage(group: Group, name: string, image: Decod
       ...Object.fromEntries([...Object.entries(spec).map(([key, value]) => [key, imageSpecString(value)]), ...Object.keys(counts).map((key) => [key, int64])]),
       ...more?.options,
     },
-  });
+  };
 }
