@@ -6,6 +6,12 @@
 // element type (src/export/foreign.ts). Video, audio and anything that cannot be read are listed
 // as skipped with the reason. Every dataset is a row of the manifest, export-manifest.json,
 // written beside the files: the file it became and its format, or why it was skipped.
+// Files get names no other file of the export has (export-names.ts: `x (1).png` for a second
+// `x.png`, compared without case), and the manifest says which were renamed. Every dataset is
+// read and written in bounded blocks (blocks.ts), so export's memory does not grow with it; a
+// dataset that was never written and would be an absurd file of fill values is skipped
+// (fill-guard.ts), as is one whose file cannot fit in the free disk space (at least a byte per
+// element; a .npy's exact size).
 import fs from "node:fs";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
@@ -21,6 +27,9 @@ import { messageOf } from "../error-message";
 import type { ExportedFile, Made, StreamedData } from "./export-types";
 import { exportForeign } from "./foreign";
 import { encodeImage } from "../read/image-encode";
+import { BLOCK_BYTES, rowBlocks, rowsPerBlock } from "./blocks";
+import { ExportNames } from "./export-names";
+import { DEFAULT_MAX_FILL_BYTES, fillRefusal } from "./fill-guard";
 
 export type { ExportedFile } from "./export-types";
 
@@ -32,6 +41,8 @@ export interface ExportOptions {
   dir?: string;
   /** An archive to write instead (.tar, .tar.gz, .tgz, .zip). */
   archive?: string;
+  /** Bytes of fill values past which a never-written dataset is skipped (fill-guard.ts); 64 MiB. */
+  maxFillBytes?: number;
 }
 
 export interface ExportResult {
@@ -45,6 +56,8 @@ export async function exportDatasets(h5file: string, root: string, options: Expo
   const reader = await open(h5file);
   const sink = options.archive ? await archiveSink(options.archive) : directorySink(options.dir!);
   const result: ExportResult = { files: [], skipped: [] };
+  const names = new ExportNames();
+  const maxFillBytes = options.maxFillBytes ?? DEFAULT_MAX_FILL_BYTES;
   try {
     if (!(await reader.has(root))) throw new Error(`'${root}' is not in ${h5file}`);
     const { datasets, base } = await datasetsUnder(reader, root);
@@ -52,7 +65,7 @@ export async function exportDatasets(h5file: string, root: string, options: Expo
       const relative = path.posix.relative(base === "/" ? "/" : base, datasetPath);
       // A dataset that cannot be exported (a type h5dat cannot read, a float32 image with no PNG
       // form) is skipped with the reason; the rest goes on.
-      const done = await exportOne(reader, datasetPath, relative, sink).catch((error: unknown) => {
+      const done = await exportOne(reader, datasetPath, relative, { sink, names, maxFillBytes }).catch((error: unknown) => {
         if (error instanceof BrokenArchive) throw error;
         return { reason: messageOf(error) };
       });
@@ -88,21 +101,34 @@ async function datasetsUnder(reader: H5Reader, root: string): Promise<{ datasets
   }
 }
 
-/** Exports one dataset into `sink`: the file written, or why it was skipped. */
-async function exportOne(reader: H5Reader, datasetPath: string, named: string, sink: Sink): Promise<ExportedFile | { reason: string }> {
+/** Where one dataset's file goes and the limits it is held to. */
+interface Target {
+  sink: Sink;
+  names: ExportNames;
+  maxFillBytes: number;
+}
+
+/** Exports one dataset into the sink: the file written, or why it was skipped. */
+async function exportOne(reader: H5Reader, datasetPath: string, named: string, { sink, names, maxFillBytes }: Target): Promise<ExportedFile | { reason: string }> {
   const dataset = await reader.dataset(datasetPath);
   try {
+    const refused = fillRefusal(dataset, maxFillBytes);
+    if (refused) return { reason: refused };
+    // Any form export writes takes at least a byte per element: refused before a block is read
+    // when even that cannot fit.
+    await sink.requireRoom(dataset.size);
     const made = await exportedForm(reader, dataset, named);
     if ("reason" in made) return made;
+    const file = names.claim(made.file);
     // Written before the dataset closes: a streamed file reads its blocks while it is written.
-    const bytes = await sink.add(made.file, made.data).catch(async (error: unknown) => {
+    const bytes = await sink.add(file, made.data).catch(async (error: unknown) => {
       if (Buffer.isBuffer(made.data)) throw error;
       // A block that fails to read halfway: a directory loses the partial file and goes on; an
       // archive cannot take the entry back, so the export stops.
-      if (!(await sink.discard(made.file))) throw new BrokenArchive(`${made.file} failed halfway into the archive: ${messageOf(error)}`);
+      if (!(await sink.discard(file))) throw new BrokenArchive(`${file} failed halfway into the archive: ${messageOf(error)}`);
       throw error;
     });
-    return { dataset: datasetPath, file: made.file, format: made.format, bytes, ...(made.scaling && { scaling: made.scaling }) };
+    return { dataset: datasetPath, file, format: made.format, bytes, ...(file !== made.file && { renamedFrom: made.file }), ...(made.scaling && { scaling: made.scaling }) };
   } finally {
     await dataset.close();
   }
@@ -115,7 +141,11 @@ async function exportedForm(reader: H5Reader, dataset: ReaderDataset, named: str
   const processor = await attr("processor");
   if (processor === "image" || (await attr("CLASS")) === "IMAGE") {
     const encoded = await attr("encoded_path");
-    if (typeof encoded === "string" && (await reader.has(encoded))) return { file: relative, format: "original", data: await reader.readBytes(encoded) };
+    if (typeof encoded === "string" && (await reader.has(encoded))) {
+      const original = await reader.dataset(encoded);
+      // The stream reads from it while it is written: closed when the last block is read.
+      return { file: relative, format: "original", data: bytesData(original, () => original.close()) };
+    }
     // Another library's image that has no PNG form (an odd shape, strings) is still its values.
     const pixels = await reader.readImage(dataset).catch((error: unknown) => (processor === undefined ? null : Promise.reject(error)));
     if (pixels) {
@@ -128,8 +158,8 @@ async function exportedForm(reader: H5Reader, dataset: ReaderDataset, named: str
     return { file: relative, format: "json", data: Buffer.from(text) };
   }
   if (processor === undefined) return exportForeign(dataset, relative);
-  if (processor === "csv" || (dataset.dtype as { kind?: string }).kind === "compound") return { file: tableName(relative), format: "csv", data: await tableBytes(reader, dataset, relative) };
-  if (processor === "bytes" || isBytes(dataset)) return { file: relative, format: "bytes", data: await reader.readBytes(dataset) };
+  if (processor === "csv" || (dataset.dtype as { kind?: string }).kind === "compound") return { file: tableName(relative), format: "csv", data: tableData(reader, dataset, relative) };
+  if (processor === "bytes" || isBytes(dataset)) return { file: relative, format: "bytes", data: bytesData(dataset) };
   if (processor === "video" || processor === "audio") return { reason: `${processor} has no file format to export to (read it with readVideoFrames/readAudio)` };
   if (processor === "hdf5") return { reason: "an HDF5 input copied in is a group, not a file" };
   return exportForeign(dataset, relative);
@@ -138,7 +168,7 @@ async function exportedForm(reader: H5Reader, dataset: ReaderDataset, named: str
 /** The manifest: the source, and per dataset the file written (format, bytes) or the reason skipped. */
 function manifestText(h5file: string, root: string, result: ExportResult): string {
   const rows = [
-    ...result.files.map((f) => ({ dataset: f.dataset, status: "written", file: f.file, format: f.format, bytes: f.bytes })),
+    ...result.files.map((f) => ({ dataset: f.dataset, status: "written", file: f.file, format: f.format, bytes: f.bytes, ...(f.renamedFrom && { renamedFrom: f.renamedFrom }) })),
     ...result.skipped.map((s) => ({ dataset: s.dataset, status: "skipped", reason: s.reason })),
   ].sort((a, b) => (a.dataset < b.dataset ? -1 : a.dataset > b.dataset ? 1 : 0));
   // One dataset per line: easy to grep, and still one JSON document.
@@ -174,23 +204,44 @@ function tableName(file: string): string {
 }
 
 /**
- * Rows per read of a table. A table is read and written block by block, so export holds the CSV
- * bytes and one block's rows, never the whole table as JS values (a million rows as JS values
- * took 3.6 GB; a block of 16,384 rows keeps export near 370 MB even on a file of 2-row chunks).
+ * Rows per read of a table. A table is read and written block by block, so export holds one
+ * block's rows and their CSV text, never the whole table (a million rows as JS values took
+ * 3.6 GB; a block of 16,384 rows keeps export near 370 MB even on a file of 2-row chunks).
  */
 const TABLE_BLOCK_ROWS = 16_384;
 
-async function tableBytes(reader: H5Reader, dataset: ReaderDataset, file: string): Promise<Buffer> {
+/** A table's CSV (TSV for .tsv/.tab), streamed TABLE_BLOCK_ROWS rows at a time. */
+function tableData(reader: H5Reader, dataset: ReaderDataset, file: string): StreamedData {
   const delimiter = /\.(tsv|tab)(\.gz)?$/i.test(file) ? "\t" : ",";
-  const first = await reader.readTable(dataset, [0, TABLE_BLOCK_ROWS]);
-  const parts = [Buffer.from(csvText(first.columns, [], delimiter))];
-  for (let table = first; ; ) {
-    // rows() gives each row's values in column order (array fields as one value per row).
-    parts.push(Buffer.from(csvLines(rowValues(table), delimiter)));
-    if (table.stop >= table.total) break;
-    table = await reader.readTable(dataset, [table.stop, table.stop + TABLE_BLOCK_ROWS]);
+  async function* chunks(): AsyncGenerator<Uint8Array> {
+    let table = await reader.readTable(dataset, [0, TABLE_BLOCK_ROWS]);
+    yield Buffer.from(csvText(table.columns, [], delimiter));
+    for (;;) {
+      // rows() gives each row's values in column order (array fields as one value per row).
+      yield Buffer.from(csvLines(rowValues(table), delimiter));
+      if (table.stop >= table.total) break;
+      table = await reader.readTable(dataset, [table.stop, table.stop + TABLE_BLOCK_ROWS]);
+    }
   }
-  return Buffer.concat(parts);
+  return { chunks: chunks() };
+}
+
+/** A 1-D uint8 (or int8) dataset's bytes, BLOCK_BYTES at a time; `done` runs after the last. */
+function bytesData(dataset: ReaderDataset, done?: () => Promise<void>): StreamedData {
+  if (dataset.shape?.length !== 1 || (dataset.dtype !== "uint8" && dataset.dtype !== "int8")) {
+    throw new Error(`'${dataset.name}' is not a 1-D uint8 dataset of bytes (shape [${dataset.shape?.join(", ") ?? "empty"}], ${JSON.stringify(dataset.dtype)})`);
+  }
+  async function* chunks(): AsyncGenerator<Uint8Array> {
+    try {
+      for await (const { values } of rowBlocks(dataset, rowsPerBlock(dataset, BLOCK_BYTES))) {
+        const view = values as Uint8Array | Int8Array;
+        yield new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+      }
+    } finally {
+      await done?.();
+    }
+  }
+  return { size: dataset.shape[0], chunks: chunks() };
 }
 
 function* rowValues(table: Table): Generator<unknown[]> {
@@ -201,6 +252,8 @@ function* rowValues(table: Table): Generator<unknown[]> {
 class BrokenArchive extends Error {}
 
 interface Sink {
+  /** Fails (naming the need and the space) when `bytes` more cannot fit where the files go. */
+  requireRoom(bytes: number): Promise<void>;
   /** Writes one file; resolves to its size in bytes. */
   add(file: string, data: Buffer | StreamedData): Promise<number>;
   /** Removes a partly written file; false when it cannot (an archive). */
@@ -209,12 +262,25 @@ interface Sink {
   abort(): Promise<void>;
 }
 
+/** Fails when `bytes` cannot fit in the free space of the file system holding `dir`. */
+async function requireRoom(dir: string, bytes: number, where: string): Promise<void> {
+  const space = await fs.promises.statfs(dir);
+  const free = space.bavail * space.bsize;
+  if (bytes > free) throw new Error(`needs at least ${formatBytes(bytes)}, ${formatBytes(free)} free in ${where}`);
+}
+
 function directorySink(dir: string): Sink {
   return {
+    async requireRoom(bytes) {
+      await fs.promises.mkdir(dir, { recursive: true });
+      await requireRoom(dir, bytes, dir);
+    },
     async add(file, data) {
       const target = path.join(dir, ...file.split("/"));
-      // Names come from the HDF5 file: never let one climb out of the directory.
-      if (path.relative(dir, target).startsWith("..")) throw new Error(`refusing to write '${file}' outside ${dir}`);
+      // Names come from the HDF5 file: never let one climb out of the directory ('..hidden' is a
+      // name; export-names.ts already made '..' components safe, this is the last line).
+      const relative = path.relative(dir, target);
+      if (relative === ".." || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) throw new Error(`refusing to write '${file}' outside ${dir}`);
       await fs.promises.mkdir(path.dirname(target), { recursive: true });
       if (Buffer.isBuffer(data)) {
         await fs.promises.writeFile(target, data);
@@ -222,17 +288,8 @@ function directorySink(dir: string): Sink {
       }
       // A streamed file may be huge (or claim to be, in a corrupt file): refuse before writing
       // one that cannot fit rather than fill the disk.
-      const space = await fs.promises.statfs(path.dirname(target));
-      if (data.size !== undefined && data.size > space.bavail * space.bsize) throw new Error(`needs ${formatBytes(data.size)}, ${formatBytes(space.bavail * space.bsize)} free in ${dir}`);
-      let bytes = 0;
-      const counted = async function* () {
-        for await (const chunk of data.chunks) {
-          bytes += chunk.length;
-          yield chunk;
-        }
-      };
-      await pipeline(counted(), fs.createWriteStream(target));
-      return bytes;
+      if (data.size !== undefined) await requireRoom(path.dirname(target), data.size, dir);
+      return writeStream(data, target);
     },
     async discard(file) {
       await fs.promises.rm(path.join(dir, ...file.split("/")), { force: true });
@@ -243,21 +300,47 @@ function directorySink(dir: string): Sink {
   };
 }
 
+/** Writes a stream to `target`; resolves to the bytes written. */
+async function writeStream(data: StreamedData, target: string): Promise<number> {
+  let bytes = 0;
+  const counted = async function* () {
+    for await (const chunk of data.chunks) {
+      bytes += chunk.length;
+      yield chunk;
+    }
+  };
+  await pipeline(counted(), fs.createWriteStream(target));
+  return bytes;
+}
+
 async function archiveSink(file: string): Promise<Sink> {
   const writer: ArchiveWriter = await openArchiveWriter(file);
+  const dir = path.dirname(path.resolve(file));
+  // Text of unknown length (a CSV) goes to a spool file beside the archive first: an entry's
+  // size goes before its data in a tar header, and the text may be far larger than memory.
+  const spool = path.join(dir, `.${path.basename(file)}.${process.pid}.spool`);
+  // The entry whose data went into the archive: one that failed before (while spooling) left
+  // nothing there, and the export goes on.
+  let entered: string | null = null;
   return {
+    requireRoom: (bytes) => requireRoom(dir, bytes, dir),
     async add(name, data) {
       if (Buffer.isBuffer(data)) return writer.add(name, data).then(() => data.length);
-      if (data.size !== undefined) return writer.add(name, data.chunks, { size: data.size }).then(() => data.size!);
-      // An entry's size goes before its data in a tar header: text of unknown length is
-      // collected first.
-      const parts: Uint8Array[] = [];
-      for await (const chunk of data.chunks) parts.push(chunk);
-      const whole = Buffer.concat(parts);
-      await writer.add(name, whole);
-      return whole.length;
+      if (data.size !== undefined) {
+        await requireRoom(dir, data.size, dir);
+        entered = name;
+        return writer.add(name, data.chunks, { size: data.size }).then(() => data.size!);
+      }
+      try {
+        const size = await writeStream(data, spool);
+        entered = name;
+        await writer.add(name, fs.createReadStream(spool), { size });
+        return size;
+      } finally {
+        await fs.promises.rm(spool, { force: true });
+      }
     },
-    discard: async () => false,
+    discard: async (name) => entered !== name,
     close: () => writer.close(),
     abort: () => writer.abort(),
   };

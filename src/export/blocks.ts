@@ -1,0 +1,43 @@
+// Reading a dataset for export a block of rows (along the first axis) at a time, so that what
+// export holds is one block whatever the dataset's size: a block is BLOCK_BYTES of stored
+// values or BLOCK_RECORDS elements (strings and records cost far more as JS values than as
+// bytes), rounded to whole chunks.
+import type { ReaderDataset } from "../read";
+
+/** Bytes per block read (numbers, bytes). */
+export const BLOCK_BYTES = 16 * 1024 * 1024;
+/** Elements per block read (records, strings, other values): JS values cost far more than their bytes. */
+export const BLOCK_RECORDS = 16_384;
+
+export const product = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+
+/**
+ * `rows` rounded to whole chunks along the first axis (at least one): a block that ends inside a
+ * chunk makes HDF5 inflate that chunk again for the next block when it is larger than its chunk
+ * cache (1 MiB) — measured on 16 MB chunks, export took twice h5py's time before this.
+ */
+export function alignedRows(dataset: ReaderDataset, rows: number): number {
+  const chunkRows = dataset.chunks?.[0];
+  if (!chunkRows) return rows;
+  return Math.max(1, Math.floor(rows / chunkRows)) * chunkRows;
+}
+
+/** Rows per block of `dataset` when a block holds about `elements` elements. */
+export function rowsPerBlock(dataset: ReaderDataset, elements: number): number {
+  const perRow = product((dataset.shape ?? []).slice(1));
+  return alignedRows(dataset, Math.max(1, Math.floor(elements / Math.max(1, perRow))));
+}
+
+/** Rows [start, stop) along the first axis, the other axes whole. */
+export async function rows(dataset: ReaderDataset, start: number, stop: number): Promise<ArrayLike<unknown>> {
+  return (await dataset.get(`${start}:${stop}`)).data as ArrayLike<unknown>;
+}
+
+/** The dataset's values, `blockRows` rows at a time, with where each block starts and its rows. */
+export async function* rowBlocks(dataset: ReaderDataset, blockRows: number): AsyncGenerator<{ start: number; count: number; values: ArrayLike<unknown> }> {
+  const total = dataset.shape![0];
+  for (let start = 0; start < total; start += blockRows) {
+    const stop = Math.min(start + blockRows, total);
+    yield { start, count: stop - start, values: await rows(dataset, start, stop) };
+  }
+}
