@@ -116,7 +116,7 @@ async function exportOne(reader: H5Reader, datasetPath: string, named: string, {
     if (refused) return { reason: refused };
     // Any form export writes takes at least a byte per element: refused before a block is read
     // when even that cannot fit.
-    await sink.requireRoom(dataset.size);
+    await sink.requireRoom(dataset.size, `${dataset.size} elements, shape [${dataset.shape?.join(", ") ?? ""}],`);
     const made = await exportedForm(reader, dataset, named);
     if ("reason" in made) return made;
     const file = names.claim(made.file);
@@ -252,8 +252,8 @@ function* rowValues(table: Table): Generator<unknown[]> {
 class BrokenArchive extends Error {}
 
 interface Sink {
-  /** Fails (naming the need and the space) when `bytes` more cannot fit where the files go. */
-  requireRoom(bytes: number): Promise<void>;
+  /** Fails (naming `what` needs it, and the space) when `bytes` more cannot fit where the files go. */
+  requireRoom(bytes: number, what: string): Promise<void>;
   /** Writes one file; resolves to its size in bytes. */
   add(file: string, data: Buffer | StreamedData): Promise<number>;
   /** Removes a partly written file; false when it cannot (an archive). */
@@ -263,17 +263,17 @@ interface Sink {
 }
 
 /** Fails when `bytes` cannot fit in the free space of the file system holding `dir`. */
-async function requireRoom(dir: string, bytes: number, where: string): Promise<void> {
+async function requireRoom(dir: string, bytes: number, where: string, what = "the file's size"): Promise<void> {
   const space = await fs.promises.statfs(dir);
   const free = space.bavail * space.bsize;
-  if (bytes > free) throw new Error(`needs at least ${formatBytes(bytes)}, ${formatBytes(free)} free in ${where}`);
+  if (bytes > free) throw new Error(`needs ${formatBytes(bytes)} (${what}), ${formatBytes(free)} free in ${where}`);
 }
 
 function directorySink(dir: string): Sink {
   return {
-    async requireRoom(bytes) {
+    async requireRoom(bytes, what) {
       await fs.promises.mkdir(dir, { recursive: true });
-      await requireRoom(dir, bytes, dir);
+      await requireRoom(dir, bytes, dir, `${what} at a byte each at least`);
     },
     async add(file, data) {
       const target = path.join(dir, ...file.split("/"));
@@ -323,7 +323,7 @@ async function archiveSink(file: string): Promise<Sink> {
   // nothing there, and the export goes on.
   let entered: string | null = null;
   return {
-    requireRoom: (bytes) => requireRoom(dir, bytes, dir),
+    requireRoom: (bytes, what) => requireRoom(dir, bytes, dir, `${what} at a byte each at least`),
     async add(name, data) {
       if (Buffer.isBuffer(data)) return writer.add(name, data).then(() => data.length);
       if (data.size !== undefined) {
