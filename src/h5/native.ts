@@ -138,7 +138,8 @@ export interface NativeOps {
   archiveClose: [[archive: NativeArchive], void];
   attrExists: [[loc: NativeHandle, name: string], boolean];
   attrDelete: [[loc: NativeHandle, name: string], void];
-  attrRead: [[loc: NativeHandle, name: string, options?: NativeReadOptions], IncomingData & { fileType: TypeSpec; shape: number[] | null }];
+  /** With `limit`, only the first `limit` elements (C order) come back; `points` counts them all. */
+  attrRead: [[loc: NativeHandle, name: string, options?: NativeReadOptions, limit?: number], IncomingData & { fileType: TypeSpec; shape: number[] | null; points: number }];
   attrWrite: [[loc: NativeHandle, name: string, fileType: TypeSpec, shape: number[] | null, data: OutgoingData], void];
   attrWriteMany: [[loc: NativeHandle, attributes: NativeAttributeSpec[]], void];
   /**
