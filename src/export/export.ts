@@ -57,6 +57,8 @@ export async function exportDatasets(h5file: string, root: string, options: Expo
   const sink = options.archive ? await archiveSink(options.archive) : directorySink(options.dir!);
   const result: ExportResult = { files: [], skipped: [] };
   const names = new ExportNames();
+  // The manifest's name is the export's own: a dataset that would have it gets another.
+  names.claim(EXPORT_MANIFEST);
   const maxFillBytes = options.maxFillBytes ?? DEFAULT_MAX_FILL_BYTES;
   try {
     if (!(await reader.has(root))) throw new Error(`'${root}' is not in ${h5file}`);
