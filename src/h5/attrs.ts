@@ -94,6 +94,14 @@ export class Attributes {
     return runSync(call("attrList", this.handle()));
   }
 
+  /** How many attributes (h5py's len(attrs)), without listing them: HDF5 decodes each one it lists. */
+  async count(): Promise<number> {
+    return runAsync(call("attrCount", this.handle()));
+  }
+  countSync(): number {
+    return runSync(call("attrCount", this.handle()));
+  }
+
   async has(name: string): Promise<boolean> {
     return runAsync(call("attrExists", this.handle(), name));
   }

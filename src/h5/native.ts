@@ -129,6 +129,8 @@ export interface NativeOps {
   datatypeDescribe: [[datatype: NativeHandle], TypeSpec];
   datatypeCommit: [[loc: NativeHandle, name: string, type: TypeSpec], void];
   attrList: [[loc: NativeHandle], string[]];
+  /** How many attributes, without listing (decoding) them. */
+  attrCount: [[loc: NativeHandle], number];
   /** An attribute's type and shape, without reading its values (binding/attribute_info.cc). */
   attrDescribe: [[loc: NativeHandle, name: string], { type: TypeSpec; shape: number[] | null }];
   datasetDims: [[dataset: NativeHandle], NativeDatasetDims];
