@@ -41,3 +41,27 @@ export async function* rowBlocks(dataset: ReaderDataset, blockRows: number): Asy
     yield { start, count: stop - start, values: await rows(dataset, start, stop) };
   }
 }
+
+/**
+ * The dataset's values in C order, in runs of about `elements` (at least one element): whole
+ * rows when a row fits (chunk-aligned, as rowBlocks), else runs along the deepest axis whose
+ * inner block fits, so a [1, 10^9] dataset is not one read of 10^9 values.
+ */
+export async function* elementRuns(dataset: ReaderDataset, elements: number): AsyncGenerator<ArrayLike<unknown>> {
+  const shape = dataset.shape!;
+  if (shape.length === 0 || shape.some((d) => d === 0)) return;
+  let axis = 0;
+  while (axis < shape.length - 1 && product(shape.slice(axis + 1)) > elements) axis++;
+  const inner = product(shape.slice(axis + 1));
+  const run = axis === 0 ? rowsPerBlock(dataset, elements) : Math.max(1, Math.floor(elements / inner));
+  const index = shape.slice(0, axis).map(() => 0);
+  for (;;) {
+    for (let start = 0; start < shape[axis]; start += run) {
+      const span: [number, number] = [start, Math.min(start + run, shape[axis])];
+      yield (await dataset.slice(...index, span, ...shape.slice(axis + 1).map(() => null))).data as ArrayLike<unknown>;
+    }
+    let a = index.length - 1;
+    while (a >= 0 && ++index[a] === shape[a]) index[a--] = 0;
+    if (a < 0) return;
+  }
+}

@@ -15,7 +15,7 @@
 import { isTypedArray, type TypedArray } from "../h5/codec";
 import type { CompoundDtype, Dtype } from "../h5/dtype";
 import type { ReaderDataset } from "../read";
-import { BLOCK_BYTES, BLOCK_RECORDS, product, rowBlocks, rows, rowsPerBlock } from "./blocks";
+import { BLOCK_BYTES, BLOCK_RECORDS, elementRuns, product, rowBlocks, rowsPerBlock } from "./blocks";
 import { csvLines, csvText } from "./csv-text";
 import type { Made, StreamedData } from "./export-types";
 import { jsonText, nestByShape } from "./json-text";
@@ -79,18 +79,24 @@ async function npyData(dataset: ReaderDataset, datasetShape: number[]): Promise<
   const d = dataset.dtype;
   // An array dtype's element shape follows the dataset's, as numpy shows it.
   const shape = typeof d === "object" && d.kind === "array" ? [...datasetShape, ...d.shape] : datasetShape;
-  const total = shape[0];
-  const blockRows = rowsPerBlock(dataset, BLOCK_BYTES / 8 / Math.max(1, product(shape.slice(datasetShape.length))));
-  const first = asTypedArray(await rows(dataset, 0, Math.min(blockRows, total)));
-  if (!first) return null;
+  const runs = elementRuns(dataset, BLOCK_BYTES / 8 / Math.max(1, product(shape.slice(datasetShape.length))));
+  const firstRun = await runs.next();
+  // An empty dataset reads as its zero-length block (its TypedArray names the type).
+  const first = asTypedArray(firstRun.done ? (await dataset.get(datasetShape.map(() => "0:0").join(","))).data as ArrayLike<unknown> : firstRun.value);
+  if (!first) {
+    await runs.return(undefined);
+    return null;
+  }
   const header = npyHeader(npyDescr(first, d === "bool"), shape);
   const Kind = first.constructor;
   async function* chunks(): AsyncGenerator<Uint8Array> {
     yield header;
     yield bytesOf(first!);
-    for (let start = blockRows; start < total; start += blockRows) {
-      const block = asTypedArray(await rows(dataset, start, Math.min(start + blockRows, total)));
-      if (!block || block.constructor !== Kind) throw new Error(`rows ${start}… of '${dataset.name}' read as another type than the first`);
+    let at = first!.length;
+    for await (const values of runs) {
+      const block = asTypedArray(values);
+      if (!block || block.constructor !== Kind) throw new Error(`values from element ${at} of '${dataset.name}' read as another type than the first`);
+      at += block.length;
       yield bytesOf(block);
     }
   }
@@ -126,7 +132,7 @@ function recordsCsv(dataset: ReaderDataset, shape: number[], d: CompoundDtype): 
   const columns = columnsOf(d);
   async function* chunks(): AsyncGenerator<Uint8Array> {
     yield Buffer.from(csvText(columns.map((c) => c.header), []));
-    for await (const { values } of rowBlocks(dataset, rowsPerBlock(dataset, BLOCK_RECORDS))) {
+    for await (const values of elementRuns(dataset, BLOCK_RECORDS)) {
       yield Buffer.from(csvLines(Array.from(values, (record) => columns.map((c) => cellOf(record, c)))));
     }
   }
@@ -181,7 +187,7 @@ function opaqueBytes(dataset: ReaderDataset): StreamedData {
       for (const element of (await dataset.read()).data as Uint8Array[]) yield element;
       return;
     }
-    for await (const { values } of rowBlocks(dataset, rowsPerBlock(dataset, BLOCK_RECORDS))) yield Buffer.concat(Array.from(values as ArrayLike<Uint8Array>));
+    for await (const values of elementRuns(dataset, BLOCK_RECORDS)) yield Buffer.concat(Array.from(values as ArrayLike<Uint8Array>));
   }
   return { chunks: chunks() };
 }
