@@ -113,10 +113,11 @@ async function exportOne(reader: H5Reader, datasetPath: string, named: string, {
   try {
     const refused = fillRefusal(dataset, maxFillBytes);
     if (refused) return { reason: refused };
-    // Any form export writes takes at least a byte per element: refused before a block is read
-    // when even that cannot fit.
-    await sink.requireRoom(dataset.size, `${dataset.size} elements, shape [${dataset.shape?.join(", ") ?? ""}],`);
-    const made = await exportedForm(reader, dataset, named);
+    // Values written as text, .npy or bytes take at least a byte per element: refused before a
+    // block is read when even that cannot fit. (Not images: their PNG or original bytes are
+    // compressed.)
+    const room = () => sink.requireRoom(dataset.size, `${dataset.size} elements, shape [${dataset.shape?.join(", ") ?? ""}],`);
+    const made = await exportedForm(reader, dataset, named, room);
     if ("reason" in made) return made;
     const file = names.claim(made.file);
     // Written before the dataset closes: a streamed file reads its blocks while it is written.
@@ -133,7 +134,8 @@ async function exportOne(reader: H5Reader, datasetPath: string, named: string, {
   }
 }
 
-async function exportedForm(reader: H5Reader, dataset: ReaderDataset, named: string): Promise<Made> {
+/** What `dataset` becomes; `room()` fails when its values, a byte each, cannot fit. */
+async function exportedForm(reader: H5Reader, dataset: ReaderDataset, named: string, room: () => Promise<void>): Promise<Made> {
   const attr = (name: string) => dataset.attrs.find(name);
   // A dataset a schema rule renamed without an extension gets its source's back.
   const relative = withSourceExtension(named, await attr("source_path"));
@@ -156,11 +158,12 @@ async function exportedForm(reader: H5Reader, dataset: ReaderDataset, named: str
     const text = (await attr("jsonl")) ? jsonLines(await readJsonPairs(dataset.dataset)) : await reader.readJSONText(dataset);
     return { file: relative, format: "json", data: Buffer.from(text) };
   }
+  if (processor === "video" || processor === "audio") return { reason: `${processor} has no file format to export to (read it with readVideoFrames/readAudio)` };
+  if (processor === "hdf5") return { reason: "an HDF5 input copied in is a group, not a file" };
+  await room();
   if (processor === undefined) return exportForeign(dataset, relative);
   if (processor === "csv" || (dataset.dtype as { kind?: string }).kind === "compound") return { file: tableName(relative), format: "csv", data: tableData(reader, dataset, relative) };
   if (processor === "bytes" || isBytes(dataset)) return { file: relative, format: "bytes", data: bytesData(dataset) };
-  if (processor === "video" || processor === "audio") return { reason: `${processor} has no file format to export to (read it with readVideoFrames/readAudio)` };
-  if (processor === "hdf5") return { reason: "an HDF5 input copied in is a group, not a file" };
   return exportForeign(dataset, relative);
 }
 
