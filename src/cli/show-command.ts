@@ -63,7 +63,7 @@ async function showObject(file: string, path: string, options: ShowOptions): Pro
       dims = typeof read === "string" ? undefined : read;
       dimensionText = typeof read === "string" ? [`  dimensions: unreadable: ${read}`] : dimensionLines(read);
       // A preview that cannot be read says why; a --png asked for and not written is an error.
-      preview = await previewOf(reader, member, rows, options.png).catch((error: unknown): Preview => {
+      preview = await previewOf(reader, member, rows, attrs, options.png).catch((error: unknown): Preview => {
         if (options.png) throw error;
         return { kind: "unreadable", reason: messageOf(error), text: `unreadable: ${messageOf(error)}` };
       });
@@ -100,8 +100,13 @@ function jsonValue(_key: string, value: unknown): unknown {
 
 type Preview = { kind: string; text: string; [key: string]: unknown };
 
-async function previewOf(reader: H5Reader, dataset: ReaderDataset, rows: number, png?: string): Promise<Preview> {
-  const attr = (name: string) => dataset.attrs.find(name);
+async function previewOf(reader: H5Reader, dataset: ReaderDataset, rows: number, attrs: Record<string, unknown>, png?: string): Promise<Preview> {
+  // The attrs already read for the listing: none is read again, or whole (one past the preview's
+  // limit, or unreadable, counts as absent).
+  const attr = async (name: string) => {
+    const value = Object.hasOwn(attrs, name) ? attrs[name] : undefined;
+    return isAttributeHead(value) || isUnreadableAttribute(value) ? undefined : value;
+  };
   const processor = await attr("processor");
   if (processor === "image" || (await attr("CLASS")) === "IMAGE") {
     // An image not made by convert (h5py's, PyTables') has the Image spec's attrs only: its
