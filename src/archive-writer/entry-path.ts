@@ -1,5 +1,6 @@
-// Entry paths: '/'-separated, relative, no '.' or '..' components, valid UTF-8; and a registry
-// that refuses the same path twice, or a file where another entry implies a directory.
+// Entry paths: '/'-separated, relative, no '.' or '..' components, valid UTF-8; a safe form of
+// a path made of names from elsewhere (an HDF5 file's links); and a registry that refuses the
+// same path twice, or a file where another entry implies a directory.
 
 /** Why `p` is not a valid archive entry path, or null when it is. */
 export function entryPathProblem(p: unknown): string | null {
@@ -16,6 +17,17 @@ export function entryPathProblem(p: unknown): string | null {
   // '..' also between backslashes: Windows extractors treat '\' as a separator.
   if (p.split(/[\\/]/).includes("..")) return "it has a '..' component";
   return null;
+}
+
+/**
+ * `p` as a valid entry path: a component that is exactly '.' or '..' (also between backslashes,
+ * which Windows extractors split on) becomes '_.' / '_..', empty components go. A name that
+ * only starts with dots ('..hidden', '...') is a name, not an escape, and is kept as it is.
+ */
+export function safeEntryPath(p: string): string {
+  const parts = p.split("/").filter((part) => part !== "");
+  const safe = parts.map((part) => part.split("\\").map((piece) => (piece === "." || piece === ".." ? `_${piece}` : piece)).join("\\"));
+  return safe.join("/") || "_";
 }
 
 /** The paths added so far, and the directories they imply. */

@@ -3,6 +3,7 @@
 // src/export/export.ts), mirroring the tree, with export-manifest.json listing every dataset.
 import type { Command } from "commander";
 import { exportDatasets } from "../export/export";
+import { DEFAULT_MAX_FILL_BYTES } from "../export/fill-guard";
 import { namingFile } from "./file-error";
 import { terminalText } from "./terminal-text";
 import { describeScaling } from "../read/image-scaling";
@@ -19,15 +20,19 @@ export function addExportCommand(program: Command): void {
     .argument("[path]", "a group (everything below it) or one dataset", "/")
     .option("-o, --output <dir>", "the directory to write into")
     .option("--archive <file>", "write an archive instead (.tar, .tar.gz, .tgz, .zip)")
+    .option("--max-fill <bytes>", "skip a never-written dataset (all fill values) larger than this many bytes", String(DEFAULT_MAX_FILL_BYTES))
     .option("--json", "the files written and the datasets skipped, as JSON")
     .option("--follow-external", FOLLOW_EXTERNAL_HELP)
-    .action(async (file: string, path: string, options: { output?: string; archive?: string; json?: boolean; followExternal?: boolean }) => {
+    .action(async (file: string, path: string, options: { output?: string; archive?: string; maxFill: string; json?: boolean; followExternal?: boolean }) => {
+      const maxFillBytes = Number(options.maxFill);
+      if (!Number.isSafeInteger(maxFillBytes) || maxFillBytes < 0) throw new Error(`--max-fill must be a whole number of bytes, not '${options.maxFill}'`);
       const external = options.followExternal ? "follow" : "deny";
-      const result = await namingFile(file, () => exportDatasets(file, path, { dir: options.output, archive: options.archive, external }));
+      const result = await namingFile(file, () => exportDatasets(file, path, { dir: options.output, archive: options.archive, external, maxFillBytes }));
       if (options.json) {
         console.log(JSON.stringify(result));
         return;
       }
+      for (const made of result.files) if (made.renamedFrom) console.log(terminalText(`renamed: ${made.dataset} → ${made.file} (${made.renamedFrom} was taken)`));
       for (const made of result.files) if (made.scaling) console.log(terminalText(`scaled: ${made.dataset} → ${made.file}: ${describeScaling(made.scaling)}`));
       for (const skipped of result.skipped) console.error(terminalText(`skipped: ${skipped.dataset}: ${skipped.reason}`));
       console.log(`${result.files.length} files written to ${options.archive ?? options.output}, ${result.skipped.length} datasets skipped`);

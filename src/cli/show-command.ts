@@ -5,7 +5,9 @@ import type { Command } from "commander";
 import { open, ReaderDataset, ReaderGroup, type H5Reader } from "../read";
 import { listingLines, listObjects, type ListedObject } from "../read/listing";
 import { dimensionLines, groupDimensionLines, groupDimensions, type GroupDimension } from "../read/dimension-listing";
-import { isUnreadableAttribute, readAttributes } from "../h5/attribute-info";
+import { isAttributeHead, isUnreadableAttribute, readAttributes } from "../h5/attribute-info";
+import { firstValues, jsonTextHead } from "../read/value-preview";
+import { formatBytes } from "../read/listing";
 import type { Dimensions } from "../h5/dimension-scales";
 import { dtypeName } from "../h5/dtype";
 import { messageOf } from "../error-message";
@@ -24,6 +26,9 @@ interface ShowOptions {
 }
 
 const JSON_PREVIEW_CHARS = 4000;
+/** Values of a dataset, elements of an attribute, characters of a string shown at most. */
+const PREVIEW_VALUES = 1000;
+const PREVIEW_CHARS = 4000;
 
 export function addShowCommand(program: Command): void {
   program
@@ -48,7 +53,7 @@ async function showObject(file: string, path: string, options: ShowOptions): Pro
     const object = member instanceof ReaderDataset ? member.dataset : member instanceof ReaderGroup ? member.group : member;
     // One attribute that cannot be read (NetCDF-4's DIMENSION_LIST until vlen reads) is shown
     // as its type and the reason; it must not hide the object.
-    const attrs = await readAttributes(object);
+    const attrs = await readAttributes(object, PREVIEW_VALUES);
     // listObjects gives a dataset's own facts, and a group's members.
     const listed = await listObjects(reader.file, path);
     let facts: ListedObject;
@@ -63,7 +68,7 @@ async function showObject(file: string, path: string, options: ShowOptions): Pro
       dims = typeof read === "string" ? undefined : read;
       dimensionText = typeof read === "string" ? [`  dimensions: unreadable: ${read}`] : dimensionLines(read);
       // A preview that cannot be read says why; a --png asked for and not written is an error.
-      preview = await previewOf(reader, member, rows, options.png).catch((error: unknown): Preview => {
+      preview = await previewOf(reader, member, rows, attrs, options.png).catch((error: unknown): Preview => {
         if (options.png) throw error;
         return { kind: "unreadable", reason: messageOf(error), text: `unreadable: ${messageOf(error)}` };
       });
@@ -101,8 +106,13 @@ function jsonValue(_key: string, value: unknown): unknown {
 
 type Preview = { kind: string; text: string; [key: string]: unknown };
 
-async function previewOf(reader: H5Reader, dataset: ReaderDataset, rows: number, png?: string): Promise<Preview> {
-  const attr = (name: string) => dataset.attrs.find(name);
+async function previewOf(reader: H5Reader, dataset: ReaderDataset, rows: number, attrs: Record<string, unknown>, png?: string): Promise<Preview> {
+  // The attrs already read for the listing: none is read again, or whole (one past the preview's
+  // limit, or unreadable, counts as absent).
+  const attr = async (name: string) => {
+    const value = Object.hasOwn(attrs, name) ? attrs[name] : undefined;
+    return isAttributeHead(value) || isUnreadableAttribute(value) ? undefined : value;
+  };
   const processor = await attr("processor");
   if (processor === "image" || (await attr("CLASS")) === "IMAGE") {
     // An image not made by convert (h5py's, PyTables') has the Image spec's attrs only: its
@@ -114,8 +124,10 @@ async function previewOf(reader: H5Reader, dataset: ReaderDataset, rows: number,
     return { kind: "image", width, height, channels, bitDepth, format, png: written?.file, ...(written?.scaling && { scaling: written.scaling }), text };
   }
   if ((await attr("format")) === "json-pointer-pairs") {
-    const json = await reader.readJSONText(dataset);
-    return { kind: "json", json: json.slice(0, JSON_PREVIEW_CHARS), text: json.length > JSON_PREVIEW_CHARS ? `${json.slice(0, JSON_PREVIEW_CHARS)} … (${json.length} characters)` : json };
+    // Rebuilt from its first pairs alone: enough for the characters shown.
+    const { text: json, whole } = await jsonTextHead(dataset, JSON_PREVIEW_CHARS);
+    const cut = json.length > JSON_PREVIEW_CHARS || !whole;
+    return { kind: "json", json: json.slice(0, JSON_PREVIEW_CHARS), text: cut ? `${json.slice(0, JSON_PREVIEW_CHARS)} … (${whole ? `${json.length} characters` : `${dataset.shape![0]} pairs`})` : json };
   }
   if (processor === "video" || processor === "audio") {
     const facts = Object.fromEntries(await Promise.all(["fps", "frame_count", "duration_s", "sample_rate", "channels", "codec"].map(async (k) => [k, await attr(k)] as const)));
@@ -133,13 +145,14 @@ async function previewOf(reader: H5Reader, dataset: ReaderDataset, rows: number,
     const { data } = await dataset.read();
     return { kind: "values", values: Array.from(data as ArrayLike<unknown>), text: display(Array.from(data as ArrayLike<unknown>)) };
   }
-  const { data } = await dataset.get(`0:${Math.min(rows, shape[0])}`);
-  const values = Array.from(data as ArrayLike<unknown>).slice(0, 1000);
+  const values = await firstValues(dataset, rows, PREVIEW_VALUES);
   // The exact length: 2^60 as a number would print as 1152921504606847000.
   return { kind: "values", values, text: `${display(values)}${shape[0] > rows ? ` … (${dataset.dataset.exactShape![0]} along the first axis)` : ""}` };
 }
 
 function display(value: unknown): string {
+  if (isAttributeHead(value)) return `<${value.dtype} [${value.shape.join(", ")}], ${value.count} elements, ${formatBytes(value.bytes)}: the first ${PREVIEW_VALUES}> ${display(value.values)} …`;
+  if (typeof value === "string" && value.length > PREVIEW_CHARS) return `${JSON.stringify(value.slice(0, PREVIEW_CHARS))} … (${value.length} characters)`;
   if (isUnreadableAttribute(value)) return `<unreadable ${value.typeClass} ${value.shape === null ? "empty" : `[${value.shape.join(", ")}]`}: ${value.reason}>`;
   if (typeof value === "string") return JSON.stringify(value);
   if (ArrayBuffer.isView(value)) return `[${Array.from(value as unknown as ArrayLike<unknown>).map(display).join(", ")}]`;

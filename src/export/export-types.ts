@@ -10,6 +10,8 @@ export interface ExportedFile {
   file: string;
   format: "original" | "png" | "json" | "csv" | "bytes" | "npy" | "text";
   bytes: number;
+  /** The name it would have had, when another file of the export already had it (export-names.ts). */
+  renamedFrom?: string;
   /** An image whose values were not uint8/uint16: how they became the PNG's pixels. */
   scaling?: ImageScaling;
 }

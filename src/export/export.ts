@@ -6,16 +6,18 @@
 // element type (src/export/foreign.ts). Video, audio and anything that cannot be read are listed
 // as skipped with the reason. Every dataset is a row of the manifest, export-manifest.json,
 // written beside the files: the file it became and its format, or why it was skipped.
-import fs from "node:fs";
+// Files get names no other file of the export has (export-names.ts: `x (1).png` for a second
+// `x.png`, compared without case), and the manifest says which were renamed. Every dataset is
+// read and written in bounded blocks (blocks.ts), so export's memory does not grow with it; a
+// dataset that was never written and would be an absurd file of fill values is skipped
+// (fill-guard.ts), as is one whose file cannot fit in the free disk space (at least a byte per
+// element; a .npy's exact size).
 import path from "node:path";
-import { pipeline } from "node:stream/promises";
-import { openArchiveWriter, type ArchiveWriter } from "../archive-writer";
 import { open } from "../read";
 import type { ExternalAccess } from "../h5/file";
 import { ReaderDataset, ReaderGroup, type DatasetTarget, type H5Reader } from "../read";
 import { Dataset } from "../h5/dataset";
 import { Group } from "../h5/group";
-import { formatBytes } from "../read/listing";
 import { csvLines, csvText } from "./csv-text";
 import { pairsToJsonText, readJsonPairs, type JsonPair } from "../processors/json";
 import { messageOf } from "../error-message";
@@ -23,6 +25,10 @@ import type { ExportedFile, Made, StreamedData } from "./export-types";
 import { exportForeign } from "./foreign";
 import { encodeImage } from "../read/image-encode";
 import { WIDE_LAYOUT } from "../processors/wide-table";
+import { BLOCK_BYTES, rowBlocks, rowsPerBlock } from "./blocks";
+import { ExportNames } from "./export-names";
+import { DEFAULT_MAX_FILL_BYTES, fillRefusal } from "./fill-guard";
+import { archiveSink, directorySink, type Sink } from "./export-sinks";
 
 export type { ExportedFile } from "./export-types";
 
@@ -36,6 +42,8 @@ export interface ExportOptions {
   archive?: string;
   /** Read external raw data, virtual sources and external links (open()'s `external`); denied by default. */
   external?: ExternalAccess;
+  /** Bytes of fill values past which a never-written dataset is skipped (fill-guard.ts); 64 MiB. */
+  maxFillBytes?: number;
 }
 
 export interface ExportResult {
@@ -49,6 +57,10 @@ export async function exportDatasets(h5file: string, root: string, options: Expo
   const reader = await open(h5file, { external: options.external });
   const sink = options.archive ? await archiveSink(options.archive) : directorySink(options.dir!);
   const result: ExportResult = { files: [], skipped: [] };
+  const names = new ExportNames();
+  // The manifest's name is the export's own: a dataset that would have it gets another.
+  names.claim(EXPORT_MANIFEST);
+  const maxFillBytes = options.maxFillBytes ?? DEFAULT_MAX_FILL_BYTES;
   try {
     if (!(await reader.has(root))) throw new Error(`'${root}' is not in ${h5file}`);
     const { datasets, base } = await datasetsUnder(reader, root);
@@ -56,7 +68,7 @@ export async function exportDatasets(h5file: string, root: string, options: Expo
       const relative = path.posix.relative(base === "/" ? "/" : base, datasetPath);
       // A dataset that cannot be exported (a type h5dat cannot read, a float32 image with no PNG
       // form) is skipped with the reason; the rest goes on.
-      const done = await exportOne(reader, datasetPath, relative, sink).catch((error: unknown) => {
+      const done = await exportOne(reader, datasetPath, relative, { sink, names, maxFillBytes }).catch((error: unknown) => {
         if (error instanceof BrokenArchive) throw error;
         return { reason: messageOf(error) };
       });
@@ -116,15 +128,21 @@ async function withWideTables(reader: H5Reader, datasets: string[]): Promise<str
   return out;
 }
 
-/** Exports one dataset into `sink`: the file written, or why it was skipped. */
-async function exportOne(reader: H5Reader, datasetPath: string, named: string, sink: Sink): Promise<ExportedFile | { reason: string }> {
+/** Where one dataset's file goes and the limits it is held to. */
+interface Target {
+  sink: Sink;
+  names: ExportNames;
+  maxFillBytes: number;
+}
+
+/** Exports one dataset (or a wide table's group) into the sink: the file written, or why it was skipped. */
+async function exportOne(reader: H5Reader, datasetPath: string, named: string, target: Target): Promise<ExportedFile | { reason: string }> {
   const member = await reader.get(datasetPath);
   if (member instanceof ReaderGroup) {
     // A wide table is the one group exported, as its CSV.
     const file = tableName(withSourceExtension(named, await member.attrs.find("source_path")));
     await member.group.close();
-    const data = await tableBytes(reader, datasetPath, file);
-    return { dataset: datasetPath, file, format: "csv", bytes: await sink.add(file, data) };
+    return written(datasetPath, { file, format: "csv", data: tableData(reader, datasetPath, file) }, target);
   }
   if (!(member instanceof ReaderDataset)) {
     await member.close();
@@ -132,30 +150,47 @@ async function exportOne(reader: H5Reader, datasetPath: string, named: string, s
   }
   const dataset = member;
   try {
-    const made = await exportedForm(reader, dataset, named);
+    const refused = fillRefusal(dataset, target.maxFillBytes);
+    if (refused) return { reason: refused };
+    // Values written as text, .npy or bytes take at least a byte per element: refused before a
+    // block is read when even that cannot fit. (Not images: their PNG or original bytes are
+    // compressed.)
+    const room = () => target.sink.requireRoom(dataset.size, `${dataset.size} elements, shape [${dataset.shape?.join(", ") ?? ""}],`);
+    const made = await exportedForm(reader, dataset, named, room);
     if ("reason" in made) return made;
     // Written before the dataset closes: a streamed file reads its blocks while it is written.
-    const bytes = await sink.add(made.file, made.data).catch(async (error: unknown) => {
-      if (Buffer.isBuffer(made.data)) throw error;
-      // A block that fails to read halfway: a directory loses the partial file and goes on; an
-      // archive cannot take the entry back, so the export stops.
-      if (!(await sink.discard(made.file))) throw new BrokenArchive(`${made.file} failed halfway into the archive: ${messageOf(error)}`);
-      throw error;
-    });
-    return { dataset: datasetPath, file: made.file, format: made.format, bytes, ...(made.scaling && { scaling: made.scaling }) };
+    return await written(datasetPath, made, target);
   } finally {
     await dataset.close();
   }
 }
 
-async function exportedForm(reader: H5Reader, dataset: ReaderDataset, named: string): Promise<Made> {
+/** Writes what a dataset became under a name no other file of the export has. */
+async function written(datasetPath: string, made: Exclude<Made, { reason: string }>, { sink, names }: Target): Promise<ExportedFile> {
+  const file = names.claim(made.file);
+  const bytes = await sink.add(file, made.data).catch(async (error: unknown) => {
+    if (Buffer.isBuffer(made.data)) throw error;
+    // A block that fails to read halfway: a directory loses the partial file and goes on; an
+    // archive cannot take the entry back, so the export stops.
+    if (!(await sink.discard(file))) throw new BrokenArchive(`${file} failed halfway into the archive: ${messageOf(error)}`);
+    throw error;
+  });
+  return { dataset: datasetPath, file, format: made.format, bytes, ...(file !== made.file && { renamedFrom: made.file }), ...(made.scaling && { scaling: made.scaling }) };
+}
+
+/** What `dataset` becomes; `room()` fails when its values, a byte each, cannot fit. */
+async function exportedForm(reader: H5Reader, dataset: ReaderDataset, named: string, room: () => Promise<void>): Promise<Made> {
   const attr = (name: string) => dataset.attrs.find(name);
   // A dataset a schema rule renamed without an extension gets its source's back.
   const relative = withSourceExtension(named, await attr("source_path"));
   const processor = await attr("processor");
   if (processor === "image" || (await attr("CLASS")) === "IMAGE") {
     const encoded = await attr("encoded_path");
-    if (typeof encoded === "string" && (await reader.has(encoded))) return { file: relative, format: "original", data: await reader.readBytes(encoded) };
+    if (typeof encoded === "string" && (await reader.has(encoded))) {
+      const original = await reader.dataset(encoded);
+      // The stream reads from it while it is written: closed when the last block is read.
+      return { file: relative, format: "original", data: bytesData(original, () => original.close()) };
+    }
     // Another library's image that has no PNG form (an odd shape, strings) is still its values.
     const pixels = await reader.readImage(dataset).catch((error: unknown) => (processor === undefined ? null : Promise.reject(error)));
     if (pixels) {
@@ -167,18 +202,19 @@ async function exportedForm(reader: H5Reader, dataset: ReaderDataset, named: str
     const text = (await attr("jsonl")) ? jsonLines(await readJsonPairs(dataset.dataset)) : await reader.readJSONText(dataset);
     return { file: relative, format: "json", data: Buffer.from(text) };
   }
-  if (processor === undefined) return exportForeign(dataset, relative);
-  if (processor === "csv" || (dataset.dtype as { kind?: string }).kind === "compound") return { file: tableName(relative), format: "csv", data: await tableBytes(reader, dataset, relative) };
-  if (processor === "bytes" || isBytes(dataset)) return { file: relative, format: "bytes", data: await reader.readBytes(dataset) };
   if (processor === "video" || processor === "audio") return { reason: `${processor} has no file format to export to (read it with readVideoFrames/readAudio)` };
   if (processor === "hdf5") return { reason: "an HDF5 input copied in is a group, not a file" };
+  await room();
+  if (processor === undefined) return exportForeign(dataset, relative);
+  if (processor === "csv" || (dataset.dtype as { kind?: string }).kind === "compound") return { file: tableName(relative), format: "csv", data: tableData(reader, dataset, relative) };
+  if (processor === "bytes" || isBytes(dataset)) return { file: relative, format: "bytes", data: bytesData(dataset) };
   return exportForeign(dataset, relative);
 }
 
 /** The manifest: the source, and per dataset the file written (format, bytes) or the reason skipped. */
 function manifestText(h5file: string, root: string, result: ExportResult): string {
   const rows = [
-    ...result.files.map((f) => ({ dataset: f.dataset, status: "written", file: f.file, format: f.format, bytes: f.bytes })),
+    ...result.files.map((f) => ({ dataset: f.dataset, status: "written", file: f.file, format: f.format, bytes: f.bytes, ...(f.renamedFrom && { renamedFrom: f.renamedFrom }) })),
     ...result.skipped.map((s) => ({ dataset: s.dataset, status: "skipped", reason: s.reason })),
   ].sort((a, b) => (a.dataset < b.dataset ? -1 : a.dataset > b.dataset ? 1 : 0));
   // One dataset per line: easy to grep, and still one JSON document.
@@ -214,92 +250,49 @@ function tableName(file: string): string {
 }
 
 /**
- * Rows per read of a table. A table is read and written block by block, so export holds the CSV
- * bytes and one block's rows, never the whole table as JS values (a million rows as JS values
- * took 3.6 GB; a block of 16,384 rows keeps export near 370 MB even on a file of 2-row chunks).
+ * Rows per read of a table. A table is read and written block by block, so export holds one
+ * block's rows and their CSV text, never the whole table (a million rows as JS values took
+ * 3.6 GB; a block of 16,384 rows keeps export near 370 MB even on a file of 2-row chunks).
  */
 const TABLE_BLOCK_ROWS = 16_384;
 
 /** Cells per read of a table, so that a wide table (a million columns) reads a few rows at a time. */
 const TABLE_BLOCK_CELLS = 2 ** 22;
 
-async function tableBytes(reader: H5Reader, dataset: DatasetTarget, file: string): Promise<Buffer> {
+/** A table's CSV (TSV for .tsv/.tab), streamed a block of rows at a time. */
+function tableData(reader: H5Reader, dataset: DatasetTarget, file: string): StreamedData {
   const delimiter = /\.(tsv|tab)(\.gz)?$/i.test(file) ? "\t" : ",";
-  let block = 1;
-  const first = await reader.readTable(dataset, [0, block]);
-  block = Math.max(1, Math.min(TABLE_BLOCK_ROWS, Math.floor(TABLE_BLOCK_CELLS / Math.max(1, first.columns.length))));
-  const parts = [Buffer.from(csvText(first.columns, [], delimiter))];
-  for (let table = first; ; ) {
-    // rowValues() gives each row's values in column order (array fields as one value per row).
-    parts.push(Buffer.from(csvLines(table.rowValues(), delimiter)));
-    if (table.stop >= table.total) break;
-    table = await reader.readTable(dataset, [table.stop, table.stop + block]);
+  async function* chunks(): AsyncGenerator<Uint8Array> {
+    const first = await reader.readTable(dataset, [0, 1]);
+    const block = Math.max(1, Math.min(TABLE_BLOCK_ROWS, Math.floor(TABLE_BLOCK_CELLS / Math.max(1, first.columns.length))));
+    yield Buffer.from(csvText(first.columns, [], delimiter));
+    for (let table = first; ; ) {
+      // rowValues() gives each row's values in column order (array fields as one value per row).
+      yield Buffer.from(csvLines(table.rowValues(), delimiter));
+      if (table.stop >= table.total) break;
+      table = await reader.readTable(dataset, [table.stop, table.stop + block]);
+    }
   }
-  return Buffer.concat(parts);
+  return { chunks: chunks() };
+}
+
+/** A 1-D uint8 (or int8) dataset's bytes, BLOCK_BYTES at a time; `done` runs after the last. */
+function bytesData(dataset: ReaderDataset, done?: () => Promise<void>): StreamedData {
+  if (dataset.shape?.length !== 1 || (dataset.dtype !== "uint8" && dataset.dtype !== "int8")) {
+    throw new Error(`'${dataset.name}' is not a 1-D uint8 dataset of bytes (shape [${dataset.shape?.join(", ") ?? "empty"}], ${JSON.stringify(dataset.dtype)})`);
+  }
+  async function* chunks(): AsyncGenerator<Uint8Array> {
+    try {
+      for await (const { values } of rowBlocks(dataset, rowsPerBlock(dataset, BLOCK_BYTES))) {
+        const view = values as Uint8Array | Int8Array;
+        yield new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+      }
+    } finally {
+      await done?.();
+    }
+  }
+  return { size: dataset.shape[0], chunks: chunks() };
 }
 
 /** An archive entry failed after part of it was written: the archive is unusable. */
 class BrokenArchive extends Error {}
-
-interface Sink {
-  /** Writes one file; resolves to its size in bytes. */
-  add(file: string, data: Buffer | StreamedData): Promise<number>;
-  /** Removes a partly written file; false when it cannot (an archive). */
-  discard(file: string): Promise<boolean>;
-  close(): Promise<void>;
-  abort(): Promise<void>;
-}
-
-function directorySink(dir: string): Sink {
-  return {
-    async add(file, data) {
-      const target = path.join(dir, ...file.split("/"));
-      // Names come from the HDF5 file: never let one climb out of the directory.
-      if (path.relative(dir, target).startsWith("..")) throw new Error(`refusing to write '${file}' outside ${dir}`);
-      await fs.promises.mkdir(path.dirname(target), { recursive: true });
-      if (Buffer.isBuffer(data)) {
-        await fs.promises.writeFile(target, data);
-        return data.length;
-      }
-      // A streamed file may be huge (or claim to be, in a corrupt file): refuse before writing
-      // one that cannot fit rather than fill the disk.
-      const space = await fs.promises.statfs(path.dirname(target));
-      if (data.size !== undefined && data.size > space.bavail * space.bsize) throw new Error(`needs ${formatBytes(data.size)}, ${formatBytes(space.bavail * space.bsize)} free in ${dir}`);
-      let bytes = 0;
-      const counted = async function* () {
-        for await (const chunk of data.chunks) {
-          bytes += chunk.length;
-          yield chunk;
-        }
-      };
-      await pipeline(counted(), fs.createWriteStream(target));
-      return bytes;
-    },
-    async discard(file) {
-      await fs.promises.rm(path.join(dir, ...file.split("/")), { force: true });
-      return true;
-    },
-    async close() {},
-    async abort() {},
-  };
-}
-
-async function archiveSink(file: string): Promise<Sink> {
-  const writer: ArchiveWriter = await openArchiveWriter(file);
-  return {
-    async add(name, data) {
-      if (Buffer.isBuffer(data)) return writer.add(name, data).then(() => data.length);
-      if (data.size !== undefined) return writer.add(name, data.chunks, { size: data.size }).then(() => data.size!);
-      // An entry's size goes before its data in a tar header: text of unknown length is
-      // collected first.
-      const parts: Uint8Array[] = [];
-      for await (const chunk of data.chunks) parts.push(chunk);
-      const whole = Buffer.concat(parts);
-      await writer.add(name, whole);
-      return whole.length;
-    },
-    discard: async () => false,
-    close: () => writer.close(),
-    abort: () => writer.abort(),
-  };
-}

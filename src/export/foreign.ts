@@ -4,23 +4,22 @@
 //     in row blocks so a dataset larger than memory is never read whole;
 //   compound (records) → .csv, a column per field, nested fields flattened as "outer.inner",
 //     array fields as JSON in the cell; N-D record arrays as their elements in C order;
-//   strings → .txt, one value per line, when 1-D and no value holds a line break; otherwise
-//     .json (nested arrays by shape), since lines could not be told apart;
+//   strings → .txt, one value per line, when 1-D and no value holds a line break (a first pass
+//     over the blocks tells); otherwise .json (nested arrays by shape), since lines could not be
+//     told apart;
 //   scalars (and empty dataspaces, as null) → .json; opaque → .bin, the elements' bytes;
 //   any other type h5dat reads → .json of the values.
+// Every kind but scalars is read and written a block of rows at a time (blocks.ts): export's
+// memory does not grow with the dataset.
 // NaN in a CSV cell is an empty cell (as h5dat's tables); in JSON it is NaN (Python's json).
 import { isTypedArray, type TypedArray } from "../h5/codec";
 import type { CompoundDtype, Dtype } from "../h5/dtype";
 import type { ReaderDataset } from "../read";
+import { BLOCK_BYTES, BLOCK_RECORDS, elementRuns, product, rowBlocks, rowsPerBlock } from "./blocks";
 import { csvLines, csvText } from "./csv-text";
 import type { Made, StreamedData } from "./export-types";
 import { jsonText, nestByShape } from "./json-text";
 import { bytesOf, npyDescr, npyHeader } from "./npy";
-
-/** Bytes per block read (numbers) — bounds export's memory whatever the dataset's size. */
-const BLOCK_BYTES = 16 * 1024 * 1024;
-/** Records per block read (tables): JS objects per record cost far more than their bytes. */
-const BLOCK_RECORDS = 16_384;
 
 type ElementKind = "numeric" | "compound" | "string" | "opaque" | "other";
 
@@ -36,7 +35,6 @@ function elementKind(d: Dtype): ElementKind {
   }
 }
 
-const product = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 const withExtension = (file: string, ext: string) => (file.toLowerCase().endsWith(ext) ? file : `${file}${ext}`);
 
 /** What `dataset` (not made by h5dat convert) is exported as, at `relative` plus an extension. */
@@ -60,29 +58,10 @@ export async function exportForeign(dataset: ReaderDataset, relative: string): P
       return { file: withExtension(relative, ".csv"), format: "csv", data: recordsCsv(dataset, shape, dataset.dtype as CompoundDtype) };
     case "string":
       return stringsFile(dataset, shape, relative);
-    case "opaque": {
-      const { data } = await dataset.read();
-      return { file: withExtension(relative, ".bin"), format: "bytes", data: Buffer.concat((data as Uint8Array[]).map((e) => Buffer.from(e))) };
-    }
+    case "opaque":
+      return { file: withExtension(relative, ".bin"), format: "bytes", data: opaqueBytes(dataset) };
   }
-  const { data, shape: read } = await dataset.read();
-  return { file: withExtension(relative, ".json"), format: "json", data: Buffer.from(jsonText(nestByShape(data as ArrayLike<unknown>, read)) + "\n") };
-}
-
-/**
- * `rows` rounded to whole chunks along the first axis (at least one): a block that ends inside a
- * chunk makes HDF5 inflate that chunk again for the next block when it is larger than its chunk
- * cache (1 MiB) — measured on 16 MB chunks, export took twice h5py's time before this.
- */
-function alignedRows(dataset: ReaderDataset, rows: number): number {
-  const chunkRows = dataset.chunks?.[0];
-  if (!chunkRows) return rows;
-  return Math.max(1, Math.floor(rows / chunkRows)) * chunkRows;
-}
-
-/** Rows [start, stop) along the first axis, the other axes whole. */
-async function rows(dataset: ReaderDataset, start: number, stop: number): Promise<ArrayLike<unknown>> {
-  return (await dataset.get(`${start}:${stop}`)).data as ArrayLike<unknown>;
+  return { file: withExtension(relative, ".json"), format: "json", data: jsonArray(dataset, shape, (v) => v) };
 }
 
 /** Booleans (a bool dataset may read as them) as the 0/1 bytes numpy's bool is. */
@@ -100,19 +79,24 @@ async function npyData(dataset: ReaderDataset, datasetShape: number[]): Promise<
   const d = dataset.dtype;
   // An array dtype's element shape follows the dataset's, as numpy shows it.
   const shape = typeof d === "object" && d.kind === "array" ? [...datasetShape, ...d.shape] : datasetShape;
-  const total = shape[0];
-  const perRow = product(shape.slice(1));
-  const blockRows = alignedRows(dataset, Math.max(1, Math.floor(BLOCK_BYTES / Math.max(1, perRow * 8))));
-  const first = asTypedArray(await rows(dataset, 0, Math.min(blockRows, total)));
-  if (!first) return null;
+  const runs = elementRuns(dataset, BLOCK_BYTES / 8 / Math.max(1, product(shape.slice(datasetShape.length))));
+  const firstRun = await runs.next();
+  // An empty dataset reads as its zero-length block (its TypedArray names the type).
+  const first = asTypedArray(firstRun.done ? (await dataset.get(datasetShape.map(() => "0:0").join(","))).data as ArrayLike<unknown> : firstRun.value);
+  if (!first) {
+    await runs.return(undefined);
+    return null;
+  }
   const header = npyHeader(npyDescr(first, d === "bool"), shape);
   const Kind = first.constructor;
   async function* chunks(): AsyncGenerator<Uint8Array> {
     yield header;
     yield bytesOf(first!);
-    for (let start = blockRows; start < total; start += blockRows) {
-      const block = asTypedArray(await rows(dataset, start, Math.min(start + blockRows, total)));
-      if (!block || block.constructor !== Kind) throw new Error(`rows ${start}… of '${dataset.name}' read as another type than the first`);
+    let at = first!.length;
+    for await (const values of runs) {
+      const block = asTypedArray(values);
+      if (!block || block.constructor !== Kind) throw new Error(`values from element ${at} of '${dataset.name}' read as another type than the first`);
+      at += block.length;
       yield bytesOf(block);
     }
   }
@@ -146,26 +130,64 @@ function cellOf(record: unknown, column: Column): unknown {
 /** A CSV of the records, read and written BLOCK_RECORDS at a time (C order for N-D). */
 function recordsCsv(dataset: ReaderDataset, shape: number[], d: CompoundDtype): StreamedData {
   const columns = columnsOf(d);
-  const blockRows = alignedRows(dataset, Math.max(1, Math.floor(BLOCK_RECORDS / Math.max(1, product(shape.slice(1))))));
   async function* chunks(): AsyncGenerator<Uint8Array> {
     yield Buffer.from(csvText(columns.map((c) => c.header), []));
-    for (let start = 0; start < shape[0]; start += blockRows) {
-      const records = Array.from(await rows(dataset, start, Math.min(start + blockRows, shape[0])));
-      yield Buffer.from(csvLines(records.map((record) => columns.map((c) => cellOf(record, c)))));
+    for await (const values of elementRuns(dataset, BLOCK_RECORDS)) {
+      yield Buffer.from(csvLines(Array.from(values, (record) => columns.map((c) => cellOf(record, c)))));
     }
   }
   return { chunks: chunks() };
 }
 
-/** Strings as lines (1-D, no line breaks in them) or as JSON nested by shape. */
+/** Strings as lines (1-D, no line breaks in them: a first pass over the blocks tells) or as JSON nested by shape. */
 async function stringsFile(dataset: ReaderDataset, shape: number[], relative: string): Promise<Made> {
-  const values: string[] = [];
-  const blockRows = alignedRows(dataset, Math.max(1, Math.floor(BLOCK_RECORDS / Math.max(1, product(shape.slice(1))))));
-  for (let start = 0; start < shape[0]; start += blockRows) {
-    for (const value of Array.from(await rows(dataset, start, Math.min(start + blockRows, shape[0])))) values.push(String(value));
+  const blockRows = rowsPerBlock(dataset, BLOCK_RECORDS);
+  let asLines = shape.length === 1;
+  if (asLines) {
+    for await (const { values } of rowBlocks(dataset, blockRows)) {
+      if (Array.from(values).some((v) => /[\r\n]/.test(String(v)))) {
+        asLines = false;
+        break;
+      }
+    }
   }
-  if (shape.length === 1 && !values.some((v) => /[\r\n]/.test(v))) {
-    return { file: withExtension(relative, ".txt"), format: "text", data: Buffer.from(values.map((v) => `${v}\n`).join("")) };
+  if (!asLines) return { file: withExtension(relative, ".json"), format: "json", data: jsonArray(dataset, shape, String) };
+  async function* chunks(): AsyncGenerator<Uint8Array> {
+    for await (const { values } of rowBlocks(dataset, blockRows)) yield Buffer.from(Array.from(values, (v) => `${String(v)}\n`).join(""));
   }
-  return { file: withExtension(relative, ".json"), format: "json", data: Buffer.from(jsonText(nestByShape(values, shape)) + "\n") };
+  return { file: withExtension(relative, ".txt"), format: "text", data: { chunks: chunks() } };
+}
+
+/**
+ * The values as JSON nested by shape, written a block of rows at a time: the same text as
+ * jsonText(nestByShape(all values, shape)), without holding all values.
+ */
+function jsonArray(dataset: ReaderDataset, shape: number[], value: (v: unknown) => unknown): StreamedData {
+  const perRow = shape.slice(1);
+  async function* chunks(): AsyncGenerator<Uint8Array> {
+    yield Buffer.from("[");
+    let first = true;
+    for await (const { count, values } of rowBlocks(dataset, rowsPerBlock(dataset, BLOCK_RECORDS))) {
+      const nested = nestByShape(Array.from(values, value), [count, ...perRow]) as unknown[];
+      const text = nested.map(jsonText).join(",");
+      if (text === "") continue;
+      yield Buffer.from(first ? text : `,${text}`);
+      first = false;
+    }
+    yield Buffer.from("]\n");
+  }
+  return { chunks: chunks() };
+}
+
+/** An opaque dataset's elements' bytes, one after another. */
+function opaqueBytes(dataset: ReaderDataset): StreamedData {
+  async function* chunks(): AsyncGenerator<Uint8Array> {
+    const shape = dataset.shape!;
+    if (shape.length === 0) {
+      for (const element of (await dataset.read()).data as Uint8Array[]) yield element;
+      return;
+    }
+    for await (const values of elementRuns(dataset, BLOCK_RECORDS)) yield Buffer.concat(Array.from(values as ArrayLike<Uint8Array>));
+  }
+  return { chunks: chunks() };
 }

@@ -1,6 +1,10 @@
 // Attributes read one by one so that one that cannot be read (a type h5dat has no JS form for,
 // a corrupt value) does not hide the others: it is given as what is known of it, its type
-// class, dtype and shape, with the reason. What `show` lists.
+// class, dtype and shape, with the reason. What `show` lists: with a limit, an attribute of more
+// elements is given by its first ones, its shape and its size (a 600 MB attribute took 2.4 GB
+// and ended in "Invalid array length" when read whole for show).
+import { attributeValueOf } from "./attrs";
+import { decode } from "./codec";
 import { fromTypeSpec, dtypeName } from "./dtype";
 import type { H5Object } from "./h5-object";
 import { messageOf } from "../error-message";
@@ -20,13 +24,33 @@ export function isUnreadableAttribute(value: unknown): value is UnreadableAttrib
   return typeof value === "object" && value !== null && (value as { unreadable?: unknown }).unreadable === true;
 }
 
-/** Every attribute of `object` by name: its value, or an UnreadableAttribute. */
-export async function readAttributes(object: H5Object): Promise<Record<string, unknown>> {
+/** An attribute of more elements than readAttributes' limit: its first elements, shape and size. */
+export interface AttributeHead {
+  head: true;
+  /** The first elements in C order (as a 1-D read of them gives them). */
+  values: unknown;
+  shape: number[];
+  dtype: string;
+  /** Elements in all. */
+  count: number;
+  /** Their bytes as stored (for variable-length types, the fixed-size part). */
+  bytes: number;
+}
+
+export function isAttributeHead(value: unknown): value is AttributeHead {
+  return typeof value === "object" && value !== null && (value as { head?: unknown }).head === true;
+}
+
+/**
+ * Every attribute of `object` by name: its value, or an UnreadableAttribute; past `limit`
+ * elements, an AttributeHead of the first `limit` (only they are converted for JS).
+ */
+export async function readAttributes(object: H5Object, limit = Infinity): Promise<Record<string, unknown>> {
   const result: Record<string, unknown> = {};
   for (const key of await object.attrs.keys()) {
     let value: unknown;
     try {
-      value = await object.attrs.get(key);
+      value = Number.isFinite(limit) ? await headOf(object, key, limit) : await object.attrs.get(key);
     } catch (error) {
       value = await unreadable(object, key, messageOf(error));
     }
@@ -34,6 +58,13 @@ export async function readAttributes(object: H5Object): Promise<Record<string, u
     Object.defineProperty(result, key, { value, enumerable: true, writable: true, configurable: true });
   }
   return result;
+}
+
+async function headOf(object: H5Object, name: string, limit: number): Promise<unknown> {
+  const raw = await runAsync(call("attrRead", object.openHandle, name, undefined, limit));
+  if (raw.shape === null || raw.points <= limit) return attributeValueOf(raw);
+  const { data } = decode(raw, [limit]);
+  return { head: true, values: data, shape: raw.shape, dtype: dtypeName(fromTypeSpec(raw.fileType)), count: raw.points, bytes: raw.points * raw.fileType.size } satisfies AttributeHead;
 }
 
 async function unreadable(object: H5Object, name: string, reason: string): Promise<UnreadableAttribute> {

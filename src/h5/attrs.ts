@@ -5,6 +5,7 @@ import { fromTypeSpec, isBoolSpec, toTypeSpec, type Dtype } from "./dtype";
 import { H5Error } from "./errors";
 import type { NativeAttributeSpec, NativeHandle } from "./native";
 import { call, runAsync, runSync, type Operation } from "./operation";
+import type { OpResult } from "./native";
 
 /** An attribute's full content. `shape` is [] for a scalar and null for an empty (null) one. */
 export interface AttributeValue {
@@ -29,7 +30,11 @@ function* readOp(handle: NativeHandle, name: string, options?: ReadOptions): Ope
 }
 
 function* getOp(handle: NativeHandle, name: string): Operation<unknown> {
-  const raw = yield* call("attrRead", handle, name);
+  return attributeValueOf(yield* call("attrRead", handle, name));
+}
+
+/** An attribute's value as `attrs.get` gives it, from what attrRead returned (all of it). */
+export function attributeValueOf(raw: OpResult<"attrRead">): unknown {
   if (raw.shape === null) return null;
   const { data } = decode(raw, raw.shape);
   if (raw.shape.length > 0 || raw.type.class === "array") return data;
@@ -87,6 +92,14 @@ export class Attributes {
   }
   keysSync(): string[] {
     return runSync(call("attrList", this.handle()));
+  }
+
+  /** How many attributes (h5py's len(attrs)), without listing them: HDF5 decodes each one it lists. */
+  async count(): Promise<number> {
+    return runAsync(call("attrCount", this.handle()));
+  }
+  countSync(): number {
+    return runSync(call("attrCount", this.handle()));
   }
 
   async has(name: string): Promise<boolean> {

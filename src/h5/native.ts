@@ -134,6 +134,8 @@ export interface NativeOps {
   datatypeDescribe: [[datatype: NativeHandle], TypeSpec];
   datatypeCommit: [[loc: NativeHandle, name: string, type: TypeSpec], void];
   attrList: [[loc: NativeHandle], string[]];
+  /** How many attributes, without listing (decoding) them. */
+  attrCount: [[loc: NativeHandle], number];
   /** An attribute's type and shape, without reading its values (binding/attribute_info.cc). */
   attrDescribe: [[loc: NativeHandle, name: string], { type: TypeSpec; shape: number[] | null }];
   datasetDims: [[dataset: NativeHandle], NativeDatasetDims];
@@ -143,7 +145,8 @@ export interface NativeOps {
   archiveClose: [[archive: NativeArchive], void];
   attrExists: [[loc: NativeHandle, name: string], boolean];
   attrDelete: [[loc: NativeHandle, name: string], void];
-  attrRead: [[loc: NativeHandle, name: string, options?: NativeReadOptions], IncomingData & { fileType: TypeSpec; shape: number[] | null }];
+  /** With `limit`, only the first `limit` elements (C order) come back; `points` counts them all. */
+  attrRead: [[loc: NativeHandle, name: string, options?: NativeReadOptions, limit?: number], IncomingData & { fileType: TypeSpec; shape: number[] | null; points: number }];
   attrWrite: [[loc: NativeHandle, name: string, fileType: TypeSpec, shape: number[] | null, data: OutgoingData], void];
   attrWriteMany: [[loc: NativeHandle, attributes: NativeAttributeSpec[]], void];
   /**

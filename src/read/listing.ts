@@ -78,7 +78,7 @@ async function describe(file: File, path: string): Promise<ListedObject> {
   if (link.type === "external") return { path, kind: "external-link", target: `${link.file}:${link.target}`, attrs: 0 };
   const object = await file.get(path);
   try {
-    const attrs = (await object.attrs.keys()).length;
+    const attrs = await object.attrs.count();
     if (object instanceof Group) return { path, kind: "group", attrs };
     if (object instanceof Datatype) return { path, kind: "datatype", attrs };
     return { path, kind: "dataset", attrs, ...datasetFacts(object) };

@@ -173,18 +173,20 @@ print("[]")`, file);
   assert.equal(fs.existsSync(archive), false);
 });
 
-test("a dataset larger than the free disk (8 TB of fill values, chunks never written) is skipped with the sizes, not written", async () => {
+test("a dataset larger than the free disk (8 TB, one chunk written, the rest fill) is skipped with the sizes, not written; one never written is skipped as fill", async () => {
   const file = path.join(dir, "sparse.h5");
   python(`import sys
 import h5py
 with h5py.File(sys.argv[1], "w") as f:
-    f.create_dataset("huge", shape=(2**40,), dtype="<f8", chunks=(2**20,))
+    f.create_dataset("huge", shape=(2**40,), dtype="<f8", chunks=(2**20,))[0:3] = [1, 2, 3]
+    f.create_dataset("unwritten", shape=(2**40,), dtype="<f8", chunks=(2**20,))
     f.create_dataset("small", data=[1, 2, 3])
 print("[]")`, file);
   const out = path.join(dir, "sparse");
   const result = await exportDatasets(file, "/", { dir: out });
   assert.deepEqual(result.files.map((f) => f.dataset), ["/small"]);
-  assert.equal(result.skipped.length, 1);
-  assert.match(result.skipped[0].reason, /^needs 8\.8 TB, .* free in /);
+  assert.deepEqual(result.skipped.map((s) => s.dataset), ["/huge", "/unwritten"]);
+  assert.match(result.skipped[0].reason, /^needs 1\.1 TB \(1099511627776 elements, .*\), .* free in /);
+  assert.match(result.skipped[1].reason, /^never written: .* \(8\.8 TB\) would be the fill value/);
   assert.equal(fs.existsSync(path.join(out, "huge.npy")), false);
 });

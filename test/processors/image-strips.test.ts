@@ -9,7 +9,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { test } from "node:test";
-import sharp from "sharp";
+import sharp, { type Sharp } from "sharp";
 import { File } from "../../src/h5/file";
 import { decodeImage, writeDecodedImage, type ImageOptions } from "../../src/processors/image";
 import { ImageDecodeError, planStrips, writeImageStrips } from "../../src/processors/image-strips";
@@ -24,7 +24,7 @@ const HEIGHT = 1100;
 const BAND_BYTES = 64 << 10;
 
 /** A gradient with `channels` channels, 8- or 16-bit, as a sharp pipeline to encode. */
-function gradient(channels: number, sixteen = false): sharp.Sharp {
+function gradient(channels: number, sixteen = false): Sharp {
   const data = sixteen ? new Uint16Array(WIDTH * HEIGHT * channels) : new Uint8Array(WIDTH * HEIGHT * channels);
   for (let y = 0, i = 0; y < HEIGHT; y++) {
     for (let x = 0; x < WIDTH; x++) {
