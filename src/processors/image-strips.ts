@@ -15,8 +15,9 @@ import { VipsPipe, type VipsHeader } from "./vips-pipe";
 
 /**
  * Images decoding to this many bytes or more go in strips. Measured (bench/NOTES.md, "Image
- * strips"): below it the whole path is as fast or faster, and what it holds stays within the
- * converter's in-flight budget. H5DAT_STRIP_MIN_BYTES sets another (tests and measurements).
+ * strips"): time is the same either way; below it the whole path holds less (strips keep two
+ * bands, the pipe and libvips' line cache), and what it holds stays within the converter's
+ * in-flight budget. H5DAT_STRIP_MIN_BYTES sets another (tests and measurements).
  */
 export const STRIP_MIN_BYTES = Number(process.env.H5DAT_STRIP_MIN_BYTES) || 64 << 20;
 
