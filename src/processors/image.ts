@@ -139,6 +139,7 @@ export async function decodeImage(bytes: Uint8Array, options: ImageOptions = {},
   }
   try {
     return await decodeWithSharp(bytes, options, maxPixels, target).catch(async (error: unknown) => {
+      if (LOST_CAUSE.test(messageOf(error))) return decodeWithSharp(bytes, options, maxPixels, target);
       if (options.animated !== true || !PAGES_DIFFER.test(messageOf(error))) throw error;
       const { pages } = await sharp(bytes, { failOn: failOnOf(options, bytes), limitInputPixels: false }).metadata();
       return { ...(await decodeWithSharp(bytes, { ...options, animated: false }, maxPixels, target)), pageCount: pages };
@@ -155,6 +156,13 @@ export async function decodeImage(bytes: Uint8Array, options: ImageOptions = {},
     }
   }
 }
+
+/**
+ * sharp's word for a failure whose cause libvips lost: its error buffer is one per process, and a
+ * decode failing while another thread clears it reports no cause (lovell/sharp#902; seen in CI
+ * with several decodes in flight). Decoding once more, the failure says why.
+ */
+const LOST_CAUSE = /^(Unknown error)?$/;
 
 /** libvips's refusal to stack pages of different sizes ("tiff2vips: page 1 differs from page 0"). */
 const PAGES_DIFFER = /page \d+ differs from page 0/;
