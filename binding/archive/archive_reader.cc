@@ -185,6 +185,81 @@ Job ArchiveOpen(const Napi::CallbackInfo& info) {
   return job;
 }
 
+// The entry's own facts (name, type, size, link target, time), as libarchive read them.
+void DescribeEntry(struct archive_entry* entry, EntryHeader& header) {
+  const char* name = archive_entry_pathname_utf8(entry);
+  if (!name) {
+    name = archive_entry_pathname(entry);
+    header.pathNotUtf8 = name != nullptr;
+    if (name) header.rawPath = name;
+  }
+  header.path = name ? name : "";
+  header.type = EntryType(archive_entry_filetype(entry));
+  header.size = archive_entry_size_is_set(entry) ? archive_entry_size(entry) : -1;
+  header.encrypted = archive_entry_is_data_encrypted(entry) != 0;
+  // A hardlink entry has no data of its own (its filetype is often unset): it is the link. One
+  // that carries data (cpio puts a file's data on its last link) is that file.
+  const char* hardlink = archive_entry_hardlink_utf8(entry);
+  if (!hardlink) hardlink = archive_entry_hardlink(entry);
+  const char* symlink = archive_entry_symlink_utf8(entry);
+  if (!symlink) symlink = archive_entry_symlink(entry);
+  if (hardlink && header.size > 0) {
+    header.type = "file";
+  } else if (hardlink) {
+    header.type = "hardlink";
+    header.link = hardlink;
+  } else if (symlink) {
+    header.type = "symlink";
+    header.link = symlink;
+  }
+  header.mtime = archive_entry_mtime_is_set(entry) ? archive_entry_mtime(entry) : -1;
+}
+
+// Where the entry stands in the archive: its format, outer filter and the bytes read so far.
+void DescribeArchive(struct archive* a, EntryHeader& header) {
+  const char* format = archive_format_name(a);
+  header.format = format ? format : "";
+  const char* filter = archive_filter_count(a) > 1 ? archive_filter_name(a, 0) : "none";
+  header.filter = filter ? filter : "";
+  header.position = archive_filter_bytes(a, -1);
+  // By the format's code: a pax archive's name ("POSIX pax interchange format") has no "tar".
+  const bool tar = (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_TAR;
+  header.exactSize = tar && header.type == "file" && header.size >= 0;
+}
+
+// Reads a small entry's data with its header; a failed read is kept for the JS side to throw.
+void ReadInlineData(ArchiveReader* reader, struct archive* a, int64_t inlineMax, EntryHeader& header) {
+  if (!header.exactSize || header.size > inlineMax || header.encrypted) return;
+  header.data = std::make_unique<Block>();
+  try {
+    ReadBlock(reader, a, std::max<size_t>(1, static_cast<size_t>(header.size)), *header.data);
+  } catch (const H5Failure& failure) {
+    header.dataFailure = std::make_unique<H5Failure>(failure);
+    header.data.reset();
+  }
+}
+
+// archiveNext's result for one header (null at the archive's end).
+Napi::Value EntryHeaderToJs(Napi::Env env, ArchiveReader* reader, const EntryHeader& header) {
+  if (header.end) return env.Null();
+  Napi::Object object = Napi::Object::New(env);
+  object.Set("path", header.path);
+  object.Set("type", header.type);
+  object.Set("size", static_cast<double>(header.size));
+  object.Set("mtime", static_cast<double>(header.mtime));
+  object.Set("format", header.format);
+  object.Set("filter", header.filter);
+  object.Set("position", static_cast<double>(header.position));
+  if (header.exactSize) object.Set("exactSize", true);
+  if (header.type == "symlink" || header.type == "hardlink") object.Set("link", header.link);
+  if (header.encrypted) object.Set("encrypted", true);
+  if (!header.warning.empty()) object.Set("warning", header.warning);
+  if (header.pathNotUtf8) object.Set("rawPath", Napi::Buffer<char>::Copy(env, header.rawPath.data(), header.rawPath.size()));
+  if (header.data) object.Set("data", BlockToJs(env, reader, *header.data));
+  if (header.dataFailure) object.Set("dataError", MakeJsError(env, *header.dataFailure));
+  return object;
+}
+
 // archiveNext(reader) → { path, type, size (-1 unknown), exactSize? (true when size is the
 //                         data's by construction), mtime (-1 unknown), format, filter,
 //                         position (archive bytes read so far), link? (a link's target),
@@ -214,69 +289,11 @@ Job ArchiveNext(const Napi::CallbackInfo& info) {
       const char* warning = archive_error_string(a);
       header->warning = warning ? warning : "unknown libarchive warning";
     }
-    const char* name = archive_entry_pathname_utf8(entry);
-    if (!name) {
-      name = archive_entry_pathname(entry);
-      header->pathNotUtf8 = name != nullptr;
-      if (name) header->rawPath = name;
-    }
-    header->path = name ? name : "";
-    header->type = EntryType(archive_entry_filetype(entry));
-    header->size = archive_entry_size_is_set(entry) ? archive_entry_size(entry) : -1;
-    header->encrypted = archive_entry_is_data_encrypted(entry) != 0;
-    // A hardlink entry has no data of its own (its filetype is often unset): it is the link. One
-    // that carries data (cpio puts a file's data on its last link) is that file.
-    const char* hardlink = archive_entry_hardlink_utf8(entry);
-    if (!hardlink) hardlink = archive_entry_hardlink(entry);
-    const char* symlink = archive_entry_symlink_utf8(entry);
-    if (!symlink) symlink = archive_entry_symlink(entry);
-    if (hardlink && header->size > 0) {
-      header->type = "file";
-    } else if (hardlink) {
-      header->type = "hardlink";
-      header->link = hardlink;
-    } else if (symlink) {
-      header->type = "symlink";
-      header->link = symlink;
-    }
-    header->mtime = archive_entry_mtime_is_set(entry) ? archive_entry_mtime(entry) : -1;
-    const char* format = archive_format_name(a);
-    header->format = format ? format : "";
-    const char* filter = archive_filter_count(a) > 1 ? archive_filter_name(a, 0) : "none";
-    header->filter = filter ? filter : "";
-    header->position = archive_filter_bytes(a, -1);
-    // By the format's code: a pax archive's name ("POSIX pax interchange format") has no "tar".
-    const bool tar = (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_TAR;
-    header->exactSize = tar && header->type == "file" && header->size >= 0;
-    if (header->exactSize && header->size <= inlineMax && !header->encrypted) {
-      header->data = std::make_unique<Block>();
-      try {
-        ReadBlock(reader, a, std::max<size_t>(1, static_cast<size_t>(header->size)), *header->data);
-      } catch (const H5Failure& failure) {
-        header->dataFailure = std::make_unique<H5Failure>(failure);
-        header->data.reset();
-      }
-    }
+    DescribeEntry(entry, *header);
+    DescribeArchive(a, *header);
+    ReadInlineData(reader, a, inlineMax, *header);
   });
-  job.done = [header, reader](Napi::Env env) -> Napi::Value {
-    if (header->end) return env.Null();
-    Napi::Object object = Napi::Object::New(env);
-    object.Set("path", header->path);
-    object.Set("type", header->type);
-    object.Set("size", static_cast<double>(header->size));
-    object.Set("mtime", static_cast<double>(header->mtime));
-    object.Set("format", header->format);
-    object.Set("filter", header->filter);
-    object.Set("position", static_cast<double>(header->position));
-    if (header->exactSize) object.Set("exactSize", true);
-    if (header->type == "symlink" || header->type == "hardlink") object.Set("link", header->link);
-    if (header->encrypted) object.Set("encrypted", true);
-    if (!header->warning.empty()) object.Set("warning", header->warning);
-    if (header->pathNotUtf8) object.Set("rawPath", Napi::Buffer<char>::Copy(env, header->rawPath.data(), header->rawPath.size()));
-    if (header->data) object.Set("data", BlockToJs(env, reader, *header->data));
-    if (header->dataFailure) object.Set("dataError", MakeJsError(env, *header->dataFailure));
-    return object;
-  };
+  job.done = [header, reader](Napi::Env env) { return EntryHeaderToJs(env, reader, *header); };
   return job;
 }
 
@@ -314,10 +331,8 @@ Job ArchiveClose(const Napi::CallbackInfo& info) {
 void ArchiveReader::Init(Napi::Env env, Napi::Object exports) {
   Napi::Function ctor = DefineClass(env, "ArchiveReader", {});
   ReaderClass(env) = Napi::Persistent(ctor);
-  ExportJob(env, exports, "archiveOpen", ArchiveOpen);
-  ExportJob(env, exports, "archiveNext", ArchiveNext);
-  ExportJob(env, exports, "archiveRead", ArchiveRead);
-  ExportJob(env, exports, "archiveClose", ArchiveClose);
+  ExportJobs(env, exports, {{"archiveOpen", ArchiveOpen}, {"archiveNext", ArchiveNext},
+                            {"archiveRead", ArchiveRead}, {"archiveClose", ArchiveClose}});
 }
 
 Napi::Object ArchiveReader::New(Napi::Env env, struct archive* reader, std::string path) {

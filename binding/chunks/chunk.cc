@@ -4,12 +4,12 @@
 #include <cstdlib>
 #include <vector>
 
-#include "types/dataspace.h"
 #include "core/h5_failure.h"
-#include "core/scoped_id.h"
 #include "core/handle.h"
 #include "core/job.h"
 #include "core/operations.h"
+#include "core/scoped_id.h"
+#include "types/dataspace.h"
 
 namespace h5dat {
 namespace {
@@ -42,11 +42,10 @@ struct ChunkBytes {
 
 // chunkRead(dataset, offset) → { filterMask, bytes }
 Job ChunkRead(const Napi::CallbackInfo& info) {
-  Handle* dataset = Handle::From(info[0]);
+  Job job;
+  Handle* dataset = PinnedHandle(job, info[0]);
   std::vector<hsize_t> offset = OffsetFromJs(info[1]);
   auto chunk = std::make_shared<ChunkBytes>();
-  Job job;
-  job.pins.push_back(info[0]);
   job.Locked([dataset, offset, chunk]() {
     hid_t id = dataset->Id();
     RequireChunkOffset(id, offset, dataset->Path());
@@ -108,10 +107,9 @@ struct StoredChunk {
 
 // chunkList(dataset) → [{ offset, filterMask, size }] for every stored chunk.
 Job ChunkList(const Napi::CallbackInfo& info) {
-  Handle* dataset = Handle::From(info[0]);
-  auto chunks = std::make_shared<std::vector<StoredChunk>>();
   Job job;
-  job.pins.push_back(info[0]);
+  Handle* dataset = PinnedHandle(job, info[0]);
+  auto chunks = std::make_shared<std::vector<StoredChunk>>();
   job.Locked([dataset, chunks]() {
     hid_t id = dataset->Id();
     SpaceId space(Check(H5Dget_space(id), "cannot get dataspace of", dataset->Path()));
@@ -144,9 +142,7 @@ Job ChunkList(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void InitChunk(Napi::Env env, Napi::Object exports) {
-  ExportJob(env, exports, "chunkRead", ChunkRead);
-  ExportJob(env, exports, "chunkWrite", ChunkWrite);
-  ExportJob(env, exports, "chunkList", ChunkList);
+  ExportJobs(env, exports, {{"chunkRead", ChunkRead}, {"chunkWrite", ChunkWrite}, {"chunkList", ChunkList}});
 }
 
 }  // namespace h5dat

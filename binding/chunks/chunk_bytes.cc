@@ -1,3 +1,4 @@
+// Recycled storage for filtered chunk bytes (see chunk_bytes.h).
 #include "chunks/chunk_bytes.h"
 
 #include <algorithm>

@@ -1,7 +1,7 @@
 #pragma once
 // The bytes of one filtered chunk, in storage that is recycled. A chunk of an image is ~700 KB:
 // as a std::vector it was zero-filled before deflate wrote over it, and (blocks that large are
-// mmapped, allocator.cc) its pages were faulted in and cleared by the kernel again for every
+// mmapped, memory/allocator.cc) its pages were faulted in and cleared by the kernel again for every
 // chunk, then unmapped. On P3 that zeroing and faulting was 7.5 % of all CPU (bench/NOTES.md,
 // session 6). Blocks handed back are kept, up to a bound, for the next chunks.
 #include <cstddef>

@@ -1,3 +1,4 @@
+// Shuffle, deflate and Fletcher-32 as HDF5 writes them, run outside the HDF5 lock (see chunk_filters.h).
 #include "chunks/chunk_filters.h"
 
 #include <libdeflate.h>

@@ -1,3 +1,4 @@
+// Whole-chunk writes: filter outside the lock, store under it (see chunked_write.h).
 #include "chunks/chunked_write.h"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// The shared chunk-filtering threads (see filter_pool.h).
 #include "chunks/filter_pool.h"
 
 #include <algorithm>

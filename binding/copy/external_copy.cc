@@ -16,11 +16,11 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "hdf5/external_access.h"
+#include "copy/tree_copy.h"
 #include "core/h5_failure.h"
 #include "core/job.h"
 #include "core/scoped_id.h"
-#include "copy/tree_copy.h"
+#include "hdf5/external_access.h"
 
 namespace h5dat {
 namespace {

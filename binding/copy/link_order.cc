@@ -5,10 +5,10 @@
 #include <algorithm>
 #include <vector>
 
+#include "copy/tree_copy.h"
 #include "core/h5_failure.h"
 #include "core/job.h"
 #include "core/scoped_id.h"
-#include "copy/tree_copy.h"
 
 namespace h5dat {
 namespace {

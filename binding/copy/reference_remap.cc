@@ -10,9 +10,9 @@
 #include <cstring>
 #include <optional>
 
+#include "copy/tree_copy.h"
 #include "core/h5_failure.h"
 #include "core/scoped_id.h"
-#include "copy/tree_copy.h"
 
 namespace h5dat {
 namespace {

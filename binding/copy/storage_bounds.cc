@@ -2,9 +2,9 @@
 // 1.14.5's chunk copy fails on such a chunk ("Address overflowed") and then frees memory twice
 // on its way out (seen with corrupt chunk B-trees: "double free or corruption"), so a corrupt
 // file would take the process down instead of failing its entry.
+#include "copy/tree_copy.h"
 #include "core/h5_failure.h"
 #include "core/scoped_id.h"
-#include "copy/tree_copy.h"
 
 namespace h5dat {
 namespace {

@@ -22,8 +22,8 @@
 #include <set>
 
 #include "core/h5_failure.h"
-#include "hdf5/object_path.h"
 #include "core/scoped_id.h"
+#include "hdf5/object_path.h"
 
 namespace h5dat {
 namespace {

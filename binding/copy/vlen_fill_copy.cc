@@ -5,10 +5,10 @@
 // collection signature"). Such a dataset is made again from the source's creation properties,
 // as h5repack does for variable-length data: its values and the copy's attributes (references
 // as H5Ocopy remapped them) go over, and every hard link to the copy is pointed at it.
+#include "copy/tree_copy.h"
 #include "core/h5_failure.h"
 #include "core/job.h"
 #include "core/scoped_id.h"
-#include "copy/tree_copy.h"
 
 namespace h5dat {
 namespace {

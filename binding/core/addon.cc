@@ -31,18 +31,10 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   }
   env.SetInstanceData(new AddonData());
   Handle::Init(env, exports);
-  InitFile(env, exports);
-  InitGroup(env, exports);
-  InitDataset(env, exports);
-  InitChunk(env, exports);
-  InitAttribute(env, exports);
-  InitDatatype(env, exports);
-  InitArchive(env, exports);
-  InitAllocator(env, exports);
-  InitMappedFile(env, exports);
-  InitJpeg(env, exports);
-  InitDimensionScales(env, exports);
-  InitAttributeInfo(env, exports);
+  for (Registrar* init : {InitFile, InitGroup, InitDataset, InitChunk, InitAttribute, InitDatatype, InitArchive,
+                          InitAllocator, InitMappedFile, InitJpeg, InitDimensionScales, InitAttributeInfo}) {
+    init(env, exports);
+  }
   exports.Set("setErrorClasses", Napi::Function::New(env, SetErrorClassesJs, "setErrorClasses"));
   napi_add_env_cleanup_hook(env, CloseFilesAtExit, nullptr);
   return exports;

@@ -1,3 +1,4 @@
+// Closing files and the list of files still open (see file_state.h).
 #include "core/file_state.h"
 
 #include <vector>

@@ -15,10 +15,10 @@ struct FileState {
   hid_t id = H5I_INVALID_HID;
   std::string path;
   bool writable = false;
-  // Opened with { checkpoints: true }: its bytes on disk change only at a flush (checkpoint_journal.h).
+  // Opened with { checkpoints: true }: its bytes on disk change only at a flush (journal/checkpoint_journal.h).
   bool checkpoints = false;
   // Opened with { external: "follow" }: reads may reach the files its external raw data, virtual
-  // datasets and external links name (external_access.h).
+  // datasets and external links name (hdf5/external_access.h).
   bool followExternal = false;
   // Opened from bytes in memory (an archive member): no directory of its own on disk.
   bool image = false;

@@ -1,3 +1,4 @@
+// Capturing HDF5 failures and turning them into JS errors (see h5_failure.h).
 #include "core/h5_failure.h"
 
 #include "core/addon_data.h"

@@ -1,3 +1,4 @@
+// The Handle class JS holds for every open HDF5 object (see handle.h).
 #include "core/handle.h"
 
 #include "core/addon_data.h"
@@ -41,6 +42,12 @@ Handle* Handle::From(const Napi::Value& value) {
     return Unwrap(value.As<Napi::Object>());
   }
   throw Napi::TypeError::New(env, "expected an HDF5 handle");
+}
+
+Handle* PinnedHandle(Job& job, const Napi::Value& value) {
+  Handle* handle = Handle::From(value);
+  job.pins.push_back(value);
+  return handle;
 }
 
 Handle::Handle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Handle>(info) {}

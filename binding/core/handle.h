@@ -1,7 +1,7 @@
 #pragma once
 // The JS object behind every open HDF5 file, group, dataset or named datatype: an id, the file it
-// belongs to and its path. Operations live in file.cc, group.cc, dataset.cc, chunk.cc,
-// attribute.cc and datatype.cc and receive a Handle as their first argument.
+// belongs to and its path. Operations live in hdf5/ (file.cc, group.cc, dataset.cc, attribute.cc,
+// datatype.cc) and chunks/chunk.cc and receive a Handle as their first argument.
 #include <hdf5.h>
 #include <napi.h>
 
@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/file_state.h"
+#include "core/job.h"
 
 namespace h5dat {
 
@@ -43,5 +44,9 @@ class Handle : public Napi::ObjectWrap<Handle> {
 };
 
 const char* KindName(HandleKind kind);
+
+// The Handle in a job's argument (a TypeError when it is none), pinned so that its JS object,
+// and so the HDF5 object, outlives the job.
+Handle* PinnedHandle(Job& job, const Napi::Value& value);
 
 }  // namespace h5dat

@@ -1,3 +1,4 @@
+// The process-wide HDF5 lock (see hdf5_lock.h).
 #include "core/hdf5_lock.h"
 
 #include <utility>

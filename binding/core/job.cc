@@ -1,3 +1,4 @@
+// Running jobs: on the libuv pool for `name`, on the JS thread for `nameSync` (see job.h).
 #include "core/job.h"
 
 #include <string>
@@ -101,11 +102,13 @@ std::function<Napi::Value(Napi::Env)> FlagResult(std::shared_ptr<bool> flag) {
   return [flag](Napi::Env env) -> Napi::Value { return Napi::Boolean::New(env, *flag); };
 }
 
-void ExportJob(Napi::Env env, Napi::Object exports, const char* name, JobMaker make) {
-  void* data = reinterpret_cast<void*>(make);
-  exports.Set(name, Napi::Function::New(env, CallAsync, name, data));
-  std::string syncName = std::string(name) + "Sync";
-  exports.Set(syncName, Napi::Function::New(env, CallSync, syncName, data));
+void ExportJobs(Napi::Env env, Napi::Object exports, std::initializer_list<JobExport> jobs) {
+  for (const JobExport& job : jobs) {
+    void* data = reinterpret_cast<void*>(job.make);
+    exports.Set(job.name, Napi::Function::New(env, CallAsync, job.name, data));
+    std::string syncName = std::string(job.name) + "Sync";
+    exports.Set(syncName, Napi::Function::New(env, CallSync, syncName, data));
+  }
 }
 
 }  // namespace h5dat

@@ -7,6 +7,7 @@
 #include <hdf5.h>
 
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <vector>
@@ -32,7 +33,13 @@ struct Job {
 // Reads the JS arguments (on the JS thread) and returns the job to run.
 using JobMaker = Job (*)(const Napi::CallbackInfo&);
 
-void ExportJob(Napi::Env env, Napi::Object exports, const char* name, JobMaker make);
+struct JobExport {
+  const char* name;
+  JobMaker make;
+};
+
+// Exports each job as `name` (Promise) and `nameSync`.
+void ExportJobs(Napi::Env env, Napi::Object exports, std::initializer_list<JobExport> jobs);
 
 // `done` functions for the common results, filled in by a job's steps.
 std::function<Napi::Value(Napi::Env)> NamesResult(std::shared_ptr<std::vector<std::string>> names);

@@ -4,17 +4,14 @@
 
 namespace h5dat {
 
-void InitFile(Napi::Env env, Napi::Object exports);
-void InitGroup(Napi::Env env, Napi::Object exports);
-void InitDataset(Napi::Env env, Napi::Object exports);
-void InitChunk(Napi::Env env, Napi::Object exports);
-void InitAttribute(Napi::Env env, Napi::Object exports);
-void InitDatatype(Napi::Env env, Napi::Object exports);
-void InitArchive(Napi::Env env, Napi::Object exports);
-void InitAllocator(Napi::Env env, Napi::Object exports);
-void InitMappedFile(Napi::Env env, Napi::Object exports);
-void InitJpeg(Napi::Env env, Napi::Object exports);
-void InitDimensionScales(Napi::Env env, Napi::Object exports);
-void InitAttributeInfo(Napi::Env env, Napi::Object exports);
+// Adds one file's operations to the module's exports.
+using Registrar = void(Napi::Env env, Napi::Object exports);
+
+Registrar InitFile, InitGroup, InitDataset, InitAttribute, InitAttributeInfo, InitDatatype,
+    InitDimensionScales;        // hdf5/
+Registrar InitChunk;            // chunks/
+Registrar InitArchive;          // archive/
+Registrar InitAllocator, InitMappedFile;  // memory/
+Registrar InitJpeg;             // image/
 
 }  // namespace h5dat

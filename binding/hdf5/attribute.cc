@@ -3,48 +3,34 @@
 #include <cstring>
 #include <vector>
 
-#include "hdf5/attribute_write.h"
-#include "types/dataspace.h"
 #include "core/h5_failure.h"
 #include "core/handle.h"
 #include "core/job.h"
 #include "core/operations.h"
+#include "core/scoped_id.h"
+#include "hdf5/attribute_write.h"
+#include "hdf5/name_list.h"
+#include "hdf5/object_path.h"
+#include "types/dataspace.h"
 #include "types/payload.h"
 #include "types/read_type.h"
-#include "core/scoped_id.h"
 
 namespace h5dat {
 namespace {
 
-// How messages name an attribute: "/path/of/object@name".
-std::string AttrPathOf(const std::string& objectPath, const std::string& name) {
-  return (objectPath.empty() ? "/" : objectPath) + "@" + name;
-}
-
 std::string AttrPath(Handle* loc, const std::string& name) { return AttrPathOf(loc->Path(), name); }
 
 Job AttrList(const Napi::CallbackInfo& info) {
-  Handle* loc = Handle::From(info[0]);
-  auto names = std::make_shared<std::vector<std::string>>();
-  Job job;
-  job.pins.push_back(info[0]);
-  job.Locked([loc, names]() {
-    hsize_t index = 0;
-    Check(H5Aiterate2(loc->Id(), H5_INDEX_NAME, H5_ITER_INC, &index, CollectName<H5A_info_t>, names.get()),
-          "cannot list attributes of", loc->Path());
-  });
-  job.done = NamesResult(names);
-  return job;
+  return NameListJob<H5A_info_t>(info, H5Aiterate2, "cannot list attributes of");
 }
 
 // attrCount(loc) → how many attributes: from the object header's count, where listing them
 // (H5Aiterate) makes HDF5 decode every dense attribute whole (+200 MB for `ls` of an object
 // with a 100 MB attribute).
 Job AttrCount(const Napi::CallbackInfo& info) {
-  Handle* loc = Handle::From(info[0]);
-  auto count = std::make_shared<hsize_t>(0);
   Job job;
-  job.pins.push_back(info[0]);
+  Handle* loc = PinnedHandle(job, info[0]);
+  auto count = std::make_shared<hsize_t>(0);
   job.Locked([loc, count]() {
     H5O_info2_t object;
     Check(H5Oget_info3(loc->Id(), &object, H5O_INFO_NUM_ATTRS), "cannot count attributes of", loc->Path());
@@ -55,11 +41,10 @@ Job AttrCount(const Napi::CallbackInfo& info) {
 }
 
 Job AttrExists(const Napi::CallbackInfo& info) {
-  Handle* loc = Handle::From(info[0]);
+  Job job;
+  Handle* loc = PinnedHandle(job, info[0]);
   std::string name = info[1].ToString().Utf8Value();
   auto exists = std::make_shared<bool>(false);
-  Job job;
-  job.pins.push_back(info[0]);
   job.Locked([loc, name, exists]() {
     *exists = Check(H5Aexists(loc->Id(), name.c_str()), "cannot check attribute", AttrPath(loc, name)) > 0;
   });
@@ -68,10 +53,9 @@ Job AttrExists(const Napi::CallbackInfo& info) {
 }
 
 Job AttrDelete(const Napi::CallbackInfo& info) {
-  Handle* loc = Handle::From(info[0]);
-  std::string name = info[1].ToString().Utf8Value();
   Job job;
-  job.pins.push_back(info[0]);
+  Handle* loc = PinnedHandle(job, info[0]);
+  std::string name = info[1].ToString().Utf8Value();
   job.Locked([loc, name]() {
     if (H5Aexists(loc->Id(), name.c_str()) <= 0) FailUsage("no such attribute", AttrPath(loc, name));
     Check(H5Adelete(loc->Id(), name.c_str()), "cannot delete attribute", AttrPath(loc, name));
@@ -119,13 +103,12 @@ void ReadHead(hid_t attr, hid_t memType, const TypeSpec& memSpec, hssize_t point
 // sequences?, references? }; options as datasetRead's. With `limit`, at most that many elements
 // (the first, in C order) come back; `points` says how many the attribute has.
 Job AttrRead(const Napi::CallbackInfo& info) {
-  Handle* loc = Handle::From(info[0]);
+  Job job;
+  Handle* loc = PinnedHandle(job, info[0]);
   std::string name = info[1].ToString().Utf8Value();
   ReadOptions options = ReadOptionsFromJs(info[2]);
   double limit = info.Length() > 3 && info[3].IsNumber() ? info[3].As<Napi::Number>().DoubleValue() : -1;
   auto value = std::make_shared<AttrValue>();
-  Job job;
-  job.pins.push_back(info[0]);
   job.Locked([loc, name, options, limit, value]() {
     std::string where = AttrPath(loc, name);
     if (H5Aexists(loc->Id(), name.c_str()) <= 0) FailUsage("no such attribute", where);
@@ -165,9 +148,8 @@ Job AttrRead(const Napi::CallbackInfo& info) {
 
 // attrWrite(loc, name, fileType, shape, data)
 Job AttrWrite(const Napi::CallbackInfo& info) {
-  Handle* loc = Handle::From(info[0]);
   Job job;
-  job.pins.push_back(info[0]);
+  Handle* loc = PinnedHandle(job, info[0]);
   auto spec = std::make_shared<AttrWriteSpec>(AttrWriteSpecFromJs(info[1], info[2], info[3], info[4], job.pins));
   job.Locked([loc, spec]() { WriteAttr(loc->Id(), loc->Path(), *spec); });
   return job;
@@ -177,10 +159,9 @@ Job AttrWrite(const Napi::CallbackInfo& info) {
 // the lock (one thread-pool round trip instead of one per attribute), in order; the first
 // failure stops it, the attributes before it stay written.
 Job AttrWriteMany(const Napi::CallbackInfo& info) {
-  Handle* loc = Handle::From(info[0]);
-  Napi::Array list = info[1].As<Napi::Array>();
   Job job;
-  job.pins.push_back(info[0]);
+  Handle* loc = PinnedHandle(job, info[0]);
+  Napi::Array list = info[1].As<Napi::Array>();
   auto specs = std::make_shared<std::vector<AttrWriteSpec>>(AttrWriteSpecsFromJs(list, job.pins));
   job.Locked([loc, specs]() {
     for (const AttrWriteSpec& spec : *specs) WriteAttr(loc->Id(), loc->Path(), spec);
@@ -224,13 +205,9 @@ void WriteAttr(hid_t id, const std::string& objectPath, const AttrWriteSpec& spe
 }
 
 void InitAttribute(Napi::Env env, Napi::Object exports) {
-  ExportJob(env, exports, "attrList", AttrList);
-  ExportJob(env, exports, "attrCount", AttrCount);
-  ExportJob(env, exports, "attrExists", AttrExists);
-  ExportJob(env, exports, "attrDelete", AttrDelete);
-  ExportJob(env, exports, "attrRead", AttrRead);
-  ExportJob(env, exports, "attrWrite", AttrWrite);
-  ExportJob(env, exports, "attrWriteMany", AttrWriteMany);
+  ExportJobs(env, exports, {{"attrList", AttrList}, {"attrCount", AttrCount}, {"attrExists", AttrExists},
+                            {"attrDelete", AttrDelete}, {"attrRead", AttrRead}, {"attrWrite", AttrWrite},
+                            {"attrWriteMany", AttrWriteMany}});
 }
 
 }  // namespace h5dat

@@ -5,12 +5,13 @@
 
 #include <memory>
 
-#include "types/dataspace.h"
 #include "core/h5_failure.h"
 #include "core/handle.h"
 #include "core/job.h"
 #include "core/operations.h"
 #include "core/scoped_id.h"
+#include "hdf5/object_path.h"
+#include "types/dataspace.h"
 #include "types/type_spec.h"
 
 namespace h5dat {
@@ -22,13 +23,13 @@ struct AttrFacts {
 };
 
 Job AttrDescribe(const Napi::CallbackInfo& info) {
-  Handle* loc = Handle::From(info[0]);
-  std::string name = info[1].ToString().Utf8Value();
-  auto facts = std::make_shared<AttrFacts>();
   Job job;
-  job.pins.push_back(info[0]);
-  job.Locked([loc, name, facts]() {
-    std::string where = (loc->Path().empty() ? "/" : loc->Path()) + "@" + name;
+  Handle* loc = PinnedHandle(job, info[0]);
+  std::string name = info[1].ToString().Utf8Value();
+  // A handle's path never changes, so the message's name can be made here, on the JS thread.
+  std::string where = AttrPathOf(loc->Path(), name);
+  auto facts = std::make_shared<AttrFacts>();
+  job.Locked([loc, name, where, facts]() {
     if (H5Aexists(loc->Id(), name.c_str()) <= 0) FailUsage("no such attribute", where);
     AttrId attr(Check(H5Aopen(loc->Id(), name.c_str(), H5P_DEFAULT), "cannot open attribute", where));
     TypeId type(Check(H5Aget_type(attr.get()), "cannot get type of", where));
@@ -47,6 +48,6 @@ Job AttrDescribe(const Napi::CallbackInfo& info) {
 
 }  // namespace
 
-void InitAttributeInfo(Napi::Env env, Napi::Object exports) { ExportJob(env, exports, "attrDescribe", AttrDescribe); }
+void InitAttributeInfo(Napi::Env env, Napi::Object exports) { ExportJobs(env, exports, {{"attrDescribe", AttrDescribe}}); }
 
 }  // namespace h5dat

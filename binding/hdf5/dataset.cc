@@ -4,19 +4,19 @@
 #include <cmath>
 #include <vector>
 
-#include "hdf5/attribute_write.h"
 #include "chunks/chunked_write.h"
-#include "hdf5/dataset_info.h"
-#include "types/dataspace.h"
-#include "hdf5/external_access.h"
 #include "core/h5_failure.h"
 #include "core/handle.h"
 #include "core/job.h"
-#include "hdf5/object_path.h"
 #include "core/operations.h"
+#include "core/scoped_id.h"
+#include "hdf5/attribute_write.h"
+#include "hdf5/dataset_info.h"
+#include "hdf5/external_access.h"
+#include "hdf5/object_path.h"
+#include "types/dataspace.h"
 #include "types/payload.h"
 #include "types/read_type.h"
-#include "core/scoped_id.h"
 
 namespace h5dat {
 namespace {
@@ -190,14 +190,13 @@ void RequireStoredData(hid_t dataset, size_t points, const TypeSpec& type, const
 // datasetCreate(loc, name, type, shape, maxshape, options, fill?, data?, attrs?) → { handle, info };
 // attrs as attrWriteMany takes them. Any failure removes the dataset again: none is left half made.
 Job DatasetCreate(const Napi::CallbackInfo& info) {
-  Handle* loc = Handle::From(info[0]);
+  Job job;
+  Handle* loc = PinnedHandle(job, info[0]);
   std::string name = info[1].ToString().Utf8Value();
   TypeSpec type = TypeSpec::FromJs(info[2]);
   Shape shape = ShapeFromJs(info[3]);
   Shape maxShape = info[4].IsNull() || info[4].IsUndefined() ? Shape() : ShapeFromJs(info[4]);
   CreateOptions options = CreateOptionsFromJs(info[5]);
-  Job job;
-  job.pins.push_back(info[0]);
   auto fill = info[6].IsObject() ? std::make_shared<OutgoingData>(OutgoingData::FromJs(info[6], job.pins)) : nullptr;
   auto data = info[7].IsObject() ? std::make_shared<OutgoingData>(OutgoingData::FromJs(info[7], job.pins)) : nullptr;
   bool hasMax = !(info[4].IsNull() || info[4].IsUndefined());
@@ -252,10 +251,9 @@ Job DatasetCreate(const Napi::CallbackInfo& info) {
 }
 
 Job DatasetDescribe(const Napi::CallbackInfo& info) {
-  Handle* dataset = Handle::From(info[0]);
-  auto described = std::make_shared<DatasetInfo>();
   Job job;
-  job.pins.push_back(info[0]);
+  Handle* dataset = PinnedHandle(job, info[0]);
+  auto described = std::make_shared<DatasetInfo>();
   job.Locked([dataset, described]() { *described = DescribeDataset(dataset->Id(), dataset->Path()); });
   job.done = [described](Napi::Env env) { return described->ToJs(env); };
   return job;
@@ -264,13 +262,12 @@ Job DatasetDescribe(const Napi::CallbackInfo& info) {
 // datasetRead(dataset, selection?, options?) → { type, bytes, strings?, sequences?, references?, shape };
 // options: { rawFloat16? }.
 Job DatasetRead(const Napi::CallbackInfo& info) {
-  Handle* dataset = Handle::From(info[0]);
+  Job job;
+  Handle* dataset = PinnedHandle(job, info[0]);
   Selection selection = Selection::FromJs(info[1]);
   ReadOptions options = ReadOptionsFromJs(info[2]);
   auto incoming = std::make_shared<IncomingData>();
   auto shape = std::make_shared<Shape>();
-  Job job;
-  job.pins.push_back(info[0]);
   job.Locked([dataset, selection, options, incoming, shape]() {
     hid_t id = dataset->Id();
     const std::string& path = dataset->Path();
@@ -301,11 +298,10 @@ Job DatasetRead(const Napi::CallbackInfo& info) {
 // conversion are filtered outside the HDF5 lock and stored directly (see chunked_write.h);
 // `chunked` (the caller knows the layout) saves other writes the planning.
 Job DatasetWrite(const Napi::CallbackInfo& info) {
-  Handle* dataset = Handle::From(info[0]);
+  Job job;
+  Handle* dataset = PinnedHandle(job, info[0]);
   Selection selection = Selection::FromJs(info[1]);
   bool chunkedLayout = info[3].ToBoolean();
-  Job job;
-  job.pins.push_back(info[0]);
   auto data = std::make_shared<OutgoingData>(OutgoingData::FromJs(info[2], job.pins));
   auto chunked = std::make_shared<ChunkedWrite>();
   auto direct = std::make_shared<bool>(false);
@@ -326,12 +322,11 @@ Job DatasetWrite(const Napi::CallbackInfo& info) {
 
 // datasetResize(dataset, shape) → info
 Job DatasetResize(const Napi::CallbackInfo& info) {
-  Handle* dataset = Handle::From(info[0]);
+  Job job;
+  Handle* dataset = PinnedHandle(job, info[0]);
   Shape shape = ShapeFromJs(info[1]);
   if (!shape) throw Napi::TypeError::New(info.Env(), "resize needs a shape");
   auto described = std::make_shared<DatasetInfo>();
-  Job job;
-  job.pins.push_back(info[0]);
   job.Locked([dataset, shape, described]() {
     Check(H5Dset_extent(dataset->Id(), shape->data()), "cannot resize dataset", dataset->Path());
     *described = DescribeDataset(dataset->Id(), dataset->Path());
@@ -343,11 +338,9 @@ Job DatasetResize(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void InitDataset(Napi::Env env, Napi::Object exports) {
-  ExportJob(env, exports, "datasetCreate", DatasetCreate);
-  ExportJob(env, exports, "datasetDescribe", DatasetDescribe);
-  ExportJob(env, exports, "datasetRead", DatasetRead);
-  ExportJob(env, exports, "datasetWrite", DatasetWrite);
-  ExportJob(env, exports, "datasetResize", DatasetResize);
+  ExportJobs(env, exports, {{"datasetCreate", DatasetCreate}, {"datasetDescribe", DatasetDescribe},
+                            {"datasetRead", DatasetRead}, {"datasetWrite", DatasetWrite},
+                            {"datasetResize", DatasetResize}});
 }
 
 }  // namespace h5dat

@@ -1,8 +1,9 @@
+// Describing a dataset without reading its data (see dataset_info.h).
 #include "hdf5/dataset_info.h"
 
-#include "hdf5/external_access.h"
 #include "core/h5_failure.h"
 #include "core/scoped_id.h"
+#include "hdf5/external_access.h"
 #include "hdf5/object_path.h"
 
 namespace h5dat {

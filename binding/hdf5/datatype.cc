@@ -2,9 +2,9 @@
 #include "core/h5_failure.h"
 #include "core/handle.h"
 #include "core/job.h"
-#include "hdf5/object_path.h"
 #include "core/operations.h"
 #include "core/scoped_id.h"
+#include "hdf5/object_path.h"
 #include "types/type_spec.h"
 
 namespace h5dat {
@@ -12,10 +12,9 @@ namespace {
 
 // datatypeDescribe(datatype) → TypeSpec
 Job DatatypeDescribe(const Napi::CallbackInfo& info) {
-  Handle* datatype = Handle::From(info[0]);
-  auto spec = std::make_shared<TypeSpec>();
   Job job;
-  job.pins.push_back(info[0]);
+  Handle* datatype = PinnedHandle(job, info[0]);
+  auto spec = std::make_shared<TypeSpec>();
   job.Locked([datatype, spec]() {
     if (datatype->Kind() != HandleKind::Datatype) FailUsage("not a named datatype", datatype->Path());
     *spec = TypeSpec::Describe(datatype->Id());
@@ -26,11 +25,10 @@ Job DatatypeDescribe(const Napi::CallbackInfo& info) {
 
 // datatypeCommit(loc, name, type): stores `type` as a named datatype at `name`.
 Job DatatypeCommit(const Napi::CallbackInfo& info) {
-  Handle* loc = Handle::From(info[0]);
+  Job job;
+  Handle* loc = PinnedHandle(job, info[0]);
   std::string name = info[1].ToString().Utf8Value();
   TypeSpec spec = TypeSpec::FromJs(info[2]);
-  Job job;
-  job.pins.push_back(info[0]);
   job.Locked([loc, name, spec]() {
     std::string where = JoinPath(loc->Path(), name);
     TypeId type(spec.Build());
@@ -44,8 +42,7 @@ Job DatatypeCommit(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void InitDatatype(Napi::Env env, Napi::Object exports) {
-  ExportJob(env, exports, "datatypeDescribe", DatatypeDescribe);
-  ExportJob(env, exports, "datatypeCommit", DatatypeCommit);
+  ExportJobs(env, exports, {{"datatypeDescribe", DatatypeDescribe}, {"datatypeCommit", DatatypeCommit}});
 }
 
 }  // namespace h5dat

@@ -11,12 +11,12 @@
 #include <string>
 #include <vector>
 
-#include "types/dataspace.h"
 #include "core/h5_failure.h"
 #include "core/handle.h"
 #include "core/job.h"
 #include "core/operations.h"
 #include "core/scoped_id.h"
+#include "types/dataspace.h"
 
 namespace h5dat {
 namespace {
@@ -86,10 +86,9 @@ Napi::Value ShapeOrNull(Napi::Env env, const Shape& shape, bool maxShape) {
 
 // datasetDims(dataset) → { isScale, scaleName, axes: [{ label, scales: [{ path, name, shape, maxshape }], error? }] }
 Job DatasetDims(const Napi::CallbackInfo& info) {
-  Handle* dataset = Handle::From(info[0]);
-  auto dims = std::make_shared<Dims>();
   Job job;
-  job.pins.push_back(info[0]);
+  Handle* dataset = PinnedHandle(job, info[0]);
+  auto dims = std::make_shared<Dims>();
   job.Locked([dataset, dims]() {
     hid_t id = dataset->Id();
     const std::string& path = dataset->Path();
@@ -144,6 +143,6 @@ Job DatasetDims(const Napi::CallbackInfo& info) {
 
 }  // namespace
 
-void InitDimensionScales(Napi::Env env, Napi::Object exports) { ExportJob(env, exports, "datasetDims", DatasetDims); }
+void InitDimensionScales(Napi::Env env, Napi::Object exports) { ExportJobs(env, exports, {{"datasetDims", DatasetDims}}); }
 
 }  // namespace h5dat

@@ -85,4 +85,10 @@ void ExternalLinkGuard::FailRefused(const std::string& where) const {
             where);
 }
 
+void ExternalLinkGuard::RequireFound(bool found, const char* missing, const std::string& where) const {
+  if (found) return;
+  if (Refused()) FailRefused(where);
+  FailUsage(missing, where);
+}
+
 }  // namespace h5dat

@@ -46,6 +46,9 @@ class ExternalLinkGuard {
   bool Refused() const { return !refusedFile_.empty(); }
   // Fails with the refused link's target, at `where`.
   [[noreturn]] void FailRefused(const std::string& where) const;
+  // Fails unless `found`: with the refused link's target when the lookup was refused, else with
+  // `missing` ("no such object") at `where`.
+  void RequireFound(bool found, const char* missing, const std::string& where) const;
 
  private:
   static herr_t Refuse(const char* parentFile, const char* parentGroup, const char* childFile, const char* childObject,

@@ -3,12 +3,12 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include "journal/checkpoint_journal.h"
 #include "core/h5_failure.h"
-#include "core/scoped_id.h"
 #include "core/handle.h"
 #include "core/job.h"
 #include "core/operations.h"
+#include "core/scoped_id.h"
+#include "journal/checkpoint_journal.h"
 
 namespace h5dat {
 namespace {
@@ -110,9 +110,8 @@ Job FileOpenImage(const Napi::CallbackInfo& info) {
 }
 
 Job FileFlush(const Napi::CallbackInfo& info) {
-  Handle* handle = Handle::From(info[0]);
   Job job;
-  job.pins.push_back(info[0]);
+  Handle* handle = PinnedHandle(job, info[0]);
   job.Locked([handle]() {
     Check(H5Fflush(handle->Id(), H5F_SCOPE_GLOBAL), "cannot flush file", handle->Path());
     if (handle->File()->checkpoints) CommitJournal(DescriptorOf(handle->File()->id, handle->File()->path));
@@ -121,10 +120,9 @@ Job FileFlush(const Napi::CallbackInfo& info) {
 }
 
 Job FileInfo(const Napi::CallbackInfo& info) {
-  Handle* handle = Handle::From(info[0]);
-  auto result = std::make_shared<std::pair<hsize_t, hssize_t>>();
   Job job;
-  job.pins.push_back(info[0]);
+  Handle* handle = PinnedHandle(job, info[0]);
+  auto result = std::make_shared<std::pair<hsize_t, hssize_t>>();
   job.Locked([handle, result]() {
     hid_t id = handle->File()->id;
     handle->Id();
@@ -144,9 +142,8 @@ Job FileInfo(const Napi::CallbackInfo& info) {
 
 // Closes any handle: a file (with everything still open in it), group or dataset.
 Job HandleClose(const Napi::CallbackInfo& info) {
-  Handle* handle = Handle::From(info[0]);
   Job job;
-  job.pins.push_back(info[0]);
+  Handle* handle = PinnedHandle(job, info[0]);
   job.Locked([handle]() { handle->Close(); });
   return job;
 }
@@ -160,11 +157,8 @@ Napi::Value LibraryVersion(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void InitFile(Napi::Env env, Napi::Object exports) {
-  ExportJob(env, exports, "fileOpen", FileOpen);
-  ExportJob(env, exports, "fileOpenImage", FileOpenImage);
-  ExportJob(env, exports, "fileFlush", FileFlush);
-  ExportJob(env, exports, "fileInfo", FileInfo);
-  ExportJob(env, exports, "handleClose", HandleClose);
+  ExportJobs(env, exports, {{"fileOpen", FileOpen}, {"fileOpenImage", FileOpenImage},
+                            {"fileFlush", FileFlush}, {"fileInfo", FileInfo}, {"handleClose", HandleClose}});
   exports.Set("libraryVersion", Napi::Function::New(env, LibraryVersion, "libraryVersion"));
 }
 

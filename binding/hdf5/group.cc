@@ -1,85 +1,78 @@
 // Groups and links: create (with intermediate groups), open any object by path, list, test,
 // delete, soft/hard/external links, and a walk over the whole tree.
+#include <functional>
 #include <vector>
 
-#include "hdf5/external_access.h"
+#include "copy/tree_copy.h"
 #include "core/h5_failure.h"
 #include "core/handle.h"
 #include "core/job.h"
-#include "hdf5/object_path.h"
-#include "core/scoped_id.h"
 #include "core/operations.h"
-#include "copy/tree_copy.h"
+#include "core/scoped_id.h"
+#include "hdf5/external_access.h"
+#include "hdf5/name_list.h"
+#include "hdf5/object_path.h"
 
 namespace h5dat {
 namespace {
 
 struct Opened {
   hid_t id = H5I_INVALID_HID;
-  std::string path;
   HandleKind kind = HandleKind::Group;
+  std::string path;
 };
 
-Napi::Value OpenedToJs(Napi::Env env, Handle* parent, const Opened& opened) {
-  return Handle::New(env, opened.id, parent->File(), opened.path, opened.kind);
-}
-
-Job GroupCreate(const Napi::CallbackInfo& info) {
-  Handle* loc = Handle::From(info[0]);
+// Makes or opens (`open`, lock held: name, where → id and kind) the object `name` below the
+// handle in info[0], and returns a handle on it that its file knows of.
+Job OpenedObjectJob(const Napi::CallbackInfo& info,
+                    std::function<Opened(Handle* loc, const std::string& name, const std::string& where)> open) {
+  Job job;
+  Handle* loc = PinnedHandle(job, info[0]);
   std::string name = info[1].ToString().Utf8Value();
   auto opened = std::make_shared<Opened>();
-  Job job;
-  job.pins.push_back(info[0]);
-  job.Locked([loc, name, opened]() {
+  job.Locked([loc, name, opened, open]() {
     std::string where = JoinPath(loc->Path(), name);
-    PlistId lcpl(LinkCreationList());
-    hid_t id = H5Gcreate2(loc->Id(), name.c_str(), lcpl.get(), H5P_DEFAULT, H5P_DEFAULT);
-    opened->id = Check(id, "cannot create group", where);
-    loc->File()->objects.insert(id);
-    opened->path = ObjectPath(id, where);
+    *opened = open(loc, name, where);
+    loc->File()->objects.insert(opened->id);
+    opened->path = ObjectPath(opened->id, where);
   });
-  job.done = [loc, opened](Napi::Env env) { return OpenedToJs(env, loc, *opened); };
+  job.done = [loc, opened](Napi::Env env) {
+    return Handle::New(env, opened->id, loc->File(), opened->path, opened->kind);
+  };
   return job;
 }
 
+Job GroupCreate(const Napi::CallbackInfo& info) {
+  return OpenedObjectJob(info, [](Handle* loc, const std::string& name, const std::string& where) {
+    PlistId lcpl(LinkCreationList());
+    hid_t id = H5Gcreate2(loc->Id(), name.c_str(), lcpl.get(), H5P_DEFAULT, H5P_DEFAULT);
+    return Opened{Check(id, "cannot create group", where), HandleKind::Group};
+  });
+}
+
 Job ObjectOpen(const Napi::CallbackInfo& info) {
-  Handle* loc = Handle::From(info[0]);
-  std::string name = info[1].ToString().Utf8Value();
-  auto opened = std::make_shared<Opened>();
-  Job job;
-  job.pins.push_back(info[0]);
-  job.Locked([loc, name, opened]() {
-    std::string where = JoinPath(loc->Path(), name);
+  return OpenedObjectJob(info, [](Handle* loc, const std::string& name, const std::string& where) {
     ExternalLinkGuard guard(*loc->File());
-    if (!PathExists(loc->Id(), name, guard.lapl())) {
-      if (guard.Refused()) guard.FailRefused(where);
-      FailUsage("no such object", where);
-    }
+    guard.RequireFound(PathExists(loc->Id(), name, guard.lapl()), "no such object", where);
     hid_t id = H5Oopen(loc->Id(), name.c_str(), guard.lapl());
     if (id < 0 && guard.Refused()) guard.FailRefused(where);
     Check(id, "cannot open object", where);
     switch (H5Iget_type(id)) {
-      case H5I_GROUP: opened->kind = HandleKind::Group; break;
-      case H5I_DATASET: opened->kind = HandleKind::Dataset; break;
-      case H5I_DATATYPE: opened->kind = HandleKind::Datatype; break;
+      case H5I_GROUP: return Opened{id, HandleKind::Group};
+      case H5I_DATASET: return Opened{id, HandleKind::Dataset};
+      case H5I_DATATYPE: return Opened{id, HandleKind::Datatype};
       default:
         H5Oclose(id);
         FailUsage("not a group, dataset or datatype", where);
     }
-    opened->id = id;
-    loc->File()->objects.insert(id);
-    opened->path = ObjectPath(id, where);
   });
-  job.done = [loc, opened](Napi::Env env) { return OpenedToJs(env, loc, *opened); };
-  return job;
 }
 
 Job LinkExists(const Napi::CallbackInfo& info) {
-  Handle* loc = Handle::From(info[0]);
+  Job job;
+  Handle* loc = PinnedHandle(job, info[0]);
   std::string name = info[1].ToString().Utf8Value();
   auto exists = std::make_shared<bool>(false);
-  Job job;
-  job.pins.push_back(info[0]);
   // A path through an external link not followed is not there, as a dangling link is not.
   job.Locked([loc, name, exists]() { *exists = PathExists(loc->Id(), name, ExternalLinkGuard(*loc->File()).lapl()); });
   job.done = FlagResult(exists);
@@ -87,24 +80,13 @@ Job LinkExists(const Napi::CallbackInfo& info) {
 }
 
 Job LinkList(const Napi::CallbackInfo& info) {
-  Handle* loc = Handle::From(info[0]);
-  auto names = std::make_shared<std::vector<std::string>>();
-  Job job;
-  job.pins.push_back(info[0]);
-  job.Locked([loc, names]() {
-    hsize_t index = 0;
-    Check(H5Literate2(loc->Id(), H5_INDEX_NAME, H5_ITER_INC, &index, CollectName<H5L_info2_t>, names.get()),
-          "cannot list group", loc->Path());
-  });
-  job.done = NamesResult(names);
-  return job;
+  return NameListJob<H5L_info2_t>(info, H5Literate2, "cannot list group");
 }
 
 Job LinkDelete(const Napi::CallbackInfo& info) {
-  Handle* loc = Handle::From(info[0]);
-  std::string name = info[1].ToString().Utf8Value();
   Job job;
-  job.pins.push_back(info[0]);
+  Handle* loc = PinnedHandle(job, info[0]);
+  std::string name = info[1].ToString().Utf8Value();
   job.Locked([loc, name]() {
     std::string where = JoinPath(loc->Path(), name);
     if (!LinkPathExists(loc->Id(), name)) FailUsage("no such link", where);
@@ -115,7 +97,8 @@ Job LinkDelete(const Napi::CallbackInfo& info) {
 
 // linkCreate(loc, kind, target, name, targetFile?) with kind soft | hard | external.
 Job LinkCreate(const Napi::CallbackInfo& info) {
-  Handle* loc = Handle::From(info[0]);
+  Job job;
+  Handle* loc = PinnedHandle(job, info[0]);
   std::string kind = info[1].ToString().Utf8Value();
   std::string target = info[2].ToString().Utf8Value();
   std::string name = info[3].ToString().Utf8Value();
@@ -123,8 +106,6 @@ Job LinkCreate(const Napi::CallbackInfo& info) {
   if (kind != "soft" && kind != "hard" && kind != "external") {
     throw Napi::TypeError::New(info.Env(), "link kind must be soft, hard or external");
   }
-  Job job;
-  job.pins.push_back(info[0]);
   job.Locked([loc, kind, target, name, targetFile]() {
     std::string where = JoinPath(loc->Path(), name);
     PlistId lcpl(LinkCreationList());
@@ -162,7 +143,7 @@ Job ObjectCopy(const Napi::CallbackInfo& info) {
 // fileTreeCopy(sourceFile, destination, destinationName, { external?, inputDirectory? }) → notes:
 // copies a whole file (its root group's tree and attributes) to a new group, keeping what it
 // means: references point at the copies, absolute soft links into the copy, dimension scales stay
-// attached; storage outside the file is kept (external: "keep") or contained (tree_copy.cc).
+// attached; storage outside the file is kept (external: "keep") or contained (copy/tree_copy.cc).
 Job FileTreeCopy(const Napi::CallbackInfo& info) {
   Handle* source = Handle::From(info[0]);
   Handle* destination = Handle::From(info[1]);
@@ -198,19 +179,15 @@ struct LinkDescription {
 };
 
 Job LinkInfo(const Napi::CallbackInfo& info) {
-  Handle* loc = Handle::From(info[0]);
+  Job job;
+  Handle* loc = PinnedHandle(job, info[0]);
   std::string name = info[1].ToString().Utf8Value();
   auto link = std::make_shared<LinkDescription>();
-  Job job;
-  job.pins.push_back(info[0]);
   job.Locked([loc, name, link]() {
     std::string where = JoinPath(loc->Path(), name);
     // The link itself is read, never followed; an external link on the way to it is, if allowed.
     ExternalLinkGuard guard(*loc->File());
-    if (!LinkPathExists(loc->Id(), name, guard.lapl())) {
-      if (guard.Refused()) guard.FailRefused(where);
-      FailUsage("no such link", where);
-    }
+    guard.RequireFound(LinkPathExists(loc->Id(), name, guard.lapl()), "no such link", where);
     H5L_info2_t linfo;
     Check(H5Lget_info2(loc->Id(), name.c_str(), &linfo, guard.lapl()), "cannot get link info", where);
     if (linfo.type == H5L_TYPE_HARD) {
@@ -259,10 +236,9 @@ herr_t CollectObject(hid_t, const char* name, const H5O_info2_t* oinfo, void* ou
 
 // Every object below `loc` once (as h5py's visit does), paths relative to it, by name order.
 Job Visit(const Napi::CallbackInfo& info) {
-  Handle* loc = Handle::From(info[0]);
-  auto entries = std::make_shared<std::vector<VisitEntry>>();
   Job job;
-  job.pins.push_back(info[0]);
+  Handle* loc = PinnedHandle(job, info[0]);
+  auto entries = std::make_shared<std::vector<VisitEntry>>();
   job.Locked([loc, entries]() {
     Check(H5Ovisit3(loc->Id(), H5_INDEX_NAME, H5_ITER_INC, CollectObject, entries.get(), H5O_INFO_BASIC),
           "cannot visit", loc->Path());
@@ -283,16 +259,10 @@ Job Visit(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void InitGroup(Napi::Env env, Napi::Object exports) {
-  ExportJob(env, exports, "groupCreate", GroupCreate);
-  ExportJob(env, exports, "objectOpen", ObjectOpen);
-  ExportJob(env, exports, "linkExists", LinkExists);
-  ExportJob(env, exports, "linkList", LinkList);
-  ExportJob(env, exports, "linkDelete", LinkDelete);
-  ExportJob(env, exports, "linkCreate", LinkCreate);
-  ExportJob(env, exports, "linkInfo", LinkInfo);
-  ExportJob(env, exports, "objectCopy", ObjectCopy);
-  ExportJob(env, exports, "fileTreeCopy", FileTreeCopy);
-  ExportJob(env, exports, "visit", Visit);
+  ExportJobs(env, exports, {{"groupCreate", GroupCreate}, {"objectOpen", ObjectOpen},
+                            {"linkExists", LinkExists}, {"linkList", LinkList}, {"linkDelete", LinkDelete},
+                            {"linkCreate", LinkCreate}, {"linkInfo", LinkInfo}, {"objectCopy", ObjectCopy},
+                            {"fileTreeCopy", FileTreeCopy}, {"visit", Visit}});
 }
 
 }  // namespace h5dat

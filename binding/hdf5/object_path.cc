@@ -1,8 +1,13 @@
+// Path helpers shared by the object operations (see object_path.h).
 #include "hdf5/object_path.h"
 
 #include <vector>
 
 namespace h5dat {
+
+std::string AttrPathOf(const std::string& objectPath, const std::string& name) {
+  return (objectPath.empty() ? "/" : objectPath) + "@" + name;
+}
 
 std::string JoinPath(const std::string& base, const std::string& name) {
   if (!name.empty() && name[0] == '/') return name;

@@ -8,6 +8,8 @@ namespace h5dat {
 
 // "/a" + "b/c" → "/a/b/c"; an absolute name stays as it is.
 std::string JoinPath(const std::string& base, const std::string& name);
+// How messages name an attribute: "/path/of/object@name".
+std::string AttrPathOf(const std::string& objectPath, const std::string& name);
 // The object's own path in its file, or `fallback` when HDF5 has none (anonymous objects).
 std::string ObjectPath(hid_t id, const std::string& fallback);
 // Whether every link along `name` exists (H5Lexists alone fails on a missing intermediate);

@@ -101,6 +101,6 @@ Job DecodeJpeg(const Napi::CallbackInfo& info) {
 
 }  // namespace
 
-void InitJpeg(Napi::Env env, Napi::Object exports) { ExportJob(env, exports, "decodeJpeg", DecodeJpeg); }
+void InitJpeg(Napi::Env env, Napi::Object exports) { ExportJobs(env, exports, {{"decodeJpeg", DecodeJpeg}}); }
 
 }  // namespace h5dat

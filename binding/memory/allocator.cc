@@ -3,7 +3,7 @@
 // freed by several threads) come from per-thread heaps that fragment and rarely shrink: a
 // 2 GB conversion's RSS then grows well past what it holds. A fixed threshold keeps such blocks
 // mmapped, so freeing them returns the memory at once. Large arrays made in JS can take memory in
-// huge pages (binding/memory/large_block.h), as numpy's do.
+// huge pages (large_block.h), as numpy's do.
 #include <napi.h>
 
 #include <string>
@@ -12,8 +12,8 @@
 #include <malloc.h>
 #endif
 
-#include "memory/large_block.h"
 #include "core/operations.h"
+#include "memory/large_block.h"
 
 namespace h5dat {
 namespace {

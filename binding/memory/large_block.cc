@@ -1,3 +1,4 @@
+// Zeroed, huge-page backed memory for large arrays (see large_block.h).
 #include "memory/large_block.h"
 
 #include <sys/mman.h>

@@ -1,3 +1,4 @@
+// Shapes and selections between JS and HDF5 dataspaces (see dataspace.h).
 #include "types/dataspace.h"
 
 #include "core/h5_failure.h"

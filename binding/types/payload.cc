@@ -1,3 +1,4 @@
+// Converting element data between its JS and HDF5 forms (see payload.h).
 #include "types/payload.h"
 
 #include <unistd.h>

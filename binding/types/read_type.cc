@@ -1,3 +1,4 @@
+// Choosing the memory type a read converts to (see read_type.h).
 #include "types/read_type.h"
 
 #include <algorithm>

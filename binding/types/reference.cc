@@ -1,3 +1,4 @@
+// Stored references to and from JS paths (see reference.h).
 #include "types/reference.h"
 
 #include <cstring>

@@ -1,5 +1,7 @@
+// TypeSpec to and from JS and HDF5 type ids (see type_spec.h).
 #include "types/type_spec.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "core/h5_failure.h"
@@ -74,6 +76,40 @@ size_t ReferenceSize(const std::string& kind) {
 
 bool IsBigEndian(hid_t type) { return H5Tget_order(type) == H5T_ORDER_BE; }
 
+std::vector<TypeSpec::Member> CompoundMembersFromJs(Napi::Array list) {
+  std::vector<TypeSpec::Member> members;
+  for (uint32_t i = 0; i < list.Length(); i++) {
+    Napi::Object m = list.Get(i).As<Napi::Object>();
+    TypeSpec::Member member;
+    member.name = m.Get("name").ToString().Utf8Value();
+    member.offset = SizeOf(m, "offset");
+    member.type = std::make_shared<TypeSpec>(TypeSpec::FromJs(m.Get("type")));
+    members.push_back(std::move(member));
+  }
+  return members;
+}
+
+// An array type's base and dims; its size is the base's times every dim.
+void ArrayFromJs(const Napi::Object& object, TypeSpec& spec) {
+  Napi::Array dims = object.Get("dims").As<Napi::Array>();
+  spec.base = std::make_shared<TypeSpec>(TypeSpec::FromJs(object.Get("base")));
+  spec.size = spec.base->size;
+  for (uint32_t i = 0; i < dims.Length(); i++) {
+    hsize_t dim = static_cast<hsize_t>(dims.Get(i).As<Napi::Number>().Int64Value());
+    spec.dims.push_back(dim);
+    spec.size *= dim;
+  }
+}
+
+std::vector<TypeSpec::EnumMember> EnumMembersFromJs(Napi::Array list) {
+  std::vector<TypeSpec::EnumMember> members;
+  for (uint32_t i = 0; i < list.Length(); i++) {
+    Napi::Object m = list.Get(i).As<Napi::Object>();
+    members.push_back({m.Get("name").ToString().Utf8Value(), m.Get("value").As<Napi::Number>().Int64Value()});
+  }
+  return members;
+}
+
 }  // namespace
 
 TypeSpec TypeSpec::FromJs(const Napi::Value& value) {
@@ -101,44 +137,22 @@ TypeSpec TypeSpec::FromJs(const Napi::Value& value) {
       if (padding.IsString()) spec.padding = padding.As<Napi::String>().Utf8Value();
       break;
     }
-    case Class::Compound: {
+    case Class::Compound:
       spec.size = SizeOf(object, "size");
-      Napi::Array members = object.Get("members").As<Napi::Array>();
-      for (uint32_t i = 0; i < members.Length(); i++) {
-        Napi::Object m = members.Get(i).As<Napi::Object>();
-        Member member;
-        member.name = m.Get("name").ToString().Utf8Value();
-        member.offset = SizeOf(m, "offset");
-        member.type = std::make_shared<TypeSpec>(FromJs(m.Get("type")));
-        spec.members.push_back(std::move(member));
-      }
+      spec.members = CompoundMembersFromJs(object.Get("members").As<Napi::Array>());
       break;
-    }
     case Class::Opaque:
       spec.size = SizeOf(object, "size");
       if (object.Get("tag").IsString()) spec.tag = object.Get("tag").ToString().Utf8Value();
       break;
-    case Class::Array: {
-      Napi::Array dims = object.Get("dims").As<Napi::Array>();
+    case Class::Array:
+      ArrayFromJs(object, spec);
+      break;
+    case Class::Enum:
       spec.base = std::make_shared<TypeSpec>(FromJs(object.Get("base")));
       spec.size = spec.base->size;
-      for (uint32_t i = 0; i < dims.Length(); i++) {
-        hsize_t dim = static_cast<hsize_t>(dims.Get(i).As<Napi::Number>().Int64Value());
-        spec.dims.push_back(dim);
-        spec.size *= dim;
-      }
+      spec.enumMembers = EnumMembersFromJs(object.Get("members").As<Napi::Array>());
       break;
-    }
-    case Class::Enum: {
-      spec.base = std::make_shared<TypeSpec>(FromJs(object.Get("base")));
-      spec.size = spec.base->size;
-      Napi::Array members = object.Get("members").As<Napi::Array>();
-      for (uint32_t i = 0; i < members.Length(); i++) {
-        Napi::Object m = members.Get(i).As<Napi::Object>();
-        spec.enumMembers.push_back({m.Get("name").ToString().Utf8Value(), m.Get("value").As<Napi::Number>().Int64Value()});
-      }
-      break;
-    }
     case Class::Bitfield:
     case Class::Time:
       spec.size = SizeOf(object, "size");
@@ -229,6 +243,53 @@ Napi::Value TypeSpec::ToJs(Napi::Env env) const {
   return object;
 }
 
+namespace {
+
+hid_t BuildString(const TypeSpec& spec) {
+  hid_t type = Check(H5Tcopy(H5T_C_S1), "cannot create string type", "");
+  if (spec.variable) {
+    H5Tset_size(type, H5T_VARIABLE);
+  } else {
+    if (spec.size == 0) FailUsage("a fixed-length string needs a length of at least 1", "");
+    H5Tset_size(type, spec.size);
+  }
+  H5Tset_cset(type, spec.utf8 ? H5T_CSET_UTF8 : H5T_CSET_ASCII);
+  H5Tset_strpad(type, spec.padding == "nullpad" ? H5T_STR_NULLPAD
+                      : spec.padding == "spacepad" ? H5T_STR_SPACEPAD : H5T_STR_NULLTERM);
+  return type;
+}
+
+hid_t BuildCompound(const TypeSpec& spec) {
+  hid_t type = Check(H5Tcreate(H5T_COMPOUND, spec.size), "cannot create compound type", "");
+  for (const TypeSpec::Member& member : spec.members) {
+    TypeId memberType(member.type->Build());
+    if (H5Tinsert(type, member.name.c_str(), member.offset, memberType.get()) < 0) {
+      H5Tclose(type);
+      FailH5("cannot add compound field", member.name);
+    }
+  }
+  return type;
+}
+
+hid_t BuildEnum(const TypeSpec& spec) {
+  TypeId baseType(spec.base->Build());
+  hid_t type = Check(H5Tenum_create(baseType.get()), "cannot create enum type", "");
+  for (const TypeSpec::EnumMember& member : spec.enumMembers) {
+    // The value is given as int64 and converted to the base type by HDF5.
+    unsigned char value[8];
+    int64_t v = member.value;
+    std::memcpy(value, &v, sizeof v);
+    if (H5Tconvert(H5T_NATIVE_INT64, baseType.get(), 1, value, nullptr, H5P_DEFAULT) < 0 ||
+        H5Tenum_insert(type, member.name.c_str(), value) < 0) {
+      H5Tclose(type);
+      FailH5("cannot add enum member", member.name);
+    }
+  }
+  return type;
+}
+
+}  // namespace
+
 hid_t TypeSpec::Build() const {
   switch (cls) {
     case Class::Integer: {
@@ -245,30 +306,10 @@ hid_t TypeSpec::Build() const {
       else FailUsage("float types are 2, 4 or 8 bytes, not " + std::to_string(size), "");
       return Check(H5Tcopy(base), "cannot create float type", "");
     }
-    case Class::String: {
-      hid_t type = Check(H5Tcopy(H5T_C_S1), "cannot create string type", "");
-      if (variable) {
-        H5Tset_size(type, H5T_VARIABLE);
-      } else {
-        if (size == 0) FailUsage("a fixed-length string needs a length of at least 1", "");
-        H5Tset_size(type, size);
-      }
-      H5Tset_cset(type, utf8 ? H5T_CSET_UTF8 : H5T_CSET_ASCII);
-      H5Tset_strpad(type, padding == "nullpad" ? H5T_STR_NULLPAD
-                          : padding == "spacepad" ? H5T_STR_SPACEPAD : H5T_STR_NULLTERM);
-      return type;
-    }
-    case Class::Compound: {
-      hid_t type = Check(H5Tcreate(H5T_COMPOUND, size), "cannot create compound type", "");
-      for (const Member& member : members) {
-        TypeId memberType(member.type->Build());
-        if (H5Tinsert(type, member.name.c_str(), member.offset, memberType.get()) < 0) {
-          H5Tclose(type);
-          FailH5("cannot add compound field", member.name);
-        }
-      }
-      return type;
-    }
+    case Class::String:
+      return BuildString(*this);
+    case Class::Compound:
+      return BuildCompound(*this);
     case Class::Opaque: {
       hid_t type = Check(H5Tcreate(H5T_OPAQUE, size), "cannot create opaque type", "");
       if (!tag.empty()) H5Tset_tag(type, tag.c_str());
@@ -279,22 +320,8 @@ hid_t TypeSpec::Build() const {
       return Check(H5Tarray_create2(baseType.get(), static_cast<unsigned>(dims.size()), dims.data()),
                    "cannot create array type", "");
     }
-    case Class::Enum: {
-      TypeId baseType(base->Build());
-      hid_t type = Check(H5Tenum_create(baseType.get()), "cannot create enum type", "");
-      for (const EnumMember& member : enumMembers) {
-        // The value is given as int64 and converted to the base type by HDF5.
-        unsigned char value[8];
-        int64_t v = member.value;
-        std::memcpy(value, &v, sizeof v);
-        if (H5Tconvert(H5T_NATIVE_INT64, baseType.get(), 1, value, nullptr, H5P_DEFAULT) < 0 ||
-            H5Tenum_insert(type, member.name.c_str(), value) < 0) {
-          H5Tclose(type);
-          FailH5("cannot add enum member", member.name);
-        }
-      }
-      return type;
-    }
+    case Class::Enum:
+      return BuildEnum(*this);
     case Class::Bitfield: {
       hid_t base = BitfieldBase(size, bigEndian);
       if (base < 0) FailUsage("bitfield types are 1, 2, 4 or 8 bytes, not " + std::to_string(size), "");
@@ -322,6 +349,48 @@ hid_t TypeSpec::Build() const {
   FailUsage("cannot create a datatype of class " + std::string(ClassName(cls)), "");
 }
 
+namespace {
+
+// The name of a compound's field or an enum's member (HDF5 allocates it).
+std::string MemberName(hid_t type, unsigned index) {
+  char* name = H5Tget_member_name(type, index);
+  std::string copy = name ? name : "";
+  H5free_memory(name);
+  return copy;
+}
+
+std::vector<TypeSpec::Member> DescribeCompoundMembers(hid_t type) {
+  std::vector<TypeSpec::Member> members;
+  int count = H5Tget_nmembers(type);
+  for (unsigned i = 0; i < static_cast<unsigned>(std::max(count, 0)); i++) {
+    TypeSpec::Member member;
+    member.name = MemberName(type, i);
+    member.offset = H5Tget_member_offset(type, i);
+    TypeId memberType(H5Tget_member_type(type, i));
+    member.type = std::make_shared<TypeSpec>(TypeSpec::Describe(memberType.get()));
+    members.push_back(std::move(member));
+  }
+  return members;
+}
+
+// Each member's value, converted from the enum's base type to int64.
+std::vector<TypeSpec::EnumMember> DescribeEnumMembers(hid_t type, hid_t baseType) {
+  std::vector<TypeSpec::EnumMember> members;
+  int count = H5Tget_nmembers(type);
+  for (unsigned i = 0; i < static_cast<unsigned>(std::max(count, 0)); i++) {
+    TypeSpec::EnumMember member;
+    member.name = MemberName(type, i);
+    unsigned char value[8] = {0};
+    H5Tget_member_value(type, i, value);
+    H5Tconvert(baseType, H5T_NATIVE_INT64, 1, value, nullptr, H5P_DEFAULT);
+    std::memcpy(&member.value, value, sizeof member.value);
+    members.push_back(std::move(member));
+  }
+  return members;
+}
+
+}  // namespace
+
 TypeSpec TypeSpec::Describe(hid_t type) {
   TypeSpec spec;
   spec.size = H5Tget_size(type);
@@ -343,21 +412,10 @@ TypeSpec TypeSpec::Describe(hid_t type) {
       spec.padding = pad == H5T_STR_NULLPAD ? "nullpad" : pad == H5T_STR_SPACEPAD ? "spacepad" : "nullterm";
       break;
     }
-    case H5T_COMPOUND: {
+    case H5T_COMPOUND:
       spec.cls = Class::Compound;
-      int count = H5Tget_nmembers(type);
-      for (int i = 0; i < count; i++) {
-        Member member;
-        char* name = H5Tget_member_name(type, static_cast<unsigned>(i));
-        member.name = name ? name : "";
-        H5free_memory(name);
-        member.offset = H5Tget_member_offset(type, static_cast<unsigned>(i));
-        TypeId memberType(H5Tget_member_type(type, static_cast<unsigned>(i)));
-        member.type = std::make_shared<TypeSpec>(Describe(memberType.get()));
-        spec.members.push_back(std::move(member));
-      }
+      spec.members = DescribeCompoundMembers(type);
       break;
-    }
     case H5T_OPAQUE: {
       spec.cls = Class::Opaque;
       char* tag = H5Tget_tag(type);
@@ -378,18 +436,7 @@ TypeSpec TypeSpec::Describe(hid_t type) {
       spec.cls = Class::Enum;
       TypeId baseType(H5Tget_super(type));
       spec.base = std::make_shared<TypeSpec>(Describe(baseType.get()));
-      int count = H5Tget_nmembers(type);
-      for (int i = 0; i < count; i++) {
-        EnumMember member;
-        char* name = H5Tget_member_name(type, static_cast<unsigned>(i));
-        member.name = name ? name : "";
-        H5free_memory(name);
-        unsigned char value[8] = {0};
-        H5Tget_member_value(type, static_cast<unsigned>(i), value);
-        H5Tconvert(baseType.get(), H5T_NATIVE_INT64, 1, value, nullptr, H5P_DEFAULT);
-        std::memcpy(&member.value, value, sizeof member.value);
-        spec.enumMembers.push_back(std::move(member));
-      }
+      spec.enumMembers = DescribeEnumMembers(type, baseType.get());
       break;
     }
     case H5T_BITFIELD:
