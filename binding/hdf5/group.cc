@@ -16,23 +16,31 @@
 namespace h5dat {
 namespace {
 
+// What opening or making an object gave: its id and kind.
+struct NewObject {
+  hid_t id;
+  HandleKind kind;
+};
+
 struct Opened {
   hid_t id = H5I_INVALID_HID;
-  HandleKind kind = HandleKind::Group;
   std::string path;
+  HandleKind kind = HandleKind::Group;
 };
 
 // Makes or opens (`open`, lock held: name, where → id and kind) the object `name` below the
 // handle in info[0], and returns a handle on it that its file knows of.
 Job OpenedObjectJob(const Napi::CallbackInfo& info,
-                    std::function<Opened(Handle* loc, const std::string& name, const std::string& where)> open) {
+                    std::function<NewObject(Handle* loc, const std::string& name, const std::string& where)> open) {
   Job job;
   Handle* loc = PinnedHandle(job, info[0]);
   std::string name = info[1].ToString().Utf8Value();
   auto opened = std::make_shared<Opened>();
   job.Locked([loc, name, opened, open]() {
     std::string where = JoinPath(loc->Path(), name);
-    *opened = open(loc, name, where);
+    NewObject object = open(loc, name, where);
+    opened->id = object.id;
+    opened->kind = object.kind;
     loc->File()->objects.insert(opened->id);
     opened->path = ObjectPath(opened->id, where);
   });
@@ -46,7 +54,7 @@ Job GroupCreate(const Napi::CallbackInfo& info) {
   return OpenedObjectJob(info, [](Handle* loc, const std::string& name, const std::string& where) {
     PlistId lcpl(LinkCreationList());
     hid_t id = H5Gcreate2(loc->Id(), name.c_str(), lcpl.get(), H5P_DEFAULT, H5P_DEFAULT);
-    return Opened{Check(id, "cannot create group", where), HandleKind::Group};
+    return NewObject{Check(id, "cannot create group", where), HandleKind::Group};
   });
 }
 
@@ -58,9 +66,9 @@ Job ObjectOpen(const Napi::CallbackInfo& info) {
     if (id < 0 && guard.Refused()) guard.FailRefused(where);
     Check(id, "cannot open object", where);
     switch (H5Iget_type(id)) {
-      case H5I_GROUP: return Opened{id, HandleKind::Group};
-      case H5I_DATASET: return Opened{id, HandleKind::Dataset};
-      case H5I_DATATYPE: return Opened{id, HandleKind::Datatype};
+      case H5I_GROUP: return NewObject{id, HandleKind::Group};
+      case H5I_DATASET: return NewObject{id, HandleKind::Dataset};
+      case H5I_DATATYPE: return NewObject{id, HandleKind::Datatype};
       default:
         H5Oclose(id);
         FailUsage("not a group, dataset or datatype", where);
