@@ -7,7 +7,7 @@ import { EventEmitter } from "node:events";
 import type { ClassifyOptions } from "../classify";
 import { File } from "../h5/file";
 import type { CreateDatasetOptions } from "../h5/dataset-creation";
-import { openSource } from "../sources/open-source";
+import { openSources } from "../sources/open-source";
 import { limitsOf } from "../sources/entry-limits";
 import type { Source, SourceEntry } from "../sources/source-entry";
 import { escapeName } from "../writer/hdf5-names";
@@ -172,7 +172,7 @@ export async function convert(inputs: string[], options: ConvertOptions, events?
   const { file, partial, start, firstEntry, stored, resumable } = out;
   const manifest = new Manifest();
   manifest.carry([...stored, ...resumable]);
-  const sources: (Source | Error)[] = [];
+  let sources: (Source | Error)[] = [];
   let workersPeakRssMb = 0;
   const workers = options.workers ?? os.availableParallelism();
   const run: Run = {
@@ -198,7 +198,7 @@ export async function convert(inputs: string[], options: ConvertOptions, events?
   try {
     if (options.schema) await writeSchemaAttrs(file, options.schema);
     // Every input is opened first: their sizes make the total that progress is measured against.
-    for (const input of inputs) sources.push(await openSource(input, limitsOf(options)).catch(asError));
+    sources = await openSources(inputs, limitsOf(options));
     run.progress.inputBytesTotal = sources.reduce((sum, source) => sum + (source instanceof Error ? 0 : source.size), 0);
     for (const [i, source] of sources.entries()) {
       if (options.signal?.aborted) break;
