@@ -195,7 +195,7 @@ async function exportedForm(reader: H5Reader, dataset: ReaderDataset, named: str
     const pixels = await reader.readImage(dataset).catch((error: unknown) => (processor === undefined ? null : Promise.reject(error)));
     if (pixels) {
       const png = await encodeImage(pixels, "png");
-      return { file: withExtension(relative, ".png"), format: "png", data: png, ...(pixels.scaling && { scaling: pixels.scaling }) };
+      return { file: pngName(relative, processor === "image"), format: "png", data: png, ...(pixels.scaling && { scaling: pixels.scaling }) };
     }
   }
   if ((await attr("format")) === "json-pointer-pairs") {
@@ -241,8 +241,15 @@ function isBytes(dataset: ReaderDataset): boolean {
   return dataset.dtype === "uint8" && dataset.ndim === 1;
 }
 
-function withExtension(file: string, ext: string): string {
-  return file.toLowerCase().endsWith(ext) ? file : `${file}${ext}`;
+/**
+ * An image's PNG file name. An entry h5dat converted is named after its source, whose extension
+ * named the format it was in: that extension is replaced (`cat.jpg` → `cat.png`). Another
+ * library's dataset gets `.png` added, since a dot in an HDF5 name need not start an extension.
+ */
+function pngName(file: string, fromSource: boolean): string {
+  if (file.toLowerCase().endsWith(".png")) return file;
+  const extension = fromSource ? path.posix.extname(file) : "";
+  return `${file.slice(0, file.length - extension.length)}.png`;
 }
 
 function tableName(file: string): string {
