@@ -24,6 +24,7 @@ import { messageOf } from "../error-message";
 import type { ExportedFile, Made, StreamedData } from "./export-types";
 import { exportForeign } from "./foreign";
 import { encodeImage } from "../read/image-encode";
+import { documentsOf } from "../read/value-preview";
 import { WIDE_LAYOUT } from "../processors/wide-table";
 import { BLOCK_BYTES, rowBlocks, rowsPerBlock } from "./blocks";
 import { ExportNames } from "./export-names";
@@ -223,13 +224,7 @@ function manifestText(h5file: string, root: string, result: ExportResult): strin
 
 /** JSON Lines back from the pairs of a JSONL dataset (pointers /0/..., /1/...): a line per document. */
 function jsonLines(pairs: readonly JsonPair[]): string {
-  const documents: JsonPair[][] = [];
-  for (const [pointer, value] of pairs) {
-    const slash = pointer.indexOf("/", 1);
-    const index = Number(pointer.slice(1, slash < 0 ? undefined : slash));
-    (documents[index] ??= []).push([slash < 0 ? "" : pointer.slice(slash), value]);
-  }
-  return documents.map((document) => pairsToJsonText(document) + "\n").join("");
+  return documentsOf(pairs).map((document) => pairsToJsonText(document) + "\n").join("");
 }
 
 function withSourceExtension(file: string, sourcePath: unknown): string {
