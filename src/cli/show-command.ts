@@ -38,7 +38,7 @@ export function addShowCommand(program: Command): void {
     .argument("<file>", "the HDF5 file")
     .argument("<path>", "a group or dataset")
     .option("--png <file>", "write an image dataset as PNG")
-    .option("--rows <n>", "rows of a table (or values) to preview", "10")
+    .option("--rows <n>", "rows of a table, documents of a JSON Lines dataset (or values) to preview", "10")
     .option("--json", "the facts, attrs and preview as JSON")
     .option("--follow-external", FOLLOW_EXTERNAL_HELP)
     .action((file: string, path: string, options: ShowOptions) => namingFile(file, () => showObject(file, path, options)));
