@@ -8,7 +8,9 @@
 // `photos.zip` from different folders), as before. A copied HDF5 file *is* its group, so it
 // cannot share: when another input of the run asks for its name (`sci.h5` beside `sci.zip`, or
 // `sci.nc`), it keeps its whole name (`/sci.h5`), so both are kept whatever their order.
+import fs from "node:fs";
 import path from "node:path";
+import { classify, HEAD_BYTES } from "../classify";
 import { renamedNote, rootNameOf, type SourceEntry } from "./source-entry";
 
 /** `sci.h5` → `sci`: the group a loose HDF5 file asks for; undefined when it has no extension to drop. */
@@ -22,19 +24,31 @@ export interface InputName {
   groupName: string;
   /** The loose file's name (no directories); unset for a directory or an archive. */
   fileName?: string;
+  /** The loose file holds HDF5 (holdsHdf5): it asks for its name without the extension too. */
+  hdf5?: boolean;
 }
 
 /**
- * For each input, the group its HDF5 copy takes when it is a loose file (its name without the
- * extension), or undefined: not a loose file, no extension, or a name another input asks for.
+ * For each input, the group its HDF5 copy takes when it is a loose HDF5 file (its name without
+ * the extension), or undefined: not one, no extension, or a name another input asks for.
  */
 export function copyGroupNames(inputs: readonly InputName[]): (string | undefined)[] {
-  const asked = inputs.map(({ groupName, fileName }) => (fileName === undefined ? [groupName] : [fileName, copyGroupNameOf(fileName) ?? fileName].map(rootNameOf)));
-  return inputs.map(({ fileName }, i) => {
-    const own = fileName === undefined ? undefined : copyGroupNameOf(fileName);
-    if (own === undefined) return undefined;
-    return asked.some((names, j) => j !== i && names.includes(rootNameOf(own))) ? undefined : own;
-  });
+  const own = inputs.map(({ fileName, hdf5 }) => (fileName !== undefined && hdf5 ? copyGroupNameOf(fileName) : undefined));
+  const asked = inputs.map(({ groupName, fileName }, i) => (fileName === undefined ? [groupName] : [fileName, own[i] ?? fileName].map(rootNameOf)));
+  return own.map((name, i) => (name !== undefined && asked.some((names, j) => j !== i && names.includes(rootNameOf(name))) ? undefined : name));
+}
+
+/** Whether a loose file's first bytes say HDF5, as convert's classification will (plan.ts). */
+export async function holdsHdf5(file: string): Promise<boolean> {
+  const handle = await fs.promises.open(file, "r");
+  try {
+    const head = Buffer.alloc(HEAD_BYTES);
+    const { bytesRead } = await handle.read(head, 0, HEAD_BYTES, 0);
+    const kind = classify(path.basename(file), head.subarray(0, bytesRead));
+    return kind.category === "hdf5" && kind.by === "magic";
+  } finally {
+    await handle.close();
+  }
 }
 
 /** A loose file's name at the root, and the row's note when it had to take another than its own. */

@@ -5,7 +5,7 @@ import { ArchiveSource } from "./archive-source";
 import { DirectorySource, fileEntry } from "./directory-source";
 import { DEFAULT_LIMITS, type EntryLimits } from "./entry-limits";
 import { renamedNote, type Source, type SourceEntry } from "./source-entry";
-import { copyGroupNames } from "./copy-names";
+import { copyGroupNames, holdsHdf5 } from "./copy-names";
 import { asError } from "../error-message";
 
 const ARCHIVE_MAGIC: readonly number[][] = [
@@ -67,7 +67,7 @@ export async function openSources(inputs: readonly string[], limits: EntryLimits
   const sources: (Source | Error)[] = [];
   for (const input of inputs) sources.push(await openSource(input, limits).catch(asError));
   const opened = sources.filter((source): source is Source => !(source instanceof Error));
-  const names = copyGroupNames(opened.map((source) => (source instanceof FileSource ? { groupName: "", fileName: path.basename(source.name) } : { groupName: source.groupName })));
+  const names = copyGroupNames(await Promise.all(opened.map(async (source) => (source instanceof FileSource ? { groupName: "", fileName: path.basename(source.name), hdf5: await holdsHdf5(source.name).catch(() => false) } : { groupName: source.groupName }))));
   opened.forEach((source, i) => {
     if (source instanceof FileSource) source.copyGroupName = names[i];
   });

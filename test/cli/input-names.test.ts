@@ -56,6 +56,19 @@ test("a copied HDF5 file whose name another input asks for keeps its whole name:
   }
 });
 
+test("a loose file that is not HDF5 asks only for its whole name: sci.h5 beside sci.txt is /sci; beside a loose 'sci' it keeps /sci.h5", () => {
+  fs.writeFileSync(input("sci.txt"), "text");
+  fs.mkdirSync(path.join(dir, "other"));
+  fs.writeFileSync(path.join(dir, "other", "sci"), "a loose file named sci");
+  const output = path.join(dir, "beside-text.h5");
+  const run = h5dat("convert", "--quiet", "--workers", "0", input("sci.h5"), input("sci.txt"), "-o", output);
+  assert.equal(run.status, 0, run.stderr);
+  assert.deepEqual(rootOf(output), { members: { sci: "Group", "sci.txt": "Dataset" }, values: { sci: [1, 2, 3] } });
+  const taken = path.join(dir, "beside-sci.h5");
+  assert.equal(h5dat("convert", "--quiet", "--workers", "0", path.join(dir, "other", "sci"), input("sci.h5"), "-o", taken).status, 0);
+  assert.deepEqual(rootOf(taken), { members: { sci: "Dataset", "sci.h5": "Group" }, values: { "sci.h5": [1, 2, 3] } });
+});
+
 test("a loose HDF5 file named as h5dat's own group takes /_h5dat_1, and its row says so", () => {
   const output = path.join(dir, "own.h5");
   const run = h5dat("convert", "--quiet", "--workers", "0", input("_h5dat.h5"), "-o", output);
