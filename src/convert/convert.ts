@@ -7,7 +7,7 @@ import { EventEmitter } from "node:events";
 import type { ClassifyOptions } from "../classify";
 import { File } from "../h5/file";
 import type { CreateDatasetOptions } from "../h5/dataset-creation";
-import { openSource } from "../sources/open-source";
+import { openSources } from "../sources/open-source";
 import { limitsOf } from "../sources/entry-limits";
 import type { Source, SourceEntry } from "../sources/source-entry";
 import { escapeName } from "../writer/hdf5-names";
@@ -25,7 +25,7 @@ import { checkInputsExist } from "../sources/missing-inputs";
 import { writeSchemaAttrs, type Schema } from "../schema";
 import type { VideoOptions } from "../processors/video";
 import type { AudioOptions } from "../processors/audio";
-import { Manifest, readStoredRows, type ManifestRow } from "../writer/manifest";
+import { Manifest, readStoredRows, type ManifestRow, type StoredRow } from "../writer/manifest";
 import { WriteQueue } from "../writer/write-queue";
 import { entryFootprint, IN_FLIGHT_BYTES, keepLargeBlocksMapped } from "./memory";
 import { isWriteFailure, writeFailure } from "./write-failure";
@@ -115,13 +115,8 @@ export interface ConvertOptions extends ClassifyOptions {
   command?: string;
 }
 
-export interface ConvertSummary {
-  /** The file written: the output, or its .partial when the run was interrupted. */
-  output: string;
-  /** The run was stopped by `signal`: entries not yet read are not in the manifest. */
-  interrupted: boolean;
-  /** Entries an interrupted run had done, kept by this resumed one. */
-  resumed: number;
+/** Entries by what became of them: a run's (an appended file's earlier entries are not its). */
+export interface EntryCounts {
   entries: number;
   /** Entries written in their typed form (or as bytes by their kind). */
   written: number;
@@ -129,6 +124,23 @@ export interface ConvertSummary {
   keptAsBytes: number;
   skipped: number;
   failed: number;
+}
+
+export interface ConvertSummary extends EntryCounts {
+  /** The file written: the output, or its .partial when the run was interrupted. */
+  output: string;
+  /** The run was stopped by `signal`: entries not yet read are not in the manifest. */
+  interrupted: boolean;
+  /** Entries an interrupted run had done, kept by this resumed one. */
+  resumed: number;
+  /**
+   * Set when `resume` found the output finished (no .partial left): nothing was done, and the
+   * counts are those of the file's manifest.
+   */
+  alreadyComplete?: true;
+  /** With `append`: the entries of the whole file, earlier runs' and this one's. */
+  inFile?: EntryCounts;
+  /** Bytes of this run's entries. */
   bytes: number;
   seconds: number;
   filesPerSecond: number;
@@ -172,7 +184,7 @@ export async function convert(inputs: string[], options: ConvertOptions, events?
   const { file, partial, start, firstEntry, stored, resumable } = out;
   const manifest = new Manifest();
   manifest.carry([...stored, ...resumable]);
-  const sources: (Source | Error)[] = [];
+  let sources: (Source | Error)[] = [];
   let workersPeakRssMb = 0;
   const workers = options.workers ?? os.availableParallelism();
   const run: Run = {
@@ -198,7 +210,7 @@ export async function convert(inputs: string[], options: ConvertOptions, events?
   try {
     if (options.schema) await writeSchemaAttrs(file, options.schema);
     // Every input is opened first: their sizes make the total that progress is measured against.
-    for (const input of inputs) sources.push(await openSource(input, limitsOf(options)).catch(asError));
+    sources = await openSources(inputs, limitsOf(options));
     run.progress.inputBytesTotal = sources.reduce((sum, source) => sum + (source instanceof Error ? 0 : source.size), 0);
     for (const [i, source] of sources.entries()) {
       if (options.signal?.aborted) break;
@@ -227,26 +239,33 @@ export async function convert(inputs: string[], options: ConvertOptions, events?
   const interrupted = options.signal?.aborted === true;
   if (!interrupted && closed) await finishOutput(out, options.output).finally(() => out.lock.release());
   const seconds = (performance.now() - started) / 1000;
-  return summaryOf(manifest, { output: interrupted ? partial : options.output, interrupted, resumed: run.resumed, seconds, workersPeakRssMb });
+  return summaryOf(manifest, { output: interrupted ? partial : options.output, interrupted, resumed: run.resumed, seconds, workersPeakRssMb }, stored);
+}
+
+function entryCountsOf(rows: readonly ManifestRow[]): EntryCounts {
+  const count = (status: ManifestRow["status"]) => rows.filter((row) => row.status === status).length;
+  const kept = rows.filter(isKeptAsBytes).length;
+  return { entries: rows.length, written: count("written") - kept, keptAsBytes: kept, skipped: count("skipped"), failed: count("failed") };
 }
 
 /** What a summary takes from the run rather than from its manifest. */
 type RunFacts = Pick<ConvertSummary, "output" | "interrupted" | "resumed" | "seconds" | "workersPeakRssMb">;
 
-/** The summary of a run whose entries are accounted for in `manifest`. */
-function summaryOf(manifest: Manifest, { output, interrupted, resumed, seconds, workersPeakRssMb }: RunFacts): ConvertSummary {
-  const rows = manifest.all;
+/**
+ * The summary of a run whose entries are accounted for in `manifest`: its own rows, apart from
+ * the `earlier` runs' an appended file holds (counted in `inFile`).
+ */
+function summaryOf(manifest: Manifest, { output, interrupted, resumed, seconds, workersPeakRssMb }: RunFacts, earlier: readonly StoredRow[] = []): ConvertSummary {
+  const before = new Set(earlier.map(({ row }) => row));
+  const rows = manifest.all.filter((row) => !before.has(row));
   const bytes = rows.reduce((sum, row) => sum + row.bytes, 0);
   const kept = rows.filter(isKeptAsBytes);
-  const counts = manifest.counts();
   return {
     output,
     interrupted,
     resumed,
-    entries: rows.length,
-    ...counts,
-    written: counts.written - kept.length,
-    keptAsBytes: kept.length,
+    ...entryCountsOf(rows),
+    ...(earlier.length > 0 && { inFile: entryCountsOf(manifest.all) }),
     bytes,
     seconds,
     // A finished run resumed takes no time: its rates are 0, not 0 / 0.
@@ -269,7 +288,7 @@ async function finishedSummary(inputs: string[], output: string): Promise<Conver
     }
     const manifest = new Manifest();
     manifest.carry((await readStoredRows(file)) ?? []);
-    return summaryOf(manifest, { output, interrupted: false, resumed: manifest.all.length, seconds: 0, workersPeakRssMb: 0 });
+    return { ...summaryOf(manifest, { output, interrupted: false, resumed: manifest.all.length, seconds: 0, workersPeakRssMb: 0 }), alreadyComplete: true };
   } finally {
     await file.close();
   }

@@ -5,7 +5,8 @@ import path from "node:path";
 import { classify, decide, HEAD_BYTES, type Classification } from "../classify";
 import type { Compression, DatasetLayout } from "../processors/layout";
 import type { ProcessorName, Route, RecordValidator } from "../schema";
-import { rootNameOf, type SourceEntry } from "../sources/source-entry";
+import type { SourceEntry } from "../sources/source-entry";
+import { looseRootOf } from "../sources/copy-names";
 import { datasetPathOf, safePathOf } from "../writer/hdf5-names";
 import type { ManifestRow } from "../writer/manifest";
 import { csvDelimiterFor } from "../processors/csv";
@@ -63,15 +64,17 @@ function planOf(options: ConvertOptions, compression: Compression, groupName: st
   }
   const processor = route?.processor ?? processorFor(kind, options);
   const safe = route?.target ? null : safePathOf(entry.sourcePath);
-  const notes = joinMessages(keptAsBytesNote(processor, kind), nameNotes(entry, safe));
+  // A loose file holding HDF5 is copied as a group, named as an archive's group is (copy-names.ts).
+  const loose = groupName === "" && !route?.target ? looseRootOf(entry, processor === "hdf5" && kind.by === "magic") : null;
+  const notes = joinMessages(keptAsBytesNote(processor, kind), nameNotes(entry, safe), loose?.note ?? "");
   if (safe && safe.parts.length === 0) return { done: { ...row, processor, message: joinMessages(noNameMessage(entry.sourcePath), nameNotes(entry, null)) } };
   const empty = head.length === 0 ? emptyEntryMessage(processor) : null;
   if (empty) return { done: { ...row, processor, message: joinMessages(empty, notes) } };
   return {
     processor,
     kind,
-    // A loose file is a dataset at the root, where h5dat's own group's name is not its to take.
-    target: route?.target ?? datasetPathOf(groupName, groupName === "" ? rootNameOf(entry.sourcePath) : entry.sourcePath),
+    // A loose file is at the root, where h5dat's own group's name is not its to take.
+    target: route?.target ?? datasetPathOf(groupName, loose?.name ?? entry.sourcePath),
     sourcePath: entry.sourcePath,
     row: { ...row, processor, message: notes },
     layout: { compression: route?.compression ?? compression, chunks: route?.chunks, dtype: route?.dtype },
