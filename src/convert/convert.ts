@@ -27,7 +27,7 @@ import type { VideoOptions } from "../processors/video";
 import type { AudioOptions } from "../processors/audio";
 import { Manifest, readStoredRows, type ManifestRow } from "../writer/manifest";
 import { WriteQueue } from "../writer/write-queue";
-import { IN_FLIGHT_BYTES, keepLargeBlocksMapped } from "./memory";
+import { IN_FLIGHT_BYTES, keepLargeBlocksMapped } from "../pool/memory";
 import { footprintOf } from "../processors/prepare";
 import { processorNamed } from "../processors/registry";
 import { isWriteFailure, writeFailure } from "./write-failure";

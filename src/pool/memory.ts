@@ -20,8 +20,8 @@ export function workerEnvironment(): NodeJS.ProcessEnv {
 }
 
 /**
- * Data of entries in flight at most (read, decoding, or waiting for the writer), counted as
- * its processor's footprint counts it (processors/prepare.ts footprintOf). An entry that would go past it waits for those in flight; alone, one
- * larger entry may exceed it.
+ * Data of entries in flight at most (read, decoding, or waiting for the writer), counted as their
+ * processors' footprints count it (processors/prepare.ts, footprintOf). An entry that would go
+ * past it waits for those in flight; alone, one larger entry may exceed it.
  */
 export const IN_FLIGHT_BYTES = 128 << 20;
