@@ -7,7 +7,7 @@ import type { Group } from "../h5/group";
 import type { AttributeSet } from "../h5/attrs";
 import type { H5Object } from "../h5/h5-object";
 import { writeBytes, writeByteStream } from "../processors/bytes";
-import type { MediaInput } from "../processors/ffmpeg";
+import type { MediaInput } from "../processors/ffmpeg-input";
 import { prepare, writePrepared, type Prepared, type PrepareTask } from "../processors/prepare";
 import { ProcessorError } from "../processors/processor";
 import { FALLBACK_PROCESSOR, processorNamed } from "../processors/registry";

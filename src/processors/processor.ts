@@ -9,7 +9,7 @@ import type { Dataset } from "../h5/dataset";
 import type { Group } from "../h5/group";
 import type { H5Object } from "../h5/h5-object";
 import type { AudioOptions } from "./audio";
-import type { MediaInput } from "./ffmpeg";
+import type { MediaInput } from "./ffmpeg-input";
 import type { PixelTarget } from "./image";
 import type { DatasetLayout } from "./layout";
 import type { PixelArray } from "./pixel-type";
