@@ -5,6 +5,7 @@ import type { StreamingProcessor } from "./processor";
 
 const seconds = { type: "number", minimum: 0 } as const;
 
+/** Audio to float32 [samples, channels], decoded by ffmpeg as it streams in. */
 export const audioProcessor: StreamingProcessor<"audio"> = {
   name: "audio",
   options: {

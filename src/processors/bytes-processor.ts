@@ -3,6 +3,7 @@
 import { writeBytes, writeByteStream } from "./bytes";
 import type { WritingProcessor } from "./processor";
 
+/** Raw bytes, whole or streamed: the fallback. */
 export const bytesProcessor: WritingProcessor<"bytes"> = {
   name: "bytes",
   options: {},

@@ -4,6 +4,7 @@ import { csvDelimiterFor, prepareCsv, writePreparedCsv, type PreparedCsv, type W
 import { maxCsvFieldOf } from "./csv-limits";
 import type { PreparingProcessor } from "./processor";
 
+/** CSV and TSV to a typed table (or the cells' text). */
 export const csvProcessor: PreparingProcessor<"csv", WriteCsvOptions, PreparedCsv> = {
   name: "csv",
   options: {

@@ -2,6 +2,7 @@
 // names replaced by the input's name), the end of its log, and what it told of the input.
 import type { Banner, LogLine } from "./ffmpeg-log";
 
+/** What a failed ffmpeg run told. */
 export interface FfmpegFailure {
   /** The input's name (a path, or the entry's name). */
   input: string;

@@ -9,6 +9,7 @@ import { ffmpegError } from "./ffmpeg-error";
 import type { FfmpegInput, MediaInput } from "./ffmpeg-input";
 import { BannerParser, isErrorLevel, parseLogLine, type Banner, type LogLevel, type LogLine } from "./ffmpeg-log";
 
+/** What to run ffmpeg on, and how. */
 export interface FfmpegRun {
   input: MediaInput;
   /**
@@ -24,6 +25,7 @@ export interface FfmpegRun {
   signal?: AbortSignal;
 }
 
+/** A running ffmpeg, as its consumer sees it. */
 export interface FfmpegJob {
   /**
    * ffmpeg's stdout, chunk by chunk; ffmpeg waits while the consumer does (backpressure). When

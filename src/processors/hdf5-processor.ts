@@ -6,6 +6,7 @@ import { File } from "../h5/file";
 import type { Group } from "../h5/group";
 import type { Written, WritingProcessor } from "./processor";
 
+/** HDF5 inputs copied in whole, from their file when they have one. */
 export const hdf5Processor: WritingProcessor<"hdf5"> = {
   name: "hdf5",
   options: {},

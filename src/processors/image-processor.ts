@@ -12,6 +12,7 @@ export function isGifAsVideo(kind: Classification, settings: ProcessorSettings):
   return settings.gif_as_video === true && kind.mediaType === "image/gif";
 }
 
+/** Images to pixels: prepared in a worker, or in strips in the writer when large. */
 export const imageProcessor: PreparingProcessor<"image", ImageOptions, DecodedImage> = {
   name: "image",
   options: {

@@ -25,6 +25,8 @@ function jsonProcessorOf<Name extends "json" | "jsonl">(name: Name, extensions: 
   };
 }
 
+/** One JSON document to [pointer, value] pairs. */
 export const jsonProcessor = jsonProcessorOf("json", ["json"], "an empty file is not a JSON document");
 
+/** JSON Lines (one document a line) to [pointer, value] pairs. */
 export const jsonlProcessor = jsonProcessorOf("jsonl", ["jsonl", "ndjson"]);

@@ -1,9 +1,16 @@
 // Every processor, by name: the one list the converter, the --schema meta-schema and the config
-// ask. Adding a processor touches two places: a file implementing Processor (processor.ts; copy
-// bytes-processor.ts for one the writer does, csv-processor.ts for one a worker prepares,
-// audio-processor.ts for one that streams) and its line in PROCESSORS below. Its name then is a
-// ProcessorName, a --schema rule may name it (with the options it declares), and convert routes
-// to it the entries it `takes`.
+// ask. Adding a processor touches one file and the registry line:
+//
+//   1. src/processors/npy-processor.ts implements Processor (processor.ts), e.g.
+//        export const npyProcessor: PreparingProcessor<"npy", NpyOptions, PreparedNpy> = {
+//          name: "npy", options: {}, takes: (kind) => kind.nameExtension === "npy", ...
+//        };
+//      (copy csv-processor.ts for one a worker prepares, bytes-processor.ts for one the writer
+//      does, audio-processor.ts for one that decodes as the entry streams in);
+//   2. here: its import, and `npyProcessor` in PROCESSORS.
+//
+// Its name then is a ProcessorName, a --schema rule may name it (with the options it declares),
+// and convert routes to it the entries it `takes`, preparing and writing them as it says.
 import { audioProcessor } from "./audio-processor";
 import { bytesProcessor } from "./bytes-processor";
 import { csvProcessor } from "./csv-processor";

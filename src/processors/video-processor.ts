@@ -6,6 +6,7 @@ import { writeVideo, type VideoOptions } from "./video";
 
 const seconds = { type: "number", minimum: 0 } as const;
 
+/** Videos to [T, H, W, 3] frames, decoded by ffmpeg as they stream in. */
 export const videoProcessor: StreamingProcessor<"video"> = {
   name: "video",
   options: {

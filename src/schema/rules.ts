@@ -5,10 +5,10 @@ import path from "node:path";
 import picomatch from "picomatch";
 import { datasetPathOf, escapeName } from "../writer/hdf5-names";
 import { parseCompression } from "../processors/layout";
-import { processorNamed } from "../processors/registry";
+import { processorNamed, type ProcessorName } from "../processors/registry";
 import { SchemaError } from "./errors";
 import { compileRecords, type RecordValidator } from "./records";
-import { TEMPLATE_VARIABLES, type ProcessorName, type SchemaDocument, type SchemaDtype, type SchemaRule } from "./schema-meta";
+import { TEMPLATE_VARIABLES, type SchemaDocument, type SchemaDtype, type SchemaRule } from "./schema-meta";
 
 /** Where an entry comes from, besides its source path. */
 export interface RouteContext {

@@ -3,10 +3,8 @@
 // everywhere, so a typo never passes silently. What ajv cannot check here (globs, target
 // templates, `records` being a valid JSON Schema) load-schema.ts checks after it.
 import { COMPRESSION_PATTERN } from "../processors/layout";
+// The processors' names and options are theirs: a rule may name any processor the registry lists.
 import { PROCESSOR_NAMES, PROCESSOR_OPTIONS, type ProcessorName } from "../processors/registry";
-
-// The processors' names and options are theirs (processors/registry.ts); re-exported for the config.
-export { PROCESSOR_NAMES as PROCESSORS, PROCESSOR_OPTIONS, type ProcessorName };
 
 /** Element types a rule may ask for (h5dat's dtype names). */
 export const DTYPES = ["int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "float32", "float64", "bool"] as const;
