@@ -54,6 +54,7 @@ export async function convertEntry(run: Run, plan: EntryPlan, bytes: Buffer, pie
       // The entry's attrs go with its dataset, in one native call.
       object = await writePrepared(parent, name, prepared, plan.layout, entryAttrs(plan, bytes.length));
     } else if (processor.prepares === "worker") {
+      // Not prepared whole: its footprint planned pieces, prepared here as they are written.
       object = await processor.writePieces!(parent, name, pieces, plan.layout, entryAttrs(plan, bytes.length));
     } else {
       if (processor.streams === "always") throw new Error(`the ${processor.name} processor takes its entries as they stream in`);
@@ -137,8 +138,9 @@ export async function streamEntry(run: Run, plan: EntryPlan, head: Buffer, rest:
 }
 
 /**
- * An entry of a processor that streams (video, audio), decoded by ffmpeg as it streams in: from its file when it has one,
- * else from the archive's blocks (through a pipe, or a temporary file for MP4s that need seeking).
+ * An entry of a processor that streams (video, audio), decoded by ffmpeg as it streams in: from
+ * its file when it has one, else from the archive's blocks (through a pipe, or a temporary file
+ * for MP4s that need seeking).
  */
 export async function convertMedia(run: Run, plan: EntryPlan, entry: SourceEntry, head: Buffer, rest: AsyncIterator<Buffer> | null): Promise<ManifestRow> {
   let bytes = entry.size ?? head.length;
