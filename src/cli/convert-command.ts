@@ -5,7 +5,7 @@ import { EventEmitter } from "node:events";
 import type { Command } from "commander";
 import { loadConfig } from "../config/load-config";
 import { convert, type ConvertSummary, type EntryCounts } from "../convert/convert";
-import { keepLargeBlocksMapped } from "../convert/memory";
+import { keepLargeBlocksMapped } from "../pool/memory";
 import { ON_ERROR_MODES, type OnError } from "../convert/fallback";
 import { loadSchema } from "../schema";
 import { parseCompression } from "../processors/layout";

@@ -15,7 +15,7 @@ import { planEntry, type EntryPlan } from "./plan";
 import { joinMessages } from "./entry-checks";
 import type { Run } from "./run";
 import { asError, messageOf } from "../error-message";
-import { convertEntry, convertMedia, copyHdf5File, ENCODED_ROOT, streamEntry } from "./write-entry";
+import { convertEntry, convertMedia, ENCODED_ROOT, streamEntry, writeEntryFile } from "./write-entry";
 import { Checkpoints } from "./checkpoint";
 import { finishOutput, openOutput, partialPathOf } from "./output-file";
 import { EntryOrder, ResumedEntries } from "./resumed-entries";
@@ -27,7 +27,9 @@ import type { VideoOptions } from "../processors/video";
 import type { AudioOptions } from "../processors/audio";
 import { Manifest, readStoredRows, type ManifestRow, type StoredRow } from "../writer/manifest";
 import { WriteQueue } from "../writer/write-queue";
-import { entryFootprint, IN_FLIGHT_BYTES, keepLargeBlocksMapped } from "./memory";
+import { IN_FLIGHT_BYTES, keepLargeBlocksMapped } from "../pool/memory";
+import { footprintOf } from "../processors/prepare";
+import { processorNamed } from "../processors/registry";
 import { isWriteFailure, writeFailure } from "./write-failure";
 import { isKeptAsBytes, type OnError } from "./fallback";
 
@@ -337,21 +339,9 @@ async function convertInput(run: Run, input: string, source: Source | Error): Pr
         record(plan.done, order);
         continue;
       }
-      if (plan.processor === "video" || plan.processor === "audio") {
-        // Media stream through ffmpeg now, frames into the dataset as they come.
-        record(await convertMedia(run, plan, entry, read.head, read.rest), order, plan);
-        continue;
-      }
-      if (plan.processor === "hdf5" && entry.file) {
-        // An HDF5 file on disk is copied from the file, however large, without reading it here.
-        await read.rest?.return?.();
-        record(await copyHdf5File(run, plan, entry.file, read.head, entry.size ?? read.head.length), order, plan);
-        continue;
-      }
-      if (read.rest && plan.processor === "bytes") {
-        // Too large to hold: bytes stream into their dataset now, before the next entry is read.
-        // Other processors need the whole entry, and read the rest of it.
-        record(await streamEntry(run, plan, read.head, read.rest), order, plan);
+      const written = await writeUnread(run, plan, entry, read);
+      if (written) {
+        record(written, order, plan);
         continue;
       }
       const bytes = read.rest ? await readRest(read.head, read.rest).catch((error: unknown) => error as Error) : read.head;
@@ -361,10 +351,10 @@ async function convertInput(run: Run, input: string, source: Source | Error): Pr
       }
       // An image counts what it decodes to, known from its header: several large ones are not
       // decoded at once.
-      const footprint = await entryFootprint(plan, bytes);
+      const footprint = await footprintOf(plan.processor, bytes, plan.options);
       while (pending.size > 0 && bytesInFlight + footprint.bytes > IN_FLIGHT_BYTES) await Promise.race(pending);
       bytesInFlight += footprint.bytes;
-      const task = convertEntry(run, plan, bytes, footprint.strips).then((row) => record(row, order, plan));
+      const task = convertEntry(run, plan, bytes, footprint.pieces).then((row) => record(row, order, plan));
       pending.add(task);
       void task.finally(() => {
         pending.delete(task);
@@ -380,6 +370,23 @@ async function convertInput(run: Run, input: string, source: Source | Error): Pr
     await source.close();
     run.progress.inputBytesRead = inputStart + source.size;
   }
+}
+
+/**
+ * Writes an entry now, before the next is read, when its processor does not need it whole: it
+ * streams (media through ffmpeg, frames into the dataset as they come; bytes too large to hold),
+ * or reads a file on disk itself (an HDF5 file is copied from the file, however large). Null: the
+ * entry is read whole first.
+ */
+async function writeUnread(run: Run, plan: EntryPlan, entry: SourceEntry, read: { head: Buffer; rest: AsyncIterator<Buffer> | null }): Promise<ManifestRow | null> {
+  const processor = processorNamed(plan.processor);
+  if (processor.streams === "always") return convertMedia(run, plan, entry, read.head, read.rest);
+  if (processor.prepares === "writer" && processor.writeFile && entry.file) {
+    await read.rest?.return?.();
+    return writeEntryFile(run, plan, entry.file, read.head, entry.size ?? read.head.length);
+  }
+  if (read.rest && processor.streams === "large") return streamEntry(run, plan, read.head, read.rest);
+  return null;
 }
 
 /**

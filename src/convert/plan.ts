@@ -4,18 +4,16 @@
 import path from "node:path";
 import { classify, decide, HEAD_BYTES, type Classification } from "../classify";
 import type { Compression, DatasetLayout } from "../processors/layout";
-import type { ProcessorName, Route, RecordValidator } from "../schema";
+import type { Route, RecordValidator } from "../schema";
+import { processorFor, processorNamed, type ProcessorName } from "../processors/registry";
 import type { SourceEntry } from "../sources/source-entry";
 import { looseRootOf } from "../sources/copy-names";
 import { datasetPathOf, safePathOf } from "../writer/hdf5-names";
 import type { ManifestRow } from "../writer/manifest";
-import { csvDelimiterFor } from "../processors/csv";
-import { maxCsvFieldOf } from "../processors/csv-limits";
 import type { ConvertOptions } from "./convert";
 import { emptyEntryMessage, joinMessages, keptAsBytesNote, nameNotes, noNameMessage, notFileMessage } from "./entry-checks";
 import { messageOf } from "../error-message";
 
-export type { ProcessorName };
 
 export interface EntryPlan {
   processor: ProcessorName;
@@ -62,7 +60,7 @@ function planOf(options: ConvertOptions, compression: Compression, groupName: st
     const decision = decide(kind, options);
     if (decision.action === "skip") return { done: { ...row, status: "skipped", message: decision.reason ?? "skipped" } };
   }
-  const processor = route?.processor ?? processorFor(kind, options);
+  const processor = route?.processor ?? processorFor(kind, options).name;
   const safe = route?.target ? null : safePathOf(entry.sourcePath);
   // A loose file holding HDF5 is copied as a group, named as an archive's group is (copy-names.ts).
   const loose = groupName === "" && !route?.target ? looseRootOf(entry, processor === "hdf5" && kind.by === "magic") : null;
@@ -78,40 +76,7 @@ function planOf(options: ConvertOptions, compression: Compression, groupName: st
     sourcePath: entry.sourcePath,
     row: { ...row, processor, message: notes },
     layout: { compression: route?.compression ?? compression, chunks: route?.chunks, dtype: route?.dtype },
-    options: { ...defaultOptions(processor, kind, entry.sourcePath, options), ...route?.options },
+    options: { ...processorNamed(processor).defaults(options, { kind, sourcePath: entry.sourcePath }), ...route?.options },
     records: route?.records,
   };
-}
-
-function processorFor(kind: Classification, options: ConvertOptions): ProcessorName {
-  if (kind.category === "json" || kind.category === "jsonl" || kind.category === "csv") return kind.category;
-  if (kind.category === "tsv") return "csv";
-  if (kind.category === "hdf5") return "hdf5";
-  if (kind.category === "video" || kind.category === "audio") return kind.category;
-  if (kind.category === "image") {
-    if (options.images === "encoded") return "bytes";
-    return options.gif_as_video && kind.mediaType === "image/gif" ? "video" : "image";
-  }
-  // A file named as JSON that does not parse fails with the parser's message (line, column)
-  // instead of being kept quietly as bytes.
-  if (kind.category === "bytes" && (kind.nameExtension === "json" || kind.nameExtension === "jsonl" || kind.nameExtension === "ndjson")) {
-    return kind.nameExtension === "json" ? "json" : "jsonl";
-  }
-  return "bytes";
-}
-
-/** The processor options the run's settings give, before a rule's. */
-function defaultOptions(processor: ProcessorName, kind: Classification, sourcePath: string, options: ConvertOptions): Record<string, unknown> {
-  switch (processor) {
-    case "image":
-      return { animated: options.animated, max_pixels: options.max_pixels, truncated_images: options.truncated_images };
-    case "csv":
-      return { mode: options.csv ?? "table", delimiter: kind.category === "tsv" ? "\t" : csvDelimiterFor(sourcePath), max_csv_field: maxCsvFieldOf(options) };
-    case "video":
-      return { ...options.video };
-    case "audio":
-      return { ...options.audio };
-    default:
-      return {};
-  }
 }
