@@ -12,7 +12,7 @@
 // Every kind but scalars is read and written a block of rows at a time (blocks.ts): export's
 // memory does not grow with the dataset.
 // NaN in a CSV cell is an empty cell (as h5dat's tables); in JSON it is NaN (Python's json).
-import { isTypedArray, type TypedArray } from "../h5/codec";
+import { isTypedArray, type TypedArray } from "../h5/array-data";
 import type { CompoundDtype, Dtype } from "../h5/dtype";
 import type { ReaderDataset } from "../read";
 import { BLOCK_BYTES, BLOCK_RECORDS, elementRuns, product, rowBlocks, rowsPerBlock } from "./blocks";

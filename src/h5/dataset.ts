@@ -1,6 +1,8 @@
 // A dataset: its shape, dtype and storage (h5py's getters), hyperslab read/write, resize and
 // append, and direct chunk I/O. Each method has a Promise form and a Sync form.
-import { decode, encode, flatten, isTypedArray, nativeReadOptions, type ArrayResult, type DecodeOptions, type ReadOptions } from "./codec";
+import { flatten, isTypedArray, type ArrayResult } from "./array-data";
+import { decode, nativeReadOptions, type DecodeOptions, type ReadOptions } from "./decode";
+import { encode } from "./encode";
 import { fromTypeSpec, type Dtype } from "./dtype";
 import { H5Error } from "./errors";
 import { dimensionsOp, type Dimensions } from "./dimension-scales";

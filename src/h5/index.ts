@@ -9,6 +9,7 @@ export { dtype, dtypeName, type Dtype } from "./dtype";
 export { allocate, type NumericArrays } from "./allocate";
 export { H5Error } from "./errors";
 export { slice, Slice, type Selection, type AxisSelection } from "./selection";
-export type { ArrayResult, TypedArray, DecodeOptions } from "./codec";
+export type { ArrayResult, TypedArray } from "./array-data";
+export type { DecodeOptions } from "./decode";
 export type { Hyperslab, StoredChunk } from "./native";
 export type { Dimensions, DimensionAxis, AttachedScale } from "./dimension-scales";

@@ -1,7 +1,8 @@
 // The reading API: a read-only file (H5Reader) whose groups and datasets read h5py-style, and
 // typed helpers that give back what conversion stored. Every method that touches the file
 // returns a Promise; each has a `...Sync` twin. Paths are relative to the group, or absolute.
-import type { ArrayResult, DecodeOptions } from "../h5/codec";
+import type { ArrayResult } from "../h5/array-data";
+import type { DecodeOptions } from "../h5/decode";
 import { Dataset } from "../h5/dataset";
 import { Datatype } from "../h5/datatype";
 import type { Dtype } from "../h5/dtype";

@@ -7,7 +7,7 @@
 // value), or bytes that do not come out at the right size, goes through Dataset.read.
 import zlib from "node:zlib";
 import { promisify } from "node:util";
-import type { ArrayResult, TypedArray } from "../h5/codec";
+import type { ArrayResult, TypedArray } from "../h5/array-data";
 import type { Dataset, ChunkBytes } from "../h5/dataset";
 import { readData, step, type Flow } from "./flow";
 
