@@ -1,6 +1,7 @@
 // The forms element data takes between JS and the binding: what the binding takes and returns
 // ({ type, bytes, strings, ... }), what a read gives back, and which TypedArray holds a numeric
 // type. encode.ts and decode.ts both build on these; this module imports neither.
+import type { Dtype, StringDtype } from "./dtype";
 import { H5Error } from "./errors";
 import type { TypeSpec } from "./type-spec";
 
@@ -60,6 +61,38 @@ export interface ArrayResult<T = unknown> {
   data: T;
   shape: number[];
 }
+
+/** The TypedArray that holds each numeric dtype's values. */
+export interface NumericArrays {
+  int8: Int8Array; int16: Int16Array; int32: Int32Array; int64: BigInt64Array;
+  uint8: Uint8Array; uint16: Uint16Array; uint32: Uint32Array; uint64: BigUint64Array;
+  float32: Float32Array; float64: Float64Array;
+}
+
+/** float16 reads as a Float32Array, or as its half bits in a Uint16Array with `float16: "raw"`. */
+type ReadArrays = NumericArrays & { float16: Float32Array | Uint16Array };
+
+/**
+ * What a read of a `D` dataset gives as `data`, for the dtypes whose JS form is one type:
+ * numbers (either byte order) as their TypedArray, bool as a Uint8Array of 0/1, strings as
+ * string[], object references as paths (null for a null reference), wider floats as a
+ * Float64Array. `unknown` for the rest, and for a dtype TypeScript does not know (plain `Dtype`).
+ */
+export type DataOf<D extends Dtype> = Dtype extends D
+  ? unknown
+  : D extends keyof ReadArrays
+    ? ReadArrays[D]
+    : D extends `>${infer N extends keyof ReadArrays}`
+      ? ReadArrays[N]
+      : D extends "bool"
+        ? Uint8Array
+        : D extends "string" | StringDtype
+          ? string[]
+          : D extends "reference"
+            ? (string | null)[]
+            : D extends `float${number}` | `>float${number}`
+              ? Float64Array
+              : unknown;
 
 type TypedArrayConstructor = { new (buffer: ArrayBufferLike, offset?: number, length?: number): TypedArray; new (length: number): TypedArray; BYTES_PER_ELEMENT: number };
 

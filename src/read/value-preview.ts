@@ -2,9 +2,9 @@
 // (never a whole row of a [1, 10^9] dataset: only as many elements as are shown), and a JSON
 // dataset's text from its first (pointer, value) pairs. Each costs what it shows, however big or
 // corrupt the dataset is.
-import type { ReaderDataset } from "./reader";
+import type { Dataset } from "../h5/dataset";
+import type { AxisSelection } from "../h5/selection";
 import { pairsToJsonText, type JsonPair } from "../processors/json";
-import type { SliceArg } from "./slicing";
 
 const product = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
@@ -12,14 +12,14 @@ const product = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
  * The first values of rows [0, rows) in C order, at most `max` of them: one hyperslab, indexes 0
  * on the outer axes and a run along the deepest axis whose inner block still fits.
  */
-export async function firstValues(dataset: ReaderDataset, rows: number, max: number): Promise<unknown[]> {
+export async function firstValues(dataset: Dataset, rows: number, max: number): Promise<unknown[]> {
   const shape = dataset.shape ?? [];
   const want = Math.min(max, Math.min(rows, shape[0]) * product(shape.slice(1)));
   if (!(want > 0)) return [];
   let axis = 0;
   while (product(shape.slice(axis + 1)) > want) axis++;
   const run = Math.min(shape[axis], Math.floor(want / product(shape.slice(axis + 1))));
-  const axes: SliceArg[] = shape.map((_, i): SliceArg => (i < axis ? 0 : i === axis ? [0, run] : null));
+  const axes: AxisSelection[] = shape.map((_, i): AxisSelection => (i < axis ? 0 : i === axis ? [0, run] : null));
   const { data } = await dataset.slice(...axes);
   return Array.from(data as ArrayLike<unknown>);
 }
@@ -29,11 +29,11 @@ export async function firstValues(dataset: ReaderDataset, rows: number, max: num
  * least one character, so `pairs` rows give at least that many characters when there are more),
  * and whether that is all of it.
  */
-export async function jsonTextHead(dataset: ReaderDataset, pairs: number): Promise<{ text: string; whole: boolean }> {
+export async function jsonTextHead(dataset: Dataset, pairs: number): Promise<{ text: string; whole: boolean }> {
   const shape = dataset.shape;
   if (shape?.length !== 2 || shape[1] !== 2) throw new Error(`'${dataset.name}' is not an [N, 2] dataset of (pointer, JSON text) rows (shape [${shape?.join(", ") ?? "empty"}])`);
   const total = shape[0];
-  const { data } = await dataset.get(`0:${Math.min(total, pairs)}`);
+  const { data } = await dataset.read(`0:${Math.min(total, pairs)}`);
   const flat = data as string[];
   const read: JsonPair[] = [];
   for (let i = 0; i + 1 < flat.length; i += 2) read.push([flat[i], flat[i + 1]]);
