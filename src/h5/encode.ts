@@ -121,29 +121,10 @@ class Packer {
     switch (spec.class) {
       case "bitfield":
         return this.write(at, { class: "integer", size: spec.size, signed: false, order: "le" }, value);
-      case "integer": {
-        if (spec.size === 8) {
-          if (typeof value !== "bigint" && typeof value !== "number") this.fail(`expected an integer, got ${describe(value)}`);
-          const big = typeof value === "bigint" ? value : BigInt(Math.trunc(value));
-          if (spec.signed) v.setBigInt64(at, big, true);
-          else v.setBigUint64(at, big, true);
-          return;
-        }
-        const n = typeof value === "boolean" ? Number(value) : typeof value === "bigint" ? Number(value) : value;
-        if (typeof n !== "number") this.fail(`expected a number, got ${describe(value)}`);
-        if (spec.size === 1) spec.signed ? v.setInt8(at, n) : v.setUint8(at, n);
-        else if (spec.size === 2) spec.signed ? v.setInt16(at, n, true) : v.setUint16(at, n, true);
-        else spec.signed ? v.setInt32(at, n, true) : v.setUint32(at, n, true);
-        return;
-      }
-      case "float": {
-        const n = typeof value === "bigint" ? Number(value) : value;
-        if (typeof n !== "number") this.fail(`expected a number, got ${describe(value)}`);
-        if (spec.size === 2) v.setUint16(at, halfBits(n), true);
-        else if (spec.size === 4) v.setFloat32(at, n, true);
-        else v.setFloat64(at, n, true);
-        return;
-      }
+      case "integer":
+        return this.writeInteger(at, spec, value);
+      case "float":
+        return this.writeFloat(at, spec, value);
       case "enum": {
         if (isBoolSpec(spec)) {
           if (typeof value !== "boolean" && typeof value !== "number") this.fail(`expected a boolean, got ${describe(value)}`);
@@ -155,19 +136,8 @@ class Packer {
         this.write(at, spec.base, member ? member.value : value);
         return;
       }
-      case "string": {
-        if (typeof value !== "string") this.fail(`expected a string, got ${describe(value)}`);
-        if (spec.length === null) {
-          v.setUint32(at, this.strings.length, true);
-          this.strings.push(value);
-          return;
-        }
-        const encoded = utf8.encode(value);
-        if (encoded.length > spec.length) this.fail(`string of ${encoded.length} bytes does not fit a fixed length of ${spec.length}`);
-        this.bytes.set(encoded, at);
-        if (spec.padding === "spacepad") this.bytes.fill(0x20, at + encoded.length, at + spec.length);
-        return;
-      }
+      case "string":
+        return this.writeString(at, spec, value);
       case "compound": {
         if (value === null || typeof value !== "object") this.fail(`expected a record object, got ${describe(value)}`);
         const record = value as Record<string, unknown>;
@@ -205,6 +175,43 @@ class Packer {
       case "unsupported":
         this.fail(`cannot write values of type '${spec.class === "time" ? "time" : spec.name}' here`);
     }
+  }
+
+  writeInteger(at: number, spec: Extract<TypeSpec, { class: "integer" }>, value: unknown): void {
+    const v = this.view;
+    if (spec.size === 8) {
+      if (typeof value !== "bigint" && typeof value !== "number") this.fail(`expected an integer, got ${describe(value)}`);
+      const big = typeof value === "bigint" ? value : BigInt(Math.trunc(value));
+      if (spec.signed) v.setBigInt64(at, big, true);
+      else v.setBigUint64(at, big, true);
+      return;
+    }
+    const n = typeof value === "boolean" ? Number(value) : typeof value === "bigint" ? Number(value) : value;
+    if (typeof n !== "number") this.fail(`expected a number, got ${describe(value)}`);
+    if (spec.size === 1) spec.signed ? v.setInt8(at, n) : v.setUint8(at, n);
+    else if (spec.size === 2) spec.signed ? v.setInt16(at, n, true) : v.setUint16(at, n, true);
+    else spec.signed ? v.setInt32(at, n, true) : v.setUint32(at, n, true);
+  }
+
+  writeFloat(at: number, spec: Extract<TypeSpec, { class: "float" }>, value: unknown): void {
+    const n = typeof value === "bigint" ? Number(value) : value;
+    if (typeof n !== "number") this.fail(`expected a number, got ${describe(value)}`);
+    if (spec.size === 2) this.view.setUint16(at, halfBits(n), true);
+    else if (spec.size === 4) this.view.setFloat32(at, n, true);
+    else this.view.setFloat64(at, n, true);
+  }
+
+  writeString(at: number, spec: Extract<TypeSpec, { class: "string" }>, value: unknown): void {
+    if (typeof value !== "string") this.fail(`expected a string, got ${describe(value)}`);
+    if (spec.length === null) {
+      this.view.setUint32(at, this.strings.length, true);
+      this.strings.push(value);
+      return;
+    }
+    const encoded = utf8.encode(value);
+    if (encoded.length > spec.length) this.fail(`string of ${encoded.length} bytes does not fit a fixed length of ${spec.length}`);
+    this.bytes.set(encoded, at);
+    if (spec.padding === "spacepad") this.bytes.fill(0x20, at + encoded.length, at + spec.length);
   }
 
   /** A reference to write: null, a path (absolute from the root), or { path, selection } for a region. */
