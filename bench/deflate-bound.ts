@@ -8,18 +8,17 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { File, open } from "../src";
-import { flattenTree } from "../src/read/tree";
+import { File, flattenTree, readTree } from "../src";
 
 const SOURCE = "/tmp/h5dat-bench-cache/p3-1000.h5";
 const imagesFlag = process.argv.indexOf("--images");
 const images = imagesFlag > 0 ? Number(process.argv[imagesFlag + 1]) : 200;
 
 async function readImages(): Promise<Uint8Array[]> {
-  const reader = await open(SOURCE);
+  const reader = await File.open(SOURCE, "r");
   const out: Uint8Array[] = [];
   try {
-    for (const node of flattenTree(await reader.tree())) {
+    for (const node of flattenTree(await readTree(reader))) {
       if (out.length === images) break;
       if (node.kind !== "dataset" || node.shape?.length !== 3) continue;
       out.push((await (await reader.dataset(node.path)).read()).data as Uint8Array);

@@ -12,7 +12,7 @@
 // hashing runs only in the untimed check run.
 import crypto from "node:crypto";
 import fs from "node:fs";
-import { convert, File, open, type H5Reader } from "../../src";
+import { convert, File, readImage, readImageSync } from "../../src";
 
 export type P4Mode = "async" | "async-pipelined" | "sync" | "h5-async" | "h5-sync";
 
@@ -40,22 +40,32 @@ async function convertJob(archive: string, file: string): Promise<{ images: stri
   const summary = await convert([archive], { output: file, overwrite: true });
   if (summary.failed !== 0 || summary.written !== summary.entries) throw new Error(`convert wrote ${summary.written} of ${summary.entries} entries (${summary.failed} failed)`);
   const seconds = (performance.now() - t0) / 1000;
-  const f = await open(file);
+  const f = await File.open(file, "r");
   try {
     const images: string[] = [];
-    for (const node of await f.visit()) {
-      if (node.kind !== "dataset") continue;
-      const ds = await f.dataset(node.path);
-      if ((await ds.attrs.has("processor")) && (await ds.attrs.get("processor")) === "image") images.push(node.path);
+    for (const entry of await f.visit()) {
+      if (entry.kind !== "dataset") continue;
+      const ds = await f.dataset(entry.path);
+      if ((await ds.attrs.has("processor")) && (await ds.attrs.get("processor")) === "image") images.push(`/${entry.path}`);
       await ds.close();
     }
     return { images: images.sort(), seconds };
   } finally {
-    await f.file.close();
+    await f.close();
   }
 }
 
 type Pixels = { data: unknown };
+
+/** readImage of the dataset at `path`, closed after without waiting (one more trip to HDF5). */
+async function imageAt(file: File, path: string): Promise<Pixels> {
+  const ds = await file.dataset(path);
+  try {
+    return await readImage(ds);
+  } finally {
+    ds.close().catch(() => undefined);
+  }
+}
 
 async function readJob(file: string, paths: string[], mode: P4Mode, hash: boolean): Promise<P4ReadResult> {
   const digests: Buffer[] = new Array(paths.length);
@@ -65,27 +75,31 @@ async function readJob(file: string, paths: string[], mode: P4Mode, hash: boolea
     bytes += view.byteLength;
     if (hash) digests[i] = crypto.createHash("sha256").update(new Uint8Array(view.buffer, view.byteOffset, view.byteLength)).digest();
   };
-  const reader: H5Reader | null = mode.startsWith("h5-") ? null : await open(file);
+  const reader: File | null = mode.startsWith("h5-") ? null : await File.open(file, "r");
   const raw: File | null = mode.startsWith("h5-") ? await File.open(file, "r") : null;
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   switch (mode) {
     case "async":
-      for (let i = 0; i < paths.length; i++) seen(i, await reader!.readImage(paths[i]));
+      for (let i = 0; i < paths.length; i++) seen(i, await imageAt(reader!, paths[i]));
       break;
     case "async-pipelined": {
       let next = 0;
       const lane = async () => {
         while (next < paths.length) {
           const i = next++;
-          seen(i, await reader!.readImage(paths[i]));
+          seen(i, await imageAt(reader!, paths[i]));
         }
       };
       await Promise.all(Array.from({ length: PIPELINE }, lane));
       break;
     }
     case "sync":
-      for (let i = 0; i < paths.length; i++) seen(i, reader!.readImageSync(paths[i]));
+      for (let i = 0; i < paths.length; i++) {
+        const ds = reader!.datasetSync(paths[i]);
+        seen(i, readImageSync(ds));
+        ds.closeSync();
+      }
       break;
     case "h5-async":
       for (let i = 0; i < paths.length; i++) {
@@ -104,7 +118,7 @@ async function readJob(file: string, paths: string[], mode: P4Mode, hash: boolea
   }
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(c0);
-  await (reader ? reader.file : raw!).close();
+  await (reader ?? raw!).close();
   const result: P4ReadResult = {
     side: "h5dat", mode, images: paths.length, seconds, images_per_s: paths.length / seconds, cpu: (cpu.user + cpu.system) / 1e6, bytes,
   };

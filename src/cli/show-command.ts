@@ -2,7 +2,11 @@
 // (as ncdump -h names them) and attrs, and a preview of what it holds — a table's first rows, a JSON value, an image's summary (and
 // with --png the image itself), a video's or audio's length, any other dataset's first values.
 import type { Command } from "commander";
-import { open, ReaderDataset, ReaderGroup, type H5Reader } from "../read";
+import { File } from "../h5/file";
+import { Dataset } from "../h5/dataset";
+import { Group } from "../h5/group";
+import { readTable } from "../read/records";
+import { toFile } from "../read/images";
 import { listingLines, listObjects, type ListedObject } from "../read/listing";
 import { dimensionLines, groupDimensionLines, groupDimensions, type GroupDimension } from "../read/dimension-listing";
 import { isAttributeHead, isUnreadableAttribute, readAttributes } from "../h5/attribute-info";
@@ -45,39 +49,38 @@ export function addShowCommand(program: Command): void {
 }
 
 async function showObject(file: string, path: string, options: ShowOptions): Promise<void> {
-  const reader = await open(file, { external: options.followExternal ? "follow" : "deny" });
+  const h5 = await File.open(file, "r", { external: options.followExternal ? "follow" : "deny" });
   try {
-    if (!(await reader.has(path))) throw await missingPathError(reader.file, path, file);
+    if (!(await h5.has(path))) throw await missingPathError(h5, path, file);
     const bounds = previewBounds();
     const rows = Number(options.rows ?? 10);
     if (!Number.isInteger(rows) || rows < 0) throw new Error(`--rows must be a whole number, not '${options.rows}'`);
-    const member = await reader.get(path);
-    const object = member instanceof ReaderDataset ? member.dataset : member instanceof ReaderGroup ? member.group : member;
+    const member = await h5.get(path);
     // One attribute that cannot be read (NetCDF-4's DIMENSION_LIST until vlen reads) is shown
     // as its type and the reason; it must not hide the object.
-    const attrs = await readAttributes(object, PREVIEW_VALUES);
+    const attrs = await readAttributes(member, PREVIEW_VALUES);
     // listObjects gives a dataset's own facts, and a group's members.
-    const listed = await listObjects(reader.file, path);
+    const listed = await listObjects(h5, path);
     let facts: ListedObject;
     let preview: Preview;
     let dims: Dimensions | undefined;
     let groupDims: GroupDimension[] = [];
     let dimensionText: string[] = [];
-    if (member instanceof ReaderDataset) {
+    if (member instanceof Dataset) {
       facts = listed[0];
       // Dimension scales a corrupt file cannot give are a line, not the end of show.
-      const read = await member.dataset.dims().catch((error: unknown) => messageOf(error));
+      const read = await member.dims().catch((error: unknown) => messageOf(error));
       dims = typeof read === "string" ? undefined : read;
       dimensionText = typeof read === "string" ? [`  dimensions: unreadable: ${read}`] : dimensionLines(read);
       // A preview that cannot be read says why; a --png asked for and not written is an error.
-      preview = await previewOf(reader, member, rows, attrs, options.png, bounds).catch((error: unknown): Preview => {
+      preview = await previewOf(member, rows, attrs, options.png, bounds).catch((error: unknown): Preview => {
         if (options.png) throw error;
         return { kind: "unreadable", reason: messageOf(error), text: `unreadable: ${messageOf(error)}` };
       });
       await member.close();
-    } else if (member instanceof ReaderGroup) {
+    } else if (member instanceof Group) {
       facts = { path, kind: "group", attrs: Object.keys(attrs).length };
-      groupDims = await groupDimensions(reader.file, listed);
+      groupDims = await groupDimensions(h5, listed);
       dimensionText = groupDimensionLines(groupDims);
       preview = { kind: "group", members: listed.map((o) => o.path), text: firstLines(listingLines(listed), bounds.lines, "members").join("\n") };
     } else {
@@ -97,7 +100,7 @@ async function showObject(file: string, path: string, options: ShowOptions): Pro
     for (const [key, value] of Object.entries(attrs)) print(`  @${key} = ${display(value)}`, isUnreadableAttribute(value));
     for (const line of terminalLines(preview.text).split("\n")) print(line, preview.kind === "unreadable");
   } finally {
-    await reader.close();
+    await h5.close();
   }
 }
 
@@ -110,7 +113,7 @@ function jsonValue(_key: string, value: unknown): unknown {
 
 type Preview = { kind: string; text: string; [key: string]: unknown };
 
-async function previewOf(reader: H5Reader, dataset: ReaderDataset, rows: number, attrs: Record<string, unknown>, png: string | undefined, bounds: PreviewBounds): Promise<Preview> {
+async function previewOf(dataset: Dataset, rows: number, attrs: Record<string, unknown>, png: string | undefined, bounds: PreviewBounds): Promise<Preview> {
   // The attrs already read for the listing: none is read again, or whole (one past the preview's
   // limit, or unreadable, counts as absent).
   const attr = async (name: string) => {
@@ -123,7 +126,7 @@ async function previewOf(reader: H5Reader, dataset: ReaderDataset, rows: number,
     // [H, W(, C)] shape gives the geometry.
     const [h, w, c] = (dataset.shape?.length ?? 0) <= 3 ? dataset.shape ?? [] : [];
     const [width, height, channels, bitDepth, format] = [(await attr("width")) ?? w, (await attr("height")) ?? h, (await attr("channels")) ?? (h === undefined ? undefined : c ?? 1), await attr("bit_depth"), await attr("image_format")];
-    const written = png ? await reader.toFile(dataset, png, { reencode: true }) : null;
+    const written = png ? await toFile(dataset, png, { reencode: true }) : null;
     const text = `image: ${width ?? "?"}×${height ?? "?"}, ${channels ?? "?"} channels, ${bitDepth ?? "?"}-bit${format ? `, from ${format}` : ""}${written ? `\nwritten: ${written.file} (${written.bytes} bytes)` : ""}${written?.scaling ? `\nscaled: ${describeScaling(written.scaling)}` : ""}`;
     return { kind: "image", width, height, channels, bitDepth, format, png: written?.file, ...(written?.scaling && { scaling: written.scaling }), text };
   }
@@ -135,7 +138,7 @@ async function previewOf(reader: H5Reader, dataset: ReaderDataset, rows: number,
   }
   if ((dataset.dtype as { kind?: string }).kind === "compound" || (await attr("mode")) === "kv") {
     // Only the rows shown are read: a table may be huge, or claim to be in a corrupt file.
-    const table = await reader.readTable(dataset, [0, rows]);
+    const table = await readTable(dataset, [0, rows]);
     const first = [...table.rows()].map((row) => Object.values(row));
     // A row per line (one with a line break in a field takes more), as many as --rows asks.
     const lines = firstLines(csvText(table.columns, first).trimEnd().split("\n"), Math.max(bounds.lines, rows + 1), "lines");
@@ -149,7 +152,7 @@ async function previewOf(reader: H5Reader, dataset: ReaderDataset, rows: number,
   }
   const values = await firstValues(dataset, rows, PREVIEW_VALUES);
   // The exact length: 2^60 as a number would print as 1152921504606847000.
-  const along = shape[0] > rows ? `(${dataset.dataset.exactShape![0]} along the first axis)` : "";
+  const along = shape[0] > rows ? `(${dataset.exactShape![0]} along the first axis)` : "";
   return { kind: "values", values, text: valuesText(values, along, bounds) };
 }
 
@@ -170,7 +173,7 @@ function valuesText(values: readonly unknown[], along: string, bounds: PreviewBo
  * A JSON dataset's text, rebuilt from its first pairs alone, wrapped to the bounds; a JSON Lines
  * dataset's first `rows` documents, one a line.
  */
-async function jsonPreview(dataset: ReaderDataset, rows: number, jsonl: boolean, bounds: PreviewBounds): Promise<Preview> {
+async function jsonPreview(dataset: Dataset, rows: number, jsonl: boolean, bounds: PreviewBounds): Promise<Preview> {
   if (jsonl) {
     const { lines, whole, total } = await jsonLinesHead(dataset, rows, JSON_PREVIEW_CHARS);
     const more = total - lines.length;

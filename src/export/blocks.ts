@@ -2,7 +2,7 @@
 // export holds is one block whatever the dataset's size: a block is BLOCK_BYTES of stored
 // values or BLOCK_RECORDS elements (strings and records cost far more as JS values than as
 // bytes), rounded to whole chunks.
-import type { ReaderDataset } from "../read";
+import type { Dataset } from "../h5/dataset";
 
 /** Bytes per block read (numbers, bytes). */
 export const BLOCK_BYTES = 16 * 1024 * 1024;
@@ -16,25 +16,25 @@ export const product = (shape: readonly number[]) => shape.reduce((a, b) => a * 
  * chunk makes HDF5 inflate that chunk again for the next block when it is larger than its chunk
  * cache (1 MiB) — measured on 16 MB chunks, export took twice h5py's time before this.
  */
-export function alignedRows(dataset: ReaderDataset, rows: number): number {
+export function alignedRows(dataset: Dataset, rows: number): number {
   const chunkRows = dataset.chunks?.[0];
   if (!chunkRows) return rows;
   return Math.max(1, Math.floor(rows / chunkRows)) * chunkRows;
 }
 
 /** Rows per block of `dataset` when a block holds about `elements` elements. */
-export function rowsPerBlock(dataset: ReaderDataset, elements: number): number {
+export function rowsPerBlock(dataset: Dataset, elements: number): number {
   const perRow = product((dataset.shape ?? []).slice(1));
   return alignedRows(dataset, Math.max(1, Math.floor(elements / Math.max(1, perRow))));
 }
 
 /** Rows [start, stop) along the first axis, the other axes whole. */
-export async function rows(dataset: ReaderDataset, start: number, stop: number): Promise<ArrayLike<unknown>> {
-  return (await dataset.get(`${start}:${stop}`)).data as ArrayLike<unknown>;
+export async function rows(dataset: Dataset, start: number, stop: number): Promise<ArrayLike<unknown>> {
+  return (await dataset.read(`${start}:${stop}`)).data as ArrayLike<unknown>;
 }
 
 /** The dataset's values, `blockRows` rows at a time, with where each block starts and its rows. */
-export async function* rowBlocks(dataset: ReaderDataset, blockRows: number): AsyncGenerator<{ start: number; count: number; values: ArrayLike<unknown> }> {
+export async function* rowBlocks(dataset: Dataset, blockRows: number): AsyncGenerator<{ start: number; count: number; values: ArrayLike<unknown> }> {
   const total = dataset.shape![0];
   for (let start = 0; start < total; start += blockRows) {
     const stop = Math.min(start + blockRows, total);
@@ -47,7 +47,7 @@ export async function* rowBlocks(dataset: ReaderDataset, blockRows: number): Asy
  * rows when a row fits (chunk-aligned, as rowBlocks), else runs along the deepest axis whose
  * inner block fits, so a [1, 10^9] dataset is not one read of 10^9 values.
  */
-export async function* elementRuns(dataset: ReaderDataset, elements: number): AsyncGenerator<ArrayLike<unknown>> {
+export async function* elementRuns(dataset: Dataset, elements: number): AsyncGenerator<ArrayLike<unknown>> {
   const shape = dataset.shape!;
   if (shape.length === 0 || shape.some((d) => d === 0)) return;
   let axis = 0;

@@ -13,9 +13,9 @@
 // (fill-guard.ts), as is one whose file cannot fit in the free disk space (at least a byte per
 // element; a .npy's exact size).
 import path from "node:path";
-import { open } from "../read";
-import type { ExternalAccess } from "../h5/file";
-import { ReaderDataset, ReaderGroup, type DatasetTarget, type H5Reader } from "../read";
+import { File, type ExternalAccess } from "../h5/file";
+import { readImage } from "../read/images";
+import { readJSONText, readTable } from "../read/records";
 import { Dataset } from "../h5/dataset";
 import { Group } from "../h5/group";
 import { csvLines, csvText } from "./csv-text";
@@ -41,7 +41,7 @@ export interface ExportOptions {
   dir?: string;
   /** An archive to write instead (.tar, .tar.gz, .tgz, .zip). */
   archive?: string;
-  /** Read external raw data, virtual sources and external links (open()'s `external`); denied by default. */
+  /** Read external raw data, virtual sources and external links (File.open's `external`); denied by default. */
   external?: ExternalAccess;
   /** Bytes of fill values past which a never-written dataset is skipped (fill-guard.ts); 64 MiB. */
   maxFillBytes?: number;
@@ -55,7 +55,7 @@ export interface ExportResult {
 /** Exports the datasets under `root` (a group or one dataset) of `h5file`. */
 export async function exportDatasets(h5file: string, root: string, options: ExportOptions): Promise<ExportResult> {
   if (!options.dir === !options.archive) throw new Error("export needs either a directory (-o) or an archive (--archive)");
-  const reader = await open(h5file, { external: options.external });
+  const h5 = await File.open(h5file, "r", { external: options.external });
   const sink = options.archive ? await archiveSink(options.archive) : directorySink(options.dir!);
   const result: ExportResult = { files: [], skipped: [] };
   const names = new ExportNames();
@@ -63,13 +63,13 @@ export async function exportDatasets(h5file: string, root: string, options: Expo
   names.claim(EXPORT_MANIFEST);
   const maxFillBytes = options.maxFillBytes ?? DEFAULT_MAX_FILL_BYTES;
   try {
-    if (!(await reader.has(root))) throw new Error(`'${root}' is not in ${h5file}`);
-    const { datasets, base } = await datasetsUnder(reader, root);
+    if (!(await h5.has(root))) throw new Error(`'${root}' is not in ${h5file}`);
+    const { datasets, base } = await datasetsUnder(h5, root);
     for (const datasetPath of datasets) {
       const relative = path.posix.relative(base === "/" ? "/" : base, datasetPath);
       // A dataset that cannot be exported (a type h5dat cannot read, a float32 image with no PNG
       // form) is skipped with the reason; the rest goes on.
-      const done = await exportOne(reader, datasetPath, relative, { sink, names, maxFillBytes }).catch((error: unknown) => {
+      const done = await exportOne(h5, datasetPath, relative, { sink, names, maxFillBytes }).catch((error: unknown) => {
         if (error instanceof BrokenArchive) throw error;
         return { reason: messageOf(error) };
       });
@@ -82,7 +82,7 @@ export async function exportDatasets(h5file: string, root: string, options: Expo
     await sink.abort();
     throw error;
   } finally {
-    await reader.close();
+    await h5.close();
   }
   return result;
 }
@@ -92,15 +92,15 @@ export async function exportDatasets(h5file: string, root: string, options: Expo
  * link or a second hard link does not repeat), and the group their files are named from. Only
  * paths and kinds: a dataset whose type h5dat cannot read is still found, and skipped later.
  */
-async function datasetsUnder(reader: H5Reader, root: string): Promise<{ datasets: string[]; base: string }> {
-  const object = await reader.file.get(root);
+async function datasetsUnder(h5: File, root: string): Promise<{ datasets: string[]; base: string }> {
+  const object = await h5.get(root);
   try {
     if (!(object instanceof Group)) return { datasets: object instanceof Dataset ? [object.name] : [], base: path.posix.dirname(object.name) };
     if (await isWideTable(object)) return { datasets: [object.name], base: path.posix.dirname(object.name) };
     const prefix = object.name === "/" ? "/" : `${object.name}/`;
     const entries = await object.visit();
     const datasets = entries.filter((e) => e.kind === "dataset").map((e) => prefix + e.path).filter((p) => !p.startsWith("/_h5dat/"));
-    return { datasets: await withWideTables(reader, datasets), base: object.name };
+    return { datasets: await withWideTables(h5, datasets), base: object.name };
   } finally {
     await object.close();
   }
@@ -112,10 +112,10 @@ async function isWideTable(group: Group): Promise<boolean> {
 }
 
 /** `datasets` with the members of each wide table (found by its column_types) replaced by the table's group. */
-async function withWideTables(reader: H5Reader, datasets: string[]): Promise<string[]> {
+async function withWideTables(h5: File, datasets: string[]): Promise<string[]> {
   const wide = new Set<string>();
   for (const member of datasets.filter((p) => p.endsWith("/column_types"))) {
-    const group = await reader.file.get(path.posix.dirname(member));
+    const group = await h5.get(path.posix.dirname(member));
     if (group instanceof Group && (await isWideTable(group))) wide.add(group.name);
     await group.close();
   }
@@ -137,15 +137,18 @@ interface Target {
 }
 
 /** Exports one dataset (or a wide table's group) into the sink: the file written, or why it was skipped. */
-async function exportOne(reader: H5Reader, datasetPath: string, named: string, target: Target): Promise<ExportedFile | { reason: string }> {
-  const member = await reader.get(datasetPath);
-  if (member instanceof ReaderGroup) {
+async function exportOne(h5: File, datasetPath: string, named: string, target: Target): Promise<ExportedFile | { reason: string }> {
+  const member = await h5.get(datasetPath);
+  if (member instanceof Group) {
     // A wide table is the one group exported, as its CSV.
-    const file = tableName(withSourceExtension(named, await member.attrs.find("source_path")));
-    await member.group.close();
-    return written(datasetPath, { file, format: "csv", data: tableData(reader, datasetPath, file) }, target);
+    try {
+      const file = tableName(withSourceExtension(named, await member.attrs.find("source_path")));
+      return await written(datasetPath, { file, format: "csv", data: tableData(member, file) }, target);
+    } finally {
+      await member.close();
+    }
   }
-  if (!(member instanceof ReaderDataset)) {
+  if (!(member instanceof Dataset)) {
     await member.close();
     throw new Error(`'${datasetPath}' is a named datatype, not a dataset`);
   }
@@ -157,7 +160,7 @@ async function exportOne(reader: H5Reader, datasetPath: string, named: string, t
     // block is read when even that cannot fit. (Not images: their PNG or original bytes are
     // compressed.)
     const room = () => target.sink.requireRoom(dataset.size, `${dataset.size} elements, shape [${dataset.shape?.join(", ") ?? ""}],`);
-    const made = await exportedForm(reader, dataset, named, room);
+    const made = await exportedForm(h5, dataset, named, room);
     if ("reason" in made) return made;
     // Written before the dataset closes: a streamed file reads its blocks while it is written.
     return await written(datasetPath, made, target);
@@ -180,34 +183,34 @@ async function written(datasetPath: string, made: Exclude<Made, { reason: string
 }
 
 /** What `dataset` becomes; `room()` fails when its values, a byte each, cannot fit. */
-async function exportedForm(reader: H5Reader, dataset: ReaderDataset, named: string, room: () => Promise<void>): Promise<Made> {
+async function exportedForm(h5: File, dataset: Dataset, named: string, room: () => Promise<void>): Promise<Made> {
   const attr = (name: string) => dataset.attrs.find(name);
   // A dataset a schema rule renamed without an extension gets its source's back.
   const relative = withSourceExtension(named, await attr("source_path"));
   const processor = await attr("processor");
   if (processor === "image" || (await attr("CLASS")) === "IMAGE") {
     const encoded = await attr("encoded_path");
-    if (typeof encoded === "string" && (await reader.has(encoded))) {
-      const original = await reader.dataset(encoded);
+    if (typeof encoded === "string" && (await h5.has(encoded))) {
+      const original = await h5.dataset(encoded);
       // The stream reads from it while it is written: closed when the last block is read.
       return { file: relative, format: "original", data: bytesData(original, () => original.close()) };
     }
     // Another library's image that has no PNG form (an odd shape, strings) is still its values.
-    const pixels = await reader.readImage(dataset).catch((error: unknown) => (processor === undefined ? null : Promise.reject(error)));
+    const pixels = await readImage(dataset).catch((error: unknown) => (processor === undefined ? null : Promise.reject(error)));
     if (pixels) {
       const png = await encodeImage(pixels, "png");
       return { file: pngName(relative, processor === "image"), format: "png", data: png, ...(pixels.scaling && { scaling: pixels.scaling }) };
     }
   }
   if ((await attr("format")) === "json-pointer-pairs") {
-    const text = (await attr("jsonl")) ? jsonLines(await readJsonPairs(dataset.dataset)) : await reader.readJSONText(dataset);
+    const text = (await attr("jsonl")) ? jsonLines(await readJsonPairs(dataset)) : await readJSONText(dataset);
     return { file: relative, format: "json", data: Buffer.from(text) };
   }
   if (processor === "video" || processor === "audio") return { reason: `${processor} has no file format to export to (read it with readVideoFrames/readAudio)` };
   if (processor === "hdf5") return { reason: "an HDF5 input copied in is a group, not a file" };
   await room();
   if (processor === undefined) return exportForeign(dataset, relative);
-  if (processor === "csv" || (dataset.dtype as { kind?: string }).kind === "compound") return { file: tableName(relative), format: "csv", data: tableData(reader, dataset, relative) };
+  if (processor === "csv" || (dataset.dtype as { kind?: string }).kind === "compound") return { file: tableName(relative), format: "csv", data: tableData(dataset, relative) };
   if (processor === "bytes" || isBytes(dataset)) return { file: relative, format: "bytes", data: bytesData(dataset) };
   return exportForeign(dataset, relative);
 }
@@ -232,7 +235,7 @@ function withSourceExtension(file: string, sourcePath: unknown): string {
   return file + path.posix.extname(sourcePath);
 }
 
-function isBytes(dataset: ReaderDataset): boolean {
+function isBytes(dataset: Dataset): boolean {
   return dataset.dtype === "uint8" && dataset.ndim === 1;
 }
 
@@ -262,24 +265,24 @@ const TABLE_BLOCK_ROWS = 16_384;
 const TABLE_BLOCK_CELLS = 2 ** 22;
 
 /** A table's CSV (TSV for .tsv/.tab), streamed a block of rows at a time. */
-function tableData(reader: H5Reader, dataset: DatasetTarget, file: string): StreamedData {
+function tableData(source: Dataset | Group, file: string): StreamedData {
   const delimiter = /\.(tsv|tab)(\.gz)?$/i.test(file) ? "\t" : ",";
   async function* chunks(): AsyncGenerator<Uint8Array> {
-    const first = await reader.readTable(dataset, [0, 1]);
+    const first = await readTable(source, [0, 1]);
     const block = Math.max(1, Math.min(TABLE_BLOCK_ROWS, Math.floor(TABLE_BLOCK_CELLS / Math.max(1, first.columns.length))));
     yield Buffer.from(csvText(first.columns, [], delimiter));
     for (let table = first; ; ) {
       // rowValues() gives each row's values in column order (array fields as one value per row).
       yield Buffer.from(csvLines(table.rowValues(), delimiter));
       if (table.stop >= table.total) break;
-      table = await reader.readTable(dataset, [table.stop, table.stop + block]);
+      table = await readTable(source, [table.stop, table.stop + block]);
     }
   }
   return { chunks: chunks() };
 }
 
 /** A 1-D uint8 (or int8) dataset's bytes, BLOCK_BYTES at a time; `done` runs after the last. */
-function bytesData(dataset: ReaderDataset, done?: () => Promise<void>): StreamedData {
+function bytesData(dataset: Dataset, done?: () => Promise<void>): StreamedData {
   if (dataset.shape?.length !== 1 || (dataset.dtype !== "uint8" && dataset.dtype !== "int8")) {
     throw new Error(`'${dataset.name}' is not a 1-D uint8 dataset of bytes (shape [${dataset.shape?.join(", ") ?? "empty"}], ${JSON.stringify(dataset.dtype)})`);
   }

@@ -12,9 +12,9 @@
 // Every kind but scalars is read and written a block of rows at a time (blocks.ts): export's
 // memory does not grow with the dataset.
 // NaN in a CSV cell is an empty cell (as h5dat's tables); in JSON it is NaN (Python's json).
-import { isTypedArray, type TypedArray } from "../h5/codec";
+import { isTypedArray, type TypedArray } from "../h5/array-data";
 import type { CompoundDtype, Dtype } from "../h5/dtype";
-import type { ReaderDataset } from "../read";
+import type { Dataset } from "../h5/dataset";
 import { BLOCK_BYTES, BLOCK_RECORDS, elementRuns, product, rowBlocks, rowsPerBlock } from "./blocks";
 import { csvLines, csvText } from "./csv-text";
 import type { Made, StreamedData } from "./export-types";
@@ -38,7 +38,7 @@ function elementKind(d: Dtype): ElementKind {
 const withExtension = (file: string, ext: string) => (file.toLowerCase().endsWith(ext) ? file : `${file}${ext}`);
 
 /** What `dataset` (not made by h5dat convert) is exported as, at `relative` plus an extension. */
-export async function exportForeign(dataset: ReaderDataset, relative: string): Promise<Made> {
+export async function exportForeign(dataset: Dataset, relative: string): Promise<Made> {
   const shape = dataset.shape;
   if (shape === null) return { file: withExtension(relative, ".json"), format: "json", data: Buffer.from("null\n") };
   const kind = elementKind(dataset.dtype);
@@ -75,14 +75,14 @@ function asTypedArray(data: ArrayLike<unknown>): TypedArray | null {
  * The .npy of a numeric dataset, its values read in blocks of rows while they are written; null
  * when its values do not read as a TypedArray (then it is exported as JSON).
  */
-async function npyData(dataset: ReaderDataset, datasetShape: number[]): Promise<StreamedData | null> {
+async function npyData(dataset: Dataset, datasetShape: number[]): Promise<StreamedData | null> {
   const d = dataset.dtype;
   // An array dtype's element shape follows the dataset's, as numpy shows it.
   const shape = typeof d === "object" && d.kind === "array" ? [...datasetShape, ...d.shape] : datasetShape;
   const runs = elementRuns(dataset, BLOCK_BYTES / 8 / Math.max(1, product(shape.slice(datasetShape.length))));
   const firstRun = await runs.next();
   // An empty dataset reads as its zero-length block (its TypedArray names the type).
-  const first = asTypedArray(firstRun.done ? (await dataset.get(datasetShape.map(() => "0:0").join(","))).data as ArrayLike<unknown> : firstRun.value);
+  const first = asTypedArray(firstRun.done ? (await dataset.read(datasetShape.map(() => "0:0").join(","))).data as ArrayLike<unknown> : firstRun.value);
   if (!first) {
     await runs.return(undefined);
     return null;
@@ -128,7 +128,7 @@ function cellOf(record: unknown, column: Column): unknown {
 }
 
 /** A CSV of the records, read and written BLOCK_RECORDS at a time (C order for N-D). */
-function recordsCsv(dataset: ReaderDataset, shape: number[], d: CompoundDtype): StreamedData {
+function recordsCsv(dataset: Dataset, shape: number[], d: CompoundDtype): StreamedData {
   const columns = columnsOf(d);
   async function* chunks(): AsyncGenerator<Uint8Array> {
     yield Buffer.from(csvText(columns.map((c) => c.header), []));
@@ -140,7 +140,7 @@ function recordsCsv(dataset: ReaderDataset, shape: number[], d: CompoundDtype): 
 }
 
 /** Strings as lines (1-D, no line breaks in them: a first pass over the blocks tells) or as JSON nested by shape. */
-async function stringsFile(dataset: ReaderDataset, shape: number[], relative: string): Promise<Made> {
+async function stringsFile(dataset: Dataset, shape: number[], relative: string): Promise<Made> {
   const blockRows = rowsPerBlock(dataset, BLOCK_RECORDS);
   let asLines = shape.length === 1;
   if (asLines) {
@@ -162,7 +162,7 @@ async function stringsFile(dataset: ReaderDataset, shape: number[], relative: st
  * The values as JSON nested by shape, written a block of rows at a time: the same text as
  * jsonText(nestByShape(all values, shape)), without holding all values.
  */
-function jsonArray(dataset: ReaderDataset, shape: number[], value: (v: unknown) => unknown): StreamedData {
+function jsonArray(dataset: Dataset, shape: number[], value: (v: unknown) => unknown): StreamedData {
   const perRow = shape.slice(1);
   async function* chunks(): AsyncGenerator<Uint8Array> {
     yield Buffer.from("[");
@@ -180,7 +180,7 @@ function jsonArray(dataset: ReaderDataset, shape: number[], value: (v: unknown) 
 }
 
 /** An opaque dataset's elements' bytes, one after another. */
-function opaqueBytes(dataset: ReaderDataset): StreamedData {
+function opaqueBytes(dataset: Dataset): StreamedData {
   async function* chunks(): AsyncGenerator<Uint8Array> {
     const shape = dataset.shape!;
     if (shape.length === 0) {

@@ -1,7 +1,7 @@
 // JSON text of values read from HDF5, as Python's json module reads it back: BigInts as their
 // digits, NaN and ±Infinity as Python writes them (NaN, Infinity, -Infinity; json.loads accepts
 // them, JSON.parse does not), TypedArrays as arrays, and a flat row-major array nested by shape.
-import { isTypedArray } from "../h5/codec";
+import { isTypedArray } from "../h5/array-data";
 
 /** `flat` (row-major) as nested arrays of `shape`; a scalar shape gives the one value. */
 export function nestByShape(flat: ArrayLike<unknown>, shape: readonly number[]): unknown {

@@ -4,7 +4,7 @@
 // The values are written as they are in JS memory (TypedArrays: the machine's byte order), so
 // descr names that order; numpy reads either.
 import os from "node:os";
-import type { TypedArray } from "../h5/codec";
+import type { TypedArray } from "../h5/array-data";
 
 const MAGIC = Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
 const ALIGN = 64;

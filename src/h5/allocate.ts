@@ -3,13 +3,8 @@
 // copy of an unfiltered write (the pwrite into the page cache) reads 2 MiB pages instead of
 // 4 KiB ones. V8's own ArrayBuffers never ask for huge pages.
 import { native } from "../binding";
+import type { NumericArrays } from "./array-data";
 import type { NumericName } from "./dtype";
-
-export interface NumericArrays {
-  int8: Int8Array; int16: Int16Array; int32: Int32Array; int64: BigInt64Array;
-  uint8: Uint8Array; uint16: Uint16Array; uint32: Uint32Array; uint64: BigUint64Array;
-  float32: Float32Array; float64: Float64Array;
-}
 
 /** The numeric dtypes a TypedArray holds as they are (float16 has none). */
 type ArrayName = Exclude<NumericName, "float16">;

@@ -4,7 +4,7 @@
 // elements is given by its first ones, its shape and its size (a 600 MB attribute took 2.4 GB
 // and ended in "Invalid array length" when read whole for show).
 import { attributeValueOf } from "./attrs";
-import { decode } from "./codec";
+import { decode } from "./decode";
 import { fromTypeSpec, dtypeName } from "./dtype";
 import type { H5Object } from "./h5-object";
 import { messageOf } from "../error-message";

@@ -1,6 +1,7 @@
 // Attributes of a file, group or dataset, h5py's `obj.attrs`: keys/has/get/set/delete, each with
 // a Promise form and a Sync form.
-import { decode, encode, inferDtype, inferShape, nativeReadOptions, type ReadOptions } from "./codec";
+import { decode, nativeReadOptions, type ReadOptions } from "./decode";
+import { encode, inferDtype, inferShape } from "./encode";
 import { fromTypeSpec, isBoolSpec, toTypeSpec, type Dtype } from "./dtype";
 import { H5Error } from "./errors";
 import type { NativeAttributeSpec, NativeHandle } from "./native";

@@ -1,7 +1,8 @@
 // Turns createDataset options (h5py's keywords) into the binding's arguments: shape and dtype
 // inferred from data, chunk shape guessed when chunking is needed, filters, fill value.
 import { attributeSpecs, type SetAttributeOptions } from "./attrs";
-import { encode, inferDtype, inferShape, type OutgoingData } from "./codec";
+import type { OutgoingData } from "./array-data";
+import { encode, inferDtype, inferShape } from "./encode";
 import { toTypeSpec, type Dtype } from "./dtype";
 import { H5Error } from "./errors";
 import type { NativeAttributeSpec, NativeCreateOptions } from "./native";

@@ -1,6 +1,10 @@
-// A dataset: its shape, dtype and storage (h5py's getters), hyperslab read/write, resize and
-// append, and direct chunk I/O. Each method has a Promise form and a Sync form.
-import { decode, encode, flatten, isTypedArray, nativeReadOptions, type ArrayResult, type DecodeOptions, type ReadOptions } from "./codec";
+// A dataset: its shape, dtype and storage (h5py's getters), reads by h5py-style selection,
+// hyperslab write, resize and append, and direct chunk I/O. Each method has a Promise form and a
+// Sync form. A dtype known to TypeScript (createDataset's literal dtype, or
+// group.dataset(path, "float32")) types what read() returns.
+import { flatten, isTypedArray, type ArrayResult } from "./array-data";
+import { decode, nativeReadOptions, type DecodeOptions, type ReadOptions } from "./decode";
+import { encode } from "./encode";
 import { fromTypeSpec, type Dtype } from "./dtype";
 import { H5Error } from "./errors";
 import { dimensionsOp, type Dimensions } from "./dimension-scales";
@@ -8,9 +12,10 @@ import { H5Object } from "./h5-object";
 import type { NativeDatasetInfo, NativeHandle, StoredChunk } from "./native";
 import { call, runAsync, runSync, type Operation } from "./operation";
 import { unreadableDataset } from "./readable";
-import { resolveSelection, type Selection } from "./selection";
+import { resolveSelection, type AxisSelection, type Selection } from "./selection";
 import { arrayLength, type TypeSpec } from "./type-spec";
 import type { File } from "./file";
+import { readWholeChunk } from "./whole-chunk";
 
 /** A stored chunk's bytes as they are on disk (filtered) and which filters were skipped. */
 export interface ChunkBytes {
@@ -22,7 +27,12 @@ const FILTER_DEFLATE = 1;
 const FILTER_SHUFFLE = 2;
 const FILTER_FLETCHER32 = 3;
 
-export class Dataset extends H5Object {
+/**
+ * `T` is what read() gives as `data`: `unknown` unless the dtype is known to TypeScript, as
+ * `DataOf<dtype>` (createDataset with a literal dtype, group.dataset(path, dtype)). It is the
+ * data's type rather than the dtype so that a `Dataset<Float32Array>` is a `Dataset`.
+ */
+export class Dataset<T = unknown> extends H5Object {
   /** @internal */
   constructor(handle: NativeHandle, file: File, private info: NativeDatasetInfo) {
     super(handle, file);
@@ -108,14 +118,25 @@ export class Dataset extends H5Object {
   }
 
   /**
-   * Reads the selection (all by default). Numbers come back as TypedArrays, strings as string[],
-   * sequences as an array of TypedArrays (or arrays), references as paths (see README's type table).
+   * Reads the selection, all by default (h5py's `d[()]`): a string as in h5py ("0:10, ::2",
+   * "-1", "..., 0"), a list of axes as slice() takes them, or a hyperslab. Integer indexes drop
+   * their axis. Numbers come back as TypedArrays, strings as string[], records as objects,
+   * sequences as an array of TypedArrays (or arrays), references as paths (README's type table).
+   * A whole read of a one-chunk numeric dataset is inflated off the HDF5 lock (whole-chunk.ts).
    */
-  read(selection?: Selection, options?: DecodeOptions & ReadOptions): Promise<ArrayResult> {
-    return runAsync(this.readOp(selection, options));
+  read(selection?: Selection, options?: DecodeOptions & ReadOptions): Promise<ArrayResult<T>> {
+    return runAsync(this.readOp(selection, options)) as Promise<ArrayResult<T>>;
   }
-  readSync(selection?: Selection, options?: DecodeOptions & ReadOptions): ArrayResult {
-    return runSync(this.readOp(selection, options));
+  readSync(selection?: Selection, options?: DecodeOptions & ReadOptions): ArrayResult<T> {
+    return runSync(this.readOp(selection, options)) as ArrayResult<T>;
+  }
+
+  /** One argument per axis: an index, [start, stop] / [start, stop, step], a Slice, null (all) or "...". */
+  slice(...axes: AxisSelection[]): Promise<ArrayResult<T>> {
+    return runAsync(this.readOp(axes)) as Promise<ArrayResult<T>>;
+  }
+  sliceSync(...axes: AxisSelection[]): ArrayResult<T> {
+    return runSync(this.readOp(axes)) as ArrayResult<T>;
   }
 
   /** Writes `data` (flat or nested, row-major) into the selection (all by default). */
@@ -192,8 +213,14 @@ export class Dataset extends H5Object {
     return `<Dataset ${this.name} shape [${this.shape ?? "null"}] ${JSON.stringify(this.dtype)}>`;
   }
 
+  // Untyped here (a Generator's return type is invariant, which would make a
+  // Dataset<Float32Array> no Dataset): the public methods give the result its type.
   private *readOp(selection: Selection | undefined, options?: DecodeOptions & ReadOptions): Operation<ArrayResult> {
     const readOptions = nativeReadOptions(options);
+    if (selection === undefined) {
+      const whole = yield* readWholeChunk(this, (offset) => call("chunkRead", this.handle, offset));
+      if (whole) return whole;
+    }
     const resolved = resolveSelection(selection, this.info.shape ?? [0], this.name);
     if (this.info.shape === null || resolved.count === 0) {
       return { data: decode({ type: this.info.type, bytes: new ArrayBuffer(0) }, [0], options).data, shape: resolved.shape } as ArrayResult;

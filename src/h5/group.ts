@@ -1,9 +1,10 @@
 // A group: objects by path, creation (intermediate groups made), listing, links, and a walk
 // over the tree. h5py's Group, with a Promise form and a Sync form of each method.
 import { planDatasetCreation, type CreateDatasetOptions } from "./dataset-creation";
+import type { DataOf } from "./array-data";
 import { Dataset } from "./dataset";
 import { Datatype } from "./datatype";
-import { toTypeSpec, type Dtype } from "./dtype";
+import { dtypeName, toTypeSpec, type Dtype } from "./dtype";
 import { H5Error } from "./errors";
 import { H5Object } from "./h5-object";
 import type { NativeHandle, NativeOps } from "./native";
@@ -53,12 +54,15 @@ export class Group extends H5Object {
     return expectKind(this.getSync(path), Group);
   }
 
-  /** The dataset at `path`; throws when it is a group. */
-  async dataset(path: string): Promise<Dataset> {
-    return expectKind(await this.get(path), Dataset);
+  /**
+   * The dataset at `path`; throws when it is a group. With `dtype` (`f.dataset("x", "float32")`),
+   * also throws unless the dataset is of that dtype, and read() is typed by it.
+   */
+  dataset<D extends Dtype = Dtype>(path: string, dtype?: D): Promise<Dataset<DataOf<D>>> {
+    return runAsync(this.datasetOp(path, dtype));
   }
-  datasetSync(path: string): Dataset {
-    return expectKind(this.getSync(path), Dataset);
+  datasetSync<D extends Dtype = Dtype>(path: string, dtype?: D): Dataset<DataOf<D>> {
+    return runSync(this.datasetOp(path, dtype));
   }
 
   /** Whether `path` leads to an object (a dangling soft link does not). */
@@ -107,11 +111,11 @@ export class Group extends H5Object {
     return runSync(this.requireGroupOp(path));
   }
 
-  /** Creates a dataset (h5py's create_dataset keywords). */
-  createDataset(path: string, options: CreateDatasetOptions): Promise<Dataset> {
+  /** Creates a dataset (h5py's create_dataset keywords); a literal `dtype` types its read(). */
+  createDataset<D extends Dtype = Dtype>(path: string, options: CreateDatasetOptions & { dtype?: D }): Promise<Dataset<DataOf<D>>> {
     return runAsync(this.createDatasetOp(path, options));
   }
-  createDatasetSync(path: string, options: CreateDatasetOptions): Dataset {
+  createDatasetSync<D extends Dtype = Dtype>(path: string, options: CreateDatasetOptions & { dtype?: D }): Dataset<DataOf<D>> {
     return runSync(this.createDatasetOp(path, options));
   }
 
@@ -218,6 +222,15 @@ export class Group extends H5Object {
     return new Datatype(handle, this.file, yield* call("datatypeDescribe", handle));
   }
 
+  private *datasetOp<D extends Dtype>(path: string, dtype: D | undefined): Operation<Dataset<DataOf<D>>> {
+    const dataset = expectKind(yield* this.getOp(path), Dataset);
+    if (dtype !== undefined && dtypeName(dataset.dtype) !== dtypeName(dtype)) {
+      yield* call("handleClose", dataset.openHandle);
+      throw new H5Error(`'${dataset.name}' is ${dtypeName(dataset.dtype)}, not ${dtypeName(dtype)}`, dataset.name);
+    }
+    return dataset as Dataset<DataOf<D>>;
+  }
+
   private *createGroupOp(path: string): Operation<Group> {
     return new Group(yield* call("groupCreate", this.handle, path), this.file);
   }
@@ -236,10 +249,10 @@ export class Group extends H5Object {
     return expectKind(found, Group);
   }
 
-  private *createDatasetOp(path: string, options: CreateDatasetOptions): Operation<Dataset> {
+  private *createDatasetOp<D extends Dtype>(path: string, options: CreateDatasetOptions & { dtype?: D }): Operation<Dataset<DataOf<D>>> {
     const plan = planDatasetCreation(options, joinForMessage(this.name, path));
     const created = yield* call("datasetCreate", this.handle, path, plan.type, plan.shape, plan.maxshape, plan.options, plan.fill, plan.data, plan.attrs);
-    return new Dataset(created.handle, this.file, created.info);
+    return new Dataset<DataOf<D>>(created.handle, this.file, created.info);
   }
 }
 

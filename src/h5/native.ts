@@ -1,6 +1,6 @@
 // The shape of the native addon (binding/*.cc). Each operation exists as `name` (Promise, runs
 // on the libuv pool) and `nameSync`; both hold the process-wide HDF5 lock while HDF5 runs.
-import type { IncomingData, OutgoingData } from "./codec";
+import type { IncomingData, OutgoingData } from "./array-data";
 import type { ArchiveError } from "../sources/archive-error";
 import type { H5Error } from "./errors";
 import type { TypeSpec } from "./type-spec";
@@ -75,7 +75,7 @@ export interface NativeDatasetInfo {
   outside: string | null;
 }
 
-/** How the binding converts what it reads (src/h5/codec.ts ReadOptions). */
+/** How the binding converts what it reads (src/h5/decode.ts ReadOptions). */
 export interface NativeReadOptions {
   rawFloat16?: boolean;
 }

@@ -1,5 +1,8 @@
 // h5py-style selections ("0:10, ::2, 5", [slice(0, 10), null, 3], or a raw hyperslab) resolved
-// against a shape into the hyperslab the binding takes and the shape of the result.
+// against a shape into the hyperslab the binding takes and the shape of the result. The rules
+// are h5py's: an integer picks one index and drops the axis, negative indexes and bounds count
+// from the end, bounds are clipped, steps must be positive (h5py refuses negative steps too),
+// "..." stands for the axes not given, and missing trailing axes are taken whole.
 import { H5Error } from "./errors";
 import type { Hyperslab } from "./native";
 
@@ -17,11 +20,15 @@ export function slice(start: number | null = null, stop: number | null = null, s
   return new Slice(start, stop, step);
 }
 
-/** One axis: an index (drops the axis), a Slice or [start, stop, step] tuple, or null for all. */
-export type AxisSelection = number | null | Slice | [number | null, (number | null)?, (number | null)?] | "...";
+/**
+ * One axis: an integer index (the axis is dropped), `[start, stop]` or `[start, stop, step]` (a
+ * Python range; null bounds are open), a Slice (`slice(1, null, 2)`), null for the whole axis,
+ * or "..." for every axis not given.
+ */
+export type AxisSelection = number | null | Slice | readonly [number | null, (number | null)?, (number | null)?] | "...";
 
 /** A selection: a string like "0:10, ::2", a list of axis selections, or a hyperslab. */
-export type Selection = string | AxisSelection[] | Hyperslab;
+export type Selection = string | readonly AxisSelection[] | Hyperslab;
 
 export interface ResolvedSelection {
   /** null selects everything. */
@@ -57,6 +64,25 @@ function isHyperslab(selection: Selection): selection is Hyperslab {
   return typeof selection === "object" && !Array.isArray(selection) && "start" in selection && "count" in selection;
 }
 
+/** Checks a list of axes as given (integers, ranges of one to three bounds), ranges as Slices. */
+function checkAxes(axes: readonly AxisSelection[]): AxisSelection[] {
+  return axes.map((axis, i): AxisSelection => {
+    if (axis === null || axis === "..." || axis instanceof Slice) return axis;
+    if (typeof axis === "number") {
+      if (!Number.isInteger(axis)) throw new H5Error(`index ${axis} on axis ${i} is not an integer`);
+      return axis;
+    }
+    if (Array.isArray(axis)) {
+      if (axis.length < 1 || axis.length > 3) throw new H5Error(`a range on axis ${i} is [start, stop] or [start, stop, step], not ${axis.length} values`);
+      for (const v of axis) {
+        if (v !== null && v !== undefined && !Number.isInteger(v)) throw new H5Error(`range bound ${String(v)} on axis ${i} is not an integer`);
+      }
+      return new Slice(axis[0] ?? null, axis[1] ?? null, axis[2] ?? null);
+    }
+    throw new H5Error(`axis ${i}: expected an index, [start, stop(, step)], a slice, null or "...", not ${JSON.stringify(axis)}`);
+  });
+}
+
 /** Resolves `selection` against `shape` (h5py semantics; steps must be positive). */
 export function resolveSelection(selection: Selection | undefined, shape: readonly number[], path = ""): ResolvedSelection {
   const fail = (message: string): never => {
@@ -74,7 +100,7 @@ export function resolveSelection(selection: Selection | undefined, shape: readon
     }
     return { hyperslab: selection, shape: result, count: result.reduce((a, b) => a * b, 1) };
   }
-  let axes = typeof selection === "string" ? parseSelection(selection) : [...selection];
+  let axes = typeof selection === "string" ? parseSelection(selection) : checkAxes(selection as readonly AxisSelection[]);
   const ellipsis = axes.indexOf("...");
   if (ellipsis >= 0) {
     if (axes.indexOf("...", ellipsis + 1) >= 0) fail("only one '...' is allowed");
@@ -93,7 +119,8 @@ export function resolveSelection(selection: Selection | undefined, shape: readon
       start.push(index); count.push(1); stride.push(1);
       return;
     }
-    const s = sel === null || sel === "..." ? new Slice() : Array.isArray(sel) ? new Slice(sel[0], sel[1] ?? null, sel[2] ?? null) : sel;
+    // checkAxes made every range a Slice.
+    const s = sel === null || sel === "..." ? new Slice() : (sel as Slice);
     const step = s.step ?? 1;
     if (!Number.isInteger(step) || step <= 0) fail(`step must be a positive integer on axis ${axis}`);
     const clamp = (v: number | null, fallback: number) => {

@@ -1,7 +1,8 @@
 // Reading jobs are operations (src/h5/operation.ts): generators of steps with a synchronous and a
-// Promise form, run by runSync / runAsync, so every read helper has an async and a `...Sync`
-// method with the same logic. Here: steps over h5 objects, and ways to run flows together.
-import type { ArrayResult, DecodeOptions } from "../h5/codec";
+// Promise form, run by runSync / runAsync, so every read helper has a Promise and a `...Sync`
+// form with the same logic. Here: steps over h5 objects, and ways to run flows together.
+import type { ArrayResult } from "../h5/array-data";
+import type { DecodeOptions } from "../h5/decode";
 import type { Dataset } from "../h5/dataset";
 import type { Group, H5Member, LinkInfo } from "../h5/group";
 import type { H5Object } from "../h5/h5-object";

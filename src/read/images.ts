@@ -9,14 +9,13 @@ import fs from "node:fs";
 import path from "node:path";
 import { Dataset } from "../h5/dataset";
 import { H5Error } from "../h5/errors";
-import type { Group } from "../h5/group";
 import { decodeImage, type ColourModel, type DecodedImage } from "../processors/image";
 import { mediaTypeOfExtension } from "../classify/media-types";
-import { attrNames, attrValue, both, getObject, release, step, type Flow } from "./flow";
+import { attrNames, attrValue, both, getObject, readData, release, step, type Flow } from "./flow";
+import { runAsync, runSync } from "../h5/operation";
 import { encodeImage, formatOfExtension, type EncodeOptions, type ImageFormat, type ImagePixels } from "./image-encode";
 import { decodeImageSync, encodeImageSync } from "./image-sync";
 import { needsScaling, numericDtypeName, scalePixels, type ImageScaling } from "./image-scaling";
-import { readWhole } from "./whole-chunk";
 
 export interface ToFileOptions extends EncodeOptions {
   /** Encode the pixels even when the original bytes of the same format are kept. */
@@ -34,18 +33,32 @@ export interface ToFileResult {
   scaling?: ImageScaling;
 }
 
-/** A dataset to read: a path (relative to `group`) or a dataset already open. */
-export type Target = string | Dataset;
+/** An image's pixels: `{ data, shape, width, height, channels, bitDepth, frames, colourModel }`. */
+export function readImage(dataset: Dataset): Promise<ImagePixels> {
+  return runAsync(readImageFlow(dataset));
+}
+export function readImageSync(dataset: Dataset): ImagePixels {
+  return runSync(readImageFlow(dataset));
+}
 
-/** Opens the dataset at `target` (`opened` tells whether this flow must close it). */
-export function* openDataset(group: Group, target: Target, what: string): Flow<{ dataset: Dataset; opened: boolean }> {
-  if (target instanceof Dataset) return { dataset: target, opened: false };
-  const object = yield* getObject(group, target);
-  if (!(object instanceof Dataset)) {
-    yield* release(object);
-    throw new H5Error(`'${object.name}' is not a dataset: ${what} reads datasets`, object.name);
-  }
-  return { dataset: object, opened: true };
+/** An image as PNG bytes (sharp; 16-bit kept; an animation's frame `options.frame`, default 0). */
+export function toPNG(dataset: Dataset, options?: EncodeOptions): Promise<Buffer> {
+  return runAsync(toPNGFlow(dataset, options));
+}
+export function toPNGSync(dataset: Dataset, options?: EncodeOptions): Buffer {
+  return runSync(toPNGFlow(dataset, options));
+}
+
+/**
+ * Writes an image to `file` in the format of its extension (.png .jpg .webp .tif .avif .gif
+ * .heif). When the original bytes were kept and the extension is the original's format, they
+ * are written as they were (unless `options.reencode`).
+ */
+export function toFile(dataset: Dataset, file: string, options?: ToFileOptions): Promise<ToFileResult> {
+  return runAsync(toFileFlow(dataset, file, options));
+}
+export function toFileSync(dataset: Dataset, file: string, options?: ToFileOptions): ToFileResult {
+  return runSync(toFileFlow(dataset, file, options));
 }
 
 /** What an image dataset is: pixels, or encoded bytes (and then which media type). */
@@ -144,73 +157,69 @@ function* pixelsOf(dataset: Dataset, facts: ImageFacts, data: unknown): Flow<Ima
   return fromPixels(dataset, data, facts);
 }
 
-/** The image at `target`: its pixels and their geometry. */
-export function* readImageFlow(group: Group, target: Target): Flow<ImagePixels> {
-  const { dataset, opened } = yield* openDataset(group, target, "readImage");
-  try {
-    if (isByteVector(dataset)) {
-      // Encoded bytes, or not an image: the attrs tell before anything is read.
-      const facts = yield* imageFacts(dataset);
-      if (!facts.encoded) return fromPixels(dataset, null, facts);
-      return yield* pixelsOf(dataset, facts, (yield* readWhole(dataset)).data);
-    }
-    if (needsScaling(checkPixels(dataset))) {
-      // Only an image by its attrs: they are read, and checked, before any value is.
-      const facts = yield* imageFacts(dataset);
-      checkPixels(dataset, facts);
-      return yield* pixelsOf(dataset, facts, (yield* readWhole(dataset)).data);
-    }
-    // The attrs are read while the pixels are fetched and inflated (async runs).
-    const [facts, { data }] = yield* both(() => imageFacts(dataset), () => readWhole(dataset));
-    return yield* pixelsOf(dataset, facts, data);
-  } finally {
-    if (opened) yield* release(dataset);
+/** The image in `dataset`: its pixels and their geometry. */
+function* readImageFlow(dataset: Dataset): Flow<ImagePixels> {
+  if (isByteVector(dataset)) {
+    // Encoded bytes, or not an image: the attrs tell before anything is read.
+    const facts = yield* imageFacts(dataset);
+    if (!facts.encoded) return fromPixels(dataset, null, facts);
+    return yield* pixelsOf(dataset, facts, (yield* readData(dataset)).data);
   }
+  if (needsScaling(checkPixels(dataset))) {
+    // Only an image by its attrs: they are read, and checked, before any value is.
+    const facts = yield* imageFacts(dataset);
+    checkPixels(dataset, facts);
+    return yield* pixelsOf(dataset, facts, (yield* readData(dataset)).data);
+  }
+  // The attrs are read while the pixels are fetched and inflated (async runs).
+  const [facts, { data }] = yield* both(() => imageFacts(dataset), () => readData(dataset));
+  return yield* pixelsOf(dataset, facts, data);
 }
 
-/** The PNG of the image at `target` (16-bit kept; one frame of an animation, `options.frame`). */
-export function* toPNGFlow(group: Group, target: Target, options: EncodeOptions = {}): Flow<Buffer> {
-  const pixels = yield* readImageFlow(group, target);
+/** The PNG of the image in `dataset` (16-bit kept; one frame of an animation, `options.frame`). */
+function* toPNGFlow(dataset: Dataset, options: EncodeOptions = {}): Flow<Buffer> {
+  const pixels = yield* readImageFlow(dataset);
   return yield* encodeStep(pixels, "png", options);
 }
 
 const encodeStep = (pixels: ImagePixels, format: ImageFormat, options: EncodeOptions) =>
   step<Buffer>(() => encodeImageSync(pixels, format, options), () => encodeImage(pixels, format, options));
 
-/** Writes the image at `target` to `file`, in the format its extension names. */
-export function* toFileFlow(group: Group, target: Target, file: string, options: ToFileOptions = {}): Flow<ToFileResult> {
+/** Writes the image in `dataset` to `file`, in the format its extension names. */
+function* toFileFlow(dataset: Dataset, file: string, options: ToFileOptions = {}): Flow<ToFileResult> {
   const extension = path.extname(file).slice(1);
   const format = formatOfExtension(extension);
   if (!format) throw new Error(`cannot write images as '.${extension}' (use .png, .jpg, .webp, .tif, .avif, .gif or .heif)`);
-  const { dataset, opened } = yield* openDataset(group, target, "toFile");
   let bytes: Buffer;
   let original = false;
   let scaling: ImageScaling | undefined;
-  try {
-    const facts = yield* imageFacts(dataset);
-    const wanted = mediaTypeOfExtension(extension.toLowerCase())?.mediaType;
-    const sameFormat = !options.reencode && facts.mediaType !== undefined && wanted === facts.mediaType;
-    if (sameFormat && facts.encoded) {
-      bytes = asBuffer((yield* readWhole(dataset)).data);
-      original = true;
-    } else if (sameFormat && facts.encodedPath) {
-      const { dataset: kept } = yield* openDataset(group.file, facts.encodedPath, "toFile");
-      try {
-        bytes = asBuffer((yield* readWhole(kept)).data);
-      } finally {
-        yield* release(kept);
-      }
-      original = true;
-    } else {
-      if (!facts.encoded) checkPixels(dataset, facts);
-      const pixels = yield* pixelsOf(dataset, facts, (yield* readWhole(dataset)).data);
-      scaling = pixels.scaling;
-      bytes = yield* encodeStep(pixels, format, options);
-    }
-  } finally {
-    if (opened) yield* release(dataset);
+  const facts = yield* imageFacts(dataset);
+  const wanted = mediaTypeOfExtension(extension.toLowerCase())?.mediaType;
+  const sameFormat = !options.reencode && facts.mediaType !== undefined && wanted === facts.mediaType;
+  if (sameFormat && facts.encoded) {
+    bytes = asBuffer((yield* readData(dataset)).data);
+    original = true;
+  } else if (sameFormat && facts.encodedPath) {
+    bytes = yield* keptBytes(dataset, facts.encodedPath);
+    original = true;
+  } else {
+    if (!facts.encoded) checkPixels(dataset, facts);
+    const pixels = yield* pixelsOf(dataset, facts, (yield* readData(dataset)).data);
+    scaling = pixels.scaling;
+    bytes = yield* encodeStep(pixels, format, options);
   }
   const written = bytes;
   yield* step<void>(() => fs.writeFileSync(file, written), () => fs.promises.writeFile(file, written));
   return { file, format, bytes: bytes.length, original, ...(scaling && { scaling }) };
+}
+
+/** The original bytes kept beside an image (attr encoded_path, a path in the image's file). */
+function* keptBytes(image: Dataset, encodedPath: string): Flow<Buffer> {
+  const kept = yield* getObject(image.file, encodedPath);
+  try {
+    if (!(kept instanceof Dataset)) throw new H5Error(`'${kept.name}' is not a dataset: toFile reads datasets`, kept.name);
+    return asBuffer((yield* readData(kept)).data);
+  } finally {
+    yield* release(kept);
+  }
 }

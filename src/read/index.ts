@@ -1,11 +1,9 @@
-// The reading API: open() and what it gives back.
-export { open, openSync, type ReaderOpenOptions } from "./open";
-export { H5Reader, ReaderGroup, ReaderDataset, type ReaderMember, type DatasetTarget } from "./reader";
-export type { SliceArg } from "./slicing";
-export type { TreeNode } from "./tree";
-export type { ToFileOptions, ToFileResult } from "./images";
+// Reading what conversion stored: typed helpers over the one File/Group/Dataset of src/h5
+// (`readImage(await f.dataset(path))`), and the tree below a group. Each has a `...Sync` twin.
+export { readImage, readImageSync, toPNG, toPNGSync, toFile, toFileSync, type ToFileOptions, type ToFileResult } from "./images";
+export { readJSON, readJSONSync, readJSONText, readJSONTextSync, readTable, readTableSync, type Table, type TableColumn } from "./records";
+export { readVideoFrames, readVideoFramesSync, readAudio, readAudioSync, readBytes, readBytesSync, type VideoFrames, type AudioSamples } from "./media";
+export { readTree, readTreeSync, flattenTree, type TreeNode } from "./tree";
 export type { EncodeOptions, ImageFormat, ImagePixels } from "./image-encode";
 export type { ImageScaling } from "./image-scaling";
-export type { Table, TableColumn } from "./records";
-export type { VideoFrames, AudioSamples } from "./media";
 export type { AxisRange } from "./axis-range";

@@ -15,39 +15,62 @@ import { WIDE_LAYOUT, WIDE_TYPES } from "../processors/wide-table";
 import { JSON_PAIRS_FORMAT, pairsToJson, pairsToJsonText, type JsonPair } from "../processors/json";
 import { resolveRange, rowsOf, type AxisRange } from "./axis-range";
 import { attrNames, attrValue, getObject, readData, release, type Flow } from "./flow";
-import { openDataset, type Target } from "./images";
+import { runAsync, runSync } from "../h5/operation";
 
-function* jsonPairs(group: Group, target: Target): Flow<JsonPair[]> {
-  const { dataset, opened } = yield* openDataset(group, target, "readJSON");
-  try {
-    const names = yield* attrNames(dataset);
-    if (names.includes("format")) {
-      const format = yield* attrValue(dataset, "format");
-      if (format !== JSON_PAIRS_FORMAT) throw new H5Error(`'${dataset.name}' has format '${String(format)}', not '${JSON_PAIRS_FORMAT}'`, dataset.name);
-    }
-    const dtype = dataset.dtype;
-    const text = dtype === "string" || (typeof dtype === "object" && dtype.kind === "string");
-    if (!text || dataset.shape?.length !== 2 || dataset.shape[1] !== 2) {
-      throw new H5Error(`'${dataset.name}' is not an [N, 2] string dataset of (pointer, JSON text) rows (shape [${dataset.shape?.join(", ") ?? "empty"}], ${dtypeName(dtype)})`, dataset.name);
-    }
-    const { data, shape } = yield* readData(dataset);
-    const flat = data as string[];
-    const pairs: JsonPair[] = new Array(shape[0]);
-    for (let i = 0; i < shape[0]; i++) pairs[i] = [flat[2 * i], flat[2 * i + 1]];
-    return pairs;
-  } finally {
-    if (opened) yield* release(dataset);
-  }
+/** A JSON value deep-equal to the source (integers beyond 2^53 as BigInt); JSONL: an array of documents. */
+export function readJSON(dataset: Dataset): Promise<unknown> {
+  return runAsync(readJSONFlow(dataset));
+}
+export function readJSONSync(dataset: Dataset): unknown {
+  return runSync(readJSONFlow(dataset));
 }
 
-/** The JSON value (JSONL: the array of documents) stored at `target`. */
-export function* readJSONFlow(group: Group, target: Target): Flow<unknown> {
-  return pairsToJson(yield* jsonPairs(group, target));
+/** The JSON as compact text, every number exactly as written in the source. */
+export function readJSONText(dataset: Dataset): Promise<string> {
+  return runAsync(readJSONTextFlow(dataset));
+}
+export function readJSONTextSync(dataset: Dataset): string {
+  return runSync(readJSONTextFlow(dataset));
+}
+
+/**
+ * A table: typed columns, and rows() keyed by the original header; `range` of its rows alone.
+ * A compound dataset (h5dat's CSV tables or any other), a kv table, or a wide table's group
+ * (processors/wide-table.ts).
+ */
+export function readTable(table: Dataset | Group, range?: AxisRange): Promise<Table> {
+  return runAsync(readTableFlow(table, range));
+}
+export function readTableSync(table: Dataset | Group, range?: AxisRange): Table {
+  return runSync(readTableFlow(table, range));
+}
+
+function* jsonPairs(dataset: Dataset): Flow<JsonPair[]> {
+  const names = yield* attrNames(dataset);
+  if (names.includes("format")) {
+    const format = yield* attrValue(dataset, "format");
+    if (format !== JSON_PAIRS_FORMAT) throw new H5Error(`'${dataset.name}' has format '${String(format)}', not '${JSON_PAIRS_FORMAT}'`, dataset.name);
+  }
+  const dtype = dataset.dtype;
+  const text = dtype === "string" || (typeof dtype === "object" && dtype.kind === "string");
+  if (!text || dataset.shape?.length !== 2 || dataset.shape[1] !== 2) {
+    throw new H5Error(`'${dataset.name}' is not an [N, 2] string dataset of (pointer, JSON text) rows (shape [${dataset.shape?.join(", ") ?? "empty"}], ${dtypeName(dtype)})`, dataset.name);
+  }
+  const { data, shape } = yield* readData(dataset);
+  const flat = data as string[];
+  const pairs: JsonPair[] = new Array(shape[0]);
+  for (let i = 0; i < shape[0]; i++) pairs[i] = [flat[2 * i], flat[2 * i + 1]];
+  return pairs;
+}
+
+/** The JSON value (JSONL: the array of documents) stored in `dataset`. */
+function* readJSONFlow(dataset: Dataset): Flow<unknown> {
+  return pairsToJson(yield* jsonPairs(dataset));
 }
 
 /** The same as compact JSON text, every number as it was written. */
-export function* readJSONTextFlow(group: Group, target: Target): Flow<string> {
-  return pairsToJsonText(yield* jsonPairs(group, target));
+function* readJSONTextFlow(dataset: Dataset): Flow<string> {
+  return pairsToJsonText(yield* jsonPairs(dataset));
 }
 
 /** One column of a table. */
@@ -139,45 +162,25 @@ function makeTable(columns: string[], fields: string[], values: TableColumn[], s
   }
 }
 
-/**
- * The table at `target`: a compound dataset (h5dat's CSV tables or any other), a kv table, or
- * a wide table's group (processors/wide-table.ts); rows `range` of it (all by default).
- */
-export function* readTableFlow(group: Group, target: Target, range?: AxisRange): Flow<Table> {
-  // A path is opened once, whichever it leads to: a group (a wide table) or a dataset.
-  const object = typeof target === "string" ? yield* getObject(group, target) : target;
-  if (object instanceof Group) {
-    try {
-      return yield* wideTable(object, range);
-    } finally {
-      yield* release(object);
-    }
+/** The table in `table`, rows `range` of it (all by default). */
+function* readTableFlow(table: Dataset | Group, range?: AxisRange): Flow<Table> {
+  if (table instanceof Group) return yield* wideTable(table, range);
+  const dataset = table;
+  const names = yield* attrNames(dataset);
+  const header = names.includes("columns") ? yield* attrValue(dataset, "columns") : undefined;
+  const dtype = dataset.dtype;
+  if (typeof dtype === "object" && dtype.kind === "compound") {
+    if (dataset.ndim !== 1) throw new H5Error(`'${dataset.name}' is a ${dataset.ndim}-D compound dataset: a table has one axis`, dataset.name);
+    const fields = dtype.fields.map((f) => f.name);
+    const columns = Array.isArray(header) && header.length === fields.length ? header.map(String) : fields;
+    const span = rowSpan(dataset, range);
+    const { data } = yield* rowsOf(dataset, span.start, span.stop, { columns: true });
+    const byField = data as Record<string, TableColumn>;
+    // Array fields come as one flat column; each row gets its slice of it.
+    const per = dtype.fields.map((f) => (typeof f.dtype === "object" && f.dtype.kind === "array" ? f.dtype.shape.reduce((a, b) => a * b, 1) : 1));
+    return makeTable(columns, fields, fields.map((f) => byField[f]), span, "table", per);
   }
-  if (!(object instanceof Dataset)) {
-    yield* release(object);
-    throw new H5Error(`'${object.name}' is not a dataset: readTable reads datasets`, object.name);
-  }
-  const dataset = object;
-  const opened = object !== target;
-  try {
-    const names = yield* attrNames(dataset);
-    const header = names.includes("columns") ? yield* attrValue(dataset, "columns") : undefined;
-    const dtype = dataset.dtype;
-    if (typeof dtype === "object" && dtype.kind === "compound") {
-      if (dataset.ndim !== 1) throw new H5Error(`'${dataset.name}' is a ${dataset.ndim}-D compound dataset: a table has one axis`, dataset.name);
-      const fields = dtype.fields.map((f) => f.name);
-      const columns = Array.isArray(header) && header.length === fields.length ? header.map(String) : fields;
-      const span = rowSpan(dataset, range);
-      const { data } = yield* rowsOf(dataset, span.start, span.stop, { columns: true });
-      const byField = data as Record<string, TableColumn>;
-      // Array fields come as one flat column; each row gets its slice of it.
-      const per = dtype.fields.map((f) => (typeof f.dtype === "object" && f.dtype.kind === "array" ? f.dtype.shape.reduce((a, b) => a * b, 1) : 1));
-      return makeTable(columns, fields, fields.map((f) => byField[f]), span, "table", per);
-    }
-    return yield* kvTable(dataset, header, range);
-  } finally {
-    if (opened) yield* release(dataset);
-  }
+  return yield* kvTable(dataset, header, range);
 }
 
 /** An [R, C] dataset read as C columns (h5dat's kv CSV mode: strings). */

@@ -7,6 +7,7 @@ import { Dataset } from "../h5/dataset";
 import { Datatype } from "../h5/datatype";
 import { dtypeName } from "../h5/dtype";
 import { Group, type VisitEntry } from "../h5/group";
+import { runAsync, runSync } from "../h5/operation";
 import { all, getObject, linkInfo, linkNames, release, step, type Flow } from "./flow";
 
 export interface TreeNode {
@@ -32,8 +33,16 @@ export interface TreeNode {
 
 const join = (base: string, name: string) => (base === "/" ? `/${name}` : `${base}/${name}`);
 
+/** The tree below a group (or file): groups with children, datasets (shape, dtype), links with targets. */
+export function readTree(group: Group): Promise<TreeNode> {
+  return runAsync(treeFlow(group));
+}
+export function readTreeSync(group: Group): TreeNode {
+  return runSync(treeFlow(group));
+}
+
 /** The tree below `group` (whose absolute path is `group.name`). */
-export function* treeFlow(group: Group): Flow<TreeNode> {
+function* treeFlow(group: Group): Flow<TreeNode> {
   // HDF5's object visit lists each object once, at its first path in name order, following hard
   // links only: a member listed there is a hard link of known kind; any other member is a soft
   // or external link, or a second hard link to an object listed elsewhere.

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import { describe, test } from "node:test";
-import { File, open } from "../../src";
+import { File, readTable } from "../../src";
 import { Dataset } from "../../src/h5/dataset";
 import { Group } from "../../src/h5/group";
 import { fieldNames, writeCsv } from "../../src/processors/csv";
@@ -95,8 +95,8 @@ print(json.dumps({
     assert.deepEqual(seen.bool, [false, true]);
     assert.equal(seen.bool_dtype, "bool");
     assert.deepEqual(seen.string, ["t1", "t5"]);
-    const reader = await open(file);
-    const table = await reader.readTable("t");
+    const reader = await File.open(file, "r");
+    const table = await readTable(await reader.group("t"));
     assert.deepEqual([...table.rowValues()][1].slice(0, 4), [1n, "t1", 1.5, true]);
     assert.deepEqual(table.byName.c5, ["t5", "t5"]);
     await reader.close();
@@ -110,8 +110,8 @@ print(json.dumps({
     assert.ok(group instanceof Group);
     await group.close();
     await f.close();
-    const reader = await open(file);
-    const table = await reader.readTable("t");
+    const reader = await File.open(file, "r");
+    const table = await readTable(await reader.group("t"));
     assert.deepEqual([table.columns.length, table.length, table.total], [5000, 0, 0]);
     assert.deepEqual(table.values[4999], []);
     await reader.close();
@@ -133,8 +133,8 @@ print(json.dumps({
     const f = await File.open(file, "w");
     await (await f.createGroup("g")).close();
     await f.close();
-    const reader = await open(file);
-    await assert.rejects(reader.readTable("g"), /'\/g' is a group, not a table/);
+    const reader = await File.open(file, "r");
+    await assert.rejects(readTable(await reader.group("g")), /'\/g' is a group, not a table/);
     await reader.close();
   });
 });

@@ -8,7 +8,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { convert, open, type H5Reader, type ImagePixels } from "../../src";
+import { File, convert, type ImagePixels, readImage, readImageSync, toPNG, toPNGSync, toFile, toFileSync, readJSONText, readJSONTextSync, readJSON, readJSONSync, readTable, readTableSync, readVideoFrames, readVideoFramesSync, readAudio, readAudioSync, readBytes, readBytesSync } from "../../src";
 import type { Table } from "../../src/read";
 import { decodeImage } from "../../src/processors/image";
 import { python, tempDir } from "../helpers/h5py";
@@ -38,8 +38,8 @@ const CSV_TEXT = 'id,name,price,ok,note,empty,mixed\n1,"Smith, John",3.5,true,"H
 const BLOB = crypto.randomBytes(5000);
 const BIG_BLOB = crypto.randomBytes(1536 * 1024); // streamed into 1 MiB chunks: two of them
 
-let both: H5Reader; // --images both
-let encoded: H5Reader; // --images encoded
+let both: File; // --images both
+let encoded: File; // --images encoded
 let pixelsFile: string;
 let encodedFile: string;
 
@@ -98,8 +98,8 @@ print("[]")`, tree);
   assert.deepEqual([a.failed, a.written], [0, a.entries], JSON.stringify(a.failures));
   const b = await convert([at("images")], { output: encodedFile, images: "encoded", workers: 0 });
   assert.deepEqual([b.failed, b.written], [0, b.entries], JSON.stringify(b.failures));
-  both = await open(pixelsFile);
-  encoded = await open(encodedFile);
+  both = await File.open(pixelsFile, "r");
+  encoded = await File.open(encodedFile, "r");
 
   const images = ["rgb8.png", "rgba.png", "grey-alpha.png", "grey16.png", "photo.jpg"].map((n) => at(`images/${n}`));
   ref = python<PyRef>(`import csv, hashlib, json, math, re, sys
@@ -138,8 +138,8 @@ print(json.dumps({
 });
 
 after(async () => {
-  await both?.file.close();
-  await encoded?.file.close();
+  await both?.close();
+  await encoded?.close();
 });
 
 function assertPixels(image: ImagePixels, py: PyImage, what: string, tolerance = 0) {
@@ -162,15 +162,15 @@ describe("images", () => {
   for (const [name, shape, channels, bitDepth, tolerance] of cases) {
     test(`${name}: readImage equals PIL's decode; toPNG decodes back to the same pixels`, async () => {
       const p = `/tree/images/${name}`;
-      const image = await both.readImage(p);
+      const image = await readImage(await both.dataset(p));
       assert.deepEqual([image.shape, image.width, image.height, image.channels, image.bitDepth, image.frames], [shape, shape[1], shape[0], channels, bitDepth, 1]);
       assert.ok(bitDepth === 16 ? image.data instanceof Uint16Array : image.data instanceof Uint8Array);
       assertPixels(image, ref.images[at(`images/${name}`)], name, tolerance);
-      assert.deepEqual(both.readImageSync(p), image, "readImageSync");
+      assert.deepEqual(readImageSync(both.datasetSync(p)), image, "readImageSync");
 
       // PNG out: PIL reads back exactly the stored pixels, 16-bit kept.
-      const png = await both.toPNG(p);
-      assert.deepEqual(both.toPNGSync(p), png, "toPNGSync");
+      const png = await toPNG(await both.dataset(p));
+      assert.deepEqual(toPNGSync(both.datasetSync(p)), png, "toPNGSync");
       const out = path.join(dir, `out-${name}.png`);
       fs.writeFileSync(out, png);
       const decoded = python<Record<string, PyImage>>(PIL_DECODE, out)[out];
@@ -182,24 +182,24 @@ describe("images", () => {
       assert.deepEqual([bySharp.bitDepth, bySharp.channels, sha(bySharp.data)], [bitDepth, channels, sha(image.data)]);
 
       // The same image converted as encoded bytes reads as the same pixels.
-      assert.equal(await encoded.readImage(`/images/${name}`).then((e) => sha(e.data)), sha(image.data), "from --images encoded");
-      assert.equal(sha(encoded.readImageSync(`/images/${name}`).data), sha(image.data), "readImageSync from --images encoded");
+      assert.equal(await readImage(await encoded.dataset(`/images/${name}`)).then((e) => sha(e.data)), sha(image.data), "from --images encoded");
+      assert.equal(sha(readImageSync(encoded.datasetSync(`/images/${name}`)).data), sha(image.data), "readImageSync from --images encoded");
     });
   }
 
   test("toFile: the original bytes when kept and the format matches, else the pixels re-encoded", async () => {
     const source = fs.readFileSync(at("images/photo.jpg"));
     const jpg = path.join(dir, "copy.jpeg"); // .jpeg and .jpg name the same media type
-    assert.deepEqual(await both.toFile("/tree/images/photo.jpg", jpg), { file: jpg, format: "jpeg", bytes: source.length, original: true });
+    assert.deepEqual(await toFile(await both.dataset("/tree/images/photo.jpg"), jpg), { file: jpg, format: "jpeg", bytes: source.length, original: true });
     assert.ok(fs.readFileSync(jpg).equals(source), "--images both: encoded_path's bytes");
     const fromEncoded = path.join(dir, "encoded-copy.jpg");
-    assert.equal(encoded.toFileSync("/images/photo.jpg", fromEncoded).original, true);
+    assert.equal(toFileSync(encoded.datasetSync("/images/photo.jpg"), fromEncoded).original, true);
     assert.ok(fs.readFileSync(fromEncoded).equals(source), "--images encoded: the dataset's bytes");
-    assert.ok((await encoded.readBytes("/images/photo.jpg")).equals(source), "readBytes of an encoded image");
+    assert.ok((await readBytes(await encoded.dataset("/images/photo.jpg"))).equals(source), "readBytes of an encoded image");
 
-    const pixels = await both.readImage("/tree/images/photo.jpg");
+    const pixels = await readImage(await both.dataset("/tree/images/photo.jpg"));
     const again = path.join(dir, "reencoded.jpg");
-    const result = await both.toFile("/tree/images/photo.jpg", again, { reencode: true, encoder: { quality: 100 } });
+    const result = await toFile(await both.dataset("/tree/images/photo.jpg"), again, { reencode: true, encoder: { quality: 100 } });
     assert.equal(result.original, false);
     const redecoded = await decodeImage(fs.readFileSync(again));
     assert.deepEqual(redecoded.shape, pixels.shape);
@@ -207,13 +207,13 @@ describe("images", () => {
     // Lossless formats keep the pixels; TIFF keeps 16 bits; the encoded file converts to PNG too.
     for (const [from, p, out] of [[both, "/tree/images/grey16.png", "grey16.tif"], [both, "/tree/images/rgba.png", "rgba.webp"], [encoded, "/images/rgb8.png", "rgb8.tiff"], [encoded, "/images/photo.jpg", "photo.png"]] as const) {
       const file = path.join(dir, out);
-      const expected = await from.readImage(p);
-      const written = await from.toFile(p, file, { encoder: out.endsWith(".webp") ? { lossless: true } : {} });
+      const expected = await readImage(await from.dataset(p));
+      const written = await toFile(await from.dataset(p), file, { encoder: out.endsWith(".webp") ? { lossless: true } : {} });
       assert.equal(written.original, false, out);
       const back = await decodeImage(fs.readFileSync(file));
       assert.deepEqual([back.bitDepth, back.shape, sha(back.data)], [expected.bitDepth, expected.shape, sha(expected.data)], out);
     }
-    await assert.rejects(both.toFile("/tree/images/photo.jpg", path.join(dir, "x.bmp")), /cannot write images as '\.bmp'/);
+    await assert.rejects(toFile(await both.dataset("/tree/images/photo.jpg"), path.join(dir, "x.bmp")), /cannot write images as '\.bmp'/);
   });
 });
 
@@ -222,12 +222,12 @@ describe("JSON", () => {
     const expected = JSON.parse(JSON_TEXT) as Record<string, unknown>;
     expected.big = 12345678901234567890123n;
     expected.negBig = -9007199254740993n;
-    const value = await both.readJSON("/tree/data/doc.json");
+    const value = await readJSON(await both.dataset("/tree/data/doc.json"));
     assert.deepStrictEqual(value, expected);
-    assert.deepStrictEqual(both.readJSONSync("/tree/data/doc.json"), expected);
+    assert.deepStrictEqual(readJSONSync(both.datasetSync("/tree/data/doc.json")), expected);
     assert.ok(Object.is((value as Record<string, unknown>).negZero, -0));
     // The text form keeps every number as written.
-    const text = await both.readJSONText("/tree/data/doc.json");
+    const text = await readJSONText(await both.dataset("/tree/data/doc.json"));
     for (const literal of ["12345678901234567890123", "-9007199254740993", "1.5e-7", "-0.0", "1e400"]) assert.ok(text.includes(`:${literal}`), literal);
     assert.deepStrictEqual(JSON.parse(text), JSON.parse(JSON_TEXT));
   });
@@ -235,8 +235,8 @@ describe("JSON", () => {
   test("readJSON of JSONL is the array of its documents", async () => {
     const expected = JSONL_TEXT.split(/\r?\n/).filter((l) => l.trim()).map((l) => JSON.parse(l));
     expected[1].big = 18446744073709551616n;
-    assert.deepStrictEqual(await both.readJSON("/tree/data/lines.jsonl"), expected);
-    assert.equal(both.readJSONTextSync("/tree/data/lines.jsonl"), '[{"id":1,"v":[1,2]},{"id":2,"v":{},"big":18446744073709551616},[],"str"]');
+    assert.deepStrictEqual(await readJSON(await both.dataset("/tree/data/lines.jsonl")), expected);
+    assert.equal(readJSONTextSync(both.datasetSync("/tree/data/lines.jsonl")), '[{"id":1,"v":[1,2]},{"id":2,"v":{},"big":18446744073709551616},[],"str"]');
   });
 });
 
@@ -244,7 +244,7 @@ describe("CSV", () => {
   const canonCell = (v: unknown) => (typeof v === "bigint" ? v.toString() : typeof v === "number" && !Number.isFinite(v) ? (Number.isNaN(v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity") : v);
 
   test("readTable: typed columns, rows keyed by the header equal to Python's csv reading", async () => {
-    const table = await both.readTable("/tree/data/table.csv");
+    const table = await readTable(await both.dataset("/tree/data/table.csv"));
     assert.deepEqual(table.columns, ref.csv.header);
     assert.equal(table.length, ref.csv.rows.length);
     assert.equal(table.mode, "table");
@@ -254,76 +254,76 @@ describe("CSV", () => {
     assert.deepEqual(table.byName.empty, ["", "", "", ""]);
     const rows = [...table.rows()].map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, canonCell(v)])));
     assert.deepEqual(rows, ref.csv.rows);
-    assert.deepEqual(Object.keys([...both.readTableSync("/tree/data/table.csv").rows()][0]), ref.csv.header, "column order");
+    assert.deepEqual(Object.keys([...readTableSync(both.datasetSync("/tree/data/table.csv")).rows()][0]), ref.csv.header, "column order");
   });
 
   test("readTable(range) reads those rows alone, equal to the same rows of Python's csv reading", async () => {
     const canonRows = (table: Table) => [...table.rows()].map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, canonCell(v)])));
-    const middle = await both.readTable("/tree/data/table.csv", [1, 3]);
+    const middle = await readTable(await both.dataset("/tree/data/table.csv"), [1, 3]);
     assert.deepEqual([middle.start, middle.stop, middle.length, middle.total], [1, 3, 2, ref.csv.rows.length]);
     assert.deepEqual(canonRows(middle), ref.csv.rows.slice(1, 3));
-    assert.deepEqual(canonRows(both.readTableSync("/tree/data/table.csv", [-1])), ref.csv.rows.slice(-1));
-    assert.deepEqual(canonRows(await both.readTable("/tree/data/table.csv", 0)), ref.csv.rows.slice(0, 1));
-    assert.equal((await both.readTable("/tree/data/table.csv", [0, 1000])).length, ref.csv.rows.length, "a stop past the end is clipped");
-    assert.throws(() => both.readTableSync("/tree/data/table.csv", 99), /row 99 out of range/);
+    assert.deepEqual(canonRows(readTableSync(both.datasetSync("/tree/data/table.csv"), [-1])), ref.csv.rows.slice(-1));
+    assert.deepEqual(canonRows(await readTable(await both.dataset("/tree/data/table.csv"), 0)), ref.csv.rows.slice(0, 1));
+    assert.equal((await readTable(await both.dataset("/tree/data/table.csv"), [0, 1000])).length, ref.csv.rows.length, "a stop past the end is clipped");
+    assert.throws(() => readTableSync(both.datasetSync("/tree/data/table.csv"), 99), /row 99 out of range/);
   });
 
   test("a kv-mode table reads as string columns under the original header", async () => {
     const output = path.join(dir, "kv.h5");
     await convert([at("data/table.csv")], { output, csv: "kv", workers: 0 });
-    const f = await open(output);
+    const f = await File.open(output, "r");
     try {
-      const table = await f.readTable("/table.csv");
+      const table = await readTable(await f.dataset("/table.csv"));
       assert.equal(table.mode, "kv");
       assert.deepEqual(table.columns, ref.csv.header);
       assert.deepEqual([...table.rows()][1], { id: "2", name: "Zoë", price: "", ok: "FALSE", note: "multi\nline", empty: "", mixed: "1" });
-      assert.deepEqual([...(await f.readTable("/table.csv", [1, 2])).rows()], [[...table.rows()][1]], "a kv table's rows alone");
+      assert.deepEqual([...(await readTable(await f.dataset("/table.csv"), [1, 2])).rows()], [[...table.rows()][1]], "a kv table's rows alone");
     } finally {
-      await f.file.close();
+      await f.close();
     }
   });
 });
 
 describe("video, audio, bytes", () => {
   test("readVideoFrames([1, 4]) equals frames 1..3 as h5py reads them", async () => {
-    const frames = await both.readVideoFrames("/tree/media/clip.mp4", [1, 4]);
+    const frames = await readVideoFrames(await both.dataset("/tree/media/clip.mp4"), [1, 4]);
     assert.deepEqual([frames.shape, frames.frames, frames.start, frames.stop, frames.width, frames.height, frames.fps], [ref.video.shape, 3, 1, 4, 64, 48, ref.video.fps]);
     assert.equal(sha(frames.data), ref.video.sha);
-    const sync = both.readVideoFramesSync("/tree/media/clip.mp4", [1, 4]);
+    const sync = readVideoFramesSync(both.datasetSync("/tree/media/clip.mp4"), [1, 4]);
     assert.equal(sha(sync.data), ref.video.sha);
     // Python bounds: negatives from the end, clipped; one index is one frame.
-    const last = await both.readVideoFrames("/tree/media/clip.mp4", [-2, 100]);
+    const last = await readVideoFrames(await both.dataset("/tree/media/clip.mp4"), [-2, 100]);
     assert.deepEqual([last.start, last.stop, last.shape], [8, 10, [2, 48, 64, 3]]);
-    assert.deepEqual((await both.readVideoFrames("/tree/media/clip.mp4", -1)).shape, [1, 48, 64, 3]);
-    assert.equal((await both.readVideoFrames("/tree/media/clip.mp4")).frames, 10);
+    assert.deepEqual((await readVideoFrames(await both.dataset("/tree/media/clip.mp4"), -1)).shape, [1, 48, 64, 3]);
+    assert.equal((await readVideoFrames(await both.dataset("/tree/media/clip.mp4"))).frames, 10);
   });
 
   test("readAudio equals h5py's samples, with the sample rate and channels", async () => {
-    const audio = await both.readAudio("/tree/media/tone.wav");
+    const audio = await readAudio(await both.dataset("/tree/media/tone.wav"));
     assert.deepEqual([audio.shape, audio.sampleRate, audio.channels, audio.length], [ref.audio.shape, ref.audio.rate, 1, ref.audio.shape[0]]);
     assert.ok(audio.samples instanceof Float32Array);
     assert.equal(sha(audio.samples), ref.audio.sha);
-    assert.equal(sha(both.readAudioSync("/tree/media/tone.wav").samples), ref.audio.sha);
-    const part = await both.readAudio("/tree/media/tone.wav", [100, 200]);
+    assert.equal(sha(readAudioSync(both.datasetSync("/tree/media/tone.wav")).samples), ref.audio.sha);
+    const part = await readAudio(await both.dataset("/tree/media/tone.wav"), [100, 200]);
     assert.deepEqual(part.samples, audio.samples.slice(100, 200));
   });
 
   test("readBytes equals the file (one chunk, and a file streamed into several)", async () => {
-    assert.ok((await both.readBytes("/tree/bin/blob.bin")).equals(BLOB));
-    assert.ok(both.readBytesSync("/tree/bin/blob.bin").equals(BLOB));
-    assert.ok((await both.readBytes("/tree/bin/big.bin")).equals(BIG_BLOB));
+    assert.ok((await readBytes(await both.dataset("/tree/bin/blob.bin"))).equals(BLOB));
+    assert.ok(readBytesSync(both.datasetSync("/tree/bin/blob.bin")).equals(BLOB));
+    assert.ok((await readBytes(await both.dataset("/tree/bin/big.bin"))).equals(BIG_BLOB));
     // Passing a dataset instead of a path.
     const ds = await both.dataset("/tree/bin/blob.bin");
-    assert.ok((await both.readBytes(ds)).equals(BLOB));
+    assert.ok((await readBytes(ds)).equals(BLOB));
     await ds.close();
   });
 
   test("helpers refuse datasets of another kind with the path in the message", async () => {
-    await assert.rejects(both.readVideoFrames("/tree/media/tone.wav"), /'\/tree\/media\/tone\.wav' is not a uint8 \[T, H, W, 3\] video/);
-    await assert.rejects(both.readAudio("/tree/bin/blob.bin"), /is not float32/);
-    await assert.rejects(both.readImage("/tree/data/doc.json"), /not uint8 or uint16 pixels/);
-    await assert.rejects(both.readJSON("/tree/images/rgb8.png"), /not an \[N, 2\] string dataset/);
-    await assert.rejects(both.readTable("/tree/bin/blob.bin"), /neither a compound table/);
-    await assert.rejects(both.readBytes("/tree"), /is not a dataset/);
+    await assert.rejects(readVideoFrames(await both.dataset("/tree/media/tone.wav")), /'\/tree\/media\/tone\.wav' is not a uint8 \[T, H, W, 3\] video/);
+    await assert.rejects(readAudio(await both.dataset("/tree/bin/blob.bin")), /is not float32/);
+    await assert.rejects(readImage(await both.dataset("/tree/data/doc.json")), /not uint8 or uint16 pixels/);
+    await assert.rejects(readJSON(await both.dataset("/tree/images/rgb8.png")), /not an \[N, 2\] string dataset/);
+    await assert.rejects(readTable(await both.dataset("/tree/bin/blob.bin")), /neither a compound table/);
+    await assert.rejects(both.dataset("/tree"), /is a group, expected a dataset/);
   });
 });

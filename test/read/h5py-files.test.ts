@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { H5Error, open, ReaderDataset, ReaderGroup, slice, type H5Reader, type SliceArg, type TreeNode } from "../../src";
+import { File, H5Error, slice, type TreeNode, readTable, readBytes, Dataset, Group, readTableSync, readTree, readTreeSync, flattenTree, type AxisSelection } from "../../src";
 import { FIXTURES, canon, makeH5pyFixture } from "../helpers/canon";
 import { python, tempDir } from "../helpers/h5py";
 
@@ -17,7 +17,7 @@ interface Fixture {
 }
 
 // h5py's index expression, and the same as slice(...) arguments.
-const SELECTIONS: { dataset: string; py: string; args: SliceArg[] }[] = [
+const SELECTIONS: { dataset: string; py: string; args: AxisSelection[] }[] = [
   { dataset: "/sel/cube", py: "1:5, ::2", args: [[1, 5], [null, null, 2]] },
   { dataset: "/sel/cube", py: "-1", args: [-1] },
   { dataset: "/sel/cube", py: "::3, -1, 2:7:2", args: [[null, null, 3], -1, [2, 7, 2]] },
@@ -59,8 +59,8 @@ const fixtureFile = path.join(dir, "fixture.h5");
 const extraFile = path.join(dir, "extra.h5");
 const externalFile = path.join(dir, "external.h5");
 let fixture: Fixture;
-let f: H5Reader;
-let extra: H5Reader;
+let f: File;
+let extra: File;
 
 /** One-chunk datasets (the reader's own inflate path) and the cases that must not take it. */
 const SINGLE_CHUNK = `import sys, json
@@ -134,17 +134,17 @@ let extraRef: { one_chunk: Record<string, { shape: number[]; values: Canon[] }>;
 before(async () => {
   fixture = makeH5pyFixture<Fixture>(fixtureFile, SELECTIONS);
   extraRef = python(SINGLE_CHUNK, extraFile, externalFile);
-  f = await open(fixtureFile);
-  extra = await open(extraFile, { external: "follow" });
+  f = await File.open(fixtureFile, "r");
+  extra = await File.open(extraFile, "r", { external: "follow" });
 });
 
 after(async () => {
-  await f?.file.close();
-  await extra?.file.close();
+  await f?.close();
+  await extra?.close();
 });
 
 describe("every dataset h5py wrote, read whole through the reader", () => {
-  test("get() and read() equal h5py's d[()] (sync forms too)", async (t) => {
+  test("read() equals h5py's d[()] (sync form too)", async (t) => {
     const names = Object.keys(fixture.datasets).filter((n) => n !== "/filters/lzf");
     assert.ok(names.length >= 55);
     for (const name of names) {
@@ -152,17 +152,16 @@ describe("every dataset h5py wrote, read whole through the reader", () => {
         const py = fixture.datasets[name];
         assert.equal(py.error, undefined);
         const ds = await f.dataset(name);
-        assert.ok(ds instanceof ReaderDataset);
-        const got = await ds.get();
+        assert.ok(ds instanceof Dataset);
+        const got = await ds.read();
         if (py.shape === null) {
           assert.deepEqual(canon(got.data, ds.dtype), []);
           return;
         }
         assert.deepEqual(got.shape, py.value_shape);
-        assert.deepEqual(canon(got.data, ds.dtype), py.values, "get()");
-        assert.deepEqual(canon((await ds.read()).data, ds.dtype), py.values, "read()");
-        assert.deepEqual(canon(ds.getSync().data, ds.dtype), py.values, "getSync()");
+        assert.deepEqual(canon(got.data, ds.dtype), py.values, "read()");
         assert.deepEqual(canon(ds.readSync().data, ds.dtype), py.values, "readSync()");
+        assert.deepEqual(canon((await ds.read("...")).data, ds.dtype), py.values, 'read("...")');
         await ds.close();
       });
     }
@@ -172,29 +171,29 @@ describe("every dataset h5py wrote, read whole through the reader", () => {
     for (const [name, py] of Object.entries(extraRef.one_chunk)) {
       await t.test(name, async () => {
         const ds = await extra.dataset(`/one_chunk/${name}`);
-        for (const [how, result] of [["read", await ds.read()], ["readSync", ds.readSync()], ["get", await ds.get()]] as const) {
+        for (const [how, result] of [["read", await ds.read()], ["readSync", ds.readSync()], ["read(...)", await ds.read("...")]] as const) {
           assert.deepEqual(result.shape, py.shape, `${how} shape`);
           assert.deepEqual(canon(result.data, ds.dtype), py.values, `${how} values`);
         }
       });
     }
-    assert.ok((await extra.readBytes("/one_chunk/bytes")).equals(Buffer.from("raw bytes \x00\xff", "latin1")));
+    assert.ok((await readBytes(await extra.dataset("/one_chunk/bytes"))).equals(Buffer.from("raw bytes \x00\xff", "latin1")));
   });
 
   test("readTable on h5py compounds: rows equal h5py's records (array fields per row, nested records)", async () => {
     for (const name of ["/types/compound", "/types/structured", "/types/nested_compound", "/sel/records"]) {
-      const table = await f.readTable(name);
+      const table = await readTable(await f.dataset(name));
       const ds = await f.dataset(name);
       assert.deepEqual(table.columns, (ds.dtype as { fields: { name: string }[] }).fields.map((x) => x.name), name);
       assert.deepEqual(canon([...table.rows()], ds.dtype), fixture.datasets[name].values, name);
-      assert.deepEqual(canon([...f.readTableSync(name).rows()], ds.dtype), fixture.datasets[name].values, `${name} (Sync)`);
+      assert.deepEqual(canon([...readTableSync(f.datasetSync(name)).rows()], ds.dtype), fixture.datasets[name].values, `${name} (Sync)`);
     }
   });
 
   test("an lzf dataset (a filter HDF5 does not have) fails with an H5Error naming it", async () => {
     const ds = await f.dataset("/filters/lzf");
-    await assert.rejects(ds.get(), (e: unknown) => e instanceof H5Error && e.path === "/filters/lzf");
     await assert.rejects(ds.read(), (e: unknown) => e instanceof H5Error && e.path === "/filters/lzf");
+    await assert.rejects(ds.read("0:1"), (e: unknown) => e instanceof H5Error && e.path === "/filters/lzf");
   });
 });
 
@@ -207,11 +206,11 @@ describe("selections: h5py's string form and slice(...) give h5py's d[sel]", () 
         assert.deepEqual(result.shape, expected.shape, `${how} shape`);
         assert.deepEqual(canon(result.data, ds.dtype), expected.values, `${how} values`);
       };
-      check(await ds.get(s.py), "get(string)");
-      check(ds.getSync(s.py), "getSync(string)");
+      check(await ds.read(s.py), "read(string)");
+      check(ds.readSync(s.py), "readSync(string)");
       check(await ds.slice(...s.args), "slice(...)");
       check(ds.sliceSync(...s.args), "sliceSync(...)");
-      check(await ds.get(s.args), "get([...])");
+      check(await ds.read(s.args), "read([...])");
     });
   }
 
@@ -229,13 +228,13 @@ for expr in ["::-1", "6", "-7", "0, 0, 0, 0"]:
 print(json.dumps(out))`, fixtureFile);
     assert.ok(Object.values(refused).every((v) => v !== "ok"), JSON.stringify(refused));
     const ds = await f.dataset("/sel/cube");
-    await assert.rejects(ds.get("::-1"), /step must be a positive integer/);
+    await assert.rejects(ds.read("::-1"), /step must be a positive integer/);
     await assert.rejects(ds.slice([null, null, -1]), /step must be a positive integer/);
-    await assert.rejects(ds.get("6"), /index 6 out of range on axis 0/);
+    await assert.rejects(ds.read("6"), /index 6 out of range on axis 0/);
     await assert.rejects(ds.slice(-7), /index -7 out of range/);
     await assert.rejects(ds.slice(0, 0, 0, 0), /selection has 4 axes, the dataset 3/);
     assert.throws(() => ds.sliceSync(1.5), /index 1.5 on axis 0 is not an integer/);
-    assert.throws(() => ds.sliceSync([1, 2, 3, 4] as unknown as SliceArg), /\[start, stop\] or \[start, stop, step\]/);
+    assert.throws(() => ds.sliceSync([1, 2, 3, 4] as unknown as AxisSelection), /\[start, stop\] or \[start, stop, step\]/);
   });
 });
 
@@ -249,34 +248,36 @@ describe("groups, links, attributes", () => {
     return out;
   };
 
-  test("tree() and visit() list what h5py sees: nested groups, soft/external/dangling links, an alias", async () => {
-    const tree = await extra.get("/tree").then((g) => (g as ReaderGroup).tree());
+  test("readTree() and flattenTree() list what h5py sees: nested groups, soft/external/dangling links, an alias", async () => {
+    const group = await extra.get("/tree");
+    assert.ok(group instanceof Group);
+    const tree = await readTree(group);
     assert.equal(tree.path, "/tree");
     const flat: TreeNode[] = [];
     const walk = (n: TreeNode) => n.children?.forEach((c) => (flat.push(c), walk(c)));
     walk(tree);
     assert.deepEqual(flat.map(strip), extraRef.tree);
-    const group = (await extra.get("/tree")) as ReaderGroup;
-    assert.deepEqual((await group.visit()).map(strip), extraRef.tree);
-    assert.deepEqual(group.visitSync().map(strip), extraRef.tree);
-    assert.equal(await group.visit((p, node) => (node.kind === "external-link" ? p : undefined)), "/tree/ext");
+    assert.deepEqual(flattenTree(tree).map(strip), extraRef.tree);
+    assert.deepEqual(flattenTree(readTreeSync(group)).map(strip), extraRef.tree);
+    // Group.visit lists the objects HDF5's visit reaches (hard links, each object once).
+    assert.equal(await group.visit((p, kind) => (kind === "dataset" && p.endsWith("leaf") ? p : undefined)), "a/b/c/leaf");
     const names = tree.children!.map((c) => c.name);
     assert.deepEqual(names, ["a", "dangling", "ext", "soft", "types", "z_hard"]);
     assert.equal(tree.children!.find((c) => c.name === "types")!.dtype, "float64");
     // The whole file's tree starts at "/".
-    const root = extra.treeSync();
+    const root = readTreeSync(extra);
     assert.deepEqual([root.name, root.path, root.children!.map((c) => c.name)], ["/", "/", ["one_chunk", "tree"]]);
   });
 
   test("get() follows soft and external links; groups and datasets carry attrs", async () => {
     const soft = await extra.dataset("/tree/soft");
-    assert.deepEqual((await soft.get()).data, BigInt64Array.of(1n, 2n, 3n));
+    assert.deepEqual((await soft.read()).data, BigInt64Array.of(1n, 2n, 3n));
     const external = await extra.dataset("/tree/ext");
     assert.deepEqual((await external.slice([1, 4])).data, Int16Array.of(1, 2, 3));
     assert.equal(await extra.has("/tree/dangling"), false);
     await assert.rejects(extra.get("/tree/dangling"), H5Error);
     const b = await extra.get("/tree/a/b");
-    assert.ok(b instanceof ReaderGroup);
+    assert.ok(b instanceof Group);
     assert.equal(await b.attrs.get("note"), "nested");
     assert.deepEqual(await b.keys(), ["c"]);
     const leaf = await b.dataset("c/leaf");

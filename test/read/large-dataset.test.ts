@@ -6,14 +6,14 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { after, before, test } from "node:test";
-import { open, type H5Reader } from "../../src";
+import { File, readImage, readJSON, readVideoFrames, readVideoFramesSync } from "../../src";
 import { python, tempDir } from "../helpers/h5py";
 
 const dir = tempDir("h5dat-read-large-");
 const file = path.join(dir, "large.h5");
 const N = 2 ** 33 + 12345; // uint8 elements: 8 GiB + a bit
 const ROWS = 70_000; // float32 [70000, 70000]: 4.9e9 elements, 18 GiB
-let f: H5Reader;
+let f: File;
 
 before(async () => {
   python(`import sys, json
@@ -28,11 +28,11 @@ with h5py.File(sys.argv[1], "w") as f:
     v.attrs["fps"] = 25.0
     v[99_990:99_993] = np.arange(3 * 480 * 640 * 3, dtype=np.uint64).reshape(3, 480, 640, 3) % 253
 print("[]")`, file);
-  f = await open(file);
+  f = await File.open(file, "r");
 });
 
 after(async () => {
-  await f?.file.close();
+  await f?.close();
 });
 
 test("a > 2^32-element chunked file stays small on disk", () => {
@@ -53,8 +53,8 @@ test("a slab near the end of an 8 GiB uint8 dataset: written values and the fill
     if (bytes[i] !== expected) assert.fail(`element ${N - 3_500_000 + i}: ${bytes[i]}, expected ${expected}`);
   }
   // The very last elements, by the string form, and one index (past 2^32) by number.
-  assert.deepEqual((await ds.get("-3:")).data, Uint8Array.of(7, 7, 7));
-  assert.deepEqual(ds.getSync(`${N - 3_000_000 + 300}`), { data: Uint8Array.of(300 % 251), shape: [] });
+  assert.deepEqual((await ds.read("-3:")).data, Uint8Array.of(7, 7, 7));
+  assert.deepEqual(ds.readSync(`${N - 3_000_000 + 300}`), { data: Uint8Array.of(300 % 251), shape: [] });
   assert.deepEqual((await ds.slice([N - 2_999_999, N - 2_999_990, 3])).data, Uint8Array.of(1, 4, 7));
   const grown = (process.memoryUsage().rss - rss0) / 2 ** 20;
   assert.ok(grown < 200, `RSS grew by ${grown.toFixed(0)} MiB reading 3 MB`);
@@ -64,7 +64,7 @@ test("a corner of an 18 GiB float32 matrix by selection", async () => {
   const ds = await f.dataset("/matrix");
   assert.equal(ds.size, ROWS * ROWS);
   const rss0 = process.memoryUsage().rss;
-  const { data, shape } = await ds.get("68990:69010, 69997:");
+  const { data, shape } = await ds.read("68990:69010, 69997:");
   assert.deepEqual(shape, [20, 3]);
   const values = data as Float32Array;
   for (let r = 0; r < 20; r++) {
@@ -84,15 +84,15 @@ test("a corner of an 18 GiB float32 matrix by selection", async () => {
 
 test("frames near the end of a 92-billion-value video, read by hyperslab; typed helpers refuse before reading", async () => {
   const rss0 = process.memoryUsage().rss;
-  const frames = await f.readVideoFrames("/video", [-10, -7]);
+  const frames = await readVideoFrames(await f.dataset("/video"), [-10, -7]);
   assert.deepEqual([frames.start, frames.stop, frames.shape, frames.fps], [99_990, 99_993, [3, 480, 640, 3], 25]);
   for (let i = 0; i < frames.data.length; i += 9973) assert.equal(frames.data[i], i % 253, `value ${i}`);
-  const before = f.readVideoFramesSync("/video", 99_989);
+  const before = readVideoFramesSync(f.datasetSync("/video"), 99_989);
   assert.ok(before.data.every((v) => v === 0), "an unwritten frame is the fill value");
   const grown = (process.memoryUsage().rss - rss0) / 2 ** 20;
   assert.ok(grown < 200, `RSS grew by ${grown.toFixed(0)} MiB`);
   // Shapes and dtypes are checked first: nothing of these is read.
-  await assert.rejects(f.readImage("/matrix"), /holds float32 values, not uint8 or uint16 pixels/);
-  await assert.rejects(f.readJSON("/bytes"), /is not an \[N, 2\] string dataset/);
-  await assert.rejects(f.readImage("/bytes"), /has shape \[8589946937\]: not an image/);
+  await assert.rejects(readImage(await f.dataset("/matrix")), /holds float32 values, not uint8 or uint16 pixels/);
+  await assert.rejects(readJSON(await f.dataset("/bytes")), /is not an \[N, 2\] string dataset/);
+  await assert.rejects(readImage(await f.dataset("/bytes")), /has shape \[8589946937\]: not an image/);
 });

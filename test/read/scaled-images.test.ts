@@ -7,7 +7,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
-import { open } from "../../src";
+import { File, readImage, toPNGSync, toFile } from "../../src";
 import { exportDatasets } from "../../src/export/export";
 import { python, tempDir } from "../helpers/h5py";
 
@@ -67,21 +67,21 @@ print(json.dumps(out))`, file, JSON.stringify(IMAGES), JSON.stringify(pngs));
 }
 
 test("readImage and toFile scale h5py's float, int16, int8 and uint32 images; PIL reads numpy's scaling", async () => {
-  const reader = await open(file);
+  const reader = await File.open(file, "r");
   const pngs: Record<string, string> = {};
   try {
     for (const [name, expected] of Object.entries(IMAGES)) {
-      const pixels = await reader.readImage(name);
+      const pixels = await readImage(await reader.dataset(name));
       assert.deepEqual(pixels.scaling, { dtype: name.split("_")[1], ...expected }, name);
       assert.equal(pixels.bitDepth, expected.to === "uint8" ? 8 : 16, name);
       assert.equal(pixels.data instanceof (expected.to === "uint8" ? Uint8Array : Uint16Array), true, name);
       pngs[name] = path.join(dir, `${name}.png`);
-      const written = await reader.toFile(name, pngs[name]);
+      const written = await toFile(await reader.dataset(name), pngs[name]);
       assert.deepEqual(written.scaling, pixels.scaling, name);
-      assert.ok(reader.toPNGSync(name).equals(fs.readFileSync(pngs[name])), `${name}: toPNGSync`);
+      assert.ok(toPNGSync(reader.datasetSync(name)).equals(fs.readFileSync(pngs[name])), `${name}: toPNGSync`);
     }
     // Without the Image attrs a float array is not taken for an image.
-    await assert.rejects(reader.readImage("plain_float32"), /holds float32 values, not uint8 or uint16 pixels, and has no attr CLASS=IMAGE/);
+    await assert.rejects(readImage(await reader.dataset("plain_float32")), /holds float32 values, not uint8 or uint16 pixels, and has no attr CLASS=IMAGE/);
   } finally {
     await reader.close();
   }
@@ -92,7 +92,7 @@ test("readImage and toFile scale h5py's float, int16, int8 and uint32 images; PI
     assert.equal(mode, { unit_float32: "L", wide_float32: "L", rgb_float64: "RGB", grey_int16: "I", grey_int8: "L" }[name], name);
     assert.deepEqual(pil, numpy, name);
   }
-  const rgb16 = await (await open(file)).readImage("rgb_uint32");
+  const rgb16 = await readImage(await (await File.open(file, "r")).dataset("rgb_uint32"));
   assert.deepEqual(Array.from(rgb16.data), seen.rgb_uint32.numpy);
 });
 

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { open } from "../../../src";
+import { File, readTable, readTableSync } from "../../../src";
 import { python } from "../../helpers/h5py";
 import type { BadCase } from "../case";
 import { convertCase } from "../convert-case";
@@ -168,16 +168,16 @@ function wideCase(columns: number, workers: number): BadCase {
       assert.deepEqual(seen.columns.slice(1, 3), header);
       assert.deepEqual(seen.rows, expectedRows, "h5py's table");
       // h5dat's reader, async and Sync, whole and a slice of rows.
-      const reader = await open(output);
+      const reader = await File.open(output, "r");
       try {
-        const table = await reader.readTable("/tables/wide.csv");
+        const table = await readTable(await reader.group("/tables/wide.csv"));
         assert.equal(table.columns.length, columns);
         assert.deepEqual(table.columns.slice(1, 3), header);
         assert.equal(table.total, 3);
         assert.deepEqual([...table.rowValues()].map((row) => row.map(cellText)), expectedRows, "readTable");
         assert.equal(typeof table.values[0][0], "bigint");
         assert.equal(typeof table.values[2][0], "boolean");
-        const part = reader.readTableSync("/tables/wide.csv", [1, 3]);
+        const part = readTableSync(reader.groupSync("/tables/wide.csv"), [1, 3]);
         assert.deepEqual([part.start, part.stop, part.length], [1, 3, 2]);
         assert.deepEqual([...part.rowValues()].map((row) => row.map(cellText)), expectedRows.slice(1), "readTableSync rows 1:3");
       } finally {

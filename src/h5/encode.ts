@@ -1,129 +1,11 @@
-// Element data between JS values and the binding's byte form ({ type, bytes, strings }).
-// Numbers travel as TypedArrays without copies where possible; everything else is packed and
-// unpacked here element by element following the TypeSpec's offsets.
+// JS values into the binding's byte form ({ type, bytes, strings, ... }) for writes, and the
+// dtype and shape a write infers from the values. Numbers travel as TypedArrays without copies
+// where possible; everything else is packed element by element following the TypeSpec's offsets.
 import { fromTypeSpec, isBoolSpec, type Dtype } from "./dtype";
 import { H5Error } from "./errors";
 import { halfBits } from "./half";
 import { arrayLength, type TypeSpec } from "./type-spec";
-
-export type TypedArray =
-  | Int8Array | Int16Array | Int32Array | BigInt64Array
-  | Uint8Array | Uint8ClampedArray | Uint16Array | Uint32Array | BigUint64Array
-  | Float32Array | Float64Array;
-
-/** A sequence's elements as the binding takes them (typed by the slot that points to them). */
-export interface OutgoingSequence {
-  bytes: ArrayBufferView;
-  strings?: string[];
-  sequences?: OutgoingSequence[];
-  /** Reference targets (absolute paths; { path, selection } for regions), null for a null reference. */
-  references?: ReferenceValue[];
-}
-
-/** Data as the binding takes it: slots of `bytes` hold indices into the side lists. */
-export interface OutgoingData extends OutgoingSequence {
-  type: TypeSpec;
-}
-
-/** A region reference as read: the dataset and the selection in it. */
-export interface RegionReference {
-  path: string;
-  selection: RegionSelection;
-}
-
-/**
- * A dataspace selection: everything, nothing, points (one coordinate list each), or hyperslab
- * blocks (start and count per axis, as HDF5's block list gives them).
- */
-export type RegionSelection =
-  | { kind: "all" }
-  | { kind: "none" }
-  | { kind: "points"; points: number[][] }
-  | { kind: "hyperslab"; blocks: { start: number[]; count: number[] }[] };
-
-/** What a reference reads as: the target's path, { path, selection } for a region, null when null. */
-export type ReferenceValue = string | RegionReference | null;
-
-/** A sequence's elements as the binding returns them. */
-export interface IncomingSequence {
-  bytes: ArrayBuffer;
-  strings?: string[];
-  sequences?: IncomingSequence[];
-  references?: ReferenceValue[];
-}
-
-/** Data as the binding returns it. */
-export interface IncomingData extends IncomingSequence {
-  type: TypeSpec;
-}
-
-/** What a read returns: values flattened in row-major order, and their shape. */
-export interface ArrayResult<T = unknown> {
-  data: T;
-  shape: number[];
-}
-
-export interface DecodeOptions {
-  /** Compound data as one array per field instead of one object per record. */
-  columns?: boolean;
-}
-
-/** How the binding converts what it reads. */
-export interface ReadOptions {
-  /**
-   * float16 values: "float32" (default) converts them exactly to a Float32Array; "raw" gives
-   * their IEEE half-precision bits as a Uint16Array.
-   */
-  float16?: "float32" | "raw";
-}
-
-/** The binding's form of ReadOptions. */
-export function nativeReadOptions(options: ReadOptions = {}): { rawFloat16: boolean } {
-  if (options.float16 !== undefined && options.float16 !== "float32" && options.float16 !== "raw") {
-    throw new H5Error(`float16 must be "float32" or "raw", not ${JSON.stringify(options.float16)}`);
-  }
-  return { rawFloat16: options.float16 === "raw" };
-}
-
-type TypedArrayConstructor = { new (buffer: ArrayBufferLike, offset?: number, length?: number): TypedArray; new (length: number): TypedArray; BYTES_PER_ELEMENT: number };
-
-const INTEGER_ARRAYS: Record<string, TypedArrayConstructor> = {
-  "1s": Int8Array, "2s": Int16Array, "4s": Int32Array, "8s": BigInt64Array,
-  "1u": Uint8Array, "2u": Uint16Array, "4u": Uint32Array, "8u": BigUint64Array,
-};
-
-/**
- * The TypedArray class holding a numeric spec's values in memory, if it is numeric. A 2-byte
- * float in memory is a raw half (ReadOptions.float16 "raw"); bitfields are unsigned integers.
- */
-export function typedArrayClass(spec: TypeSpec): TypedArrayConstructor | undefined {
-  switch (spec.class) {
-    case "integer":
-      return INTEGER_ARRAYS[`${spec.size}${spec.signed ? "s" : "u"}`];
-    case "bitfield":
-      return INTEGER_ARRAYS[`${spec.size}u`];
-    case "float":
-      return spec.size === 2 ? Uint16Array : spec.size === 4 ? Float32Array : spec.size === 8 ? Float64Array : undefined;
-    case "time":
-      return spec.size === 4 ? Int32Array : spec.size === 8 ? Float64Array : undefined;
-    case "enum":
-      return typedArrayClass(spec.base);
-    default:
-      return undefined;
-  }
-}
-
-/** The TypeSpec of a TypedArray's elements (native, little-endian). */
-export function typedArraySpec(array: TypedArray): TypeSpec {
-  const size = array.BYTES_PER_ELEMENT;
-  if (array instanceof Float32Array || array instanceof Float64Array) return { class: "float", size, order: "le" };
-  const signed = array instanceof Int8Array || array instanceof Int16Array || array instanceof Int32Array || array instanceof BigInt64Array;
-  return { class: "integer", size, signed, order: "le" };
-}
-
-export function isTypedArray(value: unknown): value is TypedArray {
-  return ArrayBuffer.isView(value) && !(value instanceof DataView);
-}
+import { flatten, isTypedArray, typedArrayClass, typedArraySpec, type OutgoingData, type OutgoingSequence, type ReferenceValue, type RegionReference } from "./array-data";
 
 /**
  * How values of a stored type sit in JS memory for a write: native (little-endian) order,
@@ -163,29 +45,6 @@ export function nativeSpec(spec: TypeSpec): TypeSpec {
     default:
       return spec;
   }
-}
-
-/** Flattens nested JS arrays (row-major) and reports their shape; leaves other values alone. */
-export function flatten(values: unknown): ArrayResult<unknown[]> | undefined {
-  if (!Array.isArray(values)) return undefined;
-  const shape: number[] = [];
-  let level: unknown = values;
-  while (Array.isArray(level)) {
-    shape.push(level.length);
-    level = level[0];
-  }
-  if (shape.length === 1) return { data: values, shape };
-  const data: unknown[] = [];
-  const walk = (node: unknown, depth: number) => {
-    if (depth === shape.length) {
-      data.push(node);
-      return;
-    }
-    if (!Array.isArray(node) || node.length !== shape[depth]) throw new H5Error("nested arrays must be rectangular");
-    for (const child of node) walk(child, depth + 1);
-  };
-  walk(values, 0);
-  return { data, shape };
 }
 
 /** A dtype that holds `values` (a TypedArray, array of values, or one value). */
@@ -234,7 +93,6 @@ function inferFieldDtype(value: unknown): Dtype {
 }
 
 const utf8 = new TextEncoder();
-const utf8Decoder = new TextDecoder("utf-8");
 
 function describe(value: unknown): string {
   if (value === null) return "null";
@@ -263,29 +121,10 @@ class Packer {
     switch (spec.class) {
       case "bitfield":
         return this.write(at, { class: "integer", size: spec.size, signed: false, order: "le" }, value);
-      case "integer": {
-        if (spec.size === 8) {
-          if (typeof value !== "bigint" && typeof value !== "number") this.fail(`expected an integer, got ${describe(value)}`);
-          const big = typeof value === "bigint" ? value : BigInt(Math.trunc(value));
-          if (spec.signed) v.setBigInt64(at, big, true);
-          else v.setBigUint64(at, big, true);
-          return;
-        }
-        const n = typeof value === "boolean" ? Number(value) : typeof value === "bigint" ? Number(value) : value;
-        if (typeof n !== "number") this.fail(`expected a number, got ${describe(value)}`);
-        if (spec.size === 1) spec.signed ? v.setInt8(at, n) : v.setUint8(at, n);
-        else if (spec.size === 2) spec.signed ? v.setInt16(at, n, true) : v.setUint16(at, n, true);
-        else spec.signed ? v.setInt32(at, n, true) : v.setUint32(at, n, true);
-        return;
-      }
-      case "float": {
-        const n = typeof value === "bigint" ? Number(value) : value;
-        if (typeof n !== "number") this.fail(`expected a number, got ${describe(value)}`);
-        if (spec.size === 2) v.setUint16(at, halfBits(n), true);
-        else if (spec.size === 4) v.setFloat32(at, n, true);
-        else v.setFloat64(at, n, true);
-        return;
-      }
+      case "integer":
+        return this.writeInteger(at, spec, value);
+      case "float":
+        return this.writeFloat(at, spec, value);
       case "enum": {
         if (isBoolSpec(spec)) {
           if (typeof value !== "boolean" && typeof value !== "number") this.fail(`expected a boolean, got ${describe(value)}`);
@@ -297,19 +136,8 @@ class Packer {
         this.write(at, spec.base, member ? member.value : value);
         return;
       }
-      case "string": {
-        if (typeof value !== "string") this.fail(`expected a string, got ${describe(value)}`);
-        if (spec.length === null) {
-          v.setUint32(at, this.strings.length, true);
-          this.strings.push(value);
-          return;
-        }
-        const encoded = utf8.encode(value);
-        if (encoded.length > spec.length) this.fail(`string of ${encoded.length} bytes does not fit a fixed length of ${spec.length}`);
-        this.bytes.set(encoded, at);
-        if (spec.padding === "spacepad") this.bytes.fill(0x20, at + encoded.length, at + spec.length);
-        return;
-      }
+      case "string":
+        return this.writeString(at, spec, value);
       case "compound": {
         if (value === null || typeof value !== "object") this.fail(`expected a record object, got ${describe(value)}`);
         const record = value as Record<string, unknown>;
@@ -347,6 +175,43 @@ class Packer {
       case "unsupported":
         this.fail(`cannot write values of type '${spec.class === "time" ? "time" : spec.name}' here`);
     }
+  }
+
+  writeInteger(at: number, spec: Extract<TypeSpec, { class: "integer" }>, value: unknown): void {
+    const v = this.view;
+    if (spec.size === 8) {
+      if (typeof value !== "bigint" && typeof value !== "number") this.fail(`expected an integer, got ${describe(value)}`);
+      const big = typeof value === "bigint" ? value : BigInt(Math.trunc(value));
+      if (spec.signed) v.setBigInt64(at, big, true);
+      else v.setBigUint64(at, big, true);
+      return;
+    }
+    const n = typeof value === "boolean" ? Number(value) : typeof value === "bigint" ? Number(value) : value;
+    if (typeof n !== "number") this.fail(`expected a number, got ${describe(value)}`);
+    if (spec.size === 1) spec.signed ? v.setInt8(at, n) : v.setUint8(at, n);
+    else if (spec.size === 2) spec.signed ? v.setInt16(at, n, true) : v.setUint16(at, n, true);
+    else spec.signed ? v.setInt32(at, n, true) : v.setUint32(at, n, true);
+  }
+
+  writeFloat(at: number, spec: Extract<TypeSpec, { class: "float" }>, value: unknown): void {
+    const n = typeof value === "bigint" ? Number(value) : value;
+    if (typeof n !== "number") this.fail(`expected a number, got ${describe(value)}`);
+    if (spec.size === 2) this.view.setUint16(at, halfBits(n), true);
+    else if (spec.size === 4) this.view.setFloat32(at, n, true);
+    else this.view.setFloat64(at, n, true);
+  }
+
+  writeString(at: number, spec: Extract<TypeSpec, { class: "string" }>, value: unknown): void {
+    if (typeof value !== "string") this.fail(`expected a string, got ${describe(value)}`);
+    if (spec.length === null) {
+      this.view.setUint32(at, this.strings.length, true);
+      this.strings.push(value);
+      return;
+    }
+    const encoded = utf8.encode(value);
+    if (encoded.length > spec.length) this.fail(`string of ${encoded.length} bytes does not fit a fixed length of ${spec.length}`);
+    this.bytes.set(encoded, at);
+    if (spec.padding === "spacepad") this.bytes.fill(0x20, at + encoded.length, at + spec.length);
   }
 
   /** A reference to write: null, a path (absolute from the root), or { path, selection } for a region. */
@@ -481,128 +346,3 @@ function columnsToRecords(columns: Record<string, ArrayLike<unknown>>, spec: Ext
   }
   return records;
 }
-
-class Unpacker {
-  readonly view: DataView;
-  readonly bytes: Uint8Array;
-  constructor(private readonly data: IncomingData) {
-    this.bytes = new Uint8Array(data.bytes);
-    this.view = new DataView(data.bytes);
-    this.strings = data.strings ?? [];
-  }
-  readonly strings: string[];
-
-  read(at: number, spec: TypeSpec): unknown {
-    const v = this.view;
-    switch (spec.class) {
-      case "bitfield":
-        return this.read(at, { class: "integer", size: spec.size, signed: false, order: "le" });
-      case "time":
-        return spec.size === 4 ? v.getInt32(at, true) : v.getFloat64(at, true);
-      case "reference":
-        return this.data.references?.[v.getUint32(at, true)] ?? null;
-      case "vlen": {
-        const sequence = this.data.sequences?.[v.getUint32(at, true)];
-        if (!sequence) return decode({ type: spec.base, bytes: new ArrayBuffer(0) }, [0]).data;
-        const length = spec.base.size ? sequence.bytes.byteLength / spec.base.size : 0;
-        return decode({ ...sequence, type: spec.base }, [length]).data;
-      }
-      case "integer":
-        if (spec.size === 1) return spec.signed ? v.getInt8(at) : v.getUint8(at);
-        if (spec.size === 2) return spec.signed ? v.getInt16(at, true) : v.getUint16(at, true);
-        if (spec.size === 4) return spec.signed ? v.getInt32(at, true) : v.getUint32(at, true);
-        return spec.signed ? v.getBigInt64(at, true) : v.getBigUint64(at, true);
-      case "float":
-        return spec.size === 2 ? v.getUint16(at, true) : spec.size === 4 ? v.getFloat32(at, true) : v.getFloat64(at, true);
-      case "enum":
-        return isBoolSpec(spec) ? v.getInt8(at) !== 0 : this.read(at, spec.base);
-      case "string":
-        if (spec.length === null) return this.strings[v.getUint32(at, true)] ?? "";
-        return decodeFixedString(this.bytes.subarray(at, at + spec.length), spec.padding);
-      case "compound": {
-        const record: Record<string, unknown> = {};
-        for (const member of spec.members) record[member.name] = this.read(at + member.offset, member.type);
-        return record;
-      }
-      case "opaque":
-        return this.bytes.slice(at, at + spec.size);
-      case "array": {
-        const n = arrayLength(spec.dims);
-        const Ctor = typedArrayClass(spec.base);
-        if (Ctor && !isBoolSpec(spec.base)) {
-          return new Ctor(this.bytes.buffer.slice(at, at + n * spec.base.size) as ArrayBuffer);
-        }
-        return Array.from({ length: n }, (_, i) => this.read(at + i * spec.base.size, spec.base));
-      }
-      case "unsupported":
-        throw new H5Error(`cannot read values of unsupported type '${spec.name}'`);
-    }
-  }
-}
-
-function decodeFixedString(bytes: Uint8Array, padding: string): string {
-  let end = bytes.length;
-  if (padding === "nullterm") {
-    const nul = bytes.indexOf(0);
-    if (nul >= 0) end = nul;
-  } else {
-    const pad = padding === "spacepad" ? 0x20 : 0;
-    while (end > 0 && (bytes[end - 1] === pad || bytes[end - 1] === 0)) end--;
-  }
-  return utf8Decoder.decode(bytes.subarray(0, end));
-}
-
-/**
- * Unpacks `count` elements. Numbers come back as a TypedArray over the binding's memory (no
- * copy), bools as a Uint8Array of 0/1, strings as string[], records as objects (or columns),
- * opaque values as Uint8Arrays. Array types add their dims to `shape`.
- */
-export function decode(data: IncomingData, shape: number[], options: DecodeOptions = {}): ArrayResult {
-  const spec = data.type;
-  const count = shape.reduce((a, b) => a * b, 1);
-  if (spec.class === "array") {
-    const n = arrayLength(spec.dims);
-    const inner = decode({ ...data, type: spec.base }, [count * n], options);
-    return { data: inner.data, shape: [...shape, ...spec.dims] };
-  }
-  if (isBoolSpec(spec)) return { data: new Uint8Array(data.bytes, 0, count), shape };
-  const Ctor = typedArrayClass(spec);
-  if (Ctor) return { data: new Ctor(data.bytes, 0, count), shape };
-  if (spec.class === "string" && spec.length === null && data.strings?.length === count) {
-    return { data: data.strings, shape };
-  }
-  const unpacker = new Unpacker(data);
-  if (spec.class === "compound" && options.columns) {
-    const columns: Record<string, unknown> = {};
-    for (const member of spec.members) {
-      const memberData = columnOf(unpacker, spec.size, member.offset, member.type, count);
-      columns[member.name] = memberData;
-    }
-    return { data: columns, shape };
-  }
-  const values = new Array(count);
-  for (let i = 0; i < count; i++) values[i] = unpacker.read(i * spec.size, spec);
-  return { data: values, shape };
-}
-
-function columnOf(unpacker: Unpacker, stride: number, offset: number, spec: TypeSpec, count: number): unknown {
-  const Ctor = typedArrayClass(spec);
-  if (Ctor && !isBoolSpec(spec)) {
-    const column = new Ctor(count) as unknown as unknown[];
-    for (let i = 0; i < count; i++) column[i] = unpacker.read(i * stride + offset, spec);
-    return column;
-  }
-  if (spec.class === "array") {
-    const n = arrayLength(spec.dims);
-    const BaseCtor = typedArrayClass(spec.base);
-    if (BaseCtor && !isBoolSpec(spec.base)) {
-      const column = new BaseCtor(count * n) as unknown as unknown[];
-      for (let i = 0; i < count; i++) {
-        for (let j = 0; j < n; j++) column[i * n + j] = unpacker.read(i * stride + offset + j * spec.base.size, spec.base);
-      }
-      return column;
-    }
-  }
-  return Array.from({ length: count }, (_, i) => unpacker.read(i * stride + offset, spec));
-}
-

@@ -4,12 +4,25 @@
 // several reads decompress on several cores at once instead of one after another inside the
 // lock. Only the plain case qualifies: one chunk exactly the dataset's shape, a little-endian
 // numeric type, filters among deflate and shuffle. Anything else, or a chunk not stored (fill
-// value), or bytes that do not come out at the right size, goes through Dataset.read.
+// value), or bytes that do not come out at the right size, goes through HDF5's own read.
+// Dataset.read() with no selection takes this path first.
 import zlib from "node:zlib";
 import { promisify } from "node:util";
-import type { ArrayResult, TypedArray } from "../h5/codec";
-import type { Dataset, ChunkBytes } from "../h5/dataset";
-import { readData, step, type Flow } from "./flow";
+import type { ArrayResult, TypedArray } from "./array-data";
+import type { Dtype } from "./dtype";
+import type { NativeDatasetInfo, NativeOps } from "./native";
+import { step, type Operation } from "./operation";
+
+type ChunkBytes = NativeOps["chunkRead"][1];
+
+/** What the plan needs to know of a dataset (Dataset has it all; this file does not import it). */
+export interface WholeChunkSource {
+  shape: number[] | null;
+  chunks: number[] | null;
+  dtype: Dtype;
+  layout: NativeDatasetInfo["layout"];
+  filters: NativeDatasetInfo["filters"];
+}
 
 const FILTER_DEFLATE = 1;
 const FILTER_SHUFFLE = 2;
@@ -32,7 +45,7 @@ interface Plan {
   filters: number[];
 }
 
-function planFor(dataset: Dataset): Plan | null {
+function planFor(dataset: WholeChunkSource): Plan | null {
   const { shape, chunks, dtype } = dataset;
   if (dataset.layout !== "chunked" || !shape || !chunks || shape.length === 0) return null;
   if (typeof dtype !== "string" || !(dtype in ARRAYS)) return null;
@@ -54,14 +67,17 @@ function unshuffle(bytes: Uint8Array, size: number): Uint8Array {
   return out;
 }
 
-/** The whole dataset: through its one stored chunk when it qualifies, else Dataset.read(). */
-export function* readWhole(dataset: Dataset): Flow<ArrayResult> {
+/**
+ * The whole dataset through its one stored chunk, or null when it does not qualify (the caller
+ * then reads through HDF5). `readChunk` fetches the stored chunk at an offset.
+ */
+export function* readWholeChunk(dataset: WholeChunkSource, readChunk: (offset: number[]) => Operation<ChunkBytes>): Operation<ArrayResult | null> {
   const plan = planFor(dataset);
   if (plan) {
     const origin = dataset.shape!.map(() => 0);
     let chunk: ChunkBytes | null = null;
     try {
-      chunk = yield* step(() => dataset.readChunkSync(origin), () => dataset.readChunk(origin));
+      chunk = yield* readChunk(origin);
     } catch {
       chunk = null; // not stored (the fill value), or not readable this way
     }
@@ -94,5 +110,5 @@ export function* readWhole(dataset: Dataset): Flow<ArrayResult> {
       }
     }
   }
-  return yield* readData(dataset);
+  return null;
 }
