@@ -10,5 +10,5 @@ export { allocate, type NumericArrays } from "./allocate";
 export { H5Error } from "./errors";
 export { slice, Slice, type Selection, type AxisSelection } from "./selection";
 export type { ArrayResult, TypedArray, DecodeOptions } from "./codec";
-export type { Hyperslab, StoredChunk } from "./native";
+export type { Hyperslab, StoredChunk } from "../native/addon-types";
 export type { Dimensions, DimensionAxis, AttachedScale } from "./dimension-scales";

@@ -1,7 +1,7 @@
 // h5py-style selections ("0:10, ::2, 5", [slice(0, 10), null, 3], or a raw hyperslab) resolved
 // against a shape into the hyperslab the binding takes and the shape of the result.
 import { H5Error } from "./errors";
-import type { Hyperslab } from "./native";
+import type { Hyperslab } from "../native/addon-types";
 
 /** A Python-style slice: start inclusive, stop exclusive, positive step; negatives count from the end. */
 export class Slice {

@@ -5,7 +5,7 @@
 // them. TIFFs libvips refuses or clips go to h5dat's own reader (tiff.ts); a truncated file
 // decodes as far as it goes only when asked (`truncated`).
 import sharp, { type Sharp } from "sharp";
-import { native } from "../binding";
+import { native } from "../native/addon";
 import { readJpegHeader, type JpegHeader } from "./jpeg-header";
 import { decodeBmp, decodeIco, type RgbImage } from "./bmp";
 import { dtype } from "../h5/dtype";

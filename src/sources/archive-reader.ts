@@ -2,9 +2,9 @@
 // libarchive reads) through the native libarchive: one entry at a time, data in blocks, so
 // memory stays flat however large the archive is.
 import path from "node:path";
-import { native } from "../binding";
+import { native } from "../native/addon";
 import { ArchiveError } from "./archive-error";
-import type { NativeArchive, NativeArchiveHeader } from "../h5/native";
+import type { NativeArchive, NativeArchiveHeader } from "../native/addon-types";
 
 /** One entry's header. `size` is null when the archive does not record it (a lone .gz). */
 export interface ArchiveEntry {

@@ -1,8 +1,7 @@
 // The shape of the native addon (binding/*.cc). Each operation exists as `name` (Promise, runs
 // on the libuv pool) and `nameSync`; both hold the process-wide HDF5 lock while HDF5 runs.
-import type { IncomingData, OutgoingData } from "./codec";
-import type { ArchiveError } from "../sources/archive-error";
-import type { H5Error } from "./errors";
+import type { IncomingData, OutgoingData } from "./element-data";
+import type { ArchiveError, H5Error } from "./errors";
 import type { TypeSpec } from "./type-spec";
 
 /** An open HDF5 object inside the addon. Closed explicitly or when garbage-collected. */
