@@ -4,7 +4,8 @@
 import { EventEmitter } from "node:events";
 import type { Command } from "commander";
 import { loadConfig } from "../config/load-config";
-import { convert, type ConvertSummary } from "../convert/convert";
+import { convert } from "../convert/convert";
+import type { ConvertSummary } from "../convert/results";
 import { keepLargeBlocksMapped } from "../convert/memory";
 import { ON_ERROR_MODES, type OnError } from "../convert/fallback";
 import { loadSchema } from "../schema";

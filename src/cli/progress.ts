@@ -5,7 +5,7 @@
 // (entry lines, a warning, the Ctrl-C notice, the summary) first erases it, so every message
 // starts on a clean line and the bar is drawn again below it.
 import type { EventEmitter } from "node:events";
-import type { ConvertProgress } from "../convert/convert";
+import type { ConvertProgress } from "../convert/results";
 import type { ManifestRow } from "../writer/manifest";
 import { InputRate } from "./input-rate";
 import { terminalText } from "./terminal-text";

@@ -9,7 +9,7 @@ import { File } from "../h5/file";
 import { hdf5Version } from "../h5/library";
 import { H5DAT_VERSION } from "../version";
 import { readStoredRows, type StoredRow } from "../writer/manifest";
-import type { ConvertOptions } from "./convert";
+import type { ConvertOptions } from "./options";
 import { fingerprintInputs } from "./input-fingerprint";
 import { OutputLock } from "./output-lock";
 import { resumeOutput } from "./resume-output";

@@ -10,7 +10,7 @@ import { datasetPathOf, safePathOf } from "../writer/hdf5-names";
 import type { ManifestRow } from "../writer/manifest";
 import { csvDelimiterFor } from "../processors/csv";
 import { maxCsvFieldOf } from "../processors/csv-limits";
-import type { ConvertOptions } from "./convert";
+import type { ConvertOptions } from "./options";
 import { emptyEntryMessage, joinMessages, keptAsBytesNote, nameNotes, noNameMessage, notFileMessage } from "./entry-checks";
 import { messageOf } from "../error-message";
 
