@@ -6,7 +6,7 @@
 // starts on a clean line and the bar is drawn again below it.
 import type { EventEmitter } from "node:events";
 import type { ConvertProgress } from "../convert/results";
-import type { ManifestRow } from "../writer/manifest";
+import type { ManifestRow } from "../output/manifest";
 import { InputRate } from "./input-rate";
 import { terminalText } from "./terminal-text";
 

@@ -8,7 +8,7 @@ import path from "node:path";
 import { File } from "../h5/file";
 import { hdf5Version } from "../h5/library";
 import { H5DAT_VERSION } from "../version";
-import { readStoredRows, type StoredRow } from "../writer/manifest";
+import { readStoredRows, type StoredRow } from "../output/manifest";
 import type { ConvertOptions } from "./options";
 import { fingerprintInputs } from "./input-fingerprint";
 import { OutputLock } from "./output-lock";

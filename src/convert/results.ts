@@ -1,6 +1,6 @@
 // What a conversion reports: its progress, one event per entry, and the summary at its end;
 // apart from convert.ts so that the run's modules can name them without importing the job itself.
-import type { ManifestRow } from "../writer/manifest";
+import type { ManifestRow } from "../output/manifest";
 
 /** What convert() returns: the counts, timings and the failed and kept rows of the run. */
 export interface ConvertSummary {

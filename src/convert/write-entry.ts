@@ -16,7 +16,7 @@ import { writeVideo, type MediaInput } from "../processors/video";
 import { ForkPool } from "../pool/fork-pool";
 import { releasePixels } from "../pool/shared-pixels";
 import type { SourceEntry } from "../sources/source-entry";
-import type { ManifestRow } from "../writer/manifest";
+import type { ManifestRow } from "../output/manifest";
 import type { EntryPlan, ProcessorName } from "./plan";
 import { prepare, writePrepared, type Prepared, type PrepareTask } from "./prepare";
 import { prepareChecked, quarantine } from "./records";

@@ -12,7 +12,7 @@ import { test } from "node:test";
 import { convert } from "../../src/convert/convert";
 import type { ConvertProgress } from "../../src/convert/results";
 import { formatDuration, showProgress } from "../../src/cli/progress";
-import type { ManifestRow } from "../../src/writer/manifest";
+import type { ManifestRow } from "../../src/output/manifest";
 import { makeTreeAndArchives } from "../helpers/archives";
 import { tempDir } from "../helpers/h5py";
 
