@@ -16,6 +16,7 @@ import { writeVideo, type MediaInput } from "../processors/video";
 import { ForkPool } from "../pool/fork-pool";
 import { releasePixels } from "../pool/shared-pixels";
 import type { SourceEntry } from "../sources/source-entry";
+import { hdf5SignatureOffset } from "../classify/magic";
 import type { ManifestRow } from "../output/manifest";
 import type { EntryPlan, ProcessorName } from "./plan";
 import { prepare, writePrepared, type Prepared, type PrepareTask } from "./prepare";
@@ -294,15 +295,5 @@ async function copyHdf5(parent: Group, name: string, bytes: Buffer, sourcePath: 
 
 /** HDF5's own error for a file without its signature ("not a file ID") does not say so. */
 function checkHdf5Signature(head: Buffer): void {
-  if (!hasHdf5Signature(head)) throw new Error("not an HDF5 file: no HDF5 signature at offset 0, 512, 1024, ... (only its name says HDF5)");
-}
-
-const HDF5_SIGNATURE = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
-
-/** The superblock signature, at 0 or a power of two from 512 (a user block may precede it). */
-function hasHdf5Signature(bytes: Buffer): boolean {
-  for (let at = 0; at + HDF5_SIGNATURE.length <= bytes.length; at = at === 0 ? 512 : at * 2) {
-    if (bytes.subarray(at, at + HDF5_SIGNATURE.length).equals(HDF5_SIGNATURE)) return true;
-  }
-  return false;
+  if (hdf5SignatureOffset(head) === undefined) throw new Error("not an HDF5 file: no HDF5 signature at offset 0, 512, 1024, ... (only its name says HDF5)");
 }
