@@ -11,7 +11,7 @@ import { ON_ERROR_MODES, type OnError } from "../convert/fallback";
 import { loadSchema } from "../schema";
 import { parseCompression } from "../processors/layout";
 import { checkMaxCsvField } from "../processors/csv-limits";
-import { parseByteSize } from "../sources/entry-limits";
+import { parseByteSize } from "../byte-size";
 import { checkInputsExist } from "../sources/missing-inputs";
 import { entryLine, showProgress } from "./progress";
 
