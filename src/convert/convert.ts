@@ -8,6 +8,7 @@ import { File } from "../h5/file";
 import { openSource } from "../sources/open-source";
 import { limitsOf } from "../sources/entry-limits";
 import type { Source, SourceEntry } from "../sources/source-entry";
+import { headThenRest, readHead, type EntryHead } from "../sources/entry-head";
 import { escapeName } from "../output/hdf5-names";
 import { planEntry, type EntryPlan } from "./plan";
 import { joinMessages } from "./entry-checks";
@@ -270,22 +271,13 @@ function emit(run: Run, row: ManifestRow): void {
 const WHOLE_ENTRY_BYTES = 8 << 20;
 
 /** An entry's first WHOLE_ENTRY_BYTES (all of it when smaller), and its remaining blocks. */
-async function readEntry(entry: SourceEntry): Promise<{ head: Buffer; rest: AsyncIterator<Buffer> | null }> {
-  const blocks = entry.blocks()[Symbol.asyncIterator]();
-  const parts: Buffer[] = [];
-  let size = 0;
-  while (size < WHOLE_ENTRY_BYTES) {
-    const next = await blocks.next();
-    if (next.done) return { head: parts.length === 1 ? parts[0] : Buffer.concat(parts), rest: null };
-    parts.push(next.value);
-    size += next.value.length;
-  }
-  return { head: Buffer.concat(parts), rest: blocks };
+function readEntry(entry: SourceEntry): Promise<EntryHead> {
+  return readHead(entry.blocks()[Symbol.asyncIterator](), WHOLE_ENTRY_BYTES);
 }
 
 async function readRest(head: Buffer, rest: AsyncIterator<Buffer>): Promise<Buffer> {
-  const parts = [head];
-  for (let next = await rest.next(); !next.done; next = await rest.next()) parts.push(next.value);
+  const parts: Buffer[] = [];
+  for await (const block of headThenRest(head, rest)) parts.push(block);
   return Buffer.concat(parts);
 }
 

@@ -16,6 +16,7 @@ import { writeVideo, type MediaInput } from "../processors/video";
 import { ForkPool } from "../pool/fork-pool";
 import { releasePixels } from "../pool/shared-pixels";
 import type { SourceEntry } from "../sources/source-entry";
+import { headThenRest } from "../sources/entry-head";
 import { hdf5SignatureOffset } from "../classify/magic";
 import type { ManifestRow } from "../output/manifest";
 import type { EntryPlan, ProcessorName } from "./plan";
@@ -107,14 +108,7 @@ async function keepBytes(run: Run, plan: EntryPlan, place: [Group, string] | nul
 export async function streamEntry(run: Run, plan: EntryPlan, head: Buffer, rest: AsyncIterator<Buffer>): Promise<ManifestRow> {
   let bytes = 0;
   let owned = false;
-  async function* blocks(): AsyncGenerator<Buffer> {
-    bytes += head.length;
-    yield head;
-    for (let next = await rest.next(); !next.done; next = await rest.next()) {
-      bytes += next.value.length;
-      yield next.value;
-    }
-  }
+  const blocks = () => headThenRest(head, rest, (total) => (bytes = total));
   try {
     const [parent, name] = await claimTarget(run, plan.target);
     owned = true;
@@ -135,14 +129,7 @@ export async function streamEntry(run: Run, plan: EntryPlan, head: Buffer, rest:
  */
 export async function convertMedia(run: Run, plan: EntryPlan, entry: SourceEntry, head: Buffer, rest: AsyncIterator<Buffer> | null): Promise<ManifestRow> {
   let bytes = entry.size ?? head.length;
-  async function* blocks(): AsyncGenerator<Buffer> {
-    bytes = head.length;
-    yield head;
-    for (let next = await rest?.next(); next && !next.done; next = await rest!.next()) {
-      bytes += next.value.length;
-      yield next.value;
-    }
-  }
+  const blocks = () => headThenRest(head, rest, (total) => (bytes = total));
   const input: MediaInput = entry.file ? { path: entry.file } : { blocks: blocks(), name: path.posix.basename(entry.sourcePath), head };
   let place: [Group, string] | null = null;
   try {
