@@ -7,7 +7,7 @@
 //
 // Prints, per kind and size: the parent's CPU time per task when preparing locally, and when the
 // pool prepares it (the parent then only sends and receives), in microseconds.
-import { prepare, type PrepareTask } from "../src/convert/prepare";
+import { prepare, type PrepareTask } from "../src/processors/prepare";
 import { ForkPool } from "../src/pool/fork-pool";
 import sharp from "sharp";
 

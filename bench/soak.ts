@@ -15,7 +15,7 @@
 //
 // What it found first: convert() from the API left RSS 282 → 340 → 369 MB (+31 %) with fds and
 // JS heap flat: glibc's per-thread heaps, not a leak (MALLOC_ARENA_MAX=1 kept it flat), which the
-// CLI already avoided with the mmap threshold of convert/memory.ts; convert() now sets it itself.
+// CLI already avoided with the mmap threshold of pool/memory.ts; convert() now sets it itself.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";

@@ -26,6 +26,21 @@ function sourceHash() {
   return hash.digest("hex");
 }
 
+// CMakeLists.txt names every source (folder/file.cc, one folder a concern) instead of globbing:
+// a source it does not name would silently be left out of the addon.
+function unlistedSources() {
+  const named = new Set(fs.readFileSync(path.join(root, "CMakeLists.txt"), "utf8").split(/[\s()]+/));
+  return listFiles("binding")
+    .map((file) => path.relative("binding", file).split(path.sep).join("/"))
+    .filter((file) => file.endsWith(".cc") && !named.has(file));
+}
+
+const unlisted = unlistedSources();
+if (unlisted.length > 0) {
+  console.error(`CMakeLists.txt does not list ${unlisted.join(", ")}: add each to its folder's H5DAT_*_SOURCES.`);
+  process.exit(1);
+}
+
 const command = process.argv[2];
 if (command === "write") {
   fs.mkdirSync(path.dirname(stampFile), { recursive: true });

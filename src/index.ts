@@ -6,5 +6,5 @@ export { ArchiveReader, type ArchiveEntry } from "./sources/archive-reader";
 export { ArchiveError } from "./sources/archive-error";
 export { convert } from "./convert/convert";
 export type { ConvertOptions } from "./convert/options";
-export type { ConvertSummary, ConvertProgress, ConvertEvents } from "./convert/results";
+export type { ConvertSummary, EntryCounts, ConvertProgress, ConvertEvents } from "./convert/results";
 export * from "./read";

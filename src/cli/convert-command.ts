@@ -5,8 +5,8 @@ import { EventEmitter } from "node:events";
 import type { Command } from "commander";
 import { loadConfig } from "../config/load-config";
 import { convert } from "../convert/convert";
-import type { ConvertSummary } from "../convert/results";
-import { keepLargeBlocksMapped } from "../convert/memory";
+import type { ConvertSummary, EntryCounts } from "../convert/results";
+import { keepLargeBlocksMapped } from "../pool/memory";
 import { ON_ERROR_MODES, type OnError } from "../convert/fallback";
 import { loadSchema } from "../schema";
 import { parseCompression } from "../processors/layout";
@@ -76,12 +76,20 @@ function stopOnSignals(): { signal: AbortSignal; exitCode: number | null; dispos
   return state;
 }
 
+/** `12 entries: 10 written, 0 kept as bytes, 1 skipped, 1 failed`. */
+function countsLine(counts: EntryCounts): string {
+  return `${counts.entries} entries: ${counts.written} written, ${counts.keptAsBytes} kept as bytes, ${counts.skipped} skipped, ${counts.failed} failed`;
+}
+
 /** The summary, entries kept as bytes, and failures when progress lines did not already show them. */
 function describe(summary: ConvertSummary, listFailures: boolean): string {
+  // Resuming a run that had finished does nothing, as rsync on a done copy: say so, not "resumed".
+  if (summary.alreadyComplete) return `${summary.output} is already complete: nothing to resume (${countsLine(summary)})`;
   return [
     ...(summary.interrupted ? [`interrupted: the file is left as ${summary.output} (continue with --resume)`] : []),
     ...(summary.resumed > 0 ? [`resumed: ${summary.resumed} entries were done by the interrupted run`] : []),
-    `${summary.entries} entries: ${summary.written} written, ${summary.keptAsBytes} kept as bytes, ${summary.skipped} skipped, ${summary.failed} failed`,
+    // Appended to a file, this run's counts are told apart from the file's.
+    ...(summary.inFile ? [`this run: ${countsLine(summary)}`, `in the file: ${countsLine(summary.inFile)}`] : [countsLine(summary)]),
     `${summary.seconds.toFixed(2)} s, ${summary.filesPerSecond.toFixed(1)} files/s, ${summary.megabytesPerSecond.toFixed(1)} MB/s, peak RSS ${summary.peakRssMb.toFixed(0)} MB (+ ${summary.workersPeakRssMb.toFixed(0)} MB in workers)`,
     // Progress lines show only failures: entries kept as bytes are listed here either way.
     ...summary.kept.map(entryLine),

@@ -19,12 +19,31 @@ export interface FileReport {
   library: string;
   /** Root attrs convert writes (absent on other files). */
   madeBy: { h5datVersion?: string; hdf5Version?: string; created?: string; command?: string; options?: unknown };
+  /** Every run that wrote the file, first to last: the one that made it, then each --append. */
+  runs: ConvertRun[];
   /** null: the file has no /_h5dat/manifest. */
   /** `written` counts clean writes; `keptAsBytes` the entries written as their bytes because their processor failed. */
   entries: { total: number; written: number; keptAsBytes: number; skipped: number; failed: number; byProcessor: Record<string, Record<string, number>> } | null;
   failures: ManifestRow[];
   /** The rows kept as bytes, with their processors' errors. */
   kept: ManifestRow[];
+}
+
+/** One run of convert on a file: when it started, and its command line. */
+export interface ConvertRun {
+  started: string;
+  command: string;
+}
+
+/** The runs a file's root attrs record: `created`/`command`, then each `appended` ("<time> <command>"). */
+async function runsOf(attr: (name: string) => Promise<unknown>): Promise<ConvertRun[]> {
+  const [created, command, appended] = [await attr("created"), await attr("command"), await attr("appended")];
+  const first = typeof command === "string" ? [{ started: String(created ?? "?"), command }] : [];
+  const later = (Array.isArray(appended) ? appended.map(String) : []).map((line) => {
+    const space = line.indexOf(" ");
+    return { started: line.slice(0, space), command: line.slice(space + 1) };
+  });
+  return [...first, ...later];
 }
 
 export async function fileReport(path: string): Promise<FileReport> {
@@ -46,6 +65,7 @@ export async function fileReport(path: string): Promise<FileReport> {
         command: (await attr("command")) as string | undefined,
         options: typeof options === "string" ? JSON.parse(options) : options,
       },
+      runs: await runsOf(attr),
       entries: null,
       failures: rows?.filter((row) => row.status === "failed") ?? [],
       kept: rows?.filter(isKeptAsBytes) ?? [],
@@ -71,7 +91,9 @@ export function reportLines(report: FileReport): string[] {
   const lines = [`${report.file}: ${formatBytes(report.size)}, ${formatBytes(report.freeSpace)} free inside (HDF5 ${report.library})`];
   const made = report.madeBy;
   if (made.h5datVersion) lines.push(`made by h5dat ${made.h5datVersion} (HDF5 ${made.hdf5Version ?? "?"}) on ${made.created ?? "?"}`);
-  if (made.command) lines.push(`command: ${made.command}`);
+  if (report.runs.length === 1) lines.push(`command: ${report.runs[0].command}`);
+  // Appended to, a file was made by several runs: each is listed, oldest first.
+  if (report.runs.length > 1) lines.push(`runs: ${report.runs.length}`, ...report.runs.map((run) => `  ${run.started}  ${run.command}`));
   if (made.options) lines.push(`options: ${JSON.stringify(made.options)}`);
   if (!report.entries) {
     lines.push("no /_h5dat/manifest: not a file made by h5dat convert");

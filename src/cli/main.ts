@@ -12,6 +12,7 @@ import { addInfoCommand } from "./info-command";
 import { addExportCommand } from "./export-command";
 import { addShowCommand } from "./show-command";
 import { messageOf } from "../error-message";
+import { cliMessageOf } from "../convert/option-advice";
 import { terminalLines } from "./terminal-text";
 
 const program = new Command("h5dat")
@@ -46,6 +47,7 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   // A message may quote a name from a file: printed safe (terminal-text.ts).
-  console.error(terminalLines(`h5dat: ${messageOf(error)}`));
+  // The API's messages name its options (`overwrite: true`): the CLI's user reads its flags.
+  console.error(terminalLines(`h5dat: ${cliMessageOf(error) ?? messageOf(error)}`));
   process.exitCode = 1;
 });

@@ -6,7 +6,7 @@ import { open, ReaderDataset, ReaderGroup, type H5Reader } from "../read";
 import { listingLines, listObjects, type ListedObject } from "../read/listing";
 import { dimensionLines, groupDimensionLines, groupDimensions, type GroupDimension } from "../read/dimension-listing";
 import { isAttributeHead, isUnreadableAttribute, readAttributes } from "../h5/attribute-info";
-import { firstValues, jsonTextHead } from "../read/value-preview";
+import { firstValues, jsonLinesHead, jsonTextHead } from "../read/value-preview";
 import { formatBytes } from "../byte-size";
 import type { Dimensions } from "../h5/dimension-scales";
 import { dtypeName } from "../h5/dtype";
@@ -17,6 +17,7 @@ import { terminalLines, terminalText } from "./terminal-text";
 import { describeScaling } from "../read/image-scaling";
 import { FOLLOW_EXTERNAL_HELP } from "./export-command";
 import { missingPathError } from "./missing-path";
+import { countText, counted, cutLine, firstLines, previewBounds, wrapItems, wrapText, type PreviewBounds } from "./preview-bounds";
 
 interface ShowOptions {
   png?: string;
@@ -37,7 +38,7 @@ export function addShowCommand(program: Command): void {
     .argument("<file>", "the HDF5 file")
     .argument("<path>", "a group or dataset")
     .option("--png <file>", "write an image dataset as PNG")
-    .option("--rows <n>", "rows of a table (or values) to preview", "10")
+    .option("--rows <n>", "rows of a table, documents of a JSON Lines dataset (or values) to preview", "10")
     .option("--json", "the facts, attrs and preview as JSON")
     .option("--follow-external", FOLLOW_EXTERNAL_HELP)
     .action((file: string, path: string, options: ShowOptions) => namingFile(file, () => showObject(file, path, options)));
@@ -47,6 +48,7 @@ async function showObject(file: string, path: string, options: ShowOptions): Pro
   const reader = await open(file, { external: options.followExternal ? "follow" : "deny" });
   try {
     if (!(await reader.has(path))) throw await missingPathError(reader.file, path, file);
+    const bounds = previewBounds();
     const rows = Number(options.rows ?? 10);
     if (!Number.isInteger(rows) || rows < 0) throw new Error(`--rows must be a whole number, not '${options.rows}'`);
     const member = await reader.get(path);
@@ -68,7 +70,7 @@ async function showObject(file: string, path: string, options: ShowOptions): Pro
       dims = typeof read === "string" ? undefined : read;
       dimensionText = typeof read === "string" ? [`  dimensions: unreadable: ${read}`] : dimensionLines(read);
       // A preview that cannot be read says why; a --png asked for and not written is an error.
-      preview = await previewOf(reader, member, rows, attrs, options.png).catch((error: unknown): Preview => {
+      preview = await previewOf(reader, member, rows, attrs, options.png, bounds).catch((error: unknown): Preview => {
         if (options.png) throw error;
         return { kind: "unreadable", reason: messageOf(error), text: `unreadable: ${messageOf(error)}` };
       });
@@ -77,7 +79,7 @@ async function showObject(file: string, path: string, options: ShowOptions): Pro
       facts = { path, kind: "group", attrs: Object.keys(attrs).length };
       groupDims = await groupDimensions(reader.file, listed);
       dimensionText = groupDimensionLines(groupDims);
-      preview = { kind: "group", members: listed.map((o) => o.path), text: listingLines(listed).join("\n") };
+      preview = { kind: "group", members: listed.map((o) => o.path), text: firstLines(listingLines(listed), bounds.lines, "members").join("\n") };
     } else {
       facts = listed[0];
       preview = { kind: "datatype", dtype: dtypeName(member.dtype), text: `datatype ${dtypeName(member.dtype)}` };
@@ -87,11 +89,13 @@ async function showObject(file: string, path: string, options: ShowOptions): Pro
       console.log(JSON.stringify({ object: facts, attrs, ...(dims ? { dims } : {}), ...(groupDims.length > 0 ? { dimensions: groupDims } : {}), preview }, jsonValue));
       return;
     }
-    // Names, attrs and values come from the file: printed safe (terminal-text.ts).
-    console.log(terminalText(listingLines([facts])[0]));
-    for (const line of dimensionText) console.log(terminalText(line));
-    for (const [key, value] of Object.entries(attrs)) console.log(terminalText(`  @${key} = ${display(value)}`));
-    console.log(terminalLines(preview.text));
+    // Names, attrs and values come from the file: printed safe (terminal-text.ts), each line
+    // cut to the terminal's width (preview-bounds.ts); why something is unreadable is said whole.
+    const print = (line: string, whole = false) => console.log(whole ? terminalText(line) : cutLine(terminalText(line), bounds.width));
+    print(listingLines([facts])[0]);
+    for (const line of dimensionText) print(line, line.startsWith("  dimensions: unreadable: "));
+    for (const [key, value] of Object.entries(attrs)) print(`  @${key} = ${display(value)}`, isUnreadableAttribute(value));
+    for (const line of terminalLines(preview.text).split("\n")) print(line, preview.kind === "unreadable");
   } finally {
     await reader.close();
   }
@@ -106,7 +110,7 @@ function jsonValue(_key: string, value: unknown): unknown {
 
 type Preview = { kind: string; text: string; [key: string]: unknown };
 
-async function previewOf(reader: H5Reader, dataset: ReaderDataset, rows: number, attrs: Record<string, unknown>, png?: string): Promise<Preview> {
+async function previewOf(reader: H5Reader, dataset: ReaderDataset, rows: number, attrs: Record<string, unknown>, png: string | undefined, bounds: PreviewBounds): Promise<Preview> {
   // The attrs already read for the listing: none is read again, or whole (one past the preview's
   // limit, or unreadable, counts as absent).
   const attr = async (name: string) => {
@@ -123,12 +127,7 @@ async function previewOf(reader: H5Reader, dataset: ReaderDataset, rows: number,
     const text = `image: ${width ?? "?"}×${height ?? "?"}, ${channels ?? "?"} channels, ${bitDepth ?? "?"}-bit${format ? `, from ${format}` : ""}${written ? `\nwritten: ${written.file} (${written.bytes} bytes)` : ""}${written?.scaling ? `\nscaled: ${describeScaling(written.scaling)}` : ""}`;
     return { kind: "image", width, height, channels, bitDepth, format, png: written?.file, ...(written?.scaling && { scaling: written.scaling }), text };
   }
-  if ((await attr("format")) === "json-pointer-pairs") {
-    // Rebuilt from its first pairs alone: enough for the characters shown.
-    const { text: json, whole } = await jsonTextHead(dataset, JSON_PREVIEW_CHARS);
-    const cut = json.length > JSON_PREVIEW_CHARS || !whole;
-    return { kind: "json", json: json.slice(0, JSON_PREVIEW_CHARS), text: cut ? `${json.slice(0, JSON_PREVIEW_CHARS)} … (${whole ? `${json.length} characters` : `${dataset.shape![0]} pairs`})` : json };
-  }
+  if ((await attr("format")) === "json-pointer-pairs") return jsonPreview(dataset, rows, (await attr("jsonl")) === true, bounds);
   if (processor === "video" || processor === "audio") {
     const facts = Object.fromEntries(await Promise.all(["fps", "frame_count", "duration_s", "sample_rate", "channels", "codec"].map(async (k) => [k, await attr(k)] as const)));
     const known = Object.entries(facts).filter(([, v]) => v !== undefined);
@@ -138,7 +137,10 @@ async function previewOf(reader: H5Reader, dataset: ReaderDataset, rows: number,
     // Only the rows shown are read: a table may be huge, or claim to be in a corrupt file.
     const table = await reader.readTable(dataset, [0, rows]);
     const first = [...table.rows()].map((row) => Object.values(row));
-    return { kind: "table", columns: table.columns, rows: first, length: table.total, text: `${csvText(table.columns, first).trimEnd()}${table.total > rows ? `\n… ${table.total} rows` : ""}` };
+    // A row per line (one with a line break in a field takes more), as many as --rows asks.
+    const lines = firstLines(csvText(table.columns, first).trimEnd().split("\n"), Math.max(bounds.lines, rows + 1), "lines");
+    if (table.total > rows) lines.push(`… ${counted(table.total - rows, "more rows")} (${countText(table.total)} in all)`);
+    return { kind: "table", columns: table.columns, rows: first, length: table.total, text: lines.join("\n") };
   }
   const shape = dataset.shape ?? [];
   if (shape.length === 0) {
@@ -147,7 +149,38 @@ async function previewOf(reader: H5Reader, dataset: ReaderDataset, rows: number,
   }
   const values = await firstValues(dataset, rows, PREVIEW_VALUES);
   // The exact length: 2^60 as a number would print as 1152921504606847000.
-  return { kind: "values", values, text: `${display(values)}${shape[0] > rows ? ` … (${dataset.dataset.exactShape![0]} along the first axis)` : ""}` };
+  const along = shape[0] > rows ? `(${dataset.dataset.exactShape![0]} along the first axis)` : "";
+  return { kind: "values", values, text: valuesText(values, along, bounds) };
+}
+
+/** Values as `[a, b, …]` over as many lines as the bounds allow, then what was not shown. */
+function valuesText(values: readonly unknown[], along: string, bounds: PreviewBounds): string {
+  const items = values.map(display);
+  if (items.length === 0) return `[]${along ? ` … ${along}` : ""}`;
+  items[0] = `[${items[0]}`;
+  items[items.length - 1] += "]";
+  const { lines, shown } = wrapItems(items, bounds);
+  if (shown < items.length) lines.push(`… ${countText(items.length - shown)} more of the ${counted(items.length, "values")} read${along ? ` ${along}` : ""}`);
+  else if (along && [...`${lines[lines.length - 1]} … ${along}`].length <= bounds.width) lines[lines.length - 1] += ` … ${along}`;
+  else if (along) lines.push(`… ${along}`);
+  return lines.join("\n");
+}
+
+/**
+ * A JSON dataset's text, rebuilt from its first pairs alone, wrapped to the bounds; a JSON Lines
+ * dataset's first `rows` documents, one a line.
+ */
+async function jsonPreview(dataset: ReaderDataset, rows: number, jsonl: boolean, bounds: PreviewBounds): Promise<Preview> {
+  if (jsonl) {
+    const { lines, whole, total } = await jsonLinesHead(dataset, rows, JSON_PREVIEW_CHARS);
+    const more = total - lines.length;
+    const text = [...lines, ...(more > 0 ? [`… ${counted(more, "more documents")} (${countText(total)} in all)`] : []), ...(whole ? [] : ["… (the last document shown goes on)"])];
+    return { kind: "json", documents: lines, length: total, text: text.join("\n") };
+  }
+  const { text: json, whole } = await jsonTextHead(dataset, JSON_PREVIEW_CHARS);
+  const lines = wrapText(json.slice(0, JSON_PREVIEW_CHARS), bounds);
+  if (json.length > JSON_PREVIEW_CHARS || !whole) lines.push(`… (${whole ? `${countText(json.length)} characters` : `${countText(dataset.shape![0])} pairs`} in all)`);
+  return { kind: "json", json: json.slice(0, JSON_PREVIEW_CHARS), text: lines.join("\n") };
 }
 
 function display(value: unknown): string {

@@ -1,7 +1,7 @@
 // The JSON Schema of h5dat's --config file (printed by `h5dat config --schema`). The keys of the
 // original tool keep their meaning; unknown keys are errors, so a typo never passes silently.
 
-import { PROCESSOR_OPTIONS } from "../schema/schema-meta";
+import { PROCESSOR_OPTIONS } from "../processors/registry";
 import { COMPRESSION_PATTERN } from "../processors/layout";
 import { MOST_CSV_FIELD } from "../processors/csv-limits";
 import { ON_ERROR_MODES } from "../convert/fallback";

@@ -5,7 +5,7 @@ import fs from "node:fs";
 import os from "node:os";
 import { EventEmitter } from "node:events";
 import { File } from "../h5/file";
-import { openSource } from "../sources/open-source";
+import { openSources } from "../sources/open-source";
 import { limitsOf } from "../sources/entry-limits";
 import type { Source, SourceEntry } from "../sources/source-entry";
 import { headThenRest, readHead, type EntryHead } from "../sources/entry-head";
@@ -14,7 +14,7 @@ import { planEntry, type EntryPlan } from "./plan";
 import { joinMessages } from "./entry-checks";
 import type { Run } from "./run";
 import { asError, messageOf } from "../error-message";
-import { convertEntry, convertMedia, copyHdf5File, ENCODED_ROOT, streamEntry } from "./write-entry";
+import { convertEntry, convertMedia, ENCODED_ROOT, streamEntry, writeEntryFile } from "./write-entry";
 import { Checkpoints } from "./checkpoint";
 import { finishOutput, openOutput, partialPathOf } from "./output-file";
 import { EntryOrder, ResumedEntries } from "./resumed-entries";
@@ -22,13 +22,15 @@ import { accountForEntries, recordVanished } from "./entry-accounting";
 import { dropFingerprints } from "./run-record";
 import { checkInputsExist } from "../sources/missing-inputs";
 import { writeSchemaAttrs } from "../schema";
-import { Manifest, readStoredRows, type ManifestRow } from "../output/manifest";
+import { Manifest, readStoredRows, type ManifestRow, type StoredRow } from "../output/manifest";
 import { WriteQueue } from "../output/write-queue";
-import { entryFootprint, IN_FLIGHT_BYTES, keepLargeBlocksMapped } from "./memory";
+import { IN_FLIGHT_BYTES, keepLargeBlocksMapped } from "../pool/memory";
+import { footprintOf } from "../processors/prepare";
+import { processorNamed } from "../processors/registry";
 import { isWriteFailure, writeFailure } from "./write-failure";
 import { isKeptAsBytes } from "./fallback";
 import type { ConvertOptions } from "./options";
-import type { ConvertSummary } from "./results";
+import type { ConvertSummary, EntryCounts } from "./results";
 
 /** Converts `inputs` (directories, files, archives) into `options.output`. */
 export async function convert(inputs: string[], options: ConvertOptions, events?: EventEmitter): Promise<ConvertSummary> {
@@ -46,7 +48,7 @@ export async function convert(inputs: string[], options: ConvertOptions, events?
   const { file, partial, start, firstEntry, stored, resumable } = out;
   const manifest = new Manifest();
   manifest.carry([...stored, ...resumable]);
-  const sources: (Source | Error)[] = [];
+  let sources: (Source | Error)[] = [];
   let workersPeakRssMb = 0;
   const workers = options.workers ?? os.availableParallelism();
   const run: Run = {
@@ -72,7 +74,7 @@ export async function convert(inputs: string[], options: ConvertOptions, events?
   try {
     if (options.schema) await writeSchemaAttrs(file, options.schema);
     // Every input is opened first: their sizes make the total that progress is measured against.
-    for (const input of inputs) sources.push(await openSource(input, limitsOf(options)).catch(asError));
+    sources = await openSources(inputs, limitsOf(options));
     run.progress.inputBytesTotal = sources.reduce((sum, source) => sum + (source instanceof Error ? 0 : source.size), 0);
     for (const [i, source] of sources.entries()) {
       if (options.signal?.aborted) break;
@@ -101,26 +103,33 @@ export async function convert(inputs: string[], options: ConvertOptions, events?
   const interrupted = options.signal?.aborted === true;
   if (!interrupted && closed) await finishOutput(out, options.output).finally(() => out.lock.release());
   const seconds = (performance.now() - started) / 1000;
-  return summaryOf(manifest, { output: interrupted ? partial : options.output, interrupted, resumed: run.resumed, seconds, workersPeakRssMb });
+  return summaryOf(manifest, { output: interrupted ? partial : options.output, interrupted, resumed: run.resumed, seconds, workersPeakRssMb }, stored);
+}
+
+function entryCountsOf(rows: readonly ManifestRow[]): EntryCounts {
+  const count = (status: ManifestRow["status"]) => rows.filter((row) => row.status === status).length;
+  const kept = rows.filter(isKeptAsBytes).length;
+  return { entries: rows.length, written: count("written") - kept, keptAsBytes: kept, skipped: count("skipped"), failed: count("failed") };
 }
 
 /** What a summary takes from the run rather than from its manifest. */
 type RunFacts = Pick<ConvertSummary, "output" | "interrupted" | "resumed" | "seconds" | "workersPeakRssMb">;
 
-/** The summary of a run whose entries are accounted for in `manifest`. */
-function summaryOf(manifest: Manifest, { output, interrupted, resumed, seconds, workersPeakRssMb }: RunFacts): ConvertSummary {
-  const rows = manifest.all;
+/**
+ * The summary of a run whose entries are accounted for in `manifest`: its own rows, apart from
+ * the `earlier` runs' an appended file holds (counted in `inFile`).
+ */
+function summaryOf(manifest: Manifest, { output, interrupted, resumed, seconds, workersPeakRssMb }: RunFacts, earlier: readonly StoredRow[] = []): ConvertSummary {
+  const before = new Set(earlier.map(({ row }) => row));
+  const rows = manifest.all.filter((row) => !before.has(row));
   const bytes = rows.reduce((sum, row) => sum + row.bytes, 0);
   const kept = rows.filter(isKeptAsBytes);
-  const counts = manifest.counts();
   return {
     output,
     interrupted,
     resumed,
-    entries: rows.length,
-    ...counts,
-    written: counts.written - kept.length,
-    keptAsBytes: kept.length,
+    ...entryCountsOf(rows),
+    ...(earlier.length > 0 && { inFile: entryCountsOf(manifest.all) }),
     bytes,
     seconds,
     // A finished run resumed takes no time: its rates are 0, not 0 / 0.
@@ -143,7 +152,7 @@ async function finishedSummary(inputs: string[], output: string): Promise<Conver
     }
     const manifest = new Manifest();
     manifest.carry((await readStoredRows(file)) ?? []);
-    return summaryOf(manifest, { output, interrupted: false, resumed: manifest.all.length, seconds: 0, workersPeakRssMb: 0 });
+    return { ...summaryOf(manifest, { output, interrupted: false, resumed: manifest.all.length, seconds: 0, workersPeakRssMb: 0 }), alreadyComplete: true };
   } finally {
     await file.close();
   }
@@ -192,21 +201,9 @@ async function convertInput(run: Run, input: string, source: Source | Error): Pr
         record(plan.done, order);
         continue;
       }
-      if (plan.processor === "video" || plan.processor === "audio") {
-        // Media stream through ffmpeg now, frames into the dataset as they come.
-        record(await convertMedia(run, plan, entry, read.head, read.rest), order, plan);
-        continue;
-      }
-      if (plan.processor === "hdf5" && entry.file) {
-        // An HDF5 file on disk is copied from the file, however large, without reading it here.
-        await read.rest?.return?.();
-        record(await copyHdf5File(run, plan, entry.file, read.head, entry.size ?? read.head.length), order, plan);
-        continue;
-      }
-      if (read.rest && plan.processor === "bytes") {
-        // Too large to hold: bytes stream into their dataset now, before the next entry is read.
-        // Other processors need the whole entry, and read the rest of it.
-        record(await streamEntry(run, plan, read.head, read.rest), order, plan);
+      const written = await writeUnread(run, plan, entry, read);
+      if (written) {
+        record(written, order, plan);
         continue;
       }
       const bytes = read.rest ? await readRest(read.head, read.rest).catch((error: unknown) => error as Error) : read.head;
@@ -216,10 +213,10 @@ async function convertInput(run: Run, input: string, source: Source | Error): Pr
       }
       // An image counts what it decodes to, known from its header: several large ones are not
       // decoded at once.
-      const footprint = await entryFootprint(plan, bytes);
+      const footprint = await footprintOf(plan.processor, bytes, plan.options);
       while (pending.size > 0 && bytesInFlight + footprint.bytes > IN_FLIGHT_BYTES) await Promise.race(pending);
       bytesInFlight += footprint.bytes;
-      const task = convertEntry(run, plan, bytes, footprint.strips).then((row) => record(row, order, plan));
+      const task = convertEntry(run, plan, bytes, footprint.pieces).then((row) => record(row, order, plan));
       pending.add(task);
       void task.finally(() => {
         pending.delete(task);
@@ -235,6 +232,23 @@ async function convertInput(run: Run, input: string, source: Source | Error): Pr
     await source.close();
     run.progress.inputBytesRead = inputStart + source.size;
   }
+}
+
+/**
+ * Writes an entry now, before the next is read, when its processor does not need it whole: it
+ * streams (media through ffmpeg, frames into the dataset as they come; bytes too large to hold),
+ * or reads a file on disk itself (an HDF5 file is copied from the file, however large). Null: the
+ * entry is read whole first.
+ */
+async function writeUnread(run: Run, plan: EntryPlan, entry: SourceEntry, read: { head: Buffer; rest: AsyncIterator<Buffer> | null }): Promise<ManifestRow | null> {
+  const processor = processorNamed(plan.processor);
+  if (processor.streams === "always") return convertMedia(run, plan, entry, read.head, read.rest);
+  if (processor.prepares === "writer" && processor.writeFile && entry.file) {
+    await read.rest?.return?.();
+    return writeEntryFile(run, plan, entry.file, read.head, entry.size ?? read.head.length);
+  }
+  if (read.rest && processor.streams === "large") return streamEntry(run, plan, read.head, read.rest);
+  return null;
 }
 
 /**

@@ -2,7 +2,7 @@
 // (never followed), a name that had to be changed is noted, a name with nothing left fails, and
 // an empty entry fails where its type cannot be empty. Each message names the cause.
 import type { Classification } from "../classify";
-import type { ProcessorName } from "../schema";
+import { FALLBACK_PROCESSOR, processorNamed, type ProcessorName } from "../processors/registry";
 import type { SourceEntry } from "../sources/source-entry";
 import type { SafePath } from "../output/hdf5-names";
 
@@ -28,21 +28,13 @@ export function nameNotes(entry: SourceEntry, safe: SafePath | null): string {
 
 /** What an empty entry of `processor`'s kind lacks, or null when empty is a valid value of it. */
 export function emptyEntryMessage(processor: ProcessorName): string | null {
-  const lacks: Partial<Record<ProcessorName, string>> = {
-    image: "an empty file is not an image",
-    video: "an empty file is not a video",
-    audio: "an empty file is not audio",
-    json: "an empty file is not a JSON document",
-    csv: "an empty file has no header row",
-    hdf5: "an empty file is not an HDF5 file",
-  };
-  const why = lacks[processor];
+  const why = processorNamed(processor).notEmpty;
   return why === undefined ? null : `empty (0 bytes): ${why}`;
 }
 
-/** Why an entry named as a table is kept as bytes: its content is not text (a NUL byte, ...). */
+/** Why an entry named as a table is kept as bytes (the fallback took it): its content is not text (a NUL byte, ...). */
 export function keptAsBytesNote(processor: ProcessorName, kind: Classification): string {
-  if (processor !== "bytes" || kind.category !== "bytes" || !TABLE_EXTENSIONS.has(kind.nameExtension)) return "";
+  if (processor !== FALLBACK_PROCESSOR.name || kind.category !== "bytes" || !TABLE_EXTENSIONS.has(kind.nameExtension)) return "";
   return `kept as bytes: named .${kind.nameExtension} but its content is not text (control bytes such as NUL)`;
 }
 

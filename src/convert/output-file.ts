@@ -14,6 +14,7 @@ import { fingerprintInputs } from "./input-fingerprint";
 import { OutputLock } from "./output-lock";
 import { resumeOutput } from "./resume-output";
 import { recordRun } from "./run-record";
+import { OptionAdviceError } from "./option-advice";
 
 export interface OutputFile {
   file: File;
@@ -65,11 +66,11 @@ async function openLocked(inputs: string[], options: ConvertOptions): Promise<Om
   }
   // The lock is this run's: no live run is writing this .partial.
   if (fs.existsSync(partial) && !options.overwrite) {
-    throw new Error(`'${partial}' is left from an interrupted run: pass --resume (resume: true) to continue it, or --overwrite to start again`);
+    throw new OptionAdviceError((option) => `'${partial}' is left from an interrupted run: pass ${option("resume")} to continue it, or ${option("overwrite")} to start again`);
   }
   if (options.append && fs.existsSync(output)) return append(output, partial, inputs, options);
   if (fs.existsSync(output) && !options.overwrite) {
-    throw new Error(`output '${output}' exists: pass --overwrite (overwrite: true) to replace it, or --append to add to it`);
+    throw new OptionAdviceError((option) => `output '${output}' exists: pass ${option("overwrite")} to replace it, or ${option("append")} to add to it`);
   }
   const fingerprints = await fingerprintInputs(inputs);
   // Made under another name and renamed once flushed: a .partial always opens, even when the

@@ -4,17 +4,16 @@
 import path from "node:path";
 import { classify, decide, HEAD_BYTES, type Classification } from "../classify";
 import type { Compression, DatasetLayout } from "../processors/layout";
-import type { ProcessorName, Route, RecordValidator } from "../schema";
-import { rootNameOf, type SourceEntry } from "../sources/source-entry";
+import type { Route, RecordValidator } from "../schema";
+import { processorFor, processorNamed, type ProcessorName } from "../processors/registry";
+import type { SourceEntry } from "../sources/source-entry";
+import { looseRootOf } from "../sources/copy-names";
 import { datasetPathOf, safePathOf } from "../output/hdf5-names";
 import type { ManifestRow } from "../output/manifest";
-import { csvDelimiterFor } from "../processors/csv";
-import { maxCsvFieldOf } from "../processors/csv-limits";
 import type { ConvertOptions } from "./options";
 import { emptyEntryMessage, joinMessages, keptAsBytesNote, nameNotes, noNameMessage, notFileMessage } from "./entry-checks";
 import { messageOf } from "../error-message";
 
-export type { ProcessorName };
 
 export interface EntryPlan {
   processor: ProcessorName;
@@ -61,54 +60,23 @@ function planOf(options: ConvertOptions, compression: Compression, groupName: st
     const decision = decide(kind, options);
     if (decision.action === "skip") return { done: { ...row, status: "skipped", message: decision.reason ?? "skipped" } };
   }
-  const processor = route?.processor ?? processorFor(kind, options);
+  const processor = route?.processor ?? processorFor(kind, options).name;
   const safe = route?.target ? null : safePathOf(entry.sourcePath);
-  const notes = joinMessages(keptAsBytesNote(processor, kind), nameNotes(entry, safe));
+  // A loose file holding HDF5 is copied as a group, named as an archive's group is (copy-names.ts).
+  const loose = groupName === "" && !route?.target ? looseRootOf(entry, processor === "hdf5" && kind.by === "magic") : null;
+  const notes = joinMessages(keptAsBytesNote(processor, kind), nameNotes(entry, safe), loose?.note ?? "");
   if (safe && safe.parts.length === 0) return { done: { ...row, processor, message: joinMessages(noNameMessage(entry.sourcePath), nameNotes(entry, null)) } };
   const empty = head.length === 0 ? emptyEntryMessage(processor) : null;
   if (empty) return { done: { ...row, processor, message: joinMessages(empty, notes) } };
   return {
     processor,
     kind,
-    // A loose file is a dataset at the root, where h5dat's own group's name is not its to take.
-    target: route?.target ?? datasetPathOf(groupName, groupName === "" ? rootNameOf(entry.sourcePath) : entry.sourcePath),
+    // A loose file is at the root, where h5dat's own group's name is not its to take.
+    target: route?.target ?? datasetPathOf(groupName, loose?.name ?? entry.sourcePath),
     sourcePath: entry.sourcePath,
     row: { ...row, processor, message: notes },
     layout: { compression: route?.compression ?? compression, chunks: route?.chunks, dtype: route?.dtype },
-    options: { ...defaultOptions(processor, kind, entry.sourcePath, options), ...route?.options },
+    options: { ...processorNamed(processor).defaults(options, { kind, sourcePath: entry.sourcePath }), ...route?.options },
     records: route?.records,
   };
-}
-
-function processorFor(kind: Classification, options: ConvertOptions): ProcessorName {
-  if (kind.category === "json" || kind.category === "jsonl" || kind.category === "csv") return kind.category;
-  if (kind.category === "tsv") return "csv";
-  if (kind.category === "hdf5") return "hdf5";
-  if (kind.category === "video" || kind.category === "audio") return kind.category;
-  if (kind.category === "image") {
-    if (options.images === "encoded") return "bytes";
-    return options.gif_as_video && kind.mediaType === "image/gif" ? "video" : "image";
-  }
-  // A file named as JSON that does not parse fails with the parser's message (line, column)
-  // instead of being kept quietly as bytes.
-  if (kind.category === "bytes" && (kind.nameExtension === "json" || kind.nameExtension === "jsonl" || kind.nameExtension === "ndjson")) {
-    return kind.nameExtension === "json" ? "json" : "jsonl";
-  }
-  return "bytes";
-}
-
-/** The processor options the run's settings give, before a rule's. */
-function defaultOptions(processor: ProcessorName, kind: Classification, sourcePath: string, options: ConvertOptions): Record<string, unknown> {
-  switch (processor) {
-    case "image":
-      return { animated: options.animated, max_pixels: options.max_pixels, truncated_images: options.truncated_images };
-    case "csv":
-      return { mode: options.csv ?? "table", delimiter: kind.category === "tsv" ? "\t" : csvDelimiterFor(sourcePath), max_csv_field: maxCsvFieldOf(options) };
-    case "video":
-      return { ...options.video };
-    case "audio":
-      return { ...options.audio };
-    default:
-      return {};
-  }
 }

@@ -7,7 +7,8 @@ import {
   type QuarantinedRecord, type RecordValidator,
 } from "../schema";
 import type { File } from "../h5/file";
-import { prepare, type Prepared, type PrepareTask } from "./prepare";
+import type { PreparedCsv } from "../processors/csv";
+import { prepare, type Prepared, type PrepareTask } from "../processors/prepare";
 import type { EntryPlan } from "./plan";
 
 export interface CheckedEntry {
@@ -29,10 +30,11 @@ export async function prepareChecked(task: PrepareTask, validate: RecordValidato
   }
   const prepared = await prepare(task);
   if (prepared.processor !== "csv") return { prepared, quarantined: [], total: 0 };
-  const set = csvRecords(prepared.csv);
+  const table = prepared.value as PreparedCsv;
+  const set = csvRecords(table);
   const split = splitRecords(set.values, validate, set.texts);
-  const csv = split.quarantined.length === 0 ? prepared.csv : keptCsvRows(prepared.csv, split.keptIndexes);
-  return { prepared: { processor: "csv", csv }, quarantined: split.quarantined, total: set.values.length };
+  const csv = split.quarantined.length === 0 ? table : keptCsvRows(table, split.keptIndexes);
+  return { prepared: { processor: "csv", value: csv }, quarantined: split.quarantined, total: set.values.length };
 }
 
 /** Writes the quarantined records of an entry; returns its manifest message ("" when none). */

@@ -2,14 +2,8 @@
 // apart from convert.ts so that the run's modules can name them without importing the job itself.
 import type { ManifestRow } from "../output/manifest";
 
-/** What convert() returns: the counts, timings and the failed and kept rows of the run. */
-export interface ConvertSummary {
-  /** The file written: the output, or its .partial when the run was interrupted. */
-  output: string;
-  /** The run was stopped by `signal`: entries not yet read are not in the manifest. */
-  interrupted: boolean;
-  /** Entries an interrupted run had done, kept by this resumed one. */
-  resumed: number;
+/** Entries by what became of them: a run's (an appended file's earlier entries are not its). */
+export interface EntryCounts {
   entries: number;
   /** Entries written in their typed form (or as bytes by their kind). */
   written: number;
@@ -17,6 +11,23 @@ export interface ConvertSummary {
   keptAsBytes: number;
   skipped: number;
   failed: number;
+}
+
+export interface ConvertSummary extends EntryCounts {
+  /** The file written: the output, or its .partial when the run was interrupted. */
+  output: string;
+  /** The run was stopped by `signal`: entries not yet read are not in the manifest. */
+  interrupted: boolean;
+  /** Entries an interrupted run had done, kept by this resumed one. */
+  resumed: number;
+  /**
+   * Set when `resume` found the output finished (no .partial left): nothing was done, and the
+   * counts are those of the file's manifest.
+   */
+  alreadyComplete?: true;
+  /** With `append`: the entries of the whole file, earlier runs' and this one's. */
+  inFile?: EntryCounts;
+  /** Bytes of this run's entries. */
   bytes: number;
   seconds: number;
   filesPerSecond: number;

@@ -3,33 +3,33 @@
 // the entry's manifest row; a failure is the row's message, and leaves nothing behind.
 import fs from "node:fs";
 import path from "node:path";
-import { File } from "../h5/file";
 import type { Group } from "../h5/group";
 import type { AttributeSet } from "../h5/attrs";
 import type { H5Object } from "../h5/h5-object";
 import { writeBytes, writeByteStream } from "../processors/bytes";
-import type { DatasetLayout } from "../processors/layout";
-import { writeAudio } from "../processors/audio";
-import { imageOptionsFrom } from "../processors/image";
-import { ImageDecodeError, writeImageStrips, type StripPlan } from "../processors/image-strips";
-import { writeVideo, type MediaInput } from "../processors/video";
+import type { MediaInput } from "../processors/ffmpeg-input";
+import { prepare, writePrepared, type Prepared, type PrepareTask } from "../processors/prepare";
+import { ProcessorError } from "../processors/processor";
+import { FALLBACK_PROCESSOR, processorNamed } from "../processors/registry";
 import { ForkPool } from "../pool/fork-pool";
 import { releasePixels } from "../pool/shared-pixels";
 import type { SourceEntry } from "../sources/source-entry";
 import { headThenRest } from "../sources/entry-head";
-import { hdf5SignatureOffset } from "../classify/magic";
 import type { ManifestRow } from "../output/manifest";
-import type { EntryPlan, ProcessorName } from "./plan";
-import { prepare, writePrepared, type Prepared, type PrepareTask } from "./prepare";
+import type { EntryPlan } from "./plan";
 import { prepareChecked, quarantine } from "./records";
 import { claimTarget, removePartial, type Run } from "./run";
 import { messageOf } from "../error-message";
 import { joinMessages } from "./entry-checks";
 import { keepsAsBytes, keptAsBytesMessage } from "./fallback";
 
-/** An entry read whole; `strips`: a large image's plan, to decode it here as it is written (memory.ts). */
-export async function convertEntry(run: Run, plan: EntryPlan, bytes: Buffer, strips: StripPlan | null = null): Promise<ManifestRow> {
-  const { processor, target } = plan;
+/**
+ * An entry read whole; `pieces`: its footprint's plan (a large image's strips), to prepare it here
+ * piece by piece as it is written.
+ */
+export async function convertEntry(run: Run, plan: EntryPlan, bytes: Buffer, pieces: unknown = null): Promise<ManifestRow> {
+  const { target } = plan;
+  const processor = processorNamed(plan.processor);
   const row = { ...plan.row, bytes: bytes.length };
   let place: [Group, string] | null = null;
   // Only the processor's own work (decoding, parsing, copying an HDF5 input) may fail over to
@@ -39,7 +39,7 @@ export async function convertEntry(run: Run, plan: EntryPlan, bytes: Buffer, str
   try {
     // Decoding and parsing happen before the writer's turn, in a worker process when there are
     // workers; record checks of a schema rule run here (its validators are functions).
-    const task = strips ? null : prepareTask(plan, bytes);
+    const task = pieces || processor.prepares !== "worker" ? null : { processor: plan.processor, bytes, options: processor.taskOptions(plan.options) };
     const checked = plan.records && task ? await prepareChecked(task, plan.records) : null;
     if (checked?.prepared === null) return { ...row, status: "skipped", message: await quarantine(run.file, plan, checked) };
     prepared = checked ? checked.prepared : task ? await prepareEntry(run, task) : null;
@@ -54,32 +54,38 @@ export async function convertEntry(run: Run, plan: EntryPlan, bytes: Buffer, str
     if (prepared) {
       // The entry's attrs go with its dataset, in one native call.
       object = await writePrepared(parent, name, prepared, plan.layout, entryAttrs(plan, bytes.length));
-    } else if (strips) {
-      object = await writeImageStrips(parent, name, strips, plan.layout, entryAttrs(plan, bytes.length));
+    } else if (processor.prepares === "worker") {
+      // Not prepared whole: its footprint planned pieces, prepared here as they are written.
+      object = await processor.writePieces!(parent, name, pieces, plan.layout, entryAttrs(plan, bytes.length));
     } else {
-      processing = processor === "hdf5";
-      ({ object, notes } = await write(parent, name, bytes, processor, plan.layout, plan.sourcePath));
+      if (processor.streams === "always") throw new Error(`the ${processor.name} processor takes its entries as they stream in`);
+      // The fallback's own write is storing, not processing: it has nothing to fall back to.
+      processing = processor !== FALLBACK_PROCESSOR;
+      ({ object, notes } = await processor.write(parent, name, bytes, plan.layout, plan.sourcePath));
       processing = false;
       await finishEntry(object, plan, bytes.length);
     }
     const message = joinMessages(checked ? await quarantine(run.file, plan, checked) : "", outsideStorageMessage(notes));
-    if (processor === "image" && run.options.images === "both") {
-      const encodedPath = `${ENCODED_ROOT}${target}`;
-      const [encodedParent, encodedName] = await claimTarget(run, encodedPath);
-      await (await writeBytes(encodedParent, encodedName, bytes, { compression: plan.layout.compression })).close();
-      await object.attrs.set("encoded_path", encodedPath);
-    }
+    if (processor.prepares === "worker" && processor.keepsEncoded?.(run.options)) await writeEncoded(run, plan, bytes, object);
     await object.close();
     return { ...row, target, status: "written", message: joinMessages(message, plan.row.message) };
   } catch (error) {
     if (place) await removePartial(run, target);
-    const decoding = processing || error instanceof ImageDecodeError;
+    const decoding = processing || error instanceof ProcessorError;
     if (decoding && keepsAsBytes(run.options.on_error, error, run.options.signal)) return keepBytes(run, plan, place, bytes, bytes.length, messageOf(error));
     return { ...row, message: joinMessages(messageOf(error), plan.row.message) };
   } finally {
     // Pixels mapped from a worker's file are unmapped, written or not, and the file goes back to it.
     if (prepared) releasePixels(prepared);
   }
+}
+
+/** `--images both`: the entry's encoded bytes at the same path under ENCODED_ROOT, named by the attr `encoded_path`. */
+async function writeEncoded(run: Run, plan: EntryPlan, bytes: Buffer, object: H5Object): Promise<void> {
+  const encodedPath = `${ENCODED_ROOT}${plan.target}`;
+  const [encodedParent, encodedName] = await claimTarget(run, encodedPath);
+  await (await writeBytes(encodedParent, encodedName, bytes, { compression: plan.layout.compression })).close();
+  await object.attrs.set("encoded_path", encodedPath);
 }
 
 /**
@@ -104,15 +110,17 @@ async function keepBytes(run: Run, plan: EntryPlan, place: [Group, string] | nul
   }
 }
 
-/** A large bytes entry, streamed into its dataset block by block. */
+/** A large entry of a processor that streams "large" ones (bytes), written block by block. */
 export async function streamEntry(run: Run, plan: EntryPlan, head: Buffer, rest: AsyncIterator<Buffer>): Promise<ManifestRow> {
+  const processor = processorNamed(plan.processor);
   let bytes = 0;
   let owned = false;
   const blocks = () => headThenRest(head, rest, (total) => (bytes = total));
   try {
+    if (processor.streams !== "large" || !processor.writeBlocks) throw new Error(`the ${processor.name} processor needs its entries whole`);
     const [parent, name] = await claimTarget(run, plan.target);
     owned = true;
-    const dataset = await writeByteStream(parent, name, blocks(), plan.layout);
+    const dataset = await processor.writeBlocks(parent, name, blocks(), plan.layout);
     await finishEntry(dataset, plan, bytes);
     await dataset.close();
     return { ...plan.row, bytes, target: plan.target, status: "written" };
@@ -124,20 +132,22 @@ export async function streamEntry(run: Run, plan: EntryPlan, head: Buffer, rest:
 }
 
 /**
- * A video or audio entry, decoded by ffmpeg as it streams in: from its file when it has one,
- * else from the archive's blocks (through a pipe, or a temporary file for MP4s that need seeking).
+ * An entry of a processor that streams (video, audio), decoded by ffmpeg as it streams in: from
+ * its file when it has one, else from the archive's blocks (through a pipe, or a temporary file
+ * for MP4s that need seeking).
  */
 export async function convertMedia(run: Run, plan: EntryPlan, entry: SourceEntry, head: Buffer, rest: AsyncIterator<Buffer> | null): Promise<ManifestRow> {
   let bytes = entry.size ?? head.length;
   const blocks = () => headThenRest(head, rest, (total) => (bytes = total));
   const input: MediaInput = entry.file ? { path: entry.file } : { blocks: blocks(), name: path.posix.basename(entry.sourcePath), head };
+  const processor = processorNamed(plan.processor);
   let place: [Group, string] | null = null;
   try {
     if (entry.file) await rest?.return?.();
+    if (processor.streams !== "always") throw new Error(`the ${processor.name} processor does not decode a stream`);
     place = await claimTarget(run, plan.target);
     const [parent, name] = place;
-    const write = plan.processor === "video" ? writeVideo : writeAudio;
-    const dataset = await write(parent, name, input, { ...plan.options, signal: run.options.signal }, plan.layout);
+    const dataset = await processor.writeStream(parent, name, input, plan.options, plan.layout, run.options.signal);
     await finishEntry(dataset, plan, bytes);
     await dataset.close();
     return { ...plan.row, bytes, target: plan.target, status: "written" };
@@ -158,31 +168,24 @@ export async function convertMedia(run: Run, plan: EntryPlan, entry: SourceEntry
 }
 
 /**
- * An HDF5 input that is a file on disk, copied from the file itself (as a whole file image it
- * would be held in memory twice, once by HDF5).
+ * An entry that is a file on disk, written by its processor from the file itself (an HDF5 input:
+ * as a whole file image it would be held in memory twice, once by HDF5).
  */
-export async function copyHdf5File(run: Run, plan: EntryPlan, file: string, head: Buffer, size: number): Promise<ManifestRow> {
+export async function writeEntryFile(run: Run, plan: EntryPlan, file: string, head: Buffer, size: number): Promise<ManifestRow> {
+  const processor = processorNamed(plan.processor);
   const row = { ...plan.row, bytes: size };
   let place: [Group, string] | null = null;
   try {
-    checkHdf5Signature(head);
+    if (processor.prepares === "worker" || processor.streams === "always" || !processor.writeFile) throw new Error(`the ${processor.name} processor does not read files`);
     place = await claimTarget(run, plan.target);
     const [parent, name] = place;
-    const source = await File.open(file, "r");
-    let object: H5Object;
-    let notes: string[];
-    try {
-      notes = await parent.copyFile(source, name, { inputDirectory: await inputDirectoryOf(plan.row.source) });
-      object = await parent.get(name);
-    } finally {
-      await source.close();
-    }
+    const { object, notes } = await processor.writeFile(parent, name, file, head, await inputDirectoryOf(plan.row.source));
     await finishEntry(object, plan, size);
     await object.close();
     return { ...row, target: plan.target, status: "written", message: joinMessages(outsideStorageMessage(notes), plan.row.message) };
   } catch (error) {
     if (place) await removePartial(run, plan.target);
-    // A file that is no HDF5 (or one HDF5 cannot copy) is kept as its bytes, read again from disk.
+    // A file its processor cannot take (no HDF5, or one HDF5 cannot copy) is kept as its bytes, read again from disk.
     if (keepsAsBytes(run.options.on_error, error, run.options.signal)) return keepBytes(run, plan, place, () => fs.createReadStream(file), size, messageOf(error));
     return { ...row, message: joinMessages(messageOf(error), plan.row.message) };
   }
@@ -214,7 +217,7 @@ function entryAttrs(plan: EntryPlan, size: number): AttributeSet {
 
 async function finishEntry(object: H5Object, plan: EntryPlan, size: number): Promise<void> {
   const { values, options } = entryAttrs(plan, size);
-  if (plan.processor === "hdf5") {
+  if (processorNamed(plan.processor).keepsInputAttrs) {
     // A copied file's root attrs are its own (CF files have a global `source`): where one has the
     // name of an h5dat attr, it stays and h5dat's value goes beside it as `h5dat_<name>`.
     const taken = new Set(await object.attrs.keys());
@@ -225,22 +228,6 @@ async function finishEntry(object: H5Object, plan: EntryPlan, size: number): Pro
     }
   }
   await object.attrs.update(values, options);
-}
-
-/** The preparing work of an entry, for processors that have some. */
-function prepareTask(plan: EntryPlan, bytes: Buffer): PrepareTask | null {
-  const { options } = plan;
-  switch (plan.processor) {
-    case "image":
-      return { processor: "image", bytes, options: imageOptionsFrom(options) };
-    case "json":
-    case "jsonl":
-      return { processor: plan.processor, bytes };
-    case "csv":
-      return { processor: "csv", bytes, options: { mode: options.mode as "table" | "kv", delimiter: options.delimiter as string, maxField: options.max_csv_field as number | undefined } };
-    default:
-      return null;
-  }
 }
 
 /**
@@ -256,31 +243,3 @@ function prepareEntry(run: Run, task: PrepareTask): Promise<Prepared> {
 
 /** Where `--images both` keeps the encoded bytes, mirroring the pixel datasets' paths. */
 export const ENCODED_ROOT = "/_h5dat/encoded";
-
-/** Writes an entry whose processor has no preparing step. */
-async function write(parent: Group, name: string, bytes: Buffer, processor: ProcessorName, layout: DatasetLayout, sourcePath: string): Promise<{ object: H5Object; notes: string[] }> {
-  if (processor === "hdf5") return copyHdf5(parent, name, bytes, sourcePath);
-  return { object: await writeBytes(parent, name, bytes, layout), notes: [] };
-}
-
-/**
- * An HDF5 input is copied in whole: its tree (root attrs included) becomes the group `name`,
- * references, dimension scales and soft links still meaning what they meant (Group.copyFile).
- */
-async function copyHdf5(parent: Group, name: string, bytes: Buffer, sourcePath: string): Promise<{ object: H5Object; notes: string[] }> {
-  checkHdf5Signature(bytes);
-  const image = await File.openImage(bytes, sourcePath);
-  let notes: string[];
-  try {
-    // Read from memory (an archive member): nothing outside it is read, whatever it names.
-    notes = await parent.copyFile(image, name);
-  } finally {
-    await image.close();
-  }
-  return { object: await parent.get(name), notes };
-}
-
-/** HDF5's own error for a file without its signature ("not a file ID") does not say so. */
-function checkHdf5Signature(head: Buffer): void {
-  if (hdf5SignatureOffset(head) === undefined) throw new Error("not an HDF5 file: no HDF5 signature at offset 0, 512, 1024, ... (only its name says HDF5)");
-}

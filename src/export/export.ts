@@ -24,6 +24,7 @@ import { messageOf } from "../error-message";
 import type { ExportedFile, Made, StreamedData } from "./export-types";
 import { exportForeign } from "./foreign";
 import { encodeImage } from "../read/image-encode";
+import { documentsOf } from "../read/value-preview";
 import { WIDE_LAYOUT } from "../processors/wide-table";
 import { BLOCK_BYTES, rowBlocks, rowsPerBlock } from "./blocks";
 import { ExportNames } from "./export-names";
@@ -195,7 +196,7 @@ async function exportedForm(reader: H5Reader, dataset: ReaderDataset, named: str
     const pixels = await reader.readImage(dataset).catch((error: unknown) => (processor === undefined ? null : Promise.reject(error)));
     if (pixels) {
       const png = await encodeImage(pixels, "png");
-      return { file: withExtension(relative, ".png"), format: "png", data: png, ...(pixels.scaling && { scaling: pixels.scaling }) };
+      return { file: pngName(relative, processor === "image"), format: "png", data: png, ...(pixels.scaling && { scaling: pixels.scaling }) };
     }
   }
   if ((await attr("format")) === "json-pointer-pairs") {
@@ -223,13 +224,7 @@ function manifestText(h5file: string, root: string, result: ExportResult): strin
 
 /** JSON Lines back from the pairs of a JSONL dataset (pointers /0/..., /1/...): a line per document. */
 function jsonLines(pairs: readonly JsonPair[]): string {
-  const documents: JsonPair[][] = [];
-  for (const [pointer, value] of pairs) {
-    const slash = pointer.indexOf("/", 1);
-    const index = Number(pointer.slice(1, slash < 0 ? undefined : slash));
-    (documents[index] ??= []).push([slash < 0 ? "" : pointer.slice(slash), value]);
-  }
-  return documents.map((document) => pairsToJsonText(document) + "\n").join("");
+  return documentsOf(pairs).map((document) => pairsToJsonText(document) + "\n").join("");
 }
 
 function withSourceExtension(file: string, sourcePath: unknown): string {
@@ -241,8 +236,15 @@ function isBytes(dataset: ReaderDataset): boolean {
   return dataset.dtype === "uint8" && dataset.ndim === 1;
 }
 
-function withExtension(file: string, ext: string): string {
-  return file.toLowerCase().endsWith(ext) ? file : `${file}${ext}`;
+/**
+ * An image's PNG file name. An entry h5dat converted is named after its source, whose extension
+ * named the format it was in: that extension is replaced (`cat.jpg` → `cat.png`). Another
+ * library's dataset gets `.png` added, since a dot in an HDF5 name need not start an extension.
+ */
+function pngName(file: string, fromSource: boolean): string {
+  if (file.toLowerCase().endsWith(".png")) return file;
+  const extension = fromSource ? path.posix.extname(file) : "";
+  return `${file.slice(0, file.length - extension.length)}.png`;
 }
 
 function tableName(file: string): string {

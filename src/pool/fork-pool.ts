@@ -7,9 +7,9 @@
 import { fork, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import fs from "node:fs";
-import type { Prepared, PrepareTask } from "../convert/prepare";
+import type { Prepared, PrepareTask } from "../processors/prepare";
 import type { WorkReply, WorkRequest } from "./messages";
-import { workerEnvironment } from "../convert/memory";
+import { workerEnvironment } from "./memory";
 import { SHARED_DIR_ENV } from "./pixel-files";
 import { makeSharedDir, removeSharedDir, takePixels } from "./shared-pixels";
 import { messageOf } from "../error-message";

@@ -1,6 +1,6 @@
 // What crosses between the converter and its worker processes. Sent with Node's "advanced"
 // serialization (structured clone): typed arrays travel as bytes, not as JSON text.
-import type { Prepared, PrepareTask } from "../convert/prepare";
+import type { Prepared, PrepareTask } from "../processors/prepare";
 import type { SharedPixels } from "./pixel-files";
 
 /**

@@ -7,8 +7,8 @@
 import path from "node:path";
 import fs from "node:fs";
 import { native } from "../native/addon";
-import type { Prepared } from "../convert/prepare";
-import { sampleTypeOf, type PixelType } from "../processors/pixel-type";
+import { setSharedData, sharedDataOf, type Prepared } from "../processors/prepare";
+import { pixelTypeOfArray, type PixelType } from "../processors/pixel-type";
 
 /** Pixels smaller than this go through the pipe: a file costs more than copying them. */
 export const SHARED_MIN_BYTES = 64 << 10;
@@ -71,13 +71,13 @@ export function pixelTarget(dir: string | undefined, byteLength: number): Uint8A
 }
 
 /**
- * Moves a decoded image's pixels to a file in `dir` (unless they were decoded into one), leaving
- * an empty array in the result. Null (the result unchanged) for other results, small images, or
- * no room in /dev/shm.
+ * Moves a result's pixels (its processor's shared data) to a file in `dir` (unless they were
+ * decoded into one), leaving an empty array in the result. Null (the result unchanged) for results
+ * without pixels, small images, or no room in /dev/shm.
  */
 export function sharePixels(result: Prepared, dir: string | undefined): SharedPixels | null {
-  if (result.processor !== "image") return null;
-  const { data } = result.image;
+  const data = sharedDataOf(result);
+  if (!data) return null;
   const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   const inPlace = lent !== null && bytes.buffer === lent.mapping.buffer && bytes.byteOffset === 0;
   if (!inPlace) {
@@ -87,8 +87,8 @@ export function sharePixels(result: Prepared, dir: string | undefined): SharedPi
   }
   const file = lent!;
   lent = null;
-  result.image.data = new Uint8Array(0);
-  return { file: file.file, byteLength: bytes.byteLength, sampleType: sampleTypeOf(result.image) };
+  setSharedData(result, new Uint8Array(0));
+  return { file: file.file, byteLength: bytes.byteLength, sampleType: pixelTypeOfArray(data) };
 }
 
 function newFile(dir: string): PixelFile {

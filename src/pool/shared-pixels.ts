@@ -11,7 +11,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { native } from "../native/addon";
-import type { Prepared } from "../convert/prepare";
+import { setSharedData, sharedDataOf, type Prepared } from "../processors/prepare";
 import type { SharedPixels } from "./pixel-files";
 import { pixelArray } from "../processors/pixel-type";
 
@@ -77,7 +77,7 @@ const mapped = new WeakMap<ArrayBufferLike, () => void>();
  * the file when releasePixels has ended the mapping.
  */
 export function takePixels(result: Prepared, shared: SharedPixels, giveBack: (file: string) => void): void {
-  if (result.processor !== "image") return;
+  if (!sharedDataOf(result)) return;
   let buffer: ArrayBuffer;
   try {
     buffer = native.mapFile(shared.file, shared.byteLength);
@@ -86,13 +86,14 @@ export function takePixels(result: Prepared, shared: SharedPixels, giveBack: (fi
     throw error;
   }
   mapped.set(buffer, () => giveBack(shared.file));
-  result.image.data = pixelArray(shared.sampleType, buffer);
+  setSharedData(result, pixelArray(shared.sampleType, buffer));
 }
 
 /** Ends the mapping of a result's shared pixels once they are written (nothing for others). */
 export function releasePixels(result: Prepared): void {
-  if (result.processor !== "image") return;
-  const { buffer } = result.image.data;
+  const data = sharedDataOf(result);
+  if (!data) return;
+  const { buffer } = data;
   const giveBack = mapped.get(buffer);
   if (!giveBack) return;
   mapped.delete(buffer);

@@ -2,7 +2,7 @@
 // and sends the results back, one reply per task. It never touches the HDF5 file: the parent is
 // the one writer.
 import sharp from "sharp";
-import { prepare } from "../convert/prepare";
+import { prepare } from "../processors/prepare";
 import type { WorkReply, WorkRequest } from "./messages";
 import { pixelTarget, reuseFiles, SHARED_DIR_ENV, sharePixels } from "./pixel-files";
 import { messageOf } from "../error-message";

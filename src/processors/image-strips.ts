@@ -12,6 +12,7 @@ import { checkPixels, DEFAULT_MAX_PIXELS, decodeFailure, greyAlphaFromRgba, imag
 import type { DatasetLayout } from "./layout";
 import { bitsOf, pixelArray, sampleTypeOf } from "./pixel-type";
 import { VipsPipe, type VipsHeader } from "./vips-pipe";
+import { ProcessorError } from "./processor";
 
 /**
  * Images decoding to this many bytes or more go in strips. Measured (bench/NOTES.md, "Image
@@ -36,7 +37,7 @@ export interface StripPlan {
 }
 
 /** A failure of the decoder (not of the writing): the entry may still be kept as its bytes. */
-export class ImageDecodeError extends Error {
+export class ImageDecodeError extends ProcessorError {
   override name = "ImageDecodeError";
 }
 

@@ -16,31 +16,10 @@ import type { CreateDatasetOptions } from "../h5/dataset-creation";
 import { storageOptions, type DatasetLayout } from "./layout";
 import { messageOf } from "../error-message";
 import { decodeTiff, isTiff } from "./tiff";
-import { bitsOf, pixelArray, sampleTypeOf, type PixelArray, type PixelType } from "./pixel-type";
+import { bitsOf, pixelArray, sampleTypeOf, type PixelType } from "./pixel-type";
+import type { ColourModel, DecodedImage } from "./decoded-image";
 
-export interface DecodedImage {
-  data: PixelArray;
-  /** [height, width] for grey, [height, width, channels] otherwise; [frames, ...] when animated. */
-  shape: number[];
-  /** Frames decoded (1 unless `animated` and the image has more). */
-  frames: number;
-  width: number;
-  height: number;
-  channels: number;
-  /** Bits per sample: 8 or 16 (unsigned), or 32/64 with `sampleType`. */
-  bitDepth: 8 | 16 | 32 | 64;
-  /** The samples' type when not unsigned 8/16-bit (a float32 or int32 TIFF); default by `bitDepth`. */
-  sampleType?: PixelType;
-  /** What the channels are (alpha aside): stored as the Image spec's IMAGE_COLORMODEL unless grey. */
-  colourModel: ColourModel;
-  /** The source format as sharp names it (png, jpeg, gif, tiff, webp, heif, svg, ...). */
-  format: string;
-  /**
-   * Pages in the file, when `animated` asked for all but only page 0 is stored: the pages of a
-   * multi-page TIFF differ in size, so no [P, H, W, C] holds them (stored as the attr page_count).
-   */
-  pageCount?: number;
-}
+export type { ColourModel, DecodedImage };
 
 export interface ImageOptions {
   /** Apply the EXIF orientation (rotate/flip to upright). Default true. */
@@ -79,8 +58,6 @@ export function checkPixels(width: number, height: number, maxPixels: number): v
     throw new Error(`too many pixels: ${count(width)} × ${count(height)} = ${count(width * height)}, over --max-pixels ${count(maxPixels)} (not decoded)`);
   }
 }
-
-export type ColourModel = "GREY" | "RGB" | "CMYK";
 
 const SIXTEEN_BIT = new Set(["ushort", "short"]);
 
@@ -139,6 +116,7 @@ export async function decodeImage(bytes: Uint8Array, options: ImageOptions = {},
   }
   try {
     return await decodeWithSharp(bytes, options, maxPixels, target).catch(async (error: unknown) => {
+      if (LOST_CAUSE.test(messageOf(error))) return decodeWithSharp(bytes, options, maxPixels, target);
       if (options.animated !== true || !PAGES_DIFFER.test(messageOf(error))) throw error;
       const { pages } = await sharp(bytes, { failOn: failOnOf(options, bytes), limitInputPixels: false }).metadata();
       return { ...(await decodeWithSharp(bytes, { ...options, animated: false }, maxPixels, target)), pageCount: pages };
@@ -155,6 +133,13 @@ export async function decodeImage(bytes: Uint8Array, options: ImageOptions = {},
     }
   }
 }
+
+/**
+ * sharp's word for a failure whose cause libvips lost: its error buffer is one per process, and a
+ * decode failing while another thread clears it reports no cause (lovell/sharp#902; seen in CI
+ * with several decodes in flight). Decoding once more, the failure says why.
+ */
+const LOST_CAUSE = /^(Unknown error)?$/;
 
 /** libvips's refusal to stack pages of different sizes ("tiff2vips: page 1 differs from page 0"). */
 const PAGES_DIFFER = /page \d+ differs from page 0/;

@@ -4,7 +4,9 @@
 import type { Dataset } from "../h5/dataset";
 import type { Group } from "../h5/group";
 import type { SetAttributeOptions } from "../h5/attrs";
-import { FfmpegError, runFfmpeg, type FfmpegJob, type FfmpegRun } from "./ffmpeg";
+import { runFfmpeg } from "./ffmpeg";
+import { FfmpegError } from "./ffmpeg-error";
+import type { FfmpegJob, FfmpegRun } from "./ffmpeg-process";
 import { describeStreams } from "./ffmpeg-log";
 
 /** What a processor tells writeDecoded: how to make its writer, and the attrs of a finished run. */

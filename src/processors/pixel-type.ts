@@ -30,6 +30,11 @@ export function pixelArray(type: PixelType, buffer: ArrayBuffer, byteOffset = 0,
   return new Array(new Uint8Array(buffer, byteOffset, byteLength).slice().buffer);
 }
 
+/** The element type of `array`'s samples. */
+export function pixelTypeOfArray(array: PixelArray): PixelType {
+  return (Object.keys(ARRAYS) as PixelType[]).find((type) => array instanceof ARRAYS[type])!;
+}
+
 /** The element type of decoded samples: `sampleType` when given, else unsigned of `bitDepth` (8 or 16). */
 export function sampleTypeOf(image: { bitDepth: number; sampleType?: PixelType }): PixelType {
   return image.sampleType ?? (image.bitDepth === 16 ? "uint16" : "uint8");

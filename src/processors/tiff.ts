@@ -4,7 +4,7 @@
 // uncompressed, deflate or PackBits, chunky or planar, grey or RGB with extra samples, 8 to 64
 // bits of unsigned, signed or float samples. Anything else fails with what it is.
 import zlib from "node:zlib";
-import type { DecodedImage } from "./image";
+import type { DecodedImage } from "./decoded-image";
 import { pixelArray, type PixelArray, type PixelType } from "./pixel-type";
 
 /** One page's layout, from its IFD. */

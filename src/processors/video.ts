@@ -4,11 +4,13 @@
 import type { Dataset } from "../h5/dataset";
 import type { Group } from "../h5/group";
 import { GZIP, storageOptions, type DatasetLayout } from "./layout";
-import { checkOption, ffNumber, type FfmpegJob, type FfmpegOptions, type MediaInput } from "./ffmpeg";
+import { checkOption, type FfmpegOptions } from "./ffmpeg";
+import type { MediaInput } from "./ffmpeg-input";
+import { ffNumber, type FfmpegJob } from "./ffmpeg-process";
 import { sourceStream } from "./ffmpeg-log";
 import { RowWriter, writeDecoded } from "./media-writer";
 
-export type { MediaInput } from "./ffmpeg";
+export type { MediaInput } from "./ffmpeg-input";
 
 export interface VideoOptions extends FfmpegOptions {
   /** Resample to this many frames per second (ffmpeg's fps filter: frames dropped or repeated). */

@@ -24,6 +24,40 @@ export async function firstValues(dataset: ReaderDataset, rows: number, max: num
   return Array.from(data as ArrayLike<unknown>);
 }
 
+/** A JSON Lines dataset's pairs (pointers /0/..., /1/...) by document: each with pointers inside it. */
+export function documentsOf(pairs: readonly JsonPair[]): JsonPair[][] {
+  const documents: JsonPair[][] = [];
+  for (const [pointer, value] of pairs) {
+    const slash = pointer.indexOf("/", 1);
+    const index = Number(pointer.slice(1, slash < 0 ? undefined : slash));
+    (documents[index] ??= []).push([slash < 0 ? "" : pointer.slice(slash), value]);
+  }
+  return documents;
+}
+
+/**
+ * A JSON Lines dataset's first `documents` documents as compact text, from its first `pairs`
+ * rows alone (the last one read may be cut: `whole` says), and how many documents it holds.
+ */
+export async function jsonLinesHead(dataset: ReaderDataset, documents: number, pairs: number): Promise<{ lines: string[]; whole: boolean; total: number }> {
+  const total = dataset.shape?.length === 2 ? dataset.shape[0] : 0;
+  if (total === 0 || documents === 0) return { lines: [], whole: true, total: total === 0 ? 0 : await documentCount(dataset, total) };
+  const read = Math.min(total, pairs);
+  const flat = (await dataset.get(`0:${read}`)).data as string[];
+  const rows: JsonPair[] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) rows.push([flat[i], flat[i + 1]]);
+  const found = documentsOf(rows).filter((document) => document !== undefined);
+  // The last document read may go on past the rows read.
+  const whole = read === total || found.length > documents;
+  return { lines: found.slice(0, documents).map((document) => pairsToJsonText(document)), whole, total: await documentCount(dataset, total) };
+}
+
+/** Documents of a JSON Lines dataset of `rows` pairs: its last pointer's index, plus one. */
+async function documentCount(dataset: ReaderDataset, rows: number): Promise<number> {
+  const [pointer] = (await dataset.get(`${rows - 1}:${rows}`)).data as string[];
+  return Number(pointer.slice(1).split("/")[0]) + 1;
+}
+
 /**
  * A JSON dataset's compact text rebuilt from its first `pairs` rows alone (each row gives at
  * least one character, so `pairs` rows give at least that many characters when there are more),

@@ -5,9 +5,10 @@ import path from "node:path";
 import picomatch from "picomatch";
 import { datasetPathOf, escapeName } from "../output/hdf5-names";
 import { parseCompression } from "../processors/layout";
+import { processorNamed, type ProcessorName } from "../processors/registry";
 import { SchemaError } from "./errors";
 import { compileRecords, type RecordValidator } from "./records";
-import { TEMPLATE_VARIABLES, type ProcessorName, type SchemaDocument, type SchemaDtype, type SchemaRule } from "./schema-meta";
+import { TEMPLATE_VARIABLES, type SchemaDocument, type SchemaDtype, type SchemaRule } from "./schema-meta";
 
 /** Where an entry comes from, besides its source path. */
 export interface RouteContext {
@@ -154,7 +155,7 @@ function compileRule(rule: SchemaRule, where: string, definitions: Record<string
   }
   if (rule.compression !== undefined) compiled.compression = parseCompression(rule.compression);
   if (rule.records !== undefined) {
-    if (rule.processor !== undefined && !["json", "jsonl", "csv"].includes(rule.processor)) {
+    if (rule.processor !== undefined && !processorNamed(rule.processor).hasRecords) {
       problems.push(`${where}/records: records are checked for json, jsonl and csv entries only, not ${rule.processor}`);
     }
     try {

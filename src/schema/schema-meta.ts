@@ -3,9 +3,8 @@
 // everywhere, so a typo never passes silently. What ajv cannot check here (globs, target
 // templates, `records` being a valid JSON Schema) load-schema.ts checks after it.
 import { COMPRESSION_PATTERN } from "../processors/layout";
-
-export const PROCESSORS = ["image", "json", "jsonl", "csv", "bytes", "hdf5", "video", "audio"] as const;
-export type ProcessorName = (typeof PROCESSORS)[number];
+// The processors' names and options are theirs: a rule may name any processor the registry lists.
+import { PROCESSOR_NAMES, PROCESSOR_OPTIONS, type ProcessorName } from "../processors/registry";
 
 /** Element types a rule may ask for (h5dat's dtype names). */
 export const DTYPES = ["int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "float32", "float64", "bool"] as const;
@@ -16,35 +15,6 @@ export const TEMPLATE_VARIABLES = ["dir", "stem", "ext", "name", "path", "index"
 
 const glob = { type: "string", minLength: 1 } as const;
 const globs = { anyOf: [glob, { type: "array", minItems: 1, items: glob }] } as const;
-const seconds = { type: "number", minimum: 0 } as const;
-
-/** The options each processor takes (free-form keys are errors); also the config's video/audio defaults. */
-export const PROCESSOR_OPTIONS = {
-  image: {
-    animated: { description: "Every frame of an animated GIF/WebP as [T, H, W, C] (default: the first frame).", type: "boolean" },
-    orientation: { description: "apply: rotate/flip by the EXIF orientation (default); ignore: keep the pixels as stored.", enum: ["apply", "ignore"] },
-  },
-  csv: {
-    mode: { description: "table: typed compound dataset (default); kv: the cells' text as [R, C] strings.", enum: ["table", "kv"] },
-    delimiter: { description: "The cell separator, one character (default: tab for .tsv/.tab, else comma).", type: "string", minLength: 1, maxLength: 1 },
-  },
-  video: {
-    fps: { description: "Frames per second to sample (default: the video's own rate).", type: "number", exclusiveMinimum: 0 },
-    max_frames: { description: "Most frames to keep.", type: "integer", minimum: 1 },
-    scale: { description: "Largest side in pixels: larger frames are scaled down, aspect ratio kept.", type: "integer", minimum: 1 },
-    start: { description: "Seconds into the video to start at.", ...seconds },
-    duration: { description: "Seconds of video to keep.", type: "number", exclusiveMinimum: 0 },
-  },
-  audio: {
-    start: { description: "Seconds into the audio to start at.", ...seconds },
-    duration: { description: "Seconds of audio to keep.", type: "number", exclusiveMinimum: 0 },
-    sample_rate: { description: "Resample to this rate (Hz).", type: "integer", minimum: 1 },
-  },
-  json: {},
-  jsonl: {},
-  bytes: {},
-  hdf5: {},
-} as const satisfies Record<ProcessorName, object>;
 
 export const SCHEMA_META = {
   $schema: "http://json-schema.org/draft-07/schema#",
@@ -106,7 +76,7 @@ export const SCHEMA_META = {
           type: "string",
           minLength: 1,
         },
-        processor: { description: "The processor to use instead of the one the entry's type picks.", enum: PROCESSORS },
+        processor: { description: "The processor to use instead of the one the entry's type picks.", enum: PROCESSOR_NAMES },
         options: { description: "The processor's options (needs `processor`).", type: "object" },
         dtype: { description: "The element type of the dataset written.", enum: DTYPES },
         chunks: { description: "Chunk shape, one size per axis.", type: "array", minItems: 1, maxItems: 32, items: { type: "integer", minimum: 1 } },

@@ -24,6 +24,11 @@ export interface SourceEntry {
   warning?: string;
   /** Set when the input's group had to take another name than its own (see rootNameOf): says so. */
   groupNote?: string;
+  /**
+   * For a loose file: the group its copy takes when it holds HDF5 (`sci.h5` → `sci`, see
+   * copy-names.ts); unset when it has no extension or another input asks for that name.
+   */
+  copyGroupName?: string;
   /** The data in blocks. */
   blocks(): AsyncIterable<Buffer>;
   /** All the data (for entries a processor needs whole). */

@@ -43,9 +43,11 @@ export interface ConvertCaseSpec {
 }
 
 /** Where an input's datasets may be: under its group, or (a loose file) its one root dataset. */
-async function placeOf(input: string): Promise<{ prefix: string } | { exact: string }> {
+async function placeOf(input: string): Promise<{ prefix: string } | { exact: string[] }> {
   if (fs.statSync(input).isDirectory() || (await looksLikeArchive(input))) return { prefix: `/${escapeName(groupNameOf(input))}/` };
-  return { exact: `/${escapeName(rootNameOf(path.basename(input)))}` };
+  // A loose file keeps its name; a loose HDF5 file's copy is named without its extension when free.
+  const name = path.basename(input);
+  return { exact: [name, name.slice(0, name.length - path.extname(name).length)].map((n) => `/${escapeName(rootNameOf(n))}`) };
 }
 
 const CRASH = /uncaught|unhandled|fatal error|maximum call stack|segmentation|core dumped|out of memory|\n\s+at \S+ \(/i;
@@ -103,11 +105,11 @@ async function checkPlacement(inputs: string[], view: H5pyView): Promise<void> {
   for (const dataset of Object.keys(view.datasets)) {
     assert.ok(targets.has(dataset) || copies.some((copy) => dataset.startsWith(copy)), `dataset '${dataset}' is in the file but no manifest row wrote it`);
     // A loose HDF5 file's copy is a group at its one place, its datasets below it.
-    assert.ok(places.some((p) => ("prefix" in p ? dataset.startsWith(p.prefix) : dataset === p.exact || dataset.startsWith(`${p.exact}/`))), `dataset '${dataset}' lies outside every input's group`);
+    assert.ok(places.some((p) => ("prefix" in p ? dataset.startsWith(p.prefix) : p.exact.some((exact) => dataset === exact || dataset.startsWith(`${exact}/`)))), `dataset '${dataset}' lies outside every input's group`);
   }
   for (const row of view.rows.filter((r) => r.status === "written")) {
     const place = places[inputs.indexOf(row.source)];
-    assert.ok("prefix" in place ? row.target.startsWith(place.prefix) : row.target === place.exact, `'${row.target}' lies outside its input's group`);
+    assert.ok("prefix" in place ? row.target.startsWith(place.prefix) : place.exact.includes(row.target), `'${row.target}' lies outside its input's group`);
   }
 }
 

@@ -41,7 +41,7 @@ print(json.dumps({
   "jsonl": jl(src + "/lines.jsonl") == jl(out + "/lines.jsonl"),
   "csv": [rows(src + "/table.csv"), rows(out + "/table.csv")],
   "png": bool((np.asarray(Image.open(src + "/pics/rgb.png")) == np.asarray(Image.open(out + "/pics/rgb.png"))).all()),
-  "jpgPixels": bool((np.asarray(Image.open(src + "/pics/photo.jpg")).astype(int) - np.asarray(Image.open(out + "/pics/photo.jpg.png")).astype(int)).__abs__().max() <= 3),
+  "jpgPixels": bool((np.asarray(Image.open(src + "/pics/photo.jpg")).astype(int) - np.asarray(Image.open(out + "/pics/photo.png")).astype(int)).__abs__().max() <= 3),
   "bytes": open(src + "/blob.bin", "rb").read() == open(out + "/blob.bin", "rb").read(),
 }))`, tree, exported);
 }
@@ -54,7 +54,7 @@ test("export to a directory gives back the sources: JSON, JSONL, CSV rows, PNG p
   const result = JSON.parse(run.stdout) as { files: { dataset: string; file: string; format: string }[]; skipped: unknown[] };
   assert.deepEqual(result.skipped, []);
   assert.deepEqual(Object.fromEntries(result.files.map((f) => [f.file, f.format])), {
-    "blob.bin": "bytes", "doc.json": "json", "lines.jsonl": "json", "pics/photo.jpg.png": "png", "pics/rgb.png": "png", "table.csv": "csv",
+    "blob.bin": "bytes", "doc.json": "json", "lines.jsonl": "json", "pics/photo.png": "png", "pics/rgb.png": "png", "table.csv": "csv",
   });
   // One manifest for every export: each dataset with the file it became.
   const manifest = JSON.parse(fs.readFileSync(path.join(out, "export-manifest.json"), "utf8")) as { datasets: { dataset: string; status: string; file: string; format: string }[] };
@@ -80,4 +80,35 @@ test("export into a tar.gz and a zip holds the same files; a missing path exits 
   const missing = exportCli("/nope", "-o", path.join(dir, "x"));
   assert.equal(missing.status, 1);
   assert.match(missing.stderr, /'\/nope' is not in/);
+});
+
+test("an image's PNG replaces its source's extension; one of a name taken gets ' (1)'; kept bytes keep the source's name", async () => {
+  const pics = path.join(dir, "names");
+  fs.mkdirSync(pics);
+  python(`import sys
+import numpy as np
+from PIL import Image
+for i, name in enumerate(("cat.jpg", "cat.png", "Cat.TIFF", "dog.jpg")):
+    Image.fromarray(np.full((4, 6, 3), 40 * i, "uint8")).save(sys.argv[1] + "/" + name)
+print("[]")`, pics);
+  const named = path.join(dir, "names.h5");
+  await convert([pics], { output: named, workers: 0, images: "both" });
+  const run = spawnSync(process.execPath, ["--import", "tsx", CLI, "export", named, "/names", "-o", path.join(dir, "names-out"), "--json"], { encoding: "utf8" });
+  assert.equal(run.status, 0, run.stderr);
+  const files = (JSON.parse(run.stdout) as { files: { dataset: string; file: string; format: string }[] }).files;
+  // --images both keeps each file's bytes: exported as they came, under the source's name.
+  assert.deepEqual(files.map((f) => [f.dataset, f.file, f.format]), [
+    ["/names/Cat.TIFF", "Cat.TIFF", "original"], ["/names/cat.jpg", "cat.jpg", "original"], ["/names/cat.png", "cat.png", "original"], ["/names/dog.jpg", "dog.jpg", "original"],
+  ]);
+  await convert([pics], { output: named, workers: 0, overwrite: true });
+  const pngs = spawnSync(process.execPath, ["--import", "tsx", CLI, "export", named, "/names", "-o", path.join(dir, "names-png"), "--json"], { encoding: "utf8" });
+  assert.equal(pngs.status, 0, pngs.stderr);
+  // Names are compared without case: Cat.TIFF's cat.png is taken by cat.jpg's, cat.png's own by both.
+  assert.deepEqual((JSON.parse(pngs.stdout) as { files: { dataset: string; file: string }[] }).files.map((f) => [f.dataset, f.file]), [
+    ["/names/Cat.TIFF", "Cat.png"], ["/names/cat.jpg", "cat (1).png"], ["/names/cat.png", "cat (2).png"], ["/names/dog.jpg", "dog.png"],
+  ]);
+  const pixels = python<number[]>(`import sys, numpy as np
+from PIL import Image
+print([int(np.asarray(Image.open(sys.argv[1] + "/" + n))[0, 0, 0]) for n in ("Cat.png", "cat (1).png", "cat (2).png", "dog.png")])`, path.join(dir, "names-png"));
+  assert.deepEqual(pixels, [80, 0, 40, 120]);
 });

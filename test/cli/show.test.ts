@@ -27,7 +27,7 @@ test("show previews tables, JSON, images (and writes --png), groups; --json has 
   const table = show("/d/t.csv", "--rows", "2");
   assert.equal(table.status, 0, table.stderr);
   assert.match(table.stdout, /@processor = "csv"/);
-  assert.match(table.stdout, /^a,b\n1,x\n2,y\n… 3 rows$/m);
+  assert.match(table.stdout, /^a,b\n1,x\n2,y\n… 1 more row \(3 in all\)$/m);
   const json = show("/d/v.json");
   assert.match(json.stdout, /^\{"k":\[1,12345678901234567890\]\}$/m);
   const png = path.join(dir, "out.png");

@@ -34,16 +34,16 @@ print("{}")`, dir);
 const SCI = path.join(dir, "sci.h5");
 const CLIM = path.join(dir, "clim.nc");
 
-/** Asserts that both sources' copies at `prefix` in `output` read as the sources do. */
-function assertFaithful(output: string, prefix: string): void {
-  const sci = compare(SCI, output, `${prefix}/sci.h5`);
+/** Asserts that both sources' copies (`sci` and `clim`, their paths in `output`) read as the sources do. */
+function assertFaithful(output: string, [sciPath, climPath]: [string, string]): void {
+  const sci = compare(SCI, output, sciPath);
   assert.deepEqual(sci.problems, [], `${output}: sci.h5`);
   // How much was compared: every reference, scale and link of the source (it cannot pass empty).
   assert.deepEqual(
     { ...sci.counts, attrs: undefined, datasets: undefined, links: undefined },
     { object_refs: 44, region_refs: 12, scales: 8, soft_links: 6, external_links: 1, hard_link_pairs: 2, attrs: undefined, datasets: undefined, links: undefined },
   );
-  const clim = compare(CLIM, output, `${prefix}/clim.nc`);
+  const clim = compare(CLIM, output, climPath);
   assert.deepEqual(clim.problems, [], `${output}: clim.nc`);
   assert.equal(clim.counts.scales, 16);
   assert.equal(clim.counts.object_refs, 32); // DIMENSION_LIST and REFERENCE_LIST entries
@@ -53,20 +53,21 @@ test("an h5py file and a NetCDF-4 file given loose are copied as h5py reads them
   const output = path.join(dir, "loose.h5");
   const summary = await convert([SCI, CLIM], { output });
   assert.deepEqual([summary.written, summary.failed], [2, 0]);
-  assertFaithful(output, "");
+  // Loose, each is a group named without its extension, as an archive's group is.
+  assertFaithful(output, ["/sci", "/clim"]);
   const spot = python<Record<string, unknown>>(`import h5py, json, sys
 f = h5py.File(sys.argv[1], "r")
-d = f["sci.h5/data"]
-print(json.dumps({"root": sorted(f.keys()), "soft": f["sci.h5"].get("soft", getlink=True).path,
+d = f["sci/data"]
+print(json.dumps({"root": sorted(f.keys()), "soft": f["sci"].get("soft", getlink=True).path,
   "scales": [[s.name for s in dim.values()] for dim in d.dims], "names": [list(dim.keys()) for dim in d.dims],
-  "ref": f[f["sci.h5/objrefs"][0]].name, "station": [s.decode() for s in f["clim.nc/station"][()]]}))`, output);
+  "ref": f[f["sci/objrefs"][0]].name, "station": [s.decode() for s in f["clim/station"][()]]}))`, output);
   assert.deepEqual(spot, {
     // H5Ocopy's "~obj_pointed_by_<address>" links for referenced objects are not left in the root.
-    root: ["_h5dat", "clim.nc", "sci.h5"],
-    soft: "/sci.h5/f16",
-    scales: [["/sci.h5/t"], ["/sci.h5/y"], ["/sci.h5/x"]],
+    root: ["_h5dat", "clim", "sci"],
+    soft: "/sci/f16",
+    scales: [["/sci/t"], ["/sci/y"], ["/sci/x"]],
     names: [["time"], ["lat"], [""]],
-    ref: "/sci.h5/data",
+    ref: "/sci/data",
     station: ["a", "bb", ""],
   });
 });
@@ -76,14 +77,15 @@ test("HDF5 and NetCDF-4 files inside a zip and a tar are copied as faithfully", 
     const output = path.join(dir, `${archive}.h5`);
     const summary = await convert([path.join(dir, archive)], { output });
     assert.deepEqual([summary.written, summary.failed], [2, 0], archive);
-    assertFaithful(output, "/bundle/data");
+    // Inside an archive they are its entries, named as every entry is: by their whole name.
+    assertFaithful(output, ["/bundle/data/sci.h5", "/bundle/data/clim.nc"]);
   }
 });
 
 test("a copied NetCDF-4 file reads in netCDF4-python as its source: dimensions, variables in order, fill values", async () => {
   const output = path.join(dir, "netcdf.h5");
   await convert([CLIM], { output });
-  const copy = netcdf(output, "clim.nc") as { order: string[] };
+  const copy = netcdf(output, "clim") as { order: string[] };
   assert.deepEqual(copy, netcdf(CLIM, ""));
   // The string variable, made again after the copy, keeps its place among the variables.
   assert.deepEqual(copy.order, ["station", "time", "lat", "lon", "tas", "lat_bnds"]);
@@ -99,7 +101,7 @@ test("each of PyTables' test files is copied as h5py reads it (objects h5py cann
   const output = path.join(dir, "pytables.h5");
   const summary = await convert(sources, { output });
   assert.deepEqual([summary.written, summary.failed], [46, 0]);
-  const triples = sources.flatMap((source) => [source, output, `/${path.basename(source)}`]);
+  const triples = sources.flatMap((source) => [source, output, `/${path.basename(source, ".h5")}`]);
   const results = fixture<Comparison[]>("compare", ...triples);
   assert.deepEqual(results.flatMap((result, i) => result.problems.map((problem) => `${path.basename(sources[i])}: ${problem}`)), []);
   assert.ok(results.reduce((sum, result) => sum + result.counts.datasets, 0) > 140);
@@ -123,7 +125,7 @@ print("{}")`, SCI, bad);
   assert.equal(run.signal, null, run.stderr);
   assert.equal(run.status, 2, run.stderr);
   assert.match(run.stderr, /chunk-past-end\.h5: corrupt file: a chunk at byte \d+ \(1073741824 bytes\) lies past the end of the file/);
-  assert.deepEqual(python(`import h5py, json, sys; print(json.dumps(sorted(h5py.File(sys.argv[1], "r").keys())))`, output), ["_h5dat", "clim.nc"]);
+  assert.deepEqual(python(`import h5py, json, sys; print(json.dumps(sorted(h5py.File(sys.argv[1], "r").keys())))`, output), ["_h5dat", "clim"]);
   // By default the file is kept as its bytes (read again from disk), saying why.
   const kept = path.join(dir, "chunk-past-end-kept.h5");
   const keep = await runCli(["convert", bad, CLIM, "-o", kept]);
@@ -131,7 +133,7 @@ print("{}")`, SCI, bad);
   assert.match(keep.stdout, /chunk-past-end\.h5: kept as bytes: corrupt file: a chunk at byte \d+ \(1073741824 bytes\) lies past the end of the file/);
   const stored = python<{ same: boolean; processor: string }>(`import h5py, json, sys
 with h5py.File(sys.argv[1], "r") as f:
-    d = f["chunk-past-end.h5"]
+    d = f["chunk-past-end"]  # its first bytes say HDF5: it takes its group's name, as bytes
     print(json.dumps({"same": d[()].tobytes() == open(sys.argv[2], "rb").read(), "processor": d.attrs["processor"]}))`, kept, bad);
   assert.deepEqual(stored, { same: true, processor: "bytes" });
 });

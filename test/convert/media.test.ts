@@ -7,7 +7,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
-import { ffmpegPath } from "../../src/processors/ffmpeg";
+import { ffmpegPath } from "../../src/processors/ffmpeg-binary";
 import { python, tempDir } from "../helpers/h5py";
 
 const dir = tempDir("h5dat-convert-media-");

@@ -32,16 +32,6 @@ const LAYERS = [
  * is gone, so that its entry goes too.
  */
 const KNOWN_FAULTS = new Map([
-  // The processor registry slice moves prepare and memory out of convert/, below the pool.
-  ["pool/fork-pool.ts → convert/memory.ts", "processor registry"],
-  ["pool/fork-pool.ts → convert/prepare.ts", "processor registry"],
-  ["pool/messages.ts → convert/prepare.ts", "processor registry"],
-  ["pool/pixel-files.ts → convert/prepare.ts", "processor registry"],
-  ["pool/shared-pixels.ts → convert/prepare.ts", "processor registry"],
-  ["pool/worker.ts → convert/prepare.ts", "processor registry"],
-  ["circle: convert ↔ pool", "processor registry"],
-  // The same slice moves DecodedImage out of image.ts, which tiff.ts names while image.ts calls tiff.ts.
-  ["circle: processors/image.ts ↔ processors/tiff.ts", "processor registry"],
   // Every object names its File (`ds.file`), and File is the Group that makes them: the object
   // model slice, merging src/read's Reader* into File/Group/Dataset, decides what `.file` is.
   ["circle: h5/dataset.ts ↔ h5/datatype.ts ↔ h5/file.ts ↔ h5/group.ts ↔ h5/h5-object.ts", "object model"],

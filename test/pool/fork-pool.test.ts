@@ -7,7 +7,7 @@ import path from "node:path";
 import { test } from "node:test";
 import { convert } from "../../src";
 import { ForkPool } from "../../src/pool/fork-pool";
-import { prepare, type PrepareTask } from "../../src/convert/prepare";
+import { prepare, type PrepareTask } from "../../src/processors/prepare";
 import type { DecodedImage } from "../../src/processors/image";
 import { python, tempDir } from "../helpers/h5py";
 
@@ -28,7 +28,7 @@ const imageTask = (bytes: Uint8Array): PrepareTask => ({ processor: "image", byt
 const decodeIn = async (pool: ForkPool, bytes: Uint8Array): Promise<DecodedImage> => {
   const result = await pool.run(imageTask(bytes));
   assert.equal(result.processor, "image");
-  return (result as { image: DecodedImage }).image;
+  return result.value as DecodedImage;
 };
 
 test("images decoded in workers equal those decoded in this process", async () => {
@@ -36,7 +36,7 @@ test("images decoded in workers equal those decoded in this process", async () =
   try {
     const decoded = await Promise.all(Array.from({ length: 12 }, (_, k) => decodeIn(pool, png(k))));
     for (let k = 0; k < 12; k++) {
-      const local = ((await prepare(imageTask(png(k)))) as { image: DecodedImage }).image;
+      const local = (await prepare(imageTask(png(k)))).value as DecodedImage;
       assert.deepEqual(decoded[k].shape, local.shape);
       assert.ok(Buffer.from(decoded[k].data).equals(Buffer.from(local.data)), `image ${k}`);
     }

@@ -9,7 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
 import { convert } from "../../src";
-import { prepare, type Prepared, type PrepareTask } from "../../src/convert/prepare";
+import { prepare, type Prepared, type PrepareTask } from "../../src/processors/prepare";
 import { ForkPool } from "../../src/pool/fork-pool";
 import { SHARED_MIN_BYTES, sharePixels } from "../../src/pool/pixel-files";
 import { releasePixels } from "../../src/pool/shared-pixels";
@@ -42,7 +42,7 @@ print("[]")`,
 const task = (name: string): PrepareTask => ({ processor: "image", bytes: fs.readFileSync(path.join(images, name)), options: {} });
 const imageOf = (result: Prepared): DecodedImage => {
   assert.equal(result.processor, "image");
-  return (result as { image: DecodedImage }).image;
+  return result.value as DecodedImage;
 };
 /** This process's pool directories in /dev/shm. */
 const poolDirs = () => fs.readdirSync("/dev/shm").filter((name) => name.startsWith(`h5dat-${process.pid}-`));

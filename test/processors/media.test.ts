@@ -9,7 +9,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
 import { File } from "../../src/h5"; // (not "../../src": that also loads convert, which others are changing)
-import { ffmpegPath, needsSeekableInput, type MediaInput } from "../../src/processors/ffmpeg";
+import { ffmpegPath } from "../../src/processors/ffmpeg-binary";
+import { needsSeekableInput, type MediaInput } from "../../src/processors/ffmpeg-input";
 import { channelsOf, parseLogLine, parseRate, parseStream } from "../../src/processors/ffmpeg-log";
 import { videoChunks, writeVideo } from "../../src/processors/video";
 import { writeAudio } from "../../src/processors/audio";

@@ -1,0 +1,22 @@
+// The audio processor: audio decoded by ffmpeg as it streams in, float32 samples into a
+// [samples, channels] dataset as they come (audio.ts).
+import { writeAudio, type AudioOptions } from "./audio";
+import type { StreamingProcessor } from "./processor";
+
+const seconds = { type: "number", minimum: 0 } as const;
+
+/** Audio to float32 [samples, channels], decoded by ffmpeg as it streams in. */
+export const audioProcessor: StreamingProcessor<"audio"> = {
+  name: "audio",
+  options: {
+    start: { description: "Seconds into the audio to start at.", ...seconds },
+    duration: { description: "Seconds of audio to keep.", type: "number", exclusiveMinimum: 0 },
+    sample_rate: { description: "Resample to this rate (Hz).", type: "integer", minimum: 1 },
+  },
+  takes: (kind) => kind.category === "audio",
+  defaults: (settings) => ({ ...settings.audio }),
+  notEmpty: "an empty file is not audio",
+  prepares: "writer",
+  streams: "always",
+  writeStream: (group, name, input, options, layout, signal) => writeAudio(group, name, input, { ...(options as AudioOptions), signal }, layout),
+};
