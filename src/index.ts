@@ -4,5 +4,7 @@ export { hdf5Version } from "./h5/library";
 export { H5DAT_VERSION } from "./version";
 export { ArchiveReader, type ArchiveEntry } from "./sources/archive-reader";
 export { ArchiveError } from "./sources/archive-error";
-export { convert, type ConvertOptions, type ConvertSummary, type EntryCounts, type ConvertProgress, type ConvertEvents } from "./convert/convert";
+export { convert } from "./convert/convert";
+export type { ConvertOptions } from "./convert/options";
+export type { ConvertSummary, EntryCounts, ConvertProgress, ConvertEvents } from "./convert/results";
 export * from "./read";

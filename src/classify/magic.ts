@@ -30,17 +30,30 @@ export function sniffSignature(head: Uint8Array): string | undefined {
   if (at(0, [0xff, 0xfb]) || at(0, [0xff, 0xf3]) || at(0, [0xff, 0xf2])) return "audio/mpeg";
   if (at(0, "OggS")) return includes(head.subarray(0, 64), "\x80theora") ? "video/ogg" : "audio/ogg";
   if (at(0, HDF5_SIGNATURE)) return "application/x-hdf5";
+  const archive = archiveSignature(head);
+  if (archive !== undefined) return archive;
+  // After tar: a tar whose first member is an HDF5 file has that signature at 512 too.
+  if (hdf5SignatureOffset(head) !== undefined) return "application/x-hdf5";
+  if (at(0, "%PDF-")) return "application/pdf";
+  if (looksLikeSvg(head)) return "image/svg+xml";
+  return undefined;
+}
+
+/** The media type of an archive or compressed stream whose signature `head` starts with (tar's at 257). */
+export function archiveSignature(head: Uint8Array): string | undefined {
+  const at = (offset: number, bytes: readonly number[] | string): boolean => startsWith(head, offset, bytes);
   if (at(0, "PK\x03\x04") || at(0, "PK\x05\x06") || at(0, "PK\x07\x08")) return "application/zip";
   if (at(0, [0x1f, 0x8b])) return "application/gzip";
   if (at(0, "BZh") && head[3] >= 0x31 && head[3] <= 0x39) return "application/x-bzip2";
   if (at(0, [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00])) return "application/x-xz";
   if (at(0, [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c])) return "application/x-7z-compressed";
   if (at(257, "ustar")) return "application/x-tar";
-  // After tar: a tar whose first member is an HDF5 file has that signature at 512 too.
-  if (hdf5SignatureOffset(head) !== undefined) return "application/x-hdf5";
-  if (at(0, "%PDF-")) return "application/pdf";
-  if (looksLikeSvg(head)) return "image/svg+xml";
   return undefined;
+}
+
+/** Whether `head` starts a zstd frame: libarchive opens it, though no entry is classified by it. */
+export function isZstdFrame(head: Uint8Array): boolean {
+  return startsWith(head, 0, [0x28, 0xb5, 0x2f, 0xfd]);
 }
 
 /** Where the HDF5 superblock signature is: offset 0, or after a userblock of 512·2ⁿ bytes. */

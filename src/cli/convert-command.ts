@@ -4,13 +4,14 @@
 import { EventEmitter } from "node:events";
 import type { Command } from "commander";
 import { loadConfig } from "../config/load-config";
-import { convert, type ConvertSummary, type EntryCounts } from "../convert/convert";
+import { convert } from "../convert/convert";
+import type { ConvertSummary, EntryCounts } from "../convert/results";
 import { keepLargeBlocksMapped } from "../pool/memory";
 import { ON_ERROR_MODES, type OnError } from "../convert/fallback";
 import { loadSchema } from "../schema";
 import { parseCompression } from "../processors/layout";
 import { checkMaxCsvField } from "../processors/csv-limits";
-import { parseByteSize } from "../sources/entry-limits";
+import { parseByteSize } from "../byte-size";
 import { checkInputsExist } from "../sources/missing-inputs";
 import { entryLine, showProgress } from "./progress";
 

@@ -4,8 +4,8 @@
 import type { Command } from "commander";
 import { File } from "../h5/file";
 import { hdf5Version } from "../h5/library";
-import { formatBytes } from "../read/listing";
-import { readManifest, type ManifestRow } from "../writer/manifest";
+import { formatBytes } from "../byte-size";
+import { readManifest, type ManifestRow } from "../output/manifest";
 import { entryLine } from "./progress";
 import { namingFile } from "./file-error";
 import { terminalText } from "./terminal-text";

@@ -5,8 +5,8 @@
 // (entry lines, a warning, the Ctrl-C notice, the summary) first erases it, so every message
 // starts on a clean line and the bar is drawn again below it.
 import type { EventEmitter } from "node:events";
-import type { ConvertProgress } from "../convert/convert";
-import type { ManifestRow } from "../writer/manifest";
+import type { ConvertProgress } from "../convert/results";
+import type { ManifestRow } from "../output/manifest";
 import { InputRate } from "./input-rate";
 import { terminalText } from "./terminal-text";
 

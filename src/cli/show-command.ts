@@ -11,7 +11,7 @@ import { listingLines, listObjects, type ListedObject } from "../read/listing";
 import { dimensionLines, groupDimensionLines, groupDimensions, type GroupDimension } from "../read/dimension-listing";
 import { isAttributeHead, isUnreadableAttribute, readAttributes } from "../h5/attribute-info";
 import { firstValues, jsonLinesHead, jsonTextHead } from "../read/value-preview";
-import { formatBytes } from "../read/listing";
+import { formatBytes } from "../byte-size";
 import type { Dimensions } from "../h5/dimension-scales";
 import { dtypeName } from "../h5/dtype";
 import { messageOf } from "../error-message";

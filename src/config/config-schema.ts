@@ -4,9 +4,8 @@
 import { PROCESSOR_OPTIONS } from "../processors/registry";
 import { COMPRESSION_PATTERN } from "../processors/layout";
 import { MOST_CSV_FIELD } from "../processors/csv-limits";
-import type { AudioOptions } from "../processors/audio";
-import type { VideoOptions } from "../processors/video";
-import { ON_ERROR_MODES, type OnError } from "../convert/fallback";
+import { ON_ERROR_MODES } from "../convert/fallback";
+import type { ConvertOptions } from "../convert/options";
 
 export const CONFIG_SCHEMA = {
   $schema: "http://json-schema.org/draft-07/schema#",
@@ -77,26 +76,8 @@ export const CONFIG_SCHEMA = {
   },
 } as const;
 
-export interface Config {
-  image_extensions?: string[];
-  video_extensions?: string[];
-  allowed_types?: string[];
-  checkpoint_entries?: number;
-  checkpoint_seconds?: number;
-  batch_chunk_size?: number;
-  batch_process_limit?: number;
-  compression?: string;
-  csv?: "table" | "kv";
-  images?: "pixels" | "encoded" | "both";
-  animated?: boolean;
-  on_error?: OnError;
-  truncated_images?: boolean;
-  workers?: number;
-  gif_as_video?: boolean;
-  video?: VideoOptions;
-  audio?: AudioOptions;
-  max_entry_bytes?: number;
-  max_ratio?: number;
-  max_pixels?: number;
-  max_csv_field?: number;
-}
+/**
+ * A config file's contents: convert's options of the names the schema above lists, with their
+ * types (compression as the text the schema's pattern admits).
+ */
+export type Config = Pick<ConvertOptions, Exclude<keyof typeof CONFIG_SCHEMA.properties, "compression">> & { compression?: string };

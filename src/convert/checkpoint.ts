@@ -4,14 +4,14 @@
 // is as the last checkpoint left it: it opens, every entry its manifest says is written is
 // there, and a resumed run removes what the entries in flight had begun.
 import { recordInFlight } from "./run-record";
-import type { Run } from "./run";
+import type { CheckpointSchedule, Run } from "./run";
 import { asError } from "../error-message";
 
 /** Defaults: often enough to lose little work, rare enough to cost nothing measurable. */
 export const CHECKPOINT_ENTRIES = 1000;
 export const CHECKPOINT_SECONDS = 10;
 
-export class Checkpoints {
+export class Checkpoints implements CheckpointSchedule {
   private rows = 0;
   private last = performance.now();
   private readonly entries: number;

@@ -4,13 +4,12 @@
 import fs from "node:fs";
 import os from "node:os";
 import { EventEmitter } from "node:events";
-import type { ClassifyOptions } from "../classify";
 import { File } from "../h5/file";
-import type { CreateDatasetOptions } from "../h5/dataset-creation";
 import { openSources } from "../sources/open-source";
 import { limitsOf } from "../sources/entry-limits";
 import type { Source, SourceEntry } from "../sources/source-entry";
-import { escapeName } from "../writer/hdf5-names";
+import { headThenRest, readHead, type EntryHead } from "../sources/entry-head";
+import { escapeName } from "../output/hdf5-names";
 import { planEntry, type EntryPlan } from "./plan";
 import { joinMessages } from "./entry-checks";
 import type { Run } from "./run";
@@ -22,153 +21,16 @@ import { EntryOrder, ResumedEntries } from "./resumed-entries";
 import { accountForEntries, recordVanished } from "./entry-accounting";
 import { dropFingerprints } from "./run-record";
 import { checkInputsExist } from "../sources/missing-inputs";
-import { writeSchemaAttrs, type Schema } from "../schema";
-import type { VideoOptions } from "../processors/video";
-import type { AudioOptions } from "../processors/audio";
-import { Manifest, readStoredRows, type ManifestRow, type StoredRow } from "../writer/manifest";
-import { WriteQueue } from "../writer/write-queue";
+import { writeSchemaAttrs } from "../schema";
+import { Manifest, readStoredRows, type ManifestRow, type StoredRow } from "../output/manifest";
+import { WriteQueue } from "../output/write-queue";
 import { IN_FLIGHT_BYTES, keepLargeBlocksMapped } from "../pool/memory";
 import { footprintOf } from "../processors/prepare";
 import { processorNamed } from "../processors/registry";
 import { isWriteFailure, writeFailure } from "./write-failure";
-import { isKeptAsBytes, type OnError } from "./fallback";
-
-export interface ConvertOptions extends ClassifyOptions {
-  /** The HDF5 file to write. */
-  output: string;
-  /**
-   * Replace an existing output, or a .partial left by an interrupted run (otherwise converting
-   * refuses to); never the .partial of a run still writing it (<output>.lock names its pid).
-   */
-  overwrite?: boolean;
-  /**
-   * Continue the run that left <output>.partial (same inputs and options): entries it wrote are
-   * not done again; the result is what an uninterrupted run makes. Files added, changed (size or
-   * mtime) or removed since are converted, done again or recorded as gone; an archive that
-   * changed refuses (exit 1, the .partial untouched). Without a .partial, a new run.
-   */
-  resume?: boolean;
-  /** Add the inputs to an existing output (what it holds stays untouched); a new file otherwise. */
-  append?: boolean;
-  /** Checkpoint (manifest stored, file flushed, crash-consistent on disk) every N entries (default 1000)... */
-  checkpoint_entries?: number;
-  /** ...or every T seconds (default 10), whichever comes first. */
-  checkpoint_seconds?: number;
-  /** Compression of byte datasets: "gzip" (level 4), a gzip level, or "none". */
-  compression?: CreateDatasetOptions["compression"];
-  /** CSV as a typed table (default) or the original tool's key/value strings. */
-  csv?: "table" | "kv";
-  /**
-   * Images as decoded pixels (default), as their encoded bytes (uint8), or both: pixels at the
-   * entry's path and the bytes at the same path under /_h5dat/encoded (attr `encoded_path`).
-   */
-  images?: "pixels" | "encoded" | "both";
-  /**
-   * Every frame of animated GIF/WebP images as [T, H, W, C], and every page of a multi-page TIFF
-   * as [P, H, W, C] (default: the first frame or page).
-   */
-  animated?: boolean;
-  /**
-   * An entry its processor cannot convert (an image that does not decode, a CSV that is no
-   * table): "keep" (default) stores its original bytes at its path (attrs processor "bytes",
-   * media_type, fallback_reason; manifest "kept as bytes: <error>"); "fail" fails it. Limits
-   * (--max-*) fail either way.
-   */
-  on_error?: OnError;
-  /** Decode truncated JPEGs as far as their data goes, as PIL's LOAD_TRUNCATED_IMAGES (default: they fail, or are kept as bytes). */
-  truncated_images?: boolean;
-  /** Decode animated GIFs as video (the video processor and its options) instead of as images. */
-  gif_as_video?: boolean;
-  /** Video processor defaults (a schema rule's options go on top). */
-  video?: VideoOptions;
-  /** Audio processor defaults (a schema rule's options go on top). */
-  audio?: AudioOptions;
-  /** An entry holding more bytes (decompressed) fails, read no further (default 64 GiB; 0 = no limit). */
-  max_entry_bytes?: number;
-  /**
-   * An archive entry expanding more than this many times its compressed bytes fails, judged once
-   * it has produced 32 MiB (default 200; 0 = no limit): decompression bombs stop cheaply.
-   */
-  max_ratio?: number;
-  /** An image of more pixels (width × height × frames) fails before decoding (default 268402689, sharp's; 0 = no limit). */
-  max_pixels?: number;
-  /** A CSV/TSV with a field of more bytes fails before parsing (default 64 MiB; 0 and at most 80 MiB, the parser's bound; csv-limits.ts). */
-  max_csv_field?: number;
-  /** A loaded --schema: declared groups and attrs, routing rules, record checks. */
-  schema?: Schema;
-  /**
-   * Worker processes decoding images and parsing JSON/CSV (default: the number of cores; 0 does
-   * everything in this process).
-   */
-  workers?: number;
-  /**
-   * Entries in flight at most between reading, decoding and writing (default 4 × workers ×
-   * batch_chunk_size, at least 8: fewer left workers waiting in P3). Their data is also capped.
-   */
-  batch_process_limit?: number;
-  /** Entries sent to a worker in one message (default 1). */
-  batch_chunk_size?: number;
-  /**
-   * Stops the run: no new entry is read, video/audio in progress is cut off (its entry fails),
-   * the rest in flight is written, the manifest too, and the file stays as <output>.partial.
-   */
-  signal?: AbortSignal;
-  /** What to record as the command in the root attrs (the CLI passes its argv). */
-  command?: string;
-}
-
-/** Entries by what became of them: a run's (an appended file's earlier entries are not its). */
-export interface EntryCounts {
-  entries: number;
-  /** Entries written in their typed form (or as bytes by their kind). */
-  written: number;
-  /** Entries written as their original bytes because their processor failed (see `on_error`). */
-  keptAsBytes: number;
-  skipped: number;
-  failed: number;
-}
-
-export interface ConvertSummary extends EntryCounts {
-  /** The file written: the output, or its .partial when the run was interrupted. */
-  output: string;
-  /** The run was stopped by `signal`: entries not yet read are not in the manifest. */
-  interrupted: boolean;
-  /** Entries an interrupted run had done, kept by this resumed one. */
-  resumed: number;
-  /**
-   * Set when `resume` found the output finished (no .partial left): nothing was done, and the
-   * counts are those of the file's manifest.
-   */
-  alreadyComplete?: true;
-  /** With `append`: the entries of the whole file, earlier runs' and this one's. */
-  inFile?: EntryCounts;
-  /** Bytes of this run's entries. */
-  bytes: number;
-  seconds: number;
-  filesPerSecond: number;
-  megabytesPerSecond: number;
-  /** This process's peak RSS (MB). */
-  peakRssMb: number;
-  /** The worker processes' peak RSS (MB), summed. */
-  workersPeakRssMb: number;
-  /** The rows that failed, with their messages. */
-  failures: ManifestRow[];
-  /** The rows kept as bytes, with their processors' errors. */
-  kept: ManifestRow[];
-}
-
-/** How far a run is, measured in input bytes (an archive's compressed bytes): the basis of an ETA. */
-export interface ConvertProgress {
-  /** Input bytes read so far, over all inputs. */
-  inputBytesRead: number;
-  /** Input bytes in all (the sizes of the archives, directories and files given). */
-  inputBytesTotal: number;
-}
-
-/** Progress: one event per entry, as its manifest row, with the run's progress then. */
-export interface ConvertEvents {
-  entry: [ManifestRow, ConvertProgress];
-}
+import { isKeptAsBytes } from "./fallback";
+import type { ConvertOptions } from "./options";
+import type { ConvertSummary, EntryCounts } from "./results";
 
 /** Converts `inputs` (directories, files, archives) into `options.output`. */
 export async function convert(inputs: string[], options: ConvertOptions, events?: EventEmitter): Promise<ConvertSummary> {
@@ -423,22 +285,13 @@ function emit(run: Run, row: ManifestRow): void {
 const WHOLE_ENTRY_BYTES = 8 << 20;
 
 /** An entry's first WHOLE_ENTRY_BYTES (all of it when smaller), and its remaining blocks. */
-async function readEntry(entry: SourceEntry): Promise<{ head: Buffer; rest: AsyncIterator<Buffer> | null }> {
-  const blocks = entry.blocks()[Symbol.asyncIterator]();
-  const parts: Buffer[] = [];
-  let size = 0;
-  while (size < WHOLE_ENTRY_BYTES) {
-    const next = await blocks.next();
-    if (next.done) return { head: parts.length === 1 ? parts[0] : Buffer.concat(parts), rest: null };
-    parts.push(next.value);
-    size += next.value.length;
-  }
-  return { head: Buffer.concat(parts), rest: blocks };
+function readEntry(entry: SourceEntry): Promise<EntryHead> {
+  return readHead(entry.blocks()[Symbol.asyncIterator](), WHOLE_ENTRY_BYTES);
 }
 
 async function readRest(head: Buffer, rest: AsyncIterator<Buffer>): Promise<Buffer> {
-  const parts = [head];
-  for (let next = await rest.next(); !next.done; next = await rest.next()) parts.push(next.value);
+  const parts: Buffer[] = [];
+  for await (const block of headThenRest(head, rest)) parts.push(block);
   return Buffer.concat(parts);
 }
 

@@ -4,7 +4,7 @@
 import type { Classification } from "../classify";
 import { FALLBACK_PROCESSOR, processorNamed, type ProcessorName } from "../processors/registry";
 import type { SourceEntry } from "../sources/source-entry";
-import type { SafePath } from "../writer/hdf5-names";
+import type { SafePath } from "../output/hdf5-names";
 
 /** Why a link or special file is skipped: "symlink to '/etc/passwd', not followed". */
 export function notFileMessage(notFile: NonNullable<SourceEntry["notFile"]>): string {

@@ -5,7 +5,7 @@
 // are what the limit refuses), nor is anything once the file itself cannot be written, nor
 // after an interrupt; `on_error: "fail"` turns the rule off (the entry fails, as before).
 import type { EntryLimitError } from "../sources/entry-limits";
-import type { ManifestRow } from "../writer/manifest";
+import type { ManifestRow } from "../output/manifest";
 import { messageOf } from "../error-message";
 import { isWriteFailure } from "./write-failure";
 

@@ -8,9 +8,9 @@ import type { Route, RecordValidator } from "../schema";
 import { processorFor, processorNamed, type ProcessorName } from "../processors/registry";
 import type { SourceEntry } from "../sources/source-entry";
 import { looseRootOf } from "../sources/copy-names";
-import { datasetPathOf, safePathOf } from "../writer/hdf5-names";
-import type { ManifestRow } from "../writer/manifest";
-import type { ConvertOptions } from "./convert";
+import { datasetPathOf, safePathOf } from "../output/hdf5-names";
+import type { ManifestRow } from "../output/manifest";
+import type { ConvertOptions } from "./options";
 import { emptyEntryMessage, joinMessages, keptAsBytesNote, nameNotes, noNameMessage, notFileMessage } from "./entry-checks";
 import { messageOf } from "../error-message";
 

@@ -6,9 +6,9 @@
 // matched entry by entry: resuming refuses and leaves the .partial as it was.
 import { File } from "../h5/file";
 import { dropQuarantined } from "../schema";
-import { Manifest, MANIFEST_PATH, readStoredRows, type StoredRow } from "../writer/manifest";
+import { Manifest, MANIFEST_PATH, readStoredRows, type StoredRow } from "../output/manifest";
 import { messageOf } from "../error-message";
-import type { ConvertOptions } from "./convert";
+import type { ConvertOptions } from "./options";
 import { compareFingerprints, entryKey, fingerprintInputs, type InputChanges, type InputFingerprint } from "./input-fingerprint";
 import { ENCODED_ROOT } from "./write-entry";
 import { changedOptions, outcomeOptions, readRun, recordInFlight, storeFingerprints, type RecordedRun } from "./run-record";

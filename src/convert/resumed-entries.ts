@@ -4,7 +4,7 @@
 // listing, so an added, removed or changed file never shifts what is taken as done. What is
 // left when the inputs are read through vanished from them. Then each entry's final number is
 // its place in the listing (`EntryOrder`).
-import type { StoredRow } from "../writer/manifest";
+import type { StoredRow } from "../output/manifest";
 import { entryKey } from "./input-fingerprint";
 
 export class ResumedEntries {

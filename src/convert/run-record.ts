@@ -5,7 +5,7 @@
 // directory's listing can be far larger than an object header holds. A clean end removes it.
 import type { File } from "../h5/file";
 import { H5DAT_GROUP } from "../schema";
-import type { ConvertOptions } from "./convert";
+import type { ConvertOptions } from "./options";
 import type { InputFingerprint } from "./input-fingerprint";
 
 export const FINGERPRINTS_PATH = `${H5DAT_GROUP}/run_fingerprints`;

@@ -5,11 +5,22 @@ import type { EventEmitter } from "node:events";
 import type { File } from "../h5/file";
 import type { Group } from "../h5/group";
 import type { ForkPool } from "../pool/fork-pool";
-import type { Manifest } from "../writer/manifest";
-import type { WriteQueue } from "../writer/write-queue";
-import type { ConvertOptions, ConvertProgress } from "./convert";
-import type { Checkpoints } from "./checkpoint";
+import type { Manifest } from "../output/manifest";
+import type { WriteQueue } from "../output/write-queue";
+import type { ConvertOptions } from "./options";
+import type { ConvertProgress } from "./results";
 import type { EntryOrder, ResumedEntries } from "./resumed-entries";
+
+/**
+ * When the run checkpoints (convert/checkpoint.ts's Checkpoints): declared here, not imported,
+ * because Checkpoints is built over the Run.
+ */
+export interface CheckpointSchedule {
+  /** After each manifest row: a checkpoint when enough rows or time have passed. */
+  afterRow(): void;
+  /** A checkpoint now: the manifest stored and the file flushed. */
+  write(): Promise<void>;
+}
 
 /** One conversion run: the file, the decoding workers, the manifest. */
 export interface Run {
@@ -47,7 +58,7 @@ export interface Run {
   /** Entries carried over from the interrupted run this one resumes. */
   resumed: number;
   /** Stores the manifest and flushes the file every so many entries or seconds. */
-  checkpoints?: Checkpoints;
+  checkpoints?: CheckpointSchedule;
   /** Set when the run must stop: an event listener threw, or the file cannot be written. */
   failure?: Error;
 }

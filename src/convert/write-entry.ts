@@ -14,7 +14,8 @@ import { FALLBACK_PROCESSOR, processorNamed } from "../processors/registry";
 import { ForkPool } from "../pool/fork-pool";
 import { releasePixels } from "../pool/shared-pixels";
 import type { SourceEntry } from "../sources/source-entry";
-import type { ManifestRow } from "../writer/manifest";
+import { headThenRest } from "../sources/entry-head";
+import type { ManifestRow } from "../output/manifest";
 import type { EntryPlan } from "./plan";
 import { prepareChecked, quarantine } from "./records";
 import { claimTarget, removePartial, type Run } from "./run";
@@ -114,14 +115,7 @@ export async function streamEntry(run: Run, plan: EntryPlan, head: Buffer, rest:
   const processor = processorNamed(plan.processor);
   let bytes = 0;
   let owned = false;
-  async function* blocks(): AsyncGenerator<Buffer> {
-    bytes += head.length;
-    yield head;
-    for (let next = await rest.next(); !next.done; next = await rest.next()) {
-      bytes += next.value.length;
-      yield next.value;
-    }
-  }
+  const blocks = () => headThenRest(head, rest, (total) => (bytes = total));
   try {
     if (processor.streams !== "large" || !processor.writeBlocks) throw new Error(`the ${processor.name} processor needs its entries whole`);
     const [parent, name] = await claimTarget(run, plan.target);
@@ -144,14 +138,7 @@ export async function streamEntry(run: Run, plan: EntryPlan, head: Buffer, rest:
  */
 export async function convertMedia(run: Run, plan: EntryPlan, entry: SourceEntry, head: Buffer, rest: AsyncIterator<Buffer> | null): Promise<ManifestRow> {
   let bytes = entry.size ?? head.length;
-  async function* blocks(): AsyncGenerator<Buffer> {
-    bytes = head.length;
-    yield head;
-    for (let next = await rest?.next(); next && !next.done; next = await rest!.next()) {
-      bytes += next.value.length;
-      yield next.value;
-    }
-  }
+  const blocks = () => headThenRest(head, rest, (total) => (bytes = total));
   const input: MediaInput = entry.file ? { path: entry.file } : { blocks: blocks(), name: path.posix.basename(entry.sourcePath), head };
   const processor = processorNamed(plan.processor);
   let place: [Group, string] | null = null;

@@ -6,7 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { openArchiveWriter, type ArchiveWriter } from "../archive-writer";
-import { formatBytes } from "../read/listing";
+import { formatBytes } from "../byte-size";
 import type { StreamedData } from "./export-types";
 
 export interface Sink {

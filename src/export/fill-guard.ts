@@ -6,7 +6,7 @@
 // free space the output needs (see export.ts's sinks); compact data is in the header, and
 // virtual and external data is elsewhere, so they are not judged by their own storage here.
 import type { Dataset } from "../h5/dataset";
-import { formatBytes } from "../read/listing";
+import { formatBytes } from "../byte-size";
 
 /** Default for ExportOptions.maxFillBytes: the same 64 MiB the native reads allow of fill. */
 export const DEFAULT_MAX_FILL_BYTES = 64 * 1024 * 1024;

@@ -2,7 +2,7 @@
 // memory is in transparent huge pages (binding/large_block.h), as numpy's arrays are: the kernel
 // copy of an unfiltered write (the pwrite into the page cache) reads 2 MiB pages instead of
 // 4 KiB ones. V8's own ArrayBuffers never ask for huge pages.
-import { native } from "../binding";
+import { native } from "../native/addon";
 import type { NumericArrays } from "./array-data";
 import type { NumericName } from "./dtype";
 

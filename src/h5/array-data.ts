@@ -1,60 +1,13 @@
-// The forms element data takes between JS and the binding: what the binding takes and returns
-// ({ type, bytes, strings, ... }), what a read gives back, and which TypedArray holds a numeric
-// type. encode.ts and decode.ts both build on these; this module imports neither.
+// The forms element data takes in JS beside the binding's wire forms (native/element-data.ts):
+// what a read gives back, and which TypedArray holds a numeric type. encode.ts and decode.ts both build on these; this module imports neither.
 import type { Dtype, StringDtype } from "./dtype";
 import { H5Error } from "./errors";
-import type { TypeSpec } from "./type-spec";
+import type { TypeSpec } from "../native/type-spec";
 
 export type TypedArray =
   | Int8Array | Int16Array | Int32Array | BigInt64Array
   | Uint8Array | Uint8ClampedArray | Uint16Array | Uint32Array | BigUint64Array
   | Float32Array | Float64Array;
-
-/** A sequence's elements as the binding takes them (typed by the slot that points to them). */
-export interface OutgoingSequence {
-  bytes: ArrayBufferView;
-  strings?: string[];
-  sequences?: OutgoingSequence[];
-  /** Reference targets (absolute paths; { path, selection } for regions), null for a null reference. */
-  references?: ReferenceValue[];
-}
-
-/** Data as the binding takes it: slots of `bytes` hold indices into the side lists. */
-export interface OutgoingData extends OutgoingSequence {
-  type: TypeSpec;
-}
-
-/** A region reference as read: the dataset and the selection in it. */
-export interface RegionReference {
-  path: string;
-  selection: RegionSelection;
-}
-
-/**
- * A dataspace selection: everything, nothing, points (one coordinate list each), or hyperslab
- * blocks (start and count per axis, as HDF5's block list gives them).
- */
-export type RegionSelection =
-  | { kind: "all" }
-  | { kind: "none" }
-  | { kind: "points"; points: number[][] }
-  | { kind: "hyperslab"; blocks: { start: number[]; count: number[] }[] };
-
-/** What a reference reads as: the target's path, { path, selection } for a region, null when null. */
-export type ReferenceValue = string | RegionReference | null;
-
-/** A sequence's elements as the binding returns them. */
-export interface IncomingSequence {
-  bytes: ArrayBuffer;
-  strings?: string[];
-  sequences?: IncomingSequence[];
-  references?: ReferenceValue[];
-}
-
-/** Data as the binding returns it. */
-export interface IncomingData extends IncomingSequence {
-  type: TypeSpec;
-}
 
 /** What a read returns: values flattened in row-major order, and their shape. */
 export interface ArrayResult<T = unknown> {

@@ -4,9 +4,9 @@ import { decode, nativeReadOptions, type ReadOptions } from "./decode";
 import { encode, inferDtype, inferShape } from "./encode";
 import { fromTypeSpec, isBoolSpec, toTypeSpec, type Dtype } from "./dtype";
 import { H5Error } from "./errors";
-import type { NativeAttributeSpec, NativeHandle } from "./native";
+import type { NativeAttributeSpec, NativeHandle } from "../native/addon-types";
 import { call, runAsync, runSync, type Operation } from "./operation";
-import type { OpResult } from "./native";
+import type { OpResult } from "../native/addon-types";
 
 /** An attribute's full content. `shape` is [] for a scalar and null for an empty (null) one. */
 export interface AttributeValue {

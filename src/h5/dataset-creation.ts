@@ -1,12 +1,12 @@
 // Turns createDataset options (h5py's keywords) into the binding's arguments: shape and dtype
 // inferred from data, chunk shape guessed when chunking is needed, filters, fill value.
 import { attributeSpecs, type SetAttributeOptions } from "./attrs";
-import type { OutgoingData } from "./array-data";
+import type { OutgoingData } from "../native/element-data";
 import { encode, inferDtype, inferShape } from "./encode";
 import { toTypeSpec, type Dtype } from "./dtype";
 import { H5Error } from "./errors";
-import type { NativeAttributeSpec, NativeCreateOptions } from "./native";
-import type { TypeSpec } from "./type-spec";
+import type { NativeAttributeSpec, NativeCreateOptions } from "../native/addon-types";
+import type { TypeSpec } from "../native/type-spec";
 
 export interface CreateDatasetOptions {
   /** Dataset shape; [] for a scalar, null for an empty (null) dataspace. Inferred from `data`. */

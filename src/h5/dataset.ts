@@ -9,11 +9,11 @@ import { fromTypeSpec, type Dtype } from "./dtype";
 import { H5Error } from "./errors";
 import { dimensionsOp, type Dimensions } from "./dimension-scales";
 import { H5Object } from "./h5-object";
-import type { NativeDatasetInfo, NativeHandle, StoredChunk } from "./native";
+import type { NativeDatasetInfo, NativeHandle, StoredChunk } from "../native/addon-types";
 import { call, runAsync, runSync, type Operation } from "./operation";
 import { unreadableDataset } from "./readable";
 import { resolveSelection, type AxisSelection, type Selection } from "./selection";
-import { arrayLength, type TypeSpec } from "./type-spec";
+import { arrayLength, type TypeSpec } from "../native/type-spec";
 import type { File } from "./file";
 import { readWholeChunk } from "./whole-chunk";
 

@@ -2,8 +2,8 @@
 // `f["t"] = np.dtype("f4")` makes.
 import { fromTypeSpec, type Dtype } from "./dtype";
 import { H5Object } from "./h5-object";
-import type { NativeHandle } from "./native";
-import type { TypeSpec } from "./type-spec";
+import type { NativeHandle } from "../native/addon-types";
+import type { TypeSpec } from "../native/type-spec";
 import type { File } from "./file";
 
 export class Datatype extends H5Object {

@@ -3,8 +3,9 @@
 // element following the TypeSpec's offsets.
 import { isBoolSpec } from "./dtype";
 import { H5Error } from "./errors";
-import { arrayLength, type TypeSpec } from "./type-spec";
-import { typedArrayClass, type ArrayResult, type IncomingData } from "./array-data";
+import { arrayLength, type TypeSpec } from "../native/type-spec";
+import type { IncomingData } from "../native/element-data";
+import { typedArrayClass, type ArrayResult } from "./array-data";
 
 export interface DecodeOptions {
   /** Compound data as one array per field instead of one object per record. */

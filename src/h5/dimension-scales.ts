@@ -2,7 +2,7 @@
 // whether the dataset is itself a scale (and its NAME). This is how NetCDF-4 stores dimensions:
 // every dimension is a scale dataset (a coordinate variable, or a placeholder when the dimension
 // has no variable), attached to each axis that uses it. Read in one native call per dataset.
-import type { NativeDatasetDims, NativeHandle } from "./native";
+import type { NativeDatasetDims, NativeHandle } from "../native/addon-types";
 import { call, type Operation } from "./operation";
 
 /** NetCDF-4 names a dimension that is not a variable with this NAME (and its size after it). */

@@ -1,7 +1,7 @@
 // Element types as users write them (h5py-like names and small objects) and their translation
 // to and from the binding's TypeSpec. This is the one place that maps dtypes.
 import { H5Error } from "./errors";
-import { REFERENCE_SIZES, SEQUENCE_SLOT_SIZE, STRING_SLOT_SIZE, type ByteOrder, type StringPadding, type TypeSpec } from "./type-spec";
+import { REFERENCE_SIZES, SEQUENCE_SLOT_SIZE, STRING_SLOT_SIZE, type ByteOrder, type StringPadding, type TypeSpec } from "../native/type-spec";
 
 export type IntegerName = "int8" | "int16" | "int32" | "int64" | "uint8" | "uint16" | "uint32" | "uint64";
 /** float16 reads as Float32Array (exact), float32/float64 as themselves. */

@@ -4,8 +4,9 @@
 import { fromTypeSpec, isBoolSpec, type Dtype } from "./dtype";
 import { H5Error } from "./errors";
 import { halfBits } from "./half";
-import { arrayLength, type TypeSpec } from "./type-spec";
-import { flatten, isTypedArray, typedArrayClass, typedArraySpec, type OutgoingData, type OutgoingSequence, type ReferenceValue, type RegionReference } from "./array-data";
+import { arrayLength, type TypeSpec } from "../native/type-spec";
+import type { OutgoingData, OutgoingSequence, ReferenceValue, RegionReference } from "../native/element-data";
+import { flatten, isTypedArray, typedArrayClass, typedArraySpec } from "./array-data";
 
 /**
  * How values of a stored type sit in JS memory for a write: native (little-endian) order,

@@ -1,7 +1,7 @@
 // An HDF5 file: opened with h5py's mode letters; it is also its root group.
 import { Group } from "./group";
 import { H5Error } from "./errors";
-import type { NativeHandle } from "./native";
+import type { NativeHandle } from "../native/addon-types";
 import { call, runAsync, runSync, type Operation } from "./operation";
 
 /**

@@ -7,7 +7,7 @@ import { Datatype } from "./datatype";
 import { dtypeName, toTypeSpec, type Dtype } from "./dtype";
 import { H5Error } from "./errors";
 import { H5Object } from "./h5-object";
-import type { NativeHandle, NativeOps } from "./native";
+import type { NativeHandle, NativeOps } from "../native/addon-types";
 import { call, runAsync, runSync, type Operation } from "./operation";
 import type { File } from "./file";
 

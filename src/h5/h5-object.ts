@@ -1,7 +1,7 @@
 // What files, groups and datasets share: the native handle, the file, the path, attributes.
 import { Attributes } from "./attrs";
 import { H5Error } from "./errors";
-import type { NativeHandle } from "./native";
+import type { NativeHandle } from "../native/addon-types";
 import { call, runAsync, runSync } from "./operation";
 import type { File } from "./file";
 

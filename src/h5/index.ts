@@ -11,5 +11,5 @@ export type { ArrayResult, DataOf, NumericArrays, TypedArray } from "./array-dat
 export { H5Error } from "./errors";
 export { slice, Slice, type Selection, type AxisSelection } from "./selection";
 export type { DecodeOptions } from "./decode";
-export type { Hyperslab, StoredChunk } from "./native";
+export type { Hyperslab, StoredChunk } from "../native/addon-types";
 export type { Dimensions, DimensionAxis, AttachedScale } from "./dimension-scales";

@@ -1,5 +1,5 @@
 // Facts about the linked HDF5 library.
-import { native } from "../binding";
+import { native } from "../native/addon";
 
 /** Version of the HDF5 library linked into h5dat. */
 export function hdf5Version(): string {

@@ -3,8 +3,8 @@
 // calls the synchronous forms on the JS thread, `runAsync` awaits the Promise ones (native HDF5
 // work then runs on the libuv pool). So every h5dat method has a Promise form and a Sync form
 // with the same logic. Most steps are native calls (`call`); the reader adds its own (`step`).
-import { native } from "../binding";
-import type { OpArgs, OpName, OpResult } from "./native";
+import { native } from "../native/addon";
+import type { OpArgs, OpName, OpResult } from "../native/addon-types";
 
 export interface Step<T = unknown> {
   sync(): T;

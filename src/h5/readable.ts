@@ -1,8 +1,8 @@
 // Why the values of a dataset or attribute cannot be read, known before reading: a type whose
 // values have no JS form, or a filter this build of HDF5 does not have. Mirrors the binding's
 // memory-type rules (binding/read_type.cc), so a listing can say so without failing.
-import type { NativeDatasetInfo } from "./native";
-import type { TypeSpec } from "./type-spec";
+import type { NativeDatasetInfo } from "../native/addon-types";
+import type { TypeSpec } from "../native/type-spec";
 
 const PLAIN_SIZES = new Set([1, 2, 4, 8]);
 

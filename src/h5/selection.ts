@@ -4,7 +4,7 @@
 // from the end, bounds are clipped, steps must be positive (h5py refuses negative steps too),
 // "..." stands for the axes not given, and missing trailing axes are taken whole.
 import { H5Error } from "./errors";
-import type { Hyperslab } from "./native";
+import type { Hyperslab } from "../native/addon-types";
 
 /** A Python-style slice: start inclusive, stop exclusive, positive step; negatives count from the end. */
 export class Slice {

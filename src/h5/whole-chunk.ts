@@ -10,7 +10,7 @@ import zlib from "node:zlib";
 import { promisify } from "node:util";
 import type { ArrayResult, TypedArray } from "./array-data";
 import type { Dtype } from "./dtype";
-import type { NativeDatasetInfo, NativeOps } from "./native";
+import type { NativeDatasetInfo, NativeOps } from "../native/addon-types";
 import { step, type Operation } from "./operation";
 
 type ChunkBytes = NativeOps["chunkRead"][1];

@@ -4,7 +4,7 @@
 // otherwise serves blocks of a few hundred KiB (pixels, chunks) from per-thread heaps that
 // fragment and rarely shrink (binding/allocator.cc). Measured on P3 (5,000 JPEG 600x400): writer
 // peak RSS 252 → 188 MB, workers 289 → 211 MB.
-import { native } from "../binding";
+import { native } from "../native/addon";
 
 /** Blocks from this size up are mmapped, and returned to the system when freed. */
 export const MMAP_THRESHOLD = 256 << 10;

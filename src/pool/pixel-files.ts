@@ -6,7 +6,7 @@
 // have them allocated, cleared and faulted in again (bench/NOTES.md, sessions 5 and 6).
 import path from "node:path";
 import fs from "node:fs";
-import { native } from "../binding";
+import { native } from "../native/addon";
 import { setSharedData, sharedDataOf, type Prepared } from "../processors/prepare";
 import { pixelTypeOfArray, type PixelType } from "../processors/pixel-type";
 

@@ -10,7 +10,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { native } from "../binding";
+import { native } from "../native/addon";
 import { setSharedData, sharedDataOf, type Prepared } from "../processors/prepare";
 import type { SharedPixels } from "./pixel-files";
 import { pixelArray } from "../processors/pixel-type";

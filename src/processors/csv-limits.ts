@@ -7,7 +7,8 @@
 // small integers 3.5 GB), near V8's 4 GiB heap, so a file of more cells than MAX_CSV_CELLS fails
 // rather than risk the process. One linear pass over the text finds the longest field and
 // counts the cells first, and fails the entry naming the row.
-import { EntryLimitError, formatBytes } from "../sources/entry-limits";
+import { formatBytes } from "../byte-size";
+import { EntryLimitError } from "../sources/entry-limits";
 
 /** 64 MiB: far above any real cell (a long text or a base64 blob), 1/8 of the longest JS string. */
 export const DEFAULT_MAX_CSV_FIELD = 64 * 2 ** 20;

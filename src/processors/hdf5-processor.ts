@@ -4,6 +4,7 @@
 // be held in memory twice, once by HDF5); an archive member from its bytes.
 import { File } from "../h5/file";
 import type { Group } from "../h5/group";
+import { hdf5SignatureOffset } from "../classify/magic";
 import type { Written, WritingProcessor } from "./processor";
 
 /** HDF5 inputs copied in whole, from their file when they have one. */
@@ -48,15 +49,5 @@ async function copyHdf5File(parent: Group, name: string, file: string, head: Uin
 
 /** HDF5's own error for a file without its signature ("not a file ID") does not say so. */
 function checkHdf5Signature(head: Uint8Array): void {
-  if (!hasHdf5Signature(head)) throw new Error("not an HDF5 file: no HDF5 signature at offset 0, 512, 1024, ... (only its name says HDF5)");
-}
-
-const HDF5_SIGNATURE = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
-
-/** The superblock signature, at 0 or a power of two from 512 (a user block may precede it). */
-function hasHdf5Signature(bytes: Uint8Array): boolean {
-  for (let at = 0; at + HDF5_SIGNATURE.length <= bytes.length; at = at === 0 ? 512 : at * 2) {
-    if (HDF5_SIGNATURE.equals(bytes.subarray(at, at + HDF5_SIGNATURE.length))) return true;
-  }
-  return false;
+  if (hdf5SignatureOffset(head) === undefined) throw new Error("not an HDF5 file: no HDF5 signature at offset 0, 512, 1024, ... (only its name says HDF5)");
 }

@@ -7,7 +7,7 @@
 import type { Dataset } from "../h5/dataset";
 import type { Group } from "../h5/group";
 import type { AttributeSet } from "../h5/attrs";
-import { WriteQueue } from "../writer/write-queue";
+import { WriteQueue } from "../output/write-queue";
 import { checkPixels, DEFAULT_MAX_PIXELS, decodeFailure, greyAlphaFromRgba, imageDatasetOptions, readHeader, sampleTypeFor, sharpPipeline, type ImageHeader, type ImageOptions, type ImageShape } from "./image";
 import type { DatasetLayout } from "./layout";
 import { bitsOf, pixelArray, sampleTypeOf } from "./pixel-type";

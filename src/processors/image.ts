@@ -5,7 +5,7 @@
 // them. TIFFs libvips refuses or clips go to h5dat's own reader (tiff.ts); a truncated file
 // decodes as far as it goes only when asked (`truncated`).
 import sharp, { type Sharp } from "sharp";
-import { native } from "../binding";
+import { native } from "../native/addon";
 import { readJpegHeader, type JpegHeader } from "./jpeg-header";
 import { decodeBmp, decodeIco, type RgbImage } from "./bmp";
 import { dtype } from "../h5/dtype";
@@ -13,7 +13,7 @@ import type { Dataset } from "../h5/dataset";
 import type { AttributeSet, SetAttributeOptions } from "../h5/attrs";
 import type { Group } from "../h5/group";
 import type { CreateDatasetOptions } from "../h5/dataset-creation";
-import { GZIP, storageOptions, type DatasetLayout } from "./layout";
+import { storageOptions, type DatasetLayout } from "./layout";
 import { messageOf } from "../error-message";
 import { decodeTiff, isTiff } from "./tiff";
 import { bitsOf, pixelArray, sampleTypeOf, type PixelType } from "./pixel-type";
@@ -320,11 +320,6 @@ function imageChunks(image: ImageShape): number[] | true {
   const bytes = frame.reduce((a, b) => a * b, 1) * (image.bitDepth / 8);
   if (bytes > WHOLE_CHUNK_BYTES) return true;
   return image.frames > 1 ? [1, ...frame] : frame;
-}
-
-/** Decodes and stores an image; returns the dataset (attrs set: HDF5 Image spec, width, height, ...). */
-export async function writeImage(group: Group, name: string, bytes: Uint8Array, layout: DatasetLayout = GZIP, options: ImageOptions = {}): Promise<Dataset> {
-  return writeDecodedImage(group, name, await decodeImage(bytes, options), layout);
 }
 
 /**

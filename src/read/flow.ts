@@ -55,14 +55,6 @@ export const readData = (dataset: Dataset, selection?: Selection, options?: Deco
 export const attrNames = (object: H5Object) => step<string[]>(() => object.attrs.keysSync(), () => object.attrs.keys());
 export const attrValue = (object: H5Object, name: string) => step<unknown>(() => object.attrs.getSync(name), () => object.attrs.get(name));
 
-/** The attributes among `names` that exist, by name (one read each, after one listing). */
-export function* someAttrs(object: H5Object, names: readonly string[]): Generator<Step, Record<string, unknown>, unknown> {
-  const present = new Set(yield* attrNames(object));
-  const out: Record<string, unknown> = {};
-  for (const name of names) if (present.has(name)) out[name] = yield* attrValue(object, name);
-  return out;
-}
-
 /**
  * Closes an object the flow opened. Synchronously in a Sync run; in an async run the close is
  * started and not awaited (it is one more trip to the HDF5 thread, and nothing depends on it).

@@ -5,6 +5,7 @@ import { Datatype } from "../h5/datatype";
 import { dtypeName } from "../h5/dtype";
 import type { File } from "../h5/file";
 import { Group } from "../h5/group";
+import { formatBytes } from "../byte-size";
 
 export interface ListedObject {
   /** Absolute path. */
@@ -106,19 +107,6 @@ function datasetFacts(dataset: Dataset): Partial<ListedObject> {
 /** JSON.stringify's replacer for listings: a BigInt dim as its exact digits, in a string. */
 export function listingJson(_key: string, value: unknown): unknown {
   return typeof value === "bigint" ? value.toString() : value;
-}
-
-/** `1.5 MB`-style sizes (powers of 1000, like the conversion summary). */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1000) return `${bytes} B`;
-  const units = ["kB", "MB", "GB", "TB"];
-  let value = bytes / 1000;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${value.toFixed(1)} ${units[unit]}`;
 }
 
 /** One line per object: path, kind, and a dataset's shape, dtype, chunks, filters and sizes. */

@@ -3,7 +3,7 @@
 // with a reason, or written at the rule's target template with its processor and settings.
 import path from "node:path";
 import picomatch from "picomatch";
-import { datasetPathOf, escapeName } from "../writer/hdf5-names";
+import { datasetPathOf, escapeName } from "../output/hdf5-names";
 import { parseCompression } from "../processors/layout";
 import { processorNamed, type ProcessorName } from "../processors/registry";
 import { SchemaError } from "./errors";

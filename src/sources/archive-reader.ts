@@ -2,30 +2,15 @@
 // libarchive reads) through the native libarchive: one entry at a time, data in blocks, so
 // memory stays flat however large the archive is.
 import path from "node:path";
-import { native } from "../binding";
+import { native } from "../native/addon";
 import { ArchiveError } from "./archive-error";
-import type { NativeArchive, NativeArchiveHeader } from "../h5/native";
+import type { NativeArchive, NativeArchiveHeader } from "../native/addon-types";
 
 /** One entry's header. `size` is null when the archive does not record it (a lone .gz). */
-export interface ArchiveEntry {
-  /** The name as stored (bytes that are not UTF-8 show as U+FFFD; see `rawPath`). */
-  path: string;
-  type: NativeArchiveHeader["type"];
+export interface ArchiveEntry extends Omit<NativeArchiveHeader, "size" | "exactSize" | "mtime" | "data" | "dataError"> {
+  /** Bytes of data the header declares; null when it does not say. */
   size: number | null;
   mtime: Date | null;
-  /** libarchive's names for the container and compression ("raw" + "gzip" for a lone .gz). */
-  format: string;
-  filter: string;
-  /** Bytes of the archive file read so far (compressed), up to this entry's header. */
-  position: number;
-  /** A symlink's or hardlink's target. */
-  link?: string;
-  /** The name's bytes, when they are not valid UTF-8. */
-  rawPath?: Buffer;
-  /** The entry's data is encrypted: reading it fails. */
-  encrypted?: true;
-  /** libarchive's warning about this header (a name it could not convert, ...). */
-  warning?: string;
 }
 
 const DEFAULT_BLOCK = 1 << 20;

@@ -5,18 +5,9 @@ import { ArchiveSource } from "./archive-source";
 import { DirectorySource, fileEntry } from "./directory-source";
 import { DEFAULT_LIMITS, type EntryLimits } from "./entry-limits";
 import { renamedNote, type Source, type SourceEntry } from "./source-entry";
+import { archiveSignature, isZstdFrame } from "../classify/magic";
 import { copyGroupNames, holdsHdf5 } from "./copy-names";
 import { asError } from "../error-message";
-
-const ARCHIVE_MAGIC: readonly number[][] = [
-  [0x50, 0x4b, 0x03, 0x04], // zip
-  [0x50, 0x4b, 0x05, 0x06], // empty zip
-  [0x1f, 0x8b], // gzip
-  [0x42, 0x5a, 0x68], // bzip2
-  [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], // xz
-  [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c], // 7z
-  [0x28, 0xb5, 0x2f, 0xfd], // zstd
-];
 
 /** Whether the file's first bytes are an archive or compressed stream libarchive should open. */
 export async function looksLikeArchive(file: string): Promise<boolean> {
@@ -24,8 +15,8 @@ export async function looksLikeArchive(file: string): Promise<boolean> {
   try {
     const head = Buffer.alloc(512);
     const { bytesRead } = await handle.read(head, 0, 512, 0);
-    if (bytesRead >= 262 && head.subarray(257, 262).toString("latin1") === "ustar") return true; // tar
-    return ARCHIVE_MAGIC.some((magic) => bytesRead >= magic.length && magic.every((byte, i) => head[i] === byte));
+    const read = head.subarray(0, bytesRead);
+    return archiveSignature(read) !== undefined || isZstdFrame(read);
   } finally {
     await handle.close();
   }

@@ -7,7 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { groupNameOf, rootNameOf } from "../../src/sources/source-entry";
 import { looksLikeArchive } from "../../src/sources/open-source";
-import { escapeName } from "../../src/writer/hdf5-names";
+import { escapeName } from "../../src/output/hdf5-names";
 import type { BadCase } from "./case";
 import { readWithH5py, runConvert, type ConvertRun, type H5pyView, type ManifestRow } from "./run-convert";
 

@@ -59,7 +59,7 @@ test("ls without -r lists one level; a dataset path lists that dataset; a missin
   assert.equal(top.status, 0, top.stderr);
   assert.deepEqual(top.stdout.trim().split("\n").map((line) => line.split(/\s+/)[0]), ["/a", "/ext", "/grow", "/s", "/soft", "/t"]);
   const one = ls(file, "/a/b/x");
-  assert.match(one.stdout, /^\/a\/b\/x\s+dataset int32 \[10, 100\]\s+chunks \[5, 50\] shuffle\+gzip:6\s+4\.0 kB → [\d.]+ (B|kB) \([\d.]+×\)$/m);
+  assert.match(one.stdout, /^\/a\/b\/x\s+dataset int32 \[10, 100\]\s+chunks \[5, 50\] shuffle\+gzip:6\s+3\.9 KiB → [\d.]+ (bytes|KiB) \([\d.]+×\)$/m);
   const missing = ls(file, "/nope");
   assert.equal(missing.status, 1);
   assert.match(missing.stderr, /'\/nope' is not in .*f\.h5/);

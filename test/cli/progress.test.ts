@@ -9,9 +9,10 @@ import path from "node:path";
 import { PassThrough } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import { test } from "node:test";
-import { convert, type ConvertProgress } from "../../src/convert/convert";
+import { convert } from "../../src/convert/convert";
+import type { ConvertProgress } from "../../src/convert/results";
 import { formatDuration, showProgress } from "../../src/cli/progress";
-import type { ManifestRow } from "../../src/writer/manifest";
+import type { ManifestRow } from "../../src/output/manifest";
 import { makeTreeAndArchives } from "../helpers/archives";
 import { tempDir } from "../helpers/h5py";
 

@@ -9,7 +9,7 @@ import { accountForEntries } from "../../src/convert/entry-accounting";
 import { compareFingerprints, entryKey, fingerprintInputs } from "../../src/convert/input-fingerprint";
 import { EntryOrder, ResumedEntries } from "../../src/convert/resumed-entries";
 import type { Run } from "../../src/convert/run";
-import { Manifest, type ManifestRow } from "../../src/writer/manifest";
+import { Manifest, type ManifestRow } from "../../src/output/manifest";
 import { tempDir } from "../helpers/h5py";
 import { writeTar } from "../bad/inputs/tar";
 

@@ -14,7 +14,7 @@ import { ForkPool } from "../../src/pool/fork-pool";
 import { SHARED_MIN_BYTES, sharePixels } from "../../src/pool/pixel-files";
 import { releasePixels } from "../../src/pool/shared-pixels";
 import type { DecodedImage } from "../../src/processors/image";
-import { native } from "../../src/binding";
+import { native } from "../../src/native/addon";
 import { python, tempDir } from "../helpers/h5py";
 
 const dir = tempDir("h5dat-shared-");

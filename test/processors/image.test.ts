@@ -9,7 +9,7 @@ import { test } from "node:test";
 import { convert } from "../../src";
 import { decodeImage, DEFAULT_MAX_PIXELS } from "../../src/processors/image";
 import { readJpegHeader } from "../../src/processors/jpeg-header";
-import { native } from "../../src/binding";
+import { native } from "../../src/native/addon";
 import sharp from "sharp";
 import { python, tempDir } from "../helpers/h5py";
 import { writeImages } from "../bad/inputs/images";

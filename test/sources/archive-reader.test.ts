@@ -7,7 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
 import { ArchiveError, ArchiveReader } from "../../src";
-import { native } from "../../src/binding";
+import { native } from "../../src/native/addon";
 import { makeTreeAndArchives } from "../helpers/archives";
 import { python, tempDir } from "../helpers/h5py";
 import { writeZip } from "../bad/inputs/zip";

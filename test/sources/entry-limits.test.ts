@@ -5,9 +5,8 @@ import fs from "node:fs";
 import path from "node:path";
 import zlib from "node:zlib";
 import { test } from "node:test";
-import {
-  checkDeclaredSize, DEFAULT_LIMITS, EntryLimitError, formatBytes, limitedBlocks, limitsOf, parseByteSize, RATIO_CHECK_BYTES,
-} from "../../src/sources/entry-limits";
+import { checkDeclaredSize, DEFAULT_LIMITS, EntryLimitError, limitedBlocks, limitsOf, RATIO_CHECK_BYTES } from "../../src/sources/entry-limits";
+import { formatBytes, parseByteSize } from "../../src/byte-size";
 import { openSource } from "../../src/sources/open-source";
 import { tempDir } from "../helpers/h5py";
 

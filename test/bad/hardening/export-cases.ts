@@ -24,7 +24,7 @@ function exportResult(stdout: string): { files: ExportRow[]; skipped: { dataset:
 
 const fillTable: BadCase = {
   name: "export-fill-table-2^40",
-  expected: "a few-kB file, 2^40-row tables never written: exit 0, both skipped 'never written … 17.6 TB', the rest written; peak < 300 MB, seconds",
+  expected: "a few-kB file, 2^40-row tables never written: exit 0, both skipped 'never written … 16 TiB', the rest written; peak < 300 MB, seconds",
   async run(dir) {
     const file = path.join(dir, "fill.h5");
     python(`import sys, h5py, numpy as np
@@ -45,7 +45,7 @@ print("[]")`, file);
       check(JSON.stringify(result.files.map((f) => [f.dataset, f.file])) === JSON.stringify([["/small", "small.npy"]]), `files: ${JSON.stringify(result.files)}`);
       check(JSON.stringify(result.skipped.map((s) => s.dataset)) === JSON.stringify(["/t", "/t.csv"]), `skipped: ${JSON.stringify(result.skipped)}`);
       for (const skipped of result.skipped) {
-        check(/^never written: no storage is allocated, so all of its \[1099511627776\] elements \(17\.6 TB\) would be the fill value/.test(skipped.reason), `reason: ${skipped.reason}`);
+        check(/^never written: no storage is allocated, so all of its \[1099511627776\] elements \(16 TiB\) would be the fill value/.test(skipped.reason), `reason: ${skipped.reason}`);
       }
       outcomes.push(`${target[0]} ${run.peakMb} MB ${run.seconds.toFixed(1)} s`);
     }
@@ -143,7 +143,7 @@ print("[]")`, file);
     expectPeak(shown, 600, "show");
     const line = shown.stdout.split("\n").find((l) => l.startsWith("  @big = ")) ?? "";
     // The line is cut to the width (100 columns off a terminal), saying so; --json below has the 1000 values.
-    check(line.startsWith(`  @big = <float64 [${ATTR_ELEMENTS}], ${ATTR_ELEMENTS} elements, 104.9 MB: the first 1000>`) && / … \([\d,]+ more characters\)$/.test(line) && [...line].length <= 100, `show printed: ${line.slice(0, 200)} … ${line.slice(-40)}`);
+    check(line.startsWith(`  @big = <float64 [${ATTR_ELEMENTS}], ${ATTR_ELEMENTS} elements, 100 MiB: the first 1000>`) && / … \([\d,]+ more characters\)$/.test(line) && [...line].length <= 100, `show printed: ${line.slice(0, 200)} … ${line.slice(-40)}`);
     check(shown.stdout.includes(`  @small = "kept whole"`), `show printed: ${shown.stdout.slice(0, 300)}`);
     const json = await runMeasured(["show", "--json", file, "/d"]);
     expectStatus(json, 0, "show --json");
@@ -160,7 +160,7 @@ print(json.dumps(h5py.File(sys.argv[1], "r")["d"].attrs["big"][:1000].tolist()))
     const listed = await runMeasured(["ls", "-r", file]);
     expectStatus(listed, 0, "ls");
     expectPeak(listed, 200, "ls");
-    return `exit 0, first 1000 of ${ATTR_ELEMENTS} values equal h5py's, 104.9 MB named; peak show ${shown.peakMb} MB, --json ${json.peakMb} MB, ls ${listed.peakMb} MB; /wide 1000 values`;
+    return `exit 0, first 1000 of ${ATTR_ELEMENTS} values equal h5py's, 100 MiB named; peak show ${shown.peakMb} MB, --json ${json.peakMb} MB, ls ${listed.peakMb} MB; /wide 1000 values`;
   },
 };
 

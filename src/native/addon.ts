@@ -1,12 +1,10 @@
 // Loads the native addon: the committed prebuild for this platform, or a local build.
 import path from "node:path";
-import { H5Error } from "./h5/errors";
-import { ArchiveError } from "./sources/archive-error";
-import type { NativeBinding } from "./h5/native";
-import { messageOf } from "./error-message";
+import type { NativeBinding } from "./addon-types";
+import { ArchiveError, H5Error } from "./errors";
 
 function load(): NativeBinding {
-  const root = path.join(__dirname, "..");
+  const root = path.join(__dirname, "..", "..");
   try {
     // H5DAT_ADDON points at another build of the addon (e.g. the AddressSanitizer one).
     const override = process.env.H5DAT_ADDON;
@@ -14,7 +12,7 @@ function load(): NativeBinding {
     binding.setErrorClasses(H5Error, ArchiveError);
     return binding;
   } catch (error) {
-    const cause = messageOf(error);
+    const cause = error instanceof Error ? error.message : String(error);
     throw new Error(
       `h5dat: could not load its native addon for ${process.platform}-${process.arch} (Node ${process.version}).\n` +
         `  cause: ${cause}\n` +

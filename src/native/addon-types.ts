@@ -1,8 +1,7 @@
 // The shape of the native addon (binding/*.cc). Each operation exists as `name` (Promise, runs
 // on the libuv pool) and `nameSync`; both hold the process-wide HDF5 lock while HDF5 runs.
-import type { IncomingData, OutgoingData } from "./array-data";
-import type { ArchiveError } from "../sources/archive-error";
-import type { H5Error } from "./errors";
+import type { IncomingData, OutgoingData } from "./element-data";
+import type { ArchiveError, H5Error } from "./errors";
 import type { TypeSpec } from "./type-spec";
 
 /** An open HDF5 object inside the addon. Closed explicitly or when garbage-collected. */
@@ -19,15 +18,21 @@ export interface NativeArchive {
   readonly position?: number;
 }
 
+/** One archive member's header as libarchive reads it (binding/archive_reader.cc). */
 export interface NativeArchiveHeader {
+  /** The name as stored (bytes that are not UTF-8 show as U+FFFD; see `rawPath`). */
   path: string;
   type: "file" | "directory" | "symlink" | "hardlink" | "fifo" | "socket" | "character device" | "block device" | "other";
+  /** Bytes of data the header declares; negative when it does not say. */
   size: number;
   /** Set when `size` is the data's by construction (a tar's regular file; a zip's header may lie). */
   exactSize?: true;
+  /** Seconds since 1970; negative when the header has none. */
   mtime: number;
+  /** libarchive's names for the container and compression ("raw" + "gzip" for a lone .gz). */
   format: string;
   filter: string;
+  /** Bytes of the archive file read so far (compressed), up to this entry's header. */
   position: number;
   /** A symlink's or hardlink's target. */
   link?: string;

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { test } from "node:test";
 import { File } from "../../src";
-import { datasetPathOf, escapeName, safePathOf, sourcePathOf, unescapeName } from "../../src/writer/hdf5-names";
+import { datasetPathOf, escapeName, safePathOf, sourcePathOf, unescapeName } from "../../src/output/hdf5-names";
 import { python, tempDir } from "../helpers/h5py";
 
 const AWKWARD = [".", "..", "%", "100%", "a%2Fb", "with space", "ünïcödé 日本", "nul\u0000byte", "tab\tand\nnewline", "", "%25", "emoji 😀"];
