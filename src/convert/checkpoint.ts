@@ -1,6 +1,6 @@
 // Checkpoints: every N entries or T seconds the manifest's new rows and the targets of the
 // entries in flight are stored, and the file is flushed. The file is opened with checkpoints
-// (its bytes on disk change only at a flush, binding/checkpoint_journal.h), so after a crash it
+// (its bytes on disk change only at a flush, binding/journal/checkpoint_journal.h), so after a crash it
 // is as the last checkpoint left it: it opens, every entry its manifest says is written is
 // there, and a resumed run removes what the entries in flight had begun.
 import { recordInFlight } from "./run-record";

@@ -193,7 +193,7 @@ export async function writeEntryFile(run: Run, plan: EntryPlan, file: string, he
 
 /**
  * The directory a copied HDF5 file's external raw data and virtual sources may be read from: the
- * input, when it is a directory (as a real path, which binding/external_copy.cc compares real
+ * input, when it is a directory (as a real path, which binding/copy/external_copy.cc compares real
  * paths with). A loose file or an archive reaches no other file.
  */
 async function inputDirectoryOf(input: string): Promise<string | undefined> {

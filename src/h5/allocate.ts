@@ -1,5 +1,5 @@
 // Arrays for large writes and reads, in memory the kernel copies fastest. From 2 MiB up the
-// memory is in transparent huge pages (binding/large_block.h), as numpy's arrays are: the kernel
+// memory is in transparent huge pages (binding/memory/large_block.h), as numpy's arrays are: the kernel
 // copy of an unfiltered write (the pwrite into the page cache) reads 2 MiB pages instead of
 // 4 KiB ones. V8's own ArrayBuffers never ask for huge pages.
 import { native } from "../native/addon";

@@ -14,7 +14,6 @@ import { call, runAsync, runSync, type Operation } from "./operation";
 import { unreadableDataset } from "./readable";
 import { resolveSelection, type AxisSelection, type Selection } from "./selection";
 import { arrayLength, type TypeSpec } from "../native/type-spec";
-import type { File } from "./file";
 import { readWholeChunk } from "./whole-chunk";
 
 /** A stored chunk's bytes as they are on disk (filtered) and which filters were skipped. */
@@ -34,7 +33,7 @@ const FILTER_FLETCHER32 = 3;
  */
 export class Dataset<T = unknown> extends H5Object {
   /** @internal */
-  constructor(handle: NativeHandle, file: File, private info: NativeDatasetInfo) {
+  constructor(handle: NativeHandle, file: H5Object["file"], private info: NativeDatasetInfo) {
     super(handle, file);
   }
   private appendQueue: Promise<unknown> = Promise.resolve();

@@ -4,11 +4,10 @@ import { fromTypeSpec, type Dtype } from "./dtype";
 import { H5Object } from "./h5-object";
 import type { NativeHandle } from "../native/addon-types";
 import type { TypeSpec } from "../native/type-spec";
-import type { File } from "./file";
 
 export class Datatype extends H5Object {
   /** @internal */
-  constructor(handle: NativeHandle, file: File, private readonly spec: TypeSpec) {
+  constructor(handle: NativeHandle, file: H5Object["file"], private readonly spec: TypeSpec) {
     super(handle, file);
   }
 

@@ -10,6 +10,13 @@ import { call, runAsync, runSync, type Operation } from "./operation";
  */
 export type FileMode = "r" | "r+" | "w" | "w-" | "x" | "a";
 
+declare module "./h5-object" {
+  interface H5Object {
+    /** The file this object belongs to (a File is its own file). */
+    readonly file: File;
+  }
+}
+
 const MODES: readonly FileMode[] = ["r", "r+", "w", "w-", "x", "a"];
 
 export interface FileOpenOptions {

@@ -9,7 +9,6 @@ import { H5Error } from "./errors";
 import { H5Object } from "./h5-object";
 import type { NativeHandle, NativeOps } from "../native/addon-types";
 import { call, runAsync, runSync, type Operation } from "./operation";
-import type { File } from "./file";
 
 export type LinkInfo = NativeOps["linkInfo"][1];
 /** What a path in a file leads to. */
@@ -34,8 +33,8 @@ export interface CopyFileOptions {
 
 export class Group extends H5Object {
   /** @internal */
-  constructor(handle: NativeHandle, file: File | null) {
-    super(handle, file ?? (undefined as unknown as File));
+  constructor(handle: NativeHandle, file: H5Object["file"] | null) {
+    super(handle, file ?? (undefined as unknown as H5Object["file"]));
   }
 
   /** The group or dataset at `path` (relative to this group, or absolute). */
@@ -146,10 +145,10 @@ export class Group extends H5Object {
    * kept as they are. Storage outside the source file is contained unless `options.external`
    * is "keep" (see CopyFileOptions); returns a note for each such dataset or link.
    */
-  async copyFile(source: File, path: string, options: CopyFileOptions = {}): Promise<string[]> {
+  async copyFile(source: H5Object["file"], path: string, options: CopyFileOptions = {}): Promise<string[]> {
     return runAsync(call("fileTreeCopy", source.openHandle, this.handle, path, options));
   }
-  copyFileSync(source: File, path: string, options: CopyFileOptions = {}): string[] {
+  copyFileSync(source: H5Object["file"], path: string, options: CopyFileOptions = {}): string[] {
     return runSync(call("fileTreeCopy", source.openHandle, this.handle, path, options));
   }
 

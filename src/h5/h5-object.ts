@@ -3,17 +3,19 @@ import { Attributes } from "./attrs";
 import { H5Error } from "./errors";
 import type { NativeHandle } from "../native/addon-types";
 import { call, runAsync, runSync } from "./operation";
-import type { File } from "./file";
 
+// `file` (the File an object belongs to) is declared by file.ts, onto this class (a module
+// augmentation): File is the root group that makes every object, so were its type imported
+// here, the objects and File would import each other.
 export abstract class H5Object {
   /** Attributes of this object. */
   readonly attrs: Attributes;
 
   protected constructor(
     protected readonly nativeHandle: NativeHandle,
-    /** The file this object belongs to (a File is its own file). */
-    readonly file: File,
+    file: H5Object["file"],
   ) {
+    (this as { file: H5Object["file"] }).file = file;
     this.attrs = new Attributes(() => this.handle);
   }
 

@@ -1,6 +1,6 @@
 // Why the values of a dataset or attribute cannot be read, known before reading: a type whose
 // values have no JS form, or a filter this build of HDF5 does not have. Mirrors the binding's
-// memory-type rules (binding/read_type.cc), so a listing can say so without failing.
+// memory-type rules (binding/types/read_type.cc), so a listing can say so without failing.
 import type { NativeDatasetInfo } from "../native/addon-types";
 import type { TypeSpec } from "../native/type-spec";
 

@@ -11,14 +11,14 @@ export interface NativeHandle {
   readonly isOpen: boolean;
 }
 
-/** An open archive inside the addon (binding/archive_reader.cc). */
+/** An open archive inside the addon (binding/archive/archive_reader.cc). */
 export interface NativeArchive {
   readonly path: string;
   /** Archive bytes consumed after the last archiveRead (unset before the first). */
   readonly position?: number;
 }
 
-/** One archive member's header as libarchive reads it (binding/archive_reader.cc). */
+/** One archive member's header as libarchive reads it (binding/archive/archive_reader.cc). */
 export interface NativeArchiveHeader {
   /** The name as stored (bytes that are not UTF-8 show as U+FFFD; see `rawPath`). */
   path: string;
@@ -100,7 +100,7 @@ export interface StoredChunk {
   size: number;
 }
 
-/** What datasetDims returns (binding/dimension_scales.cc); maxshape has null on unlimited axes. */
+/** What datasetDims returns (binding/hdf5/dimension_scales.cc); maxshape has null on unlimited axes. */
 export interface NativeDatasetDims {
   isScale: boolean;
   scaleName: string | null;
@@ -141,7 +141,7 @@ export interface NativeOps {
   attrList: [[loc: NativeHandle], string[]];
   /** How many attributes, without listing (decoding) them. */
   attrCount: [[loc: NativeHandle], number];
-  /** An attribute's type and shape, without reading its values (binding/attribute_info.cc). */
+  /** An attribute's type and shape, without reading its values (binding/hdf5/attribute_info.cc). */
   attrDescribe: [[loc: NativeHandle, name: string], { type: TypeSpec; shape: number[] | null }];
   datasetDims: [[dataset: NativeHandle], NativeDatasetDims];
   archiveOpen: [[path: string, blockSize: number], NativeArchive];
@@ -172,7 +172,7 @@ export type NativeBinding = {
 } & {
   libraryVersion(): string;
   setMmapThreshold(bytes: number): boolean;
-  /** A zeroed ArrayBuffer, in transparent huge pages from 2 MiB up (binding/large_block.h). */
+  /** A zeroed ArrayBuffer, in transparent huge pages from 2 MiB up (binding/memory/large_block.h). */
   allocateBuffer(bytes: number): ArrayBuffer;
   /**
    * The file's first `length` bytes (default all) as an ArrayBuffer mapped over it. Private:

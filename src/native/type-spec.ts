@@ -1,4 +1,4 @@
-// The datatype description the native binding speaks (binding/type_spec.h): one element's
+// The datatype description the native binding speaks (binding/types/type_spec.h): one element's
 // memory layout, with byte offsets. Layout decisions for data we write (packed compounds,
 // 8-byte string slots) are made here and nowhere else.
 

@@ -2,7 +2,7 @@
 // not yet written, an image counted by its decoded size), and the malloc settings (any process
 // that calls convert(), and the pool's workers) for a flat RSS over long runs: glibc's malloc
 // otherwise serves blocks of a few hundred KiB (pixels, chunks) from per-thread heaps that
-// fragment and rarely shrink (binding/allocator.cc). Measured on P3 (5,000 JPEG 600x400): writer
+// fragment and rarely shrink (binding/memory/allocator.cc). Measured on P3 (5,000 JPEG 600x400): writer
 // peak RSS 252 → 188 MB, workers 289 → 211 MB.
 import { native } from "../native/addon";
 

@@ -1,7 +1,7 @@
 // Decoded pixels from a worker to the writer through tmpfs instead of the IPC pipe (this is the
 // writer's half; pixel-files.ts the worker's). The worker writes them to a file in the pool's
 // /dev/shm directory and replies with its name; the writer maps the file
-// (binding/mapped_file.cc), and the dataset write filters straight from the mapping, which ends
+// (binding/memory/mapped_file.cc), and the dataset write filters straight from the mapping, which ends
 // once the dataset is written; the file then goes back to its worker to be written over by later
 // pixels. Files live until the pool closes (or, after a crash, until the next pool starts).
 // Through the pipe the same pixels

@@ -255,7 +255,7 @@ export interface ImageHeader {
 }
 
 /**
- * A JPEG that libjpeg-turbo decodes to exactly sharp's pixels (binding/jpeg_decode.cc): 8-bit
+ * A JPEG that libjpeg-turbo decodes to exactly sharp's pixels (binding/image/jpeg_decode.cc): 8-bit
  * colour, no ICC profile (sharp keeps it, and may convert for it), and nothing to rotate. Others,
  * and any file libjpeg-turbo warns about, go through sharp.
  */

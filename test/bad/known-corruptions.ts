@@ -2,7 +2,7 @@
 // binding, the reader), each rebuilt on purpose in a fresh h5dat file so that they stay covered
 // whatever the seeded fuzzing happens to hit. Checksums are fixed after each change: HDF5 must find the
 // bad value itself. The fixes are in cmake/patches/hdf5-1.14.5-corrupt-files.patch (HDF5),
-// binding/dataset.cc, chunk.cc, payload.cc, src/read/listing.ts, src/cli/show-command.ts and
+// binding/hdf5/dataset.cc, chunk.cc, payload.cc, src/read/listing.ts, src/cli/show-command.ts and
 // src/export/export.ts (h5dat).
 import { lookup3, type Structure } from "./fuzz-hdf5";
 

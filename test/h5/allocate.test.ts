@@ -1,5 +1,5 @@
 // allocate(): zeroed typed arrays whose memory, from 2 MiB up, is marked for transparent huge pages
-// (binding/large_block.h), and reads, whose buffers come from the same allocator. The mark is
+// (binding/memory/large_block.h), and reads, whose buffers come from the same allocator. The mark is
 // checked in the kernel's own account (/proc/self/smaps, VmFlags "hg"); values are checked
 // against h5py's reading of what h5dat wrote, and h5dat's reading of what h5py wrote.
 import assert from "node:assert/strict";

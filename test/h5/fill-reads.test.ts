@@ -1,5 +1,5 @@
 // Reads of what was never written: HDF5 returns the fill value, and a corrupt dataspace can claim
-// any extent, so a read needing more than 64 MiB of fill is refused up front (binding/dataset.cc,
+// any extent, so a read needing more than 64 MiB of fill is refused up front (binding/hdf5/dataset.cc,
 // RequireStoredData). A variable-length string counts as what it costs once in JS (256 bytes),
 // not as its 16-byte slot: 2 Mi empty strings took 1 GB before. Files are made by h5py with
 // nothing written; values are checked against h5py's reading of the same slices.

@@ -27,26 +27,15 @@ const LAYERS = [
   ["cli", "index.ts"],
 ];
 
-/**
- * Faults that other slices of issue 18 remove, each named by the slice. The test fails when one
- * is gone, so that its entry goes too.
- */
-const KNOWN_FAULTS = new Map([
-  // Every object names its File (`ds.file`), and File is the Group that makes them: the object
-  // model slice, merging src/read's Reader* into File/Group/Dataset, decides what `.file` is.
-  ["circle: h5/dataset.ts ↔ h5/datatype.ts ↔ h5/file.ts ↔ h5/group.ts ↔ h5/h5-object.ts", "object model"],
-]);
-
 /** Every fault of `graph`: its file circles, its unit circles and its upward imports. */
 function faultsOf(graph: ImportGraph, layers: readonly (readonly string[])[]): string[] {
   const circles = [...circlesOf(graph), ...circlesOf(unitGraph(graph, unitOf))];
   return [...circles.map((members) => `circle: ${members.join(" ↔ ")}`), ...upwardImports(graph, layers)];
 }
 
-test("src/ has no import circle and no upward import, but for the known faults of other slices", () => {
+test("src/ has no import circle and no upward import", () => {
   const faults = faultsOf(importGraph(path.join(__dirname, "..", "..", "src")), LAYERS);
-  assert.deepEqual(faults.filter((f) => !KNOWN_FAULTS.has(f)), [], "new faults");
-  assert.deepEqual([...KNOWN_FAULTS.keys()].filter((f) => !faults.includes(f)), [], "known faults that are gone: remove their entries");
+  assert.deepEqual(faults, []);
 });
 
 test("src/native imports nothing of ours outside src/native", () => {

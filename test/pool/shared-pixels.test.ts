@@ -1,5 +1,5 @@
 // Decoded pixels cross from the workers through /dev/shm files the writer maps (src/pool/
-// shared-pixels.ts, binding/mapped_file.cc): they equal this process's own decode, releasing a
+// shared-pixels.ts, binding/memory/mapped_file.cc): they equal this process's own decode, releasing a
 // result ends its mapping and hands its file back to be written over by later pixels (so the
 // files do not grow in number), the directory goes when the pool closes, and where sharing is off
 // or a file cannot be written the pipe carries the pixels.
