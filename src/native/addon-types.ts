@@ -1,4 +1,4 @@
-// The shape of the native addon (binding/*.cc). Each operation exists as `name` (Promise, runs
+// The shape of the native addon (binding/*/*.cc). Each operation exists as `name` (Promise, runs
 // on the libuv pool) and `nameSync`; both hold the process-wide HDF5 lock while HDF5 runs.
 import type { IncomingData, OutgoingData } from "./element-data";
 import type { ArchiveError, H5Error } from "./errors";
