@@ -35,27 +35,19 @@ export class ZipWriter extends BaseArchiveWriter {
     const name = Buffer.from(entry.path, "utf8");
     const method = entry.compress && entry.size > 0 ? 8 : 0; // empty files are stored, as Info-ZIP does
     const zip64 = entry.size >= this.limits.zipSize || (method === 8 && deflateBound(entry.size) >= this.limits.zipSize);
-    const { date, time } = dosDateTime(entry.mtime);
-    const seconds = Math.floor(entry.mtime.getTime() / 1000);
-    const unixTime = seconds >= 0 && seconds <= U32 ? extendedTime(seconds) : Buffer.alloc(0);
-
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(zip64 ? 45 : 20, 4);
-    local.writeUInt16LE(FLAGS, 6);
-    local.writeUInt16LE(method, 8);
-    local.writeUInt16LE(time, 10);
-    local.writeUInt16LE(date, 12);
-    // CRC and sizes (14..26) stay zero: they follow the data, in the descriptor.
-    if (zip64) {
-      local.writeUInt32LE(U32, 18); // the sizes are in the zip64 extra (zero here too)
-      local.writeUInt32LE(U32, 22);
+    const stamp = { ...dosDateTime(entry.mtime), unixTime: unixTimeExtra(entry.mtime) };
+    await this.sink.write(localHeader(name, method, zip64, stamp));
+    const { crc, size, compressed } = await this.writeData(entry, method);
+    if (!zip64 && (compressed >= this.limits.zipSize || size >= this.limits.zipSize)) {
+      throw this.error(`cannot add '${entry.path}' to archive '${this.file}': ${compressed} bytes deflated need ZIP64, which was not foreseen`, entry.path);
     }
-    const localExtra = Buffer.concat([zip64 ? zip64Extra([0, 0]) : Buffer.alloc(0), unixTime]);
-    local.writeUInt16LE(name.length, 26);
-    local.writeUInt16LE(localExtra.length, 28);
-    await this.sink.write(Buffer.concat([local, name, localExtra]));
+    await this.sink.write(dataDescriptor(crc, compressed, size, zip64));
+    const farOffset = offset >= this.limits.zipOffset;
+    this.central.push(centralHeader({ name, method, zip64, stamp, crc, size, compressed, mode: entry.mode, offset, farOffset }));
+  }
 
+  /** The entry's data, deflated or stored, with its CRC, size and size as written. */
+  private async writeData(entry: PreparedEntry, method: number): Promise<{ crc: number; size: number; compressed: number }> {
     let crc = 0;
     let size = 0;
     const measured = async function* () {
@@ -82,44 +74,7 @@ export class ZipWriter extends BaseArchiveWriter {
     } else {
       for await (const chunk of measured()) await this.sink.write(chunk);
     }
-    const compressed = this.sink.offset - start;
-    if (!zip64 && (compressed >= this.limits.zipSize || size >= this.limits.zipSize)) {
-      throw this.error(`cannot add '${entry.path}' to archive '${this.file}': ${compressed} bytes deflated need ZIP64, which was not foreseen`, entry.path);
-    }
-
-    const descriptor = Buffer.alloc(zip64 ? 24 : 16);
-    descriptor.writeUInt32LE(0x08074b50, 0);
-    descriptor.writeUInt32LE(crc, 4);
-    if (zip64) {
-      descriptor.writeBigUInt64LE(BigInt(compressed), 8);
-      descriptor.writeBigUInt64LE(BigInt(size), 16);
-    } else {
-      descriptor.writeUInt32LE(compressed, 8);
-      descriptor.writeUInt32LE(size, 12);
-    }
-    await this.sink.write(descriptor);
-
-    // The central directory keeps in the zip64 extra exactly the fields it marks 0xFFFFFFFF.
-    const farOffset = offset >= this.limits.zipOffset;
-    const wide = [...(zip64 ? [size, compressed] : []), ...(farOffset ? [offset] : [])];
-    const centralExtra = Buffer.concat([wide.length ? zip64Extra(wide) : Buffer.alloc(0), unixTime]);
-    const header = Buffer.alloc(46);
-    header.writeUInt32LE(0x02014b50, 0);
-    header.writeUInt16LE(MADE_BY, 4);
-    header.writeUInt16LE(wide.length ? 45 : 20, 6);
-    header.writeUInt16LE(FLAGS, 8);
-    header.writeUInt16LE(method, 10);
-    header.writeUInt16LE(time, 12);
-    header.writeUInt16LE(date, 14);
-    header.writeUInt32LE(crc, 16);
-    header.writeUInt32LE(zip64 ? U32 : compressed, 20);
-    header.writeUInt32LE(zip64 ? U32 : size, 24);
-    header.writeUInt16LE(name.length, 28);
-    header.writeUInt16LE(centralExtra.length, 30);
-    // comment length, disk number, internal attributes: zero
-    header.writeUInt32LE(((0o100000 | entry.mode) << 16) >>> 0, 38); // a regular file, its mode
-    header.writeUInt32LE(farOffset ? U32 : offset, 42);
-    this.central.push(Buffer.concat([header, name, centralExtra]));
+    return { crc, size, compressed: this.sink.offset - start };
   }
 
   protected async writeTrailer(): Promise<void> {
@@ -194,4 +149,88 @@ function extendedTime(seconds: number): Buffer {
   extra.writeUInt8(1, 4); // flags: modification time present
   extra.writeUInt32LE(seconds, 5);
   return extra;
+}
+
+/** An entry's times: DOS date and time, and the extended-timestamp extra (none past 2106). */
+interface EntryStamp {
+  date: number;
+  time: number;
+  unixTime: Buffer;
+}
+
+function unixTimeExtra(mtime: Date): Buffer {
+  const seconds = Math.floor(mtime.getTime() / 1000);
+  return seconds >= 0 && seconds <= U32 ? extendedTime(seconds) : Buffer.alloc(0);
+}
+
+/** The local file header; CRC and sizes follow the data, in the descriptor. */
+function localHeader(name: Buffer, method: number, zip64: boolean, stamp: EntryStamp): Buffer {
+  const local = Buffer.alloc(30);
+  local.writeUInt32LE(0x04034b50, 0);
+  local.writeUInt16LE(zip64 ? 45 : 20, 4);
+  local.writeUInt16LE(FLAGS, 6);
+  local.writeUInt16LE(method, 8);
+  local.writeUInt16LE(stamp.time, 10);
+  local.writeUInt16LE(stamp.date, 12);
+  // CRC and sizes (14..26) stay zero: they follow the data, in the descriptor.
+  if (zip64) {
+    local.writeUInt32LE(U32, 18); // the sizes are in the zip64 extra (zero here too)
+    local.writeUInt32LE(U32, 22);
+  }
+  const extra = Buffer.concat([zip64 ? zip64Extra([0, 0]) : Buffer.alloc(0), stamp.unixTime]);
+  local.writeUInt16LE(name.length, 26);
+  local.writeUInt16LE(extra.length, 28);
+  return Buffer.concat([local, name, extra]);
+}
+
+/** The data descriptor after an entry's data: its CRC and both sizes (64-bit in zip64). */
+function dataDescriptor(crc: number, compressed: number, size: number, zip64: boolean): Buffer {
+  const descriptor = Buffer.alloc(zip64 ? 24 : 16);
+  descriptor.writeUInt32LE(0x08074b50, 0);
+  descriptor.writeUInt32LE(crc, 4);
+  if (zip64) {
+    descriptor.writeBigUInt64LE(BigInt(compressed), 8);
+    descriptor.writeBigUInt64LE(BigInt(size), 16);
+  } else {
+    descriptor.writeUInt32LE(compressed, 8);
+    descriptor.writeUInt32LE(size, 12);
+  }
+  return descriptor;
+}
+
+/** What the central directory says of one entry. */
+interface CentralEntry {
+  name: Buffer;
+  method: number;
+  zip64: boolean;
+  stamp: EntryStamp;
+  crc: number;
+  size: number;
+  compressed: number;
+  mode: number;
+  offset: number;
+  farOffset: boolean;
+}
+
+/** The central directory header; its zip64 extra keeps exactly the fields it marks 0xFFFFFFFF. */
+function centralHeader(e: CentralEntry): Buffer {
+  const wide = [...(e.zip64 ? [e.size, e.compressed] : []), ...(e.farOffset ? [e.offset] : [])];
+  const extra = Buffer.concat([wide.length ? zip64Extra(wide) : Buffer.alloc(0), e.stamp.unixTime]);
+  const header = Buffer.alloc(46);
+  header.writeUInt32LE(0x02014b50, 0);
+  header.writeUInt16LE(MADE_BY, 4);
+  header.writeUInt16LE(wide.length ? 45 : 20, 6);
+  header.writeUInt16LE(FLAGS, 8);
+  header.writeUInt16LE(e.method, 10);
+  header.writeUInt16LE(e.stamp.time, 12);
+  header.writeUInt16LE(e.stamp.date, 14);
+  header.writeUInt32LE(e.crc, 16);
+  header.writeUInt32LE(e.zip64 ? U32 : e.compressed, 20);
+  header.writeUInt32LE(e.zip64 ? U32 : e.size, 24);
+  header.writeUInt16LE(e.name.length, 28);
+  header.writeUInt16LE(extra.length, 30);
+  // comment length, disk number, internal attributes: zero
+  header.writeUInt32LE(((0o100000 | e.mode) << 16) >>> 0, 38); // a regular file, its mode
+  header.writeUInt32LE(e.farOffset ? U32 : e.offset, 42);
+  return Buffer.concat([header, e.name, extra]);
 }
