@@ -4,6 +4,8 @@
 import { EventEmitter } from "node:events";
 import type { Command } from "commander";
 import { loadConfig } from "../config/load-config";
+import type { Config } from "../config/config-schema";
+import type { ConvertOptions } from "../convert/options";
 import { convert } from "../convert/convert";
 import type { ConvertSummary, EntryCounts } from "../convert/results";
 import { keepLargeBlocksMapped } from "../pool/memory";
@@ -127,15 +129,9 @@ export function addConvertCommand(program: Command): void {
     .action(async (inputs: string[], options: CliOptions) => {
       // A missing input is a usage error: exit 1 before any output (or progress bar) appears.
       checkInputsExist(inputs);
-      // Flags override the config file, which overrides the defaults.
       const config = options.config ? loadConfig(options.config) : {};
       const schema = options.schema ? await loadSchema(options.schema) : undefined;
-      const csv = options.csv ?? config.csv ?? "table";
-      if (csv !== "table" && csv !== "kv") throw new Error(`--csv must be table or kv, not '${csv}'`);
-      const images = options.images ?? config.images ?? "pixels";
-      if (images !== "pixels" && images !== "encoded" && images !== "both") throw new Error(`--images must be pixels, encoded or both, not '${images}'`);
-      const onError = options.onError ?? config.on_error ?? "keep";
-      if (!ON_ERROR_MODES.includes(onError as OnError)) throw new Error(`--on-error must be keep or fail, not '${onError}'`);
+      const runOptions = optionsOf(options, config);
       keepLargeBlocksMapped();
       const stop = stopOnSignals();
       const events = new EventEmitter();
@@ -144,31 +140,7 @@ export function addConvertCommand(program: Command): void {
       const summary = await convert(
         inputs,
         {
-          output: options.output,
-          overwrite: options.overwrite,
-          resume: options.resume,
-          append: options.append,
-          checkpoint_entries: options.checkpointEntries !== undefined ? parseCount(options.checkpointEntries, "--checkpoint-entries", 1) : config.checkpoint_entries,
-          checkpoint_seconds: options.checkpointSeconds !== undefined ? parseSeconds(options.checkpointSeconds, "--checkpoint-seconds") : config.checkpoint_seconds,
-          compression: parseCompression(options.compression ?? config.compression ?? "gzip:4", "--compression"),
-          csv,
-          images,
-          animated: options.animated ?? config.animated,
-          on_error: onError as OnError,
-          truncated_images: options.truncatedImages ?? config.truncated_images,
-          workers: options.workers !== undefined ? parseCount(options.workers, "--workers") : config.workers,
-          batch_process_limit: config.batch_process_limit,
-          batch_chunk_size: config.batch_chunk_size,
-          image_extensions: config.image_extensions,
-          video_extensions: config.video_extensions,
-          allowed_types: config.allowed_types,
-          gif_as_video: config.gif_as_video,
-          video: config.video,
-          audio: config.audio,
-          max_entry_bytes: options.maxEntryBytes !== undefined ? parseByteSize(options.maxEntryBytes, "--max-entry-bytes") : config.max_entry_bytes,
-          max_ratio: options.maxRatio !== undefined ? parseCount(options.maxRatio, "--max-ratio") : config.max_ratio,
-          max_pixels: options.maxPixels !== undefined ? parseCount(options.maxPixels, "--max-pixels") : config.max_pixels,
-          max_csv_field: options.maxCsvField !== undefined ? checkMaxCsvField(parseByteSize(options.maxCsvField, "--max-csv-field"), "--max-csv-field") : config.max_csv_field,
+          ...runOptions,
           schema,
           signal: stop.signal,
           command: ["h5dat", ...process.argv.slice(2)].join(" "),
@@ -181,4 +153,41 @@ export function addConvertCommand(program: Command): void {
       console.log(options.json ? JSON.stringify(summary) : describe(summary, !progress));
       process.exitCode = stop.exitCode ?? (summary.failed > 0 ? 2 : 0);
     });
+}
+
+/** The run's options from the flags, which override the config file, which overrides the defaults. */
+function optionsOf(options: CliOptions, config: Config): Omit<ConvertOptions, "schema" | "signal" | "command"> {
+  const csv = options.csv ?? config.csv ?? "table";
+  if (csv !== "table" && csv !== "kv") throw new Error(`--csv must be table or kv, not '${csv}'`);
+  const images = options.images ?? config.images ?? "pixels";
+  if (images !== "pixels" && images !== "encoded" && images !== "both") throw new Error(`--images must be pixels, encoded or both, not '${images}'`);
+  const onError = options.onError ?? config.on_error ?? "keep";
+  if (!ON_ERROR_MODES.includes(onError as OnError)) throw new Error(`--on-error must be keep or fail, not '${onError}'`);
+  return {
+    output: options.output,
+    overwrite: options.overwrite,
+    resume: options.resume,
+    append: options.append,
+    checkpoint_entries: options.checkpointEntries !== undefined ? parseCount(options.checkpointEntries, "--checkpoint-entries", 1) : config.checkpoint_entries,
+    checkpoint_seconds: options.checkpointSeconds !== undefined ? parseSeconds(options.checkpointSeconds, "--checkpoint-seconds") : config.checkpoint_seconds,
+    compression: parseCompression(options.compression ?? config.compression ?? "gzip:4", "--compression"),
+    csv,
+    images,
+    animated: options.animated ?? config.animated,
+    on_error: onError as OnError,
+    truncated_images: options.truncatedImages ?? config.truncated_images,
+    workers: options.workers !== undefined ? parseCount(options.workers, "--workers") : config.workers,
+    batch_process_limit: config.batch_process_limit,
+    batch_chunk_size: config.batch_chunk_size,
+    image_extensions: config.image_extensions,
+    video_extensions: config.video_extensions,
+    allowed_types: config.allowed_types,
+    gif_as_video: config.gif_as_video,
+    video: config.video,
+    audio: config.audio,
+    max_entry_bytes: options.maxEntryBytes !== undefined ? parseByteSize(options.maxEntryBytes, "--max-entry-bytes") : config.max_entry_bytes,
+    max_ratio: options.maxRatio !== undefined ? parseCount(options.maxRatio, "--max-ratio") : config.max_ratio,
+    max_pixels: options.maxPixels !== undefined ? parseCount(options.maxPixels, "--max-pixels") : config.max_pixels,
+    max_csv_field: options.maxCsvField !== undefined ? checkMaxCsvField(parseByteSize(options.maxCsvField, "--max-csv-field"), "--max-csv-field") : config.max_csv_field,
+  };
 }
