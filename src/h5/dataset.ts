@@ -126,6 +126,7 @@ export class Dataset<T = unknown> extends H5Object {
   read(selection?: Selection, options?: DecodeOptions & ReadOptions): Promise<ArrayResult<T>> {
     return runAsync(this.readOp(selection, options)) as Promise<ArrayResult<T>>;
   }
+  /** The Sync form of {@link Dataset.read}. */
   readSync(selection?: Selection, options?: DecodeOptions & ReadOptions): ArrayResult<T> {
     return runSync(this.readOp(selection, options)) as ArrayResult<T>;
   }
@@ -134,6 +135,7 @@ export class Dataset<T = unknown> extends H5Object {
   slice(...axes: AxisSelection[]): Promise<ArrayResult<T>> {
     return runAsync(this.readOp(axes)) as Promise<ArrayResult<T>>;
   }
+  /** The Sync form of {@link Dataset.slice}. */
   sliceSync(...axes: AxisSelection[]): ArrayResult<T> {
     return runSync(this.readOp(axes)) as ArrayResult<T>;
   }
@@ -142,6 +144,7 @@ export class Dataset<T = unknown> extends H5Object {
   write(data: unknown, selection?: Selection): Promise<void> {
     return runAsync(this.writeOp(data, selection));
   }
+  /** The Sync form of {@link Dataset.write}. */
   writeSync(data: unknown, selection?: Selection): void {
     runSync(this.writeOp(data, selection));
   }
@@ -150,6 +153,7 @@ export class Dataset<T = unknown> extends H5Object {
   resize(size: number[] | number, axis = 0): Promise<void> {
     return runAsync(this.resizeOp(size, axis));
   }
+  /** The Sync form of {@link Dataset.resize}. */
   resizeSync(size: number[] | number, axis = 0): void {
     runSync(this.resizeOp(size, axis));
   }
@@ -163,6 +167,7 @@ export class Dataset<T = unknown> extends H5Object {
     this.appendQueue = done.catch(() => undefined);
     return done;
   }
+  /** The Sync form of {@link Dataset.append}. */
   appendSync(data: unknown, rows?: number): void {
     if (this.appendsPending > 0) throw new H5Error(`append() is still running on this dataset: await it before appendSync()`, this.name);
     runSync(this.appendOp(data, rows));
@@ -172,6 +177,7 @@ export class Dataset<T = unknown> extends H5Object {
   async readChunk(offset: number[]): Promise<ChunkBytes> {
     return runAsync(call("chunkRead", this.handle, offset));
   }
+  /** The Sync form of {@link Dataset.readChunk}. */
   readChunkSync(offset: number[]): ChunkBytes {
     return runSync(call("chunkRead", this.handle, offset));
   }
@@ -180,6 +186,7 @@ export class Dataset<T = unknown> extends H5Object {
   writeChunk(offset: number[], bytes: Uint8Array, filterMask = 0): Promise<void> {
     return runAsync(this.writeChunkOp(offset, bytes, filterMask));
   }
+  /** The Sync form of {@link Dataset.writeChunk}. */
   writeChunkSync(offset: number[], bytes: Uint8Array, filterMask = 0): void {
     runSync(this.writeChunkOp(offset, bytes, filterMask));
   }
@@ -188,6 +195,7 @@ export class Dataset<T = unknown> extends H5Object {
   async chunkList(): Promise<StoredChunk[]> {
     return runAsync(call("chunkList", this.handle));
   }
+  /** The Sync form of {@link Dataset.chunkList}. */
   chunkListSync(): StoredChunk[] {
     return runSync(call("chunkList", this.handle));
   }
@@ -196,6 +204,7 @@ export class Dataset<T = unknown> extends H5Object {
   dims(): Promise<Dimensions> {
     return runAsync(dimensionsOp(() => this.handle));
   }
+  /** The Sync form of {@link Dataset.dims}. */
   dimsSync(): Dimensions {
     return runSync(dimensionsOp(() => this.handle));
   }
@@ -204,6 +213,7 @@ export class Dataset<T = unknown> extends H5Object {
   refresh(): Promise<void> {
     return runAsync(this.refreshOp());
   }
+  /** The Sync form of {@link Dataset.refresh}. */
   refreshSync(): void {
     runSync(this.refreshOp());
   }

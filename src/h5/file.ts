@@ -65,6 +65,7 @@ export class File extends Group {
   static open(path: string, mode: FileMode = "r", options: FileOpenOptions = {}): Promise<File> {
     return runAsync(File.openOp(path, mode, options));
   }
+  /** The Sync form of {@link File.open}. */
   static openSync(path: string, mode: FileMode = "r", options: FileOpenOptions = {}): File {
     return runSync(File.openOp(path, mode, options));
   }
@@ -84,6 +85,7 @@ export class File extends Group {
   static openImage(bytes: Uint8Array, name = "(memory)"): Promise<File> {
     return runAsync(File.openImageOp(bytes, name));
   }
+  /** The Sync form of {@link File.openImage}. */
   static openImageSync(bytes: Uint8Array, name = "(memory)"): File {
     return runSync(File.openImageOp(bytes, name));
   }
@@ -99,6 +101,7 @@ export class File extends Group {
   async flush(): Promise<void> {
     return runAsync(call("fileFlush", this.handle));
   }
+  /** The Sync form of {@link File.flush}. */
   flushSync(): void {
     runSync(call("fileFlush", this.handle));
   }
@@ -107,6 +110,7 @@ export class File extends Group {
   async info(): Promise<FileInfo> {
     return runAsync(call("fileInfo", this.handle));
   }
+  /** The Sync form of {@link File.info}. */
   infoSync(): FileInfo {
     return runSync(call("fileInfo", this.handle));
   }

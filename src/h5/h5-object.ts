@@ -44,6 +44,7 @@ export abstract class H5Object {
   close(): Promise<void> {
     return runAsync(call("handleClose", this.nativeHandle));
   }
+  /** The Sync form of {@link H5Object.close}. */
   closeSync(): void {
     runSync(call("handleClose", this.nativeHandle));
   }

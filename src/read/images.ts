@@ -37,6 +37,7 @@ export interface ToFileResult {
 export function readImage(dataset: Dataset): Promise<ImagePixels> {
   return runAsync(readImageFlow(dataset));
 }
+/** The Sync form of {@link readImage}. */
 export function readImageSync(dataset: Dataset): ImagePixels {
   return runSync(readImageFlow(dataset));
 }
@@ -45,6 +46,7 @@ export function readImageSync(dataset: Dataset): ImagePixels {
 export function toPNG(dataset: Dataset, options?: EncodeOptions): Promise<Buffer> {
   return runAsync(toPNGFlow(dataset, options));
 }
+/** The Sync form of {@link toPNG}. */
 export function toPNGSync(dataset: Dataset, options?: EncodeOptions): Buffer {
   return runSync(toPNGFlow(dataset, options));
 }
@@ -57,6 +59,7 @@ export function toPNGSync(dataset: Dataset, options?: EncodeOptions): Buffer {
 export function toFile(dataset: Dataset, file: string, options?: ToFileOptions): Promise<ToFileResult> {
   return runAsync(toFileFlow(dataset, file, options));
 }
+/** The Sync form of {@link toFile}. */
 export function toFileSync(dataset: Dataset, file: string, options?: ToFileOptions): ToFileResult {
   return runSync(toFileFlow(dataset, file, options));
 }

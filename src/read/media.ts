@@ -43,6 +43,7 @@ function* numericAttr(dataset: Dataset, name: string): Flow<number> {
 export function readVideoFrames(dataset: Dataset, range?: AxisRange): Promise<VideoFrames> {
   return runAsync(readVideoFramesFlow(dataset, range));
 }
+/** The Sync form of {@link readVideoFrames}. */
 export function readVideoFramesSync(dataset: Dataset, range?: AxisRange): VideoFrames {
   return runSync(readVideoFramesFlow(dataset, range));
 }
@@ -51,6 +52,7 @@ export function readVideoFramesSync(dataset: Dataset, range?: AxisRange): VideoF
 export function readAudio(dataset: Dataset, range?: AxisRange): Promise<AudioSamples> {
   return runAsync(readAudioFlow(dataset, range));
 }
+/** The Sync form of {@link readAudio}. */
 export function readAudioSync(dataset: Dataset, range?: AxisRange): AudioSamples {
   return runSync(readAudioFlow(dataset, range));
 }
@@ -59,6 +61,7 @@ export function readAudioSync(dataset: Dataset, range?: AxisRange): AudioSamples
 export function readBytes(dataset: Dataset): Promise<Buffer> {
   return runAsync(readBytesFlow(dataset));
 }
+/** The Sync form of {@link readBytes}. */
 export function readBytesSync(dataset: Dataset): Buffer {
   return runSync(readBytesFlow(dataset));
 }

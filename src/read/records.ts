@@ -21,6 +21,7 @@ import { runAsync, runSync } from "../h5/operation";
 export function readJSON(dataset: Dataset): Promise<unknown> {
   return runAsync(readJSONFlow(dataset));
 }
+/** The Sync form of {@link readJSON}. */
 export function readJSONSync(dataset: Dataset): unknown {
   return runSync(readJSONFlow(dataset));
 }
@@ -29,6 +30,7 @@ export function readJSONSync(dataset: Dataset): unknown {
 export function readJSONText(dataset: Dataset): Promise<string> {
   return runAsync(readJSONTextFlow(dataset));
 }
+/** The Sync form of {@link readJSONText}. */
 export function readJSONTextSync(dataset: Dataset): string {
   return runSync(readJSONTextFlow(dataset));
 }
@@ -41,6 +43,7 @@ export function readJSONTextSync(dataset: Dataset): string {
 export function readTable(table: Dataset | Group, range?: AxisRange): Promise<Table> {
   return runAsync(readTableFlow(table, range));
 }
+/** The Sync form of {@link readTable}. */
 export function readTableSync(table: Dataset | Group, range?: AxisRange): Table {
   return runSync(readTableFlow(table, range));
 }

@@ -37,6 +37,7 @@ const join = (base: string, name: string) => (base === "/" ? `/${name}` : `${bas
 export function readTree(group: Group): Promise<TreeNode> {
   return runAsync(treeFlow(group));
 }
+/** The Sync form of {@link readTree}. */
 export function readTreeSync(group: Group): TreeNode {
   return runSync(treeFlow(group));
 }
