@@ -4,6 +4,7 @@ import type { Dtype, StringDtype } from "./dtype";
 import { H5Error } from "./errors";
 import type { TypeSpec } from "../native/type-spec";
 
+/** Every TypedArray kind a read may give or a write may take. */
 export type TypedArray =
   | Int8Array | Int16Array | Int32Array | BigInt64Array
   | Uint8Array | Uint8ClampedArray | Uint16Array | Uint32Array | BigUint64Array
@@ -83,6 +84,7 @@ export function typedArraySpec(array: TypedArray): TypeSpec {
   return { class: "integer", size, signed, order: "le" };
 }
 
+/** Whether `value` is a TypedArray (a DataView is not). */
 export function isTypedArray(value: unknown): value is TypedArray {
   return ArrayBuffer.isView(value) && !(value instanceof DataView);
 }

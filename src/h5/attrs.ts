@@ -15,6 +15,7 @@ export interface AttributeValue {
   dtype: Dtype;
 }
 
+/** How an attribute is written: its dtype and shape, when not inferred from the value. */
 export interface SetAttributeOptions {
   /** Element type; inferred from the value when omitted (numbers → float64, text → UTF-8). */
   dtype?: Dtype;

@@ -8,6 +8,7 @@ import { H5Error } from "./errors";
 import type { NativeAttributeSpec, NativeCreateOptions } from "../native/addon-types";
 import type { TypeSpec } from "../native/type-spec";
 
+/** How Group.createDataset makes a dataset: h5py's create_dataset keywords. */
 export interface CreateDatasetOptions {
   /** Dataset shape; [] for a scalar, null for an empty (null) dataspace. Inferred from `data`. */
   shape?: number[] | null;
@@ -40,6 +41,7 @@ export interface CreateDatasetOptions {
   attrOptions?: Record<string, SetAttributeOptions>;
 }
 
+/** What the binding's datasetCreate takes, planned from CreateDatasetOptions. */
 export interface DatasetCreation {
   type: TypeSpec;
   shape: number[] | null;

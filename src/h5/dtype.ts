@@ -3,9 +3,11 @@
 import { H5Error } from "./errors";
 import { REFERENCE_SIZES, SEQUENCE_SLOT_SIZE, STRING_SLOT_SIZE, type ByteOrder, type StringPadding, type TypeSpec } from "../native/type-spec";
 
+/** The integer dtypes, by h5py's names. */
 export type IntegerName = "int8" | "int16" | "int32" | "int64" | "uint8" | "uint16" | "uint32" | "uint64";
 /** float16 reads as Float32Array (exact), float32/float64 as themselves. */
 export type FloatName = "float16" | "float32" | "float64";
+/** The integer and float dtypes, by h5py's names. */
 export type NumericName = IntegerName | FloatName;
 /**
  * Floats of other sizes as found in files (`float128`: 16-byte long doubles or quads, `float96`,
@@ -24,6 +26,7 @@ export type ReferenceName = "reference" | "region-reference" | "any-reference";
 /** A numeric type stored big-endian in the file (values are always returned in native order). */
 export type BigEndianName = `>${NumericName}`;
 
+/** A string type: fixed-length or variable-length, UTF-8 or ASCII. */
 export interface StringDtype {
   kind: "string";
   /** Bytes per string for fixed-length strings; null for variable-length. */
@@ -31,28 +34,33 @@ export interface StringDtype {
   charset: "utf-8" | "ascii";
   padding?: StringPadding;
 }
+/** One field of a compound (record) type. */
 export interface CompoundField {
   name: string;
   dtype: Dtype;
   /** Byte offset inside the record; given when read from a file, computed (packed) when omitted. */
   offset?: number;
 }
+/** A record type of named fields (h5py's structured dtype). */
 export interface CompoundDtype {
   kind: "compound";
   fields: CompoundField[];
   /** Bytes per record; given when read from a file. */
   size?: number;
 }
+/** Bytes HDF5 does not interpret, `size` per element, read as Uint8Array. */
 export interface OpaqueDtype {
   kind: "opaque";
   size: number;
   tag?: string;
 }
+/** A fixed-shape array of `base` per element. */
 export interface ArrayDtype {
   kind: "array";
   base: Dtype;
   shape: number[];
 }
+/** Named integer values over an integer base type. */
 export interface EnumDtype {
   kind: "enum";
   base: IntegerName | `>${IntegerName}`;
@@ -78,6 +86,7 @@ export interface VlenDtype {
   kind: "vlen";
   base: Dtype;
 }
+/** A type h5dat cannot give a JS form (its values are not read); `name` says which. */
 export interface UnsupportedDtype {
   kind: "unsupported";
   name: string;

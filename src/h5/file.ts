@@ -19,6 +19,7 @@ declare module "./h5-object" {
 
 const MODES: readonly FileMode[] = ["r", "r+", "w", "w-", "x", "a"];
 
+/** How File.open treats crashes and storage outside the file. */
 export interface FileOpenOptions {
   /**
    * Crash-consistent writing: the bytes the file holds at a flush() stay as they are on disk
@@ -43,6 +44,7 @@ export type ExternalAccess = "deny" | "follow";
 
 const EXTERNAL_ACCESS: readonly ExternalAccess[] = ["deny", "follow"];
 
+/** What File.info gives: the file's path, size and free space. */
 export interface FileInfo {
   path: string;
   writable: boolean;
@@ -52,6 +54,7 @@ export interface FileInfo {
   freeSpace: number;
 }
 
+/** An HDF5 file, opened with h5py's mode letters; it is also its root group. */
 export class File extends Group {
   private constructor(handle: NativeHandle, readonly filename: string, readonly mode: FileMode) {
     super(handle, null);

@@ -30,6 +30,7 @@ export type AxisSelection = number | null | Slice | readonly [number | null, (nu
 /** A selection: a string like "0:10, ::2", a list of axis selections, or a hyperslab. */
 export type Selection = string | readonly AxisSelection[] | Hyperslab;
 
+/** A selection checked against a shape: the hyperslab to read, and the result's shape. */
 export interface ResolvedSelection {
   /** null selects everything. */
   hyperslab: Hyperslab | null;
