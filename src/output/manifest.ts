@@ -5,8 +5,10 @@
 import type { Group } from "../h5/group";
 import { dtype } from "../h5/dtype";
 
+/** What became of an input entry. */
 export type EntryStatus = "written" | "skipped" | "failed";
 
+/** One input entry's row of the manifest: where it came from, what it became, and why. */
 export interface ManifestRow {
   source: string;
   source_path: string;
@@ -18,6 +20,7 @@ export interface ManifestRow {
   message: string;
 }
 
+/** Where the manifest dataset is in an output file. */
 export const MANIFEST_PATH = "/_h5dat/manifest";
 
 const ROW = dtype.compound({
@@ -34,6 +37,7 @@ const ROW = dtype.compound({
 /** Rows per chunk: a checkpoint rewrites the last, partly filled chunk, so it is kept small. */
 const CHUNK_ROWS = 256;
 
+/** The manifest of a conversion: one row per entry, stored in the output file as rows come. */
 export class Manifest {
   /** By entry number; a later row for the same entry (an entry done again) replaces the first. */
   private readonly rows = new Map<number, ManifestRow>();
