@@ -22,8 +22,10 @@ export interface ImagePixels {
   scaling?: ImageScaling;
 }
 
+/** The image formats pixels can be encoded to (sharp's). */
 export type ImageFormat = "png" | "jpeg" | "webp" | "tiff" | "avif" | "gif" | "heif";
 
+/** How pixels are encoded: the frame, and the encoder's own options. */
 export interface EncodeOptions {
   /** The frame of an animation to encode (default 0; GIF and WebP take every frame when omitted). */
   frame?: number;
@@ -46,6 +48,7 @@ const DEFAULTS: Partial<Record<ImageFormat, Record<string, unknown>>> = {
   tiff: { compression: "deflate", predictor: "horizontal" },
 };
 
+/** Encodes `pixels` as a `format` image (with sharp). */
 export async function encodeImage(pixels: ImagePixels, format: ImageFormat, options: EncodeOptions = {}): Promise<Buffer> {
   const { width, height, channels, bitDepth, frames } = pixels;
   if (pixels.colourModel === "CMYK") {

@@ -17,11 +17,13 @@ import { encodeImage, formatOfExtension, type EncodeOptions, type ImageFormat, t
 import { decodeImageSync, encodeImageSync } from "./image-sync";
 import { needsScaling, numericDtypeName, scalePixels, type ImageScaling } from "./image-scaling";
 
+/** How toFile writes an image: encoder options, and whether kept original bytes are re-encoded. */
 export interface ToFileOptions extends EncodeOptions {
   /** Encode the pixels even when the original bytes of the same format are kept. */
   reencode?: boolean;
 }
 
+/** What toFile wrote: the file, its format and size, and whether it is the original bytes. */
 export interface ToFileResult {
   /** The file written. */
   file: string;

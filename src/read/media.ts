@@ -6,6 +6,7 @@ import { runAsync, runSync } from "../h5/operation";
 import { resolveRange, rowsOf, type AxisRange } from "./axis-range";
 import { attrNames, attrValue, readData, type Flow } from "./flow";
 
+/** Frames read from a video dataset, with their range and size. */
 export interface VideoFrames {
   /** RGB frames, row-major [frames, height, width, 3]. */
   data: Uint8Array;
@@ -20,6 +21,7 @@ export interface VideoFrames {
   fps: number;
 }
 
+/** Samples read from an audio dataset, with their range and channels. */
 export interface AudioSamples {
   /** Interleaved float32 samples, [length, channels]. */
   samples: Float32Array;

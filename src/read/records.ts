@@ -79,6 +79,7 @@ function* readJSONTextFlow(dataset: Dataset): Flow<string> {
 /** One column of a table. */
 export type TableColumn = BigInt64Array | Float64Array | boolean[] | string[] | ArrayLike<unknown>;
 
+/** Rows of a table dataset read back as columns, with their names and range. */
 export interface Table {
   /** Column names: the original header (attr columns) when stored, else the field names. */
   columns: string[];

@@ -10,6 +10,7 @@ import { Group, type VisitEntry } from "../h5/group";
 import { runAsync, runSync } from "../h5/operation";
 import { all, getObject, linkInfo, linkNames, release, step, type Flow } from "./flow";
 
+/** One object of a file's tree, with its children when a group. */
 export interface TreeNode {
   /** The link name ("/" for the root of a file). */
   name: string;
