@@ -57,6 +57,7 @@ export interface CompiledRule {
   records?: RecordValidator;
 }
 
+/** A loaded --schema file: its rules, matched against entries. */
 export class Schema {
   /** @internal use loadSchema / parseSchema */
   constructor(
