@@ -17,6 +17,7 @@ const DEFAULT_BLOCK = 1 << 20;
 /** Tar entries up to this size come with their header, in one native call instead of two. */
 const INLINE_MAX = DEFAULT_BLOCK;
 
+/** The entries of an archive, read one at a time through libarchive, data in blocks. */
 export class ArchiveReader {
   private busy: Promise<unknown> = Promise.resolve();
   /**
