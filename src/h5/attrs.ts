@@ -10,8 +10,11 @@ import type { OpResult } from "../native/addon-types";
 
 /** An attribute's full content. `shape` is [] for a scalar and null for an empty (null) one. */
 export interface AttributeValue {
+  /** The values, flattened in row-major order (a scalar's one value as is). */
   data: unknown;
+  /** [] for a scalar, null for an empty (null) attribute. */
   shape: number[] | null;
+  /** The element type as stored. */
   dtype: Dtype;
 }
 
@@ -86,6 +89,7 @@ export interface AttributeSet {
 
 /** The attributes of one object. */
 export class Attributes {
+  /** @internal an object's `attrs` are made with it */
   constructor(private readonly handle: () => NativeHandle) {}
 
   /** Attribute names, sorted. */
@@ -106,6 +110,7 @@ export class Attributes {
     return runSync(call("attrCount", this.handle()));
   }
 
+  /** Whether the attribute `name` exists. */
   async has(name: string): Promise<boolean> {
     return runAsync(call("attrExists", this.handle(), name));
   }
@@ -164,6 +169,7 @@ export class Attributes {
     runSync(updateOp(this.handle(), values, options));
   }
 
+  /** Removes the attribute `name`. */
   async delete(name: string): Promise<void> {
     return runAsync(call("attrDelete", this.handle(), name));
   }

@@ -24,10 +24,13 @@ export interface CreateDatasetOptions {
   compression?: "gzip" | "none" | number | null;
   /** gzip level, 0-9 (default 4, as h5py). */
   compressionOpts?: number;
+  /** Byte-shuffle before compressing (better gzip ratios for numbers). */
   shuffle?: boolean;
+  /** A Fletcher-32 checksum on each chunk. */
   fletcher32?: boolean;
   /** Value of elements never written. */
   fillvalue?: unknown;
+  /** The storage layout; when unset, chunked if chunks, a filter or a resizable shape ask for it, else contiguous. */
   layout?: "compact" | "contiguous" | "chunked";
   /** Record object modification times (off by default, as in h5py). */
   trackTimes?: boolean;

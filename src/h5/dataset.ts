@@ -18,7 +18,9 @@ import { readWholeChunk } from "./whole-chunk";
 
 /** A stored chunk's bytes as they are on disk (filtered) and which filters were skipped. */
 export interface ChunkBytes {
+  /** Bit i set: filter i of the pipeline was skipped for this chunk. */
   filterMask: number;
+  /** The chunk's bytes, as filtered. */
   bytes: Buffer;
 }
 
@@ -55,6 +57,7 @@ export class Dataset<T = unknown> extends H5Object {
   get exactMaxshape(): (number | bigint | null)[] | null {
     return exactDims(this.info.maxshape, this.info.exactMaxshape);
   }
+  /** Number of axes (0 for a scalar or an empty dataspace). */
   get ndim(): number {
     return this.info.shape?.length ?? 0;
   }
@@ -62,6 +65,7 @@ export class Dataset<T = unknown> extends H5Object {
   get size(): number {
     return this.info.shape ? this.info.shape.reduce((a, b) => a * b, 1) : 0;
   }
+  /** The element type as stored. */
   get dtype(): Dtype {
     return fromTypeSpec(this.info.type);
   }
@@ -80,6 +84,7 @@ export class Dataset<T = unknown> extends H5Object {
   get chunks(): number[] | null {
     return this.info.chunks;
   }
+  /** How the values are stored: compact, contiguous, chunked or virtual. */
   get layout(): NativeDatasetInfo["layout"] {
     return this.info.layout;
   }
@@ -101,9 +106,11 @@ export class Dataset<T = unknown> extends H5Object {
     const filter = this.info.filters.find((f) => f.id !== FILTER_SHUFFLE && f.id !== FILTER_FLETCHER32);
     return filter?.values[0] ?? null;
   }
+  /** Whether the byte-shuffle filter is on. */
   get shuffle(): boolean {
     return this.info.filters.some((f) => f.id === FILTER_SHUFFLE);
   }
+  /** Whether each chunk carries a Fletcher-32 checksum. */
   get fletcher32(): boolean {
     return this.info.filters.some((f) => f.id === FILTER_FLETCHER32);
   }

@@ -46,7 +46,9 @@ const EXTERNAL_ACCESS: readonly ExternalAccess[] = ["deny", "follow"];
 
 /** What File.info gives: the file's path, size and free space. */
 export interface FileInfo {
+  /** The file's path, as HDF5 opened it. */
   path: string;
+  /** Whether the file is open for writing. */
   writable: boolean;
   /** File size in bytes. */
   size: number;
@@ -56,7 +58,13 @@ export interface FileInfo {
 
 /** An HDF5 file, opened with h5py's mode letters; it is also its root group. */
 export class File extends Group {
-  private constructor(handle: NativeHandle, readonly filename: string, readonly mode: FileMode) {
+  private constructor(
+    handle: NativeHandle,
+    /** The path the file was opened with (the name given, for a file opened from memory). */
+    readonly filename: string,
+    /** The mode the file was opened with. */
+    readonly mode: FileMode,
+  ) {
     super(handle, null);
     (this as { file: File }).file = this;
   }

@@ -9,8 +9,11 @@ import type { Hyperslab } from "../native/addon-types";
 /** A Python-style slice: start inclusive, stop exclusive, positive step; negatives count from the end. */
 export class Slice {
   constructor(
+    /** The first index (null: from the start). */
     readonly start: number | null = null,
+    /** The index to stop before (null: to the end). */
     readonly stop: number | null = null,
+    /** Every step-th index (null: 1). */
     readonly step: number | null = null,
   ) {}
 }
