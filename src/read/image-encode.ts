@@ -8,15 +8,21 @@ import type { ImageScaling } from "./image-scaling";
 
 /** Decoded pixels as readImage returns them. */
 export interface ImagePixels {
+  /** The samples, row-major, channels interleaved. */
   data: Uint8Array | Uint16Array;
   /** [H, W], [H, W, C], or with frames [T, H, W(, C)]. */
   shape: number[];
+  /** Width in pixels. */
   width: number;
+  /** Height in pixels. */
   height: number;
+  /** Samples per pixel (1 grey, 2 grey and alpha, 3 RGB, 4 RGBA or CMYK). */
   channels: number;
+  /** Bits per sample. */
   bitDepth: 8 | 16;
   /** 1 unless the dataset holds an animation. */
   frames: number;
+  /** How the channels are read: grey, RGB or CMYK. */
   colourModel: ColourModel;
   /** Set when the stored values were not uint8/uint16: how they were mapped onto `data`. */
   scaling?: ImageScaling;

@@ -27,7 +27,9 @@ export interface ToFileOptions extends EncodeOptions {
 export interface ToFileResult {
   /** The file written. */
   file: string;
+  /** The format written. */
   format: ImageFormat;
+  /** Bytes written. */
   bytes: number;
   /** Whether the file holds the original bytes (not re-encoded pixels). */
   original: boolean;

@@ -10,12 +10,17 @@ import { attrNames, attrValue, readData, type Flow } from "./flow";
 export interface VideoFrames {
   /** RGB frames, row-major [frames, height, width, 3]. */
   data: Uint8Array;
+  /** [frames, height, width, 3]. */
   shape: number[];
   /** Frames read, and where they start and stop in the video. */
   frames: number;
+  /** The first frame read. */
   start: number;
+  /** The frame the read stopped before. */
   stop: number;
+  /** Frame width in pixels. */
   width: number;
+  /** Frame height in pixels. */
   height: number;
   /** Frames per second (attr fps), NaN when not recorded. */
   fps: number;
@@ -25,11 +30,15 @@ export interface VideoFrames {
 export interface AudioSamples {
   /** Interleaved float32 samples, [length, channels]. */
   samples: Float32Array;
+  /** [length, channels]. */
   shape: number[];
   /** Sample frames read (samples per channel), and where they start and stop. */
   length: number;
+  /** The first sample frame read. */
   start: number;
+  /** The sample frame the read stopped before. */
   stop: number;
+  /** Channels per sample frame. */
   channels: number;
   /** Hz (attr sample_rate), NaN when not recorded. */
   sampleRate: number;

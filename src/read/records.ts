@@ -93,6 +93,7 @@ export interface Table {
   length: number;
   /** Where the rows read start and stop in the dataset (0 and its length when read whole). */
   start: number;
+  /** Where the rows read stop in the dataset (exclusive). */
   stop: number;
   /** Rows in the dataset. */
   total: number;

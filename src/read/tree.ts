@@ -16,6 +16,7 @@ export interface TreeNode {
   name: string;
   /** Absolute path. */
   path: string;
+  /** What the link leads to; soft and external links are not followed. */
   kind: "group" | "dataset" | "datatype" | "soft-link" | "external-link";
   /** Soft link: the path it points to. External link: the path inside `file`. */
   target?: string;
@@ -26,7 +27,9 @@ export interface TreeNode {
   /** Datasets: shape (null for an empty dataspace), dtype name ("uint8", "compound{...}"), chunks.
    * Named datatypes: dtype. */
   shape?: number[] | null;
+  /** Datasets and named datatypes: the dtype's name. */
   dtype?: string;
+  /** Datasets: the chunk shape, null when not chunked. */
   chunks?: number[] | null;
   /** Groups: their members in name order. */
   children?: TreeNode[];
