@@ -10,13 +10,19 @@ export type EntryStatus = "written" | "skipped" | "failed";
 
 /** One input entry's row of the manifest: where it came from, what it became, and why. */
 export interface ManifestRow {
+  /** The input's name as given (`photos.zip`, `data/`). */
   source: string;
+  /** The entry's path inside the input ("" for an input that failed as a whole). */
   source_path: string;
   /** HDF5 path of the dataset written ("" when nothing was). */
   target: string;
+  /** What became of the entry. */
   status: EntryStatus;
+  /** The entry's size in bytes, as read. */
   bytes: number;
+  /** The processor that wrote it ("" when none did). */
   processor: string;
+  /** Why it was skipped or failed, or a note on how it was written; "" when there is none. */
   message: string;
 }
 
