@@ -4,6 +4,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import ts from "typescript";
+import { tsFiles } from "./import-graph";
 
 /** "file: name" for each exported declaration under `root` without a doc comment, in file order. */
 export function undocumentedExports(root: string): string[] {
@@ -11,13 +12,6 @@ export function undocumentedExports(root: string): string[] {
     const source = ts.createSourceFile(file, fs.readFileSync(path.join(root, file), "utf8"), ts.ScriptTarget.Latest, true);
     return source.statements.flatMap((statement) => undocumentedNames(statement).map((name) => `${file}: ${name}`));
   });
-}
-
-function tsFiles(root: string): string[] {
-  return (fs.readdirSync(root, { recursive: true }) as string[])
-    .filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"))
-    .map((f) => f.split(path.sep).join("/"))
-    .sort();
 }
 
 /** The names `statement` exports without a doc comment; none when it exports nothing or has one. */
