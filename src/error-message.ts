@@ -1,5 +1,6 @@
 // What a caught value says, whatever was thrown: an Error's message, or the value as text.
 
+/** The message of a thrown value, whether or not it is an Error. */
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

@@ -7,4 +7,8 @@ export { ArchiveError } from "./sources/archive-error";
 export { convert } from "./convert/convert";
 export type { ConvertOptions } from "./convert/options";
 export type { ConvertSummary, EntryCounts, ConvertProgress, ConvertEvents } from "./convert/results";
+export type { ManifestRow, EntryStatus } from "./output/manifest";
+export type { AudioOptions } from "./processors/audio";
+export type { VideoOptions } from "./processors/video";
+export { loadSchema, parseSchema, SchemaError, type Schema } from "./schema";
 export * from "./read";

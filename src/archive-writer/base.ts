@@ -9,6 +9,7 @@ import { messageOf } from "../error-message";
 
 const SLICE = 1 << 20; // a Uint8Array goes out in slices of this size
 
+/** What tar and zip writers share: adds in call order, entry checks first, no work after a failed write. */
 export abstract class BaseArchiveWriter implements ArchiveWriter {
   abstract readonly format: ArchiveFormat;
   private busy: Promise<unknown> = Promise.resolve();

@@ -2,6 +2,7 @@
 // table-driven fallback with the same signature (for Node 18, which package.json still allows).
 import zlib from "node:zlib";
 
+/** A CRC-32 of `data`, continuing from `value` (zlib.crc32's signature). */
 export type Crc32 = (data: Uint8Array, value?: number) => number;
 
 let table: Uint32Array | null = null;

@@ -12,6 +12,7 @@ import { messageOf } from "../error-message";
 const GATHER = 64 * 1024; // writes smaller than this are copied into a block of this size
 const SMALL = 16 * 1024;
 
+/** An archive's output file: bytes gathered into blocks, optionally gzipped, written with backpressure. */
 export class FileSink {
   /** Bytes accepted so far (before any gzip): offsets in the archive stream. */
   offset = 0;

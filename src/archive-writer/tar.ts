@@ -9,6 +9,7 @@ const BLOCK = 512;
 const RECORD = 20 * BLOCK;
 const OCTAL_11 = 8 ** 11; // 11 octal digits: sizes and mtimes below this fit a 12-byte field
 
+/** Writes a POSIX ustar (a PAX header where ustar's fields have no room), gzipped for tar.gz. */
 export class TarWriter extends BaseArchiveWriter {
   constructor(file: string, sink: FileSink, limits: ArchiveLimits, readonly format: ArchiveFormat) {
     super(file, sink, limits);

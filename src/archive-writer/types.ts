@@ -1,7 +1,9 @@
 // The public shapes of the archive writers, and the limits tests may lower.
 
+/** The archive kinds export writes. */
 export type ArchiveFormat = "tar" | "tar.gz" | "zip";
 
+/** How one entry is added: its size, time and mode. */
 export interface AddOptions {
   /** The data's byte count: required when data is an async iterable, and checked against what it yields. */
   size?: number;
@@ -13,6 +15,7 @@ export interface AddOptions {
   compress?: boolean;
 }
 
+/** An archive being written, one entry at a time; close() finishes it. */
 export interface ArchiveWriter {
   readonly file: string;
   readonly format: ArchiveFormat;
@@ -44,6 +47,7 @@ export interface ArchiveLimits {
   zipEntries: number;
 }
 
+/** The formats' own limits: tar's 11 octal digits of size, zip's 32-bit fields and 16-bit entry count. */
 export const DEFAULT_LIMITS: ArchiveLimits = {
   tarSize: 8 ** 11,
   zipSize: 0xffffffff,
@@ -51,6 +55,7 @@ export const DEFAULT_LIMITS: ArchiveLimits = {
   zipEntries: 0xffff,
 };
 
+/** How openArchiveWriter writes: compression level, and lower limits for tests. */
 export interface ArchiveWriterOptions {
   /** zlib level for tar.gz and zip deflate, 0–9 (default 6). */
   level?: number;

@@ -17,6 +17,7 @@ const SMALL_ENTRY = 64 * 1024; // entries up to this size are deflated in one ca
 const U16 = 0xffff;
 const U32 = 0xffffffff;
 
+/** Writes a zip: deflated or stored entries, ZIP64 records where 32-bit fields overflow. */
 export class ZipWriter extends BaseArchiveWriter {
   readonly format = "zip" as const;
   private readonly central: Buffer[] = [];

@@ -70,6 +70,7 @@ export const COMPRESSION_SUFFIXES: ReadonlyMap<string, Compression> = new Map([
   ["bz2", "bzip2"],
   ["xz", "xz"],
 ]);
+/** Single extensions that mean a compressed tar (.tgz, .tbz2, ...), with their compression. */
 export const TAR_SHORTHANDS: ReadonlyMap<string, Compression> = new Map([
   ["tgz", "gzip"],
   ["tbz", "bzip2"],

@@ -12,6 +12,7 @@ import { describeScaling } from "../read/image-scaling";
 export const FOLLOW_EXTERNAL_HELP =
   "read datasets whose values are in other files (external raw data, virtual datasets) and follow external links; without it they are refused, as they may name any file on this host";
 
+/** Adds `h5dat export`: datasets back as files, into a directory or an archive. */
 export function addExportCommand(program: Command): void {
   program
     .command("export")

@@ -11,6 +11,7 @@ import { namingFile } from "./file-error";
 import { terminalText } from "./terminal-text";
 import { isKeptAsBytes, KEPT_AS_BYTES } from "../convert/fallback";
 
+/** What `h5dat info` reports about a file: sizes, versions, every run that wrote it, its entries. */
 export interface FileReport {
   file: string;
   size: number;
@@ -46,6 +47,7 @@ async function runsOf(attr: (name: string) => Promise<unknown>): Promise<Convert
   return [...first, ...later];
 }
 
+/** The report of the HDF5 file at `path`. */
 export async function fileReport(path: string): Promise<FileReport> {
   const file = await File.open(path, "r");
   try {
@@ -87,6 +89,7 @@ export async function fileReport(path: string): Promise<FileReport> {
   }
 }
 
+/** The report as the lines `h5dat info` prints. */
 export function reportLines(report: FileReport): string[] {
   const lines = [`${report.file}: ${formatBytes(report.size)}, ${formatBytes(report.freeSpace)} free inside (HDF5 ${report.library})`];
   const made = report.madeBy;
@@ -109,6 +112,7 @@ export function reportLines(report: FileReport): string[] {
   return lines;
 }
 
+/** Adds `h5dat info`: a file's summary, options, versions and free space. */
 export function addInfoCommand(program: Command): void {
   program
     .command("info")

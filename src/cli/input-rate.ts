@@ -11,6 +11,7 @@ export const TIME_CONSTANT_S = 30;
 /** No ETA before this many seconds of the run. */
 export const WARMUP_S = 3;
 
+/** Input bytes per second over a run, weighted exponentially, for the progress line's ETA. */
 export class InputRate {
   private last: number;
   private lastBytes = 0;

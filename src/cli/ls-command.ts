@@ -9,6 +9,7 @@ import { terminalText } from "./terminal-text";
 import { FOLLOW_EXTERNAL_HELP } from "./export-command";
 import { missingPathError } from "./missing-path";
 
+/** Adds `h5dat ls`: the groups and datasets of a file. */
 export function addLsCommand(program: Command): void {
   program
     .command("ls")

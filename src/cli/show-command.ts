@@ -35,6 +35,7 @@ const JSON_PREVIEW_CHARS = 4000;
 const PREVIEW_VALUES = 1000;
 const PREVIEW_CHARS = 4000;
 
+/** Adds `h5dat show`: an object's attrs and a bounded preview of its content. */
 export function addShowCommand(program: Command): void {
   program
     .command("show")

@@ -9,6 +9,7 @@ export const BLOCK_BYTES = 16 * 1024 * 1024;
 /** Elements per block read (records, strings, other values): JS values cost far more than their bytes. */
 export const BLOCK_RECORDS = 16_384;
 
+/** The number of elements of `shape`. */
 export const product = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
 /**

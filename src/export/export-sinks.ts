@@ -9,6 +9,7 @@ import { openArchiveWriter, type ArchiveWriter } from "../archive-writer";
 import { formatBytes } from "../byte-size";
 import type { StreamedData } from "./export-types";
 
+/** Where export writes its files: a directory or an archive. */
 export interface Sink {
   /** Fails (naming `what` needs it, and the space) when `bytes` more cannot fit where the files go. */
   requireRoom(bytes: number, what: string): Promise<void>;
@@ -27,6 +28,7 @@ async function requireRoom(dir: string, bytes: number, where: string, what = "th
   if (bytes > free) throw new Error(`needs ${formatBytes(bytes)} (${what}), ${formatBytes(free)} free in ${where}`);
 }
 
+/** A sink that writes files into `dir`, made if missing. */
 export function directorySink(dir: string): Sink {
   return {
     async requireRoom(bytes, what) {
@@ -71,6 +73,7 @@ async function writeStream(data: StreamedData, target: string): Promise<number> 
   return bytes;
 }
 
+/** A sink that writes files as the entries of the archive `file` (.tar, .tar.gz, .tgz, .zip). */
 export async function archiveSink(file: string): Promise<Sink> {
   const writer: ArchiveWriter = await openArchiveWriter(file);
   const dir = path.dirname(path.resolve(file));

@@ -36,6 +36,7 @@ export type { ExportedFile } from "./export-types";
 /** The manifest's name, at the top of the directory or archive. */
 export const EXPORT_MANIFEST = "export-manifest.json";
 
+/** What export writes and where: a directory or an archive, which datasets, and how. */
 export interface ExportOptions {
   /** A directory to write into (made if missing). */
   dir?: string;
@@ -47,6 +48,7 @@ export interface ExportOptions {
   maxFillBytes?: number;
 }
 
+/** What export wrote, and each dataset it skipped with the reason. */
 export interface ExportResult {
   files: ExportedFile[];
   skipped: { dataset: string; reason: string }[];

@@ -7,7 +7,7 @@ import type { NumericArrays } from "./array-data";
 import type { NumericName } from "./dtype";
 
 /** The numeric dtypes a TypedArray holds as they are (float16 has none). */
-type ArrayName = Exclude<NumericName, "float16">;
+export type ArrayName = Exclude<NumericName, "float16">;
 
 const ARRAYS: { [N in ArrayName]: { new (buffer: ArrayBuffer): NumericArrays[N]; BYTES_PER_ELEMENT: number } } = {
   int8: Int8Array, int16: Int16Array, int32: Int32Array, int64: BigInt64Array,

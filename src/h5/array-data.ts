@@ -4,6 +4,7 @@ import type { Dtype, StringDtype } from "./dtype";
 import { H5Error } from "./errors";
 import type { TypeSpec } from "../native/type-spec";
 
+/** Every TypedArray kind a read may give or a write may take. */
 export type TypedArray =
   | Int8Array | Int16Array | Int32Array | BigInt64Array
   | Uint8Array | Uint8ClampedArray | Uint16Array | Uint32Array | BigUint64Array
@@ -11,19 +12,41 @@ export type TypedArray =
 
 /** What a read returns: values flattened in row-major order, and their shape. */
 export interface ArrayResult<T = unknown> {
+  /** The values, flattened in row-major order. */
   data: T;
+  /** The shape of the values read ([] for a scalar). */
   shape: number[];
 }
 
 /** The TypedArray that holds each numeric dtype's values. */
 export interface NumericArrays {
-  int8: Int8Array; int16: Int16Array; int32: Int32Array; int64: BigInt64Array;
-  uint8: Uint8Array; uint16: Uint16Array; uint32: Uint32Array; uint64: BigUint64Array;
-  float32: Float32Array; float64: Float64Array;
+  /** Signed 8-bit integers. */
+  int8: Int8Array;
+  /** Signed 16-bit integers. */
+  int16: Int16Array;
+  /** Signed 32-bit integers. */
+  int32: Int32Array;
+  /** Signed 64-bit integers, as BigInts: a number is exact only to 2^53. */
+  int64: BigInt64Array;
+  /** Unsigned 8-bit integers. */
+  uint8: Uint8Array;
+  /** Unsigned 16-bit integers. */
+  uint16: Uint16Array;
+  /** Unsigned 32-bit integers. */
+  uint32: Uint32Array;
+  /** Unsigned 64-bit integers, as BigInts. */
+  uint64: BigUint64Array;
+  /** Single-precision floats. */
+  float32: Float32Array;
+  /** Double-precision floats. */
+  float64: Float64Array;
 }
 
 /** float16 reads as a Float32Array, or as its half bits in a Uint16Array with `float16: "raw"`. */
-type ReadArrays = NumericArrays & { float16: Float32Array | Uint16Array };
+export interface ReadArrays extends NumericArrays {
+  /** Widened exactly to float32, or the raw half bits. */
+  float16: Float32Array | Uint16Array;
+}
 
 /**
  * What a read of a `D` dataset gives as `data`, for the dtypes whose JS form is one type:
@@ -83,6 +106,7 @@ export function typedArraySpec(array: TypedArray): TypeSpec {
   return { class: "integer", size, signed, order: "le" };
 }
 
+/** Whether `value` is a TypedArray (a DataView is not). */
 export function isTypedArray(value: unknown): value is TypedArray {
   return ArrayBuffer.isView(value) && !(value instanceof DataView);
 }

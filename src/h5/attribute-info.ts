@@ -20,6 +20,7 @@ export interface UnreadableAttribute {
   reason: string;
 }
 
+/** Whether a listed attribute value is the stand-in for one that cannot be read. */
 export function isUnreadableAttribute(value: unknown): value is UnreadableAttribute {
   return typeof value === "object" && value !== null && (value as { unreadable?: unknown }).unreadable === true;
 }
@@ -37,6 +38,7 @@ export interface AttributeHead {
   bytes: number;
 }
 
+/** Whether a listed attribute value is the first elements of a large one. */
 export function isAttributeHead(value: unknown): value is AttributeHead {
   return typeof value === "object" && value !== null && (value as { head?: unknown }).head === true;
 }

@@ -10,11 +10,15 @@ import type { OpResult } from "../native/addon-types";
 
 /** An attribute's full content. `shape` is [] for a scalar and null for an empty (null) one. */
 export interface AttributeValue {
+  /** The values, flattened in row-major order (a scalar's one value as is). */
   data: unknown;
+  /** [] for a scalar, null for an empty (null) attribute. */
   shape: number[] | null;
+  /** The element type as stored. */
   dtype: Dtype;
 }
 
+/** How an attribute is written: its dtype and shape, when not inferred from the value. */
 export interface SetAttributeOptions {
   /** Element type; inferred from the value when omitted (numbers → float64, text → UTF-8). */
   dtype?: Dtype;
@@ -85,12 +89,14 @@ export interface AttributeSet {
 
 /** The attributes of one object. */
 export class Attributes {
+  /** @internal an object's `attrs` are made with it */
   constructor(private readonly handle: () => NativeHandle) {}
 
   /** Attribute names, sorted. */
   async keys(): Promise<string[]> {
     return runAsync(call("attrList", this.handle()));
   }
+  /** The Sync form of {@link Attributes.keys}. */
   keysSync(): string[] {
     return runSync(call("attrList", this.handle()));
   }
@@ -99,13 +105,16 @@ export class Attributes {
   async count(): Promise<number> {
     return runAsync(call("attrCount", this.handle()));
   }
+  /** The Sync form of {@link Attributes.count}. */
   countSync(): number {
     return runSync(call("attrCount", this.handle()));
   }
 
+  /** Whether the attribute `name` exists. */
   async has(name: string): Promise<boolean> {
     return runAsync(call("attrExists", this.handle(), name));
   }
+  /** The Sync form of {@link Attributes.has}. */
   hasSync(name: string): boolean {
     return runSync(call("attrExists", this.handle(), name));
   }
@@ -114,6 +123,7 @@ export class Attributes {
   async get(name: string): Promise<unknown> {
     return runAsync(getOp(this.handle(), name));
   }
+  /** The Sync form of {@link Attributes.get}. */
   getSync(name: string): unknown {
     return runSync(getOp(this.handle(), name));
   }
@@ -122,6 +132,7 @@ export class Attributes {
   async find(name: string): Promise<unknown> {
     return runAsync(findOp(this.handle(), name));
   }
+  /** The Sync form of {@link Attributes.find}. */
   findSync(name: string): unknown {
     return runSync(findOp(this.handle(), name));
   }
@@ -130,6 +141,7 @@ export class Attributes {
   async read(name: string, options?: ReadOptions): Promise<AttributeValue> {
     return runAsync(readOp(this.handle(), name, options));
   }
+  /** The Sync form of {@link Attributes.read}. */
   readSync(name: string, options?: ReadOptions): AttributeValue {
     return runSync(readOp(this.handle(), name, options));
   }
@@ -138,6 +150,7 @@ export class Attributes {
   async set(name: string, value: unknown, options: SetAttributeOptions = {}): Promise<void> {
     return runAsync(setOp(this.handle(), name, value, options));
   }
+  /** The Sync form of {@link Attributes.set}. */
   setSync(name: string, value: unknown, options: SetAttributeOptions = {}): void {
     runSync(setOp(this.handle(), name, value, options));
   }
@@ -151,13 +164,16 @@ export class Attributes {
   async update(values: Record<string, unknown>, options: Record<string, SetAttributeOptions> = {}): Promise<void> {
     return runAsync(updateOp(this.handle(), values, options));
   }
+  /** The Sync form of {@link Attributes.update}. */
   updateSync(values: Record<string, unknown>, options: Record<string, SetAttributeOptions> = {}): void {
     runSync(updateOp(this.handle(), values, options));
   }
 
+  /** Removes the attribute `name`. */
   async delete(name: string): Promise<void> {
     return runAsync(call("attrDelete", this.handle(), name));
   }
+  /** The Sync form of {@link Attributes.delete}. */
   deleteSync(name: string): void {
     runSync(call("attrDelete", this.handle(), name));
   }
@@ -168,6 +184,7 @@ export class Attributes {
     for (const key of await this.keys()) result[key] = await this.get(key);
     return result;
   }
+  /** The Sync form of {@link Attributes.toObject}. */
   toObjectSync(): Record<string, unknown> {
     return Object.fromEntries(this.keysSync().map((key) => [key, this.getSync(key)]));
   }

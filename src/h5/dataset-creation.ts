@@ -8,6 +8,7 @@ import { H5Error } from "./errors";
 import type { NativeAttributeSpec, NativeCreateOptions } from "../native/addon-types";
 import type { TypeSpec } from "../native/type-spec";
 
+/** How Group.createDataset makes a dataset: h5py's create_dataset keywords. */
 export interface CreateDatasetOptions {
   /** Dataset shape; [] for a scalar, null for an empty (null) dataspace. Inferred from `data`. */
   shape?: number[] | null;
@@ -23,10 +24,13 @@ export interface CreateDatasetOptions {
   compression?: "gzip" | "none" | number | null;
   /** gzip level, 0-9 (default 4, as h5py). */
   compressionOpts?: number;
+  /** Byte-shuffle before compressing (better gzip ratios for numbers). */
   shuffle?: boolean;
+  /** A Fletcher-32 checksum on each chunk. */
   fletcher32?: boolean;
   /** Value of elements never written. */
   fillvalue?: unknown;
+  /** The storage layout; when unset, chunked if chunks, a filter or a resizable shape ask for it, else contiguous. */
   layout?: "compact" | "contiguous" | "chunked";
   /** Record object modification times (off by default, as in h5py). */
   trackTimes?: boolean;
@@ -40,6 +44,7 @@ export interface CreateDatasetOptions {
   attrOptions?: Record<string, SetAttributeOptions>;
 }
 
+/** What the binding's datasetCreate takes, planned from CreateDatasetOptions. */
 export interface DatasetCreation {
   type: TypeSpec;
   shape: number[] | null;

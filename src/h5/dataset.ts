@@ -18,7 +18,9 @@ import { readWholeChunk } from "./whole-chunk";
 
 /** A stored chunk's bytes as they are on disk (filtered) and which filters were skipped. */
 export interface ChunkBytes {
+  /** Bit i set: filter i of the pipeline was skipped for this chunk. */
   filterMask: number;
+  /** The chunk's bytes, as filtered. */
   bytes: Buffer;
 }
 
@@ -55,6 +57,7 @@ export class Dataset<T = unknown> extends H5Object {
   get exactMaxshape(): (number | bigint | null)[] | null {
     return exactDims(this.info.maxshape, this.info.exactMaxshape);
   }
+  /** Number of axes (0 for a scalar or an empty dataspace). */
   get ndim(): number {
     return this.info.shape?.length ?? 0;
   }
@@ -62,6 +65,7 @@ export class Dataset<T = unknown> extends H5Object {
   get size(): number {
     return this.info.shape ? this.info.shape.reduce((a, b) => a * b, 1) : 0;
   }
+  /** The element type as stored. */
   get dtype(): Dtype {
     return fromTypeSpec(this.info.type);
   }
@@ -80,6 +84,7 @@ export class Dataset<T = unknown> extends H5Object {
   get chunks(): number[] | null {
     return this.info.chunks;
   }
+  /** How the values are stored: compact, contiguous, chunked or virtual. */
   get layout(): NativeDatasetInfo["layout"] {
     return this.info.layout;
   }
@@ -101,9 +106,11 @@ export class Dataset<T = unknown> extends H5Object {
     const filter = this.info.filters.find((f) => f.id !== FILTER_SHUFFLE && f.id !== FILTER_FLETCHER32);
     return filter?.values[0] ?? null;
   }
+  /** Whether the byte-shuffle filter is on. */
   get shuffle(): boolean {
     return this.info.filters.some((f) => f.id === FILTER_SHUFFLE);
   }
+  /** Whether each chunk carries a Fletcher-32 checksum. */
   get fletcher32(): boolean {
     return this.info.filters.some((f) => f.id === FILTER_FLETCHER32);
   }
@@ -126,6 +133,7 @@ export class Dataset<T = unknown> extends H5Object {
   read(selection?: Selection, options?: DecodeOptions & ReadOptions): Promise<ArrayResult<T>> {
     return runAsync(this.readOp(selection, options)) as Promise<ArrayResult<T>>;
   }
+  /** The Sync form of {@link Dataset.read}. */
   readSync(selection?: Selection, options?: DecodeOptions & ReadOptions): ArrayResult<T> {
     return runSync(this.readOp(selection, options)) as ArrayResult<T>;
   }
@@ -134,6 +142,7 @@ export class Dataset<T = unknown> extends H5Object {
   slice(...axes: AxisSelection[]): Promise<ArrayResult<T>> {
     return runAsync(this.readOp(axes)) as Promise<ArrayResult<T>>;
   }
+  /** The Sync form of {@link Dataset.slice}. */
   sliceSync(...axes: AxisSelection[]): ArrayResult<T> {
     return runSync(this.readOp(axes)) as ArrayResult<T>;
   }
@@ -142,6 +151,7 @@ export class Dataset<T = unknown> extends H5Object {
   write(data: unknown, selection?: Selection): Promise<void> {
     return runAsync(this.writeOp(data, selection));
   }
+  /** The Sync form of {@link Dataset.write}. */
   writeSync(data: unknown, selection?: Selection): void {
     runSync(this.writeOp(data, selection));
   }
@@ -150,6 +160,7 @@ export class Dataset<T = unknown> extends H5Object {
   resize(size: number[] | number, axis = 0): Promise<void> {
     return runAsync(this.resizeOp(size, axis));
   }
+  /** The Sync form of {@link Dataset.resize}. */
   resizeSync(size: number[] | number, axis = 0): void {
     runSync(this.resizeOp(size, axis));
   }
@@ -163,6 +174,7 @@ export class Dataset<T = unknown> extends H5Object {
     this.appendQueue = done.catch(() => undefined);
     return done;
   }
+  /** The Sync form of {@link Dataset.append}. */
   appendSync(data: unknown, rows?: number): void {
     if (this.appendsPending > 0) throw new H5Error(`append() is still running on this dataset: await it before appendSync()`, this.name);
     runSync(this.appendOp(data, rows));
@@ -172,6 +184,7 @@ export class Dataset<T = unknown> extends H5Object {
   async readChunk(offset: number[]): Promise<ChunkBytes> {
     return runAsync(call("chunkRead", this.handle, offset));
   }
+  /** The Sync form of {@link Dataset.readChunk}. */
   readChunkSync(offset: number[]): ChunkBytes {
     return runSync(call("chunkRead", this.handle, offset));
   }
@@ -180,6 +193,7 @@ export class Dataset<T = unknown> extends H5Object {
   writeChunk(offset: number[], bytes: Uint8Array, filterMask = 0): Promise<void> {
     return runAsync(this.writeChunkOp(offset, bytes, filterMask));
   }
+  /** The Sync form of {@link Dataset.writeChunk}. */
   writeChunkSync(offset: number[], bytes: Uint8Array, filterMask = 0): void {
     runSync(this.writeChunkOp(offset, bytes, filterMask));
   }
@@ -188,6 +202,7 @@ export class Dataset<T = unknown> extends H5Object {
   async chunkList(): Promise<StoredChunk[]> {
     return runAsync(call("chunkList", this.handle));
   }
+  /** The Sync form of {@link Dataset.chunkList}. */
   chunkListSync(): StoredChunk[] {
     return runSync(call("chunkList", this.handle));
   }
@@ -196,6 +211,7 @@ export class Dataset<T = unknown> extends H5Object {
   dims(): Promise<Dimensions> {
     return runAsync(dimensionsOp(() => this.handle));
   }
+  /** The Sync form of {@link Dataset.dims}. */
   dimsSync(): Dimensions {
     return runSync(dimensionsOp(() => this.handle));
   }
@@ -204,6 +220,7 @@ export class Dataset<T = unknown> extends H5Object {
   refresh(): Promise<void> {
     return runAsync(this.refreshOp());
   }
+  /** The Sync form of {@link Dataset.refresh}. */
   refreshSync(): void {
     runSync(this.refreshOp());
   }

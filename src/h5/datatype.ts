@@ -5,6 +5,7 @@ import { H5Object } from "./h5-object";
 import type { NativeHandle } from "../native/addon-types";
 import type { TypeSpec } from "../native/type-spec";
 
+/** A named (committed) datatype: a dtype stored as an object of its own. */
 export class Datatype extends H5Object {
   /** @internal */
   constructor(handle: NativeHandle, file: H5Object["file"], private readonly spec: TypeSpec) {

@@ -7,6 +7,7 @@ import { arrayLength, type TypeSpec } from "../native/type-spec";
 import type { IncomingData } from "../native/element-data";
 import { typedArrayClass, type ArrayResult } from "./array-data";
 
+/** How read values are shaped in JS. */
 export interface DecodeOptions {
   /** Compound data as one array per field instead of one object per record. */
   columns?: boolean;

@@ -29,6 +29,7 @@ export interface AttachedScale {
 export interface DimensionAxis {
   /** The axis label (h5py's `ds.dims[i].label`), "" when unset. */
   label: string;
+  /** The scales attached to this axis. */
   scales: AttachedScale[];
   /** Why the scales of this axis could not be read (a dangling reference), when they could not. */
   error?: string;

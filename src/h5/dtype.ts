@@ -3,9 +3,11 @@
 import { H5Error } from "./errors";
 import { REFERENCE_SIZES, SEQUENCE_SLOT_SIZE, STRING_SLOT_SIZE, type ByteOrder, type StringPadding, type TypeSpec } from "../native/type-spec";
 
+/** The integer dtypes, by h5py's names. */
 export type IntegerName = "int8" | "int16" | "int32" | "int64" | "uint8" | "uint16" | "uint32" | "uint64";
 /** float16 reads as Float32Array (exact), float32/float64 as themselves. */
 export type FloatName = "float16" | "float32" | "float64";
+/** The integer and float dtypes, by h5py's names. */
 export type NumericName = IntegerName | FloatName;
 /**
  * Floats of other sizes as found in files (`float128`: 16-byte long doubles or quads, `float96`,
@@ -24,44 +26,69 @@ export type ReferenceName = "reference" | "region-reference" | "any-reference";
 /** A numeric type stored big-endian in the file (values are always returned in native order). */
 export type BigEndianName = `>${NumericName}`;
 
+/** A string type: fixed-length or variable-length, UTF-8 or ASCII. */
 export interface StringDtype {
+  /** Tells the object forms of Dtype apart. */
   kind: "string";
   /** Bytes per string for fixed-length strings; null for variable-length. */
   length: number | null;
+  /** The character set HDF5 records (it does not check the bytes against it). */
   charset: "utf-8" | "ascii";
+  /** How the string fills its slot: nullpad by default when fixed-length, nullterm when variable-length. */
   padding?: StringPadding;
 }
+/** One field of a compound (record) type. */
 export interface CompoundField {
+  /** The field's name. */
   name: string;
+  /** The field's element type. */
   dtype: Dtype;
   /** Byte offset inside the record; given when read from a file, computed (packed) when omitted. */
   offset?: number;
 }
+/** A record type of named fields (h5py's structured dtype). */
 export interface CompoundDtype {
+  /** Tells the object forms of Dtype apart. */
   kind: "compound";
+  /** The fields, in the order they are stored. */
   fields: CompoundField[];
   /** Bytes per record; given when read from a file. */
   size?: number;
 }
+/** Bytes HDF5 does not interpret, `size` per element, read as Uint8Array. */
 export interface OpaqueDtype {
+  /** Tells the object forms of Dtype apart. */
   kind: "opaque";
+  /** Bytes per element. */
   size: number;
+  /** HDF5's tag, a free-text description of the bytes. */
   tag?: string;
 }
+/** A fixed-shape array of `base` per element. */
 export interface ArrayDtype {
+  /** Tells the object forms of Dtype apart. */
   kind: "array";
+  /** The type of each item of the array. */
   base: Dtype;
+  /** The array's shape within one element. */
   shape: number[];
 }
+/** Named integer values over an integer base type. */
 export interface EnumDtype {
+  /** Tells the object forms of Dtype apart. */
   kind: "enum";
+  /** The integer type the values are stored as. */
   base: IntegerName | `>${IntegerName}`;
+  /** Each name's value. */
   members: Record<string, number>;
 }
 /** Bits packed in 1, 2, 4 or 8 bytes (HDF5's bitfield class), read and written as unsigned integers. */
 export interface BitfieldDtype {
+  /** Tells the object forms of Dtype apart. */
   kind: "bitfield";
+  /** Bytes per element. */
   size: 1 | 2 | 4 | 8;
+  /** Byte order as stored; little-endian by default. */
   order?: ByteOrder;
 }
 /**
@@ -69,17 +96,25 @@ export interface BitfieldDtype {
  * Int32Array), 8 bytes seconds as a double (Time64, read as Float64Array). h5py cannot read it.
  */
 export interface TimeDtype {
+  /** Tells the object forms of Dtype apart. */
   kind: "time";
+  /** 4 (Time32) or 8 (Time64) bytes per element. */
   size: 4 | 8;
+  /** Byte order as stored; little-endian by default. */
   order?: ByteOrder;
 }
 /** A variable-length sequence of `base` per element (h5py's vlen_dtype): read as TypedArrays or arrays. */
 export interface VlenDtype {
+  /** Tells the object forms of Dtype apart. */
   kind: "vlen";
+  /** The type of each item of a sequence. */
   base: Dtype;
 }
+/** A type h5dat cannot give a JS form (its values are not read); `name` says which. */
 export interface UnsupportedDtype {
+  /** Tells the object forms of Dtype apart. */
   kind: "unsupported";
+  /** The HDF5 type class it was, for messages. */
   name: string;
 }
 

@@ -19,6 +19,7 @@ declare module "./h5-object" {
 
 const MODES: readonly FileMode[] = ["r", "r+", "w", "w-", "x", "a"];
 
+/** How File.open treats crashes and storage outside the file. */
 export interface FileOpenOptions {
   /**
    * Crash-consistent writing: the bytes the file holds at a flush() stay as they are on disk
@@ -43,8 +44,11 @@ export type ExternalAccess = "deny" | "follow";
 
 const EXTERNAL_ACCESS: readonly ExternalAccess[] = ["deny", "follow"];
 
+/** What File.info gives: the file's path, size and free space. */
 export interface FileInfo {
+  /** The file's path, as HDF5 opened it. */
   path: string;
+  /** Whether the file is open for writing. */
   writable: boolean;
   /** File size in bytes. */
   size: number;
@@ -52,8 +56,15 @@ export interface FileInfo {
   freeSpace: number;
 }
 
+/** An HDF5 file, opened with h5py's mode letters; it is also its root group. */
 export class File extends Group {
-  private constructor(handle: NativeHandle, readonly filename: string, readonly mode: FileMode) {
+  private constructor(
+    handle: NativeHandle,
+    /** The path the file was opened with (the name given, for a file opened from memory). */
+    readonly filename: string,
+    /** The mode the file was opened with. */
+    readonly mode: FileMode,
+  ) {
     super(handle, null);
     (this as { file: File }).file = this;
   }
@@ -65,6 +76,7 @@ export class File extends Group {
   static open(path: string, mode: FileMode = "r", options: FileOpenOptions = {}): Promise<File> {
     return runAsync(File.openOp(path, mode, options));
   }
+  /** The Sync form of {@link File.open}. */
   static openSync(path: string, mode: FileMode = "r", options: FileOpenOptions = {}): File {
     return runSync(File.openOp(path, mode, options));
   }
@@ -84,6 +96,7 @@ export class File extends Group {
   static openImage(bytes: Uint8Array, name = "(memory)"): Promise<File> {
     return runAsync(File.openImageOp(bytes, name));
   }
+  /** The Sync form of {@link File.openImage}. */
   static openImageSync(bytes: Uint8Array, name = "(memory)"): File {
     return runSync(File.openImageOp(bytes, name));
   }
@@ -99,6 +112,7 @@ export class File extends Group {
   async flush(): Promise<void> {
     return runAsync(call("fileFlush", this.handle));
   }
+  /** The Sync form of {@link File.flush}. */
   flushSync(): void {
     runSync(call("fileFlush", this.handle));
   }
@@ -107,6 +121,7 @@ export class File extends Group {
   async info(): Promise<FileInfo> {
     return runAsync(call("fileInfo", this.handle));
   }
+  /** The Sync form of {@link File.info}. */
   infoSync(): FileInfo {
     return runSync(call("fileInfo", this.handle));
   }

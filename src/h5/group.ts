@@ -7,13 +7,12 @@ import { Datatype } from "./datatype";
 import { dtypeName, toTypeSpec, type Dtype } from "./dtype";
 import { H5Error } from "./errors";
 import { H5Object } from "./h5-object";
-import type { NativeHandle, NativeOps } from "../native/addon-types";
+import type { LinkInfo, NativeHandle, VisitEntry } from "../native/addon-types";
 import { call, runAsync, runSync, type Operation } from "./operation";
 
-export type LinkInfo = NativeOps["linkInfo"][1];
+export type { LinkInfo, VisitEntry };
 /** What a path in a file leads to. */
 export type H5Member = Group | Dataset | Datatype;
-export type VisitEntry = NativeOps["visit"][1][number];
 
 /** How Group.copyFile treats storage outside the source file. */
 export interface CopyFileOptions {
@@ -31,6 +30,7 @@ export interface CopyFileOptions {
   inputDirectory?: string;
 }
 
+/** A group of an HDF5 file: objects by path, creation, links, and a walk over the tree below it. */
 export class Group extends H5Object {
   /** @internal */
   constructor(handle: NativeHandle, file: H5Object["file"] | null) {
@@ -41,6 +41,7 @@ export class Group extends H5Object {
   get(path: string): Promise<H5Member> {
     return runAsync(this.getOp(path));
   }
+  /** The Sync form of {@link Group.get}. */
   getSync(path: string): H5Member {
     return runSync(this.getOp(path));
   }
@@ -49,6 +50,7 @@ export class Group extends H5Object {
   async group(path: string): Promise<Group> {
     return expectKind(await this.get(path), Group);
   }
+  /** The Sync form of {@link Group.group}. */
   groupSync(path: string): Group {
     return expectKind(this.getSync(path), Group);
   }
@@ -60,6 +62,7 @@ export class Group extends H5Object {
   dataset<D extends Dtype = Dtype>(path: string, dtype?: D): Promise<Dataset<DataOf<D>>> {
     return runAsync(this.datasetOp(path, dtype));
   }
+  /** The Sync form of {@link Group.dataset}. */
   datasetSync<D extends Dtype = Dtype>(path: string, dtype?: D): Dataset<DataOf<D>> {
     return runSync(this.datasetOp(path, dtype));
   }
@@ -68,6 +71,7 @@ export class Group extends H5Object {
   async has(path: string): Promise<boolean> {
     return runAsync(call("linkExists", this.handle, path));
   }
+  /** The Sync form of {@link Group.has}. */
   hasSync(path: string): boolean {
     return runSync(call("linkExists", this.handle, path));
   }
@@ -76,6 +80,7 @@ export class Group extends H5Object {
   async keys(): Promise<string[]> {
     return runAsync(call("linkList", this.handle));
   }
+  /** The Sync form of {@link Group.keys}. */
   keysSync(): string[] {
     return runSync(call("linkList", this.handle));
   }
@@ -98,6 +103,7 @@ export class Group extends H5Object {
   createGroup(path: string): Promise<Group> {
     return runAsync(this.createGroupOp(path));
   }
+  /** The Sync form of {@link Group.createGroup}. */
   createGroupSync(path: string): Group {
     return runSync(this.createGroupOp(path));
   }
@@ -106,6 +112,7 @@ export class Group extends H5Object {
   requireGroup(path: string): Promise<Group> {
     return runAsync(this.requireGroupOp(path));
   }
+  /** The Sync form of {@link Group.requireGroup}. */
   requireGroupSync(path: string): Group {
     return runSync(this.requireGroupOp(path));
   }
@@ -114,6 +121,7 @@ export class Group extends H5Object {
   createDataset<D extends Dtype = Dtype>(path: string, options: CreateDatasetOptions & { dtype?: D }): Promise<Dataset<DataOf<D>>> {
     return runAsync(this.createDatasetOp(path, options));
   }
+  /** The Sync form of {@link Group.createDataset}. */
   createDatasetSync<D extends Dtype = Dtype>(path: string, options: CreateDatasetOptions & { dtype?: D }): Dataset<DataOf<D>> {
     return runSync(this.createDatasetOp(path, options));
   }
@@ -122,6 +130,7 @@ export class Group extends H5Object {
   async commitDatatype(path: string, dtype: Dtype): Promise<void> {
     return runAsync(call("datatypeCommit", this.handle, path, toTypeSpec(dtype)));
   }
+  /** The Sync form of {@link Group.commitDatatype}. */
   commitDatatypeSync(path: string, dtype: Dtype): void {
     runSync(call("datatypeCommit", this.handle, path, toTypeSpec(dtype)));
   }
@@ -133,6 +142,7 @@ export class Group extends H5Object {
   async copy(source: H5Object, path: string): Promise<void> {
     return runAsync(call("objectCopy", source.openHandle, ".", this.handle, path));
   }
+  /** The Sync form of {@link Group.copy}. */
   copySync(source: H5Object, path: string): void {
     runSync(call("objectCopy", source.openHandle, ".", this.handle, path));
   }
@@ -148,6 +158,7 @@ export class Group extends H5Object {
   async copyFile(source: H5Object["file"], path: string, options: CopyFileOptions = {}): Promise<string[]> {
     return runAsync(call("fileTreeCopy", source.openHandle, this.handle, path, options));
   }
+  /** The Sync form of {@link Group.copyFile}. */
   copyFileSync(source: H5Object["file"], path: string, options: CopyFileOptions = {}): string[] {
     return runSync(call("fileTreeCopy", source.openHandle, this.handle, path, options));
   }
@@ -156,6 +167,7 @@ export class Group extends H5Object {
   async delete(path: string): Promise<void> {
     return runAsync(call("linkDelete", this.handle, path));
   }
+  /** The Sync form of {@link Group.delete}. */
   deleteSync(path: string): void {
     runSync(call("linkDelete", this.handle, path));
   }
@@ -164,6 +176,7 @@ export class Group extends H5Object {
   async softLink(path: string, target: string): Promise<void> {
     return runAsync(call("linkCreate", this.handle, "soft", target, path));
   }
+  /** The Sync form of {@link Group.softLink}. */
   softLinkSync(path: string, target: string): void {
     runSync(call("linkCreate", this.handle, "soft", target, path));
   }
@@ -172,6 +185,7 @@ export class Group extends H5Object {
   async hardLink(path: string, target: string): Promise<void> {
     return runAsync(call("linkCreate", this.handle, "hard", target, path));
   }
+  /** The Sync form of {@link Group.hardLink}. */
   hardLinkSync(path: string, target: string): void {
     runSync(call("linkCreate", this.handle, "hard", target, path));
   }
@@ -180,6 +194,7 @@ export class Group extends H5Object {
   async externalLink(path: string, file: string, target: string): Promise<void> {
     return runAsync(call("linkCreate", this.handle, "external", target, path, file));
   }
+  /** The Sync form of {@link Group.externalLink}. */
   externalLinkSync(path: string, file: string, target: string): void {
     runSync(call("linkCreate", this.handle, "external", target, path, file));
   }
@@ -188,6 +203,7 @@ export class Group extends H5Object {
   async linkInfo(path: string): Promise<LinkInfo> {
     return runAsync(call("linkInfo", this.handle, path));
   }
+  /** The Sync form of {@link Group.linkInfo}. */
   linkInfoSync(path: string): LinkInfo {
     return runSync(call("linkInfo", this.handle, path));
   }
@@ -201,6 +217,7 @@ export class Group extends H5Object {
   async visit<T>(callback?: (path: string, kind: VisitEntry["kind"]) => T | undefined): Promise<VisitEntry[] | T | undefined> {
     return visitWith(await runAsync(call("visit", this.handle)), callback);
   }
+  /** The Sync form of {@link Group.visit}. */
   visitSync(): VisitEntry[];
   visitSync<T>(callback: (path: string, kind: VisitEntry["kind"]) => T | undefined): T | undefined;
   visitSync<T>(callback?: (path: string, kind: VisitEntry["kind"]) => T | undefined): VisitEntry[] | T | undefined {

@@ -7,6 +7,7 @@ import { call, runAsync, runSync } from "./operation";
 // `file` (the File an object belongs to) is declared by file.ts, onto this class (a module
 // augmentation): File is the root group that makes every object, so were its type imported
 // here, the objects and File would import each other.
+/** What files, groups, datasets and named datatypes share: path, attributes, close. */
 export abstract class H5Object {
   /** Attributes of this object. */
   readonly attrs: Attributes;
@@ -44,6 +45,7 @@ export abstract class H5Object {
   close(): Promise<void> {
     return runAsync(call("handleClose", this.nativeHandle));
   }
+  /** The Sync form of {@link H5Object.close}. */
   closeSync(): void {
     runSync(call("handleClose", this.nativeHandle));
   }

@@ -6,11 +6,13 @@
 import { native } from "../native/addon";
 import type { OpArgs, OpName, OpResult } from "../native/addon-types";
 
+/** One step of an operation, in a synchronous and a Promise form. */
 export interface Step<T = unknown> {
   sync(): T;
   async(): Promise<T>;
 }
 
+/** One h5dat operation, written once: run by runSync or by runAsync. */
 export type Operation<T> = Generator<Step, T, unknown>;
 
 /** A step to yield from an operation; its result comes back from the `yield*`. */
@@ -28,6 +30,7 @@ export function call<K extends OpName>(op: K, ...args: OpArgs<K>): Generator<Ste
   );
 }
 
+/** Runs `operation` on the JS thread, taking each step's synchronous form. */
 export function runSync<T>(operation: Operation<T>): T {
   let next = operation.next();
   while (!next.done) {
@@ -43,6 +46,7 @@ export function runSync<T>(operation: Operation<T>): T {
   return next.value;
 }
 
+/** Runs `operation`, awaiting each step's Promise form (native work on the libuv pool). */
 export async function runAsync<T>(operation: Operation<T>): Promise<T> {
   let next = operation.next();
   while (!next.done) {

@@ -9,8 +9,11 @@ import type { Hyperslab } from "../native/addon-types";
 /** A Python-style slice: start inclusive, stop exclusive, positive step; negatives count from the end. */
 export class Slice {
   constructor(
+    /** The first index (null: from the start). */
     readonly start: number | null = null,
+    /** The index to stop before (null: to the end). */
     readonly stop: number | null = null,
+    /** Every step-th index (null: 1). */
     readonly step: number | null = null,
   ) {}
 }
@@ -30,6 +33,7 @@ export type AxisSelection = number | null | Slice | readonly [number | null, (nu
 /** A selection: a string like "0:10, ::2", a list of axis selections, or a hyperslab. */
 export type Selection = string | readonly AxisSelection[] | Hyperslab;
 
+/** A selection checked against a shape: the hyperslab to read, and the result's shape. */
 export interface ResolvedSelection {
   /** null selects everything. */
   hyperslab: Hyperslab | null;

@@ -6,13 +6,17 @@ import type { TypeSpec } from "./type-spec";
 
 /** An open HDF5 object inside the addon. Closed explicitly or when garbage-collected. */
 export interface NativeHandle {
+  /** What the handle holds. */
   readonly kind: "file" | "group" | "dataset" | "datatype";
+  /** The object's absolute path in its file ("/" for a file). */
   readonly path: string;
+  /** False once closed, by close() or with its file. */
   readonly isOpen: boolean;
 }
 
 /** An open archive inside the addon (binding/archive/archive_reader.cc). */
 export interface NativeArchive {
+  /** The archive file's path, as opened. */
   readonly path: string;
   /** Archive bytes consumed after the last archiveRead (unset before the first). */
   readonly position?: number;
@@ -22,6 +26,7 @@ export interface NativeArchive {
 export interface NativeArchiveHeader {
   /** The name as stored (bytes that are not UTF-8 show as U+FFFD; see `rawPath`). */
   path: string;
+  /** What the entry is; "other" for kinds libarchive names no further. */
   type: "file" | "directory" | "symlink" | "hardlink" | "fifo" | "socket" | "character device" | "block device" | "other";
   /** Bytes of data the header declares; negative when it does not say. */
   size: number;
@@ -31,6 +36,7 @@ export interface NativeArchiveHeader {
   mtime: number;
   /** libarchive's names for the container and compression ("raw" + "gzip" for a lone .gz). */
   format: string;
+  /** libarchive's name for the compression ("none" when there is none). */
   filter: string;
   /** Bytes of the archive file read so far (compressed), up to this entry's header. */
   position: number;
@@ -50,31 +56,79 @@ export interface NativeArchiveHeader {
 
 /** One attribute for attrWriteMany. */
 export interface NativeAttributeSpec {
+  /** The attribute's name. */
   name: string;
+  /** The type stored in the file. */
   fileType: TypeSpec;
+  /** [] for a scalar, null for an empty (null) dataspace. */
   shape: number[] | null;
+  /** The values, encoded (src/h5/encode.ts). */
   data: OutgoingData;
 }
 
+/** A block selection of a dataspace, as H5Sselect_hyperslab takes it: one number per axis. */
 export interface Hyperslab {
+  /** The first element selected on each axis. */
   start: number[];
+  /** How many blocks on each axis. */
   count: number[];
+  /** Elements from one block's start to the next's; 1 on each axis by default. */
   stride?: number[];
+  /** Elements in one block on each axis; 1 by default. */
   block?: number[];
 }
 
-export interface NativeDatasetInfo {
+/** One filter of a dataset's pipeline, in the order HDF5 applies them when writing. */
+export interface FilterInfo {
+  /** HDF5's filter id (1 deflate, 2 shuffle, 3 fletcher32; registered ids for others). */
+  id: number;
+  /** The filter's name as HDF5 reports it; may be empty. */
+  name: string;
+  /** The filter's parameters (cd_values), as stored. */
+  values: number[];
+  /** Whether this build of HDF5 has the filter (without it the data cannot be read). */
+  available: boolean;
+}
+
+/** What a link is, and where a soft or external link points (Group.linkInfo). */
+export interface LinkInfo {
+  /** "hard" for an object's own link; "user-defined" for a kind HDF5 knows only by number. */
+  type: "hard" | "soft" | "external" | "user-defined";
+  /** A soft link's path, or an external link's path inside its file. */
+  target?: string;
+  /** An external link's file name. */
+  file?: string;
+}
+
+/** One object below a group, as Group.visit lists it. */
+export interface VisitEntry {
+  /** The path relative to the visited group. */
   path: string;
+  /** "unknown" for an object HDF5 cannot name (H5O_TYPE_UNKNOWN). */
+  kind: "group" | "dataset" | "datatype" | "unknown";
+}
+
+/** What datasetDescribe returns: a dataset's extent, type and storage. */
+export interface NativeDatasetInfo {
+  /** The absolute path of the dataset. */
+  path: string;
+  /** [] for a scalar, null for an empty (null) dataspace. */
   shape: number[] | null;
+  /** null on unlimited axes. */
   maxshape: (number | null)[] | null;
   /** Set only when some dim is past 2^53, where a number is no longer exact: every dim as a BigInt. */
   exactShape?: bigint[] | null;
+  /** The maxshape likewise. */
   exactMaxshape?: (bigint | null)[] | null;
+  /** The element type stored in the file. */
   type: TypeSpec;
+  /** How the values are stored; "unknown" for a layout this binding does not name. */
   layout: "compact" | "contiguous" | "chunked" | "virtual" | "unknown";
+  /** The chunk shape, or null when not chunked. */
   chunks: number[] | null;
-  /** `available`: whether this build of HDF5 has the filter (without it the data cannot be read). */
-  filters: { id: number; name: string; values: number[]; available: boolean }[];
+  /** The filter pipeline, in order. */
+  filters: FilterInfo[];
+  /** Bytes stored in the file, after the filters. */
   storageSize: number;
   /** Where the values are when not in the file ("external raw data '/x'", "virtual dataset sources 'f.h5:/d'"), else null. */
   outside: string | null;
@@ -82,28 +136,43 @@ export interface NativeDatasetInfo {
 
 /** How the binding converts what it reads (src/h5/decode.ts ReadOptions). */
 export interface NativeReadOptions {
+  /** float16 as its raw bits (Uint16Array) rather than widened to float32. */
   rawFloat16?: boolean;
 }
 
+/** How datasetCreate stores a dataset (src/h5/dataset-creation.ts plans them). */
 export interface NativeCreateOptions {
+  /** The storage layout. */
   layout?: "compact" | "contiguous" | "chunked";
+  /** The chunk shape. */
   chunks?: number[];
+  /** The gzip level, 0–9; no deflate filter when unset. */
   deflate?: number;
+  /** Byte-shuffle before compressing. */
   shuffle?: boolean;
+  /** A checksum on each chunk. */
   fletcher32?: boolean;
+  /** Whether HDF5 records the object's modification times. */
   trackTimes?: boolean;
 }
 
+/** One chunk as it is stored, without reading it (Dataset.chunkList). */
 export interface StoredChunk {
+  /** The chunk's first element, one index per axis. */
   offset: number[];
+  /** Bit i set: filter i of the pipeline was skipped for this chunk. */
   filterMask: number;
+  /** Bytes stored, after the filters. */
   size: number;
 }
 
 /** What datasetDims returns (binding/hdf5/dimension_scales.cc); maxshape has null on unlimited axes. */
 export interface NativeDatasetDims {
+  /** Whether the dataset is itself a dimension scale. */
   isScale: boolean;
+  /** Its scale name when it is one (null when unnamed or not a scale). */
   scaleName: string | null;
+  /** Per axis: its label, the scales attached, and why they could not be listed. */
   axes: { label: string; scales: { path: string; name: string; shape: number[] | null; maxshape: (number | null)[] | null }[]; error?: string }[];
 }
 
@@ -120,10 +189,10 @@ export interface NativeOps {
   linkList: [[loc: NativeHandle], string[]];
   linkDelete: [[loc: NativeHandle, name: string], void];
   linkCreate: [[loc: NativeHandle, kind: "soft" | "hard" | "external", target: string, name: string, file?: string], void];
-  linkInfo: [[loc: NativeHandle, name: string], { type: "hard" | "soft" | "external" | "user-defined"; target?: string; file?: string }];
+  linkInfo: [[loc: NativeHandle, name: string], LinkInfo];
   objectCopy: [[source: NativeHandle, sourceName: string, destination: NativeHandle, destinationName: string], void];
   fileTreeCopy: [[sourceFile: NativeHandle, destination: NativeHandle, destinationName: string, options: { external?: "keep" | "contain"; inputDirectory?: string }], string[]];
-  visit: [[loc: NativeHandle], { path: string; kind: "group" | "dataset" | "datatype" | "unknown" }[]];
+  visit: [[loc: NativeHandle], VisitEntry[]];
   datasetCreate: [
     [loc: NativeHandle, name: string, type: TypeSpec, shape: number[] | null, maxshape: (number | null)[] | null,
       options: NativeCreateOptions, fill: OutgoingData | undefined, data: OutgoingData | undefined, attrs: NativeAttributeSpec[]],
@@ -161,10 +230,14 @@ export interface NativeOps {
   decodeJpeg: [[bytes: Uint8Array, into?: Uint8Array], { data?: Buffer; width: number; height: number } | null];
 }
 
+/** The name of one native operation (without its Sync suffix). */
 export type OpName = keyof NativeOps;
+/** What operation `K` takes. */
 export type OpArgs<K extends OpName> = NativeOps[K][0];
+/** What operation `K` gives. */
 export type OpResult<K extends OpName> = NativeOps[K][1];
 
+/** The addon as loaded: each operation in both forms, and the calls outside the HDF5 lock. */
 export type NativeBinding = {
   [K in OpName]: (...args: OpArgs<K>) => Promise<OpResult<K>>;
 } & {

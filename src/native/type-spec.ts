@@ -2,8 +2,10 @@
 // memory layout, with byte offsets. Layout decisions for data we write (packed compounds,
 // 8-byte string slots) are made here and nowhere else.
 
+/** Little-endian or big-endian, as stored. */
 export type ByteOrder = "le" | "be";
 
+/** An HDF5 type as the binding describes and makes it (src/h5/dtype.ts maps it to Dtype). */
 export type TypeSpec =
   | { class: "integer"; size: number; signed: boolean; order: ByteOrder }
   | { class: "float"; size: number; order: ByteOrder }
@@ -21,8 +23,10 @@ export type TypeSpec =
 /** object: H5T_STD_REF_OBJ; region: H5T_STD_REF_DSETREG; any: HDF5 1.12's H5T_STD_REF. */
 export type ReferenceKind = "object" | "region" | "any";
 
+/** How a fixed-length string fills its slot (HDF5's H5T_STR_* padding). */
 export type StringPadding = "nullterm" | "nullpad" | "spacepad";
 
+/** One member of a compound TypeSpec: name, byte offset and type. */
 export interface CompoundMember {
   name: string;
   offset: number;

@@ -5,19 +5,28 @@
 import type { Group } from "../h5/group";
 import { dtype } from "../h5/dtype";
 
+/** What became of an input entry. */
 export type EntryStatus = "written" | "skipped" | "failed";
 
+/** One input entry's row of the manifest: where it came from, what it became, and why. */
 export interface ManifestRow {
+  /** The input's name as given (`photos.zip`, `data/`). */
   source: string;
+  /** The entry's path inside the input ("" for an input that failed as a whole). */
   source_path: string;
   /** HDF5 path of the dataset written ("" when nothing was). */
   target: string;
+  /** What became of the entry. */
   status: EntryStatus;
+  /** The entry's size in bytes, as read. */
   bytes: number;
+  /** The processor that wrote it ("" when none did). */
   processor: string;
+  /** Why it was skipped or failed, or a note on how it was written; "" when there is none. */
   message: string;
 }
 
+/** Where the manifest dataset is in an output file. */
 export const MANIFEST_PATH = "/_h5dat/manifest";
 
 const ROW = dtype.compound({
@@ -34,6 +43,7 @@ const ROW = dtype.compound({
 /** Rows per chunk: a checkpoint rewrites the last, partly filled chunk, so it is kept small. */
 const CHUNK_ROWS = 256;
 
+/** The manifest of a conversion: one row per entry, stored in the output file as rows come. */
 export class Manifest {
   /** By entry number; a later row for the same entry (an entry done again) replaces the first. */
   private readonly rows = new Map<number, ManifestRow>();

@@ -1,6 +1,7 @@
 // Turns for work that must not interleave between concurrent entries: making groups ("create if
 // missing" twice at once would fail). Tasks run one at a time, in submission order.
 
+/** Runs tasks one at a time in submission order, for writes that must not interleave. */
 export class WriteQueue {
   private tail: Promise<unknown> = Promise.resolve();
 

@@ -14,6 +14,7 @@ import { SHARED_DIR_ENV } from "./pixel-files";
 import { makeSharedDir, removeSharedDir, takePixels } from "./shared-pixels";
 import { messageOf } from "../error-message";
 
+/** How many workers, and how long one task may take. */
 export interface ForkPoolOptions {
   /** Worker processes (default 2). */
   size?: number;
@@ -53,6 +54,7 @@ const MAX_DEATHS_IN_A_ROW = 5;
 const WORKER_SCRIPT = path.join(__dirname, path.extname(__filename) === ".ts" ? "worker.ts" : "worker.js");
 const WORKER_EXEC_ARGV = path.extname(__filename) === ".ts" ? ["--import", "tsx"] : [];
 
+/** Worker processes that prepare entries (decode, parse) off the writer's thread. */
 export class ForkPool {
   private readonly workers: Worker[] = [];
   private readonly queue: Task[] = [];

@@ -63,6 +63,7 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** Removes a shared-pixels directory and forgets it (null: nothing to remove). */
 export function removeSharedDir(dir: string | null): void {
   if (!dir) return;
   fs.rmSync(dir, { recursive: true, force: true });

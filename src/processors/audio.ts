@@ -12,6 +12,7 @@ import { RowWriter, writeDecoded } from "./media-writer";
 
 export type { MediaInput } from "./ffmpeg-input";
 
+/** How audio is decoded: the time range and the sample rate. */
 export interface AudioOptions extends FfmpegOptions {
   /** Start at this time (seconds). */
   start?: number;

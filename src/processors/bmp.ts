@@ -2,6 +2,7 @@
 // (BI_RGB, BI_BITFIELDS), bottom-up or top-down. ICO: the largest image, PNG (via `decodePng`)
 // or a BMP DIB with its AND mask as alpha. Pixels come out as RGB or RGBA uint8.
 
+/** Decoded RGB or RGBA pixels, 8 bits a sample. */
 export interface RgbImage {
   data: Uint8Array;
   width: number;

@@ -8,6 +8,7 @@ export type CsvColumnType = "int64" | "float64" | "bool" | "string";
 /** One column's values: BigInt64Array, Float64Array, boolean[] or string[] by its type. */
 export type CsvColumn = BigInt64Array | Float64Array | boolean[] | string[];
 
+/** A parsed CSV: its header, each column's type, and the rows' values by column. */
 export interface CsvTable {
   /** The header row, as written. */
   columns: string[];

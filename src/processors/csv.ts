@@ -20,6 +20,7 @@ import { isWideTable, writeWideTable } from "./wide-table";
 /** CSV text, its bytes (gzip detected by magic, BOM dropped), or a stream of its bytes. */
 export type CsvSource = TextSource | AsyncIterable<Uint8Array | string>;
 
+/** How CSV text is read: separator and field size limit. */
 export interface CsvOptions {
   /** Cell separator: "," (default), "\t" for TSV (see csvDelimiterFor), or any one character. */
   delimiter?: string;
@@ -27,6 +28,7 @@ export interface CsvOptions {
   maxField?: number;
 }
 
+/** How a CSV is stored: as a typed table or as the raw cell text. */
 export interface WriteCsvOptions extends CsvOptions {
   /** "table" (default): typed compound dataset; "kv": [R, C] strings of the raw cell text. */
   mode?: "table" | "kv";

@@ -2,8 +2,10 @@
 // the "Input #0 / Stream mapping / Output #0" dump, which tells codec, frame size, frame rate,
 // sample rate and channels of the input and of what ffmpeg writes out.
 
+/** ffmpeg's log levels, most severe first. */
 export type LogLevel = "panic" | "fatal" | "error" | "warning" | "info" | "verbose" | "debug" | "trace";
 
+/** One line of ffmpeg's log, with its level and component. */
 export interface LogLine {
   level: LogLevel;
   /** The component that logged it ("mov,mp4,m4a,3gp,3g2,mj2", "h264"), when ffmpeg names one. */
@@ -20,8 +22,10 @@ export function parseLogLine(raw: string, previous: LogLevel = "info"): LogLine 
   return { level: match[2] as LogLevel, component: match[1] ?? null, text: match[3] };
 }
 
+/** Whether a line of `level` reports an error. */
 export const isErrorLevel = (level: LogLevel) => level === "error" || level === "fatal" || level === "panic";
 
+/** One stream of ffmpeg's input as its banner lists it. */
 export interface StreamInfo {
   /** "0:1": file and stream index. */
   id: string;
@@ -41,6 +45,7 @@ export interface StreamInfo {
   attachedPic: boolean;
 }
 
+/** What ffmpeg's banner says about the input and the stream mapping. */
 export interface Banner {
   input: { format: string | null; duration_s: number | null; streams: StreamInfo[] };
   /** "Stream #0:1 -> #0:0 (h264 (native) -> rawvideo (native))": which input stream feeds which output. */
@@ -100,6 +105,7 @@ export function channelsOf(layout: string): number | undefined {
 const STREAM = /^Stream #(\d+:\d+)(?:\[[^\]]*\])?(?:\([^)]*\))?: (Video|Audio|Subtitle|Data|Attachment): (.*)$/;
 const MAPPING = /^Stream #(\d+:\d+)(?:\[[^\]]*\])? -> #(\d+:\d+)(?: \((\S+))?/;
 
+/** The stream a banner line (`Stream #0:1: Audio: ...`) describes, or null for another line. */
 export function parseStream(line: string): StreamInfo | null {
   const match = STREAM.exec(line.trim());
   if (!match) return null;

@@ -21,6 +21,7 @@ import type { ColourModel, DecodedImage } from "./decoded-image";
 
 export type { ColourModel, DecodedImage };
 
+/** How images are decoded: orientation, animation frames, size limit, truncated JPEGs. */
 export interface ImageOptions {
   /** Apply the EXIF orientation (rotate/flip to upright). Default true. */
   orientation?: boolean;

@@ -3,6 +3,7 @@
 // decoder, it decides whether an image can skip sharp's metadata pass (≈ 0.4 ms per 600×400
 // photo) and be decoded by libjpeg-turbo directly (1.4 ms against sharp's 4.2; bench/NOTES.md).
 
+/** What a JPEG's frame header says: precision, size and components. */
 export interface JpegHeader {
   /** Bits per sample: 8, or 12 / 16 in the rarer extended and lossless modes. */
   precision: number;

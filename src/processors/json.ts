@@ -21,6 +21,7 @@ export { JsonSyntaxError } from "./json-tokenizer";
 /** One leaf: its JSON pointer and its JSON text. */
 export type JsonPair = [pointer: string, value: string];
 
+/** How JSON text is read: one document, or JSON Lines. */
 export interface JsonOptions {
   /** JSON Lines: each non-empty line is a document, under the pointer prefix /0, /1, ... */
   jsonl?: boolean;

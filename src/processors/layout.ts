@@ -3,8 +3,10 @@
 import type { CreateDatasetOptions } from "../h5/dataset-creation";
 import type { Dtype } from "../h5/dtype";
 
+/** A dataset's compression as a processor's options give it. */
 export type Compression = NonNullable<CreateDatasetOptions["compression"]>;
 
+/** How a processor's datasets are stored: compression and chunk shape. */
 export interface DatasetLayout {
   /** "gzip" (level 4), a gzip level, or "none". */
   compression: Compression;
@@ -28,6 +30,7 @@ export function parseCompression(text: string, what = "compression"): Compressio
 /** Plain gzip, the default of every processor. */
 export const GZIP: DatasetLayout = { compression: "gzip" };
 
+/** Whether `layout` compresses. */
 export const isCompressed = (layout: DatasetLayout): boolean => layout.compression !== "none";
 
 /**

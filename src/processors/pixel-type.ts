@@ -2,8 +2,10 @@
 // for most images, 32-bit integers and 32/64-bit floats for scientific TIFFs (kept as they are,
 // never scaled to 8 bits).
 
+/** The sample types an image's pixels are kept in. */
 export type PixelType = "uint8" | "uint16" | "uint32" | "int8" | "int16" | "int32" | "float32" | "float64";
 
+/** The TypedArray of each PixelType. */
 export type PixelArray = Uint8Array | Uint16Array | Uint32Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
 
 const ARRAYS = {

@@ -12,6 +12,7 @@ import { RowWriter, writeDecoded } from "./media-writer";
 
 export type { MediaInput } from "./ffmpeg-input";
 
+/** How video is decoded: frame rate, frame count, frame size and time range. */
 export interface VideoOptions extends FfmpegOptions {
   /** Resample to this many frames per second (ffmpeg's fps filter: frames dropped or repeated). */
   fps?: number;

@@ -39,6 +39,7 @@ export async function withDimensions(file: File, objects: ListedObject[]): Promi
   return out;
 }
 
+/** What listings show of a dataset's dimensions: its axes' names, and the dimension it is when a scale. */
 export function listedDimensions(dims: Dimensions): ListedDimensions {
   const names = dims.axes.map(axisName);
   return {

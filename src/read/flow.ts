@@ -46,13 +46,20 @@ export function all<T>(flows: (() => Flow<T>)[], limit = 16): Generator<Step, T[
 
 // ------------------------------------------------------------------ the h5 calls flows make
 
+/** A step: the object at `path`. */
 export const getObject = (group: Group, path: string) => step<H5Member>(() => group.getSync(path), () => group.get(path));
+/** A step: whether `path` leads to an object. */
 export const hasObject = (group: Group, path: string) => step<boolean>(() => group.hasSync(path), () => group.has(path));
+/** A step: the names of the group's links. */
 export const linkNames = (group: Group) => step<string[]>(() => group.keysSync(), () => group.keys());
+/** A step: what the link at `path` is. */
 export const linkInfo = (group: Group, path: string) => step<LinkInfo>(() => group.linkInfoSync(path), () => group.linkInfo(path));
+/** A step: the dataset's values in `selection`. */
 export const readData = (dataset: Dataset, selection?: Selection, options?: DecodeOptions) =>
   step<ArrayResult>(() => dataset.readSync(selection, options), () => dataset.read(selection, options));
+/** A step: the names of the object's attributes. */
 export const attrNames = (object: H5Object) => step<string[]>(() => object.attrs.keysSync(), () => object.attrs.keys());
+/** A step: the value of the object's attribute `name`. */
 export const attrValue = (object: H5Object, name: string) => step<unknown>(() => object.attrs.getSync(name), () => object.attrs.get(name));
 
 /**

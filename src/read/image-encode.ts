@@ -8,22 +8,30 @@ import type { ImageScaling } from "./image-scaling";
 
 /** Decoded pixels as readImage returns them. */
 export interface ImagePixels {
+  /** The samples, row-major, channels interleaved. */
   data: Uint8Array | Uint16Array;
   /** [H, W], [H, W, C], or with frames [T, H, W(, C)]. */
   shape: number[];
+  /** Width in pixels. */
   width: number;
+  /** Height in pixels. */
   height: number;
+  /** Samples per pixel (1 grey, 2 grey and alpha, 3 RGB, 4 RGBA or CMYK). */
   channels: number;
+  /** Bits per sample. */
   bitDepth: 8 | 16;
   /** 1 unless the dataset holds an animation. */
   frames: number;
+  /** How the channels are read: grey, RGB or CMYK. */
   colourModel: ColourModel;
   /** Set when the stored values were not uint8/uint16: how they were mapped onto `data`. */
   scaling?: ImageScaling;
 }
 
+/** The image formats pixels can be encoded to (sharp's). */
 export type ImageFormat = "png" | "jpeg" | "webp" | "tiff" | "avif" | "gif" | "heif";
 
+/** How pixels are encoded: the frame, and the encoder's own options. */
 export interface EncodeOptions {
   /** The frame of an animation to encode (default 0; GIF and WebP take every frame when omitted). */
   frame?: number;
@@ -46,6 +54,7 @@ const DEFAULTS: Partial<Record<ImageFormat, Record<string, unknown>>> = {
   tiff: { compression: "deflate", predictor: "horizontal" },
 };
 
+/** Encodes `pixels` as a `format` image (with sharp). */
 export async function encodeImage(pixels: ImagePixels, format: ImageFormat, options: EncodeOptions = {}): Promise<Buffer> {
   const { width, height, channels, bitDepth, frames } = pixels;
   if (pixels.colourModel === "CMYK") {

@@ -6,10 +6,12 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "
 import type { DecodedImage } from "../processors/image";
 import type { EncodeOptions, ImageFormat, ImagePixels } from "./image-encode";
 
+/** What the image worker is asked: decode bytes, or encode pixels. */
 export type ImageRequest =
   | { kind: "decode"; bytes: Uint8Array }
   | { kind: "encode"; pixels: ImagePixels; format: ImageFormat; options: EncodeOptions };
 
+/** The image worker's answer: the value, or the error's name and message. */
 export type ImageReply = { ok: true; value: unknown } | { ok: false; name: string; message: string };
 
 /** Longest wait for one image (a huge TIFF on a loaded machine). */
@@ -61,10 +63,12 @@ function callSync<T>(request: ImageRequest): T {
   return reply.value as T;
 }
 
+/** Decodes image bytes, blocking until the image worker is done. */
 export function decodeImageSync(bytes: Uint8Array): DecodedImage {
   return callSync<DecodedImage>({ kind: "decode", bytes });
 }
 
+/** Encodes pixels, blocking until the image worker is done. */
 export function encodeImageSync(pixels: ImagePixels, format: ImageFormat, options: EncodeOptions = {}): Buffer {
   const bytes = callSync<Uint8Array>({ kind: "encode", pixels, format, options });
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);

@@ -17,15 +17,19 @@ import { encodeImage, formatOfExtension, type EncodeOptions, type ImageFormat, t
 import { decodeImageSync, encodeImageSync } from "./image-sync";
 import { needsScaling, numericDtypeName, scalePixels, type ImageScaling } from "./image-scaling";
 
+/** How toFile writes an image: encoder options, and whether kept original bytes are re-encoded. */
 export interface ToFileOptions extends EncodeOptions {
   /** Encode the pixels even when the original bytes of the same format are kept. */
   reencode?: boolean;
 }
 
+/** What toFile wrote: the file, its format and size, and whether it is the original bytes. */
 export interface ToFileResult {
   /** The file written. */
   file: string;
+  /** The format written. */
   format: ImageFormat;
+  /** Bytes written. */
   bytes: number;
   /** Whether the file holds the original bytes (not re-encoded pixels). */
   original: boolean;
@@ -37,6 +41,7 @@ export interface ToFileResult {
 export function readImage(dataset: Dataset): Promise<ImagePixels> {
   return runAsync(readImageFlow(dataset));
 }
+/** The Sync form of {@link readImage}. */
 export function readImageSync(dataset: Dataset): ImagePixels {
   return runSync(readImageFlow(dataset));
 }
@@ -45,6 +50,7 @@ export function readImageSync(dataset: Dataset): ImagePixels {
 export function toPNG(dataset: Dataset, options?: EncodeOptions): Promise<Buffer> {
   return runAsync(toPNGFlow(dataset, options));
 }
+/** The Sync form of {@link toPNG}. */
 export function toPNGSync(dataset: Dataset, options?: EncodeOptions): Buffer {
   return runSync(toPNGFlow(dataset, options));
 }
@@ -57,6 +63,7 @@ export function toPNGSync(dataset: Dataset, options?: EncodeOptions): Buffer {
 export function toFile(dataset: Dataset, file: string, options?: ToFileOptions): Promise<ToFileResult> {
   return runAsync(toFileFlow(dataset, file, options));
 }
+/** The Sync form of {@link toFile}. */
 export function toFileSync(dataset: Dataset, file: string, options?: ToFileOptions): ToFileResult {
   return runSync(toFileFlow(dataset, file, options));
 }

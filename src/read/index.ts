@@ -5,5 +5,6 @@ export { readJSON, readJSONSync, readJSONText, readJSONTextSync, readTable, read
 export { readVideoFrames, readVideoFramesSync, readAudio, readAudioSync, readBytes, readBytesSync, type VideoFrames, type AudioSamples } from "./media";
 export { readTree, readTreeSync, flattenTree, type TreeNode } from "./tree";
 export type { EncodeOptions, ImageFormat, ImagePixels } from "./image-encode";
+export type { ColourModel } from "../processors/image";
 export type { ImageScaling } from "./image-scaling";
 export type { AxisRange } from "./axis-range";

@@ -7,6 +7,7 @@ import type { File } from "../h5/file";
 import { Group } from "../h5/group";
 import { formatBytes } from "../byte-size";
 
+/** One object of a file as `h5dat ls` lists it. */
 export interface ListedObject {
   /** Absolute path. */
   path: string;

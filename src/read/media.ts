@@ -6,28 +6,39 @@ import { runAsync, runSync } from "../h5/operation";
 import { resolveRange, rowsOf, type AxisRange } from "./axis-range";
 import { attrNames, attrValue, readData, type Flow } from "./flow";
 
+/** Frames read from a video dataset, with their range and size. */
 export interface VideoFrames {
   /** RGB frames, row-major [frames, height, width, 3]. */
   data: Uint8Array;
+  /** [frames, height, width, 3]. */
   shape: number[];
   /** Frames read, and where they start and stop in the video. */
   frames: number;
+  /** The first frame read. */
   start: number;
+  /** The frame the read stopped before. */
   stop: number;
+  /** Frame width in pixels. */
   width: number;
+  /** Frame height in pixels. */
   height: number;
   /** Frames per second (attr fps), NaN when not recorded. */
   fps: number;
 }
 
+/** Samples read from an audio dataset, with their range and channels. */
 export interface AudioSamples {
   /** Interleaved float32 samples, [length, channels]. */
   samples: Float32Array;
+  /** [length, channels]. */
   shape: number[];
   /** Sample frames read (samples per channel), and where they start and stop. */
   length: number;
+  /** The first sample frame read. */
   start: number;
+  /** The sample frame the read stopped before. */
   stop: number;
+  /** Channels per sample frame. */
   channels: number;
   /** Hz (attr sample_rate), NaN when not recorded. */
   sampleRate: number;
@@ -43,6 +54,7 @@ function* numericAttr(dataset: Dataset, name: string): Flow<number> {
 export function readVideoFrames(dataset: Dataset, range?: AxisRange): Promise<VideoFrames> {
   return runAsync(readVideoFramesFlow(dataset, range));
 }
+/** The Sync form of {@link readVideoFrames}. */
 export function readVideoFramesSync(dataset: Dataset, range?: AxisRange): VideoFrames {
   return runSync(readVideoFramesFlow(dataset, range));
 }
@@ -51,6 +63,7 @@ export function readVideoFramesSync(dataset: Dataset, range?: AxisRange): VideoF
 export function readAudio(dataset: Dataset, range?: AxisRange): Promise<AudioSamples> {
   return runAsync(readAudioFlow(dataset, range));
 }
+/** The Sync form of {@link readAudio}. */
 export function readAudioSync(dataset: Dataset, range?: AxisRange): AudioSamples {
   return runSync(readAudioFlow(dataset, range));
 }
@@ -59,6 +72,7 @@ export function readAudioSync(dataset: Dataset, range?: AxisRange): AudioSamples
 export function readBytes(dataset: Dataset): Promise<Buffer> {
   return runAsync(readBytesFlow(dataset));
 }
+/** The Sync form of {@link readBytes}. */
 export function readBytesSync(dataset: Dataset): Buffer {
   return runSync(readBytesFlow(dataset));
 }

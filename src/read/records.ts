@@ -21,6 +21,7 @@ import { runAsync, runSync } from "../h5/operation";
 export function readJSON(dataset: Dataset): Promise<unknown> {
   return runAsync(readJSONFlow(dataset));
 }
+/** The Sync form of {@link readJSON}. */
 export function readJSONSync(dataset: Dataset): unknown {
   return runSync(readJSONFlow(dataset));
 }
@@ -29,6 +30,7 @@ export function readJSONSync(dataset: Dataset): unknown {
 export function readJSONText(dataset: Dataset): Promise<string> {
   return runAsync(readJSONTextFlow(dataset));
 }
+/** The Sync form of {@link readJSONText}. */
 export function readJSONTextSync(dataset: Dataset): string {
   return runSync(readJSONTextFlow(dataset));
 }
@@ -41,6 +43,7 @@ export function readJSONTextSync(dataset: Dataset): string {
 export function readTable(table: Dataset | Group, range?: AxisRange): Promise<Table> {
   return runAsync(readTableFlow(table, range));
 }
+/** The Sync form of {@link readTable}. */
 export function readTableSync(table: Dataset | Group, range?: AxisRange): Table {
   return runSync(readTableFlow(table, range));
 }
@@ -76,6 +79,7 @@ function* readJSONTextFlow(dataset: Dataset): Flow<string> {
 /** One column of a table. */
 export type TableColumn = BigInt64Array | Float64Array | boolean[] | string[] | ArrayLike<unknown>;
 
+/** Rows of a table dataset read back as columns, with their names and range. */
 export interface Table {
   /** Column names: the original header (attr columns) when stored, else the field names. */
   columns: string[];
@@ -89,6 +93,7 @@ export interface Table {
   length: number;
   /** Where the rows read start and stop in the dataset (0 and its length when read whole). */
   start: number;
+  /** Where the rows read stop in the dataset (exclusive). */
   stop: number;
   /** Rows in the dataset. */
   total: number;

@@ -10,11 +10,13 @@ import { Group, type VisitEntry } from "../h5/group";
 import { runAsync, runSync } from "../h5/operation";
 import { all, getObject, linkInfo, linkNames, release, step, type Flow } from "./flow";
 
+/** One object of a file's tree, with its children when a group. */
 export interface TreeNode {
   /** The link name ("/" for the root of a file). */
   name: string;
   /** Absolute path. */
   path: string;
+  /** What the link leads to; soft and external links are not followed. */
   kind: "group" | "dataset" | "datatype" | "soft-link" | "external-link";
   /** Soft link: the path it points to. External link: the path inside `file`. */
   target?: string;
@@ -25,7 +27,9 @@ export interface TreeNode {
   /** Datasets: shape (null for an empty dataspace), dtype name ("uint8", "compound{...}"), chunks.
    * Named datatypes: dtype. */
   shape?: number[] | null;
+  /** Datasets and named datatypes: the dtype's name. */
   dtype?: string;
+  /** Datasets: the chunk shape, null when not chunked. */
   chunks?: number[] | null;
   /** Groups: their members in name order. */
   children?: TreeNode[];
@@ -37,6 +41,7 @@ const join = (base: string, name: string) => (base === "/" ? `/${name}` : `${bas
 export function readTree(group: Group): Promise<TreeNode> {
   return runAsync(treeFlow(group));
 }
+/** The Sync form of {@link readTree}. */
 export function readTreeSync(group: Group): TreeNode {
   return runSync(treeFlow(group));
 }

@@ -1,6 +1,7 @@
 // The one error type of the schema layer: a --schema file that cannot be read, does not parse,
 // does not fit the meta-schema, or gives an entry a target that is no HDF5 path.
 
+/** A --schema file that cannot be used, with one line per problem. */
 export class SchemaError extends Error {
   /**
    * @param file the schema file the problem is in (it is named in the message too)

@@ -66,6 +66,7 @@ export interface RecordSet {
   texts: string[];
 }
 
+/** A record a schema rule rejected, and why. */
 export interface QuarantinedRecord {
   /** 0-based: the array element, JSONL record (among non-blank lines) or CSV data row. */
   index: number;
@@ -76,6 +77,7 @@ export interface QuarantinedRecord {
   error: string;
 }
 
+/** Records split by a schema rule into those kept and those quarantined. */
 export interface SplitRecords {
   kept: unknown[];
   /** Indexes of the kept records, ascending. */

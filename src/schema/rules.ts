@@ -57,6 +57,7 @@ export interface CompiledRule {
   records?: RecordValidator;
 }
 
+/** A loaded --schema file: its rules, matched against entries. */
 export class Schema {
   /** @internal use loadSchema / parseSchema */
   constructor(
@@ -64,16 +65,18 @@ export class Schema {
     readonly file: string,
     /** Its text, as read: stored in the output as the /_h5dat attr `schema`. */
     readonly text: string,
+    /** @internal The file's content, as parsed. */
     readonly document: SchemaDocument,
     private readonly rules: CompiledRule[],
   ) {}
 
-  /** The groups to create, by absolute HDF5 path, with their attrs. */
+  /** @internal The groups to create, by absolute HDF5 path, with their attrs. */
   get groups(): NonNullable<SchemaDocument["groups"]> {
     return this.document.groups ?? {};
   }
 
   /**
+   * @internal
    * The route of the entry at `sourcePath` (relative to its input), or null when no rule matches
    * (convert's defaults apply). Throws a SchemaError when the matching rule's target template
    * gives this entry no valid path (a '..' component, an empty name, a path under /_h5dat).

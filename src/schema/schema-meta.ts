@@ -8,6 +8,7 @@ import { PROCESSOR_NAMES, PROCESSOR_OPTIONS, type ProcessorName } from "../proce
 
 /** Element types a rule may ask for (h5dat's dtype names). */
 export const DTYPES = ["int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "float32", "float64", "bool"] as const;
+/** The dtypes a --schema file may name. */
 export type SchemaDtype = (typeof DTYPES)[number];
 
 /** Variables of a target template; `{index:N}` pads the index to N digits. */
@@ -16,6 +17,7 @@ export const TEMPLATE_VARIABLES = ["dir", "stem", "ext", "name", "path", "index"
 const glob = { type: "string", minLength: 1 } as const;
 const globs = { anyOf: [glob, { type: "array", minItems: 1, items: glob }] } as const;
 
+/** The JSON Schema of --schema files (the meta-schema). */
 export const SCHEMA_META = {
   $schema: "http://json-schema.org/draft-07/schema#",
   $id: "urn:h5dat:schema",
@@ -95,6 +97,7 @@ export const SCHEMA_META = {
   },
 } as const;
 
+/** An attribute value a --schema file may set. */
 export type AttrValue = string | number | boolean | string[] | number[];
 
 /** A --schema file's content, as the meta-schema admits it. */
@@ -106,6 +109,7 @@ export interface SchemaDocument {
   definitions?: Record<string, object | boolean>;
 }
 
+/** One rule of a --schema file: which entries it matches and what it asks of them. */
 export interface SchemaRule {
   match: string | string[];
   input?: string | string[];

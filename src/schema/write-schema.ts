@@ -9,6 +9,7 @@ import type { Schema } from "./rules";
 
 /** h5dat's own group, and the compound dataset of quarantined records in it. */
 export const H5DAT_GROUP = "/_h5dat";
+/** Where records a schema rejected are kept in an output file. */
 export const QUARANTINE_PATH = "/_h5dat/quarantine";
 /**
  * The root attrs convert writes about the run (convert/output-file.ts): a schema's group "/" may

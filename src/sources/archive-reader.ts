@@ -10,6 +10,7 @@ import type { NativeArchive, NativeArchiveHeader } from "../native/addon-types";
 export interface ArchiveEntry extends Omit<NativeArchiveHeader, "size" | "exactSize" | "mtime" | "data" | "dataError"> {
   /** Bytes of data the header declares; null when it does not say. */
   size: number | null;
+  /** Modification time; null when the header has none. */
   mtime: Date | null;
 }
 
@@ -17,6 +18,7 @@ const DEFAULT_BLOCK = 1 << 20;
 /** Tar entries up to this size come with their header, in one native call instead of two. */
 const INLINE_MAX = DEFAULT_BLOCK;
 
+/** The entries of an archive, read one at a time through libarchive, data in blocks. */
 export class ArchiveReader {
   private busy: Promise<unknown> = Promise.resolve();
   /**
@@ -28,7 +30,12 @@ export class ArchiveReader {
   /** A small tar entry's data (or its read's error), which came with its header. */
   private inline: { data: Buffer } | { error: Error } | null = null;
 
-  private constructor(private readonly native: NativeArchive, readonly path: string) {}
+  /** @internal use ArchiveReader.open */
+  private constructor(
+    private readonly native: NativeArchive,
+    /** The archive file, as opened. */
+    readonly path: string,
+  ) {}
 
   /** Opens an archive for reading; fails with an ArchiveError when libarchive cannot. */
   static async open(path: string): Promise<ArchiveReader> {
@@ -110,10 +117,12 @@ export class ArchiveReader {
     for (let entry = await this.next(); entry; entry = await this.next()) yield entry;
   }
 
+  /** Closes the archive; later calls fail. */
   close(): Promise<void> {
     return this.serial(() => native.archiveClose(this.native));
   }
 
+  /** `await using r = await ArchiveReader.open(...)` closes the archive at scope end. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }

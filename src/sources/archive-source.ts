@@ -6,6 +6,7 @@ import { ArchiveReader, type ArchiveEntry } from "./archive-reader";
 import { checkDeclaredSize, DEFAULT_LIMITS, limitedBlocks, type EntryLimits } from "./entry-limits";
 import { groupNameOf, ownGroupNameOf, renamedNote, type Source, type SourceEntry } from "./source-entry";
 
+/** An archive as an input: its entries, under one group named after it. */
 export class ArchiveSource implements Source {
   readonly groupName: string;
   /** Set when the group had to be renamed (see rootNameOf): every entry's row says so. */

@@ -20,6 +20,7 @@ interface ListedFile {
   rawName?: Buffer;
 }
 
+/** A directory as an input: its files, under one group named after it. */
 export class DirectorySource implements Source {
   readonly groupName: string;
   readonly size: number;

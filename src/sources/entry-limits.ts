@@ -36,6 +36,7 @@ export function limitsOf(options: { max_entry_bytes?: number; max_ratio?: number
   return { maxEntryBytes: options.max_entry_bytes ?? DEFAULT_MAX_ENTRY_BYTES, maxRatio: options.max_ratio ?? DEFAULT_MAX_RATIO };
 }
 
+/** The entry limits when none are given. */
 export const DEFAULT_LIMITS: EntryLimits = limitsOf({});
 
 /** Fails at once when an entry's recorded size is already over `maxEntryBytes`. */

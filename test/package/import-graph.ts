@@ -19,7 +19,8 @@ export function importGraph(root: string): ImportGraph {
   return graph;
 }
 
-function tsFiles(root: string): string[] {
+/** Every .ts file under `root` (declaration files aside), relative with '/' separators, sorted. */
+export function tsFiles(root: string): string[] {
   return (fs.readdirSync(root, { recursive: true }) as string[])
     .filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"))
     .map((f) => f.split(path.sep).join("/"))
