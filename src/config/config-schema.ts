@@ -76,8 +76,27 @@ export const CONFIG_SCHEMA = {
   },
 } as const;
 
-/**
- * A config file's contents: convert's options of the names the schema above lists, with their
- * types (compression as the text the schema's pattern admits).
- */
-export type Config = Pick<ConvertOptions, Exclude<keyof typeof CONFIG_SCHEMA.properties, "compression">> & { compression?: string };
+/** A config file's contents: convert's options under the config's snake_case keys (compression as text). */
+export interface Config {
+  image_extensions?: readonly string[];
+  video_extensions?: readonly string[];
+  allowed_types?: readonly string[];
+  checkpoint_entries?: number;
+  checkpoint_seconds?: number;
+  batch_chunk_size?: number;
+  batch_process_limit?: number;
+  compression?: string;
+  csv?: ConvertOptions["csv"];
+  animated?: boolean;
+  on_error?: ConvertOptions["onError"];
+  truncated_images?: boolean;
+  images?: ConvertOptions["images"];
+  gif_as_video?: boolean;
+  video?: ConvertOptions["video"];
+  audio?: ConvertOptions["audio"];
+  workers?: number;
+  max_entry_bytes?: number;
+  max_ratio?: number;
+  max_pixels?: number;
+  max_csv_field?: number;
+}

@@ -18,8 +18,8 @@ export class Checkpoints implements CheckpointSchedule {
   private readonly milliseconds: number;
 
   constructor(private readonly run: Run) {
-    this.entries = run.options.checkpoint_entries ?? CHECKPOINT_ENTRIES;
-    this.milliseconds = (run.options.checkpoint_seconds ?? CHECKPOINT_SECONDS) * 1000;
+    this.entries = run.options.checkpointEntries ?? CHECKPOINT_ENTRIES;
+    this.milliseconds = (run.options.checkpointSeconds ?? CHECKPOINT_SECONDS) * 1000;
   }
 
   /** After each manifest row: a checkpoint when enough rows or time have passed. */

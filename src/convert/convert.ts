@@ -60,7 +60,7 @@ export async function convert(inputs: string[], options: ConvertOptions, events?
     mayExist: start !== "new",
     groups: new Map(),
     pool: null,
-    limit: options.batch_process_limit ?? Math.max(8, 4 * workers * (options.batch_chunk_size ?? 1)),
+    limit: options.batchProcessLimit ?? Math.max(8, 4 * workers * (options.batchChunkSize ?? 1)),
     sequence: out.nextEntry,
     order: new EntryOrder(firstEntry),
     resumable: new ResumedEntries(resumable),

@@ -132,8 +132,13 @@ async function writeRootAttrs(file: File, inputs: string[], options: ConvertOpti
   await file.attrs.set("created", new Date().toISOString());
   await file.attrs.set("inputs", inputs);
   await file.attrs.set("command", options.command ?? `convert ${inputs.join(" ")}`);
-  const { output, overwrite, compression, csv, images, animated, workers, batch_process_limit, batch_chunk_size, image_extensions, video_extensions, allowed_types, gif_as_video, video, audio, max_entry_bytes, max_ratio, max_pixels, max_csv_field, on_error, truncated_images } = options;
-  const recorded = { output, overwrite, compression, csv, images, animated, workers, batch_process_limit, batch_chunk_size, image_extensions, video_extensions, allowed_types, gif_as_video, video, audio, max_entry_bytes, max_ratio, max_pixels, max_csv_field, on_error, truncated_images, schema: options.schema?.file };
+  const o = options;
+  const recorded = {
+    output: o.output, overwrite: o.overwrite, compression: o.compression, csv: o.csv, images: o.images, animated: o.animated, workers: o.workers,
+    batch_process_limit: o.batchProcessLimit, batch_chunk_size: o.batchChunkSize, image_extensions: o.imageExtensions, video_extensions: o.videoExtensions,
+    allowed_types: o.allowedTypes, gif_as_video: o.gifAsVideo, video: o.video, audio: o.audio, max_entry_bytes: o.maxEntryBytes, max_ratio: o.maxRatio,
+    max_pixels: o.maxPixels, max_csv_field: o.maxCsvField, on_error: o.onError, truncated_images: o.truncatedImages, schema: o.schema?.file,
+  };
   await file.attrs.set("options", JSON.stringify(recorded));
 }
 

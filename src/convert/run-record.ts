@@ -82,7 +82,7 @@ async function readFingerprints(file: File): Promise<InputFingerprint[] | null> 
 
 /** Options that change what is written (not how fast): a resumed run must keep them. */
 export function outcomeOptions(options: ConvertOptions): Record<string, unknown> {
-  const { image_extensions, video_extensions, allowed_types, video, audio, max_entry_bytes, max_ratio, max_pixels, max_csv_field } = options;
+  const { video, audio } = options;
   // Defaults applied, so that leaving an option out and giving its default compare equal.
   const gzipLevel = options.compression === undefined || options.compression === "gzip" ? 4 : options.compression;
   const outcome = {
@@ -90,10 +90,18 @@ export function outcomeOptions(options: ConvertOptions): Record<string, unknown>
     csv: options.csv ?? "table",
     images: options.images ?? "pixels",
     animated: options.animated ?? false,
-    gif_as_video: options.gif_as_video ?? false,
-    on_error: options.on_error ?? "keep",
-    truncated_images: options.truncated_images ?? false,
-    image_extensions, video_extensions, allowed_types, video, audio, max_entry_bytes, max_ratio, max_pixels, max_csv_field,
+    gif_as_video: options.gifAsVideo ?? false,
+    on_error: options.onError ?? "keep",
+    truncated_images: options.truncatedImages ?? false,
+    image_extensions: options.imageExtensions,
+    video_extensions: options.videoExtensions,
+    allowed_types: options.allowedTypes,
+    video,
+    audio,
+    max_entry_bytes: options.maxEntryBytes,
+    max_ratio: options.maxRatio,
+    max_pixels: options.maxPixels,
+    max_csv_field: options.maxCsvField,
     schema: options.schema?.file,
   };
   return JSON.parse(JSON.stringify(outcome)) as Record<string, unknown>;

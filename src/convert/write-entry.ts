@@ -72,7 +72,7 @@ export async function convertEntry(run: Run, plan: EntryPlan, bytes: Buffer, pie
   } catch (error) {
     if (place) await removePartial(run, target);
     const decoding = processing || error instanceof ProcessorError;
-    if (decoding && keepsAsBytes(run.options.on_error, error, run.options.signal)) return keepBytes(run, plan, place, bytes, bytes.length, messageOf(error));
+    if (decoding && keepsAsBytes(run.options.onError, error, run.options.signal)) return keepBytes(run, plan, place, bytes, bytes.length, messageOf(error));
     return { ...row, message: joinMessages(messageOf(error), plan.row.message) };
   } finally {
     // Pixels mapped from a worker's file are unmapped, written or not, and the file goes back to it.
@@ -155,7 +155,7 @@ export async function convertMedia(run: Run, plan: EntryPlan, entry: SourceEntry
     await rest?.return?.();
     if (place) await removePartial(run, plan.target);
     const reason = messageOf(error);
-    if (place && keepsAsBytes(run.options.on_error, error, run.options.signal)) {
+    if (place && keepsAsBytes(run.options.onError, error, run.options.signal)) {
       // The bytes ffmpeg consumed are gone: a loose file is read again, an archive entry held
       // whole (up to 8 MiB) is kept from memory; a larger one streamed from an archive cannot be.
       const file = entry.file;
@@ -186,7 +186,7 @@ export async function writeEntryFile(run: Run, plan: EntryPlan, file: string, he
   } catch (error) {
     if (place) await removePartial(run, plan.target);
     // A file its processor cannot take (no HDF5, or one HDF5 cannot copy) is kept as its bytes, read again from disk.
-    if (keepsAsBytes(run.options.on_error, error, run.options.signal)) return keepBytes(run, plan, place, () => fs.createReadStream(file), size, messageOf(error));
+    if (keepsAsBytes(run.options.onError, error, run.options.signal)) return keepBytes(run, plan, place, () => fs.createReadStream(file), size, messageOf(error));
     return { ...row, message: joinMessages(messageOf(error), plan.row.message) };
   }
 }
@@ -237,7 +237,7 @@ async function finishEntry(object: H5Object, plan: EntryPlan, size: number): Pro
  */
 function prepareEntry(run: Run, task: PrepareTask): Promise<Prepared> {
   if (run.workers <= 0) return prepare(task);
-  run.pool ??= new ForkPool({ size: run.workers, batchSize: run.options.batch_chunk_size });
+  run.pool ??= new ForkPool({ size: run.workers, batchSize: run.options.batchChunkSize });
   return run.pool.run(task);
 }
 
