@@ -14,6 +14,7 @@ import { fingerprintInputs } from "./input-fingerprint";
 import { OutputLock } from "./output-lock";
 import { resumeOutput } from "./resume-output";
 import { recordRun } from "./run-record";
+import { storedOptions } from "./option-table";
 import { OptionAdviceError } from "./option-advice";
 
 export interface OutputFile {
@@ -132,14 +133,7 @@ async function writeRootAttrs(file: File, inputs: string[], options: ConvertOpti
   await file.attrs.set("created", new Date().toISOString());
   await file.attrs.set("inputs", inputs);
   await file.attrs.set("command", options.command ?? `convert ${inputs.join(" ")}`);
-  const o = options;
-  const recorded = {
-    output: o.output, overwrite: o.overwrite, compression: o.compression, csv: o.csv, images: o.images, animated: o.animated, workers: o.workers,
-    batch_process_limit: o.batchProcessLimit, batch_chunk_size: o.batchChunkSize, image_extensions: o.imageExtensions, video_extensions: o.videoExtensions,
-    allowed_types: o.allowedTypes, gif_as_video: o.gifAsVideo, video: o.video, audio: o.audio, max_entry_bytes: o.maxEntryBytes, max_ratio: o.maxRatio,
-    max_pixels: o.maxPixels, max_csv_field: o.maxCsvField, on_error: o.onError, truncated_images: o.truncatedImages, schema: o.schema?.file,
-  };
-  await file.attrs.set("options", JSON.stringify(recorded));
+  await file.attrs.set("options", JSON.stringify(storedOptions(options)));
 }
 
 /** Adds to a finished output: renamed to .partial for the run, back at its end. */

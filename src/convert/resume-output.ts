@@ -11,7 +11,8 @@ import { messageOf } from "../error-message";
 import type { ConvertOptions } from "./options";
 import { compareFingerprints, entryKey, fingerprintInputs, type InputChanges, type InputFingerprint } from "./input-fingerprint";
 import { ENCODED_ROOT } from "./write-entry";
-import { changedOptions, outcomeOptions, readRun, recordInFlight, storeFingerprints, type RecordedRun } from "./run-record";
+import { outcomeOptions } from "./option-table";
+import { changedOptions, readRun, recordInFlight, storeFingerprints, type RecordedRun } from "./run-record";
 
 
 export interface ResumedOutput {

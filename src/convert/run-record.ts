@@ -7,6 +7,7 @@ import type { File } from "../h5/file";
 import { H5DAT_GROUP } from "../schema";
 import type { ConvertOptions } from "./options";
 import type { InputFingerprint } from "./input-fingerprint";
+import { outcomeOptions } from "./option-table";
 
 export const FINGERPRINTS_PATH = `${H5DAT_GROUP}/run_fingerprints`;
 
@@ -80,33 +81,7 @@ async function readFingerprints(file: File): Promise<InputFingerprint[] | null> 
   }
 }
 
-/** Options that change what is written (not how fast): a resumed run must keep them. */
-export function outcomeOptions(options: ConvertOptions): Record<string, unknown> {
-  const { video, audio } = options;
-  // Defaults applied, so that leaving an option out and giving its default compare equal.
-  const gzipLevel = options.compression === undefined || options.compression === "gzip" ? 4 : options.compression;
-  const outcome = {
-    compression: gzipLevel === null || gzipLevel === "none" ? "none" : `gzip:${gzipLevel}`,
-    csv: options.csv ?? "table",
-    images: options.images ?? "pixels",
-    animated: options.animated ?? false,
-    gif_as_video: options.gifAsVideo ?? false,
-    on_error: options.onError ?? "keep",
-    truncated_images: options.truncatedImages ?? false,
-    image_extensions: options.imageExtensions,
-    video_extensions: options.videoExtensions,
-    allowed_types: options.allowedTypes,
-    video,
-    audio,
-    max_entry_bytes: options.maxEntryBytes,
-    max_ratio: options.maxRatio,
-    max_pixels: options.maxPixels,
-    max_csv_field: options.maxCsvField,
-    schema: options.schema?.file,
-  };
-  return JSON.parse(JSON.stringify(outcome)) as Record<string, unknown>;
-}
-
+/** The stored options (outcomeOptions) that differ between `before` and `now`, by name. */
 export function changedOptions(before: Record<string, unknown>, now: Record<string, unknown>): string[] {
   const keys = new Set([...Object.keys(before), ...Object.keys(now)]);
   return [...keys].filter((key) => JSON.stringify(before[key]) !== JSON.stringify(now[key])).sort();
