@@ -67,6 +67,7 @@ function describe(summary: ConvertSummary, listFailures: boolean): string {
   ].join("\n");
 }
 
+/** Adds `h5dat convert` to the program: its flags come from convert's option table. */
 export function addConvertCommand(program: Command): void {
   const command = program
     .command("convert")

@@ -3,6 +3,7 @@
 // meaning) and its schema. Unknown keys are errors, so a typo never passes silently.
 import { configProperties } from "../convert/option-table";
 
+/** A config file's contents (convert/option-table.ts): each option under its snake_case key. */
 export type { Config } from "../convert/option-table";
 
 /** The config file's JSON Schema (draft-07), checked by ajv in load-config.ts. */

@@ -17,6 +17,7 @@ import { recordRun } from "./run-record";
 import { storedOptions } from "./option-table";
 import { OptionAdviceError } from "./option-advice";
 
+/** The file a run writes, how it was opened, and what earlier runs left in it. */
 export interface OutputFile {
   file: File;
   /** The path written: <output>.partial. */

@@ -15,6 +15,7 @@ import { outcomeOptions } from "./option-table";
 import { changedOptions, readRun, recordInFlight, storeFingerprints, type RecordedRun } from "./run-record";
 
 
+/** The .partial of an interrupted run, made to agree with the inputs as they are now. */
 export interface ResumedOutput {
   file: File;
   firstEntry: number;

@@ -9,6 +9,7 @@ import type { ConvertOptions } from "./options";
 import type { InputFingerprint } from "./input-fingerprint";
 import { outcomeOptions } from "./option-table";
 
+/** The dataset holding the inputs' fingerprints while a run is not finished. */
 export const FINGERPRINTS_PATH = `${H5DAT_GROUP}/run_fingerprints`;
 
 /** The run a .partial records. */
@@ -54,6 +55,7 @@ export async function recordInFlight(file: File, targets: Iterable<string>): Pro
   await own.close();
 }
 
+/** The run a .partial records (`partial` names it in the message when it records none). */
 export async function readRun(file: File, partial: string): Promise<RecordedRun> {
   const own = (await file.has(H5DAT_GROUP)) ? await file.requireGroup(H5DAT_GROUP) : null;
   const text = async (name: string) => (own ? await own.attrs.find(name) : undefined);
