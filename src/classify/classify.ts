@@ -127,7 +127,7 @@ function extensionType(extension: string, options: ClassifyOptions): { mediaType
   if (extension === "") return undefined;
   const known = mediaTypeOfExtension(extension);
   for (const category of ["image", "video"] as const) {
-    const configured = options[`${category}_extensions`];
+    const configured = options[`${category}Extensions`];
     const listed = configured ? configured.map(normalizeExtension).includes(extension) : known?.category === category;
     if (listed) return known?.category === category ? known : { mediaType: `${category}/x-${extension}`, category };
   }

@@ -7,7 +7,7 @@ import { CATEGORIES, type Category, type Classification, type ClassifyOptions, t
  * (otherwise `allowed_types: ["image"]` would skip a zip of images).
  */
 export function decide(classification: Classification, options: ClassifyOptions = {}): Decision {
-  const allowed = options.allowed_types;
+  const allowed = options.allowedTypes;
   if (allowed === undefined || allowed.length === 0) return { action: "process" };
   validateAllowedTypes(allowed);
   if (classification.category === "archive") return { action: "process" };

@@ -27,11 +27,11 @@ export interface Classification {
 /** The classification keys of the config file; their meaning is the original tool's. */
 export interface ClassifyOptions {
   /** Extensions treated as images when no signature decides (replaces the built-in list). */
-  image_extensions?: readonly string[];
+  imageExtensions?: readonly string[];
   /** Extensions treated as videos when no signature decides (replaces the built-in list). */
-  video_extensions?: readonly string[];
+  videoExtensions?: readonly string[];
   /** Categories ("image") or media types ("image/png", "image/*") to process; others are skipped. */
-  allowed_types?: readonly string[];
+  allowedTypes?: readonly string[];
 }
 
 /** Whether to process an entry, and if not, why. */

@@ -2,55 +2,22 @@
 // Exit codes: 0 nothing failed, 2 some entries failed (the file is still valid), 1 fatal or a
 // usage error (a missing input: nothing is created).
 import { EventEmitter } from "node:events";
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
 import { loadConfig } from "../config/load-config";
 import type { Config } from "../config/config-schema";
 import type { ConvertOptions } from "../convert/options";
 import { convert } from "../convert/convert";
 import type { ConvertSummary, EntryCounts } from "../convert/results";
 import { keepLargeBlocksMapped } from "../pool/memory";
-import { ON_ERROR_MODES, type OnError } from "../convert/fallback";
-import { loadSchema } from "../schema";
-import { parseCompression } from "../processors/layout";
-import { checkMaxCsvField } from "../processors/csv-limits";
-import { parseByteSize } from "../byte-size";
+import { everyOption, flaggedOptions, longFlagOf, takesValue, type ConvertOption } from "../convert/option-table";
 import { checkInputsExist } from "../sources/missing-inputs";
 import { entryLine, showProgress } from "./progress";
 
-interface CliOptions {
-  output: string;
+/** The flags of `convert`: each option of the table's (text, or true for a switch), and the command's own. */
+interface CliOptions extends Partial<Record<keyof ConvertOptions, string | true>> {
   config?: string;
-  schema?: string;
-  compression?: string;
-  csv?: string;
-  images?: string;
-  animated?: boolean;
-  onError?: string;
-  truncatedImages?: boolean;
-  workers?: string;
-  overwrite?: boolean;
-  resume?: boolean;
-  append?: boolean;
-  checkpointEntries?: string;
-  checkpointSeconds?: string;
   quiet?: boolean;
   json?: boolean;
-  maxEntryBytes?: string;
-  maxRatio?: string;
-  maxPixels?: string;
-  maxCsvField?: string;
-}
-
-function parseCount(text: string, flag: string, least = 0): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < least) throw new Error(`${flag} must be a whole number${least > 0 ? ` of at least ${least}` : ""}, not '${text}'`);
-  return n;
-}
-
-function parseSeconds(text: string, flag: string): number {
-  const n = Number(text);
-  if (!(n > 0)) throw new Error(`${flag} must be a number of seconds above 0, not '${text}'`);
-  return n;
 }
 
 /**
@@ -100,38 +67,25 @@ function describe(summary: ConvertSummary, listFailures: boolean): string {
   ].join("\n");
 }
 
+/** Adds `h5dat convert` to the program: its flags come from convert's option table. */
 export function addConvertCommand(program: Command): void {
-  program
+  const command = program
     .command("convert")
     .description("convert files, directories and archives into one HDF5 file")
-    .argument("<inputs...>", "directories, files or archives (zip, tar, tar.gz, tar.xz, gz, ...)")
-    .requiredOption("-o, --output <file>", "the HDF5 file to write")
-    .option("--config <file>", "a JSON config file (see `h5dat config --schema`)")
-    .option("--schema <file>", "a schema file: groups, attrs, routing rules, record checks (see `h5dat schema --meta`)")
-    .option("--compression <c>", "gzip, gzip:0-9 or none (default gzip:4)")
-    .option("--csv <mode>", "table (typed columns) or kv (cell text) (default table)")
-    .option("--images <mode>", "pixels, encoded or both (default pixels)")
-    .option("--workers <n>", "worker processes decoding images (default: the number of cores; 0 = none)")
-    .option("--animated", "every frame of animated GIF/WebP as [T, H, W, C], every page of a TIFF as [P, H, W, C] (default: the first)")
-    .option("--on-error <mode>", "an entry its processor cannot convert: keep (its original bytes, attr fallback_reason) or fail (default keep)")
-    .option("--truncated-images", "decode truncated JPEGs as far as their data goes, as PIL's LOAD_TRUNCATED_IMAGES (default: they fail)")
-    .option("--max-entry-bytes <size>", "an entry holding more (decompressed) fails, e.g. 512M (default 64G; 0 = no limit)")
-    .option("--max-ratio <n>", "an archive entry expanding more than n times fails, judged past 32 MiB (default 200; 0 = no limit)")
-    .option("--max-pixels <n>", "an image of more pixels fails before decoding (default 268402689; 0 = no limit)")
-    .option("--max-csv-field <size>", "a CSV/TSV with a longer field fails, not parsed, e.g. 16M (default 64M; at most 80M)")
-    .option("--overwrite", "replace an existing output (or a .partial left by an interrupted run; never one a live run is writing)")
-    .option("--resume", "continue the interrupted run that left <output>.partial (same inputs and options; files added, changed or removed since are handled entry by entry, a changed archive refuses)")
-    .option("--append", "add the inputs to an existing output; what it holds stays untouched")
-    .option("--checkpoint-entries <n>", "store the manifest and flush the file every n entries (default 1000)")
-    .option("--checkpoint-seconds <s>", "... or every s seconds, whichever comes first (default 10)")
+    .argument("<inputs...>", "directories, files or archives (zip, tar, tar.gz, tar.xz, gz, ...)");
+  // The table's flags in its order; --config (not an option of convert's: where they come from) after --output.
+  for (const spec of flaggedOptions()) {
+    command.addOption(flagOf(spec));
+    if (spec.name === "output") command.option("--config <file>", "a JSON config file (see `h5dat config --schema`)");
+  }
+  command
     .option("--quiet", "no progress lines")
     .option("--json", "print the summary as JSON")
     .action(async (inputs: string[], options: CliOptions) => {
       // A missing input is a usage error: exit 1 before any output (or progress bar) appears.
       checkInputsExist(inputs);
       const config = options.config ? loadConfig(options.config) : {};
-      const schema = options.schema ? await loadSchema(options.schema) : undefined;
-      const runOptions = optionsOf(options, config);
+      const runOptions = await optionsOf(options, config);
       keepLargeBlocksMapped();
       const stop = stopOnSignals();
       const events = new EventEmitter();
@@ -141,7 +95,6 @@ export function addConvertCommand(program: Command): void {
         inputs,
         {
           ...runOptions,
-          schema,
           signal: stop.signal,
           command: ["h5dat", ...process.argv.slice(2)].join(" "),
         },
@@ -155,39 +108,27 @@ export function addConvertCommand(program: Command): void {
     });
 }
 
-/** The run's options from the flags, which override the config file, which overrides the defaults. */
-function optionsOf(options: CliOptions, config: Config): Omit<ConvertOptions, "schema" | "signal" | "command"> {
-  const csv = options.csv ?? config.csv ?? "table";
-  if (csv !== "table" && csv !== "kv") throw new Error(`--csv must be table or kv, not '${csv}'`);
-  const images = options.images ?? config.images ?? "pixels";
-  if (images !== "pixels" && images !== "encoded" && images !== "both") throw new Error(`--images must be pixels, encoded or both, not '${images}'`);
-  const onError = options.onError ?? config.on_error ?? "keep";
-  if (!ON_ERROR_MODES.includes(onError as OnError)) throw new Error(`--on-error must be keep or fail, not '${onError}'`);
-  return {
-    output: options.output,
-    overwrite: options.overwrite,
-    resume: options.resume,
-    append: options.append,
-    checkpoint_entries: options.checkpointEntries !== undefined ? parseCount(options.checkpointEntries, "--checkpoint-entries", 1) : config.checkpoint_entries,
-    checkpoint_seconds: options.checkpointSeconds !== undefined ? parseSeconds(options.checkpointSeconds, "--checkpoint-seconds") : config.checkpoint_seconds,
-    compression: parseCompression(options.compression ?? config.compression ?? "gzip:4", "--compression"),
-    csv,
-    images,
-    animated: options.animated ?? config.animated,
-    on_error: onError as OnError,
-    truncated_images: options.truncatedImages ?? config.truncated_images,
-    workers: options.workers !== undefined ? parseCount(options.workers, "--workers") : config.workers,
-    batch_process_limit: config.batch_process_limit,
-    batch_chunk_size: config.batch_chunk_size,
-    image_extensions: config.image_extensions,
-    video_extensions: config.video_extensions,
-    allowed_types: config.allowed_types,
-    gif_as_video: config.gif_as_video,
-    video: config.video,
-    audio: config.audio,
-    max_entry_bytes: options.maxEntryBytes !== undefined ? parseByteSize(options.maxEntryBytes, "--max-entry-bytes") : config.max_entry_bytes,
-    max_ratio: options.maxRatio !== undefined ? parseCount(options.maxRatio, "--max-ratio") : config.max_ratio,
-    max_pixels: options.maxPixels !== undefined ? parseCount(options.maxPixels, "--max-pixels") : config.max_pixels,
-    max_csv_field: options.maxCsvField !== undefined ? checkMaxCsvField(parseByteSize(options.maxCsvField, "--max-csv-field"), "--max-csv-field") : config.max_csv_field,
-  };
+/** The commander option of a table option's flag. */
+function flagOf(spec: ConvertOption): Option {
+  const flag = new Option(spec.flag!, spec.help);
+  return spec.required ? flag.makeOptionMandatory() : flag;
+}
+
+/**
+ * The run's options from the flags, which override the config file, which overrides the defaults
+ * (given to valued flags only: a switch left out stays out of the attrs an output stores).
+ */
+async function optionsOf(flags: CliOptions, config: Config): Promise<Omit<ConvertOptions, "signal" | "command">> {
+  const options: Record<string, unknown> = {};
+  for (const spec of everyOption()) options[spec.name] = await valueOf(spec, flags, config);
+  return options as unknown as Omit<ConvertOptions, "signal" | "command">;
+}
+
+/** One option's value from its flag, else the config, else its default when its flag takes a value. */
+async function valueOf(spec: ConvertOption, flags: CliOptions, config: Config): Promise<unknown> {
+  const given = flags[spec.name];
+  if (given !== undefined) return typeof given === "string" && spec.parse ? spec.parse(given, longFlagOf(spec)) : given;
+  const configured = spec.configKey === undefined ? undefined : (config as Record<string, unknown>)[spec.configKey];
+  if (configured !== undefined) return spec.fromConfig ? spec.fromConfig(configured) : configured;
+  return takesValue(spec) ? spec.default : undefined;
 }

@@ -3,23 +3,40 @@
 // (its bytes on disk change only at a flush, binding/journal/checkpoint_journal.h), so after a crash it
 // is as the last checkpoint left it: it opens, every entry its manifest says is written is
 // there, and a resumed run removes what the entries in flight had begun.
+import type { File } from "../h5/file";
+import type { Manifest } from "../output/manifest";
+import type { WriteQueue } from "../output/write-queue";
 import { recordInFlight } from "./run-record";
-import type { CheckpointSchedule, Run } from "./run";
 import { asError } from "../error-message";
 
 /** Defaults: often enough to lose little work, rare enough to cost nothing measurable. */
 export const CHECKPOINT_ENTRIES = 1000;
+/** ...or this many seconds, whichever comes first. */
 export const CHECKPOINT_SECONDS = 10;
 
-export class Checkpoints implements CheckpointSchedule {
+/** What a checkpoint stores and flushes, and where it reports a failure: parts of the Run. */
+export interface CheckpointParts {
+  file: File;
+  manifest: Manifest;
+  /** The turn claiming targets takes. */
+  turns: WriteQueue;
+  /** Targets claimed by entries not finished yet. */
+  writing: ReadonlySet<string>;
+  /** Called when a checkpoint fails: the run cannot go on. */
+  fail(error: Error): void;
+}
+
+/** When the run checkpoints, and the checkpoint itself. */
+export class Checkpoints {
   private rows = 0;
   private last = performance.now();
   private readonly entries: number;
   private readonly milliseconds: number;
 
-  constructor(private readonly run: Run) {
-    this.entries = run.options.checkpoint_entries ?? CHECKPOINT_ENTRIES;
-    this.milliseconds = (run.options.checkpoint_seconds ?? CHECKPOINT_SECONDS) * 1000;
+  /** Every `entries` rows or `seconds` seconds (the defaults above when not given). */
+  constructor(private readonly parts: CheckpointParts, entries?: number, seconds?: number) {
+    this.entries = entries ?? CHECKPOINT_ENTRIES;
+    this.milliseconds = (seconds ?? CHECKPOINT_SECONDS) * 1000;
   }
 
   /** After each manifest row: a checkpoint when enough rows or time have passed. */
@@ -30,7 +47,7 @@ export class Checkpoints implements CheckpointSchedule {
     this.last = performance.now();
     this.write().catch((error: unknown) => {
       // A file that cannot be flushed (disk full) cannot go on being written: the run stops.
-      this.run.failure ??= asError(error);
+      this.parts.fail(asError(error));
     });
   }
 
@@ -40,12 +57,12 @@ export class Checkpoints implements CheckpointSchedule {
    * target is in the in-flight list (it may finish meanwhile; resuming then does it again).
    */
   write(): Promise<void> {
-    const { run } = this;
-    return run.groupTurns.run(async () => {
-      const inFlight = [...run.writing];
-      await run.manifest.store(run.file);
-      await recordInFlight(run.file, inFlight);
-      await run.file.flush();
+    const { file, manifest, turns, writing } = this.parts;
+    return turns.run(async () => {
+      const inFlight = [...writing];
+      await manifest.store(file);
+      await recordInFlight(file, inFlight);
+      await file.flush();
     });
   }
 }

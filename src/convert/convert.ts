@@ -2,7 +2,6 @@
 // written to one HDF5 file, and accounted for in the manifest (written, skipped or failed, with
 // the reason). A bad entry fails alone; the run goes on.
 import fs from "node:fs";
-import os from "node:os";
 import { EventEmitter } from "node:events";
 import { File } from "../h5/file";
 import { openSources } from "../sources/open-source";
@@ -12,22 +11,19 @@ import { headThenRest, readHead, type EntryHead } from "../sources/entry-head";
 import { escapeName } from "../output/hdf5-names";
 import { planEntry, type EntryPlan } from "./plan";
 import { joinMessages } from "./entry-checks";
-import type { Run } from "./run";
-import { asError, messageOf } from "../error-message";
-import { convertEntry, convertMedia, ENCODED_ROOT, streamEntry, writeEntryFile } from "./write-entry";
-import { Checkpoints } from "./checkpoint";
-import { finishOutput, openOutput, partialPathOf } from "./output-file";
-import { EntryOrder, ResumedEntries } from "./resumed-entries";
+import { Run } from "./run";
+import { messageOf } from "../error-message";
+import { convertEntry, convertMedia, streamEntry, writeEntryFile } from "./write-entry";
+import { finishOutput, partialPathOf } from "./output-file";
 import { accountForEntries, recordVanished } from "./entry-accounting";
 import { dropFingerprints } from "./run-record";
 import { checkInputsExist } from "../sources/missing-inputs";
 import { writeSchemaAttrs } from "../schema";
 import { Manifest, readStoredRows, type ManifestRow, type StoredRow } from "../output/manifest";
-import { WriteQueue } from "../output/write-queue";
 import { IN_FLIGHT_BYTES, keepLargeBlocksMapped } from "../pool/memory";
 import { footprintOf } from "../processors/prepare";
 import { processorNamed } from "../processors/registry";
-import { isWriteFailure, writeFailure } from "./write-failure";
+import { writeFailure } from "./write-failure";
 import { isKeptAsBytes } from "./fallback";
 import type { ConvertOptions } from "./options";
 import type { ConvertSummary, EntryCounts } from "./results";
@@ -44,30 +40,11 @@ export async function convert(inputs: string[], options: ConvertOptions, events?
   }
   // The file is written as <output>.partial and renamed only at a clean end: a crash or a fatal
   // error never leaves a half-written file under the output's name (an old one stays intact).
-  const out = await openOutput(inputs, options);
-  const { file, partial, start, firstEntry, stored, resumable } = out;
-  const manifest = new Manifest();
-  manifest.carry([...stored, ...resumable]);
+  const run = await Run.open(inputs, options, events);
+  const { out, manifest } = run;
+  const { file, partial, stored } = out;
   let sources: (Source | Error)[] = [];
   let workersPeakRssMb = 0;
-  const workers = options.workers ?? os.availableParallelism();
-  const run: Run = {
-    file, options, manifest, events, workers,
-    compression: options.compression ?? "gzip",
-    groupTurns: new WriteQueue(),
-    claimed: new Set([...stored, ...resumable].filter(({ row }) => row.status === "written").map(({ row }) => row.target)),
-    writing: new Set(),
-    mayExist: start !== "new",
-    groups: new Map(),
-    pool: null,
-    limit: options.batch_process_limit ?? Math.max(8, 4 * workers * (options.batch_chunk_size ?? 1)),
-    sequence: out.nextEntry,
-    order: new EntryOrder(firstEntry),
-    resumable: new ResumedEntries(resumable),
-    resumed: 0,
-    progress: { inputBytesRead: 0, inputBytesTotal: 0 },
-  };
-  run.checkpoints = new Checkpoints(run);
   let closed = false;
   // The lock is given up here when the run ends without renaming (interrupted, failed), else by the rename.
   let completed = false;
@@ -82,7 +59,7 @@ export async function convert(inputs: string[], options: ConvertOptions, events?
       if (run.failure) throw run.failure;
     }
     if (!options.signal?.aborted) await recordVanished(run);
-    await run.checkpoints.write();
+    await run.checkpoint();
     if (!options.signal?.aborted) {
       accountForEntries(run, stored.length);
       if (!run.order.isFinal()) manifest.renumber(run.order.finalNumbers());
@@ -94,7 +71,7 @@ export async function convert(inputs: string[], options: ConvertOptions, events?
     throw writeFailure(error, partial);
   } finally {
     for (const source of sources) if (!(source instanceof Error)) await source.close();
-    workersPeakRssMb = (await run.pool?.close()) ?? 0;
+    workersPeakRssMb = await run.closePool();
     await file.close().then(() => (closed = true), (error: unknown) => {
       if (!run.failure) throw writeFailure(error, partial);
     });
@@ -159,18 +136,9 @@ async function finishedSummary(inputs: string[], output: string): Promise<Conver
 }
 
 async function convertInput(run: Run, input: string, source: Source | Error): Promise<void> {
-  const record = (row: ManifestRow, order: number, plan?: EntryPlan) => {
-    if (plan) {
-      run.writing.delete(plan.target);
-      run.writing.delete(`${ENCODED_ROOT}${plan.target}`);
-    }
-    run.manifest.add(row, order);
-    if (row.status === "failed" && isWriteFailure(row.message)) run.failure ??= writeFailure(new Error(row.message), run.file.filename);
-    run.checkpoints!.afterRow();
-    emit(run, row);
-  };
+  const record = (row: ManifestRow, order: number, plan?: EntryPlan) => run.record(row, order, plan?.target);
   if (source instanceof Error) {
-    if (!carry(run, inputFailure(input, source))) record(inputFailure(input, source), nextOrder(run));
+    if (!run.carry(inputFailure(input, source))) record(inputFailure(input, source), run.nextOrder());
     return;
   }
   const inputStart = run.progress.inputBytesRead;
@@ -178,18 +146,18 @@ async function convertInput(run: Run, input: string, source: Source | Error): Pr
   let bytesInFlight = 0;
   try {
     if (source.groupName !== "") {
-      const root = await run.groupTurns.run(() => run.file.requireGroup(escapeName(source.groupName)));
+      const root = await run.inTurn(() => run.file.requireGroup(escapeName(source.groupName)));
       await root.attrs.set("source", input);
     }
     let index = 0;
     for await (const entry of source.entries()) {
       if (run.failure || run.options.signal?.aborted) break;
       run.progress.inputBytesRead = inputStart + entry.position;
-      if (carry(run, entryFailure(entry, "resumed"))) {
+      if (run.carry(entryFailure(entry, "resumed"))) {
         index++;
         continue;
       }
-      const order = nextOrder(run);
+      const order = run.nextOrder();
       const read = await readEntry(entry).catch((error: unknown) => ({ error }));
       if ("error" in read) {
         record(entryFailure(entry, read.error), order);
@@ -226,7 +194,7 @@ async function convertInput(run: Run, input: string, source: Source | Error): Pr
     }
   } catch (error) {
     // The input itself broke (a truncated archive): what was read stays; the rest is one failure.
-    if (!carry(run, inputFailure(input, error))) record(inputFailure(input, error), nextOrder(run));
+    if (!run.carry(inputFailure(input, error))) record(inputFailure(input, error), run.nextOrder());
   } finally {
     await Promise.all(pending);
     await source.close();
@@ -249,36 +217,6 @@ async function writeUnread(run: Run, plan: EntryPlan, entry: SourceEntry, read: 
   }
   if (read.rest && processor.streams === "large") return streamEntry(run, plan, read.head, read.rest);
   return null;
-}
-
-/**
- * When resuming, whether the interrupted run finished this entry (`now`: the entry as this run
- * sees it), found by its input and path: then it is not done again, and keeps its row.
- */
-function carry(run: Run, now: ManifestRow): boolean {
-  const done = run.resumable.take(now.source, now.source_path);
-  if (!done) return false;
-  run.order.add(done.entry);
-  run.resumed++;
-  emit(run, done.row);
-  return true;
-}
-
-/** The number of the next entry this run does. */
-function nextOrder(run: Run): number {
-  const order = run.sequence++;
-  run.order.add(order);
-  return order;
-}
-
-function emit(run: Run, row: ManifestRow): void {
-  try {
-    run.events?.emit("entry", row, { ...run.progress });
-  } catch (error) {
-    // A listener's error is the caller's: it ends the run (convert rejects with it), after the
-    // entries in flight are accounted for.
-    run.failure ??= asError(error);
-  }
 }
 
 /** Entries up to this size are read whole and converted concurrently; larger ones stream. */

@@ -5,29 +5,28 @@
 // reported with entries unaccounted for.
 import { dropQuarantined } from "../schema";
 import type { Run } from "./run";
-import { ENCODED_ROOT } from "./write-entry";
+import { encodedPathOf } from "./encoded-root";
 
 /** Rows for the entries the interrupted run did that the inputs no longer hold. */
 export async function recordVanished(run: Run): Promise<void> {
   const vanished = run.resumable.leftovers();
   if (vanished.length === 0) return;
   const removed = new Set<string>();
-  await run.groupTurns.run(async () => {
+  await run.inTurn(async () => {
     for (const { row } of vanished) {
       if (row.status !== "written" || !row.target) continue;
-      for (const target of [row.target, `${ENCODED_ROOT}${row.target}`]) {
+      for (const target of [row.target, encodedPathOf(row.target)]) {
         if (await run.file.has(target)) await run.file.delete(target);
         removed.add(target);
       }
-      run.claimed.delete(row.target);
+      run.releaseTarget(row.target);
     }
     await dropQuarantined(run.file, removed);
   });
   for (const { entry, row } of vanished) {
     const dataset = row.status === "written" && row.target ? ` (its dataset '${row.target}' was removed)` : "";
     const message = `no longer in the input: removed after the interrupted run had done it${dataset}`;
-    run.manifest.add({ ...row, target: "", status: "skipped", message }, entry);
-    run.order.add(entry);
+    run.recordVanishedRow({ ...row, target: "", status: "skipped", message }, entry);
   }
 }
 

@@ -12,6 +12,7 @@ import { isWriteFailure } from "./write-failure";
 /** What convert does with an entry its processor fails on: keep its bytes (default), or fail it. */
 export type OnError = "keep" | "fail";
 
+/** Every value of --on-error (config `on_error`, API `onError`). */
 export const ON_ERROR_MODES: readonly OnError[] = ["keep", "fail"];
 
 /** How a kept entry's manifest message starts. */

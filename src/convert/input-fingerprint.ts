@@ -8,6 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { looksLikeArchive } from "../sources/open-source";
 
+/** What one input was when its entries were done: a file by size and mtime, a directory by its files, an archive by its size, mtime and end bytes. */
 export type InputFingerprint =
   | { kind: "file"; name: string; size: number; mtime: number }
   | { kind: "archive"; size: number; mtime: number; head: string; tail: string }

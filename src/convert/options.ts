@@ -26,9 +26,9 @@ export interface ConvertOptions extends ClassifyOptions {
   /** Add the inputs to an existing output (what it holds stays untouched); a new file otherwise. */
   append?: boolean;
   /** Checkpoint (manifest stored, file flushed, crash-consistent on disk) every N entries (default 1000)... */
-  checkpoint_entries?: number;
+  checkpointEntries?: number;
   /** ...or every T seconds (default 10), whichever comes first. */
-  checkpoint_seconds?: number;
+  checkpointSeconds?: number;
   /** Compression of byte datasets: "gzip" (level 4), a gzip level, or "none". */
   compression?: CreateDatasetOptions["compression"];
   /** CSV as a typed table (default) or the original tool's key/value strings. */
@@ -49,26 +49,26 @@ export interface ConvertOptions extends ClassifyOptions {
    * media_type, fallback_reason; manifest "kept as bytes: <error>"); "fail" fails it. Limits
    * (--max-*) fail either way.
    */
-  on_error?: OnError;
+  onError?: OnError;
   /** Decode truncated JPEGs as far as their data goes, as PIL's LOAD_TRUNCATED_IMAGES (default: they fail, or are kept as bytes). */
-  truncated_images?: boolean;
+  truncatedImages?: boolean;
   /** Decode animated GIFs as video (the video processor and its options) instead of as images. */
-  gif_as_video?: boolean;
+  gifAsVideo?: boolean;
   /** Video processor defaults (a schema rule's options go on top). */
   video?: VideoOptions;
   /** Audio processor defaults (a schema rule's options go on top). */
   audio?: AudioOptions;
   /** An entry holding more bytes (decompressed) fails, read no further (default 64 GiB; 0 = no limit). */
-  max_entry_bytes?: number;
+  maxEntryBytes?: number;
   /**
    * An archive entry expanding more than this many times its compressed bytes fails, judged once
    * it has produced 32 MiB (default 200; 0 = no limit): decompression bombs stop cheaply.
    */
-  max_ratio?: number;
+  maxRatio?: number;
   /** An image of more pixels (width × height × frames) fails before decoding (default 268402689, sharp's; 0 = no limit). */
-  max_pixels?: number;
+  maxPixels?: number;
   /** A CSV/TSV with a field of more bytes fails before parsing (default 64 MiB; 0 and at most 80 MiB, the parser's bound; csv-limits.ts). */
-  max_csv_field?: number;
+  maxCsvField?: number;
   /** A loaded --schema: declared groups and attrs, routing rules, record checks. */
   schema?: Schema;
   /**
@@ -78,11 +78,11 @@ export interface ConvertOptions extends ClassifyOptions {
   workers?: number;
   /**
    * Entries in flight at most between reading, decoding and writing (default 4 × workers ×
-   * batch_chunk_size, at least 8: fewer left workers waiting in P3). Their data is also capped.
+   * batchChunkSize, at least 8: fewer left workers waiting in P3). Their data is also capped.
    */
-  batch_process_limit?: number;
+  batchProcessLimit?: number;
   /** Entries sent to a worker in one message (default 1). */
-  batch_chunk_size?: number;
+  batchChunkSize?: number;
   /**
    * Stops the run: no new entry is read, video/audio in progress is cut off (its entry fails),
    * the rest in flight is written, the manifest too, and the file stays as <output>.partial.

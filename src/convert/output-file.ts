@@ -14,8 +14,10 @@ import { fingerprintInputs } from "./input-fingerprint";
 import { OutputLock } from "./output-lock";
 import { resumeOutput } from "./resume-output";
 import { recordRun } from "./run-record";
+import { storedOptions } from "./option-table";
 import { OptionAdviceError } from "./option-advice";
 
+/** The file a run writes, how it was opened, and what earlier runs left in it. */
 export interface OutputFile {
   file: File;
   /** The path written: <output>.partial. */
@@ -132,9 +134,7 @@ async function writeRootAttrs(file: File, inputs: string[], options: ConvertOpti
   await file.attrs.set("created", new Date().toISOString());
   await file.attrs.set("inputs", inputs);
   await file.attrs.set("command", options.command ?? `convert ${inputs.join(" ")}`);
-  const { output, overwrite, compression, csv, images, animated, workers, batch_process_limit, batch_chunk_size, image_extensions, video_extensions, allowed_types, gif_as_video, video, audio, max_entry_bytes, max_ratio, max_pixels, max_csv_field, on_error, truncated_images } = options;
-  const recorded = { output, overwrite, compression, csv, images, animated, workers, batch_process_limit, batch_chunk_size, image_extensions, video_extensions, allowed_types, gif_as_video, video, audio, max_entry_bytes, max_ratio, max_pixels, max_csv_field, on_error, truncated_images, schema: options.schema?.file };
-  await file.attrs.set("options", JSON.stringify(recorded));
+  await file.attrs.set("options", JSON.stringify(storedOptions(options)));
 }
 
 /** Adds to a finished output: renamed to .partial for the run, back at its end. */

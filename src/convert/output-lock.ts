@@ -13,6 +13,7 @@ interface LockHolder {
   started: string;
 }
 
+/** One run's hold on an output (<output>.lock names its pid): a second run refuses while it is held. */
 export class OutputLock {
   private constructor(readonly path: string, private readonly holder: LockHolder) {}
 

@@ -15,6 +15,7 @@ import { emptyEntryMessage, joinMessages, keptAsBytesNote, nameNotes, noNameMess
 import { messageOf } from "../error-message";
 
 
+/** How one entry is converted: its processor, target, layout and options, decided before its data is. */
 export interface EntryPlan {
   processor: ProcessorName;
   kind: Classification;

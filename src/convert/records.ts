@@ -11,6 +11,7 @@ import type { PreparedCsv } from "../processors/csv";
 import { prepare, type Prepared, type PrepareTask } from "../processors/prepare";
 import type { EntryPlan } from "./plan";
 
+/** An entry prepared with its records checked: what to write, and the records kept apart. */
 export interface CheckedEntry {
   /** What to write: the kept records; null when none is left (a lone JSON document failed). */
   prepared: Prepared | null;

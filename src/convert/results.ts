@@ -13,6 +13,7 @@ export interface EntryCounts {
   failed: number;
 }
 
+/** What convert() resolves to: this run's counts, rates, memory, failures and entries kept as bytes. */
 export interface ConvertSummary extends EntryCounts {
   /** The file written: the output, or its .partial when the run was interrupted. */
   output: string;

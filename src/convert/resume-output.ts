@@ -10,10 +10,12 @@ import { Manifest, MANIFEST_PATH, readStoredRows, type StoredRow } from "../outp
 import { messageOf } from "../error-message";
 import type { ConvertOptions } from "./options";
 import { compareFingerprints, entryKey, fingerprintInputs, type InputChanges, type InputFingerprint } from "./input-fingerprint";
-import { ENCODED_ROOT } from "./write-entry";
-import { changedOptions, outcomeOptions, readRun, recordInFlight, storeFingerprints, type RecordedRun } from "./run-record";
+import { encodedPathOf } from "./encoded-root";
+import { outcomeOptions } from "./option-table";
+import { changedOptions, readRun, recordInFlight, storeFingerprints, type RecordedRun } from "./run-record";
 
 
+/** The .partial of an interrupted run, made to agree with the inputs as they are now. */
 export interface ResumedOutput {
   file: File;
   firstEntry: number;
@@ -47,7 +49,7 @@ export async function resumeOutput(partial: string, inputs: string[], options: C
     const redone = (stored: StoredRow) => changed(stored) || (ofThisRun(stored) && stored.row.status === "failed");
     const removed = new Set(run.inFlight);
     for (const { row } of stored.filter(changed)) {
-      if (row.status === "written") removed.add(row.target).add(`${ENCODED_ROOT}${row.target}`);
+      if (row.status === "written") removed.add(row.target).add(encodedPathOf(row.target));
     }
     for (const target of removed) if (await file.has(target)) await file.delete(target);
     await dropQuarantined(file, new Set([...removed, ...stored.filter(redone).map(({ row }) => row.target)]));

@@ -7,6 +7,7 @@
 import type { StoredRow } from "../output/manifest";
 import { entryKey } from "./input-fingerprint";
 
+/** The rows of the entries an interrupted run finished, taken by input and path as a resumed run meets them. */
 export class ResumedEntries {
   /** Stored rows by entry key, in entry order (an archive may hold two entries of one name). */
   private readonly byKey = new Map<string, StoredRow[]>();

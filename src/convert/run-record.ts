@@ -7,7 +7,9 @@ import type { File } from "../h5/file";
 import { H5DAT_GROUP } from "../schema";
 import type { ConvertOptions } from "./options";
 import type { InputFingerprint } from "./input-fingerprint";
+import { outcomeOptions } from "./option-table";
 
+/** The dataset holding the inputs' fingerprints while a run is not finished. */
 export const FINGERPRINTS_PATH = `${H5DAT_GROUP}/run_fingerprints`;
 
 /** The run a .partial records. */
@@ -53,6 +55,7 @@ export async function recordInFlight(file: File, targets: Iterable<string>): Pro
   await own.close();
 }
 
+/** The run a .partial records (`partial` names it in the message when it records none). */
 export async function readRun(file: File, partial: string): Promise<RecordedRun> {
   const own = (await file.has(H5DAT_GROUP)) ? await file.requireGroup(H5DAT_GROUP) : null;
   const text = async (name: string) => (own ? await own.attrs.find(name) : undefined);
@@ -80,25 +83,7 @@ async function readFingerprints(file: File): Promise<InputFingerprint[] | null> 
   }
 }
 
-/** Options that change what is written (not how fast): a resumed run must keep them. */
-export function outcomeOptions(options: ConvertOptions): Record<string, unknown> {
-  const { image_extensions, video_extensions, allowed_types, video, audio, max_entry_bytes, max_ratio, max_pixels, max_csv_field } = options;
-  // Defaults applied, so that leaving an option out and giving its default compare equal.
-  const gzipLevel = options.compression === undefined || options.compression === "gzip" ? 4 : options.compression;
-  const outcome = {
-    compression: gzipLevel === null || gzipLevel === "none" ? "none" : `gzip:${gzipLevel}`,
-    csv: options.csv ?? "table",
-    images: options.images ?? "pixels",
-    animated: options.animated ?? false,
-    gif_as_video: options.gif_as_video ?? false,
-    on_error: options.on_error ?? "keep",
-    truncated_images: options.truncated_images ?? false,
-    image_extensions, video_extensions, allowed_types, video, audio, max_entry_bytes, max_ratio, max_pixels, max_csv_field,
-    schema: options.schema?.file,
-  };
-  return JSON.parse(JSON.stringify(outcome)) as Record<string, unknown>;
-}
-
+/** The stored options (outcomeOptions) that differ between `before` and `now`, by name. */
 export function changedOptions(before: Record<string, unknown>, now: Record<string, unknown>): string[] {
   const keys = new Set([...Object.keys(before), ...Object.keys(now)]);
   return [...keys].filter((key) => JSON.stringify(before[key]) !== JSON.stringify(now[key])).sort();

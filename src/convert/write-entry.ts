@@ -8,17 +8,17 @@ import type { AttributeSet } from "../h5/attrs";
 import type { H5Object } from "../h5/h5-object";
 import { writeBytes, writeByteStream } from "../processors/bytes";
 import type { MediaInput } from "../processors/ffmpeg-input";
-import { prepare, writePrepared, type Prepared, type PrepareTask } from "../processors/prepare";
+import { writePrepared, type Prepared } from "../processors/prepare";
 import { ProcessorError } from "../processors/processor";
 import { FALLBACK_PROCESSOR, processorNamed } from "../processors/registry";
-import { ForkPool } from "../pool/fork-pool";
 import { releasePixels } from "../pool/shared-pixels";
 import type { SourceEntry } from "../sources/source-entry";
 import { headThenRest } from "../sources/entry-head";
 import type { ManifestRow } from "../output/manifest";
 import type { EntryPlan } from "./plan";
 import { prepareChecked, quarantine } from "./records";
-import { claimTarget, removePartial, type Run } from "./run";
+import type { Run } from "./run";
+import { encodedPathOf } from "./encoded-root";
 import { messageOf } from "../error-message";
 import { joinMessages } from "./entry-checks";
 import { keepsAsBytes, keptAsBytesMessage } from "./fallback";
@@ -42,12 +42,12 @@ export async function convertEntry(run: Run, plan: EntryPlan, bytes: Buffer, pie
     const task = pieces || processor.prepares !== "worker" ? null : { processor: plan.processor, bytes, options: processor.taskOptions(plan.options) };
     const checked = plan.records && task ? await prepareChecked(task, plan.records) : null;
     if (checked?.prepared === null) return { ...row, status: "skipped", message: await quarantine(run.file, plan, checked) };
-    prepared = checked ? checked.prepared : task ? await prepareEntry(run, task) : null;
+    prepared = checked ? checked.prepared : task ? await run.prepare(task) : null;
     // Only making groups must take turns (two entries may need the same new group); the
     // datasets themselves are written concurrently, so their compression, which the binding
     // runs outside the HDF5 lock, uses every core.
     processing = false;
-    place = await claimTarget(run, target);
+    place = await run.claimTarget(target);
     const [parent, name] = place;
     let object: H5Object;
     let notes: string[] = [];
@@ -70,9 +70,9 @@ export async function convertEntry(run: Run, plan: EntryPlan, bytes: Buffer, pie
     await object.close();
     return { ...row, target, status: "written", message: joinMessages(message, plan.row.message) };
   } catch (error) {
-    if (place) await removePartial(run, target);
+    if (place) await run.removePartial(target);
     const decoding = processing || error instanceof ProcessorError;
-    if (decoding && keepsAsBytes(run.options.on_error, error, run.options.signal)) return keepBytes(run, plan, place, bytes, bytes.length, messageOf(error));
+    if (decoding && keepsAsBytes(run.options.onError, error, run.options.signal)) return keepBytes(run, plan, place, bytes, bytes.length, messageOf(error));
     return { ...row, message: joinMessages(messageOf(error), plan.row.message) };
   } finally {
     // Pixels mapped from a worker's file are unmapped, written or not, and the file goes back to it.
@@ -80,10 +80,10 @@ export async function convertEntry(run: Run, plan: EntryPlan, bytes: Buffer, pie
   }
 }
 
-/** `--images both`: the entry's encoded bytes at the same path under ENCODED_ROOT, named by the attr `encoded_path`. */
+/** `--images both`: the entry's encoded bytes at the same path under ENCODED_ROOT (encoded-root.ts), named by the attr `encoded_path`. */
 async function writeEncoded(run: Run, plan: EntryPlan, bytes: Buffer, object: H5Object): Promise<void> {
-  const encodedPath = `${ENCODED_ROOT}${plan.target}`;
-  const [encodedParent, encodedName] = await claimTarget(run, encodedPath);
+  const encodedPath = encodedPathOf(plan.target);
+  const [encodedParent, encodedName] = await run.claimTarget(encodedPath);
   await (await writeBytes(encodedParent, encodedName, bytes, { compression: plan.layout.compression })).close();
   await object.attrs.set("encoded_path", encodedPath);
 }
@@ -96,7 +96,7 @@ async function keepBytes(run: Run, plan: EntryPlan, place: [Group, string] | nul
   const row = { ...plan.row, bytes: size };
   let claimed = place !== null;
   try {
-    const [parent, name] = place ?? (await claimTarget(run, plan.target));
+    const [parent, name] = place ?? (await run.claimTarget(plan.target));
     claimed = true;
     const layout = { compression: plan.layout.compression };
     const dataset = bytes instanceof Uint8Array ? await writeBytes(parent, name, bytes, layout) : await writeByteStream(parent, name, bytes(), layout);
@@ -105,7 +105,7 @@ async function keepBytes(run: Run, plan: EntryPlan, place: [Group, string] | nul
     await dataset.close();
     return { ...row, target: plan.target, status: "written", message: joinMessages(keptAsBytesMessage(reason), plan.row.message) };
   } catch (error) {
-    if (claimed) await removePartial(run, plan.target);
+    if (claimed) await run.removePartial(plan.target);
     return { ...row, message: joinMessages(reason, `not kept as bytes either: ${messageOf(error)}`, plan.row.message) };
   }
 }
@@ -118,7 +118,7 @@ export async function streamEntry(run: Run, plan: EntryPlan, head: Buffer, rest:
   const blocks = () => headThenRest(head, rest, (total) => (bytes = total));
   try {
     if (processor.streams !== "large" || !processor.writeBlocks) throw new Error(`the ${processor.name} processor needs its entries whole`);
-    const [parent, name] = await claimTarget(run, plan.target);
+    const [parent, name] = await run.claimTarget(plan.target);
     owned = true;
     const dataset = await processor.writeBlocks(parent, name, blocks(), plan.layout);
     await finishEntry(dataset, plan, bytes);
@@ -126,7 +126,7 @@ export async function streamEntry(run: Run, plan: EntryPlan, head: Buffer, rest:
     return { ...plan.row, bytes, target: plan.target, status: "written" };
   } catch (error) {
     await rest.return?.();
-    if (owned) await removePartial(run, plan.target);
+    if (owned) await run.removePartial(plan.target);
     return { ...plan.row, bytes, message: joinMessages(messageOf(error), plan.row.message) };
   }
 }
@@ -145,7 +145,7 @@ export async function convertMedia(run: Run, plan: EntryPlan, entry: SourceEntry
   try {
     if (entry.file) await rest?.return?.();
     if (processor.streams !== "always") throw new Error(`the ${processor.name} processor does not decode a stream`);
-    place = await claimTarget(run, plan.target);
+    place = await run.claimTarget(plan.target);
     const [parent, name] = place;
     const dataset = await processor.writeStream(parent, name, input, plan.options, plan.layout, run.options.signal);
     await finishEntry(dataset, plan, bytes);
@@ -153,9 +153,9 @@ export async function convertMedia(run: Run, plan: EntryPlan, entry: SourceEntry
     return { ...plan.row, bytes, target: plan.target, status: "written" };
   } catch (error) {
     await rest?.return?.();
-    if (place) await removePartial(run, plan.target);
+    if (place) await run.removePartial(plan.target);
     const reason = messageOf(error);
-    if (place && keepsAsBytes(run.options.on_error, error, run.options.signal)) {
+    if (place && keepsAsBytes(run.options.onError, error, run.options.signal)) {
       // The bytes ffmpeg consumed are gone: a loose file is read again, an archive entry held
       // whole (up to 8 MiB) is kept from memory; a larger one streamed from an archive cannot be.
       const file = entry.file;
@@ -177,16 +177,16 @@ export async function writeEntryFile(run: Run, plan: EntryPlan, file: string, he
   let place: [Group, string] | null = null;
   try {
     if (processor.prepares === "worker" || processor.streams === "always" || !processor.writeFile) throw new Error(`the ${processor.name} processor does not read files`);
-    place = await claimTarget(run, plan.target);
+    place = await run.claimTarget(plan.target);
     const [parent, name] = place;
     const { object, notes } = await processor.writeFile(parent, name, file, head, await inputDirectoryOf(plan.row.source));
     await finishEntry(object, plan, size);
     await object.close();
     return { ...row, target: plan.target, status: "written", message: joinMessages(outsideStorageMessage(notes), plan.row.message) };
   } catch (error) {
-    if (place) await removePartial(run, plan.target);
+    if (place) await run.removePartial(plan.target);
     // A file its processor cannot take (no HDF5, or one HDF5 cannot copy) is kept as its bytes, read again from disk.
-    if (keepsAsBytes(run.options.on_error, error, run.options.signal)) return keepBytes(run, plan, place, () => fs.createReadStream(file), size, messageOf(error));
+    if (keepsAsBytes(run.options.onError, error, run.options.signal)) return keepBytes(run, plan, place, () => fs.createReadStream(file), size, messageOf(error));
     return { ...row, message: joinMessages(messageOf(error), plan.row.message) };
   }
 }
@@ -229,17 +229,3 @@ async function finishEntry(object: H5Object, plan: EntryPlan, size: number): Pro
   }
   await object.attrs.update(values, options);
 }
-
-/**
- * Runs `task` in a worker process (here when there are none). Even a 1 KiB JSON costs this
- * process, the one writer, less CPU to send and receive than to parse (bench/NOTES.md, "Pool
- * transfer"), so every task goes to the pool.
- */
-function prepareEntry(run: Run, task: PrepareTask): Promise<Prepared> {
-  if (run.workers <= 0) return prepare(task);
-  run.pool ??= new ForkPool({ size: run.workers, batchSize: run.options.batch_chunk_size });
-  return run.pool.run(task);
-}
-
-/** Where `--images both` keeps the encoded bytes, mirroring the pixel datasets' paths. */
-export const ENCODED_ROOT = "/_h5dat/encoded";

@@ -21,8 +21,8 @@ export const MOST_CSV_FIELD = 80 * 2 ** 20;
 export const MAX_CSV_CELLS = 2 ** 24;
 
 /** The field limit of a run's options (`max_csv_field`), default applied; 0 means the most the parser holds. */
-export function maxCsvFieldOf(options: { max_csv_field?: number }): number {
-  const limit = options.max_csv_field ?? DEFAULT_MAX_CSV_FIELD;
+export function maxCsvFieldOf(options: { maxCsvField?: number }): number {
+  const limit = options.maxCsvField ?? DEFAULT_MAX_CSV_FIELD;
   return limit === 0 ? MOST_CSV_FIELD : Math.min(limit, MOST_CSV_FIELD);
 }
 

@@ -9,7 +9,7 @@ import type { Classification } from "../classify";
 
 /** An animated GIF goes to the video processor with --gif-as-video. */
 export function isGifAsVideo(kind: Classification, settings: ProcessorSettings): boolean {
-  return settings.gif_as_video === true && kind.mediaType === "image/gif";
+  return settings.gifAsVideo === true && kind.mediaType === "image/gif";
 }
 
 /** Images to pixels: prepared in a worker, or in strips in the writer when large. */
@@ -21,7 +21,7 @@ export const imageProcessor: PreparingProcessor<"image", ImageOptions, DecodedIm
   },
   // `--images encoded` keeps images as their bytes: the fallback takes them.
   takes: (kind, settings) => kind.category === "image" && settings.images !== "encoded" && !isGifAsVideo(kind, settings),
-  defaults: (settings) => ({ animated: settings.animated, max_pixels: settings.max_pixels, truncated_images: settings.truncated_images }),
+  defaults: (settings) => ({ animated: settings.animated, max_pixels: settings.maxPixels, truncated_images: settings.truncatedImages }),
   notEmpty: "an empty file is not an image",
   prepares: "worker",
   streams: "never",

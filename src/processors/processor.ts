@@ -19,11 +19,11 @@ import type { VideoOptions } from "./video";
 export interface ProcessorSettings {
   images?: "pixels" | "encoded" | "both";
   animated?: boolean;
-  gif_as_video?: boolean;
-  truncated_images?: boolean;
-  max_pixels?: number;
+  gifAsVideo?: boolean;
+  truncatedImages?: boolean;
+  maxPixels?: number;
   csv?: "table" | "kv";
-  max_csv_field?: number;
+  maxCsvField?: number;
   video?: VideoOptions;
   audio?: AudioOptions;
 }

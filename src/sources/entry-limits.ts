@@ -32,8 +32,8 @@ export class EntryLimitError extends Error {
 }
 
 /** The limits of a run's options (convert's `max_entry_bytes` and `max_ratio`), defaults applied. */
-export function limitsOf(options: { max_entry_bytes?: number; max_ratio?: number }): EntryLimits {
-  return { maxEntryBytes: options.max_entry_bytes ?? DEFAULT_MAX_ENTRY_BYTES, maxRatio: options.max_ratio ?? DEFAULT_MAX_RATIO };
+export function limitsOf(options: { maxEntryBytes?: number; maxRatio?: number }): EntryLimits {
+  return { maxEntryBytes: options.maxEntryBytes ?? DEFAULT_MAX_ENTRY_BYTES, maxRatio: options.maxRatio ?? DEFAULT_MAX_RATIO };
 }
 
 /** The entry limits when none are given. */

@@ -261,7 +261,7 @@ test("names: directories, upper case and hidden files", () => {
 });
 
 test("image_extensions replaces the image list; non-image magic still wins", () => {
-  const options: ClassifyOptions = { image_extensions: [".XYZ", "png"] };
+  const options: ClassifyOptions = { imageExtensions: [".XYZ", "png"] };
   assert.deepEqual(pick(classifyFile("garbage.xyz", options)), ["image/x-xyz", "image", "extension"]);
   assert.deepEqual(pick(classifyFile("pdf-named.xyz", options)), ["application/pdf", "bytes", "magic"]);
   assert.deepEqual(pick(classifyFile("png-named.xyz", options)), ["image/png", "image", "magic"]);
@@ -271,51 +271,51 @@ test("image_extensions replaces the image list; non-image magic still wins", () 
 });
 
 test("video_extensions replaces the video list", () => {
-  assert.deepEqual(pick(classifyFile("garbage.dat", { video_extensions: ["dat"] })), ["video/x-dat", "video", "extension"]);
+  assert.deepEqual(pick(classifyFile("garbage.dat", { videoExtensions: ["dat"] })), ["video/x-dat", "video", "extension"]);
   assert.equal(classifyFile("garbage.dat").category, "bytes");
   assert.equal(classify("x.mp4", headOf("garbage.dat")).category, "video");
-  assert.equal(classify("x.mp4", headOf("garbage.dat"), { video_extensions: ["dat"] }).category, "bytes");
-  assert.equal(classifyFile("clip.mp4", { video_extensions: ["dat"] }).mediaType, "video/mp4");
+  assert.equal(classify("x.mp4", headOf("garbage.dat"), { videoExtensions: ["dat"] }).category, "bytes");
+  assert.equal(classifyFile("clip.mp4", { videoExtensions: ["dat"] }).mediaType, "video/mp4");
 });
 
 test("decide: without allowed_types everything is processed", () => {
   assert.deepEqual(decide(classifyFile("doc.pdf")), { action: "process" });
-  assert.deepEqual(decide(classifyFile("doc.pdf"), { allowed_types: [] }), { action: "process" });
+  assert.deepEqual(decide(classifyFile("doc.pdf"), { allowedTypes: [] }), { action: "process" });
 });
 
 test("decide: allowed_types by category, media type and wildcard", () => {
   const pdf = classifyFile("doc.pdf");
-  const skipped = decide(pdf, { allowed_types: ["image", "csv"] });
+  const skipped = decide(pdf, { allowedTypes: ["image", "csv"] });
   assert.equal(skipped.action, "skip");
   assert.match(skipped.reason ?? "", /^type application\/pdf \(category bytes\) is not in allowed_types \[image, csv\]$/);
-  assert.equal(decide(pdf, { allowed_types: ["application/pdf"] }).action, "process");
-  assert.equal(decide(pdf, { allowed_types: ["bytes"] }).action, "process");
+  assert.equal(decide(pdf, { allowedTypes: ["application/pdf"] }).action, "process");
+  assert.equal(decide(pdf, { allowedTypes: ["bytes"] }).action, "process");
 
   const jpeg = classifyFile("img.jpg");
-  assert.equal(decide(jpeg, { allowed_types: ["image/png"] }).action, "skip");
-  assert.equal(decide(jpeg, { allowed_types: ["image/*"] }).action, "process");
-  assert.equal(decide(jpeg, { allowed_types: ["Image/JPEG"] }).action, "process");
-  assert.equal(decide(jpeg, { allowed_types: ["video/*"] }).action, "skip");
+  assert.equal(decide(jpeg, { allowedTypes: ["image/png"] }).action, "skip");
+  assert.equal(decide(jpeg, { allowedTypes: ["image/*"] }).action, "process");
+  assert.equal(decide(jpeg, { allowedTypes: ["Image/JPEG"] }).action, "process");
+  assert.equal(decide(jpeg, { allowedTypes: ["video/*"] }).action, "skip");
   // The lying .jpg is a PNG, so a PNG-only filter keeps it.
-  assert.equal(decide(classifyFile("png-named.jpg"), { allowed_types: ["image/png"] }).action, "process");
+  assert.equal(decide(classifyFile("png-named.jpg"), { allowedTypes: ["image/png"] }).action, "process");
   // A compressed CSV is a CSV.
-  assert.equal(decide(classifyFile("data.csv.gz"), { allowed_types: ["csv"] }).action, "process");
-  assert.equal(decide(classifyFile("data.csv.gz"), { allowed_types: ["json"] }).action, "skip");
+  assert.equal(decide(classifyFile("data.csv.gz"), { allowedTypes: ["csv"] }).action, "process");
+  assert.equal(decide(classifyFile("data.csv.gz"), { allowedTypes: ["json"] }).action, "skip");
 });
 
 test("decide: archives are opened whatever allowed_types says (their entries are decided one by one)", () => {
   for (const name of ["files.zip", "files.tar.gz", "photo.png.gz"]) {
-    assert.deepEqual(decide(classifyFile(name), { allowed_types: ["image"] }), { action: "process" }, name);
+    assert.deepEqual(decide(classifyFile(name), { allowedTypes: ["image"] }), { action: "process" }, name);
   }
 });
 
 test("decide: an allowed_types entry that is neither a category nor a media type is an error", () => {
   const png = classifyFile("img.png");
-  assert.throws(() => decide(png, { allowed_types: ["imgae"] }), {
+  assert.throws(() => decide(png, { allowedTypes: ["imgae"] }), {
     name: "TypeError",
     message: /allowed_types: 'imgae' is neither a category \(image, video, .*\) nor a media type like 'image\/png'/,
   });
-  assert.throws(() => decide(png, { allowed_types: ["image", "png"] }), /'png'/);
+  assert.throws(() => decide(png, { allowedTypes: ["image", "png"] }), /'png'/);
 });
 
 function pick(c: Classification): [string, string, string] {

@@ -38,7 +38,7 @@ test("info --json counts the manifest by status and processor and lists failures
 
   // With on_error "fail", b.json fails and is listed as a failure.
   const failing = path.join(dir, "failing.h5");
-  await convert([tree], { output: failing, workers: 0, on_error: "fail" });
+  await convert([tree], { output: failing, workers: 0, onError: "fail" });
   const failed = JSON.parse(info("--json", failing).stdout);
   assert.deepEqual([failed.entries.written, failed.entries.keptAsBytes, failed.entries.failed], [3, 0, 1]);
   assert.equal(failed.failures[0].source_path, "b.json");

@@ -34,7 +34,7 @@ test("a failed processor keeps the bytes; on_error fail fails; a pixel limit fai
   execFileSync("/usr/bin/python3", ["-c", "import sys; from PIL import Image; Image.new('RGB', (8, 6)).save(sys.argv[1])", path.join(tree, "big.png")]);
 
   const output = path.join(dir, "keep.h5");
-  const kept = await convert([tree], { output, workers: 0, max_pixels: 40 });
+  const kept = await convert([tree], { output, workers: 0, maxPixels: 40 });
   assert.deepEqual([kept.written, kept.keptAsBytes, kept.failed], [1, 1, 1]);
   assert.deepEqual(kept.kept.map((row) => [row.source_path, row.status, row.processor]), [["broken.json", "written", "json"]]);
   assert.match(kept.kept[0].message, /^kept as bytes: invalid JSON/);
@@ -48,7 +48,7 @@ test("a failed processor keeps the bytes; on_error fail fails; a pixel limit fai
   );
   assert.equal(`kept as bytes: ${dataset.attrs.fallback_reason}`, kept.kept[0].message);
 
-  const failing = await convert([tree], { output: path.join(dir, "fail.h5"), workers: 0, on_error: "fail", max_pixels: 40 });
+  const failing = await convert([tree], { output: path.join(dir, "fail.h5"), workers: 0, onError: "fail", maxPixels: 40 });
   assert.deepEqual([failing.written, failing.keptAsBytes, failing.failed], [1, 0, 2]);
   assert.match(failing.failures.find((row) => row.source_path === "broken.json")!.message, /^invalid JSON/);
   assert.deepEqual(python(`import h5py, json, sys
@@ -66,7 +66,7 @@ test("--resume counts a kept-as-bytes entry as done", async () => {
   const { EventEmitter } = await import("node:events");
   const events = new EventEmitter();
   events.on("entry", () => controller.abort());
-  const first = await convert([tree], { output, workers: 0, batch_process_limit: 1, signal: controller.signal }, events);
+  const first = await convert([tree], { output, workers: 0, batchProcessLimit: 1, signal: controller.signal }, events);
   assert.equal(first.interrupted, true);
   assert.equal(first.keptAsBytes, 1);
 

@@ -294,7 +294,7 @@ test("every real file is kept, loose and in a tar.gz: typed where it can be, as 
 test("--animated stores every TIFF page as PIL reads them; --truncated-images decodes a cut JPEG as PIL's LOAD_TRUNCATED_IMAGES", { timeout: 60_000 }, async () => {
   const crafted = path.join(corpus, "crafted");
   const output = path.join(dir, "options.h5");
-  const summary = await convert([crafted], { output, workers: 0, animated: true, truncated_images: true });
+  const summary = await convert([crafted], { output, workers: 0, animated: true, truncatedImages: true });
   assert.equal(summary.keptAsBytes, 0);
   const seen = check(output, "", crafted);
   assert.equal(seen["two-pages.tif"].pil, "equal");
@@ -316,7 +316,7 @@ print(json.dumps({"equal": bool(np.array_equal(want, got)), "shape": list(got.sh
   // The part past the cut is libjpeg's fill (mid grey): the comparison covers both halves.
   assert.ok(truncated.grey_rows > 0);
 
-  const failing = await convert([crafted], { output: path.join(dir, "fail.h5"), workers: 0, on_error: "fail" });
+  const failing = await convert([crafted], { output: path.join(dir, "fail.h5"), workers: 0, onError: "fail" });
   assert.deepEqual(failing.failures.map((row) => row.source_path), ["truncated.jpg"]);
   assert.match(failing.failures[0].message, /^cannot decode the image: VipsJpeg: premature end of JPEG image/);
 });

@@ -130,7 +130,7 @@ f = h5py.File(sys.argv[1], "r")
 def rows(ds): return [[c.decode() if isinstance(c, bytes) else (c.item() if hasattr(c, "item") else c) for c in (r.tolist() if hasattr(r, "tolist") else r)] for r in ds[()]]
 print(json.dumps({k: rows(f["texts"][k]) for k in f["texts"]}))`, file);
   const [withWorkers, without] = [path.join(dir, "t2.h5"), path.join(dir, "t0.h5")];
-  await convert([texts], { output: withWorkers, workers: 2, batch_chunk_size: 2 });
+  await convert([texts], { output: withWorkers, workers: 2, batchChunkSize: 2 });
   await convert([texts], { output: without, workers: 0 });
   const a = dump(withWorkers) as Record<string, unknown[]>;
   assert.deepEqual(a, dump(without));

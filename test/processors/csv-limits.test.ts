@@ -70,9 +70,9 @@ describe("checkCsvSizes", () => {
 describe("the --max-csv-field setting", () => {
   test("defaults to 64 MiB; 0 and anything larger mean the parser's most, 80 MiB", () => {
     assert.equal(maxCsvFieldOf({}), 64 * 2 ** 20);
-    assert.equal(maxCsvFieldOf({ max_csv_field: 0 }), MOST_CSV_FIELD);
-    assert.equal(maxCsvFieldOf({ max_csv_field: 2 ** 40 }), MOST_CSV_FIELD);
-    assert.equal(maxCsvFieldOf({ max_csv_field: 1024 }), 1024);
+    assert.equal(maxCsvFieldOf({ maxCsvField: 0 }), MOST_CSV_FIELD);
+    assert.equal(maxCsvFieldOf({ maxCsvField: 2 ** 40 }), MOST_CSV_FIELD);
+    assert.equal(maxCsvFieldOf({ maxCsvField: 1024 }), 1024);
   });
 
   test("the config key max_csv_field takes bytes up to 80 MiB", () => {

@@ -12,7 +12,7 @@ import { SCHEMA_META } from "../../src/schema";
 
 const kindOf = (category: Category, mediaType = "application/octet-stream", nameExtension = ""): Classification => ({ mediaType, category, extension: nameExtension, nameExtension, by: "magic" });
 
-const SETTINGS: ProcessorSettings[] = [{}, { images: "encoded" }, { images: "both" }, { gif_as_video: true }, { gif_as_video: true, images: "encoded" }];
+const SETTINGS: ProcessorSettings[] = [{}, { images: "encoded" }, { images: "both" }, { gifAsVideo: true }, { gifAsVideo: true, images: "encoded" }];
 
 test("entries go where the converter always sent them", () => {
   const cases: [Classification, ProcessorSettings, string][] = [
@@ -20,8 +20,8 @@ test("entries go where the converter always sent them", () => {
     [kindOf("image", "image/png", "png"), { images: "both" }, "image"],
     [kindOf("image", "image/png", "png"), { images: "encoded" }, "bytes"],
     [kindOf("image", "image/gif", "gif"), {}, "image"],
-    [kindOf("image", "image/gif", "gif"), { gif_as_video: true }, "video"],
-    [kindOf("image", "image/gif", "gif"), { gif_as_video: true, images: "encoded" }, "bytes"],
+    [kindOf("image", "image/gif", "gif"), { gifAsVideo: true }, "video"],
+    [kindOf("image", "image/gif", "gif"), { gifAsVideo: true, images: "encoded" }, "bytes"],
     [kindOf("video", "video/mp4", "mp4"), { images: "encoded" }, "video"],
     [kindOf("audio", "audio/mpeg", "mp3"), {}, "audio"],
     [kindOf("json", "application/json", "json"), {}, "json"],

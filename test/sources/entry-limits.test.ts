@@ -25,7 +25,7 @@ async function drain(blocks: AsyncIterable<Buffer>): Promise<number> {
 test("defaults: 64 GiB per entry, ratio 200 judged past 32 MiB; options override them, 0 turns a limit off", () => {
   assert.deepEqual(DEFAULT_LIMITS, { maxEntryBytes: 64 * 2 ** 30, maxRatio: 200 });
   assert.equal(RATIO_CHECK_BYTES, 32 * MiB);
-  assert.deepEqual(limitsOf({ max_entry_bytes: 0, max_ratio: 5 }), { maxEntryBytes: 0, maxRatio: 5 });
+  assert.deepEqual(limitsOf({ maxEntryBytes: 0, maxRatio: 5 }), { maxEntryBytes: 0, maxRatio: 5 });
 });
 
 test("max_entry_bytes stops an entry at the block that passes it, and a declared size before any read", async () => {
