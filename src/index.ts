@@ -6,6 +6,7 @@ export { ArchiveReader, type ArchiveEntry } from "./sources/archive-reader";
 export { ArchiveError } from "./sources/archive-error";
 export { convert } from "./convert/convert";
 export type { ConvertOptions } from "./convert/options";
+export type { OnError } from "./convert/fallback";
 export type { ConvertSummary, EntryCounts, ConvertProgress, ConvertEvents } from "./convert/results";
 export type { ManifestRow, EntryStatus } from "./output/manifest";
 export type { AudioOptions } from "./processors/audio";

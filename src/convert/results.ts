@@ -4,12 +4,15 @@ import type { ManifestRow } from "../output/manifest";
 
 /** Entries by what became of them: a run's (an appended file's earlier entries are not its). */
 export interface EntryCounts {
+  /** Entries met in the inputs, whatever became of them. */
   entries: number;
   /** Entries written in their typed form (or as bytes by their kind). */
   written: number;
-  /** Entries written as their original bytes because their processor failed (see `on_error`). */
+  /** Entries written as their original bytes because their processor failed (see `onError`). */
   keptAsBytes: number;
+  /** Entries not written, each with its reason in the manifest (symlinks, excluded types, ...). */
   skipped: number;
+  /** Entries that failed, each with its cause in the manifest. */
   failed: number;
 }
 
@@ -30,8 +33,11 @@ export interface ConvertSummary extends EntryCounts {
   inFile?: EntryCounts;
   /** Bytes of this run's entries. */
   bytes: number;
+  /** Wall time of the run, in seconds. */
   seconds: number;
+  /** This run's entries per second of wall time. */
   filesPerSecond: number;
+  /** This run's entry bytes (MB, 10^6) per second of wall time. */
   megabytesPerSecond: number;
   /** This process's peak RSS (MB). */
   peakRssMb: number;
@@ -53,5 +59,6 @@ export interface ConvertProgress {
 
 /** Progress: one event per entry, as its manifest row, with the run's progress then. */
 export interface ConvertEvents {
+  /** An entry is done (written, kept, skipped or failed): its row, and the run's progress. */
   entry: [ManifestRow, ConvertProgress];
 }
