@@ -159,20 +159,22 @@ interface EntryStamp {
   unixTime: Buffer;
 }
 
+/** The extended timestamp of `mtime`, or nothing when Unix seconds in 32 bits cannot hold it. */
 function unixTimeExtra(mtime: Date): Buffer {
   const seconds = Math.floor(mtime.getTime() / 1000);
   return seconds >= 0 && seconds <= U32 ? extendedTime(seconds) : Buffer.alloc(0);
+}
+
+/** The fields both headers hold in one order from `at`: version needed, flags, method, time, date. */
+function writeSharedFields(header: Buffer, at: number, version: number, method: number, stamp: EntryStamp): void {
+  [version, FLAGS, method, stamp.time, stamp.date].forEach((value, i) => header.writeUInt16LE(value, at + 2 * i));
 }
 
 /** The local file header; CRC and sizes follow the data, in the descriptor. */
 function localHeader(name: Buffer, method: number, zip64: boolean, stamp: EntryStamp): Buffer {
   const local = Buffer.alloc(30);
   local.writeUInt32LE(0x04034b50, 0);
-  local.writeUInt16LE(zip64 ? 45 : 20, 4);
-  local.writeUInt16LE(FLAGS, 6);
-  local.writeUInt16LE(method, 8);
-  local.writeUInt16LE(stamp.time, 10);
-  local.writeUInt16LE(stamp.date, 12);
+  writeSharedFields(local, 4, zip64 ? 45 : 20, method, stamp);
   // CRC and sizes (14..26) stay zero: they follow the data, in the descriptor.
   if (zip64) {
     local.writeUInt32LE(U32, 18); // the sizes are in the zip64 extra (zero here too)
@@ -220,11 +222,7 @@ function centralHeader(e: CentralEntry): Buffer {
   const header = Buffer.alloc(46);
   header.writeUInt32LE(0x02014b50, 0);
   header.writeUInt16LE(MADE_BY, 4);
-  header.writeUInt16LE(wide.length ? 45 : 20, 6);
-  header.writeUInt16LE(FLAGS, 8);
-  header.writeUInt16LE(e.method, 10);
-  header.writeUInt16LE(e.stamp.time, 12);
-  header.writeUInt16LE(e.stamp.date, 14);
+  writeSharedFields(header, 6, wide.length ? 45 : 20, e.method, e.stamp);
   header.writeUInt32LE(e.crc, 16);
   header.writeUInt32LE(e.zip64 ? U32 : e.compressed, 20);
   header.writeUInt32LE(e.zip64 ? U32 : e.size, 24);
