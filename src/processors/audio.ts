@@ -6,9 +6,9 @@ import type { Group } from "../h5/group";
 import { GZIP, isCompressed, storageOptions, type DatasetLayout } from "./layout";
 import { checkOption, type FfmpegOptions } from "./ffmpeg";
 import type { MediaInput } from "./ffmpeg-input";
-import { ffNumber, type FfmpegJob } from "./ffmpeg-process";
+import type { FfmpegJob } from "./ffmpeg-process";
 import { sourceStream } from "./ffmpeg-log";
-import { RowWriter, writeDecoded } from "./media-writer";
+import { rawOutputArgs, RowWriter, writeDecoded } from "./media-writer";
 
 export type { MediaInput } from "./ffmpeg-input";
 
@@ -30,19 +30,13 @@ export function audioChunkRows(channels: number): number {
   return Math.min(256 * 1024, Math.max(64 * 1024, Math.floor((1 << 20) / (4 * channels))));
 }
 
-/** ffmpeg's output arguments for the options (and the start time, which runFfmpeg places). */
-export function audioArgs(options: AudioOptions): { start: number | undefined; outputArgs: string[] } {
+/** ffmpeg's output arguments for the options (the start time is runFfmpeg's to place). */
+export function audioArgs(options: AudioOptions): string[] {
   checkOption("start", options.start, { zero: true });
   checkOption("duration", options.duration);
   checkOption("sample_rate", options.sample_rate, { integer: true });
-  const outputArgs = [
-    "-map", "0:a:0",
-    ...(options.duration !== undefined ? ["-t", ffNumber(options.duration)] : []),
-    ...(options.sample_rate !== undefined ? ["-ar", String(options.sample_rate)] : []),
-    "-f", "f32le", "-acodec", "pcm_f32le",
-    "pipe:1",
-  ];
-  return { start: options.start, outputArgs };
+  const resample = options.sample_rate !== undefined ? ["-ar", String(options.sample_rate)] : [];
+  return rawOutputArgs("0:a:0", resample, options.duration, ["-f", "f32le", "-acodec", "pcm_f32le"]);
 }
 
 /**
@@ -55,9 +49,9 @@ export function audioArgs(options: AudioOptions): { start: number | undefined; o
  * ffmpeg cannot decode it (its own words in the message) or there is no audio stream.
  */
 export async function writeAudio(group: Group, name: string, input: MediaInput, options: AudioOptions, layout: DatasetLayout = GZIP): Promise<Dataset> {
-  const { start, outputArgs } = audioArgs(options);
-  return writeDecoded(group, name, { input, start, outputArgs, strict: options.strict, signal: options.signal }, {
+  return writeDecoded(group, name, input, options, {
     kind: "audio",
+    outputArgs: audioArgs(options),
     async open(job) {
       const format = await outputFormat(job);
       return { format, writer: audioWriter(group, name, format.channels, layout) };

@@ -4,23 +4,38 @@
 import type { Dataset } from "../h5/dataset";
 import type { Group } from "../h5/group";
 import type { SetAttributeOptions } from "../h5/attrs";
-import { runFfmpeg } from "./ffmpeg";
+import { runFfmpeg, type FfmpegOptions } from "./ffmpeg";
+import type { MediaInput } from "./ffmpeg-input";
 import { FfmpegError } from "./ffmpeg-error";
-import type { FfmpegJob, FfmpegRun } from "./ffmpeg-process";
+import { ffNumber, type FfmpegJob } from "./ffmpeg-process";
 import { describeStreams } from "./ffmpeg-log";
 
 /** What a processor tells writeDecoded: how to make its writer, and the attrs of a finished run. */
 export interface DecodedStream<F> {
   kind: "video" | "audio";
+  /** ffmpeg's output arguments (rawOutputArgs), after `-i <input>`. */
+  outputArgs: string[];
   /** Once ffmpeg has told the output format: that format, and the writer making the dataset. */
   open(job: FfmpegJob): Promise<{ format: F; writer: RowWriter }>;
   /** The dataset's attrs, and their dtypes, once every row is written. */
   attrs(job: FfmpegJob, format: F, rows: number): [Record<string, unknown>, Record<string, SetAttributeOptions>];
 }
 
-/** Runs ffmpeg and writes all it outputs as dataset `name` in `group`, through `stream`. */
-export async function writeDecoded<F>(group: Group, name: string, run: FfmpegRun, stream: DecodedStream<F>): Promise<Dataset> {
+/**
+ * ffmpeg's output arguments: the stream to `map`, the processor's `settings`, the time range's
+ * `-t`, and the raw `format`, written to the pipe.
+ */
+export function rawOutputArgs(map: string, settings: string[], duration: number | undefined, format: string[]): string[] {
+  return ["-map", map, ...settings, ...(duration !== undefined ? ["-t", ffNumber(duration)] : []), ...format, "pipe:1"];
+}
+
+/**
+ * Runs ffmpeg on `input` from `options.start` and writes all it outputs as dataset `name` in
+ * `group`, through `stream`.
+ */
+export async function writeDecoded<F>(group: Group, name: string, input: MediaInput, options: FfmpegOptions & { start?: number }, stream: DecodedStream<F>): Promise<Dataset> {
   let writer: RowWriter | null = null;
+  const run = { input, start: options.start, outputArgs: stream.outputArgs, strict: options.strict, signal: options.signal };
   try {
     return await runFfmpeg(run, async (job) => {
       let format: F | null = null;

@@ -8,7 +8,7 @@ import { checkOption, type FfmpegOptions } from "./ffmpeg";
 import type { MediaInput } from "./ffmpeg-input";
 import { ffNumber, type FfmpegJob } from "./ffmpeg-process";
 import { sourceStream } from "./ffmpeg-log";
-import { RowWriter, writeDecoded } from "./media-writer";
+import { rawOutputArgs, RowWriter, writeDecoded } from "./media-writer";
 
 export type { MediaInput } from "./ffmpeg-input";
 
@@ -44,8 +44,8 @@ export function videoChunks(width: number, height: number): { chunks: number[]; 
   return { chunks: [1, Math.ceil(height / bands), width, 3], framesPerBatch: 1 };
 }
 
-/** ffmpeg's output arguments for the options (and the start time, which runFfmpeg places). */
-export function videoArgs(options: VideoOptions): { start: number | undefined; outputArgs: string[] } {
+/** ffmpeg's output arguments for the options (the start time is runFfmpeg's to place). */
+export function videoArgs(options: VideoOptions): string[] {
   checkOption("fps", options.fps);
   checkOption("max_frames", options.max_frames, { integer: true });
   checkOption("scale", options.scale, { integer: true });
@@ -57,15 +57,9 @@ export function videoArgs(options: VideoOptions): { start: number | undefined; o
     const s = options.scale;
     filters.push(`scale=w='min(iw,${s})':h='min(ih,${s})':force_original_aspect_ratio=decrease`);
   }
-  const outputArgs = [
-    "-map", "0:V:0", // the first video stream that is not cover art
-    ...(filters.length ? ["-vf", filters.join(",")] : []),
-    ...(options.duration !== undefined ? ["-t", ffNumber(options.duration)] : []),
-    ...(options.max_frames !== undefined ? ["-frames:v", String(options.max_frames)] : []),
-    "-f", "rawvideo", "-pix_fmt", "rgb24",
-    "pipe:1",
-  ];
-  return { start: options.start, outputArgs };
+  const settings = [...(filters.length ? ["-vf", filters.join(",")] : []), ...(options.max_frames !== undefined ? ["-frames:v", String(options.max_frames)] : [])];
+  // 0:V:0 is the first video stream that is not cover art.
+  return rawOutputArgs("0:V:0", settings, options.duration, ["-f", "rawvideo", "-pix_fmt", "rgb24"]);
 }
 
 /**
@@ -77,9 +71,9 @@ export function videoArgs(options: VideoOptions): { start: number | undefined; o
  * or there is no video stream.
  */
 export async function writeVideo(group: Group, name: string, input: MediaInput, options: VideoOptions, layout: DatasetLayout = GZIP): Promise<Dataset> {
-  const { start, outputArgs } = videoArgs(options);
-  return writeDecoded(group, name, { input, start, outputArgs, strict: options.strict, signal: options.signal }, {
+  return writeDecoded(group, name, input, options, {
     kind: "video",
+    outputArgs: videoArgs(options),
     async open(job) {
       const size = await outputSize(job);
       return { format: size, writer: videoWriter(group, name, size.width, size.height, layout) };
