@@ -1,4 +1,5 @@
-// JSON and CSV back out of a file. JSON: the [N, 2] (pointer, leaf JSON text) rows rebuilt by
+// JSON and CSV back out of a file. JSON: the [N, 2] (pointer, leaf JSON text) rows (a ragged
+// string array's group, or in older files a vlen string dataset: processors/json.ts) rebuilt by
 // pairsToJson (integers beyond 2^53 as BigInt), or by pairsToJsonText with every number as it was
 // written; JSONL (attr jsonl) reads as the array of its documents. CSV: the compound table's
 // fields as typed columns (int64 → BigInt64Array, float64 → Float64Array, bool → boolean[],
@@ -6,32 +7,31 @@
 // ([R, C] cell text) read as string columns; a wide table's group (processors/wide-table.ts) as
 // the columns of its typed matrices. A table reads whole, or rows [start, stop) alone.
 import { Dataset } from "../h5/dataset";
-import { dtypeName } from "../h5/dtype";
 import { H5Error } from "../h5/errors";
 import { Group } from "../h5/group";
 import { fieldNames } from "../processors/csv";
 import type { CsvColumnType } from "../processors/csv-table";
 import { WIDE_LAYOUT, WIDE_TYPES } from "../processors/wide-table";
-import { JSON_PAIRS_FORMAT, pairsToJson, pairsToJsonText, type JsonPair } from "../processors/json";
+import { JSON_PAIRS_FORMAT, jsonPairRows, pairsToJson, pairsToJsonText, type JsonPair } from "../processors/json";
 import { resolveRange, rowsOf, type AxisRange } from "./axis-range";
 import { attrNames, attrValue, getObject, readData, release, type Flow } from "./flow";
 import { runAsync, runSync } from "../h5/operation";
 
 /** A JSON value deep-equal to the source (integers beyond 2^53 as BigInt); JSONL: an array of documents. */
-export function readJSON(dataset: Dataset): Promise<unknown> {
+export function readJSON(dataset: Dataset | Group): Promise<unknown> {
   return runAsync(readJSONFlow(dataset));
 }
 /** The Sync form of {@link readJSON}. */
-export function readJSONSync(dataset: Dataset): unknown {
+export function readJSONSync(dataset: Dataset | Group): unknown {
   return runSync(readJSONFlow(dataset));
 }
 
 /** The JSON as compact text, every number exactly as written in the source. */
-export function readJSONText(dataset: Dataset): Promise<string> {
+export function readJSONText(dataset: Dataset | Group): Promise<string> {
   return runAsync(readJSONTextFlow(dataset));
 }
 /** The Sync form of {@link readJSONText}. */
-export function readJSONTextSync(dataset: Dataset): string {
+export function readJSONTextSync(dataset: Dataset | Group): string {
   return runSync(readJSONTextFlow(dataset));
 }
 
@@ -48,31 +48,23 @@ export function readTableSync(table: Dataset | Group, range?: AxisRange): Table 
   return runSync(readTableFlow(table, range));
 }
 
-function* jsonPairs(dataset: Dataset): Flow<JsonPair[]> {
+/** The pairs of a pointer/value array of either layout (processors/json.ts), its format attr checked. */
+function* jsonPairs(dataset: Dataset | Group): Flow<JsonPair[]> {
   const names = yield* attrNames(dataset);
   if (names.includes("format")) {
     const format = yield* attrValue(dataset, "format");
     if (format !== JSON_PAIRS_FORMAT) throw new H5Error(`'${dataset.name}' has format '${String(format)}', not '${JSON_PAIRS_FORMAT}'`, dataset.name);
   }
-  const dtype = dataset.dtype;
-  const text = dtype === "string" || (typeof dtype === "object" && dtype.kind === "string");
-  if (!text || dataset.shape?.length !== 2 || dataset.shape[1] !== 2) {
-    throw new H5Error(`'${dataset.name}' is not an [N, 2] string dataset of (pointer, JSON text) rows (shape [${dataset.shape?.join(", ") ?? "empty"}], ${dtypeName(dtype)})`, dataset.name);
-  }
-  const { data, shape } = yield* readData(dataset);
-  const flat = data as string[];
-  const pairs: JsonPair[] = new Array(shape[0]);
-  for (let i = 0; i < shape[0]; i++) pairs[i] = [flat[2 * i], flat[2 * i + 1]];
-  return pairs;
+  return yield* jsonPairRows(dataset);
 }
 
 /** The JSON value (JSONL: the array of documents) stored in `dataset`. */
-function* readJSONFlow(dataset: Dataset): Flow<unknown> {
+function* readJSONFlow(dataset: Dataset | Group): Flow<unknown> {
   return pairsToJson(yield* jsonPairs(dataset));
 }
 
 /** The same as compact JSON text, every number as it was written. */
-function* readJSONTextFlow(dataset: Dataset): Flow<string> {
+function* readJSONTextFlow(dataset: Dataset | Group): Flow<string> {
   return pairsToJsonText(yield* jsonPairs(dataset));
 }
 
