@@ -16,6 +16,7 @@ import { JSON_PAIRS_FORMAT, jsonPairRows, pairsToJson, pairsToJsonText, type Jso
 import { resolveRange, rowsOf, type AxisRange } from "./axis-range";
 import { attrNames, attrValue, getObject, readData, release, type Flow } from "./flow";
 import { runAsync, runSync } from "../h5/operation";
+import { isRaggedStrings, raggedShape, readRaggedStrings } from "../h5/ragged-strings";
 
 /** A JSON value deep-equal to the source (integers beyond 2^53 as BigInt); JSONL: an array of documents. */
 export function readJSON(dataset: Dataset | Group): Promise<unknown> {
@@ -161,10 +162,10 @@ function makeTable(columns: string[], fields: string[], values: TableColumn[], s
 
 /** The table in `table`, rows `range` of it (all by default). */
 function* readTableFlow(table: Dataset | Group, range?: AxisRange): Flow<Table> {
-  if (table instanceof Group) return yield* wideTable(table, range);
+  const names = yield* attrNames(table);
+  const header = names.includes("columns") ? yield* attrValue(table, "columns") : undefined;
+  if (table instanceof Group) return (yield* isRaggedStrings(table)) ? yield* kvTable(table, header, range) : yield* wideTable(table, range);
   const dataset = table;
-  const names = yield* attrNames(dataset);
-  const header = names.includes("columns") ? yield* attrValue(dataset, "columns") : undefined;
   const dtype = dataset.dtype;
   if (typeof dtype === "object" && dtype.kind === "compound") {
     if (dataset.ndim !== 1) throw new H5Error(`'${dataset.name}' is a ${dataset.ndim}-D compound dataset: a table has one axis`, dataset.name);
@@ -180,15 +181,15 @@ function* readTableFlow(table: Dataset | Group, range?: AxisRange): Flow<Table> 
   return yield* kvTable(dataset, header, range);
 }
 
-/** An [R, C] dataset read as C columns (h5dat's kv CSV mode: strings). */
-function* kvTable(dataset: Dataset, header: unknown, range: AxisRange | undefined): Flow<Table> {
-  const shape = dataset.shape;
+/** An [R, C] dataset, or ragged string array, read as C columns (h5dat's kv CSV mode: strings). */
+function* kvTable(dataset: Dataset | Group, header: unknown, range: AxisRange | undefined): Flow<Table> {
+  const shape = dataset instanceof Dataset ? dataset.shape : yield* raggedShape(dataset);
   if (!shape || shape.length !== 2) throw new H5Error(`'${dataset.name}' is neither a compound table nor an [R, C] dataset`, dataset.name);
   const width = shape[1];
-  const span = rowSpan(dataset, range);
+  const [start, stop] = resolveRange(range, shape[0], "row");
+  const span = { start, stop, total: shape[0] };
   const rows = span.stop - span.start;
-  const { data } = yield* rowsOf(dataset, span.start, span.stop);
-  const flat = data as ArrayLike<unknown>;
+  const flat = dataset instanceof Dataset ? ((yield* rowsOf(dataset, start, stop)).data as ArrayLike<unknown>) : (yield* readRaggedStrings(dataset, start, stop)).data;
   const values: unknown[][] = Array.from({ length: width }, () => new Array(rows));
   for (let r = 0; r < rows; r++) for (let c = 0; c < width; c++) values[c][r] = flat[r * width + c];
   const named = Array.isArray(header) && header.length === width;
