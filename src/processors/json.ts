@@ -76,8 +76,10 @@ export function pairsToJson(pairs: Iterable<readonly [string, string]>): unknown
     isObject: (v): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v),
     get: (o, key) => (Object.prototype.hasOwnProperty.call(o, key) ? o[key] : undefined),
     set: (o, key, v) => {
-      // A plain assignment to "__proto__" would set the prototype instead of a key.
-      Object.defineProperty(o, key, { value: v, writable: true, enumerable: true, configurable: true });
+      // A plain assignment to "__proto__" would set the prototype instead of a key; defining
+      // every key would turn each object into a slow dictionary.
+      if (key === "__proto__") Object.defineProperty(o, key, { value: v, writable: true, enumerable: true, configurable: true });
+      else o[key] = v;
     },
     leaf: leafValue,
   });
