@@ -249,27 +249,30 @@ export function* readRaggedStrings(group: Group, start?: number, stop?: number):
   const rows = Math.max(0, last - first);
   if (rows === 0 || per === 0) return { data: [], shape: [rows, ...shape.slice(1)] };
   const offsetsSet = yield* member(group, "offsets");
-  const bytesSet = yield* member(group, "bytes");
   try {
-    const count = rows * per;
-    if ((offsetsSet.shape?.[0] ?? 0) < (first * per) + count + 1) throw new H5Error(`'${group.name}/offsets' is shorter than its shape [${shape}] needs`, group.name);
-    const raw = yield* step(
-      () => offsetsSet.readSync({ start: [first * per], count: [count + 1] }),
-      () => offsetsSet.read({ start: [first * per], count: [count + 1] }),
-    );
-    const offsets = fromUint64(raw.data as BigUint64Array);
-    const from = offsets[0];
-    const length = offsets[count] - from;
-    if (length < 0 || from + length > (bytesSet.shape?.[0] ?? 0)) throw new H5Error(`'${group.name}/offsets' points past the end of its bytes`, group.name);
-    const bytes = length === 0 ? new Uint8Array(0) : ((yield* step(
-      () => bytesSet.readSync({ start: [from], count: [length] }),
-      () => bytesSet.read({ start: [from], count: [length] }),
-    )).data as Uint8Array);
-    return { data: decodeStrings(bytes, offsets, group.name), shape: [rows, ...shape.slice(1)] };
+    const bytesSet = yield* member(group, "bytes");
+    try {
+      return { data: yield* stringsAt(group.name, offsetsSet, bytesSet, first * per, rows * per), shape: [rows, ...shape.slice(1)] };
+    } finally {
+      yield* closing(bytesSet);
+    }
   } finally {
     yield* closing(offsetsSet);
-    yield* closing(bytesSet);
   }
+}
+
+/** Strings [first, first + count) of the array whose datasets these are: their offsets, then their bytes. */
+function* stringsAt(name: string, offsetsSet: Dataset, bytesSet: Dataset, first: number, count: number): Operation<string[]> {
+  if ((offsetsSet.shape?.[0] ?? 0) < first + count + 1) throw new H5Error(`'${name}/offsets' is shorter than the group's shape needs`, name);
+  const span = { start: [first], count: [count + 1] };
+  const raw = yield* step(() => offsetsSet.readSync(span), () => offsetsSet.read(span));
+  const offsets = fromUint64(raw.data as BigUint64Array);
+  const from = offsets[0];
+  const length = offsets[count] - from;
+  if (length < 0 || from + length > (bytesSet.shape?.[0] ?? 0)) throw new H5Error(`'${name}/offsets' points past the end of its bytes`, name);
+  const run = { start: [from], count: [length] };
+  const bytes = length === 0 ? new Uint8Array(0) : ((yield* step(() => bytesSet.readSync(run), () => bytesSet.read(run))).data as Uint8Array);
+  return decodeStrings(bytes, offsets, name);
 }
 
 /** The strings between consecutive offsets (relative to offsets[0]) of `bytes`. */

@@ -79,7 +79,7 @@ function addValue(total: VlenBytes, value: unknown, dtype: Dtype): void {
     heapObject(total, bytes);
     if (Array.isArray(value) && hasVlen(dtype.base)) add(total, value, dtype.base);
   } else if (dtype.kind === "array" && (Array.isArray(value) || ArrayBuffer.isView(value))) {
-    add(total, (value as unknown[]).flat?.(Infinity) ?? (value as ArrayLike<unknown>), dtype.base);
+    add(total, Array.isArray(value) ? value.flat(Infinity) : (value as unknown as ArrayLike<unknown>), dtype.base);
   } else if (dtype.kind === "compound" && value !== null && typeof value === "object") {
     for (const field of dtype.fields) if (hasVlen(field.dtype)) addValue(total, (value as Record<string, unknown>)[field.name], field.dtype);
   }

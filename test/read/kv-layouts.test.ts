@@ -199,6 +199,38 @@ with h5py.File(sys.argv[1], "r") as f:
     assert.match(line, /^\/doc\s+dataset string \[\d+, 2\]\s+chunks \[\d+, \d\] gzip:4\s+[\d.]+ KiB → [\d.]+ KiB \(incl\. [\d.]+ KiB vlen heap\) \([\d.]+×\)$/m);
   });
 
+  test("foreign vlen types: compound string fields and int32 sequences count their heap objects too", async () => {
+    const file = path.join(dir, "foreign.h5");
+    const py = python<Record<string, { storage: number; heap: number }>>(
+      `
+import h5py, json, sys, numpy as np
+with h5py.File(sys.argv[1], "w") as f:
+    rec = np.dtype([("id", "i8"), ("name", h5py.string_dtype())])
+    f.create_dataset("records", data=np.array([(i, "n" * (i % 23)) for i in range(500)], dtype=rec), chunks=True, compression="gzip")
+    seqs = np.empty(300, dtype=object)
+    for i in range(300): seqs[i] = np.arange(i % 11, dtype="i4")
+    f.create_dataset("seqs", data=seqs, dtype=h5py.vlen_dtype(np.dtype("i4")))
+with h5py.File(sys.argv[1], "r") as f:
+    heap = lambda sizes: sum(16 + -(-n // 8) * 8 for n in sizes)
+    out = {
+        "records": {"storage": int(f["records"].id.get_storage_size()), "heap": heap(len(r["name"]) for r in f["records"][()])},
+        "seqs": {"storage": int(f["seqs"].id.get_storage_size()), "heap": heap(4 * len(s) for s in f["seqs"][()])},
+    }
+print(json.dumps(out))
+`,
+      file,
+    );
+    const f = await File.open(file, "r");
+    try {
+      for (const name of ["records", "seqs"]) {
+        const listed = await listObject(f, `/${name}`);
+        assert.deepEqual([listed.heapBytes, listed.storedBytes], [py[name].heap, py[name].storage + py[name].heap], name);
+      }
+    } finally {
+      await f.close();
+    }
+  });
+
   test("a ragged group's stored size is its two datasets' storage, as h5py gives it", async () => {
     const py = python<{ stored: number; logical: number; file: number }>(
       `
