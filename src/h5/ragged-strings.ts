@@ -48,9 +48,11 @@ export function encodeStrings(strings: readonly string[]): EncodedStrings {
   const ends = new Float64Array(strings.length);
   let total = 0;
   for (let i = 0; i < strings.length; i++) ends[i] = total += Buffer.byteLength(strings[i]);
-  const bytes = Buffer.allocUnsafe(total);
+  // A plain array of its own: a pooled Buffer's slice would send the whole pool to a worker.
+  const bytes = new Uint8Array(total);
+  const writer = Buffer.from(bytes.buffer, 0, total);
   let at = 0;
-  for (const s of strings) at += bytes.write(s, at);
+  for (const s of strings) at += writer.write(s, at);
   return { bytes, ends };
 }
 
@@ -75,9 +77,9 @@ export class StringsEncoder {
     this.ends[this.count++] = this.used;
   }
 
-  /** The strings added, as exact-length arrays. */
+  /** The strings added, as exact-length arrays (copies: sent to another process, a view would send its whole buffer). */
   result(): EncodedStrings {
-    return { bytes: this.bytes.subarray(0, this.used), ends: this.ends.slice(0, this.count) };
+    return { bytes: new Uint8Array(this.bytes.subarray(0, this.used)), ends: this.ends.slice(0, this.count) };
   }
 }
 
