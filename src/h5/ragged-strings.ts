@@ -66,8 +66,10 @@ export class StringsEncoder {
 
   /** Adds one string. */
   add(text: string): void {
-    // A UTF-16 unit takes at most 3 bytes of UTF-8.
-    if (this.used + text.length * 3 > this.bytes.length) this.bytes = grown(this.bytes, this.used + text.length * 3, this.used);
+    // A UTF-16 unit takes at most 3 bytes of UTF-8; a long string is measured instead, so that
+    // a 100 MB value does not reserve 300 MB.
+    const most = text.length < 4096 ? text.length * 3 : Buffer.byteLength(text);
+    if (this.used + most > this.bytes.length) this.bytes = grown(this.bytes, this.used + most, this.used);
     this.used += this.bytes.write(text, this.used);
     if (this.count === this.ends.length) {
       const ends = new Float64Array(this.ends.length * 2);
