@@ -9,6 +9,7 @@
 // [start, stop) with two hyperslabs. From h5py:
 //   o = g["offsets"][:]; b = g["bytes"][:].tobytes()
 //   strings = [b[o[i]:o[i + 1]].decode() for i in range(len(o) - 1)]   # then reshape by g.attrs["shape"]
+import { isUtf8 } from "node:buffer";
 import type { CreateDatasetOptions } from "./dataset-creation";
 import type { Dataset } from "./dataset";
 import { H5Error } from "./errors";
@@ -284,20 +285,28 @@ export function decodeStrings(bytes: Uint8Array, offsets: Float64Array, name = "
   const base = offsets[0];
   const out: string[] = new Array(offsets.length - 1);
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
-  // ASCII text (most of JSON's pointers and values) decodes once, then each string is a slice.
-  const ascii = isAscii(bytes) ? buffer.toString("latin1") : null;
+  // Valid UTF-8 (all h5dat writes) decodes once, then each string is a slice of the text at its
+  // UTF-16 position: far cheaper than a decode per string. Other bytes decode string by string,
+  // so that each gets its own replacement characters.
+  const whole = isUtf8(bytes) ? buffer.toString("utf8") : null;
+  let unit = 0;
   for (let i = 0; i < out.length; i++) {
     const a = offsets[i] - base;
     const b = offsets[i + 1] - base;
     if (b < a || b > bytes.length) throw new H5Error(`'${name}/offsets' decreases at string ${i}`, name);
-    out[i] = ascii !== null ? ascii.slice(a, b) : buffer.toString("utf8", a, b);
+    if (whole === null) {
+      out[i] = buffer.toString("utf8", a, b);
+      continue;
+    }
+    const start = unit;
+    for (let k = a; k < b; k++) {
+      const byte = bytes[k];
+      // A lead byte starts one UTF-16 unit, a 4-byte sequence's two; continuation bytes none.
+      if ((byte & 0xc0) !== 0x80) unit += byte >= 0xf0 ? 2 : 1;
+    }
+    out[i] = whole.slice(start, unit);
   }
   return out;
-}
-
-function isAscii(bytes: Uint8Array): boolean {
-  for (let i = 0; i < bytes.length; i++) if (bytes[i] > 0x7f) return false;
-  return true;
 }
 
 /** A member dataset of the group. */
