@@ -5,7 +5,7 @@ import path from "node:path";
 import { before, describe, test } from "node:test";
 import { File } from "../../src";
 import { runAsync, runSync } from "../../src/h5/operation";
-import { RaggedStringsWriter, readRaggedStrings, writeRaggedStrings } from "../../src/h5/ragged-strings";
+import { decodeStrings, encodeStrings, RaggedStringsWriter, readRaggedStrings, writeRaggedStrings } from "../../src/h5/ragged-strings";
 import { python, tempDir } from "../helpers/h5py";
 
 /** Strings that test the encoding: empty, NUL, line breaks, every UTF-8 length, a long one. */
@@ -84,5 +84,18 @@ describe("ragged string arrays", () => {
     } finally {
       await f.close();
     }
+  });
+});
+
+describe("decodeStrings", () => {
+  test("valid UTF-8 of every length decodes as each string's own decode would", () => {
+    const strings = Array.from({ length: 5000 }, (_, i) => `${ODD[i % ODD.length].slice(0, 50)}${i}${["🚀", "é", "日"][i % 3]}`);
+    const { bytes, ends } = encodeStrings(strings);
+    assert.deepEqual(decodeStrings(bytes, Float64Array.from([0, ...ends])), strings);
+  });
+
+  test("bytes that are not UTF-8 (another writer's) decode string by string, with replacement characters", () => {
+    const bytes = new Uint8Array([0x61, 0x80, 0x62, 0xe6, 0x97]);
+    assert.deepEqual(decodeStrings(bytes, Float64Array.from([0, 2, 3, 5])), ["a\ufffd", "b", "\ufffd"]);
   });
 });
