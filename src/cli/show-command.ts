@@ -63,7 +63,8 @@ async function showObject(file: string, path: string, options: ShowOptions): Pro
     // as its type and the reason; it must not hide the object.
     const attrs = await readAttributes(member, PREVIEW_VALUES);
     // listObjects gives a dataset's own facts, and a group's members.
-    const listed = await listObjects(h5, path);
+    // (Without the vlen heap count, which reads every value: a preview costs what it shows.)
+    const listed = await listObjects(h5, path, false, { vlenHeap: false });
     let facts: ListedObject;
     let preview: Preview;
     let dims: Dimensions | undefined;
@@ -83,7 +84,7 @@ async function showObject(file: string, path: string, options: ShowOptions): Pro
       await member.close();
     } else if (member instanceof Group && (await runAsync(isRaggedStrings(member)))) {
       // A ragged string array (JSON pairs, kv CSV cells) is one value: shown as a dataset is.
-      facts = await listObject(h5, path);
+      facts = await listObject(h5, path, { vlenHeap: false });
       preview = await raggedPreview(member, rows, attrs, bounds).catch((error: unknown): Preview => ({ kind: "unreadable", reason: messageOf(error), text: `unreadable: ${messageOf(error)}` }));
       await member.close();
     } else if (member instanceof Group) {

@@ -42,6 +42,15 @@ export interface ListedObject {
   attrs: number;
 }
 
+/** How listObjects measures. */
+export interface ListOptions {
+  /**
+   * Count variable-length values' global heap objects in stored sizes (true by default). It reads
+   * every such value; `show` leaves it off, since a preview costs what it shows.
+   */
+  vlenHeap?: boolean;
+}
+
 const join = (prefix: string, name: string) => (prefix === "/" ? `/${name}` : `${prefix}/${name}`);
 
 /**
@@ -50,14 +59,14 @@ const join = (prefix: string, name: string) => (prefix === "/" ? `/${name}` : `$
  * visit): a second hard link to a group, or one back up the tree, is listed but not followed,
  * as h5ls does (a cycle, legal in HDF5 or made by a corrupt link, would never end).
  */
-export async function listObjects(file: File, path = "/", recursive = false): Promise<ListedObject[]> {
+export async function listObjects(file: File, path = "/", recursive = false, options: ListOptions = {}): Promise<ListedObject[]> {
   const out: ListedObject[] = [];
   let entered: Set<string> | null = null;
   const walk = async (prefix: string, deeper: boolean) => {
     const group = await file.get(prefix);
     let names: string[];
     try {
-      if (!(group instanceof Group)) return void out.push(await listObject(file, prefix));
+      if (!(group instanceof Group)) return void out.push(await listObject(file, prefix, options));
       names = await group.keys();
       if (deeper && entered === null) entered = new Set((await group.visit()).filter((e) => e.kind === "group").map((e) => join(prefix, e.path)));
     } finally {
@@ -65,7 +74,7 @@ export async function listObjects(file: File, path = "/", recursive = false): Pr
     }
     for (const name of names) {
       const child = join(prefix, name);
-      const listed = await listObject(file, child);
+      const listed = await listObject(file, child, options);
       out.push(listed);
       if (deeper && listed.kind === "group" && entered!.has(child)) await walk(child, true);
     }
@@ -75,15 +84,15 @@ export async function listObjects(file: File, path = "/", recursive = false): Pr
 }
 
 /** One object's facts; an object that cannot even be opened is listed as unknown, with why. */
-export async function listObject(file: File, path: string): Promise<ListedObject> {
+export async function listObject(file: File, path: string, options: ListOptions = {}): Promise<ListedObject> {
   try {
-    return await describe(file, path);
+    return await describe(file, path, options);
   } catch (error) {
     return { path, kind: "unknown", unreadable: (error as Error).message, attrs: 0 };
   }
 }
 
-async function describe(file: File, path: string): Promise<ListedObject> {
+async function describe(file: File, path: string, options: ListOptions): Promise<ListedObject> {
   const link = path === "/" ? { type: "hard" as const } : await file.linkInfo(path);
   if (link.type === "soft") return { path, kind: "soft-link", target: link.target, attrs: 0 };
   if (link.type === "external") return { path, kind: "external-link", target: `${link.file}:${link.target}`, attrs: 0 };
@@ -92,16 +101,16 @@ async function describe(file: File, path: string): Promise<ListedObject> {
     const attrs = await object.attrs.count();
     if (object instanceof Group) return { path, kind: "group", attrs, ...(await raggedFacts(object)) };
     if (object instanceof Datatype) return { path, kind: "datatype", attrs };
-    return { path, kind: "dataset", attrs, ...(await datasetFacts(object)) };
+    return { path, kind: "dataset", attrs, ...(await datasetFacts(object, options.vlenHeap ?? true)) };
   } finally {
     await object.close();
   }
 }
 
-async function datasetFacts(dataset: Dataset): Promise<Partial<ListedObject>> {
+async function datasetFacts(dataset: Dataset, heap: boolean): Promise<Partial<ListedObject>> {
   const unreadable = dataset.unreadable;
   // A value that cannot be read leaves the heap uncounted: the rest is still listed.
-  const vlen = await vlenBytes(dataset).catch(() => null);
+  const vlen = heap ? await vlenBytes(dataset).catch(() => null) : null;
   return {
     shape: dataset.exactShape,
     maxshape: dataset.exactMaxshape,
