@@ -11,8 +11,8 @@
 #   (pointer, leaf JSON text) pairs, the CSV parsed (csv module) into a typed numpy table;
 # - the main process is the one h5py writer, with h5dat's layout and attrs: /<archive stem>/<path>,
 #   images gzip 4 in one chunk per image with the HDF5 Image attrs and h5dat's source/size/type
-#   attrs; JSON as [N, 2] variable-length UTF-8 (RFC 6901 pointer, leaf JSON text) gzip'd with
-#   chunks=True; the CSV as a compound table (types inferred per column: int64, float64, bool,
+#   attrs; JSON as an [N, 2] ragged string array (RFC 6901 pointer, leaf JSON text: a group of
+#   the UTF-8 bytes and uint64 offsets, gzip'd, as src/h5/ragged-strings.ts writes it); the CSV as a compound table (types inferred per column: int64, float64, bool,
 #   string) gzip'd; a manifest table /_h5dat/manifest, one row per entry; the same file-format
 #   bounds as h5dat (libver v108..v110).
 #
@@ -127,6 +127,20 @@ def csv_table(data):
     return header, table
 
 
+def write_ragged(f, target, strings, shape):
+    """A ragged string array as h5dat writes it: bytes (uint8) and offsets (uint64) in a group."""
+    data = [s.encode("utf-8") for s in strings]
+    offsets = np.zeros(len(data) + 1, dtype="<u8")
+    np.cumsum([len(b) for b in data], out=offsets[1:])
+    g = f.create_group(target)
+    g.create_dataset("bytes", data=np.frombuffer(b"".join(data), dtype="u1"), maxshape=(None,), chunks=(int(min(262144, max(1, offsets[-1]))),), compression="gzip")
+    g.create_dataset("offsets", data=offsets, maxshape=(None,), chunks=(min(32768, len(offsets)),), shuffle=True, compression="gzip")
+    g.attrs["layout"] = "ragged-utf8"
+    g.attrs["layout_version"] = np.int32(1)
+    g.attrs["shape"] = np.array(shape, dtype="<u8")
+    return g
+
+
 def set_common(obj, archive, path, size, media_type, processor):
     obj.attrs["source"] = archive
     obj.attrs["source_path"] = path
@@ -172,7 +186,7 @@ def convert(archive, path, workers):
                 ds = write_image(f, target, prepared)
                 media_type = "image/jpeg"
             elif kind == "json":
-                ds = f.create_dataset(target, data=np.array(prepared, dtype=object).reshape(-1, 2), dtype=STRING, chunks=True, compression="gzip")
+                ds = write_ragged(f, target, prepared, [len(prepared) // 2, 2])
                 ds.attrs["columns"] = ["pointer", "value"]
                 ds.attrs["format"] = "json-pointer-pairs"
                 ds.attrs["jsonl"] = False
@@ -253,8 +267,9 @@ def check(archive, path):
                 problems.append("%s has shape %s, not (%d,)" % (target, f[target].shape, len(images)))
         for name in jsons[:1]:
             target = "%s/%s" % (group, name)
-            if target in f and (f[target].ndim != 2 or f[target].shape[1] != 2):
-                problems.append("%s has shape %s, not [N, 2]" % (target, f[target].shape))
+            shape = list(f[target].attrs.get("shape", [])) if target in f and isinstance(f[target], h5py.Group) else list(getattr(f.get(target), "shape", []))
+            if target in f and (len(shape) != 2 or shape[1] != 2):
+                problems.append("%s has shape %s, not [N, 2]" % (target, shape))
         manifest = f["_h5dat/manifest"].shape[0] if "_h5dat/manifest" in f else -1
         if manifest != len(images) + len(jsons) + len(csvs):
             problems.append("manifest has %d rows" % manifest)

@@ -6,8 +6,10 @@ import { File } from "../h5/file";
 import { Dataset } from "../h5/dataset";
 import { Group } from "../h5/group";
 import { readTable } from "../read/records";
+import { runAsync } from "../h5/operation";
+import { isRaggedStrings, raggedShape, readRaggedStrings } from "../h5/ragged-strings";
 import { toFile } from "../read/images";
-import { listingLines, listObjects, type ListedObject } from "../read/listing";
+import { listingLines, listObject, listObjects, type ListedObject } from "../read/listing";
 import { dimensionLines, groupDimensionLines, groupDimensions, type GroupDimension } from "../read/dimension-listing";
 import { isAttributeHead, isUnreadableAttribute, readAttributes } from "../h5/attribute-info";
 import { firstValues, jsonLinesHead, jsonTextHead } from "../read/value-preview";
@@ -61,7 +63,8 @@ async function showObject(file: string, path: string, options: ShowOptions): Pro
     // as its type and the reason; it must not hide the object.
     const attrs = await readAttributes(member, PREVIEW_VALUES);
     // listObjects gives a dataset's own facts, and a group's members.
-    const listed = await listObjects(h5, path);
+    // (Without the vlen heap count, which reads every value: a preview costs what it shows.)
+    const listed = await listObjects(h5, path, false, { vlenHeap: false });
     let facts: ListedObject;
     let preview: Preview;
     let dims: Dimensions | undefined;
@@ -78,6 +81,11 @@ async function showObject(file: string, path: string, options: ShowOptions): Pro
         if (options.png) throw error;
         return { kind: "unreadable", reason: messageOf(error), text: `unreadable: ${messageOf(error)}` };
       });
+      await member.close();
+    } else if (member instanceof Group && (await runAsync(isRaggedStrings(member)))) {
+      // A ragged string array (JSON pairs, kv CSV cells) is one value: shown as a dataset is.
+      facts = await listObject(h5, path, { vlenHeap: false });
+      preview = await raggedPreview(member, rows, attrs, bounds).catch((error: unknown): Preview => ({ kind: "unreadable", reason: messageOf(error), text: `unreadable: ${messageOf(error)}` }));
       await member.close();
     } else if (member instanceof Group) {
       facts = { path, kind: "group", attrs: Object.keys(attrs).length };
@@ -137,15 +145,7 @@ async function previewOf(dataset: Dataset, rows: number, attrs: Record<string, u
     const known = Object.entries(facts).filter(([, v]) => v !== undefined);
     return { kind: processor, ...Object.fromEntries(known), text: `${processor}: ${known.map(([k, v]) => `${k} ${display(v)}`).join(", ")}` };
   }
-  if ((dataset.dtype as { kind?: string }).kind === "compound" || (await attr("mode")) === "kv") {
-    // Only the rows shown are read: a table may be huge, or claim to be in a corrupt file.
-    const table = await readTable(dataset, [0, rows]);
-    const first = [...table.rows()].map((row) => Object.values(row));
-    // A row per line (one with a line break in a field takes more), as many as --rows asks.
-    const lines = firstLines(csvText(table.columns, first).trimEnd().split("\n"), Math.max(bounds.lines, rows + 1), "lines");
-    if (table.total > rows) lines.push(`… ${counted(table.total - rows, "more rows")} (${countText(table.total)} in all)`);
-    return { kind: "table", columns: table.columns, rows: first, length: table.total, text: lines.join("\n") };
-  }
+  if ((dataset.dtype as { kind?: string }).kind === "compound" || (await attr("mode")) === "kv") return tablePreview(dataset, rows, bounds);
   const shape = dataset.shape ?? [];
   if (shape.length === 0) {
     const { data } = await dataset.read();
@@ -155,6 +155,26 @@ async function previewOf(dataset: Dataset, rows: number, attrs: Record<string, u
   // The exact length: 2^60 as a number would print as 1152921504606847000.
   const along = shape[0] > rows ? `(${dataset.exactShape![0]} along the first axis)` : "";
   return { kind: "values", values, text: valuesText(values, along, bounds) };
+}
+
+/** A table's first `rows` rows as CSV lines. */
+async function tablePreview(source: Dataset | Group, rows: number, bounds: PreviewBounds): Promise<Preview> {
+  // Only the rows shown are read: a table may be huge, or claim to be in a corrupt file.
+  const table = await readTable(source, [0, rows]);
+  const first = [...table.rows()].map((row) => Object.values(row));
+  // A row per line (one with a line break in a field takes more), as many as --rows asks.
+  const lines = firstLines(csvText(table.columns, first).trimEnd().split("\n"), Math.max(bounds.lines, rows + 1), "lines");
+  if (table.total > rows) lines.push(`… ${counted(table.total - rows, "more rows")} (${countText(table.total)} in all)`);
+  return { kind: "table", columns: table.columns, rows: first, length: table.total, text: lines.join("\n") };
+}
+
+/** A ragged string array's preview: its JSON text, a kv table's rows, or its first strings. */
+async function raggedPreview(group: Group, rows: number, attrs: Record<string, unknown>, bounds: PreviewBounds): Promise<Preview> {
+  if (attrs.format === "json-pointer-pairs") return jsonPreview(group, rows, attrs.jsonl === true, bounds);
+  const shape = await runAsync(raggedShape(group));
+  if (shape.length === 2) return tablePreview(group, rows, bounds);
+  const values = (await runAsync(readRaggedStrings(group, 0, Math.min(rows, PREVIEW_VALUES)))).data;
+  return { kind: "values", values, text: valuesText(values, shape[0] > values.length ? `(${shape[0]} along the first axis)` : "", bounds) };
 }
 
 /** Values as `[a, b, …]` over as many lines as the bounds allow, then what was not shown. */
@@ -174,16 +194,16 @@ function valuesText(values: readonly unknown[], along: string, bounds: PreviewBo
  * A JSON dataset's text, rebuilt from its first pairs alone, wrapped to the bounds; a JSON Lines
  * dataset's first `rows` documents, one a line.
  */
-async function jsonPreview(dataset: Dataset, rows: number, jsonl: boolean, bounds: PreviewBounds): Promise<Preview> {
+async function jsonPreview(dataset: Dataset | Group, rows: number, jsonl: boolean, bounds: PreviewBounds): Promise<Preview> {
   if (jsonl) {
     const { lines, whole, total } = await jsonLinesHead(dataset, rows, JSON_PREVIEW_CHARS);
     const more = total - lines.length;
     const text = [...lines, ...(more > 0 ? [`… ${counted(more, "more documents")} (${countText(total)} in all)`] : []), ...(whole ? [] : ["… (the last document shown goes on)"])];
     return { kind: "json", documents: lines, length: total, text: text.join("\n") };
   }
-  const { text: json, whole } = await jsonTextHead(dataset, JSON_PREVIEW_CHARS);
+  const { text: json, whole, total } = await jsonTextHead(dataset, JSON_PREVIEW_CHARS);
   const lines = wrapText(json.slice(0, JSON_PREVIEW_CHARS), bounds);
-  if (json.length > JSON_PREVIEW_CHARS || !whole) lines.push(`… (${whole ? `${countText(json.length)} characters` : `${countText(dataset.shape![0])} pairs`} in all)`);
+  if (json.length > JSON_PREVIEW_CHARS || !whole) lines.push(`… (${whole ? `${countText(json.length)} characters` : `${countText(total)} pairs`} in all)`);
   return { kind: "json", json: json.slice(0, JSON_PREVIEW_CHARS), text: lines.join("\n") };
 }
 

@@ -19,7 +19,9 @@ import { readJSONText, readTable } from "../read/records";
 import { Dataset } from "../h5/dataset";
 import { Group } from "../h5/group";
 import { csvLines, csvText } from "./csv-text";
-import { pairsToJsonText, readJsonPairs, type JsonPair } from "../processors/json";
+import { JSON_PAIRS_FORMAT, pairsToJsonText, readJsonPairs, type JsonPair } from "../processors/json";
+import { isRaggedStrings } from "../h5/ragged-strings";
+import { runAsync } from "../h5/operation";
 import { messageOf } from "../error-message";
 import type { ExportedFile, Made, StreamedData } from "./export-types";
 import { exportForeign } from "./foreign";
@@ -98,11 +100,11 @@ async function datasetsUnder(h5: File, root: string): Promise<{ datasets: string
   const object = await h5.get(root);
   try {
     if (!(object instanceof Group)) return { datasets: object instanceof Dataset ? [object.name] : [], base: path.posix.dirname(object.name) };
-    if (await isWideTable(object)) return { datasets: [object.name], base: path.posix.dirname(object.name) };
+    if (await isOneFile(object)) return { datasets: [object.name], base: path.posix.dirname(object.name) };
     const prefix = object.name === "/" ? "/" : `${object.name}/`;
     const entries = await object.visit();
     const datasets = entries.filter((e) => e.kind === "dataset").map((e) => prefix + e.path).filter((p) => !p.startsWith("/_h5dat/"));
-    return { datasets: await withWideTables(h5, datasets), base: object.name };
+    return { datasets: await withOneFileGroups(h5, datasets), base: object.name };
   } finally {
     await object.close();
   }
@@ -113,20 +115,28 @@ async function isWideTable(group: Group): Promise<boolean> {
   return (await group.attrs.find("layout")) === WIDE_LAYOUT && (await group.attrs.find("processor")) === "csv";
 }
 
-/** `datasets` with the members of each wide table (found by its column_types) replaced by the table's group. */
-async function withWideTables(h5: File, datasets: string[]): Promise<string[]> {
-  const wide = new Set<string>();
-  for (const member of datasets.filter((p) => p.endsWith("/column_types"))) {
+/** Whether `group` is exported as one file: a wide table, or a ragged string array (JSON pairs, kv CSV cells). */
+async function isOneFile(group: Group): Promise<boolean> {
+  return (await isWideTable(group)) || (await runAsync(isRaggedStrings(group)));
+}
+
+/** The member every one-file group has, which finds it among the datasets. */
+const ONE_FILE_MEMBER = /\/(column_types|offsets)$/;
+
+/** `datasets` with the members of each one-file group (a wide table, a ragged array) replaced by the group. */
+async function withOneFileGroups(h5: File, datasets: string[]): Promise<string[]> {
+  const groups = new Set<string>();
+  for (const member of datasets.filter((p) => ONE_FILE_MEMBER.test(p))) {
     const group = await h5.get(path.posix.dirname(member));
-    if (group instanceof Group && (await isWideTable(group))) wide.add(group.name);
+    if (group instanceof Group && (await isOneFile(group))) groups.add(group.name);
     await group.close();
   }
-  if (wide.size === 0) return datasets;
+  if (groups.size === 0) return datasets;
   const out: string[] = [];
   for (const p of datasets) {
     const parent = path.posix.dirname(p);
-    if (!wide.has(parent)) out.push(p);
-    else if (p.endsWith("/column_types")) out.push(parent);
+    if (!groups.has(parent)) out.push(p);
+    else if (ONE_FILE_MEMBER.test(p)) out.push(parent);
   }
   return out;
 }
@@ -142,9 +152,11 @@ interface Target {
 async function exportOne(h5: File, datasetPath: string, named: string, target: Target): Promise<ExportedFile | { reason: string }> {
   const member = await h5.get(datasetPath);
   if (member instanceof Group) {
-    // A wide table is the one group exported, as its CSV.
+    // A wide table or a ragged string array is the one group exported: as its CSV, or its JSON.
     try {
-      const file = tableName(withSourceExtension(named, await member.attrs.find("source_path")));
+      const relative = withSourceExtension(named, await member.attrs.find("source_path"));
+      if ((await member.attrs.find("format")) === JSON_PAIRS_FORMAT) return await written(datasetPath, await jsonFile(member, relative), target);
+      const file = tableName(relative);
       return await written(datasetPath, { file, format: "csv", data: tableData(member, file) }, target);
     } finally {
       await member.close();
@@ -204,10 +216,7 @@ async function exportedForm(h5: File, dataset: Dataset, named: string, room: () 
       return { file: pngName(relative, processor === "image"), format: "png", data: png, ...(pixels.scaling && { scaling: pixels.scaling }) };
     }
   }
-  if ((await attr("format")) === "json-pointer-pairs") {
-    const text = (await attr("jsonl")) ? jsonLines(await readJsonPairs(dataset)) : await readJSONText(dataset);
-    return { file: relative, format: "json", data: Buffer.from(text) };
-  }
+  if ((await attr("format")) === JSON_PAIRS_FORMAT) return jsonFile(dataset, relative);
   if (processor === "video" || processor === "audio") return { reason: `${processor} has no file format to export to (read it with readVideoFrames/readAudio)` };
   if (processor === "hdf5") return { reason: "an HDF5 input copied in is a group, not a file" };
   await room();
@@ -225,6 +234,12 @@ function manifestText(h5file: string, root: string, result: ExportResult): strin
   ].sort((a, b) => (a.dataset < b.dataset ? -1 : a.dataset > b.dataset ? 1 : 0));
   // One dataset per line: easy to grep, and still one JSON document.
   return `{"source":${JSON.stringify(path.basename(h5file))},"root":${JSON.stringify(root)},"datasets":[\n${rows.map((r) => JSON.stringify(r)).join(",\n")}\n]}\n`;
+}
+
+/** A JSON pointer/value array (either layout) back as its JSON or JSON Lines text. */
+async function jsonFile(pairs: Dataset | Group, relative: string): Promise<Exclude<Made, { reason: string }>> {
+  const text = (await pairs.attrs.find("jsonl")) ? jsonLines(await readJsonPairs(pairs)) : await readJSONText(pairs);
+  return { file: relative, format: "json", data: Buffer.from(text) };
 }
 
 /** JSON Lines back from the pairs of a JSONL dataset (pointers /0/..., /1/...): a line per document. */

@@ -1,7 +1,9 @@
 // CSV and TSV (fast-csv does the quoting, embedded newlines and CRLF) into HDF5, two ways:
 // "table" makes a compound dataset, one field per column with a type inferred from all its cells
 // (a table too wide for a compound type becomes a group of matrices: wide-table.ts);
-// "kv" keeps the raw cell text as an [R, C] variable-length string dataset. The header row is kept
+// "kv" keeps the raw cell text as an [R, C] ragged string array (h5/ragged-strings.ts: a group of
+// compressed UTF-8 bytes and offsets; older files hold an [R, C] vlen string dataset, read the
+// same). The header row is kept
 // in the attribute `columns` either way, and metadata rows before the table (csv-shape.ts) in
 // the attribute `preamble`.
 import { parseString } from "fast-csv";
@@ -16,6 +18,7 @@ import type { CsvColumn, CsvColumnType, CsvTable } from "./csv-table";
 import { checkCsvSizes } from "./csv-limits";
 import { shapeOf } from "./csv-shape";
 import { isWideTable, writeWideTable } from "./wide-table";
+import { writeRaggedStrings } from "../h5/ragged-strings";
 
 /** CSV text, its bytes (gzip detected by magic, BOM dropped), or a stream of its bytes. */
 export type CsvSource = TextSource | AsyncIterable<Uint8Array | string>;
@@ -83,8 +86,9 @@ export async function writePreparedCsv(group: Group, name: string, prepared: Pre
   const preamble = prepared.mode === "kv" ? prepared.preamble : prepared.table.preamble;
   const attrs = (columns: string[]) => ({ attrs: { columns, mode: prepared.mode, ...(preamble && { preamble }), ...more?.values }, attrOptions: more?.options });
   if (prepared.mode === "kv") {
-    const columns = prepared.header;
-    return group.createDataset(name, { data: prepared.cells, shape: [prepared.rows, columns.length], ...storageOptions(layout, { dtype: "string" }, false), ...attrs(columns) });
+    const { compression } = storageOptions({ ...layout, chunks: undefined }, { dtype: "string" }, false);
+    const { attrs: values, attrOptions } = attrs(prepared.header);
+    return writeRaggedStrings(group, name, prepared.cells, [prepared.rows, prepared.header.length], { compression: compression ?? "none", attrs: values, attrOptions });
   } else {
     const { table } = prepared;
     const names = fieldNames(table.columns);

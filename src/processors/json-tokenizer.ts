@@ -29,7 +29,8 @@ export function escapePointerToken(token: string): string {
 export function pointerTokens(pointer: string): string[] {
   if (pointer === "") return [];
   if (pointer[0] !== "/") throw new Error(`invalid JSON pointer '${pointer}': it must be empty or start with '/'`);
-  return pointer.slice(1).split("/").map((t) => t.replace(/~1/g, "/").replace(/~0/g, "~"));
+  const tokens = pointer.slice(1).split("/");
+  return pointer.includes("~") ? tokens.map((t) => t.replace(/~1/g, "/").replace(/~0/g, "~")) : tokens;
 }
 
 /** A JSON number's grammar (RFC 8259), anchored at the scan position. */

@@ -1,7 +1,13 @@
-// JSON and JSON Lines as a lossless key/value dataset: [N, 2] variable-length UTF-8 strings,
-// column 0 the RFC 6901 pointer of each leaf, column 1 the leaf's JSON text, in document order.
-// Numbers keep the text they were written with (the scanner never goes through JSON.parse), so
+// JSON and JSON Lines as a lossless key/value array: [N, 2] UTF-8 strings, column 0 the RFC 6901
+// pointer of each leaf, column 1 the leaf's JSON text, in document order. Numbers keep the text
+// they were written with (the scanner never goes through JSON.parse), so
 // 12345678901234567890123, 1e400 and -0.0 survive as written.
+//
+// Stored as a ragged string array (h5/ragged-strings.ts): a group with a compressed uint8
+// `bytes` dataset and a uint64 `offsets` dataset (pointer 0, value 0, pointer 1, ...), its attrs
+// format "json-pointer-pairs", columns ["pointer", "value"], jsonl, layout "ragged-utf8",
+// layout_version 1 and shape [N, 2]. Files written before it hold an [N, 2] dataset of
+// variable-length strings with the same attrs (no layout); both read the same (readJsonPairs).
 //
 // Reading back applies the rows in order, like JSON Patch "add": a missing container is created
 // as an array when the token below it is "0", else as an object; a `[]` or `{}` row sets an empty
@@ -9,8 +15,11 @@
 // key is "0" (pointers alone cannot tell [1] from {"0": 1}), and before a repeated key's
 // non-empty container, so that the last value wins as with JSON.parse.
 import type { AttributeSet } from "../h5/attrs";
-import type { Dataset } from "../h5/dataset";
 import type { Group } from "../h5/group";
+import { runAsync, type Operation } from "../h5/operation";
+import { StringsEncoder, writeRaggedStrings, type EncodedStrings } from "../h5/ragged-strings";
+import { readStringRows, stringMatrixShape, type StringMatrix } from "../h5/string-rows";
+import { H5Error } from "../h5/errors";
 import { GZIP, storageOptions, type DatasetLayout } from "./layout";
 import { escapePointerToken, NUMBER, pointerTokens, scanJsonLeaves } from "./json-tokenizer";
 import { decodeText, type TextSource } from "./text-input";
@@ -37,12 +46,14 @@ export const JSON_PAIRS_FORMAT = "json-pointer-pairs";
  */
 export function jsonToPairs(text: string, options: JsonOptions = {}): JsonPair[] {
   const pairs: JsonPair[] = [];
-  const emit = (pointer: string, value: string) => void pairs.push([pointer, value]);
+  forEachPair(text, options, (pointer, value) => void pairs.push([pointer, value]));
+  return pairs;
+}
+
+/** Calls `emit` with each leaf's pointer and JSON text, in document order (as jsonToPairs lists them). */
+function forEachPair(text: string, options: JsonOptions, emit: (pointer: string, value: string) => void): void {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  if (!options.jsonl) {
-    scanJsonLeaves(text, "", emit);
-    return pairs;
-  }
+  if (!options.jsonl) return scanJsonLeaves(text, "", emit);
   const lines = text.split("\n");
   let documents = 0;
   for (let i = 0; i < lines.length; i++) {
@@ -50,7 +61,6 @@ export function jsonToPairs(text: string, options: JsonOptions = {}): JsonPair[]
     if (/^[ \t\r]*$/.test(line)) continue;
     scanJsonLeaves(line, `/${documents++}`, emit, i + 1);
   }
-  return pairs;
 }
 
 /**
@@ -66,8 +76,10 @@ export function pairsToJson(pairs: Iterable<readonly [string, string]>): unknown
     isObject: (v): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v),
     get: (o, key) => (Object.prototype.hasOwnProperty.call(o, key) ? o[key] : undefined),
     set: (o, key, v) => {
-      // A plain assignment to "__proto__" would set the prototype instead of a key.
-      Object.defineProperty(o, key, { value: v, writable: true, enumerable: true, configurable: true });
+      // A plain assignment to "__proto__" would set the prototype instead of a key; defining
+      // every key would turn each object into a slow dictionary.
+      if (key === "__proto__") Object.defineProperty(o, key, { value: v, writable: true, enumerable: true, configurable: true });
+      else o[key] = v;
     },
     leaf: leafValue,
   });
@@ -88,46 +100,52 @@ export function pairsToJsonText(pairs: Iterable<readonly [string, string]>): str
   return serialize(root);
 }
 
-/** Writes the pointer/value dataset `name` into `group` (gzip, chunked) with its attributes. */
-export async function writeJson(group: Group, name: string, source: TextSource, options: JsonOptions = {}, layout: DatasetLayout = GZIP): Promise<Dataset> {
+/** Writes the pointer/value array `name` into `group` (a ragged string array, gzip) with its attributes. */
+export async function writeJson(group: Group, name: string, source: TextSource, options: JsonOptions = {}, layout: DatasetLayout = GZIP): Promise<Group> {
   return writePreparedJson(group, name, prepareJson(source, options), layout);
 }
 
-/** A JSON text parsed and ready to store: the pairs flattened as [pointer, value, pointer, ...]. */
+/** A JSON text parsed and ready to store: the pairs' UTF-8 as pointer, value, pointer, ... */
 export interface PreparedJson {
-  flat: string[];
+  pairs: EncodedStrings;
   jsonl: boolean;
 }
 
-/** The parsing half of writeJson (it may run in a worker process). */
+/** The parsing half of writeJson (it may run in a worker process): the pairs encoded as they are found. */
 export function prepareJson(source: TextSource, options: JsonOptions = {}): PreparedJson {
-  const pairs = jsonToPairs(decodeText(source), options);
-  const flat: string[] = new Array(pairs.length * 2);
-  pairs.forEach(([pointer, value], i) => {
-    flat[2 * i] = pointer;
-    flat[2 * i + 1] = value;
+  const encoder = new StringsEncoder();
+  forEachPair(decodeText(source), options, (pointer, value) => {
+    encoder.add(pointer);
+    encoder.add(value);
   });
-  return { flat, jsonl: !!options.jsonl };
+  return { pairs: encoder.result(), jsonl: !!options.jsonl };
 }
 
-/** The writing half of writeJson: the [N, 2] string dataset and its attrs. */
-export async function writePreparedJson(group: Group, name: string, prepared: PreparedJson, layout: DatasetLayout = GZIP, more?: AttributeSet): Promise<Dataset> {
-  return group.createDataset(name, {
-    data: prepared.flat,
-    shape: [prepared.flat.length / 2, 2],
-    ...storageOptions(layout, { dtype: "string" }, false),
+/** The writing half of writeJson: the [N, 2] ragged string array and its attrs (the group, open). */
+export async function writePreparedJson(group: Group, name: string, prepared: PreparedJson, layout: DatasetLayout = GZIP, more?: AttributeSet): Promise<Group> {
+  // A rule's dtype cannot apply to text (storageOptions says so); its chunks are for a dataset's
+  // axes, which the ragged array's datasets do not share.
+  const { compression } = storageOptions({ ...layout, chunks: undefined }, { dtype: "string" }, false);
+  const rows = prepared.pairs.ends.length / 2;
+  return writeRaggedStrings(group, name, prepared.pairs, [rows, 2], {
+    compression: compression ?? "none",
     attrs: { columns: ["pointer", "value"], format: JSON_PAIRS_FORMAT, jsonl: prepared.jsonl, ...more?.values },
     attrOptions: more?.options,
   });
 }
 
-/** The pairs stored in a pointer/value dataset. */
-export async function readJsonPairs(dataset: Dataset): Promise<JsonPair[]> {
-  const { data, shape } = await dataset.read();
-  const flat = data as string[];
-  if (shape.length !== 2 || shape[1] !== 2) throw new Error(`'${dataset.name}' is not a [N, 2] pointer/value dataset (shape [${shape}])`);
-  const pairs: JsonPair[] = [];
-  for (let i = 0; i < shape[0]; i++) pairs.push([flat[2 * i], flat[2 * i + 1]]);
+/** The pairs stored in a pointer/value array of either layout (see the header), rows [start, stop) of it. */
+export async function readJsonPairs(target: StringMatrix, start?: number, stop?: number): Promise<JsonPair[]> {
+  return runAsync(jsonPairRows(target, start, stop));
+}
+
+/** Pairs in a pointer/value array: its [N, 2] shape checked, rows [start, stop) (all by default) read. */
+export function* jsonPairRows(target: StringMatrix, start?: number, stop?: number): Operation<JsonPair[]> {
+  const shape = yield* stringMatrixShape(target);
+  if (shape.length !== 2 || shape[1] !== 2) throw new H5Error(`'${target.name}' is not an [N, 2] array of (pointer, JSON text) rows (shape [${shape.join(", ")}])`, target.name);
+  const { data, shape: read } = yield* readStringRows(target, start, stop);
+  const pairs: JsonPair[] = new Array(read[0]);
+  for (let i = 0; i < read[0]; i++) pairs[i] = [data[2 * i], data[2 * i + 1]];
   return pairs;
 }
 

@@ -1,11 +1,17 @@
 // What `h5dat ls` shows: the objects under a path (or the whole tree below it), each with its
 // kind and, for datasets, shape, dtype, layout, chunking, filters and sizes (logical and stored).
+// Stored sizes are what the values take in the file: a dataset's chunks plus, for variable-length
+// values, their objects in the global heap (vlen-heap.ts); a ragged string array's group
+// (h5/ragged-strings.ts) is listed with its shape and the sizes of its two datasets together.
 import type { Dataset } from "../h5/dataset";
 import { Datatype } from "../h5/datatype";
 import { dtypeName } from "../h5/dtype";
 import type { File } from "../h5/file";
 import { Group } from "../h5/group";
 import { formatBytes } from "../byte-size";
+import { runAsync } from "../h5/operation";
+import { isRaggedStrings, raggedShape, RAGGED_LAYOUT } from "../h5/ragged-strings";
+import { vlenBytes } from "./vlen-heap";
 
 /** One object of a file as `h5dat ls` lists it. */
 export interface ListedObject {
@@ -25,12 +31,24 @@ export interface ListedObject {
   chunks?: number[] | null;
   /** Filter pipeline, e.g. ["shuffle", "gzip:4"]. */
   filters?: string[];
-  /** Elements × element size (for variable-length types, their fixed-size part). */
+  /** Elements × element size (for variable-length types, their fixed-size part plus the values' bytes). */
   logicalBytes?: number;
+  /** Bytes the values take in the file: the dataset's storage, plus heapBytes. */
   storedBytes?: number;
+  /** Variable-length values only: what their objects take in the global heap, outside the chunks (no filter compresses them). */
+  heapBytes?: number;
   /** Set when the values cannot be read, with the reason (type or filter); the rest is still known. */
   unreadable?: string;
   attrs: number;
+}
+
+/** How listObjects measures. */
+export interface ListOptions {
+  /**
+   * Count variable-length values' global heap objects in stored sizes (true by default). It reads
+   * every such value; `show` leaves it off, since a preview costs what it shows.
+   */
+  vlenHeap?: boolean;
 }
 
 const join = (prefix: string, name: string) => (prefix === "/" ? `/${name}` : `${prefix}/${name}`);
@@ -41,14 +59,14 @@ const join = (prefix: string, name: string) => (prefix === "/" ? `/${name}` : `$
  * visit): a second hard link to a group, or one back up the tree, is listed but not followed,
  * as h5ls does (a cycle, legal in HDF5 or made by a corrupt link, would never end).
  */
-export async function listObjects(file: File, path = "/", recursive = false): Promise<ListedObject[]> {
+export async function listObjects(file: File, path = "/", recursive = false, options: ListOptions = {}): Promise<ListedObject[]> {
   const out: ListedObject[] = [];
   let entered: Set<string> | null = null;
   const walk = async (prefix: string, deeper: boolean) => {
     const group = await file.get(prefix);
     let names: string[];
     try {
-      if (!(group instanceof Group)) return void out.push(await describeOrExplain(file, prefix));
+      if (!(group instanceof Group)) return void out.push(await listObject(file, prefix, options));
       names = await group.keys();
       if (deeper && entered === null) entered = new Set((await group.visit()).filter((e) => e.kind === "group").map((e) => join(prefix, e.path)));
     } finally {
@@ -56,7 +74,7 @@ export async function listObjects(file: File, path = "/", recursive = false): Pr
     }
     for (const name of names) {
       const child = join(prefix, name);
-      const listed = await describeOrExplain(file, child);
+      const listed = await listObject(file, child, options);
       out.push(listed);
       if (deeper && listed.kind === "group" && entered!.has(child)) await walk(child, true);
     }
@@ -66,31 +84,33 @@ export async function listObjects(file: File, path = "/", recursive = false): Pr
 }
 
 /** One object's facts; an object that cannot even be opened is listed as unknown, with why. */
-async function describeOrExplain(file: File, path: string): Promise<ListedObject> {
+export async function listObject(file: File, path: string, options: ListOptions = {}): Promise<ListedObject> {
   try {
-    return await describe(file, path);
+    return await describe(file, path, options);
   } catch (error) {
     return { path, kind: "unknown", unreadable: (error as Error).message, attrs: 0 };
   }
 }
 
-async function describe(file: File, path: string): Promise<ListedObject> {
+async function describe(file: File, path: string, options: ListOptions): Promise<ListedObject> {
   const link = path === "/" ? { type: "hard" as const } : await file.linkInfo(path);
   if (link.type === "soft") return { path, kind: "soft-link", target: link.target, attrs: 0 };
   if (link.type === "external") return { path, kind: "external-link", target: `${link.file}:${link.target}`, attrs: 0 };
   const object = await file.get(path);
   try {
     const attrs = await object.attrs.count();
-    if (object instanceof Group) return { path, kind: "group", attrs };
+    if (object instanceof Group) return { path, kind: "group", attrs, ...(await raggedFacts(object)) };
     if (object instanceof Datatype) return { path, kind: "datatype", attrs };
-    return { path, kind: "dataset", attrs, ...datasetFacts(object) };
+    return { path, kind: "dataset", attrs, ...(await datasetFacts(object, options.vlenHeap ?? true)) };
   } finally {
     await object.close();
   }
 }
 
-function datasetFacts(dataset: Dataset): Partial<ListedObject> {
+async function datasetFacts(dataset: Dataset, heap: boolean): Promise<Partial<ListedObject>> {
   const unreadable = dataset.unreadable;
+  // A value that cannot be read leaves the heap uncounted: the rest is still listed.
+  const vlen = heap ? await vlenBytes(dataset).catch(() => null) : null;
   return {
     shape: dataset.exactShape,
     maxshape: dataset.exactMaxshape,
@@ -98,11 +118,27 @@ function datasetFacts(dataset: Dataset): Partial<ListedObject> {
     layout: dataset.layout,
     chunks: dataset.chunks,
     filters: dataset.filters.map((f) => (f.id === 1 ? `gzip:${f.values[0] ?? ""}` : f.id === 2 ? "shuffle" : f.id === 3 ? "fletcher32" : f.name || `filter-${f.id}`)),
-    logicalBytes: dataset.size * dataset.itemsize,
-    storedBytes: dataset.storageSize,
+    logicalBytes: dataset.size * dataset.itemsize + (vlen?.data ?? 0),
+    storedBytes: dataset.storageSize + (vlen?.heap ?? 0),
+    ...(vlen ? { heapBytes: vlen.heap } : {}),
     ...(dataset.outside ? { outside: dataset.outside } : {}),
     ...(unreadable ? { unreadable } : {}),
   };
+}
+
+/** A ragged string array's group as one object: its shape, and its two datasets' sizes together. */
+async function raggedFacts(group: Group): Promise<Partial<ListedObject>> {
+  if (!(await runAsync(isRaggedStrings(group)))) return {};
+  const shape = await runAsync(raggedShape(group));
+  let logicalBytes = 0;
+  let storedBytes = 0;
+  for (const name of ["bytes", "offsets"]) {
+    const member = await group.dataset(name);
+    logicalBytes += member.size * member.itemsize;
+    storedBytes += member.storageSize;
+    await member.close();
+  }
+  return { shape, dtype: "string", layout: RAGGED_LAYOUT, logicalBytes, storedBytes };
 }
 
 /** JSON.stringify's replacer for listings: a BigInt dim as its exact digits, in a string. */
@@ -117,13 +153,20 @@ export function listingLines(objects: ListedObject[]): string[] {
     const head = `${o.path.padEnd(width)}  `;
     if (o.kind === "soft-link" || o.kind === "external-link") return `${head}${o.kind} → ${o.target}`;
     if (o.kind === "unknown") return `${head}unknown  unreadable: ${o.unreadable}`;
+    if (o.kind === "group" && o.layout === RAGGED_LAYOUT) return `${head}group ${RAGGED_LAYOUT} ${o.dtype} [${o.shape!.join(", ")}]  bytes+offsets  ${sizes(o)}`;
     if (o.kind !== "dataset") return `${head}${o.kind}`;
     const shape = o.shape === null ? "empty" : o.shape!.length === 0 ? "scalar" : `[${o.shape!.join(", ")}]`;
     const growable = o.maxshape?.some((m) => m === null) ? " (extensible)" : "";
     const storage = `${o.chunks ? `chunks [${o.chunks.join(", ")}]` : o.layout!}${o.outside ? ` → ${o.outside}` : ""}`;
     const filters = o.filters!.length > 0 ? ` ${o.filters!.join("+")}` : "";
-    const ratio = o.storedBytes! > 0 ? ` (${(o.logicalBytes! / o.storedBytes!).toFixed(2)}×)` : "";
     const unreadable = o.unreadable ? `  unreadable: ${o.unreadable}` : "";
-    return `${head}dataset ${o.dtype} ${shape}${growable}  ${storage}${filters}  ${formatBytes(o.logicalBytes!)} → ${formatBytes(o.storedBytes!)}${ratio}${unreadable}`;
+    return `${head}dataset ${o.dtype} ${shape}${growable}  ${storage}${filters}  ${sizes(o)}${unreadable}`;
   });
+}
+
+/** "logical → stored (ratio×)", the stored size naming its vlen heap part when there is one. */
+function sizes(o: ListedObject): string {
+  const heap = o.heapBytes !== undefined ? ` (incl. ${formatBytes(o.heapBytes)} vlen heap)` : "";
+  const ratio = o.storedBytes! > 0 ? ` (${(o.logicalBytes! / o.storedBytes!).toFixed(2)}×)` : "";
+  return `${formatBytes(o.logicalBytes!)} → ${formatBytes(o.storedBytes!)}${heap}${ratio}`;
 }

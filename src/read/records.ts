@@ -1,4 +1,5 @@
-// JSON and CSV back out of a file. JSON: the [N, 2] (pointer, leaf JSON text) rows rebuilt by
+// JSON and CSV back out of a file. JSON: the [N, 2] (pointer, leaf JSON text) rows (a ragged
+// string array's group, or in older files a vlen string dataset: processors/json.ts) rebuilt by
 // pairsToJson (integers beyond 2^53 as BigInt), or by pairsToJsonText with every number as it was
 // written; JSONL (attr jsonl) reads as the array of its documents. CSV: the compound table's
 // fields as typed columns (int64 → BigInt64Array, float64 → Float64Array, bool → boolean[],
@@ -6,32 +7,32 @@
 // ([R, C] cell text) read as string columns; a wide table's group (processors/wide-table.ts) as
 // the columns of its typed matrices. A table reads whole, or rows [start, stop) alone.
 import { Dataset } from "../h5/dataset";
-import { dtypeName } from "../h5/dtype";
 import { H5Error } from "../h5/errors";
 import { Group } from "../h5/group";
 import { fieldNames } from "../processors/csv";
 import type { CsvColumnType } from "../processors/csv-table";
 import { WIDE_LAYOUT, WIDE_TYPES } from "../processors/wide-table";
-import { JSON_PAIRS_FORMAT, pairsToJson, pairsToJsonText, type JsonPair } from "../processors/json";
+import { JSON_PAIRS_FORMAT, jsonPairRows, pairsToJson, pairsToJsonText, type JsonPair } from "../processors/json";
 import { resolveRange, rowsOf, type AxisRange } from "./axis-range";
 import { attrNames, attrValue, getObject, readData, release, type Flow } from "./flow";
 import { runAsync, runSync } from "../h5/operation";
+import { isRaggedStrings, raggedShape, readRaggedStrings } from "../h5/ragged-strings";
 
 /** A JSON value deep-equal to the source (integers beyond 2^53 as BigInt); JSONL: an array of documents. */
-export function readJSON(dataset: Dataset): Promise<unknown> {
+export function readJSON(dataset: Dataset | Group): Promise<unknown> {
   return runAsync(readJSONFlow(dataset));
 }
 /** The Sync form of {@link readJSON}. */
-export function readJSONSync(dataset: Dataset): unknown {
+export function readJSONSync(dataset: Dataset | Group): unknown {
   return runSync(readJSONFlow(dataset));
 }
 
 /** The JSON as compact text, every number exactly as written in the source. */
-export function readJSONText(dataset: Dataset): Promise<string> {
+export function readJSONText(dataset: Dataset | Group): Promise<string> {
   return runAsync(readJSONTextFlow(dataset));
 }
 /** The Sync form of {@link readJSONText}. */
-export function readJSONTextSync(dataset: Dataset): string {
+export function readJSONTextSync(dataset: Dataset | Group): string {
   return runSync(readJSONTextFlow(dataset));
 }
 
@@ -48,31 +49,23 @@ export function readTableSync(table: Dataset | Group, range?: AxisRange): Table 
   return runSync(readTableFlow(table, range));
 }
 
-function* jsonPairs(dataset: Dataset): Flow<JsonPair[]> {
+/** The pairs of a pointer/value array of either layout (processors/json.ts), its format attr checked. */
+function* jsonPairs(dataset: Dataset | Group): Flow<JsonPair[]> {
   const names = yield* attrNames(dataset);
   if (names.includes("format")) {
     const format = yield* attrValue(dataset, "format");
     if (format !== JSON_PAIRS_FORMAT) throw new H5Error(`'${dataset.name}' has format '${String(format)}', not '${JSON_PAIRS_FORMAT}'`, dataset.name);
   }
-  const dtype = dataset.dtype;
-  const text = dtype === "string" || (typeof dtype === "object" && dtype.kind === "string");
-  if (!text || dataset.shape?.length !== 2 || dataset.shape[1] !== 2) {
-    throw new H5Error(`'${dataset.name}' is not an [N, 2] string dataset of (pointer, JSON text) rows (shape [${dataset.shape?.join(", ") ?? "empty"}], ${dtypeName(dtype)})`, dataset.name);
-  }
-  const { data, shape } = yield* readData(dataset);
-  const flat = data as string[];
-  const pairs: JsonPair[] = new Array(shape[0]);
-  for (let i = 0; i < shape[0]; i++) pairs[i] = [flat[2 * i], flat[2 * i + 1]];
-  return pairs;
+  return yield* jsonPairRows(dataset);
 }
 
 /** The JSON value (JSONL: the array of documents) stored in `dataset`. */
-function* readJSONFlow(dataset: Dataset): Flow<unknown> {
+function* readJSONFlow(dataset: Dataset | Group): Flow<unknown> {
   return pairsToJson(yield* jsonPairs(dataset));
 }
 
 /** The same as compact JSON text, every number as it was written. */
-function* readJSONTextFlow(dataset: Dataset): Flow<string> {
+function* readJSONTextFlow(dataset: Dataset | Group): Flow<string> {
   return pairsToJsonText(yield* jsonPairs(dataset));
 }
 
@@ -169,10 +162,10 @@ function makeTable(columns: string[], fields: string[], values: TableColumn[], s
 
 /** The table in `table`, rows `range` of it (all by default). */
 function* readTableFlow(table: Dataset | Group, range?: AxisRange): Flow<Table> {
-  if (table instanceof Group) return yield* wideTable(table, range);
+  const names = yield* attrNames(table);
+  const header = names.includes("columns") ? yield* attrValue(table, "columns") : undefined;
+  if (table instanceof Group) return (yield* isRaggedStrings(table)) ? yield* kvTable(table, header, range) : yield* wideTable(table, range);
   const dataset = table;
-  const names = yield* attrNames(dataset);
-  const header = names.includes("columns") ? yield* attrValue(dataset, "columns") : undefined;
   const dtype = dataset.dtype;
   if (typeof dtype === "object" && dtype.kind === "compound") {
     if (dataset.ndim !== 1) throw new H5Error(`'${dataset.name}' is a ${dataset.ndim}-D compound dataset: a table has one axis`, dataset.name);
@@ -188,15 +181,15 @@ function* readTableFlow(table: Dataset | Group, range?: AxisRange): Flow<Table> 
   return yield* kvTable(dataset, header, range);
 }
 
-/** An [R, C] dataset read as C columns (h5dat's kv CSV mode: strings). */
-function* kvTable(dataset: Dataset, header: unknown, range: AxisRange | undefined): Flow<Table> {
-  const shape = dataset.shape;
+/** An [R, C] dataset, or ragged string array, read as C columns (h5dat's kv CSV mode: strings). */
+function* kvTable(dataset: Dataset | Group, header: unknown, range: AxisRange | undefined): Flow<Table> {
+  const shape = dataset instanceof Dataset ? dataset.shape : yield* raggedShape(dataset);
   if (!shape || shape.length !== 2) throw new H5Error(`'${dataset.name}' is neither a compound table nor an [R, C] dataset`, dataset.name);
   const width = shape[1];
-  const span = rowSpan(dataset, range);
+  const [start, stop] = resolveRange(range, shape[0], "row");
+  const span = { start, stop, total: shape[0] };
   const rows = span.stop - span.start;
-  const { data } = yield* rowsOf(dataset, span.start, span.stop);
-  const flat = data as ArrayLike<unknown>;
+  const flat = dataset instanceof Dataset ? ((yield* rowsOf(dataset, start, stop)).data as ArrayLike<unknown>) : (yield* readRaggedStrings(dataset, start, stop)).data;
   const values: unknown[][] = Array.from({ length: width }, () => new Array(rows));
   for (let r = 0; r < rows; r++) for (let c = 0; c < width; c++) values[c][r] = flat[r * width + c];
   const named = Array.isArray(header) && header.length === width;

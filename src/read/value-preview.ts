@@ -1,10 +1,12 @@
 // What `show` previews of a dataset, read without the rest of it: the first values in C order
 // (never a whole row of a [1, 10^9] dataset: only as many elements as are shown), and a JSON
-// dataset's text from its first (pointer, value) pairs. Each costs what it shows, however big or
+// dataset's text from its first (pointer, value) pairs (either layout: processors/json.ts). Each costs what it shows, however big or
 // corrupt the dataset is.
 import type { Dataset } from "../h5/dataset";
 import type { AxisSelection } from "../h5/selection";
-import { pairsToJsonText, type JsonPair } from "../processors/json";
+import { pairsToJsonText, readJsonPairs, type JsonPair } from "../processors/json";
+import { runAsync } from "../h5/operation";
+import { stringMatrixShape, type StringMatrix } from "../h5/string-rows";
 
 const product = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
@@ -39,39 +41,29 @@ export function documentsOf(pairs: readonly JsonPair[]): JsonPair[][] {
  * A JSON Lines dataset's first `documents` documents as compact text, from its first `pairs`
  * rows alone (the last one read may be cut: `whole` says), and how many documents it holds.
  */
-export async function jsonLinesHead(dataset: Dataset, documents: number, pairs: number): Promise<{ lines: string[]; whole: boolean; total: number }> {
-  const total = dataset.shape?.length === 2 ? dataset.shape[0] : 0;
+export async function jsonLinesHead(dataset: StringMatrix, documents: number, pairs: number): Promise<{ lines: string[]; whole: boolean; total: number }> {
+  const shape = await runAsync(stringMatrixShape(dataset));
+  const total = shape.length === 2 ? shape[0] : 0;
   if (total === 0 || documents === 0) return { lines: [], whole: true, total: total === 0 ? 0 : await documentCount(dataset, total) };
   const read = Math.min(total, pairs);
-  const flat = (await dataset.read(`0:${read}`)).data as string[];
-  const found = documentsOf(pairsOf(flat)).filter((document) => document !== undefined);
+  const found = documentsOf(await readJsonPairs(dataset, 0, read)).filter((document) => document !== undefined);
   // The last document read may go on past the rows read.
   const whole = read === total || found.length > documents;
   return { lines: found.slice(0, documents).map((document) => pairsToJsonText(document)), whole, total: await documentCount(dataset, total) };
 }
 
 /** Documents of a JSON Lines dataset of `rows` pairs: its last pointer's index, plus one. */
-async function documentCount(dataset: Dataset, rows: number): Promise<number> {
-  const [pointer] = (await dataset.read(`${rows - 1}:${rows}`)).data as string[];
+async function documentCount(dataset: StringMatrix, rows: number): Promise<number> {
+  const [[pointer]] = await readJsonPairs(dataset, rows - 1, rows);
   return Number(pointer.slice(1).split("/")[0]) + 1;
 }
 
 /**
  * A JSON dataset's compact text rebuilt from its first `pairs` rows alone (each row gives at
  * least one character, so `pairs` rows give at least that many characters when there are more),
- * and whether that is all of it.
+ * whether that is all of it, and how many pairs there are.
  */
-export async function jsonTextHead(dataset: Dataset, pairs: number): Promise<{ text: string; whole: boolean }> {
-  const shape = dataset.shape;
-  if (shape?.length !== 2 || shape[1] !== 2) throw new Error(`'${dataset.name}' is not an [N, 2] dataset of (pointer, JSON text) rows (shape [${shape?.join(", ") ?? "empty"}])`);
-  const total = shape[0];
-  const { data } = await dataset.read(`0:${Math.min(total, pairs)}`);
-  return { text: pairsToJsonText(pairsOf(data as string[])), whole: total <= pairs };
-}
-
-/** An [N, 2] string read's flat values as (pointer, JSON text) pairs. */
-function pairsOf(flat: readonly string[]): JsonPair[] {
-  const pairs: JsonPair[] = [];
-  for (let i = 0; i + 1 < flat.length; i += 2) pairs.push([flat[i], flat[i + 1]]);
-  return pairs;
+export async function jsonTextHead(dataset: StringMatrix, pairs: number): Promise<{ text: string; whole: boolean; total: number }> {
+  const total = (await runAsync(stringMatrixShape(dataset)))[0];
+  return { text: pairsToJsonText(await readJsonPairs(dataset, 0, Math.min(total, pairs))), whole: total <= pairs, total };
 }

@@ -6,6 +6,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import sharp from "sharp";
+import { File } from "../../src/h5/file";
+import { jsonToPairs } from "../../src/processors/json";
 import type { BadCase } from "./case";
 import { fuzzVariants, mapStructures, type FuzzTarget, type Structure } from "./fuzz-hdf5";
 import { KNOWN_CORRUPTIONS } from "./known-corruptions";
@@ -38,11 +40,27 @@ function h5datOutput(dir: string): Promise<Base> {
     const file = path.join(dir, "base.h5");
     const made = await runCli(["convert", input, "-o", file, "--workers", "0"]);
     if (made.status !== 0) throw new Error(`could not make the base file: ${made.stderr}`);
+    await addOldJson(file, "/mixed/data/old.json", { a: 1, b: [1, 2, 3], c: { d: "x" } });
     const listing = await runCli(["ls", "-r", "--json", file]);
     const bytes = fs.readFileSync(file);
     return { bytes, structures: mapStructures(bytes), datasets: listedDatasets(listing.stdout) };
   })();
   return base;
+}
+
+/**
+ * A JSON in the layout files had before the ragged one (an [N, 2] vlen string dataset of pairs),
+ * so that its readers stay under the corruptions too (json-two-million-rows aims at it).
+ */
+async function addOldJson(file: string, target: string, value: unknown): Promise<void> {
+  const h5 = await File.open(file, "r+");
+  try {
+    const flat = jsonToPairs(JSON.stringify(value)).flat();
+    const attrs = { columns: ["pointer", "value"], format: "json-pointer-pairs", jsonl: false };
+    await (await h5.createDataset(target, { data: flat, shape: [flat.length / 2, 2], dtype: "string", chunks: true, compression: "gzip", attrs })).close();
+  } finally {
+    await h5.close();
+  }
 }
 
 function png(width: number, height: number): Promise<Buffer> {

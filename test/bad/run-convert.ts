@@ -3,7 +3,7 @@
 // path, shape and dtype, the manifest, and the values a case asks for.
 import { spawn } from "node:child_process";
 import path from "node:path";
-import { python } from "../helpers/h5py";
+import { PY_RAGGED, python } from "../helpers/h5py";
 
 const ROOT = path.join(__dirname, "..", "..");
 const CLI = path.join(ROOT, "src", "cli", "main.ts");
@@ -58,7 +58,7 @@ export interface H5pyView {
   values: Record<string, unknown>;
 }
 
-const READ_PY = String.raw`
+const READ_PY = String.raw`${PY_RAGGED}
 import base64, h5py, json, sys, numpy as np
 path, wanted = sys.argv[1], json.loads(sys.argv[2])
 def plain(v):
@@ -70,8 +70,13 @@ def plain(v):
     return v
 f = h5py.File(path, "r")
 datasets = {}
+def is_ragged(obj):
+    return isinstance(obj, h5py.Group) and obj.attrs.get("layout") == "ragged-utf8"
 def visit(name, obj):
-    if isinstance(obj, h5py.Dataset) and not name.startswith("_h5dat/"):
+    # A ragged string array (JSON pairs, kv cells) is one dataset of its shape, not its two members.
+    if is_ragged(obj):
+        datasets["/" + name] = {"shape": [int(n) for n in obj.attrs["shape"]], "dtype": "ragged-utf8"}
+    elif isinstance(obj, h5py.Dataset) and not name.startswith("_h5dat/") and not is_ragged(obj.parent):
         datasets["/" + name] = {"shape": list(obj.shape), "dtype": str(obj.dtype)}
 f.visititems(visit)
 m = f["_h5dat/manifest"][()]
@@ -80,6 +85,9 @@ rows = [{n: plain(r[n]) for n in names} for r in m]
 values = {}
 for p in wanted:
     d = f[p]
+    if is_ragged(d):
+        values[p] = ragged(d)
+        continue
     v = d[()]
     if d.dtype == np.uint8 and d.ndim == 1: values[p] = {"base64": base64.b64encode(v.tobytes()).decode()}
     elif d.dtype.names: values[p] = [{n: plain(r[n]) for n in d.dtype.names} for r in v]

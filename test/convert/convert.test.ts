@@ -7,7 +7,7 @@ import path from "node:path";
 import { test } from "node:test";
 import { convert } from "../../src";
 import { makeTreeAndArchives } from "../helpers/archives";
-import { python, tempDir } from "../helpers/h5py";
+import { PY_RAGGED, python, tempDir } from "../helpers/h5py";
 
 const dir = tempDir("h5dat-convert-");
 const tree = path.join(dir, "mixed");
@@ -23,7 +23,8 @@ const FILES: Record<string, string | Buffer> = {
 makeTreeAndArchives(FILES, tree, dir, "mixed", ["tar", "tar.gz", "tar.bz2", "zip"]);
 
 // What h5py sees of a converted file: every dataset's values and attrs, the manifest, root attrs.
-const DUMP = `import h5py, json, sys, numpy as np
+const DUMP = `${PY_RAGGED}
+import h5py, json, sys, numpy as np
 f = h5py.File(sys.argv[1], "r")
 def plain(v):
     if isinstance(v, bytes): return v.decode()
@@ -33,8 +34,13 @@ def plain(v):
     if isinstance(v, float) and v != v: return "NaN"
     return v
 out = {"datasets": {}, "root": {k: plain(f.attrs[k]) for k in f.attrs}}
+def is_ragged(obj):
+    return isinstance(obj, h5py.Group) and obj.attrs.get("layout") == "ragged-utf8"
 def visit(name, obj):
-    if isinstance(obj, h5py.Dataset) and not name.startswith("_h5dat"):
+    # A ragged string array (JSON pairs, kv cells) is one value: its strings, not its two datasets.
+    if is_ragged(obj):
+        out["datasets"]["/".join(name.split("/")[1:])] = {"value": ragged(obj), "attrs": {k: plain(obj.attrs[k]) for k in obj.attrs}}
+    if isinstance(obj, h5py.Dataset) and not name.startswith("_h5dat") and not is_ragged(obj.parent):
         value = obj[()]
         if obj.dtype.names: value = [{n: plain(row[n]) for n in obj.dtype.names} for row in value]
         else: value = plain(value)
@@ -85,7 +91,7 @@ print(json.dumps({"json": json.loads(read("docs/doc.json")), "jsonl": [json.load
   assert.deepEqual(pairs.find(([p]) => p === "/empty"), ["/empty", "{}"]);
   assert.deepEqual(Object.fromEntries(pairs.filter(([p]) => p === "/a/0" || p === "/a/3/b").map(([p, v]) => [p, JSON.parse(v)])), { "/a/0": 1, "/a/3/b": "ü" });
   assert.equal((expected.json as { a: unknown[] }).a.length, 4);
-  assert.deepEqual(doc.attrs, { columns: ["pointer", "value"], format: "json-pointer-pairs", jsonl: false, source: tree, source_path: "docs/doc.json", source_size: Buffer.byteLength(FILES["docs/doc.json"]), media_type: "application/json", processor: "json" });
+  assert.deepEqual(doc.attrs, { columns: ["pointer", "value"], format: "json-pointer-pairs", jsonl: false, layout: "ragged-utf8", layout_version: 1, shape: [pairs.length, 2], source: tree, source_path: "docs/doc.json", source_size: Buffer.byteLength(FILES["docs/doc.json"]), media_type: "application/json", processor: "json" });
 
   assert.deepEqual((seen.datasets["docs/lines.jsonl"].value as string[][]).map(([p, v]) => [p, JSON.parse(v)]), [["/0/n", 1], ["/1/n", 2], ["/1/s", "x"]]);
   assert.deepEqual(expected.jsonl, [{ n: 1 }, { n: 2, s: "x" }]);

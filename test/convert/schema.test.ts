@@ -10,7 +10,7 @@ import { test } from "node:test";
 import sharp from "sharp";
 import { convert } from "../../src";
 import { loadSchema } from "../../src/schema";
-import { python, tempDir } from "../helpers/h5py";
+import { PY_RAGGED, python, tempDir } from "../helpers/h5py";
 
 const dir = tempDir("h5dat-convert-schema-");
 const data = path.join(dir, "data");
@@ -55,7 +55,8 @@ test("a schema routes, renames, retypes, skips and quarantines; h5py sees each c
     json: Record<string, string[][]>; table: { name: string; score: number }[];
     quarantine: { source_path: string; index: number; record: string; error: string }[];
     manifest: Record<string, { status: string; target: string; message: string }>;
-  }>(`import h5py, json, sys
+  }>(`${PY_RAGGED}
+import h5py, json, sys
 f = h5py.File(sys.argv[1], "r")
 def s(v): return v.decode() if isinstance(v, bytes) else v
 img_path = [p for p in ("training/train/cats/c1_007",) if p in f][0]
@@ -67,7 +68,7 @@ print(json.dumps({
   "data": {k: (v.item() if hasattr(v, "item") else s(v)) for k, v in f["data"].attrs.items()},
   "schema": s(f["_h5dat"].attrs["schema"]),
   "image": {"path": img_path, "dtype": str(img.dtype), "chunks": list(img.chunks), "level": img.compression_opts, "first": img[0, 0].tolist()},
-  "json": {k: [[s(c) for c in row] for row in f["data/" + k][()]] for k in ("meta/ok.json", "meta/list.json", "events.jsonl", "other.json")},
+  "json": {k: ragged(f["data/" + k]) for k in ("meta/ok.json", "meta/list.json", "events.jsonl", "other.json")},
   "table": [{"name": s(r["name"]), "score": float(r["score"])} for r in f["data/table.txt"][()]],
   "quarantine": [{"source_path": s(r["source_path"]), "index": int(r["index"]), "record": s(r["record"]), "error": s(r["error"])} for r in q],
   "manifest": {s(r["source_path"]): {"status": s(r["status"]), "target": s(r["target"]), "message": s(r["message"])} for r in m},

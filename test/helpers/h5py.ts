@@ -24,3 +24,18 @@ export function tempDir(prefix = "h5dat-test-"): string {
   process.on("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
   return dir;
 }
+
+/**
+ * Python source of `ragged(g)`: a ragged string array's group (src/h5/ragged-strings.ts) as its
+ * strings decoded from bytes and offsets, a list of rows for a 2-D shape. Put before a script.
+ */
+export const PY_RAGGED = `
+def ragged(g):
+    o = g["offsets"][:]
+    b = g["bytes"][:].tobytes()
+    s = [b[o[i]:o[i + 1]].decode("utf-8") for i in range(len(o) - 1)]
+    shape = [int(n) for n in g.attrs["shape"]]
+    if len(shape) == 1:
+        return s
+    return [s[r * shape[1]:(r + 1) * shape[1]] for r in range(shape[0])]
+`;

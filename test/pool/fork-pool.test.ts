@@ -9,7 +9,7 @@ import { convert } from "../../src";
 import { ForkPool } from "../../src/pool/fork-pool";
 import { prepare, type PrepareTask } from "../../src/processors/prepare";
 import type { DecodedImage } from "../../src/processors/image";
-import { python, tempDir } from "../helpers/h5py";
+import { PY_RAGGED, python, tempDir } from "../helpers/h5py";
 
 const dir = tempDir("h5dat-pool-");
 const images = path.join(dir, "images");
@@ -125,9 +125,12 @@ test("convert with 2 workers and batches writes large JSON and CSV (parsed in th
   fs.writeFileSync(path.join(texts, "big.json"), JSON.stringify(records));
   fs.writeFileSync(path.join(texts, "big.csv"), "id,name,price\n" + records.map((r) => `${r.id},"${r.name}",${r.price}`).join("\n"));
   fs.writeFileSync(path.join(texts, "small.json"), '{"a": 1}');
-  const dump = (file: string) => python(`import h5py, json, sys
+  const dump = (file: string) => python(`${PY_RAGGED}
+import h5py, json, sys
 f = h5py.File(sys.argv[1], "r")
-def rows(ds): return [[c.decode() if isinstance(c, bytes) else (c.item() if hasattr(c, "item") else c) for c in (r.tolist() if hasattr(r, "tolist") else r)] for r in ds[()]]
+def rows(ds):
+    if isinstance(ds, h5py.Group): return ragged(ds)
+    return [[c.decode() if isinstance(c, bytes) else (c.item() if hasattr(c, "item") else c) for c in (r.tolist() if hasattr(r, "tolist") else r)] for r in ds[()]]
 print(json.dumps({k: rows(f["texts"][k]) for k in f["texts"]}))`, file);
   const [withWorkers, without] = [path.join(dir, "t2.h5"), path.join(dir, "t0.h5")];
   await convert([texts], { output: withWorkers, workers: 2, batchChunkSize: 2 });

@@ -1,4 +1,5 @@
-// JSON/JSONL → [N, 2] pointer/value strings. Written with h5dat, read with h5py, and compared
+// JSON/JSONL → [N, 2] pointer/value strings (a ragged string array: h5/ragged-strings.ts, decoded
+// in Python from its bytes and offsets). Written with h5dat, read with h5py, and compared
 // with Python's own json parsing of the same source text; plus the in-process round trip.
 import assert from "node:assert/strict";
 import fs from "node:fs";
@@ -148,8 +149,10 @@ with h5py.File(h5path, "r") as f:
         for i, d in enumerate(docs):
             walk(json.loads(d, object_pairs_hook=hook), "/" + str(i) if c.get("jsonl") else "", walked)
         ds = f[c["name"]]
-        raw = ds[()]
-        rows = [[p.decode("utf-8"), v.decode("utf-8")] for p, v in raw.tolist()]
+        o = ds["offsets"][:]
+        b = ds["bytes"][:].tobytes()
+        strings = [b[o[i]:o[i + 1]].decode("utf-8") for i in range(len(o) - 1)]
+        rows = [strings[i:i + 2] for i in range(0, len(strings), 2)]
         value_ok = all(same(json.loads(r[1]), w[1]) if w[1] not in ("{}", "[]") else r[1] == w[1] for r, w in zip(rows, walked))
         rebuilt = rebuild(rows)
         result[c["name"]] = {
@@ -157,10 +160,10 @@ with h5py.File(h5path, "r") as f:
             "pointers_equal": [r[0] for r in rows] == [w[0] for w in walked],
             "values_equal": value_ok and len(rows) == len(walked),
             "rows": rows,
-            "shape": list(ds.shape),
-            "string": str(h5py.check_string_dtype(ds.dtype)),
-            "compression": ds.compression,
-            "chunks": list(ds.chunks) if ds.chunks else None,
+            "shape": [int(n) for n in ds.attrs["shape"]],
+            "string": str(ds["bytes"].dtype) + " " + str(ds["offsets"].dtype),
+            "compression": ds["bytes"].compression,
+            "chunks": list(ds["bytes"].chunks) if ds["bytes"].chunks else None,
             "attrs": {k: (v.tolist() if hasattr(v, "tolist") else v) for k, v in ds.attrs.items()},
         }
 print(json.dumps(result, default=lambda o: o.decode("utf-8") if isinstance(o, bytes) else str(o)))
@@ -201,10 +204,10 @@ describe("writeJson, read by h5py", () => {
       assert.ok(r.equal, `h5py's rebuild differs from json.loads: ${JSON.stringify(r.rows).slice(0, 500)}`);
       assert.ok(r.pointers_equal, "pointers differ from Python's walk");
       assert.ok(r.values_equal, "leaf values differ from Python's walk");
-      assert.equal(r.shape[1], 2);
-      assert.equal(r.string, "string_info(encoding='utf-8', length=None)");
+      assert.deepEqual(r.shape, [r.rows.length, 2]);
+      assert.equal(r.string, "uint8 uint64");
       assert.equal(r.compression, "gzip");
-      assert.deepEqual(r.attrs, { columns: ["pointer", "value"], format: "json-pointer-pairs", jsonl: !!c.jsonl });
+      assert.deepEqual(r.attrs, { columns: ["pointer", "value"], format: "json-pointer-pairs", jsonl: !!c.jsonl, layout: "ragged-utf8", layout_version: 1, shape: r.shape });
       // h5dat reads back what it wrote, and the text keeps every number as written.
       assert.deepEqual(r.rows, jsonToPairs(c.text.replace(/^\ufeff/, ""), { jsonl: c.jsonl }));
     });
@@ -228,23 +231,26 @@ describe("writeJson, read by h5py", () => {
   test("readJsonPairs and pairsToJson read the file back with h5dat", async () => {
     const f = await File.open(h5path, "r");
     try {
-      const pairs = await readJsonPairs(await f.dataset("big_numbers"));
+      const pairs = await readJsonPairs(await f.group("big_numbers"));
       assert.deepEqual(pairsToJson(pairs), [12345678901234567890123n, Infinity, -0, 0.1, 100, -9223372036854775809n, 3.141592653589793, 0, -0]);
       assert.equal(pairsToJsonText(pairs), "[12345678901234567890123,1e400,-0.0,0.1,1E+2,-9223372036854775809,3.141592653589793238462643383279,0,-1e-400]");
-      const jsonl = pairsToJson(await readJsonPairs(await f.dataset("jsonl")));
+      const jsonl = pairsToJson(await readJsonPairs(await f.group("jsonl")));
       assert.deepEqual(jsonl, [{ id: 1, v: [1, 2] }, { id: 2, v: {} }, [], "line", 12345678901234567890123n]);
     } finally {
       await f.close();
     }
   });
 
-  test("an empty JSONL file is a [0, 2] dataset", async () => {
+  test("an empty JSONL file is a [0, 2] array: no bytes, the one offset 0", async () => {
     const file = path.join(dir, "empty.h5");
     const f = await File.open(file, "w");
-    await writeJson(f, "empty", "\n\n", { jsonl: true });
+    await (await writeJson(f, "empty", "\n\n", { jsonl: true })).close();
     await f.close();
-    const r = python<{ shape: number[] }>("import h5py, json, sys; f = h5py.File(sys.argv[1]); print(json.dumps({'shape': list(f['empty'].shape)}))", file);
-    assert.deepEqual(r.shape, [0, 2]);
+    const r = python<{ shape: number[]; offsets: number[]; bytes: number }>(
+      "import h5py, json, sys; g = h5py.File(sys.argv[1])['empty']; print(json.dumps({'shape': [int(n) for n in g.attrs['shape']], 'offsets': g['offsets'][:].tolist(), 'bytes': len(g['bytes'])}))",
+      file,
+    );
+    assert.deepEqual(r, { shape: [0, 2], offsets: [0], bytes: 0 });
   });
 });
 

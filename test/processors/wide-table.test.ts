@@ -118,14 +118,18 @@ print(json.dumps({
     assert.deepEqual(python(`import h5py, sys; print(list(h5py.File(sys.argv[1])["t/string"].shape))`, file), [0, 5000]);
   });
 
-  test("kv mode keeps its one [R, C] string dataset however wide", async () => {
+  test("kv mode keeps its one [R, C] ragged string array however wide", async () => {
     const file = path.join(dir, "kv.h5");
     const f = await File.open(file, "w");
-    const dataset = await writeCsv(f, "t", csvOf(20_000, "int64", (c) => `k${c}`), { mode: "kv" });
-    assert.ok(dataset instanceof Dataset);
-    assert.deepEqual(dataset.shape, [1, 20_000]);
-    await dataset.close();
+    const group = await writeCsv(f, "t", csvOf(20_000, "int64", (c) => `k${c}`), { mode: "kv" });
+    assert.ok(group instanceof Group);
+    assert.deepEqual([await group.attrs.get("layout"), Array.from(await group.attrs.get("shape") as ArrayLike<bigint>, Number)], ["ragged-utf8", [1, 20_000]]);
+    await group.close();
     await f.close();
+    const reader = await File.open(file, "r");
+    const table = await readTable(await reader.group("t"));
+    await reader.close();
+    assert.deepEqual([table.mode, table.columns.length, table.length, table.columns[19_999]], ["kv", 20_000, 1, "k19999"]);
   });
 
   test("readTable of a group that is no wide table says so", async () => {

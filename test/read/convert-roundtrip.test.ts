@@ -222,12 +222,12 @@ describe("JSON", () => {
     const expected = JSON.parse(JSON_TEXT) as Record<string, unknown>;
     expected.big = 12345678901234567890123n;
     expected.negBig = -9007199254740993n;
-    const value = await readJSON(await both.dataset("/tree/data/doc.json"));
+    const value = await readJSON(await both.group("/tree/data/doc.json"));
     assert.deepStrictEqual(value, expected);
-    assert.deepStrictEqual(readJSONSync(both.datasetSync("/tree/data/doc.json")), expected);
+    assert.deepStrictEqual(readJSONSync(both.groupSync("/tree/data/doc.json")), expected);
     assert.ok(Object.is((value as Record<string, unknown>).negZero, -0));
     // The text form keeps every number as written.
-    const text = await readJSONText(await both.dataset("/tree/data/doc.json"));
+    const text = await readJSONText(await both.group("/tree/data/doc.json"));
     for (const literal of ["12345678901234567890123", "-9007199254740993", "1.5e-7", "-0.0", "1e400"]) assert.ok(text.includes(`:${literal}`), literal);
     assert.deepStrictEqual(JSON.parse(text), JSON.parse(JSON_TEXT));
   });
@@ -235,8 +235,8 @@ describe("JSON", () => {
   test("readJSON of JSONL is the array of its documents", async () => {
     const expected = JSONL_TEXT.split(/\r?\n/).filter((l) => l.trim()).map((l) => JSON.parse(l));
     expected[1].big = 18446744073709551616n;
-    assert.deepStrictEqual(await readJSON(await both.dataset("/tree/data/lines.jsonl")), expected);
-    assert.equal(readJSONTextSync(both.datasetSync("/tree/data/lines.jsonl")), '[{"id":1,"v":[1,2]},{"id":2,"v":{},"big":18446744073709551616},[],"str"]');
+    assert.deepStrictEqual(await readJSON(await both.group("/tree/data/lines.jsonl")), expected);
+    assert.equal(readJSONTextSync(both.groupSync("/tree/data/lines.jsonl")), '[{"id":1,"v":[1,2]},{"id":2,"v":{},"big":18446744073709551616},[],"str"]');
   });
 });
 
@@ -273,11 +273,11 @@ describe("CSV", () => {
     await convert([at("data/table.csv")], { output, csv: "kv", workers: 0 });
     const f = await File.open(output, "r");
     try {
-      const table = await readTable(await f.dataset("/table.csv"));
+      const table = await readTable(await f.group("/table.csv"));
       assert.equal(table.mode, "kv");
       assert.deepEqual(table.columns, ref.csv.header);
       assert.deepEqual([...table.rows()][1], { id: "2", name: "Zoë", price: "", ok: "FALSE", note: "multi\nline", empty: "", mixed: "1" });
-      assert.deepEqual([...(await readTable(await f.dataset("/table.csv"), [1, 2])).rows()], [[...table.rows()][1]], "a kv table's rows alone");
+      assert.deepEqual([...(await readTable(await f.group("/table.csv"), [1, 2])).rows()], [[...table.rows()][1]], "a kv table's rows alone");
     } finally {
       await f.close();
     }
@@ -321,8 +321,8 @@ describe("video, audio, bytes", () => {
   test("helpers refuse datasets of another kind with the path in the message", async () => {
     await assert.rejects(readVideoFrames(await both.dataset("/tree/media/tone.wav")), /'\/tree\/media\/tone\.wav' is not a uint8 \[T, H, W, 3\] video/);
     await assert.rejects(readAudio(await both.dataset("/tree/bin/blob.bin")), /is not float32/);
-    await assert.rejects(readImage(await both.dataset("/tree/data/doc.json")), /not uint8 or uint16 pixels/);
-    await assert.rejects(readJSON(await both.dataset("/tree/images/rgb8.png")), /not an \[N, 2\] string dataset/);
+    await assert.rejects(readImage(await both.dataset("/tree/data/table.csv")), /not uint8 or uint16 pixels/);
+    await assert.rejects(readJSON(await both.dataset("/tree/images/rgb8.png")), /'\/tree\/images\/rgb8\.png' is not a dataset of strings/);
     await assert.rejects(readTable(await both.dataset("/tree/bin/blob.bin")), /neither a compound table/);
     await assert.rejects(both.dataset("/tree"), /is a group, expected a dataset/);
   });

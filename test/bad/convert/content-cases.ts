@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { python } from "../../helpers/h5py";
+import { PY_RAGGED, python } from "../../helpers/h5py";
 import { convertCase } from "../convert-case";
 import { knownPixels, writeImages, type ImageFormat } from "../inputs/images";
 import { writeTree } from "../inputs/tree";
@@ -161,10 +161,11 @@ export const contentCases = [
     values: { "/big/good.txt": "good" },
     // Read by h5py and summed up there: 100 MB back through JSON would only test the pipe.
     check: (_, run) => {
-      const seen = python<{ pointers: string[]; length: number; head: string; tail: string; n: string }>(`import h5py, json, sys
-d = h5py.File(sys.argv[1], "r")["big/big.json"][()]
-blob = d[0][1].decode()
-print(json.dumps({"pointers": [r[0].decode() for r in d], "length": len(blob), "head": blob[:27], "tail": blob[-3:], "n": d[1][1].decode()}))`, run.output);
+      const seen = python<{ pointers: string[]; length: number; head: string; tail: string; n: string }>(`${PY_RAGGED}
+import h5py, json, sys
+d = ragged(h5py.File(sys.argv[1], "r")["big/big.json"])
+blob = d[0][1]
+print(json.dumps({"pointers": [r[0] for r in d], "length": len(blob), "head": blob[:27], "tail": blob[-3:], "n": d[1][1]}))`, run.output);
       const letter = (i: number) => ALPHABET[i % ALPHABET.length];
       assert.deepEqual(seen, { pointers: ["/blob", "/n"], length: MB100 + 2, head: `"${ALPHABET}`, tail: `${letter(MB100 - 2)}${letter(MB100 - 1)}"`, n: "1" });
     },
