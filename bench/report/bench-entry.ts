@@ -97,6 +97,18 @@ const DESCRIPTIONS: Record<string, Description> = {
     sizesOf: (r) => ({ sizes_gb: isMemoryResult(r) ? r.sizes_gb : [] }),
     sizeText: (s) => `${([] as number[]).concat(s.sizes_gb ?? []).join(" / ")} GB`,
   },
+  "p9-jsonl": {
+    what: "JSONL of log events (nested user, tag list) through the CLI, defaults",
+    anchor: "pandas (read_json(lines, chunksize) → to_hdf(table, zlib 4))",
+    sizesOf: (r) => ({ mb: numberField(r, "mb") }),
+    sizeText: (s) => `${count(s.mb)} MB`,
+  },
+  "p9-csv": {
+    what: "CSV of the same events, flat, through the CLI, defaults",
+    anchor: "pandas (read_csv(chunksize) → to_hdf(table, zlib 4))",
+    sizesOf: (r) => ({ mb: numberField(r, "mb") }),
+    sizeText: (s) => `${count(s.mb)} MB`,
+  },
 };
 
 /** The benches the report knows, in the suite's order. */
