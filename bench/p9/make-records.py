@@ -9,14 +9,15 @@
 # rows of fewer bytes. String lengths are bounded (STRING_LIMITS: pandas' fixed-width table
 # columns are sized from them). The sidecar has each file's path, bytes, rows and `gzip -4` size.
 # The last stdout line is the sidecar's JSON.
-import argparse
 import datetime
-import hashlib
 import json
 import os
 import random
 import subprocess
-import tempfile
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from cache_sidecar import arguments, cached, save, sha256_file  # noqa: E402
 
 GENERATOR = "p9-records-1"
 LEVELS = ["DEBUG", "INFO", "INFO", "INFO", "INFO", "WARN", "ERROR"]
@@ -88,27 +89,13 @@ def gzip4_size(path):
     return total
 
 
-def sha256(path):
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--mb", type=int, default=1024)
-    ap.add_argument("--out", default=os.path.join(tempfile.gettempdir(), "h5dat-bench-cache"))
-    args = ap.parse_args()
-    os.makedirs(args.out, exist_ok=True)
+    args = arguments({"mb": 1024})
     sidecar = os.path.join(args.out, f"p9-{args.mb}mb.json")
-    if os.path.exists(sidecar):
-        info = json.load(open(sidecar))
-        if info.get("generator") == GENERATOR and all(os.path.exists(info[k]["path"]) for k in ("jsonl", "csv")):
-            info["cached"] = True
-            print(json.dumps(info))
-            return
+    info = cached(sidecar, GENERATOR, lambda info: [info[kind]["path"] for kind in ("jsonl", "csv")])
+    if info:
+        print(json.dumps(info))
+        return
     target = args.mb * 2**20
     info = {"generator": GENERATOR, "mb": args.mb, "string_limits": STRING_LIMITS}
     for kind, header, line in (
@@ -117,10 +104,8 @@ def main():
     ):
         path = os.path.join(args.out, f"p9-{args.mb}mb.{kind}")
         rows = write(path, target, line, header)
-        info[kind] = {"path": path, "bytes": os.path.getsize(path), "rows": rows, "gzip4_bytes": gzip4_size(path), "sha256": sha256(path)}
-    json.dump(info, open(sidecar, "w"))
-    info["cached"] = False
-    print(json.dumps(info))
+        info[kind] = {"path": path, "bytes": os.path.getsize(path), "rows": rows, "gzip4_bytes": gzip4_size(path), "sha256": sha256_file(path)}
+    print(json.dumps(save(sidecar, info)))
 
 
 if __name__ == "__main__":
