@@ -3,13 +3,17 @@
 // kept as its bytes with a hint at the delimiter. Values are compared with pandas' read_csv, sniffing
 // (sep=None, engine="python") and with the separator given.
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { describe, test } from "node:test";
 import { convert } from "../../src";
+import { outcomeOptions } from "../../src/convert/option-table";
 import { dialectOf } from "../../src/processors/csv-dialect";
 import { parseCsv } from "../../src/processors/csv";
 import { python, tempDir } from "../helpers/h5py";
+
+const CLI = path.join(__dirname, "..", "..", "src", "cli", "main.ts");
 
 /** A file, and pandas' read_csv arguments that read it as h5dat should (sep=None: pandas sniffs too). */
 interface DialectCase {
@@ -96,6 +100,28 @@ print(json.dumps([list(f["tree/t.csv"].dtype.names), json.loads(f.attrs["options
     assert.deepEqual(python(read, output), [["a|b", "c"], null]);
     await convertTree(dir, output, files, { csvDelimiter: "|" });
     assert.deepEqual(python(read, output), [["a", "b;c"], "|"]);
+  });
+
+  test("the CLI: --csv-delimiter '\\t', config csv_delimiter and decimal_comma; both options a resume must keep", () => {
+    const tree = path.join(dir, "cli");
+    fs.mkdirSync(tree, { recursive: true });
+    fs.writeFileSync(path.join(tree, "t.csv"), "a\tb|c\n1,5\t2|3\n");
+    const cli = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", CLI, "convert", path.join(tree, "t.csv"), "--workers", "0", "--overwrite", ...args], { encoding: "utf8" });
+    const fields = (output: string) => python<[string, string][]>(`import h5py, json, sys
+d = h5py.File(sys.argv[1], "r")["t.csv"]
+print(json.dumps([[n, d.dtype[n].kind] for n in d.dtype.names]))`, output);
+    const byFlag = path.join(tree, "flag.h5");
+    assert.equal(cli("-o", byFlag, "--csv-delimiter", "\\t").status, 0);
+    assert.deepEqual(fields(byFlag), [["a", "O"], ["b|c", "O"]]);
+    const config = path.join(tree, "config.json");
+    fs.writeFileSync(config, JSON.stringify({ csv_delimiter: "\t", decimal_comma: true }));
+    const byConfig = path.join(tree, "config.h5");
+    assert.equal(cli("-o", byConfig, "--config", config).status, 0);
+    assert.deepEqual(fields(byConfig), [["a", "f"], ["b|c", "O"]]);
+    assert.match(cli("-o", byFlag, "--csv-delimiter", "ab").stderr, /--csv-delimiter must be one character \(a tab as \\t\), not 'ab'/);
+    // Shaping options: a --resume compares them; off and absent compare equal (runs from before them resume).
+    assert.deepEqual(outcomeOptions({ csvDelimiter: ";", decimalComma: true }), { ...outcomeOptions({}), csv_delimiter: ";", decimal_comma: true });
+    assert.deepEqual(outcomeOptions({ decimalComma: false }), outcomeOptions({}));
   });
 
   test("booleans: true/false and yes/no in any case, only when the whole column is one pair's words", async () => {
