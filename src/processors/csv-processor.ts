@@ -2,6 +2,7 @@
 // with --csv kv.
 import { csvDelimiterFor, prepareCsv, writePreparedCsv, type PreparedCsv, type WriteCsvOptions } from "./csv";
 import { maxCsvFieldOf } from "./csv-limits";
+import { csvRecords, keptCsvRows } from "./csv-records";
 import type { PreparingProcessor } from "./processor";
 
 /** CSV and TSV to a typed table (or the cells' text). */
@@ -22,7 +23,6 @@ export const csvProcessor: PreparingProcessor<"csv", WriteCsvOptions, PreparedCs
     max_csv_field: maxCsvFieldOf(settings),
   }),
   notEmpty: "an empty file has no header row",
-  hasRecords: true,
   prepares: "worker",
   streams: "never",
   taskOptions: (options) => ({
@@ -34,4 +34,5 @@ export const csvProcessor: PreparingProcessor<"csv", WriteCsvOptions, PreparedCs
   }),
   prepare: (bytes, options) => prepareCsv(bytes, options),
   writePrepared: writePreparedCsv,
+  records: { from: "prepared", records: csvRecords, keep: keptCsvRows },
 };

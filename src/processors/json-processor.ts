@@ -4,6 +4,7 @@
 // quietly as bytes.
 import type { Classification } from "../classify";
 import { prepareJson, writePreparedJson, type PreparedJson } from "./json";
+import { jsonRecords, keptJsonText } from "./json-records";
 import type { PreparingProcessor } from "./processor";
 
 /** The json or jsonl processor: they differ only in what a text holds (one document, or one a line). */
@@ -16,12 +17,19 @@ function jsonProcessorOf<Name extends "json" | "jsonl">(name: Name, extensions: 
     defaults: () => ({}),
     // JSON Lines may hold no line at all.
     ...(notEmpty !== undefined && { notEmpty }),
-    hasRecords: true,
     prepares: "worker",
     streams: "never",
     taskOptions: () => ({}),
     prepare: async (bytes) => prepareJson(bytes, { jsonl }),
     writePrepared: writePreparedJson,
+    records: {
+      from: "bytes",
+      records: (bytes) => jsonRecords(bytes, { jsonl }),
+      keep: (set, keptIndexes) => {
+        const text = keptJsonText(set, keptIndexes);
+        return text === null ? null : Buffer.from(text);
+      },
+    },
   };
 }
 

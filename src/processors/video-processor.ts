@@ -2,7 +2,9 @@
 // stream in, frames into a [T, H, W, 3] dataset as they come (video.ts).
 import { isGifAsVideo } from "./image-processor";
 import type { StreamingProcessor } from "./processor";
-import { writeVideo, type VideoOptions } from "./video";
+import { videoDecoding, type VideoOptions } from "./video";
+import { writeDecoded } from "./media-writer";
+import { camelKeys, snakeKeys } from "./option-keys";
 
 const seconds = { type: "number", minimum: 0 } as const;
 
@@ -18,9 +20,10 @@ export const videoProcessor: StreamingProcessor<"video"> = {
   },
   // `--images encoded` keeps an animated GIF as its bytes, --gif-as-video or not.
   takes: (kind, settings) => kind.category === "video" || (kind.category === "image" && settings.images !== "encoded" && isGifAsVideo(kind, settings)),
-  defaults: (settings) => ({ ...settings.video }),
+  // Rule options are snake_case (max_frames), as the config file and the stored attrs write them.
+  defaults: (settings) => snakeKeys(settings.video ?? {}),
   notEmpty: "an empty file is not a video",
   prepares: "writer",
   streams: "always",
-  writeStream: (group, name, input, options, layout, signal) => writeVideo(group, name, input, { ...(options as VideoOptions), signal }, layout),
+  writeStream: (group, name, input, options, layout, signal) => writeDecoded(videoDecoding, group, name, input, { ...camelKeys<VideoOptions>(options), signal }, layout),
 };
