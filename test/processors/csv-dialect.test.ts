@@ -120,8 +120,9 @@ print(json.dumps([[n, d.dtype[n].kind] for n in d.dtype.names]))`, output);
     assert.deepEqual(fields(byConfig), [["a", "f"], ["b|c", "O"]]);
     assert.match(cli("-o", byFlag, "--csv-delimiter", "ab").stderr, /--csv-delimiter must be one character \(a tab as \\t\), not 'ab'/);
     // Shaping options: a --resume compares them; off and absent compare equal (runs from before them resume).
-    assert.deepEqual(outcomeOptions({ csvDelimiter: ";", decimalComma: true }), { ...outcomeOptions({}), csv_delimiter: ";", decimal_comma: true });
-    assert.deepEqual(outcomeOptions({ decimalComma: false }), outcomeOptions({}));
+    const output = "out.h5";
+    assert.deepEqual(outcomeOptions({ output, csvDelimiter: ";", decimalComma: true }), { ...outcomeOptions({ output }), csv_delimiter: ";", decimal_comma: true });
+    assert.deepEqual(outcomeOptions({ output, decimalComma: false }), outcomeOptions({ output }));
   });
 
   test("booleans: true/false and yes/no in any case, only when the whole column is one pair's words", async () => {
