@@ -9,7 +9,8 @@
 // against the source's `gzip -4` bytes, and peak RSS (h5dat: the writer's and the workers'; pandas:
 // its one process). Goals (issue 19): ≥ 2× pandas' rows/s, ≤ 1.5× gzip -4's size, ≤ 300 MB per
 // process. h5dat's records layout is whatever `convert` writes today: this bench only converts
-// and measures, and an entry h5dat fails (a limit, a crash) is reported as such, not thrown.
+// and measures, and an entry h5dat fails (a limit, a crash, over rss-cap.py's cap: 8 GB for
+// writer and workers together, H5DAT_P9_RSS_CAP_MB) is reported as such, not thrown.
 //
 // Repetitions: --reps (default 3) after a discarded warm-up; from 512 MB on, one counted run and
 // no warm-up (a 1 GB P9 at three reps would take over half an hour on 2 cores; one keeps it
@@ -26,7 +27,10 @@ const ROOT = path.join(HERE, "..", "..");
 const GENERATOR = path.join(HERE, "make-records.py");
 const CLI = path.join(ROOT, "dist", "cli", "main.js");
 const ANCHOR = path.join(HERE, "..", "anchors", "p9.py");
+const RSS_CAP = path.join(HERE, "rss-cap.py");
 const MB = 2 ** 20;
+/** h5dat's writer and workers together may hold this many MB (H5DAT_P9_RSS_CAP_MB), else are killed: the machine is shared. */
+const RSS_CAP_MB = Number(process.env.H5DAT_P9_RSS_CAP_MB ?? 8000);
 
 /** Sizes from this many MB on run once, without a warm-up. */
 const ONE_RUN_FROM_MB = 512;
@@ -63,9 +67,13 @@ interface SideRun {
 type Kind = "jsonl" | "csv";
 type Side = "h5dat" | "pandas";
 
-/** h5dat's CLI on `source` (default settings); a failed entry or a crash is a failure, not an exception. */
-function runH5dat(source: SourceFile, file: string): SideRun {
-  const child = spawnSync(process.execPath, [CLI, "convert", source.path, "-o", file, "--overwrite", "--json"], { cwd: ROOT, encoding: "utf8", maxBuffer: 64 * MB });
+/**
+ * h5dat's CLI on `source` (default settings), under rss-cap.py; a failed entry, a crash or the cap
+ * is a failure, not an exception.
+ */
+function runH5dat(source: SourceFile, file: string, python: string): SideRun {
+  const command = [RSS_CAP, String(RSS_CAP_MB), process.execPath, CLI, "convert", source.path, "-o", file, "--overwrite", "--json"];
+  const child = spawnSync(python, command, { cwd: ROOT, encoding: "utf8", maxBuffer: 64 * MB });
   const line = child.stdout.trim().split("\n").pop() ?? "";
   let summary: { written?: number; seconds?: number; peakRssMb?: number; workersPeakRssMb?: number; failures?: { message: string }[]; kept?: { message: string }[] } = {};
   try {
@@ -114,7 +122,7 @@ function runKind(kind: Kind, sources: Sources, reps: number, first: number, mb: 
       const file = path.join(tools.tempDir(), `p9-${kind}-${side}-${rep}.h5`);
       tools.settlePageCache();
       try {
-        const run = side === "h5dat" ? runH5dat(source, file) : runPandas(kind, sources, file, tools);
+        const run = side === "h5dat" ? runH5dat(source, file, tools.python) : runPandas(kind, sources, file, tools);
         if (rep > 0) runs[side].push(run);
         console.log(`   ${kind.padEnd(5)} ${rep === 0 ? "warm-up   " : `rep ${rep}/${reps}`}  ${side.padEnd(6)} ${describe(run, source)}`);
       } finally {
@@ -141,7 +149,8 @@ function summarize(kind: Kind, source: SourceFile, runs: Record<Side, SideRun[]>
   const ratio = h5dat / pandas;
   const overGzip = med("h5dat", "fileBytes") / source.gzip4_bytes;
   const rss = Math.max(peak("h5dat", "peakRssMb"), peak("h5dat", "workersPeakRssMb"));
-  const verdict = (met: boolean) => (met ? "met" : "MISSED");
+  // A failed h5dat side has no size or peak to judge (a kill by the cap says its peak in `failure`).
+  const verdict = (met: boolean) => (failure ? "h5dat failed" : met ? "met" : "MISSED");
   console.log(`   ${kind}: h5dat ${h5dat.toFixed(0)} rows/s, pandas ${pandas.toFixed(0)} rows/s -> ${ratio.toFixed(2)}x (goal >= 2x: ${verdict(ratio >= 2)}); size ${overGzip.toFixed(2)}x gzip -4 (goal <= 1.5x: ${verdict(overGzip <= 1.5)}; pandas ${(med("pandas", "fileBytes") / source.gzip4_bytes).toFixed(2)}x); peak RSS ${rss.toFixed(0)} MB (goal <= 300 MB: ${verdict(rss <= 300)}; pandas ${peak("pandas", "peakRssMb").toFixed(0)} MB)${failure ? `; h5dat failed: ${failure.slice(0, 200)}` : ""}`);
   const json: SpeedResult = {
     bench: `p9-${kind}`,
