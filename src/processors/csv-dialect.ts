@@ -97,8 +97,12 @@ function cellCounts(sample: string, delimiter: string, quote: string): number[] 
   return counts;
 }
 
-/** A quote around a whole cell: after a row's start or a separator, before a separator or the row's end. */
-const QUOTED_CELL = /(?:^|[,;\t|]) *(["'])[^\n]*?\1 *(?=[,;\t|]|\r?$)/gm;
+/**
+ * A quote around a whole cell of up to 512 characters: after a row's start or a separator, before
+ * a separator or the row's end. The bound keeps a long row of unclosed quotes (",'a,'a,...")
+ * linear: unbounded, 20,000 of them took 5 s.
+ */
+const QUOTED_CELL = /(?:^|[,;\t|]) *(["'])[^\n]{0,512}?\1 *(?=[,;\t|]|\r?$)/gm;
 
 /** The quote character: ' when more cells are quoted with it than with ", else " (also when none is). */
 export function sniffQuote(sample: string): string {
