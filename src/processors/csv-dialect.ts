@@ -15,7 +15,7 @@ export interface CsvDialect {
 }
 
 /** The separators the sniffer chooses among, in the order ties go (after the file name's). */
-export const SNIFFED_DELIMITERS: readonly string[] = [",", "\t", ";", "|"];
+const SNIFFED_DELIMITERS: readonly string[] = [",", "\t", ";", "|"];
 
 /** The text the sniffer reads: the first 64 KiB (at least a few rows of any real table). */
 const SAMPLE_CHARS = 64 * 1024;
@@ -46,7 +46,7 @@ interface Split {
 }
 
 /** The candidate splitting the sample most consistently into more than one cell; ties to `expected`, then to more cells. */
-export function sniffDelimiter(sample: string, quote: string, expected: string): string {
+function sniffDelimiter(sample: string, quote: string, expected: string): string {
   const candidates = [expected, ...SNIFFED_DELIMITERS.filter((d) => d !== expected)];
   let best: Split | null = null;
   for (const delimiter of candidates) {
@@ -105,7 +105,7 @@ function cellCounts(sample: string, delimiter: string, quote: string): number[] 
 const QUOTED_CELL = /(?:^|[,;\t|]) *(["'])[^\n]{0,512}?\1 *(?=[,;\t|]|\r?$)/gm;
 
 /** The quote character: ' when more cells are quoted with it than with ", else " (also when none is). */
-export function sniffQuote(sample: string): string {
+function sniffQuote(sample: string): string {
   let double = 0;
   let single = 0;
   for (const match of sample.matchAll(QUOTED_CELL)) {
