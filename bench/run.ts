@@ -6,9 +6,10 @@
 //   npm run bench -- p3 --files 300    # P3 with 300 JPEGs (+ 300 JSON) instead of 5,000
 //   npm run bench -- p4                # 1,000 image datasets read whole, h5dat vs h5py
 //   npm run bench -- p5                # peak RSS converting 0.5, 1 and 2 GB mixed tar.gz
+//   npm run bench -- p9 --p9-mb 100    # records: 100 MB JSONL and CSV vs pandas (default 1024 MB)
 //
 // Options (or env): --size MiB (H5DAT_BENCH_SIZE), --count N (H5DAT_BENCH_COUNT), --files N
-// (H5DAT_BENCH_FILES), --reps N
+// (H5DAT_BENCH_FILES), --p9-mb MB (H5DAT_P9_MB, default 1024), --reps N
 // (H5DAT_BENCH_REPS, default 3), --rows N (P1 rows per write, default 1024), --no-sync (skip the
 // Sync API runs), --variants (also time other ways to use h5dat: P2 async-close and
 // async-pipelined; P1 and P2 async-prefiltered, see h5dat-side.ts), --prof (CPU profiles of the
@@ -19,7 +20,8 @@
 // h5dat sync; then h5py, sync, async; ...). Medians
 // of the repetitions are reported; the last stdout line of each bench is one JSON object.
 // P3 (a tar.gz through convert() against a Python reference pipeline) is in p3/run-p3.ts, P5
-// (peak memory on growing archives, the same reference) in p5/run-p5.ts.
+// (peak memory on growing archives, the same reference) in p5/run-p5.ts, P9 (JSONL and CSV
+// records against pandas; two entries, p9-jsonl and p9-csv) in p9/run-p9.ts.
 //
 // After each bench its entry in bench/results.json is replaced (the other benches' are kept),
 // and bench/results.svg and the README's table are rendered again from that file (bench/report/).
@@ -36,12 +38,13 @@ import { updateResults } from "./report/results-file";
 import { runP3Bench } from "./p3/run-p3";
 import { P5_SIZES_GB, runP5Bench } from "./p5/run-p5";
 import { runP4Bench } from "./p4/run-p4";
+import { runP9Bench } from "./p9/run-p9";
 import { turnOrder } from "./turn-order";
 
-const BENCHES = ["p1", "p1-raw", "p2", "p3", "p4", "p5"] as const;
+const BENCHES = ["p1", "p1-raw", "p2", "p3", "p4", "p5", "p9"] as const;
 type BenchName = (typeof BENCHES)[number];
-/** The benches with an h5py anchor (runBench); P3, P4 and P5 have their own runners. */
-type H5pyBench = Exclude<BenchName, "p3" | "p4" | "p5">;
+/** The benches with an h5py anchor (runBench); P3, P4, P5 and P9 have their own runners. */
+type H5pyBench = Exclude<BenchName, "p3" | "p4" | "p5" | "p9">;
 
 const PYTHON = "/usr/bin/python3";
 const HERE = __dirname;
@@ -51,12 +54,13 @@ const ANCHORS = path.join(HERE, "anchors");
 
 /**
  * Targets (issue 7). P1–P4: the least ratio h5dat (headline mode) ÷ anchor (h5py; P3: the Python
- * reference). P5: the most MB h5dat's writer may peak at, at every archive size (and flat).
+ * reference). P5: the most MB h5dat's writer may peak at, at every archive size (and flat). P9 (issue 19):
+ * h5dat ÷ pandas in rows/s (its size and memory goals are printed and kept in its result).
  */
-const TARGETS: Record<BenchName, number> = { p1: 1.8, "p1-raw": 1.0, p2: 1.5, p3: 3.0, p4: 1.0, p5: 300 };
+const TARGETS: Record<BenchName, number> = { p1: 1.8, "p1-raw": 1.0, p2: 1.5, p3: 3.0, p4: 1.0, p5: 300, p9: 2.0 };
 
 /** The full suite's sizes (the defaults); smaller runs are recorded as reduced. */
-const FULL = { mib: 1024, count: 10000, files: 5000, p4Reads: 1000 };
+const FULL = { mib: 1024, count: 10000, files: 5000, p4Reads: 1000, p9Mb: 1024 };
 const FULL_SIZES: Record<BenchName, Sizes> = {
   p1: { mib: FULL.mib },
   "p1-raw": { mib: FULL.mib },
@@ -64,6 +68,7 @@ const FULL_SIZES: Record<BenchName, Sizes> = {
   p3: { images: FULL.files },
   p4: { images: FULL.p4Reads },
   p5: { sizes_gb: P5_SIZES_GB },
+  p9: { mb: FULL.p9Mb },
 };
 
 interface Options {
@@ -71,6 +76,7 @@ interface Options {
   mib: number;
   count: number;
   files: number;
+  p9Mb: number;
   reps: number;
   rows: number;
   sync: boolean;
@@ -85,6 +91,7 @@ function parseArgs(argv: string[]): Options {
     mib: Number(env.H5DAT_BENCH_SIZE ?? FULL.mib),
     count: Number(env.H5DAT_BENCH_COUNT ?? FULL.count),
     files: Number(env.H5DAT_BENCH_FILES ?? FULL.files),
+    p9Mb: Number(env.H5DAT_P9_MB ?? FULL.p9Mb),
     reps: Number(env.H5DAT_BENCH_REPS ?? 3),
     rows: 1024,
     sync: true,
@@ -104,6 +111,7 @@ function parseArgs(argv: string[]): Options {
       case "--size": options.mib = value(); break;
       case "--count": options.count = value(); break;
       case "--files": options.files = value(); break;
+      case "--p9-mb": options.p9Mb = value(); break;
       case "--reps": options.reps = value(); break;
       case "--rows": options.rows = value(); break;
       case "--no-sync": options.sync = false; break;
@@ -116,7 +124,7 @@ function parseArgs(argv: string[]): Options {
     }
   }
   if (options.benches.length === 0) options.benches = [...BENCHES];
-  for (const [name, n] of [["size", options.mib], ["count", options.count], ["files", options.files], ["reps", options.reps]] as const) {
+  for (const [name, n] of [["size", options.mib], ["count", options.count], ["files", options.files], ["p9-mb", options.p9Mb], ["reps", options.reps]] as const) {
     if (!Number.isInteger(n) || n <= 0) usage(`${name} must be a positive integer`);
   }
   if ((options.mib * 256) % options.rows !== 0) usage(`--size ${options.mib} MiB must be a whole number of ${options.rows}-row slabs (${options.rows / 256} MiB)`);
@@ -124,7 +132,7 @@ function parseArgs(argv: string[]): Options {
 }
 
 function usage(problem?: string): never {
-  const text = "usage: npm run bench -- [p1] [p1-raw] [p2] [p3] [p4] [p5] [--size MiB] [--count N] [--files N] [--reps N] [--rows N] [--no-sync] [--variants] [--prof]";
+  const text = "usage: npm run bench -- [p1] [p1-raw] [p2] [p3] [p4] [p5] [p9] [--size MiB] [--count N] [--files N] [--p9-mb MB] [--reps N] [--rows N] [--no-sync] [--variants] [--prof]";
   if (problem) {
     console.error(`bench: ${problem}\n${text}`);
     process.exit(2);
@@ -334,7 +342,8 @@ function settlePageCache(): void {
   }
 }
 
-function runOne(bench: BenchName, options: Options): BenchResult {
+/** A bench's result, or its results (P9: one per kind of source). */
+function runOne(bench: BenchName, options: Options): BenchResult | BenchResult[] {
   const tools = {
     python: PYTHON, run, lastJsonLine, nodeFlags, settlePageCache, tempDir, median, round, load,
     rm: (file: string) => fs.rmSync(file, { force: true }), target: TARGETS[bench],
@@ -342,6 +351,7 @@ function runOne(bench: BenchName, options: Options): BenchResult {
   if (bench === "p3") return runP3Bench({ files: options.files, reps: options.reps, prof: options.prof }, tools);
   if (bench === "p4") return runP4Bench({ reps: options.reps, prof: options.prof, variants: options.variants }, tools);
   if (bench === "p5") return runP5Bench(tools);
+  if (bench === "p9") return runP9Bench({ mb: options.p9Mb, reps: options.reps }, tools);
   return runBench(bench, options);
 }
 
@@ -350,12 +360,13 @@ function main(): void {
   const machine = staticMachineFacts(PYTHON);
   for (const bench of options.benches) {
     const loadStart = loadAverage();
-    const result = runOne(bench, options);
+    const results = [runOne(bench, options)].flat();
     const machineNow = { ...machine, loadStart, loadEnd: loadAverage() };
-    const entry = toEntry(result, { target: TARGETS[bench], fullSizes: FULL_SIZES[bench], date: new Date().toISOString(), machine: machineNow });
+    const date = new Date().toISOString();
+    const entries = results.map((result) => toEntry(result, { target: TARGETS[bench], fullSizes: FULL_SIZES[bench], date, machine: machineNow }));
     // Recorded as each bench ends: a later bench failing keeps the earlier ones' results.
-    updateResults(REPORT_PATHS.results, [entry], entry.date);
-    record(entry.bench);
+    updateResults(REPORT_PATHS.results, entries, date);
+    record(entries.map((entry) => entry.bench).join(", "));
   }
 }
 

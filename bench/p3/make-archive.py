@@ -28,6 +28,9 @@ from multiprocessing import Pool
 import numpy as np
 from PIL import Image, ImageDraw
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from cache_sidecar import sha256_file  # noqa: E402
+
 HEIGHT = 600
 WIDTH = 400
 QUALITY = 90
@@ -153,14 +156,6 @@ def generate(path, count):
         add_dir(tar, "meta/")
         for index in range(count):
             add(tar, "meta/%d.json" % id_of(index), json.dumps(record(index), ensure_ascii=False, indent=2).encode("utf-8"))
-
-
-def sha256_file(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def main():

@@ -60,6 +60,12 @@ interface Description {
 const numberField = (result: BenchResult, name: string) => Number((result as unknown as Record<string, unknown>)[name]);
 const count = (value: number | number[] | undefined) => Number(value).toLocaleString("en-US");
 
+/** P9's size: its source files' MB. */
+const SOURCE_MB: Pick<Description, "sizesOf" | "sizeText"> = {
+  sizesOf: (r) => ({ mb: numberField(r, "mb") }),
+  sizeText: (s) => `${count(s.mb)} MB`,
+};
+
 const DESCRIPTIONS: Record<string, Description> = {
   p1: {
     what: "float32 [N, 1024], chunks 256×1024, gzip 4 + shuffle, written in 1024-row slabs",
@@ -96,6 +102,16 @@ const DESCRIPTIONS: Record<string, Description> = {
     anchor: "Python (tarfile + PIL + h5py, Pool(2))",
     sizesOf: (r) => ({ sizes_gb: isMemoryResult(r) ? r.sizes_gb : [] }),
     sizeText: (s) => `${([] as number[]).concat(s.sizes_gb ?? []).join(" / ")} GB`,
+  },
+  "p9-jsonl": {
+    what: "JSONL of log events (nested user, tag list) through the CLI, defaults",
+    anchor: "pandas (read_json(lines, chunksize) → to_hdf(table, zlib 4))",
+    ...SOURCE_MB,
+  },
+  "p9-csv": {
+    what: "CSV of the same events, flat, through the CLI, defaults",
+    anchor: "pandas (read_csv(chunksize) → to_hdf(table, zlib 4))",
+    ...SOURCE_MB,
   },
 };
 

@@ -31,6 +31,11 @@ export interface MemoryResult {
   h5dat_by_size: number[];
   workers_by_size: number[];
   reference_by_size: number[];
+  /** The records-heavy archive (JSONL and CSV files, issue 19): its MB and the peaks converting it. */
+  records_mb?: number;
+  records_h5dat?: number;
+  records_workers?: number;
+  records_reference?: number;
   /** The target: the writer peaks at most this at every size... */
   limit_mb: number;
   /** ...and its peaks differ by at most a tenth of the largest. */

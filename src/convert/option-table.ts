@@ -80,6 +80,13 @@ function compressionText(compression: ConvertOptions["compression"]): string {
   return level === null || level === "none" ? "none" : `gzip:${level}`;
 }
 
+/** A --csv-delimiter: one character, or a tab written as \t (shells make a literal tab awkward). */
+function parseDelimiter(text: string, flag: string): string {
+  const delimiter = text === "\\t" || text.toLowerCase() === "tab" ? "\t" : text;
+  if (delimiter.length !== 1) throw new Error(`${flag} must be one character (a tab as \\t), not '${text}'`);
+  return delimiter;
+}
+
 const EXTENSIONS = { type: "array", items: { type: "string", pattern: "^[A-Za-z0-9][A-Za-z0-9.+-]*$" }, uniqueItems: true };
 const CSV_MODES = ["table", "kv"] as const;
 const IMAGE_MODES = ["pixels", "encoded", "both"] as const;
@@ -122,6 +129,26 @@ export const CONVERT_OPTIONS = [
     parse: oneOf(CSV_MODES, "table or kv"),
     default: "table",
     stored: "shape",
+  }),
+  option({
+    name: "csvDelimiter",
+    configKey: "csv_delimiter",
+    schema: { description: "The CSV/TSV cell separator, one character (default: sniffed per file among , ; tab |).", type: "string", minLength: 1, maxLength: 1 },
+    flag: "--csv-delimiter <c>",
+    help: "the CSV/TSV cell separator, one character: ';', '|', tab as '\\t' (default: sniffed per file among , ; tab |)",
+    parse: parseDelimiter,
+    stored: "shape",
+  }),
+  option({
+    name: "decimalComma",
+    configKey: "decimal_comma",
+    schema: { description: "Read 12,5 as 12.5 in CSV/TSV files not separated by commas (default false).", type: "boolean" },
+    flag: "--decimal-comma",
+    help: "read 12,5 as 12.5 in CSV/TSV files not separated by commas",
+    default: false,
+    stored: "shape",
+    // Off compares as absent: a run interrupted before this option existed resumes.
+    comparedAs: (on) => on || undefined,
   }),
   option({
     name: "images",

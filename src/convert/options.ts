@@ -67,6 +67,10 @@ export interface ConvertOptions extends ClassifyOptions {
   maxRatio?: number;
   /** An image of more pixels (width × height × frames) fails before decoding (default 268402689, sharp's; 0 = no limit). */
   maxPixels?: number;
+  /** The CSV/TSV cell separator, one character, for every file (default: sniffed per file among , ; tab |; a schema rule's `delimiter` goes on top). */
+  csvDelimiter?: string;
+  /** Read "12,5" as 12.5 in CSV/TSV files not separated by commas (default false). */
+  decimalComma?: boolean;
   /** A CSV/TSV with a field of more bytes fails before parsing (default 64 MiB; 0 and at most 80 MiB, the parser's bound; csv-limits.ts). */
   maxCsvField?: number;
   /** A loaded --schema: declared groups and attrs, routing rules, record checks. */

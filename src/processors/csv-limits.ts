@@ -32,7 +32,6 @@ export function checkMaxCsvField(bytes: number, flag: string): number {
   return bytes;
 }
 
-const QUOTE = 0x22;
 const SPACE = 0x20;
 const LF = 0x0a;
 const CR = 0x0d;
@@ -40,10 +39,11 @@ const CR = 0x0d;
 /**
  * Fails with an EntryLimitError when a field of `text` holds more than `maxField` bytes (UTF-8,
  * quotes included) or the text more than MAX_CSV_CELLS cells. Rows are counted as the parser and
- * csv-shape.ts count them: from 1, a line break inside quotes continuing the row.
+ * csv-shape.ts count them: from 1, a line break inside quotes (`quote`, default ") continuing the row.
  */
-export function checkCsvSizes(text: string, delimiter: string, maxField: number = DEFAULT_MAX_CSV_FIELD): void {
+export function checkCsvSizes(text: string, delimiter: string, maxField: number = DEFAULT_MAX_CSV_FIELD, quote = '"'): void {
   const separator = delimiter.charCodeAt(0);
+  const quoteMark = quote.charCodeAt(0);
   const limit = Math.min(maxField > 0 ? maxField : MOST_CSV_FIELD, MOST_CSV_FIELD);
   let row = 1;
   let cells = 1;
@@ -55,8 +55,8 @@ export function checkCsvSizes(text: string, delimiter: string, maxField: number 
   for (let i = 0; i < length; i++) {
     const c = text.charCodeAt(i);
     if (quoted) {
-      if (c === QUOTE) {
-        if (text.charCodeAt(i + 1) === QUOTE) {
+      if (c === quoteMark) {
+        if (text.charCodeAt(i + 1) === quoteMark) {
           i++;
           field++;
         } else quoted = false;
@@ -78,7 +78,7 @@ export function checkCsvSizes(text: string, delimiter: string, maxField: number 
       field = 0;
       fieldStart = true;
       continue;
-    } else if (fieldStart && c === QUOTE) {
+    } else if (fieldStart && c === quoteMark) {
       quoted = true;
     }
     if (c !== SPACE) fieldStart = false;

@@ -17,16 +17,22 @@ import { CsvError } from "./csv-error";
 import type { CsvColumn, CsvColumnType, CsvTable } from "./csv-table";
 import { checkCsvSizes } from "./csv-limits";
 import { shapeOf } from "./csv-shape";
+import { dialectOf, delimiterText, type CsvDialect } from "./csv-dialect";
+import { inferColumn } from "./csv-infer";
 import { isWideTable, writeWideTable } from "./wide-table";
 import { writeRaggedStrings } from "../h5/ragged-strings";
 
 /** CSV text, its bytes (gzip detected by magic, BOM dropped), or a stream of its bytes. */
 export type CsvSource = TextSource | AsyncIterable<Uint8Array | string>;
 
-/** How CSV text is read: separator and field size limit. */
+/** How CSV text is read: separator, decimal mark and field size limit. */
 export interface CsvOptions {
-  /** Cell separator: "," (default), "\t" for TSV (see csvDelimiterFor), or any one character. */
+  /** Cell separator, any one character; absent: sniffed from the first rows (csv-dialect.ts). */
   delimiter?: string;
+  /** The separator the file's name implies (see csvDelimiterFor), taken when sniffing cannot tell (default ","). */
+  expectedDelimiter?: string;
+  /** Read "12,5" as 12.5 (in a file not separated by commas; csv-infer.ts). */
+  decimalComma?: boolean;
   /** Bytes a field may hold (default DEFAULT_MAX_CSV_FIELD, at most MOST_CSV_FIELD; see csv-limits.ts). */
   maxField?: number;
 }
@@ -47,11 +53,13 @@ export function csvDelimiterFor(fileName: string): string {
 
 /** Parses CSV/TSV into typed columns (see CsvColumnType). Ragged rows throw a CsvError naming the row. */
 export async function parseCsv(source: CsvSource, options: CsvOptions = {}): Promise<CsvTable> {
-  const { header, rows, preamble } = await readCsvRows(source, options);
+  const { header, rows, preamble, delimiter } = await readCsvRows(source, options);
+  // A decimal comma cannot be told from a separator in a comma-separated file's unquoted cells.
+  const decimalComma = options.decimalComma === true && delimiter !== ",";
   const types: CsvColumnType[] = [];
   const values: CsvColumn[] = [];
   header.forEach((_, c) => {
-    const column = inferColumn(rows.map((row) => row[c]));
+    const column = inferColumn(rows.map((row) => row[c]), decimalComma);
     types.push(column.type);
     values.push(column.values);
   });
@@ -108,69 +116,36 @@ export async function writePreparedCsv(group: Group, name: string, prepared: Pre
 }
 
 /**
- * The header, the data rows' raw cells and the metadata rows before them (csv-shape.ts); blank
- * lines are skipped, ragged rows rejected.
+ * The header, the data rows' raw cells, the metadata rows before them (csv-shape.ts) and the
+ * delimiter they were split at (given, or sniffed: csv-dialect.ts); blank lines are skipped,
+ * ragged rows rejected with a hint at the delimiter.
  */
-export async function readCsvRows(source: CsvSource, options: CsvOptions = {}): Promise<{ header: string[]; rows: string[][]; preamble: string[] }> {
-  const delimiter = options.delimiter ?? ",";
-  if (delimiter.length !== 1) throw new CsvError(`the delimiter must be one character, not ${JSON.stringify(delimiter)}`);
+export async function readCsvRows(source: CsvSource, options: CsvOptions = {}): Promise<{ header: string[]; rows: string[][]; preamble: string[]; delimiter: string }> {
+  if (options.delimiter !== undefined && options.delimiter.length !== 1) throw new CsvError(`the delimiter must be one character, not ${JSON.stringify(options.delimiter)}`);
   const text = decodeText(isTextSource(source) ? source : await collect(source));
-  checkCsvSizes(text, delimiter, options.maxField);
+  const dialect = dialectOf(text, options.delimiter, options.expectedDelimiter);
+  const { delimiter, quote } = dialect;
+  checkCsvSizes(text, delimiter, options.maxField, quote);
   const records = await new Promise<string[][]>((resolve, reject) => {
     const all: string[][] = [];
-    parseString(text, { delimiter })
+    parseString(text, { delimiter, quote, escape: quote })
       .on("data", (row: string[]) => all.push(row))
       // fast-csv parses a whole chunk before emitting its rows, so the failing row number is
       // unknown here; its message quotes the text at the error.
       .on("error", (error: Error) => reject(new CsvError(`invalid CSV: ${error.message}`)))
       .on("end", () => resolve(all));
   });
-  const { header, rows, preamble } = shapeOf(records, delimiter);
-  return { header, rows, preamble };
-}
-
-// ------------------------------------------------------------------------------ type inference
-
-const INTEGER = /^[+-]?[0-9]+$/;
-const DECIMAL = /^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
-const SPECIAL = /^([+-]?)(nan|inf|infinity)$/i;
-const BOOLEAN = /^(true|false)$/i;
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
-
-function isInt64(cell: string): boolean {
-  if (!INTEGER.test(cell)) return false;
-  const n = BigInt(cell);
-  return n >= INT64_MIN && n <= INT64_MAX;
-}
-
-/** A numeric cell's value, as Python's float() reads it (nan, inf and infinity in any case). */
-function toFloat(cell: string): number {
-  if (cell === "") return NaN;
-  const special = SPECIAL.exec(cell);
-  if (!special) return Number(cell);
-  if (special[2].toLowerCase() === "nan") return NaN;
-  return special[1] === "-" ? -Infinity : Infinity;
-}
-
-function inferColumn(cells: string[]): { type: CsvColumnType; values: CsvColumn } {
-  let int = cells.length > 0;
-  let float = cells.length > 0;
-  let bool = cells.length > 0;
-  let numbers = 0;
-  for (const cell of cells) {
-    if (int && !isInt64(cell)) int = false;
-    if (float && cell !== "") {
-      if (DECIMAL.test(cell) || SPECIAL.test(cell)) numbers++;
-      else float = false;
-    }
-    if (bool && !BOOLEAN.test(cell)) bool = false;
-    if (!int && !float && !bool) break;
+  try {
+    return { ...shapeOf(records, delimiter), delimiter };
+  } catch (error) {
+    throw error instanceof CsvError ? new CsvError(`${error.message} ${delimiterHint(dialect)}`, error.row) : error;
   }
-  if (int) return { type: "int64", values: BigInt64Array.from(cells, (c) => BigInt(c)) };
-  if (bool) return { type: "bool", values: cells.map((c) => c.toLowerCase() === "true") };
-  if (float && numbers > 0) return { type: "float64", values: Float64Array.from(cells, toFloat) };
-  return { type: "string", values: cells };
+}
+
+/** Which delimiter split the rows and how to give another: a ragged row's most likely cause. */
+function delimiterHint({ delimiter, sniffed }: CsvDialect): string {
+  const how = sniffed ? "sniffed from the first rows" : "as given";
+  return `(cells split at ${delimiterText(delimiter)}, ${how}; give another with --csv-delimiter or a schema rule's "delimiter")`;
 }
 
 /** Compound field names for the header: unique and non-empty (the attribute keeps the original). */

@@ -24,6 +24,8 @@ export interface ProcessorSettings {
   truncatedImages?: boolean;
   maxPixels?: number;
   csv?: "table" | "kv";
+  csvDelimiter?: string;
+  decimalComma?: boolean;
   maxCsvField?: number;
   video?: VideoOptions;
   audio?: AudioOptions;

@@ -171,3 +171,11 @@ test("renderReport writes the chart and the README table from the results file",
   assert.deepEqual(Object.keys(parseSvg(fs.readFileSync(paths.chart, "utf8")).groups), ["p1", "p5"]);
   assert.deepEqual(renderReport(paths), { benches: 2, readmeChanged: false });
 });
+
+test("P9's two entries (p9-jsonl, p9-csv): rows/s against pandas, sized in source MB, reduced below 1,024 MB", () => {
+  const result: SpeedResult = { bench: "p9-csv", unit: "rows/s", h5dat: 29590, reference: 32770, ratio: 0.9, reps: 3, mb: 100, rows: 1230278 };
+  const entry = toEntry(result, { target: 2, fullSizes: { mb: 1024 }, date: "2026-12-06T22:37:50.834Z", machine: MACHINE });
+  assert.deepEqual([entry.kind, entry.anchorValue, entry.met, entry.size, entry.fullSize, isReduced(entry)], ["speed", 32770, false, "100 MB", "1,024 MB", true]);
+  assert.match(entry.anchor, /^pandas \(read_csv/);
+  assert.match(toEntry({ ...result, bench: "p9-jsonl" }, { target: 2, fullSizes: { mb: 1024 }, date: entry.date, machine: MACHINE }).anchor, /^pandas \(read_json/);
+});

@@ -228,7 +228,7 @@ print(json.dumps([list(d.dtype.names), [int(x) for x in d[0]]]))`, path.join(dir
 
   test("rows of another width after the table starts: a clear error counting them", async () => {
     await assert.rejects(parseCsv("a,b,c\n1,2,3\n4,5\n6,7,8,9\n7,8,9\n"), (e: unknown) =>
-      e instanceof CsvError && e.row === 3 && e.message === "CSV row 3 has 2 cells, the header (row 1) has 3; 2 of the 4 data rows have another width (2 cells: 1 row, 4 cells: 1 row)");
+      e instanceof CsvError && e.row === 3 && e.message === "CSV row 3 has 2 cells, the header (row 1) has 3; 2 of the 4 data rows have another width (2 cells: 1 row, 4 cells: 1 row) (cells split at ',', sniffed from the first rows; give another with --csv-delimiter or a schema rule's \"delimiter\")");
     // A header of names is never taken for metadata, even with empty names at its end.
     const table = await parseCsv("a,b,\n1,2,3\n");
     assert.deepEqual([table.columns, table.preamble], [["a", "b", ""], undefined]);
