@@ -16,17 +16,28 @@ import { JSON_PAIRS_FORMAT, pairsToJson, pairsToJsonText, type JsonPair } from "
 import { resolveRange, rowsOf, type AxisRange } from "./axis-range";
 import { attrNames, attrValue, getObject, readData, release, type Flow } from "./flow";
 import { runAsync, runSync } from "../h5/operation";
+import { recordJsonText } from "../processors/record-values";
+import { isRecordTable, readRecordsFlow } from "./record-rows";
 
-/** A JSON value deep-equal to the source (integers beyond 2^53 as BigInt); JSONL: an array of documents. */
-export function readJSON(dataset: Dataset): Promise<unknown> {
-  return runAsync(readJSONFlow(dataset));
+/** Options of readJSON. */
+export interface ReadJSONOptions {
+  /** A record table's rows [start, stop) alone (JSONL documents, or a JSON array's elements), by hyperslab. */
+  rows?: AxisRange;
+}
+
+/**
+ * A JSON value deep-equal to the source (integers beyond 2^53 as BigInt); JSONL: an array of
+ * documents. A record table (processors/record-table.ts) may read `rows` alone.
+ */
+export function readJSON(dataset: Dataset, options: ReadJSONOptions = {}): Promise<unknown> {
+  return runAsync(readJSONFlow(dataset, options));
 }
 /** The Sync form of {@link readJSON}. */
-export function readJSONSync(dataset: Dataset): unknown {
-  return runSync(readJSONFlow(dataset));
+export function readJSONSync(dataset: Dataset, options: ReadJSONOptions = {}): unknown {
+  return runSync(readJSONFlow(dataset, options));
 }
 
-/** The JSON as compact text, every number exactly as written in the source. */
+/** The JSON as compact text: of pairs, every number exactly as written in the source; of a record table, as readJSON's values. */
 export function readJSONText(dataset: Dataset): Promise<string> {
   return runAsync(readJSONTextFlow(dataset));
 }
@@ -67,12 +78,15 @@ function* jsonPairs(dataset: Dataset): Flow<JsonPair[]> {
 }
 
 /** The JSON value (JSONL: the array of documents) stored in `dataset`. */
-function* readJSONFlow(dataset: Dataset): Flow<unknown> {
+function* readJSONFlow(dataset: Dataset, options: ReadJSONOptions): Flow<unknown> {
+  if (yield* isRecordTable(dataset)) return yield* readRecordsFlow(dataset, options.rows);
+  if (options.rows !== undefined) throw new H5Error(`'${dataset.name}' holds (pointer, value) pairs: rows can be read from a record table only`, dataset.name);
   return pairsToJson(yield* jsonPairs(dataset));
 }
 
 /** The same as compact JSON text, every number as it was written. */
 function* readJSONTextFlow(dataset: Dataset): Flow<string> {
+  if (yield* isRecordTable(dataset)) return recordJsonText(yield* readRecordsFlow(dataset));
   return pairsToJsonText(yield* jsonPairs(dataset));
 }
 
