@@ -107,7 +107,7 @@ function cellKind(value: unknown): RecordKind {
     case "boolean":
       return "bool";
     case "number":
-      return Number.isInteger(value) && !Object.is(value, -0) ? "int64" : "float64";
+      return Number.isSafeInteger(value) && !Object.is(value, -0) ? "int64" : "float64";
     case "bigint":
       return "int64";
     case "string":

@@ -60,7 +60,8 @@ export interface TableType {
 
 /** The table type of `schema`: one field per column, then the mask when masked. */
 export function tableTypeOf(schema: RecordSchema): TableType {
-  const dotted = schema.columns.map((c) => (c.path === null ? "_record" : c.path.join(".")));
+  // HDF5 names are C strings: a NUL in a key shows as U+2400 in the field's name (column_paths keeps the key).
+  const dotted = schema.columns.map((c) => (c.path === null ? "_record" : c.path.join(".").replace(/\0/g, "\u2400")));
   const names = fieldNames(schema.masked ? [...dotted, "_mask"] : dotted);
   const fields: CompoundField[] = schema.columns.map((c, i) => ({ name: names[i], dtype: fieldDtype(c.kind, c.bytes) }));
   if (schema.masked) fields.push({ name: names[names.length - 1], dtype: dtypes.array("uint8", [schema.columns.length]) });

@@ -86,6 +86,7 @@ export function setKey(object: Record<string, unknown>, key: string, value: unkn
 export function recordJsonText(value: unknown): string {
   if (value instanceof NumberText || value instanceof JsonText) return value.text;
   if (typeof value === "bigint") return value.toString();
+  if (Object.is(value, -0)) return "-0";
   if (Array.isArray(value)) return `[${value.map(recordJsonText).join(",")}]`;
   if (value !== null && typeof value === "object") {
     return `{${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}:${recordJsonText(v)}`).join(",")}}`;
