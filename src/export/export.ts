@@ -16,6 +16,8 @@ import path from "node:path";
 import { File, type ExternalAccess } from "../h5/file";
 import { readImage } from "../read/images";
 import { readJSONText, readTable } from "../read/records";
+import { RECORDS_FORMAT } from "../processors/record-table";
+import { recordTextData } from "./record-text";
 import { Dataset } from "../h5/dataset";
 import { Group } from "../h5/group";
 import { csvLines, csvText } from "./csv-text";
@@ -204,6 +206,7 @@ async function exportedForm(h5: File, dataset: Dataset, named: string, room: () 
       return { file: pngName(relative, processor === "image"), format: "png", data: png, ...(pixels.scaling && { scaling: pixels.scaling }) };
     }
   }
+  if ((await attr("format")) === RECORDS_FORMAT) return { file: relative, format: "json", data: recordTextData(dataset, (await attr("jsonl")) === true) };
   if ((await attr("format")) === "json-pointer-pairs") {
     const text = (await attr("jsonl")) ? jsonLines(await readJsonPairs(dataset)) : await readJSONText(dataset);
     return { file: relative, format: "json", data: Buffer.from(text) };
