@@ -36,19 +36,18 @@ export class ZipWriter extends BaseArchiveWriter {
     const name = Buffer.from(entry.path, "utf8");
     const method = entry.compress && entry.size > 0 ? 8 : 0; // empty files are stored, as Info-ZIP does
     const zip64 = entry.size >= this.limits.zipSize || (method === 8 && deflateBound(entry.size) >= this.limits.zipSize);
-    const stamp = { ...dosDateTime(entry.mtime), unixTime: unixTimeExtra(entry.mtime) };
-    await this.sink.write(localHeader(name, method, zip64, stamp));
-    const { crc, size, compressed } = await this.writeData(entry, method);
-    if (!zip64 && (compressed >= this.limits.zipSize || size >= this.limits.zipSize)) {
-      throw this.error(`cannot add '${entry.path}' to archive '${this.file}': ${compressed} bytes deflated need ZIP64, which was not foreseen`, entry.path);
+    const local: LocalEntry = { name, method, zip64, stamp: { ...dosDateTime(entry.mtime), unixTime: unixTimeExtra(entry.mtime) } };
+    await this.sink.write(localHeader(local));
+    const data = await this.writeData(entry, method);
+    if (!zip64 && (data.compressed >= this.limits.zipSize || data.size >= this.limits.zipSize)) {
+      throw this.error(`cannot add '${entry.path}' to archive '${this.file}': ${data.compressed} bytes deflated need ZIP64, which was not foreseen`, entry.path);
     }
-    await this.sink.write(dataDescriptor(crc, compressed, size, zip64));
-    const farOffset = offset >= this.limits.zipOffset;
-    this.central.push(centralHeader({ name, method, zip64, stamp, crc, size, compressed, mode: entry.mode, offset, farOffset }));
+    await this.sink.write(dataDescriptor(data, zip64));
+    this.central.push(centralHeader(local, data, entry.mode, offset, offset >= this.limits.zipOffset));
   }
 
   /** The entry's data, deflated or stored, with its CRC, size and size as written. */
-  private async writeData(entry: PreparedEntry, method: number): Promise<{ crc: number; size: number; compressed: number }> {
+  private async writeData(entry: PreparedEntry, method: number): Promise<EntryData> {
     let crc = 0;
     let size = 0;
     const measured = async function* () {
@@ -170,8 +169,24 @@ function writeSharedFields(header: Buffer, at: number, version: number, method: 
   [version, FLAGS, method, stamp.time, stamp.date].forEach((value, i) => header.writeUInt16LE(value, at + 2 * i));
 }
 
+/** What the local header says of an entry, before its data. */
+interface LocalEntry {
+  name: Buffer;
+  /** 8: deflated; 0: stored. */
+  method: number;
+  zip64: boolean;
+  stamp: EntryStamp;
+}
+
+/** What an entry's data came to: its CRC-32, its size and its size as written. */
+interface EntryData {
+  crc: number;
+  size: number;
+  compressed: number;
+}
+
 /** The local file header; CRC and sizes follow the data, in the descriptor. */
-function localHeader(name: Buffer, method: number, zip64: boolean, stamp: EntryStamp): Buffer {
+function localHeader({ name, method, zip64, stamp }: LocalEntry): Buffer {
   const local = Buffer.alloc(30);
   local.writeUInt32LE(0x04034b50, 0);
   writeSharedFields(local, 4, zip64 ? 45 : 20, method, stamp);
@@ -187,7 +202,7 @@ function localHeader(name: Buffer, method: number, zip64: boolean, stamp: EntryS
 }
 
 /** The data descriptor after an entry's data: its CRC and both sizes (64-bit in zip64). */
-function dataDescriptor(crc: number, compressed: number, size: number, zip64: boolean): Buffer {
+function dataDescriptor({ crc, compressed, size }: EntryData, zip64: boolean): Buffer {
   const descriptor = Buffer.alloc(zip64 ? 24 : 16);
   descriptor.writeUInt32LE(0x08074b50, 0);
   descriptor.writeUInt32LE(crc, 4);
@@ -201,35 +216,25 @@ function dataDescriptor(crc: number, compressed: number, size: number, zip64: bo
   return descriptor;
 }
 
-/** What the central directory says of one entry. */
-interface CentralEntry {
-  name: Buffer;
-  method: number;
-  zip64: boolean;
-  stamp: EntryStamp;
-  crc: number;
-  size: number;
-  compressed: number;
-  mode: number;
-  offset: number;
-  farOffset: boolean;
-}
-
-/** The central directory header; its zip64 extra keeps exactly the fields it marks 0xFFFFFFFF. */
-function centralHeader(e: CentralEntry): Buffer {
-  const wide = [...(e.zip64 ? [e.size, e.compressed] : []), ...(e.farOffset ? [e.offset] : [])];
-  const extra = Buffer.concat([wide.length ? zip64Extra(wide) : Buffer.alloc(0), e.stamp.unixTime]);
+/**
+ * The central directory header of an entry: its local header's fields, its data's, its mode and
+ * its `offset` (past what 32 bits hold when `farOffset`: then in the zip64 extra). The zip64
+ * extra keeps exactly the fields the header marks 0xFFFFFFFF.
+ */
+function centralHeader({ name, method, zip64, stamp }: LocalEntry, data: EntryData, mode: number, offset: number, farOffset: boolean): Buffer {
+  const wide = [...(zip64 ? [data.size, data.compressed] : []), ...(farOffset ? [offset] : [])];
+  const extra = Buffer.concat([wide.length ? zip64Extra(wide) : Buffer.alloc(0), stamp.unixTime]);
   const header = Buffer.alloc(46);
   header.writeUInt32LE(0x02014b50, 0);
   header.writeUInt16LE(MADE_BY, 4);
-  writeSharedFields(header, 6, wide.length ? 45 : 20, e.method, e.stamp);
-  header.writeUInt32LE(e.crc, 16);
-  header.writeUInt32LE(e.zip64 ? U32 : e.compressed, 20);
-  header.writeUInt32LE(e.zip64 ? U32 : e.size, 24);
-  header.writeUInt16LE(e.name.length, 28);
+  writeSharedFields(header, 6, wide.length ? 45 : 20, method, stamp);
+  header.writeUInt32LE(data.crc, 16);
+  header.writeUInt32LE(zip64 ? U32 : data.compressed, 20);
+  header.writeUInt32LE(zip64 ? U32 : data.size, 24);
+  header.writeUInt16LE(name.length, 28);
   header.writeUInt16LE(extra.length, 30);
   // comment length, disk number, internal attributes: zero
-  header.writeUInt32LE(((0o100000 | e.mode) << 16) >>> 0, 38); // a regular file, its mode
-  header.writeUInt32LE(e.farOffset ? U32 : e.offset, 42);
-  return Buffer.concat([header, e.name, extra]);
+  header.writeUInt32LE(((0o100000 | mode) << 16) >>> 0, 38); // a regular file, its mode
+  header.writeUInt32LE(farOffset ? U32 : offset, 42);
+  return Buffer.concat([header, name, extra]);
 }

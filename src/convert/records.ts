@@ -2,13 +2,10 @@
 // Schema are kept apart in /_h5dat/quarantine (with ajv's error) and the dataset holds the rest;
 // the entry's manifest message counts them. Runs in this process: validators are functions,
 // which cannot travel to a worker.
-import {
-  csvRecords, jsonRecords, keptCsvRows, keptJsonText, QUARANTINE_PATH, splitRecords, writeQuarantine,
-  type QuarantinedRecord, type RecordValidator,
-} from "../schema";
+import { QUARANTINE_PATH, splitRecords, writeQuarantine, type QuarantinedRecord, type RecordValidator } from "../schema";
 import type { File } from "../h5/file";
-import type { PreparedCsv } from "../processors/csv";
 import { prepare, type Prepared, type PrepareTask } from "../processors/prepare";
+import { recordAccess } from "../processors/registry";
 import type { EntryPlan } from "./plan";
 
 /** An entry prepared with its records checked: what to write, and the records kept apart. */
@@ -20,22 +17,22 @@ export interface CheckedEntry {
   total: number;
 }
 
-/** Prepares `task` and splits its records by `validate`. Other tasks than JSON/CSV have none. */
+/** Prepares `task` and splits its records by `validate`. Entries of processors without records have none. */
 export async function prepareChecked(task: PrepareTask, validate: RecordValidator): Promise<CheckedEntry> {
-  if (task.processor === "json" || task.processor === "jsonl") {
-    const set = jsonRecords(task.bytes, { jsonl: task.processor === "jsonl" });
+  const access = recordAccess(task.processor);
+  if (access === undefined) return { prepared: await prepare(task), quarantined: [], total: 0 };
+  if (access.from === "bytes") {
+    const set = access.records(task.bytes);
     const split = splitRecords(set.values, validate, set.texts);
     if (split.quarantined.length === 0) return { prepared: await prepare(task), quarantined: [], total: set.values.length };
-    const kept = keptJsonText(set, split.keptIndexes);
-    return { prepared: kept === null ? null : await prepare({ ...task, bytes: Buffer.from(kept) }), quarantined: split.quarantined, total: set.values.length };
+    const kept = access.keep(set, split.keptIndexes);
+    return { prepared: kept === null ? null : await prepare({ ...task, bytes: kept }), quarantined: split.quarantined, total: set.values.length };
   }
   const prepared = await prepare(task);
-  if (prepared.processor !== "csv") return { prepared, quarantined: [], total: 0 };
-  const table = prepared.value as PreparedCsv;
-  const set = csvRecords(table);
+  const set = access.records(prepared.value);
   const split = splitRecords(set.values, validate, set.texts);
-  const csv = split.quarantined.length === 0 ? table : keptCsvRows(table, split.keptIndexes);
-  return { prepared: { processor: "csv", value: csv }, quarantined: split.quarantined, total: set.values.length };
+  const value = split.quarantined.length === 0 ? prepared.value : access.keep(prepared.value, split.keptIndexes);
+  return { prepared: { processor: prepared.processor, value }, quarantined: split.quarantined, total: set.values.length };
 }
 
 /** Writes the quarantined records of an entry; returns its manifest message ("" when none). */

@@ -101,7 +101,7 @@ async function keepBytes(run: Run, plan: EntryPlan, place: [Group, string] | nul
     const layout = { compression: plan.layout.compression };
     const dataset = bytes instanceof Uint8Array ? await writeBytes(parent, name, bytes, layout) : await writeByteStream(parent, name, bytes(), layout);
     const { values, options } = entryAttrs(plan, size);
-    await dataset.attrs.update({ ...values, processor: "bytes", fallback_reason: reason }, options);
+    await dataset.attrs.update({ ...values, processor: FALLBACK_PROCESSOR.name, fallback_reason: reason }, options);
     await dataset.close();
     return { ...row, target: plan.target, status: "written", message: joinMessages(keptAsBytesMessage(reason), plan.row.message) };
   } catch (error) {

@@ -1,6 +1,7 @@
 // The audio processor: audio decoded by ffmpeg as it streams in, float32 samples into a
 // [samples, channels] dataset as they come (audio.ts).
-import { writeAudio, type AudioOptions } from "./audio";
+import { audioDecoding, type AudioOptions } from "./audio";
+import { writeDecoded } from "./media-writer";
 import type { StreamingProcessor } from "./processor";
 
 const seconds = { type: "number", minimum: 0 } as const;
@@ -18,5 +19,5 @@ export const audioProcessor: StreamingProcessor<"audio"> = {
   notEmpty: "an empty file is not audio",
   prepares: "writer",
   streams: "always",
-  writeStream: (group, name, input, options, layout, signal) => writeAudio(group, name, input, { ...(options as AudioOptions), signal }, layout),
+  writeStream: (group, name, input, options, layout, signal) => writeDecoded(audioDecoding, group, name, input, { ...(options as AudioOptions), signal }, layout),
 };

@@ -2,6 +2,7 @@
 // with --csv kv.
 import { csvDelimiterFor, prepareCsv, writePreparedCsv, type PreparedCsv, type WriteCsvOptions } from "./csv";
 import { maxCsvFieldOf } from "./csv-limits";
+import { csvRecords, keptCsvRows } from "./csv-records";
 import type { PreparingProcessor } from "./processor";
 
 /** CSV and TSV to a typed table (or the cells' text). */
@@ -18,10 +19,10 @@ export const csvProcessor: PreparingProcessor<"csv", WriteCsvOptions, PreparedCs
     max_csv_field: maxCsvFieldOf(settings),
   }),
   notEmpty: "an empty file has no header row",
-  hasRecords: true,
   prepares: "worker",
   streams: "never",
   taskOptions: (options) => ({ mode: options.mode as "table" | "kv", delimiter: options.delimiter as string, maxField: options.max_csv_field as number | undefined }),
   prepare: (bytes, options) => prepareCsv(bytes, options),
   writePrepared: writePreparedCsv,
+  records: { from: "prepared", records: csvRecords, keep: keptCsvRows },
 };

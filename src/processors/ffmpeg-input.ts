@@ -4,6 +4,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { headThenRest, readHead } from "../sources/entry-head";
 
 /**
  * What ffmpeg reads. `{ path }`: a file on disk (a loose file or a directory entry), read by
@@ -41,16 +42,28 @@ export async function openInput(input: MediaInput, signal: AbortSignal | undefin
     // "file:" keeps names with a colon ("a:b.mp4") or a protocol-like start from being a URL.
     return { arg: `file:${absolute}`, stdin: null, name: input.path, aliases: [`file:${absolute}`, absolute], cleanup: async () => undefined };
   }
-  const blocks = new PeekedBlocks(input.blocks);
-  const head = input.head ?? (await blocks.peek(PEEK_BYTES));
-  if (!needsSeekableInput(head)) {
-    return { arg: "pipe:0", stdin: blocks.replay(), name: input.name, aliases: ["pipe:0"], cleanup: () => blocks.release() };
+  const source = input.blocks[Symbol.asyncIterator]();
+  // Without a head from the caller, the first blocks are read to decide, then given again.
+  const peeked = input.head ? null : await readHead(source, PEEK_BYTES);
+  const blocks: EntryBlocks = {
+    replay: () => (peeked ? headThenRest(peeked.head, peeked.rest) : { [Symbol.asyncIterator]: () => source }),
+    // Gives the source's iterator back (a no-op once it is read to its end).
+    release: async () => void (await source.return?.()),
+  };
+  if (!needsSeekableInput(input.head ?? peeked!.head)) {
+    return { arg: "pipe:0", stdin: blocks.replay(), name: input.name, aliases: ["pipe:0"], cleanup: blocks.release };
   }
   return tempFileInput(blocks, input.name, signal);
 }
 
+/** An entry's blocks from its first byte, and how to give its source back when they are not all read. */
+interface EntryBlocks {
+  replay(): AsyncIterable<Uint8Array>;
+  release(): Promise<void>;
+}
+
 /** moov after mdat (or not seen): ffmpeg must seek, so the content goes to a temporary file. */
-async function tempFileInput(blocks: PeekedBlocks, name: string, signal: AbortSignal | undefined): Promise<FfmpegInput> {
+async function tempFileInput(blocks: EntryBlocks, name: string, signal: AbortSignal | undefined): Promise<FfmpegInput> {
   const dir = await fs.promises.mkdtemp(path.join(tempRoot(), "h5dat-media-"));
   const remove = async () => {
     await blocks.release().catch(() => undefined);
@@ -72,62 +85,6 @@ async function tempFileInput(blocks: PeekedBlocks, name: string, signal: AbortSi
   } catch (error) {
     await remove();
     throw error;
-  }
-}
-
-/** An entry's blocks, the first ones looked at before any is used: replayed from the start. */
-class PeekedBlocks {
-  private readonly iterator: AsyncIterator<Uint8Array>;
-  private readonly peeked: Uint8Array[] = [];
-  /** The source is read to its end, failed, or was given back. */
-  private finished = false;
-
-  constructor(blocks: AsyncIterable<Uint8Array>) {
-    this.iterator = blocks[Symbol.asyncIterator]();
-  }
-
-  /** The first `bytes` bytes or more (all, when shorter), kept for replay. */
-  async peek(bytes: number): Promise<Uint8Array> {
-    let size = 0;
-    try {
-      while (size < bytes) {
-        const next = await this.iterator.next();
-        if (next.done) {
-          this.finished = true;
-          break;
-        }
-        this.peeked.push(next.value);
-        size += next.value.length;
-      }
-    } catch (error) {
-      this.finished = true;
-      throw error;
-    }
-    return this.peeked.length === 1 ? this.peeked[0] : Buffer.concat(this.peeked);
-  }
-
-  /** The peeked blocks and then the rest; abandoning it gives the source's iterator back. */
-  async *replay(): AsyncGenerator<Uint8Array> {
-    try {
-      for (const block of this.peeked.splice(0)) yield block;
-      while (!this.finished) {
-        const next = await this.iterator.next();
-        if (next.done) {
-          this.finished = true;
-          break;
-        }
-        yield next.value;
-      }
-    } finally {
-      await this.release();
-    }
-  }
-
-  /** Gives the source's iterator back, unless it was read to its end (or failed). */
-  async release(): Promise<void> {
-    if (this.finished) return;
-    this.finished = true;
-    await this.iterator.return?.();
   }
 }
 

@@ -5,6 +5,7 @@
 // detected as JSON goes to them too: it fails with the parser's message (line, column) instead of
 // being kept quietly as bytes.
 import type { Classification } from "../classify";
+import { jsonRecords, keptJsonText } from "./json-records";
 import { prepareJsonEntry, writeJsonBlocks, writePreparedJsonEntry, type JsonEntryOptions, type JsonMode, type PreparedJsonEntry } from "./record-json";
 import type { PreparingProcessor } from "./processor";
 
@@ -21,13 +22,20 @@ function jsonProcessorOf<Name extends "json" | "jsonl">(name: Name, extensions: 
     defaults: (settings) => ({ mode: settings.json ?? "table" }),
     // JSON Lines may hold no line at all.
     ...(notEmpty !== undefined && { notEmpty }),
-    hasRecords: true,
     prepares: "worker",
     streams: "large",
     taskOptions: entryOptions,
     prepare: async (bytes, options) => prepareJsonEntry(bytes, options),
     writePrepared: writePreparedJsonEntry,
     writeBlocks: (group, name, blocks, layout, options) => writeJsonBlocks(group, name, blocks, layout, entryOptions(options)),
+    records: {
+      from: "bytes",
+      records: (bytes) => jsonRecords(bytes, { jsonl }),
+      keep: (set, keptIndexes) => {
+        const text = keptJsonText(set, keptIndexes);
+        return text === null ? null : Buffer.from(text);
+      },
+    },
   };
 }
 

@@ -74,10 +74,7 @@ class Scanner {
       this.skipSpace();
       const c = this.text[this.pos];
       if (c === "[") {
-        this.pos++;
-        this.skipSpace();
-        if (this.text[this.pos] === "]") {
-          this.pos++;
+        if (this.opensEmpty("]")) {
           emit(pointer, "[]");
         } else {
           if (reset) emit(pointer, "[]");
@@ -86,10 +83,7 @@ class Scanner {
           continue;
         }
       } else if (c === "{") {
-        this.pos++;
-        this.skipSpace();
-        if (this.text[this.pos] === "}") {
-          this.pos++;
+        if (this.opensEmpty("}")) {
           emit(pointer, "{}");
         } else {
           const key = this.key();
@@ -202,6 +196,15 @@ class Scanner {
     out += text.slice(run, this.pos);
     this.pos++;
     return out;
+  }
+
+  /** Steps over the opening bracket at `pos`; true (and over `close` too) when the container is empty. */
+  private opensEmpty(close: "]" | "}"): boolean {
+    this.pos++;
+    this.skipSpace();
+    if (this.text[this.pos] !== close) return false;
+    this.pos++;
+    return true;
   }
 
   private skipSpace(): void {

@@ -4,21 +4,33 @@
 import type { Dataset } from "../h5/dataset";
 import type { Group } from "../h5/group";
 import type { SetAttributeOptions } from "../h5/attrs";
+import { GZIP, type DatasetLayout } from "./layout";
 import { runFfmpeg, type FfmpegOptions } from "./ffmpeg";
 import type { MediaInput } from "./ffmpeg-input";
 import { FfmpegError } from "./ffmpeg-error";
 import { ffNumber, type FfmpegJob } from "./ffmpeg-process";
-import { describeStreams } from "./ffmpeg-log";
+import { describeStreams, type StreamInfo } from "./ffmpeg-log";
 
-/** What a processor tells writeDecoded: how to make its writer, and the attrs of a finished run. */
-export interface DecodedStream<F> {
+/** Where writeDecoded makes its dataset: `name` in `group`, stored as `layout` says. */
+export interface DecodedTarget {
+  group: Group;
+  name: string;
+  layout: DatasetLayout;
+}
+
+/** What a processor tells writeDecoded: ffmpeg's arguments, how to make its writer, and the attrs of a finished run. */
+export interface DecodedStream<F, O> {
   kind: "video" | "audio";
-  /** ffmpeg's output arguments (rawOutputArgs), after `-i <input>`. */
-  outputArgs: string[];
-  /** Once ffmpeg has told the output format: that format, and the writer making the dataset. */
-  open(job: FfmpegJob): Promise<{ format: F; writer: RowWriter }>;
-  /** The dataset's attrs, and their dtypes, once every row is written. */
-  attrs(job: FfmpegJob, format: F, rows: number): [Record<string, unknown>, Record<string, SetAttributeOptions>];
+  /** ffmpeg's output arguments (rawOutputArgs), after `-i <input>`; throws on a bad option. */
+  args(options: O): string[];
+  /** The output format from ffmpeg's output stream of the kind (`out`: none when its log has none); throws when it is not told. */
+  format(out: StreamInfo | undefined, job: FfmpegJob): F;
+  /** The writer making the dataset, for that format. */
+  writer(target: DecodedTarget, format: F): RowWriter;
+  /** The dataset's attrs, once every row is written. */
+  attrs(job: FfmpegJob, format: F, rows: number, options: O): Record<string, unknown>;
+  /** The dtypes of those attrs that are not strings or float64 by default. */
+  attrTypes: Record<string, SetAttributeOptions>;
 }
 
 /**
@@ -30,28 +42,37 @@ export function rawOutputArgs(map: string, settings: string[], duration: number 
 }
 
 /**
- * Runs ffmpeg on `input` from `options.start` and writes all it outputs as dataset `name` in
- * `group`, through `stream`.
+ * Decodes `input` (from `options.start`) as `stream` says and stores all ffmpeg outputs as
+ * dataset `name` in `group` (gzip + shuffle unless the layout says "none"). Rejects, leaving no
+ * dataset behind, when ffmpeg cannot decode it (its own words in the message) or the input has
+ * no stream of the kind.
  */
-export async function writeDecoded<F>(group: Group, name: string, input: MediaInput, options: FfmpegOptions & { start?: number }, stream: DecodedStream<F>): Promise<Dataset> {
+export async function writeDecoded<F, O extends FfmpegOptions & { start?: number }>(
+  stream: DecodedStream<F, O>, group: Group, name: string, input: MediaInput, options: O, layout: DatasetLayout = GZIP,
+): Promise<Dataset> {
+  const target = { group, name, layout };
   let writer: RowWriter | null = null;
-  const run = { input, start: options.start, outputArgs: stream.outputArgs, strict: options.strict, signal: options.signal };
+  const run = { input, start: options.start, outputArgs: stream.args(options), strict: options.strict, signal: options.signal };
   try {
     return await runFfmpeg(run, async (job) => {
       let format: F | null = null;
       for await (const chunk of job.stdout) {
-        if (!writer) ({ format, writer } = await stream.open(job));
+        if (!writer) {
+          await job.outputReady();
+          format = stream.format(job.banner.output.streams.find((s) => s.kind === stream.kind), job);
+          writer = stream.writer(target, format);
+        }
         await writer.write(chunk);
       }
       if (!writer || format === null) throw new Error(`no ${stream.kind === "video" ? "video frames" : "audio samples"} decoded from '${job.name}'${notesOf(job)}`);
       const finished: RowWriter = writer;
       await finished.end();
       const dataset = finished.dataset!;
-      await dataset.attrs.update(...stream.attrs(job, format, finished.rows));
+      await dataset.attrs.update(stream.attrs(job, format, finished.rows, options), stream.attrTypes);
       return dataset;
     });
   } catch (error) {
-    await (writer as RowWriter | null)?.discard(group, name);
+    await (writer as RowWriter | null)?.discard(target.group, target.name);
     throw explain(error, stream.kind);
   }
 }

@@ -13,6 +13,7 @@ import type { MediaInput } from "./ffmpeg-input";
 import type { PixelTarget } from "./image";
 import type { DatasetLayout } from "./layout";
 import type { PixelArray } from "./pixel-type";
+import type { RecordAccess } from "./record-set";
 import type { VideoOptions } from "./video";
 
 /** The run's settings processors take their defaults from (a part of convert's options). */
@@ -47,8 +48,6 @@ interface ProcessorBase<Name extends string> {
   defaults(settings: ProcessorSettings, entry: EntryKind): Record<string, unknown>;
   /** Why an empty entry cannot be of its kind ("an empty file is not an image"); absent: empty is a value. */
   readonly notEmpty?: string;
-  /** A --schema rule's `records` may check its entries' records (JSON, JSONL, CSV). */
-  readonly hasRecords?: boolean;
   /**
    * The object it writes may carry the input's own attrs (a copied HDF5 file's root): h5dat's attrs
    * of the same names go beside them as `h5dat_<name>` instead of replacing them.
@@ -88,6 +87,8 @@ export interface PreparingProcessor<Name extends string = string, Options = unkn
   writeBlocks?(group: Group, name: string, blocks: AsyncIterable<Uint8Array>, layout: DatasetLayout, options: Record<string, unknown>): Promise<Dataset>;
   /** The entry's encoded bytes are kept too, under /_h5dat/encoded (`--images both`). */
   keepsEncoded?(settings: ProcessorSettings): boolean;
+  /** Its entries have records a --schema rule's `records` may check (JSON, JSONL, CSV), reached so. */
+  readonly records?: RecordAccess<Result>;
 }
 
 /** What a writer-side write made: the object, and notes for the manifest (storage outside the file). */

@@ -18,6 +18,7 @@ import { hdf5Processor } from "./hdf5-processor";
 import { imageProcessor } from "./image-processor";
 import { jsonlProcessor, jsonProcessor } from "./json-processor";
 import type { PreparingProcessor, Processor, ProcessorSettings } from "./processor";
+import type { RecordAccess } from "./record-set";
 import { videoProcessor } from "./video-processor";
 import type { Classification } from "../classify";
 
@@ -48,6 +49,15 @@ export function preparingProcessor(name: ProcessorName): PreparingProcessor<Proc
   if (processor.prepares !== "worker") throw new Error(`the ${name} processor has no preparing step`);
   return processor;
 }
+
+/** How a --schema rule's `records` reach the records of `name`'s entries; undefined: they have none. */
+export function recordAccess(name: ProcessorName): RecordAccess<unknown> | undefined {
+  const processor = processorNamed(name);
+  return processor.prepares === "worker" ? processor.records : undefined;
+}
+
+/** The processors whose entries have records (json, jsonl, csv). */
+export const RECORD_PROCESSORS: readonly ProcessorName[] = PROCESSOR_NAMES.filter((name) => recordAccess(name) !== undefined);
 
 /** The processor an entry of this kind goes to when no rule names one: the one that takes it, else the fallback. */
 export function processorFor(kind: Classification, settings: ProcessorSettings): Processor<ProcessorName> {

@@ -2,7 +2,8 @@
 // stream in, frames into a [T, H, W, 3] dataset as they come (video.ts).
 import { isGifAsVideo } from "./image-processor";
 import type { StreamingProcessor } from "./processor";
-import { writeVideo, type VideoOptions } from "./video";
+import { videoDecoding, type VideoOptions } from "./video";
+import { writeDecoded } from "./media-writer";
 
 const seconds = { type: "number", minimum: 0 } as const;
 
@@ -22,5 +23,5 @@ export const videoProcessor: StreamingProcessor<"video"> = {
   notEmpty: "an empty file is not a video",
   prepares: "writer",
   streams: "always",
-  writeStream: (group, name, input, options, layout, signal) => writeVideo(group, name, input, { ...(options as VideoOptions), signal }, layout),
+  writeStream: (group, name, input, options, layout, signal) => writeDecoded(videoDecoding, group, name, input, { ...(options as VideoOptions), signal }, layout),
 };

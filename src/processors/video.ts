@@ -1,14 +1,11 @@
 // Videos (mp4, mov, mkv, webm, avi, mpeg-ts, animated GIF...) decoded by ffmpeg into RGB frames,
 // streamed straight into an extensible uint8 dataset [T, H, W, 3]: never the whole video in
 // memory. Frame size, rate and codec come from ffmpeg's own log of the same run.
-import type { Dataset } from "../h5/dataset";
-import type { Group } from "../h5/group";
-import { GZIP, storageOptions, type DatasetLayout } from "./layout";
+import { storageOptions } from "./layout";
 import { checkOption, type FfmpegOptions } from "./ffmpeg";
-import type { MediaInput } from "./ffmpeg-input";
 import { ffNumber, type FfmpegJob } from "./ffmpeg-process";
-import { sourceStream } from "./ffmpeg-log";
-import { rawOutputArgs, RowWriter, writeDecoded } from "./media-writer";
+import { sourceStream, type StreamInfo } from "./ffmpeg-log";
+import { rawOutputArgs, RowWriter, type DecodedStream, type DecodedTarget } from "./media-writer";
 
 export type { MediaInput } from "./ffmpeg-input";
 
@@ -63,42 +60,38 @@ export function videoArgs(options: VideoOptions): string[] {
 }
 
 /**
- * Decodes the first video stream of `input` and stores its frames as `name` in `group`: uint8
+ * How writeDecoded stores the first video stream of an input: uint8
  * [T, H, W, 3] RGB, chunked a frame (or a few small frames) per chunk, gzip-compressed unless
  * the layout says "none". Attrs: fps (float64), frame_count, width, height (int64), duration_s
  * (float64: frame_count / fps, what is stored), codec (string: the source's codec, e.g. h264).
- * Rejects, leaving no dataset behind, when ffmpeg cannot decode it (its own words in the message)
- * or there is no video stream.
+ *
  */
-export async function writeVideo(group: Group, name: string, input: MediaInput, options: VideoOptions, layout: DatasetLayout = GZIP): Promise<Dataset> {
-  return writeDecoded(group, name, input, options, {
-    kind: "video",
-    outputArgs: videoArgs(options),
-    async open(job) {
-      const size = await outputSize(job);
-      return { format: size, writer: videoWriter(group, name, size.width, size.height, layout) };
-    },
-    attrs(job, { width, height }, frames) {
-      const source = sourceStream(job.banner, "video");
-      const out = job.banner.output.streams.find((s) => s.kind === "video");
-      const fps = options.fps ?? out?.fps ?? source?.fps ?? Number.NaN;
-      return [
-        { fps, frame_count: frames, duration_s: frames / fps, codec: source?.codec ?? "unknown", width, height },
-        { fps: { dtype: "float64" }, duration_s: { dtype: "float64" }, frame_count: { dtype: "int64" }, width: { dtype: "int64" }, height: { dtype: "int64" } },
-      ];
-    },
-  });
+export const videoDecoding: DecodedStream<FrameSize, VideoOptions> = {
+  kind: "video",
+  args: videoArgs,
+  format: outputSize,
+  writer: (target, { width, height }) => videoWriter(target, width, height),
+  attrs: (job, { width, height }, frames, options) => {
+    const source = sourceStream(job.banner, "video");
+    const fps = options.fps ?? job.banner.output.streams.find((s) => s.kind === "video")?.fps ?? source?.fps ?? Number.NaN;
+    return { fps, frame_count: frames, duration_s: frames / fps, codec: source?.codec ?? "unknown", width, height };
+  },
+  attrTypes: { fps: { dtype: "float64" }, duration_s: { dtype: "float64" }, frame_count: { dtype: "int64" }, width: { dtype: "int64" }, height: { dtype: "int64" } },
+};
+
+/** The decoded frames' size. */
+interface FrameSize {
+  width: number;
+  height: number;
 }
 
 /** The output frame size from ffmpeg's "Output #0 ... Video: rawvideo ..., rgb24, WxH" line. */
-async function outputSize(job: FfmpegJob): Promise<{ width: number; height: number }> {
-  await job.outputReady();
-  const out = job.banner.output.streams.find((s) => s.kind === "video");
+function outputSize(out: StreamInfo | undefined, job: FfmpegJob): FrameSize {
   if (!out?.width || !out.height) throw new Error(`ffmpeg did not tell the frame size of '${job.name}' (no output video stream in its log)`);
   return { width: out.width, height: out.height };
 }
 
-function videoWriter(group: Group, name: string, width: number, height: number, layout: DatasetLayout): RowWriter {
+function videoWriter({ group, name, layout }: DecodedTarget, width: number, height: number): RowWriter {
   // A rule's chunks decide the frames per append too: appends stay whole chunks.
   const { chunks, framesPerBatch } = layout.chunks ? { chunks: layout.chunks, framesPerBatch: layout.chunks[0] } : videoChunks(width, height);
   const create = () =>

@@ -3,6 +3,6 @@
 export { SchemaError } from "./errors";
 export { loadSchema, parseSchema } from "./load-schema";
 export { Schema, parseTemplate, type Route, type RouteContext } from "./rules";
-export { compileRecords, csvRecords, jsonRecords, keptCsvRows, keptJsonText, splitRecords, type QuarantinedRecord, type RecordSet, type RecordValidator, type SplitRecords } from "./records";
+export { compileRecords, splitRecords, type QuarantinedRecord, type RecordValidator, type SplitRecords } from "./records";
 export { DTYPES, SCHEMA_META, TEMPLATE_VARIABLES, type AttrValue, type SchemaDocument, type SchemaDtype, type SchemaRule } from "./schema-meta";
 export { dropQuarantined, H5DAT_GROUP, QUARANTINE_PATH, writeQuarantine, writeSchemaAttrs, type QuarantineRow } from "./write-schema";

@@ -5,7 +5,7 @@ import path from "node:path";
 import picomatch from "picomatch";
 import { datasetPathOf, escapeName } from "../output/hdf5-names";
 import { parseCompression } from "../processors/layout";
-import { processorNamed, type ProcessorName } from "../processors/registry";
+import { recordAccess, RECORD_PROCESSORS, type ProcessorName } from "../processors/registry";
 import { SchemaError } from "./errors";
 import { compileRecords, type RecordValidator } from "./records";
 import { TEMPLATE_VARIABLES, type SchemaDocument, type SchemaDtype, type SchemaRule } from "./schema-meta";
@@ -158,8 +158,8 @@ function compileRule(rule: SchemaRule, where: string, definitions: Record<string
   }
   if (rule.compression !== undefined) compiled.compression = parseCompression(rule.compression);
   if (rule.records !== undefined) {
-    if (rule.processor !== undefined && !processorNamed(rule.processor).hasRecords) {
-      problems.push(`${where}/records: records are checked for json, jsonl and csv entries only, not ${rule.processor}`);
+    if (rule.processor !== undefined && !recordAccess(rule.processor)) {
+      problems.push(`${where}/records: records are checked for ${RECORD_PROCESSORS.slice(0, -1).join(", ")} and ${RECORD_PROCESSORS.at(-1)} entries only, not ${rule.processor}`);
     }
     try {
       compiled.records = compileRecords(rule.records, definitions);

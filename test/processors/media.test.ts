@@ -12,8 +12,9 @@ import { File } from "../../src/h5"; // (not "../../src": that also loads conver
 import { ffmpegPath } from "../../src/processors/ffmpeg-binary";
 import { needsSeekableInput, type MediaInput } from "../../src/processors/ffmpeg-input";
 import { channelsOf, parseLogLine, parseRate, parseStream } from "../../src/processors/ffmpeg-log";
-import { videoChunks, writeVideo } from "../../src/processors/video";
-import { writeAudio } from "../../src/processors/audio";
+import { videoChunks, videoDecoding, type VideoOptions } from "../../src/processors/video";
+import { writeDecoded } from "../../src/processors/media-writer";
+import { audioDecoding } from "../../src/processors/audio";
 import { python, tempDir } from "../helpers/h5py";
 
 const dir = tempDir("h5dat-media-test-");
@@ -194,14 +195,14 @@ test("videos from a path and from blocks hold exactly the frames ffmpeg decodes;
   const streamed: Record<string, ReturnType<typeof blocksOf>> = {};
   for (const name of Object.keys(CODECS)) {
     const ref = reference(name, "video");
-    await (await writeVideo(file, `video/path/${name}`, { path: at(name) }, {}, { compression: "gzip" })).close();
+    await (await writeDecoded(videoDecoding, file, `video/path/${name}`, { path: at(name) }, {}, { compression: "gzip" })).close();
     // As convert gives an entry: its first bytes (classification read them) and all its blocks.
     streamed[name] = { ...blocksOf(name, 1000), head: fs.readFileSync(at(name)).subarray(0, 4096) };
-    await (await writeVideo(file, `video/blocks/${name}`, streamed[name], {}, { compression: "gzip" })).close();
+    await (await writeDecoded(videoDecoding, file, `video/blocks/${name}`, streamed[name], {}, { compression: "gzip" })).close();
     checks.push({ dataset: `video/path/${name}`, reference: ref, kind: "video" }, { dataset: `video/blocks/${name}`, reference: ref, kind: "video" });
   }
   // Uncompressed: chunked (extensible), no filter.
-  await (await writeVideo(file, "video/none", { path: at("clip.mkv") }, {}, { compression: "none" })).close();
+  await (await writeDecoded(videoDecoding, file, "video/none", { path: at("clip.mkv") }, {}, { compression: "none" })).close();
   checks.push({ dataset: "video/none", reference: reference("clip.mkv", "video"), kind: "video" });
   await file.close();
   const report = readBack(output, checks);
@@ -229,7 +230,7 @@ test("videos from a path and from blocks hold exactly the frames ffmpeg decodes;
 
 test("video options: fps, max_frames, scale, start and duration, as ffmpeg does them", async () => {
   const { file, output } = await openOutput();
-  const cases: [string, Parameters<typeof writeVideo>[3], string[], string[], number[], number][] = [
+  const cases: [string, VideoOptions, string[], string[], number[], number][] = [
     // name, options, ffmpeg's output args and input args for the reference, expected shape, fps
     ["fps5", { fps: 5 }, ["-vf", "fps=fps=5"], [], [10, 48, 64, 3], 5],
     ["max3", { max_frames: 3 }, ["-frames:v", "3"], [], [3, 48, 64, 3], 10],
@@ -240,7 +241,7 @@ test("video options: fps, max_frames, scale, start and duration, as ffmpeg does 
   const checks: Check[] = [];
   for (const [label, options, extra, inputArgs] of cases) {
     for (const [how, input] of [["path", { path: at("clip.mkv") }], ["blocks", blocksOf("clip.mkv")]] as const) {
-      await (await writeVideo(file, `options/${label}-${how}`, input, options, { compression: "gzip" })).close();
+      await (await writeDecoded(videoDecoding, file, `options/${label}-${how}`, input, options, { compression: "gzip" })).close();
       checks.push({ dataset: `options/${label}-${how}`, reference: reference("clip.mkv", "video", extra, inputArgs), kind: "video" });
     }
   }
@@ -268,7 +269,7 @@ test("a pipe that ffmpeg stops reading early (max_frames of a long video) gives 
   const { file } = await openOutput();
   const input = blocksOf("long.avi", 4096);
   const total = fs.statSync(at("long.avi")).size;
-  const dataset = await writeVideo(file, "early/long", input, { max_frames: 3 }, { compression: "gzip" });
+  const dataset = await writeDecoded(videoDecoding, file, "early/long", input, { max_frames: 3 }, { compression: "gzip" });
   assert.deepEqual(dataset.shape, [3, 48, 64, 3]);
   await dataset.close();
   assert.equal(input.state.returned, true);
@@ -283,15 +284,15 @@ test("audio: wav, flac, mp3, ogg from a path and from blocks equal ffmpeg's own 
   const names = ["tone.wav", "tone.flac", "tone.mp3", "tone.ogg", "stereo.wav"];
   for (const name of names) {
     const ref = reference(name, "audio");
-    await (await writeAudio(file, `audio/path/${name}`, { path: at(name) }, {}, { compression: "gzip" })).close();
-    await (await writeAudio(file, `audio/blocks/${name}`, blocksOf(name, 3000), {}, { compression: "gzip" })).close();
+    await (await writeDecoded(audioDecoding, file, `audio/path/${name}`, { path: at(name) }, {}, { compression: "gzip" })).close();
+    await (await writeDecoded(audioDecoding, file, `audio/blocks/${name}`, blocksOf(name, 3000), {}, { compression: "gzip" })).close();
     checks.push({ dataset: `audio/path/${name}`, reference: ref, kind: "audio" }, { dataset: `audio/blocks/${name}`, reference: ref, kind: "audio" });
   }
-  await (await writeAudio(file, "audio/resampled", { path: at("tone.flac") }, { sample_rate: 8000 }, { compression: "none" })).close();
+  await (await writeDecoded(audioDecoding, file, "audio/resampled", { path: at("tone.flac") }, { sample_rate: 8000 }, { compression: "none" })).close();
   checks.push({ dataset: "audio/resampled", reference: reference("tone.flac", "audio", ["-ar", "8000"]), kind: "audio" });
-  await (await writeAudio(file, "audio/window", { path: at("tone.wav") }, { start: 0.25, duration: 0.5 }, { compression: "gzip" })).close();
+  await (await writeDecoded(audioDecoding, file, "audio/window", { path: at("tone.wav") }, { start: 0.25, duration: 0.5 }, { compression: "gzip" })).close();
   checks.push({ dataset: "audio/window", reference: reference("tone.wav", "audio", ["-t", "0.5"], ["-ss", "0.25"]), kind: "audio" });
-  await (await writeAudio(file, "audio/from-video", blocksOf("av.mp4"), {}, { compression: "gzip" })).close();
+  await (await writeDecoded(audioDecoding, file, "audio/from-video", blocksOf("av.mp4"), {}, { compression: "gzip" })).close();
   checks.push({ dataset: "audio/from-video", reference: reference("av.mp4", "audio"), kind: "audio" });
   await file.close();
   const report = readBack(output, checks);
@@ -358,17 +359,17 @@ print(json.dumps(out))`,
 test("bad inputs reject with ffmpeg's cause and leave no dataset, no temporary file, no ffmpeg", async () => {
   const { file } = await openOutput();
   const cases: [string, () => Promise<unknown>, RegExp][] = [
-    ["truncated-path", () => writeVideo(file, "bad/truncated-path", { path: at("truncated.mp4") }, {}, { compression: "gzip" }), /moov atom not found/],
-    ["truncated-blocks", () => writeVideo(file, "bad/truncated-blocks", blocksOf("truncated.mp4"), {}, { compression: "gzip" }), /moov atom not found/],
-    ["notes-path", () => writeVideo(file, "bad/notes-path", { path: at("notes.mp4") }, {}, { compression: "gzip" }), /Invalid data found|moov atom not found/],
-    ["notes-blocks", () => writeVideo(file, "bad/notes-blocks", blocksOf("notes.mp4"), {}, { compression: "gzip" }), /Invalid data found/],
-    ["cut-path", () => writeVideo(file, "bad/cut-path", { path: at("cut.mp4") }, {}, { compression: "gzip" }), /partial file|Invalid data found/],
-    ["cut-blocks", () => writeVideo(file, "bad/cut-blocks", blocksOf("cut.mp4"), {}, { compression: "gzip" }), /partial file|Invalid data found/],
-    ["audio-as-video", () => writeVideo(file, "bad/audio-as-video", { path: at("tone.mp3") }, {}, { compression: "gzip" }), /^no video stream in '.*tone\.mp3' \(streams: audio: mp3\)$/],
-    ["video-as-audio", () => writeAudio(file, "bad/video-as-audio", blocksOf("clip.mkv"), {}, { compression: "gzip" }), /^no audio stream in 'clip\.mkv' \(streams: video: (h264|mpeg4)\)$/],
-    ["missing", () => writeVideo(file, "bad/missing", { path: at("nothing-here.mp4") }, {}, { compression: "gzip" }), /No such file or directory/],
-    ["past-the-end", () => writeVideo(file, "bad/past-the-end", { path: at("clip.mkv") }, { start: 30 }, { compression: "gzip" }), /no video frames decoded/],
-    ["bad-option", () => writeVideo(file, "bad/bad-option", { path: at("clip.mkv") }, { max_frames: 2.5 }, { compression: "gzip" }), /max_frames/],
+    ["truncated-path", () => writeDecoded(videoDecoding, file, "bad/truncated-path", { path: at("truncated.mp4") }, {}, { compression: "gzip" }), /moov atom not found/],
+    ["truncated-blocks", () => writeDecoded(videoDecoding, file, "bad/truncated-blocks", blocksOf("truncated.mp4"), {}, { compression: "gzip" }), /moov atom not found/],
+    ["notes-path", () => writeDecoded(videoDecoding, file, "bad/notes-path", { path: at("notes.mp4") }, {}, { compression: "gzip" }), /Invalid data found|moov atom not found/],
+    ["notes-blocks", () => writeDecoded(videoDecoding, file, "bad/notes-blocks", blocksOf("notes.mp4"), {}, { compression: "gzip" }), /Invalid data found/],
+    ["cut-path", () => writeDecoded(videoDecoding, file, "bad/cut-path", { path: at("cut.mp4") }, {}, { compression: "gzip" }), /partial file|Invalid data found/],
+    ["cut-blocks", () => writeDecoded(videoDecoding, file, "bad/cut-blocks", blocksOf("cut.mp4"), {}, { compression: "gzip" }), /partial file|Invalid data found/],
+    ["audio-as-video", () => writeDecoded(videoDecoding, file, "bad/audio-as-video", { path: at("tone.mp3") }, {}, { compression: "gzip" }), /^no video stream in '.*tone\.mp3' \(streams: audio: mp3\)$/],
+    ["video-as-audio", () => writeDecoded(audioDecoding, file, "bad/video-as-audio", blocksOf("clip.mkv"), {}, { compression: "gzip" }), /^no audio stream in 'clip\.mkv' \(streams: video: (h264|mpeg4)\)$/],
+    ["missing", () => writeDecoded(videoDecoding, file, "bad/missing", { path: at("nothing-here.mp4") }, {}, { compression: "gzip" }), /No such file or directory/],
+    ["past-the-end", () => writeDecoded(videoDecoding, file, "bad/past-the-end", { path: at("clip.mkv") }, { start: 30 }, { compression: "gzip" }), /no video frames decoded/],
+    ["bad-option", () => writeDecoded(videoDecoding, file, "bad/bad-option", { path: at("clip.mkv") }, { max_frames: 2.5 }, { compression: "gzip" }), /max_frames/],
   ];
   for (const [label, run, pattern] of cases) {
     await assert.rejects(run(), (error: Error) => {
@@ -378,7 +379,7 @@ test("bad inputs reject with ffmpeg's cause and leave no dataset, no temporary f
     assert.equal(await file.has(`bad/${label}`), false, `${label}: no dataset left`);
   }
   // A damaged file read leniently gives the frames before the damage.
-  const lenient = await writeVideo(file, "bad/cut-lenient", { path: at("cut.mp4") }, { strict: false }, { compression: "gzip" });
+  const lenient = await writeDecoded(videoDecoding, file, "bad/cut-lenient", { path: at("cut.mp4") }, { strict: false }, { compression: "gzip" });
   assert.ok(lenient.shape![0] > 10 && lenient.shape![0] < 100, `${lenient.shape}`);
   await lenient.close();
   await file.close();
@@ -394,19 +395,19 @@ test("a source that fails mid-way, and an abort, stop ffmpeg: their error is the
     await new Promise((resolve) => setTimeout(resolve, 50));
     throw new Error("archive: truncated gzip stream");
   }
-  await assert.rejects(writeVideo(file, "fail/source", { blocks: broken(), name: "long.avi" }, {}, { compression: "gzip" }), /archive: truncated gzip stream/);
+  await assert.rejects(writeDecoded(videoDecoding, file, "fail/source", { blocks: broken(), name: "long.avi" }, {}, { compression: "gzip" }), /archive: truncated gzip stream/);
   assert.equal(await file.has("fail/source"), false);
   // The temporary-file path: the source breaks while it is being copied.
   async function* brokenMp4(): AsyncGenerator<Uint8Array> {
     yield clip.subarray(0, 1000);
     throw new Error("archive: bad block");
   }
-  await assert.rejects(writeVideo(file, "fail/source-mp4", { blocks: brokenMp4(), name: "clip.mp4" }, {}, { compression: "gzip" }), /archive: bad block/);
+  await assert.rejects(writeDecoded(videoDecoding, file, "fail/source-mp4", { blocks: brokenMp4(), name: "clip.mp4" }, {}, { compression: "gzip" }), /archive: bad block/);
 
   // Aborted while frames are being written (at the 300th block of 4 KiB: 1.2 MB, ~130 frames in).
   const controller = new AbortController();
   const input = blocksOf("long.avi", 4096, (index) => index === 300 && controller.abort(new Error("entry timed out")));
-  await assert.rejects(writeVideo(file, "fail/aborted", input, { signal: controller.signal }, { compression: "gzip" }), /entry timed out/);
+  await assert.rejects(writeDecoded(videoDecoding, file, "fail/aborted", input, { signal: controller.signal }, { compression: "gzip" }), /entry timed out/);
   assert.equal(input.state.returned, true);
   assert.equal(await file.has("fail/aborted"), false);
   await file.close();

@@ -8,14 +8,12 @@ import path from "node:path";
 import { test } from "node:test";
 import { File } from "../../src/h5/file";
 import { prepareCsv } from "../../src/processors/csv";
+import { csvRecords, keptCsvRows } from "../../src/processors/csv-records";
+import { jsonRecords, keptJsonText } from "../../src/processors/json-records";
 import {
   QUARANTINE_PATH,
   SchemaError,
   compileRecords,
-  csvRecords,
-  jsonRecords,
-  keptCsvRows,
-  keptJsonText,
   loadSchema,
   parseSchema,
   splitRecords,
