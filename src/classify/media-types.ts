@@ -1,6 +1,6 @@
 // The one table of media types h5dat knows: each type's category and extensions (the first is
 // the usual one). Signatures (magic.ts) name a media type; names are looked up here.
-import type { Category, Compression } from "./types";
+import { CATEGORIES, type Category, type Compression } from "./types";
 
 interface MediaTypeEntry {
   mediaType: string;
@@ -8,43 +8,53 @@ interface MediaTypeEntry {
   extensions: readonly string[];
 }
 
-const TABLE: readonly MediaTypeEntry[] = [
-  { mediaType: "image/png", category: "image", extensions: ["png"] },
-  { mediaType: "image/jpeg", category: "image", extensions: ["jpg", "jpeg", "jpe", "jfif"] },
-  { mediaType: "image/gif", category: "image", extensions: ["gif"] },
-  { mediaType: "image/tiff", category: "image", extensions: ["tif", "tiff"] },
-  { mediaType: "image/webp", category: "image", extensions: ["webp"] },
-  { mediaType: "image/avif", category: "image", extensions: ["avif"] },
-  { mediaType: "image/heic", category: "image", extensions: ["heic"] },
-  { mediaType: "image/heif", category: "image", extensions: ["heif"] },
-  { mediaType: "image/bmp", category: "image", extensions: ["bmp", "dib"] },
-  { mediaType: "image/vnd.microsoft.icon", category: "image", extensions: ["ico", "cur"] },
-  { mediaType: "image/svg+xml", category: "image", extensions: ["svg"] },
-  { mediaType: "video/mp4", category: "video", extensions: ["mp4", "m4v"] },
-  { mediaType: "video/quicktime", category: "video", extensions: ["mov", "qt"] },
-  { mediaType: "video/3gpp", category: "video", extensions: ["3gp"] },
-  { mediaType: "video/x-matroska", category: "video", extensions: ["mkv"] },
-  { mediaType: "video/webm", category: "video", extensions: ["webm"] },
-  { mediaType: "video/x-msvideo", category: "video", extensions: ["avi"] },
-  { mediaType: "video/ogg", category: "video", extensions: ["ogv"] },
-  { mediaType: "audio/wav", category: "audio", extensions: ["wav"] },
-  { mediaType: "audio/mpeg", category: "audio", extensions: ["mp3"] },
-  { mediaType: "audio/flac", category: "audio", extensions: ["flac"] },
-  { mediaType: "audio/ogg", category: "audio", extensions: ["ogg", "oga", "opus"] },
-  { mediaType: "audio/mp4", category: "audio", extensions: ["m4a", "m4b"] },
-  { mediaType: "application/json", category: "json", extensions: ["json"] },
-  { mediaType: "application/jsonl", category: "jsonl", extensions: ["jsonl", "ndjson"] },
-  { mediaType: "text/csv", category: "csv", extensions: ["csv"] },
-  { mediaType: "text/tab-separated-values", category: "tsv", extensions: ["tsv", "tab"] },
-  { mediaType: "application/x-hdf5", category: "hdf5", extensions: ["h5", "hdf5", "he5", "hdf"] },
-  { mediaType: "application/zip", category: "archive", extensions: ["zip"] },
-  { mediaType: "application/x-tar", category: "archive", extensions: ["tar"] },
-  { mediaType: "application/gzip", category: "archive", extensions: ["gz"] },
-  { mediaType: "application/x-bzip2", category: "archive", extensions: ["bz2"] },
-  { mediaType: "application/x-xz", category: "archive", extensions: ["xz"] },
-  { mediaType: "application/x-7z-compressed", category: "archive", extensions: ["7z"] },
-  { mediaType: "application/pdf", category: "bytes", extensions: ["pdf"] },
-];
+// As mime.types writes it: a media type, its category, its extensions (the usual one first).
+const TABLE: readonly MediaTypeEntry[] = parseTable(`
+image/png                    image    png
+image/jpeg                   image    jpg jpeg jpe jfif
+image/gif                    image    gif
+image/tiff                   image    tif tiff
+image/webp                   image    webp
+image/avif                   image    avif
+image/heic                   image    heic
+image/heif                   image    heif
+image/bmp                    image    bmp dib
+image/vnd.microsoft.icon     image    ico cur
+image/svg+xml                image    svg
+video/mp4                    video    mp4 m4v
+video/quicktime              video    mov qt
+video/3gpp                   video    3gp
+video/x-matroska             video    mkv
+video/webm                   video    webm
+video/x-msvideo              video    avi
+video/ogg                    video    ogv
+audio/wav                    audio    wav
+audio/mpeg                   audio    mp3
+audio/flac                   audio    flac
+audio/ogg                    audio    ogg oga opus
+audio/mp4                    audio    m4a m4b
+application/json             json     json
+application/jsonl            jsonl    jsonl ndjson
+text/csv                     csv      csv
+text/tab-separated-values    tsv      tsv tab
+application/x-hdf5           hdf5     h5 hdf5 he5 hdf
+application/zip              archive  zip
+application/x-tar            archive  tar
+application/gzip             archive  gz
+application/x-bzip2          archive  bz2
+application/x-xz             archive  xz
+application/x-7z-compressed  archive  7z
+application/pdf              bytes    pdf
+`);
+
+/** The table's lines as entries. */
+function parseTable(text: string): MediaTypeEntry[] {
+  return text.trim().split("\n").map((line) => {
+    const [mediaType, category, ...extensions] = line.trim().split(/\s+/);
+    if (!(CATEGORIES as readonly string[]).includes(category)) throw new Error(`media type table: '${category}' is not a category`);
+    return { mediaType, category: category as Category, extensions };
+  });
+}
 
 /** The type of anything unrecognised. */
 export const OCTET_STREAM = "application/octet-stream";
