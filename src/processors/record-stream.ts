@@ -14,12 +14,12 @@ export interface RecordText {
 }
 
 /** Rows a block holds at most. */
-export const BLOCK_ROWS = 16384;
+export const BLOCK_ROWS = 8192;
 /**
  * Text a block holds at most (UTF-16 units): the rows of one block are parsed together, and
  * their JS objects, cells and packed rows are what the writer holds.
  */
-export const BLOCK_TEXT = 4 << 20;
+export const BLOCK_TEXT = 2 << 20;
 
 const UTF8 = () => new TextDecoder("utf-8", { fatal: true });
 

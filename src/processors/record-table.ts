@@ -21,7 +21,7 @@
 // field's dotted name, the mask's included: h5dat's table readers key rows by it), column_paths
 // (each column's key path as JSON text; "null" the whole-record column), column_kinds, mask_field.
 //
-// Writing. Rows are appended in blocks (record-stream.ts: 16k rows or 4 Mi characters of text) to an
+// Writing. Rows are appended in blocks (record-stream.ts: 8k rows or 2 Mi characters of text) to an
 // extendable dataset chunked at about 1 MiB of rows, with the run's compression (no shuffle). A
 // block that widens a column, lengthens a string field or brings new columns or the first null
 // makes the rows written so far be rewritten block by block into a new dataset of the wider
