@@ -206,6 +206,7 @@ async function exportedForm(h5: File, dataset: Dataset, named: string, room: () 
       return { file: pngName(relative, processor === "image"), format: "png", data: png, ...(pixels.scaling && { scaling: pixels.scaling }) };
     }
   }
+  if ((await attr("ragged_text_of")) !== undefined) return { reason: `the text of a column of the record table '${String(await attr("ragged_text_of"))}', exported with it` };
   if ((await attr("format")) === RECORDS_FORMAT) return { file: relative, format: "json", data: recordTextData(dataset, (await attr("jsonl")) === true) };
   if ((await attr("format")) === "json-pointer-pairs") {
     const text = (await attr("jsonl")) ? jsonLines(await readJsonPairs(dataset)) : await readJSONText(dataset);

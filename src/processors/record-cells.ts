@@ -2,6 +2,9 @@
 // by its kind, the mask's states, and the records rebuilt from the leaves' key paths in column
 // order. The writer reads rows back this way when a column widens; the reader (read/records.ts)
 // to give the records back.
+import type { Dataset } from "../h5/dataset";
+import type { Group } from "../h5/group";
+import { step, type Operation } from "../h5/operation";
 import { ABSENT, NULL, type RecordKind } from "./record-columns";
 import { jsonCellValue, JsonText, readerValue, setKey } from "./record-values";
 
@@ -12,6 +15,45 @@ export interface StoredColumns {
   fields: string[];
   /** The mask field's name; "" when the table has none (every cell present). */
   maskField: string;
+  /** Each ragged column's text dataset, by name in the table's group ("" for other columns). */
+  texts: string[];
+}
+
+/**
+ * Replaces, in `data` (rows [start, start + rows) read as columns), each ragged column's end
+ * offsets by its texts, read by hyperslab from the column's text dataset in `group` (the table's).
+ */
+export function* raggedTextsFlow(table: Dataset, stored: StoredColumns, data: Record<string, ArrayLike<unknown>>, start: number, rows: number, group: Group): Operation<void> {
+  for (let c = 0; c < stored.texts.length; c++) {
+    if (!stored.texts[c]) continue;
+    const field = stored.fields[c];
+    const ends = data[field] as ArrayLike<bigint>;
+    const before = start === 0 ? 0n : ((yield* readRows(table, start - 1, 1)).data as Record<string, ArrayLike<bigint>>)[field][0];
+    const last = rows > 0 ? ends[rows - 1] : before;
+    const name = stored.texts[c];
+    const text = (yield* step(() => group.getSync(name), () => group.get(name))) as Dataset;
+    let bytes: Uint8Array;
+    try {
+      bytes = last > before ? ((yield* readRows(text, Number(before), Number(last - before))).data as Uint8Array) : new Uint8Array(0);
+    } finally {
+      yield* step(() => text.closeSync(), () => text.close());
+    }
+    const texts = new Array<string>(rows);
+    let from = 0;
+    for (let r = 0; r < rows; r++) {
+      const to = Number(ends[r] - before);
+      texts[r] = UTF8.decode(bytes.subarray(from, to));
+      from = to;
+    }
+    data[field] = texts;
+  }
+}
+
+const UTF8 = new TextDecoder();
+
+/** Rows [start, start + count) of a dataset (a compound one as columns). */
+function readRows(dataset: Dataset, start: number, count: number): Operation<{ data: unknown }> {
+  return step(() => dataset.readSync({ start: [start], count: [count] }, { columns: true }), () => dataset.read({ start: [start], count: [count] }, { columns: true }));
 }
 
 /** "writer": cells as the writer re-encodes them (JSON as JsonText, int64 as bigint); "reader": as readJSON gives them. */

@@ -11,8 +11,10 @@ export type RecordKind = "null" | "bool" | "int64" | "float64" | "string" | "jso
 export interface RecordColumn {
   path: string[] | null;
   kind: RecordKind;
-  /** Bytes of its fixed-length string field (string and json kinds; a power of two, at least 8). */
+  /** Bytes of its fixed-length string field (string and json kinds; a power of two, at least 8; 0 when ragged). */
   bytes: number;
+  /** Its texts are ragged: UTF-8 in a uint8 dataset beside the table, its field their end offsets (see record-table.ts). */
+  ragged: boolean;
   /** It holds integers beyond 2^53 (a float64 would change them). */
   bigInts: boolean;
 }
@@ -145,7 +147,7 @@ export function widerKind(a: RecordKind, b: RecordKind, bigInts: boolean): Recor
 export function widenSchema(old: RecordSchema, block: RecordBlock): RecordSchema {
   let masked = old.masked;
   const columns = block.columns.map((column, c): RecordColumn => {
-    const before = old.columns[c] ?? { path: column.path, kind: "null" as RecordKind, bytes: 0, bigInts: false };
+    const before = old.columns[c] ?? { path: column.path, kind: "null" as RecordKind, bytes: 0, bigInts: false, ragged: false };
     let { kind, bigInts } = before;
     const cells = block.cells[c];
     let present = 0;
@@ -204,6 +206,24 @@ export function maskOf(block: RecordBlock, columns: number): Uint8Array {
     }
   }
   return mask;
+}
+
+/**
+ * The longest fixed-length string field: a text column past it is ragged, so that one long
+ * outlier (a 1 MB stack trace among short messages) does not widen every row to its length.
+ */
+export const RAGGED_BYTES = 4096;
+
+/** The texts of a ragged column as one UTF-8 buffer and each cell's end offset in it (absent and null cells: empty). */
+export function raggedOf(texts: readonly string[]): { bytes: Uint8Array; ends: BigUint64Array } {
+  const bytes = Buffer.from(texts.join(""), "utf8");
+  const ends = new BigUint64Array(texts.length);
+  let end = 0;
+  texts.forEach((text, r) => {
+    end += Buffer.byteLength(text);
+    ends[r] = BigInt(end);
+  });
+  return { bytes, ends };
 }
 
 /** String field bytes for texts of `longest` bytes: a power of two, at least 8 (doubling as they grow). */

@@ -11,7 +11,8 @@ import { prepareJson, writePreparedJson, type PreparedJson } from "./json";
 import type { DatasetLayout } from "./layout";
 import { RecordBlock, widenSchema, type RecordSchema } from "./record-columns";
 import { jsonArrayElements, jsonLines, recordBlocks, type RecordText } from "./record-stream";
-import { encodeRows, isTooWide, RecordTableWriter, tableAttrs, tableStorage, tableTypeOf, type EncodedRows } from "./record-table";
+import { encodeRows, isTooWide, type EncodedBlock } from "./record-table";
+import { RecordTableWriter } from "./record-writer";
 import { NumberText, parseRecord } from "./record-values";
 import { decodeText, type TextSource } from "./text-input";
 
@@ -24,12 +25,10 @@ export interface JsonEntryOptions {
   mode: JsonMode;
 }
 
-/** A record table ready to write: its schema and every row encoded. */
+/** A record table ready to write: every row encoded, as one block. */
 export interface PreparedRecords {
   jsonl: boolean;
-  schema: RecordSchema;
-  rows: number;
-  data: EncodedRows;
+  block: EncodedBlock;
 }
 
 /** A JSON entry prepared: as a record table, or as pairs. */
@@ -69,10 +68,7 @@ export function prepareJsonEntry(source: TextSource, options: JsonEntryOptions):
   if (mode === "table") {
     const records = recordsOfText(decodeText(source), jsonl);
     const table = records && tableOf(records);
-    if (table) {
-      const { schema, rows } = encodeRows(table.schema, table.block.cells, table.block.rows);
-      return { layout: "records", records: { jsonl, schema, rows: table.block.rows, data: rows } };
-    }
+    if (table) return { layout: "records", records: { jsonl, block: encodeRows(table.schema, table.block.cells, table.block.rows) } };
   } else if (mode !== "kv") {
     throw new Error(`unknown JSON mode '${String(mode)}' (use "table" or "kv")`);
   }
@@ -82,12 +78,14 @@ export function prepareJsonEntry(source: TextSource, options: JsonEntryOptions):
 /** The writing half: the record table, or the pairs' dataset. */
 export async function writePreparedJsonEntry(group: Group, name: string, prepared: PreparedJsonEntry, layout: DatasetLayout, more?: AttributeSet): Promise<Dataset> {
   if (prepared.layout === "kv") return writePreparedJson(group, name, prepared.kv, layout, more);
-  const { records } = prepared;
-  const type = tableTypeOf(records.schema);
-  return group.createDataset(name, {
-    data: records.data, shape: [records.rows], ...tableStorage(type, layout),
-    attrs: { ...tableAttrs(type, records.jsonl), ...more?.values }, attrOptions: more?.options,
-  });
+  const writer = new RecordTableWriter(group, name, layout, prepared.records.jsonl);
+  try {
+    await writer.addEncoded(prepared.records.block);
+    return await writer.finish(more);
+  } catch (error) {
+    await writer.abandon();
+    throw error;
+  }
 }
 
 /**

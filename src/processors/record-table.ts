@@ -10,6 +10,11 @@
 // beyond int64 and numbers a double would change), or null (only nulls, a uint8 field of zeros).
 // A column widens as cells come: int64 → float64 (unless it holds integers beyond 2^53) → json;
 // anything else mixed → json. String fields are sized to a power of two at least the longest cell.
+// Ragged text: a string or json column whose longest cell passes RAGGED_BYTES (4 KiB) keeps its
+// texts' UTF-8 in a uint8 dataset beside the table, `<table>.ragged.<column index>` (attr
+// ragged_datasets; the dataset's attr ragged_text_of names the table), chunked and compressed
+// like it, and its field holds each cell's end offset there (uint64; a cell starts where the row
+// before it ends): one 1 MB outlier does not widen every row to 1 MB.
 // Records that are not objects (a scalar line in JSONL) are whole-record cells in a json column of
 // path null (field `_record`); their row's other cells are absent.
 //
@@ -19,21 +24,19 @@
 //
 // Attrs: layout "records", format "json-records", records_version 1, jsonl, columns (each
 // field's dotted name, the mask's included: h5dat's table readers key rows by it), column_paths
-// (each column's key path as JSON text; "null" the whole-record column), column_kinds, mask_field.
+// (each column's key path as JSON text; "null" the whole-record column), column_kinds, mask_field,
+// ragged_datasets (each column's text dataset, "" for those in their field).
 //
-// Writing. Rows are appended in blocks (record-stream.ts: 8k rows or 2 Mi characters of text) to an
+// Writing (record-writer.ts). Rows are appended in blocks (record-stream.ts: 8k rows or 2 Mi characters of text) to an
 // extendable dataset chunked at about 1 MiB of rows, with the run's compression (no shuffle). A
 // block that widens a column, lengthens a string field or brings new columns or the first null
 // makes the rows written so far be rewritten block by block into a new dataset of the wider
 // type, which then takes the table's name: memory stays that of one block.
-import type { AttributeSet } from "../h5/attrs";
-import type { Dataset } from "../h5/dataset";
 import { dtype as dtypes, type CompoundField, type Dtype } from "../h5/dtype";
-import type { Group } from "../h5/group";
 import { fieldNames } from "./csv";
 import { isCompressed, type DatasetLayout } from "./layout";
-import { encodeColumn, fieldBytesFor, maskOf, RecordBlock, widenSchema, type RecordKind, type RecordSchema } from "./record-columns";
-import { cellsOf, type StoredColumns } from "./record-cells";
+import { encodeColumn, fieldBytesFor, maskOf, RAGGED_BYTES, raggedOf, RecordBlock, type RecordKind, type RecordSchema } from "./record-columns";
+import type { StoredColumns } from "./record-cells";
 import { isWideTable } from "./wide-table";
 
 /** The `layout` attr of a record table. */
@@ -44,8 +47,6 @@ export const RECORDS_FORMAT = "json-records";
 export const RECORDS_VERSION = 1;
 
 const CHUNK_BYTES = 1 << 20;
-/** Rows read back at a time when a widened column makes the written rows be rewritten. */
-const REWRITE_ROWS = 16384;
 const FIELD_BYTES: Record<RecordKind, number> = { null: 1, bool: 1, int64: 8, float64: 8, string: 0, json: 0 };
 
 /** A block of rows encoded for the table's fields: by field name, the mask's included. */
@@ -58,15 +59,26 @@ export interface TableType {
   rowBytes: number;
 }
 
-/** The table type of `schema`: one field per column, then the mask when masked. */
-export function tableTypeOf(schema: RecordSchema): TableType {
+/** The name of a ragged column's text dataset, beside the table `table`. */
+export function raggedName(table: string, column: number): string {
+  return `${table}.ragged.${column}`;
+}
+
+/** The table type of `schema` for a table named `name`: one field per column, then the mask when masked. */
+export function tableTypeOf(schema: RecordSchema, name: string): TableType {
   // HDF5 names are C strings: a NUL in a key shows as U+2400 in the field's name (column_paths keeps the key).
   const dotted = schema.columns.map((c) => (c.path === null ? "_record" : c.path.join(".").replace(/\0/g, "\u2400")));
   const names = fieldNames(schema.masked ? [...dotted, "_mask"] : dotted);
-  const fields: CompoundField[] = schema.columns.map((c, i) => ({ name: names[i], dtype: fieldDtype(c.kind, c.bytes) }));
+  const fields: CompoundField[] = schema.columns.map((c, i) => ({ name: names[i], dtype: c.ragged ? "uint64" : fieldDtype(c.kind, c.bytes) }));
   if (schema.masked) fields.push({ name: names[names.length - 1], dtype: dtypes.array("uint8", [schema.columns.length]) });
-  const rowBytes = schema.columns.reduce((sum, c) => sum + (FIELD_BYTES[c.kind] || c.bytes), 0) + (schema.masked ? schema.columns.length : 0);
-  const stored: StoredColumns = { paths: schema.columns.map((c) => c.path), kinds: schema.columns.map((c) => c.kind), fields: names.slice(0, schema.columns.length), maskField: schema.masked ? names[names.length - 1] : "" };
+  const rowBytes = schema.columns.reduce((sum, c) => sum + (c.ragged ? 8 : FIELD_BYTES[c.kind] || c.bytes), 0) + (schema.masked ? schema.columns.length : 0);
+  const stored: StoredColumns = {
+    paths: schema.columns.map((c) => c.path),
+    kinds: schema.columns.map((c) => c.kind),
+    fields: names.slice(0, schema.columns.length),
+    maskField: schema.masked ? names[names.length - 1] : "",
+    texts: schema.columns.map((c, i) => (c.ragged ? raggedName(name, i) : "")),
+  };
   return { dtype: dtypes.compound(fields), stored, rowBytes };
 }
 
@@ -84,31 +96,48 @@ export function isTooWide(schema: RecordSchema): boolean {
 /** The attrs that tell a reader the layout. */
 export function tableAttrs(type: TableType, jsonl: boolean): Record<string, unknown> {
   const { stored } = type;
+  // Names relative to the table's group: the table and its texts move together.
+  const relative = (name: string) => name.slice(name.lastIndexOf("/") + 1);
   return {
     layout: RECORDS_LAYOUT, format: RECORDS_FORMAT, records_version: RECORDS_VERSION, jsonl,
     columns: stored.maskField ? [...stored.fields, stored.maskField] : stored.fields,
     column_paths: stored.paths.map((p) => JSON.stringify(p)),
     column_kinds: stored.kinds,
     mask_field: stored.maskField,
+    ragged_datasets: stored.texts.map(relative),
   };
+}
+
+/** A block encoded: the schema that holds it, its rows by field, and each ragged column's UTF-8 (its field: end offsets from the block's start). */
+export interface EncodedBlock {
+  schema: RecordSchema;
+  rows: EncodedRows;
+  count: number;
+  texts: [column: number, bytes: Uint8Array][];
 }
 
 /**
  * The block's cells encoded under `schema`'s kinds, and the schema with each string field long
- * enough for them (never shorter than it was).
+ * enough for them (never shorter than it was), or ragged past RAGGED_BYTES.
  */
-export function encodeRows(schema: RecordSchema, cells: unknown[][], rows: number): { schema: RecordSchema; rows: EncodedRows } {
-  const { stored } = tableTypeOf(schema);
+export function encodeRows(schema: RecordSchema, cells: unknown[][], rows: number): EncodedBlock {
+  const { stored } = tableTypeOf(schema, "");
   const out: EncodedRows = {};
+  const texts: EncodedBlock["texts"] = [];
   const columns = schema.columns.map((column, c) => {
     const { data, longest } = encodeColumn(column.kind, cells[c] ?? [], rows);
     out[stored.fields[c]] = data;
-    const text = column.kind === "string" || column.kind === "json";
-    return { ...column, bytes: text ? Math.max(column.bytes, fieldBytesFor(longest)) : 0 };
+    if (column.kind !== "string" && column.kind !== "json") return { ...column, bytes: 0, ragged: false };
+    const bytes = Math.max(column.bytes, fieldBytesFor(longest));
+    if (!column.ragged && bytes <= RAGGED_BYTES) return { ...column, bytes };
+    const ragged = raggedOf(data as string[]);
+    out[stored.fields[c]] = ragged.ends;
+    texts.push([c, ragged.bytes]);
+    return { ...column, bytes: 0, ragged: true };
   });
   const next = { columns, masked: schema.masked };
-  if (schema.masked) out[tableTypeOf(next).stored.maskField] = maskOf({ cells, rows } as RecordBlock, columns.length);
-  return { schema: next, rows: out };
+  if (schema.masked) out[tableTypeOf(next, "").stored.maskField] = maskOf({ cells, rows } as RecordBlock, columns.length);
+  return { schema: next, rows: out, count: rows, texts };
 }
 
 /** createDataset's options for a table of `type`: extendable, chunked at about 1 MiB of rows. */
@@ -119,85 +148,8 @@ export function tableStorage(type: TableType, layout: DatasetLayout): { dtype: D
   return { dtype: type.dtype, maxshape: [null], chunks, ...(isCompressed(layout) && { compression: layout.compression, shuffle: false }) };
 }
 
-/** Two schemas store rows alike: same columns, kinds, field bytes and mask. */
-function sameType(a: RecordSchema, b: RecordSchema): boolean {
+/** Two schemas store rows alike: same columns, kinds, field bytes, ragged texts and mask. */
+export function sameType(a: RecordSchema, b: RecordSchema): boolean {
   if (a.masked !== b.masked || a.columns.length !== b.columns.length) return false;
-  return a.columns.every((c, i) => c.kind === b.columns[i].kind && c.bytes === b.columns[i].bytes);
-}
-
-/** Writes a record table block by block, widening it (rewriting the rows written) as blocks need. */
-export class RecordTableWriter {
-  private schema: RecordSchema = { columns: [], masked: false };
-  private dataset: Dataset | null = null;
-  private written = 0;
-
-  constructor(private readonly group: Group, private readonly name: string, private readonly layout: DatasetLayout, private readonly jsonl: boolean) {}
-
-  /** A new block over the table's columns so far. */
-  block(): RecordBlock {
-    return new RecordBlock(this.schema.columns.map((c) => ({ path: c.path })));
-  }
-
-  /** Appends the block's rows. */
-  async add(block: RecordBlock): Promise<void> {
-    const widened = widenSchema(this.schema, block);
-    // Rows written before a new column lack it.
-    if (this.written > 0 && widened.columns.length > this.schema.columns.length) widened.masked = true;
-    const { schema, rows } = encodeRows(widened, block.cells, block.rows);
-    if (!this.dataset) this.dataset = await this.create(this.name, schema);
-    else if (!sameType(this.schema, schema)) await this.rewrite(schema);
-    this.schema = schema;
-    await this.dataset!.append(rows, block.rows);
-    this.written += block.rows;
-  }
-
-  /** The table with its attrs (`more`: the entry's); an empty table when no block was added. */
-  async finish(more?: AttributeSet): Promise<Dataset> {
-    this.dataset ??= await this.create(this.name, this.schema);
-    await this.dataset.attrs.update({ ...tableAttrs(tableTypeOf(this.schema), this.jsonl), ...more?.values }, more?.options);
-    return this.dataset;
-  }
-
-  /** Closes what a failed write left open, and the half-made widened copy (the caller removes the table). */
-  async abandon(): Promise<void> {
-    await this.dataset?.close();
-    if (await this.group.has(`${this.name}.widening`)) await this.group.delete(`${this.name}.widening`);
-  }
-
-  private async create(name: string, schema: RecordSchema): Promise<Dataset> {
-    if (isTooWide(schema)) throw new Error(`the records have ${schema.columns.length} columns, too many for one compound type (use --json kv)`);
-    return this.group.createDataset(name, { shape: [0], ...tableStorage(tableTypeOf(schema), this.layout) });
-  }
-
-  /** The rows written so far rewritten into a dataset of `schema`'s type, which takes the table's name. */
-  private async rewrite(schema: RecordSchema): Promise<void> {
-    const old = this.dataset!;
-    const stored = tableTypeOf(this.schema).stored;
-    const temporary = `${this.name}.widening`;
-    let target = schema;
-    for (;;) {
-      const next = await this.create(temporary, target);
-      let grown: RecordSchema | null = null;
-      for (let start = 0; start < this.written && !grown; start += REWRITE_ROWS) {
-        const stop = Math.min(this.written, start + REWRITE_ROWS);
-        const { data } = await old.read({ start: [start], count: [stop - start] }, { columns: true });
-        const encoded = encodeRows(target, cellsOf(stored, data as Record<string, ArrayLike<unknown>>, stop - start, "writer"), stop - start);
-        // A column turned to JSON text may need a longer field than the block that widened it.
-        if (!sameType(target, encoded.schema)) grown = encoded.schema;
-        else await next.append(encoded.rows, stop - start);
-      }
-      if (!grown) {
-        await old.close();
-        await this.group.delete(this.name);
-        await this.group.hardLink(this.name, temporary);
-        await this.group.delete(temporary);
-        this.dataset = next;
-        schema.columns.forEach((c, i) => (c.bytes = target.columns[i].bytes));
-        return;
-      }
-      await next.close();
-      await this.group.delete(temporary);
-      target = grown;
-    }
-  }
+  return a.columns.every((c, i) => c.kind === b.columns[i].kind && c.bytes === b.columns[i].bytes && c.ragged === b.columns[i].ragged);
 }

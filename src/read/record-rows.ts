@@ -4,11 +4,12 @@
 import type { Dataset } from "../h5/dataset";
 import { H5Error } from "../h5/errors";
 import { runAsync } from "../h5/operation";
-import { cellsOf, recordsOf, type StoredColumns } from "../processors/record-cells";
+import type { Group } from "../h5/group";
+import { cellsOf, raggedTextsFlow, recordsOf, type StoredColumns } from "../processors/record-cells";
 import type { RecordKind } from "../processors/record-columns";
 import { RECORDS_FORMAT, RECORDS_VERSION } from "../processors/record-table";
 import { resolveRange, rowsOf, type AxisRange } from "./axis-range";
-import { attrNames, attrValue, type Flow } from "./flow";
+import { attrNames, attrValue, getObject, release, type Flow } from "./flow";
 
 /** Rows a block of readRecordBlocks holds by default. */
 export const RECORD_BLOCK_ROWS = 65536;
@@ -26,11 +27,13 @@ export function* storedColumnsOf(dataset: Dataset): Flow<StoredColumns> {
   const paths = ((yield* attrValue(dataset, "column_paths")) as string[]).map((p) => JSON.parse(p) as string[] | null);
   const kinds = (yield* attrValue(dataset, "column_kinds")) as RecordKind[];
   const maskField = String(yield* attrValue(dataset, "mask_field"));
+  // Version 1 tables written before ragged texts have no ragged_datasets.
+  const texts = (yield* attrNames(dataset)).includes("ragged_datasets") ? ((yield* attrValue(dataset, "ragged_datasets")) as string[]) : kinds.map(() => "");
   const dtype = dataset.dtype;
   if (typeof dtype !== "object" || dtype.kind !== "compound" || dtype.fields.length !== kinds.length + (maskField ? 1 : 0) || paths.length !== kinds.length) {
     throw new H5Error(`'${dataset.name}' is not a record table: its fields do not match its column_paths and column_kinds`, dataset.name);
   }
-  return { paths, kinds, fields: dtype.fields.slice(0, kinds.length).map((f) => f.name), maskField };
+  return { paths, kinds, fields: dtype.fields.slice(0, kinds.length).map((f) => f.name), maskField, texts };
 }
 
 /** Rows [start, stop) of a record table as records. */
@@ -38,7 +41,16 @@ export function* recordRowsFlow(dataset: Dataset, stored: StoredColumns, start: 
   if (stop <= start) return [];
   const { data } = yield* rowsOf(dataset, start, stop, { columns: true });
   const rows = stop - start;
-  return recordsOf(stored.paths, cellsOf(stored, data as Record<string, ArrayLike<unknown>>, rows, "reader"), rows);
+  const columns = data as Record<string, ArrayLike<unknown>>;
+  if (stored.texts.some((t) => t !== "")) {
+    const group = (yield* getObject(dataset.file, dataset.name.slice(0, dataset.name.lastIndexOf("/")) || "/")) as Group;
+    try {
+      yield* raggedTextsFlow(dataset, stored, columns, start, rows, group);
+    } finally {
+      yield* release(group);
+    }
+  }
+  return recordsOf(stored.paths, cellsOf(stored, columns, rows, "reader"), rows);
 }
 
 /** The records of `range` (all by default) of a record table. */

@@ -10,7 +10,7 @@ import { File, readJSON, readJSONText, readRecordBlocks, readTable } from "../..
 import type { Dataset } from "../../src/h5/dataset";
 import { writeJson } from "../../src/processors/json";
 import { prepareJsonEntry, writeJsonBlocks, writePreparedJsonEntry } from "../../src/processors/record-json";
-import { RecordTableWriter } from "../../src/processors/record-table";
+import { RecordTableWriter } from "../../src/processors/record-writer";
 import { python, tempDir } from "../helpers/h5py";
 
 /** Each case: its source text, whether JSON Lines, and the layout it must get. */
@@ -44,6 +44,13 @@ const CASES: { name: string; text: string; jsonl: boolean; layout: "records" | "
     jsonl: true,
     layout: "records",
     text: ['{"a":1}', "5", '"text"', "[1,{\"x\":2}]", "null", '{"a":2,"__proto__":{"p":1},"a.b":3,"a\\u0000":"\\u0000"}', "{}"].join("\n"),
+  },
+  {
+    name: "ragged",
+    jsonl: true,
+    layout: "records",
+    // One 1 MB outlier among short texts, a long JSON cell, absent and null cells around them.
+    text: Array.from({ length: 40 }, (_, i) => JSON.stringify(i === 17 ? { m: "ü".repeat(500000), j: [1, "x".repeat(5000)] } : i % 9 === 0 ? { m: null } : { m: `short ${i}`, j: i })).join("\n"),
   },
   { name: "array", jsonl: false, layout: "records", text: JSON.stringify([{ id: 1, v: [1, 2] }, { id: 2, name: "two" }, { id: 3, v: { x: 1 } }], null, 2) },
   { name: "one_column", jsonl: false, layout: "records", text: JSON.stringify(Array.from({ length: 50 }, (_, i) => ({ only: i * 3 }))) },
@@ -143,7 +150,8 @@ describe("widening while writing blocks", () => {
     const blocks: unknown[][] = [
       Array.from({ length: 40000 }, (_, i) => ({ n: i, s: "ab" })),
       [{ n: 0.5, s: "x".repeat(300) }],
-      [{ n: "now text", s: "é" }, { s: null, new: { deep: true } }],
+      // 6,000 bytes: past RAGGED_BYTES, the column's texts move beside the table.
+      [{ n: "now text", s: "é".repeat(3000) }, { s: null, new: { deep: true } }],
       [{ n: 1e300, s: "" }],
     ];
     for (const records of blocks) {
@@ -157,11 +165,12 @@ describe("widening while writing blocks", () => {
     const back = (await readJSON(ds)) as unknown[];
     assert.deepStrictEqual(back, blocks.flat());
     await f.close();
-    const r = python<{ kinds: string[]; rows: number; s: string }>(
-      "import h5py, json, sys; d = h5py.File(sys.argv[1])['t']; print(json.dumps({'kinds': [d.dtype[i].kind for i in range(len(d.dtype))], 'rows': len(d), 's': d[40000]['s'].decode()}))",
+    const r = python<{ kinds: string[]; rows: number; s: string; texts: string[] }>(
+      "import h5py, json, sys; f = h5py.File(sys.argv[1]); d = f['t']; texts = list(d.attrs['ragged_datasets']); t = f[texts[1]][:]; print(json.dumps({'kinds': [d.dtype[i].kind for i in range(len(d.dtype))], 'rows': len(d), 's': bytes(t[int(d[39999]['s']):int(d[40000]['s'])]).decode(), 'texts': texts}))",
       file,
     );
-    assert.deepStrictEqual(r, { kinds: ["S", "S", "b", "V"], rows: 40004, s: "x".repeat(300) });
+    assert.deepStrictEqual(r, { kinds: ["S", "u", "b", "V"], rows: 40004, s: "x".repeat(300), texts: ["", "t.ragged.1", ""] });
+    assert.deepStrictEqual((await (async () => { const g = await File.open(file, "r"); const keys = await g.keys(); await g.close(); return keys; })()).sort(), ["t", "t.ragged.1"]);
   });
 });
 
@@ -188,13 +197,16 @@ with h5py.File(h5path, "r") as f:
         kinds = list(ds.attrs["column_kinds"])
         mask_field = ds.attrs["mask_field"]
         rows = ds[:]
+        parent = ds.parent
+        texts = [bytes(parent[t][:]) if t else None for t in ds.attrs.get("ragged_datasets", [""] * len(kinds))]
         records = []
-        for row in rows:
+        for i, row in enumerate(rows):
             whole, record = None, {}
             for c, (p, kind) in enumerate(zip(paths, kinds)):
                 state = row[mask_field][c] if mask_field else 0
-                if state == 2: continue
                 raw = row[ds.dtype.names[c]]
+                if texts[c] is not None: raw = texts[c][(int(rows[i - 1][ds.dtype.names[c]]) if i else 0):int(raw)]
+                if state == 2: continue
                 value = None if state == 1 or kind == "null" else raw.decode("utf-8") if kind == "string" else json.loads(raw.decode("utf-8")) if kind == "json" else bool(raw) if kind == "bool" else int(raw) if kind == "int64" else float(raw)
                 if p is None: whole = [value]; continue
                 node = record
