@@ -106,13 +106,18 @@ export async function writeJsonBlocks(group: Group, name: string, blocks: AsyncI
   replay.forget();
   const writer = new RecordTableWriter(group, name, layout, jsonl);
   try {
-    for (let block: unknown[] | void = first.value; block; block = (await parsed.next()).value) {
+    for (let block: unknown[] | void = first.value; block; ) {
       const rows = writer.block();
       for (const record of block) rows.add(record);
+      // The next block is read and parsed while this one is compressed and written (off the JS thread).
+      const next = parsed.next();
+      next.catch(() => undefined);
       await writer.add(rows);
+      block = (await next).value;
     }
     return await writer.finish();
   } catch (error) {
+    await parsed.return(undefined).catch(() => undefined);
     await writer.abandon();
     throw error;
   }
