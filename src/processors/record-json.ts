@@ -66,9 +66,14 @@ function tableOf(records: readonly unknown[]): { block: RecordBlock; schema: Rec
 export function prepareJsonEntry(source: TextSource, options: JsonEntryOptions): PreparedJsonEntry {
   const { jsonl, mode } = options;
   if (mode === "table") {
-    const records = recordsOfText(decodeText(source), jsonl);
-    const table = records && tableOf(records);
-    if (table) return { layout: "records", records: { jsonl, block: encodeRows(table.schema, table.block.cells, table.block.rows) } };
+    try {
+      const records = recordsOfText(decodeText(source), jsonl);
+      const table = records && tableOf(records);
+      if (table) return { layout: "records", records: { jsonl, block: encodeRows(table.schema, table.block.cells, table.block.rows) } };
+    } catch (error) {
+      // Nested too deep for the table's recursive flattening: the pairs' scanner is iterative.
+      if (!(error instanceof RangeError)) throw error;
+    }
   } else if (mode !== "kv") {
     throw new Error(`unknown JSON mode '${String(mode)}' (use "table" or "kv")`);
   }
@@ -95,24 +100,31 @@ export async function writePreparedJsonEntry(group: Group, name: string, prepare
 export async function writeJsonBlocks(group: Group, name: string, blocks: AsyncIterable<Uint8Array>, layout: DatasetLayout, options: JsonEntryOptions): Promise<Dataset> {
   const { jsonl, mode } = options;
   const replay = new Replay(blocks);
-  if (mode === "kv") return writePreparedJson(group, name, prepareJson(await replay.whole(), { jsonl }), layout);
+  const pairs = async () => writePreparedJson(group, name, prepareJson(await replay.whole(), { jsonl }), layout);
+  if (mode === "kv") return pairs();
   const texts: AsyncIterable<RecordText | null> = jsonl ? jsonLines(replay) : jsonArrayElements(replay);
   const parsed = recordBlocks(nonNull(texts, () => (replay.notArray = true)));
-  const first = await parsed.next();
-  if (replay.notArray || first.done || !isTabular(first.value)) {
-    await parsed.return(undefined);
-    return writePreparedJson(group, name, prepareJson(await replay.whole(), { jsonl }), layout);
+  const writer = new RecordTableWriter(group, name, layout, jsonl);
+  let started: { next: Promise<IteratorResult<unknown[]>> } | null;
+  try {
+    started = await firstBlock(writer, parsed, replay);
+  } catch (error) {
+    await parsed.return(undefined).catch(() => undefined);
+    await writer.abandon();
+    throw error;
+  }
+  if (!started) {
+    if (await group.has(name)) await group.delete(name);
+    return pairs();
   }
   replay.forget();
-  const writer = new RecordTableWriter(group, name, layout, jsonl);
+  let next = started.next;
   try {
-    for (let block: unknown[] | void = first.value; block; ) {
-      const rows = writer.block();
-      for (const record of block) rows.add(record);
+    for (let block = (await next).value; block; ) {
       // The next block is read and parsed while this one is compressed and written (off the JS thread).
-      const next = parsed.next();
+      next = parsed.next();
       next.catch(() => undefined);
-      await writer.add(rows);
+      await addRecords(writer, block);
       block = (await next).value;
     }
     return await writer.finish();
@@ -121,6 +133,36 @@ export async function writeJsonBlocks(group: Group, name: string, blocks: AsyncI
     await writer.abandon();
     throw error;
   }
+}
+
+/**
+ * Writes the first block, and starts reading the next; null when the records make no table:
+ * none is an object, the document is no array, or they nest too deep for the table's recursive
+ * flattening (a stack overflow: the pairs' scanner is iterative).
+ */
+async function firstBlock(writer: RecordTableWriter, parsed: AsyncGenerator<unknown[]>, replay: Replay): Promise<{ next: Promise<IteratorResult<unknown[]>> } | null> {
+  try {
+    const first = await parsed.next();
+    if (replay.notArray || first.done || !isTabular(first.value)) throw new NotATable();
+    const next = parsed.next();
+    next.catch(() => undefined);
+    await addRecords(writer, first.value);
+    return { next };
+  } catch (error) {
+    if (!(error instanceof NotATable || error instanceof RangeError)) throw error;
+    await parsed.return(undefined).catch(() => undefined);
+    await writer.abandon();
+    return null;
+  }
+}
+
+class NotATable extends Error {}
+
+/** Appends records to the table as one block. */
+async function addRecords(writer: RecordTableWriter, records: readonly unknown[]): Promise<void> {
+  const rows = writer.block();
+  for (const record of records) rows.add(record);
+  await writer.add(rows);
 }
 
 /** The texts up to a null (not an array), which calls `notArray` instead. */

@@ -67,7 +67,8 @@ export class RecordTableWriter {
     this.table ??= await this.create(this.name, this.schema);
     for (const text of this.table.texts.values()) await text.close();
     const { dataset } = this.table;
-    await dataset.attrs.update({ ...tableAttrs(tableTypeOf(this.schema, this.name), this.jsonl), ...more?.values }, more?.options);
+    // The version as an integer (h5py reads a plain number attr as a float).
+    await dataset.attrs.update({ ...tableAttrs(tableTypeOf(this.schema, this.name), this.jsonl), ...more?.values }, { records_version: { dtype: "int64" }, ...more?.options });
     return dataset;
   }
 

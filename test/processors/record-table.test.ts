@@ -142,6 +142,23 @@ describe("record tables", () => {
   });
 });
 
+test("records nested too deep for the table's flattening stay pairs, whole and streamed", async () => {
+  const deep = `${'{"k":'.repeat(20000)}1${"}".repeat(20000)}`;
+  const text = `${deep}\n{"a":1}\n`;
+  const f = await File.open(path.join(dir, "deep.h5"), "w");
+  const whole = await writePreparedJsonEntry(f, "whole", prepareJsonEntry(Buffer.from(text), { jsonl: true, mode: "table" }), { compression: "gzip" });
+  async function* blocks() {
+    yield Buffer.from(text);
+  }
+  const streamed = await writeJsonBlocks(f, "stream", blocks(), { compression: "gzip" }, { jsonl: true, mode: "table" });
+  for (const ds of [whole, streamed]) {
+    assert.equal(await ds.attrs.get("format"), "json-pointer-pairs");
+    assert.equal(await readJSONText(ds), `[${deep},{"a":1}]`);
+  }
+  assert.deepEqual((await f.keys()).sort(), ["stream", "whole"]);
+  await f.close();
+});
+
 describe("widening while writing blocks", () => {
   test("ints → floats → JSON text, strings lengthening, new columns and nulls, all rewritten in place", async () => {
     const file = path.join(dir, "widen.h5");
