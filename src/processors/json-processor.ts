@@ -25,7 +25,8 @@ function jsonProcessorOf<Name extends "json" | "jsonl">(name: Name, extensions: 
     prepares: "worker",
     streams: "large",
     taskOptions: entryOptions,
-    prepare: async (bytes, options) => prepareJsonEntry(bytes, options),
+    // A task without options (the pool's own callers) gets the defaults; jsonl is the processor's.
+    prepare: async (bytes, options) => prepareJsonEntry(bytes, { jsonl, mode: options.mode ?? "table" }),
     writePrepared: writePreparedJsonEntry,
     writeBlocks: (group, name, blocks, layout, options) => writeJsonBlocks(group, name, blocks, layout, entryOptions(options)),
     records: {
