@@ -27,7 +27,7 @@
 // (each column's key path as JSON text; "null" the whole-record column), column_kinds, mask_field,
 // ragged_datasets (each column's text dataset, "" for those in their field).
 //
-// Writing (record-writer.ts). Rows are appended in blocks (record-stream.ts: 8k rows or 2 Mi characters of text) to an
+// Writing (record-writer.ts). Rows are appended in blocks (record-stream.ts: 4k rows or 1 Mi characters of text) to an
 // extendable dataset chunked at about 1 MiB of rows, with the run's compression (no shuffle). A
 // block that widens a column, lengthens a string field or brings new columns or the first null
 // makes the rows written so far be rewritten block by block into a new dataset of the wider
