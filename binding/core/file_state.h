@@ -11,17 +11,22 @@
 
 namespace h5dat {
 
+// How a file was opened: what its handles may do, and where its bytes and its links lead.
+struct OpenMode {
+  bool writable = false;
+  // { checkpoints: true }: its bytes on disk change only at a flush (journal/checkpoint_journal.h).
+  bool checkpoints = false;
+  // { external: "follow" }: reads may reach the files its external raw data, virtual datasets and
+  // external links name (hdf5/external_access.h).
+  bool followExternal = false;
+  // From bytes in memory (an archive member): no directory of its own on disk.
+  bool image = false;
+};
+
 struct FileState {
   hid_t id = H5I_INVALID_HID;
   std::string path;
-  bool writable = false;
-  // Opened with { checkpoints: true }: its bytes on disk change only at a flush (journal/checkpoint_journal.h).
-  bool checkpoints = false;
-  // Opened with { external: "follow" }: reads may reach the files its external raw data, virtual
-  // datasets and external links name (hdf5/external_access.h).
-  bool followExternal = false;
-  // Opened from bytes in memory (an archive member): no directory of its own on disk.
-  bool image = false;
+  OpenMode mode;
   std::atomic<bool> open{true};
   // Objects h5dat opened through this file, including ones reached by external links (which
   // live in another HDF5 file and so escape H5Fget_obj_ids). Lock held to use.

@@ -52,7 +52,7 @@ OutsideStorage OutsideStorageOf(hid_t dcpl, const std::string& where) {
 }
 
 void RequireOwnStorage(hid_t dataset, const FileState& file, const std::string& where) {
-  if (file.followExternal) return;
+  if (file.mode.followExternal) return;
   PlistId dcpl(Check(H5Dget_create_plist(dataset), "cannot get creation properties", where));
   OutsideStorage storage = OutsideStorageOf(dcpl.get(), where);
   if (storage.kind == OutsideStorage::Kind::None) return;
@@ -66,8 +66,8 @@ void RequireOwnStorage(hid_t dataset, const FileState& file, const std::string& 
 }
 
 ExternalLinkGuard::ExternalLinkGuard(const FileState& file)
-    : lapl_(file.followExternal ? H5I_INVALID_HID : Check(H5Pcreate(H5P_LINK_ACCESS), "cannot create link access list", file.path)) {
-  if (file.followExternal) return;
+    : lapl_(file.mode.followExternal ? H5I_INVALID_HID : Check(H5Pcreate(H5P_LINK_ACCESS), "cannot create link access list", file.path)) {
+  if (file.mode.followExternal) return;
   Check(H5Pset_elink_cb(lapl_.get(), Refuse, this), "cannot set external link callback", file.path);
 }
 

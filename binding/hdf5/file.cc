@@ -47,7 +47,7 @@ Job FileOpen(const Napi::CallbackInfo& info) {
   }
   auto state = std::make_shared<FileState>();
   state->path = path;
-  state->followExternal = followExternal;
+  state->mode.followExternal = followExternal;
   Job job;
   job.Locked([state, path, mode, checkpoints]() {
     PlistId fapl(FileAccessList(path));
@@ -68,12 +68,12 @@ Job FileOpen(const Napi::CallbackInfo& info) {
     }
     Check(id, create ? "cannot create file" : "cannot open file", path);
     state->id = id;
-    state->writable = mode != "r";
-    state->checkpoints = checkpoints && state->writable;
+    state->mode.writable = mode != "r";
+    state->mode.checkpoints = checkpoints && state->mode.writable;
     RegisterOpenFile(state);
     int fd = DescriptorOf(id, path);
     CloseOnExec(fd);
-    if (state->checkpoints) {
+    if (state->mode.checkpoints) {
       // A new file's first checkpoint is the empty file: a crash from here on leaves a file
       // that opens, never the bare superblock H5Fcreate writes.
       if (create) Check(H5Fflush(id, H5F_SCOPE_GLOBAL), "cannot flush file", path);
@@ -96,7 +96,7 @@ Job FileOpenImage(const Napi::CallbackInfo& info) {
   std::string name = info[1].IsString() ? info[1].ToString().Utf8Value() : "(memory)";
   auto state = std::make_shared<FileState>();
   state->path = name;
-  state->image = true;
+  state->mode.image = true;
   Job job;
   job.pins.push_back(info[0]);
   job.Locked([state, bytes, length, name]() {
@@ -114,7 +114,7 @@ Job FileFlush(const Napi::CallbackInfo& info) {
   Handle* handle = PinnedHandle(job, info[0]);
   job.Locked([handle]() {
     Check(H5Fflush(handle->Id(), H5F_SCOPE_GLOBAL), "cannot flush file", handle->Path());
-    if (handle->File()->checkpoints) CommitJournal(DescriptorOf(handle->File()->id, handle->File()->path));
+    if (handle->File()->mode.checkpoints) CommitJournal(DescriptorOf(handle->File()->id, handle->File()->path));
   });
   return job;
 }
@@ -132,7 +132,7 @@ Job FileInfo(const Napi::CallbackInfo& info) {
   job.done = [handle, result](Napi::Env env) -> Napi::Value {
     Napi::Object object = Napi::Object::New(env);
     object.Set("path", handle->File()->path);
-    object.Set("writable", handle->File()->writable);
+    object.Set("writable", handle->File()->mode.writable);
     object.Set("size", static_cast<double>(result->first));
     object.Set("freeSpace", static_cast<double>(result->second));
     return object;

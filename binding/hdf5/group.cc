@@ -165,7 +165,7 @@ Job FileTreeCopy(const Napi::CallbackInfo& info) {
     if (input.IsString()) tree->inputDirectory = input.ToString().Utf8Value();
   }
   const FileState& sourceFile = *source->File();
-  if (!sourceFile.image) {
+  if (!sourceFile.mode.image) {
     size_t slash = sourceFile.path.rfind('/');
     tree->sourceDirectory = slash == std::string::npos ? "." : slash == 0 ? "/" : sourceFile.path.substr(0, slash);
   }

@@ -1,15 +1,17 @@
 // An error that tells the caller which option to pass. The API's caller passes `overwrite: true`,
 // the command line's user `--overwrite`: the message is worded for the API, and the CLI asks for
-// its own wording (main.ts), so that neither reads the other's language.
+// its own wording (main.ts), so that neither reads the other's language. The flag is the option
+// table's.
+import { everyOption, longFlagOf, type OptionName } from "./option-table";
 
-/** The convert options an advice names (the same word as the CLI flag). */
-export type AdvisedOption = "overwrite" | "resume" | "append";
+/** The convert options an advice names: the switches (true or absent). */
+export type AdvisedOption = OptionName;
 
 /** How an option is named to whoever reads the message. */
 type OptionWording = (option: AdvisedOption) => string;
 
 const API_WORDING: OptionWording = (option) => `${option}: true`;
-const CLI_WORDING: OptionWording = (option) => `--${option}`;
+const CLI_WORDING: OptionWording = (option) => longFlagOf(everyOption().find((spec) => spec.name === option)!);
 
 /** An error whose message names options: `message` in the API's words, `cliMessage` in the CLI's. */
 export class OptionAdviceError extends Error {

@@ -8,6 +8,7 @@
 import { parseByteSize } from "../byte-size";
 import { checkMaxCsvField, MOST_CSV_FIELD } from "../processors/csv-limits";
 import { COMPRESSION_PATTERN, parseCompression } from "../processors/layout";
+import { camelKeys, snakeKeys } from "../processors/option-keys";
 import { PROCESSOR_OPTIONS } from "../processors/registry";
 import { loadSchema } from "../schema";
 import { ON_ERROR_MODES } from "./fallback";
@@ -280,12 +281,16 @@ export const CONVERT_OPTIONS = [
     name: "video",
     configKey: "video",
     schema: { description: "Video processor defaults (a --schema rule's options go on top).", type: "object", additionalProperties: false, properties: PROCESSOR_OPTIONS.video },
+    fromConfig: (value: Record<string, unknown>) => camelKeys(value),
+    storedAs: (value) => (value === undefined ? undefined : snakeKeys(value)),
     stored: "shape",
   }),
   option({
     name: "audio",
     configKey: "audio",
     schema: { description: "Audio processor defaults (a --schema rule's options go on top).", type: "object", additionalProperties: false, properties: PROCESSOR_OPTIONS.audio },
+    fromConfig: (value: Record<string, unknown>) => camelKeys(value),
+    storedAs: (value) => (value === undefined ? undefined : snakeKeys(value)),
     stored: "shape",
   }),
 ] as const;

@@ -2,6 +2,7 @@
 // [samples, channels] dataset as they come (audio.ts).
 import { audioDecoding, type AudioOptions } from "./audio";
 import { writeDecoded } from "./media-writer";
+import { camelKeys, snakeKeys } from "./option-keys";
 import type { StreamingProcessor } from "./processor";
 
 const seconds = { type: "number", minimum: 0 } as const;
@@ -15,9 +16,10 @@ export const audioProcessor: StreamingProcessor<"audio"> = {
     sample_rate: { description: "Resample to this rate (Hz).", type: "integer", minimum: 1 },
   },
   takes: (kind) => kind.category === "audio",
-  defaults: (settings) => ({ ...settings.audio }),
+  // Rule options are snake_case (max_frames), as the config file and the stored attrs write them.
+  defaults: (settings) => snakeKeys(settings.audio ?? {}),
   notEmpty: "an empty file is not audio",
   prepares: "writer",
   streams: "always",
-  writeStream: (group, name, input, options, layout, signal) => writeDecoded(audioDecoding, group, name, input, { ...(options as AudioOptions), signal }, layout),
+  writeStream: (group, name, input, options, layout, signal) => writeDecoded(audioDecoding, group, name, input, { ...camelKeys<AudioOptions>(options), signal }, layout),
 };

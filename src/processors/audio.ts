@@ -16,7 +16,7 @@ export interface AudioOptions extends FfmpegOptions {
   /** Take this many seconds (from `start`). */
   duration?: number;
   /** Resample to this rate (Hz); default: the source's rate. */
-  sample_rate?: number;
+  sampleRate?: number;
 }
 
 /** Samples per chunk when uncompressed. */
@@ -31,8 +31,8 @@ export function audioChunkRows(channels: number): number {
 export function audioArgs(options: AudioOptions): string[] {
   checkOption("start", options.start, { zero: true });
   checkOption("duration", options.duration);
-  checkOption("sample_rate", options.sample_rate, { integer: true });
-  const resample = options.sample_rate !== undefined ? ["-ar", String(options.sample_rate)] : [];
+  checkOption("sample_rate", options.sampleRate, { integer: true });
+  const resample = options.sampleRate !== undefined ? ["-ar", String(options.sampleRate)] : [];
   return rawOutputArgs("0:a:0", resample, options.duration, ["-f", "f32le", "-acodec", "pcm_f32le"]);
 }
 

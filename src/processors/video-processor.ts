@@ -4,6 +4,7 @@ import { isGifAsVideo } from "./image-processor";
 import type { StreamingProcessor } from "./processor";
 import { videoDecoding, type VideoOptions } from "./video";
 import { writeDecoded } from "./media-writer";
+import { camelKeys, snakeKeys } from "./option-keys";
 
 const seconds = { type: "number", minimum: 0 } as const;
 
@@ -19,9 +20,10 @@ export const videoProcessor: StreamingProcessor<"video"> = {
   },
   // `--images encoded` keeps an animated GIF as its bytes, --gif-as-video or not.
   takes: (kind, settings) => kind.category === "video" || (kind.category === "image" && settings.images !== "encoded" && isGifAsVideo(kind, settings)),
-  defaults: (settings) => ({ ...settings.video }),
+  // Rule options are snake_case (max_frames), as the config file and the stored attrs write them.
+  defaults: (settings) => snakeKeys(settings.video ?? {}),
   notEmpty: "an empty file is not a video",
   prepares: "writer",
   streams: "always",
-  writeStream: (group, name, input, options, layout, signal) => writeDecoded(videoDecoding, group, name, input, { ...(options as VideoOptions), signal }, layout),
+  writeStream: (group, name, input, options, layout, signal) => writeDecoded(videoDecoding, group, name, input, { ...camelKeys<VideoOptions>(options), signal }, layout),
 };

@@ -14,7 +14,7 @@ export interface VideoOptions extends FfmpegOptions {
   /** Resample to this many frames per second (ffmpeg's fps filter: frames dropped or repeated). */
   fps?: number;
   /** Stop after this many frames. */
-  max_frames?: number;
+  maxFrames?: number;
   /** Largest side in pixels: larger frames are scaled down, aspect ratio kept (never up). */
   scale?: number;
   /** Start at this time (seconds). */
@@ -44,7 +44,7 @@ export function videoChunks(width: number, height: number): { chunks: number[]; 
 /** ffmpeg's output arguments for the options (the start time is runFfmpeg's to place). */
 export function videoArgs(options: VideoOptions): string[] {
   checkOption("fps", options.fps);
-  checkOption("max_frames", options.max_frames, { integer: true });
+  checkOption("max_frames", options.maxFrames, { integer: true });
   checkOption("scale", options.scale, { integer: true });
   checkOption("start", options.start, { zero: true });
   checkOption("duration", options.duration);
@@ -54,7 +54,7 @@ export function videoArgs(options: VideoOptions): string[] {
     const s = options.scale;
     filters.push(`scale=w='min(iw,${s})':h='min(ih,${s})':force_original_aspect_ratio=decrease`);
   }
-  const settings = [...(filters.length ? ["-vf", filters.join(",")] : []), ...(options.max_frames !== undefined ? ["-frames:v", String(options.max_frames)] : [])];
+  const settings = [...(filters.length ? ["-vf", filters.join(",")] : []), ...(options.maxFrames !== undefined ? ["-frames:v", String(options.maxFrames)] : [])];
   // 0:V:0 is the first video stream that is not cover art.
   return rawOutputArgs("0:V:0", settings, options.duration, ["-f", "rawvideo", "-pix_fmt", "rgb24"]);
 }

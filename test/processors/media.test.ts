@@ -233,7 +233,7 @@ test("video options: fps, max_frames, scale, start and duration, as ffmpeg does 
   const cases: [string, VideoOptions, string[], string[], number[], number][] = [
     // name, options, ffmpeg's output args and input args for the reference, expected shape, fps
     ["fps5", { fps: 5 }, ["-vf", "fps=fps=5"], [], [10, 48, 64, 3], 5],
-    ["max3", { max_frames: 3 }, ["-frames:v", "3"], [], [3, 48, 64, 3], 10],
+    ["max3", { maxFrames: 3 }, ["-frames:v", "3"], [], [3, 48, 64, 3], 10],
     ["scale32", { scale: 32 }, ["-vf", "scale=w='min(iw,32)':h='min(ih,32)':force_original_aspect_ratio=decrease"], [], [20, 24, 32, 3], 10],
     ["scale100", { scale: 100 }, [], [], [20, 48, 64, 3], 10], // never scaled up
     ["window", { start: 1, duration: 0.5 }, ["-t", "0.5"], ["-ss", "1"], [5, 48, 64, 3], 10],
@@ -269,7 +269,7 @@ test("a pipe that ffmpeg stops reading early (max_frames of a long video) gives 
   const { file } = await openOutput();
   const input = blocksOf("long.avi", 4096);
   const total = fs.statSync(at("long.avi")).size;
-  const dataset = await writeDecoded(videoDecoding, file, "early/long", input, { max_frames: 3 }, { compression: "gzip" });
+  const dataset = await writeDecoded(videoDecoding, file, "early/long", input, { maxFrames: 3 }, { compression: "gzip" });
   assert.deepEqual(dataset.shape, [3, 48, 64, 3]);
   await dataset.close();
   assert.equal(input.state.returned, true);
@@ -288,7 +288,7 @@ test("audio: wav, flac, mp3, ogg from a path and from blocks equal ffmpeg's own 
     await (await writeDecoded(audioDecoding, file, `audio/blocks/${name}`, blocksOf(name, 3000), {}, { compression: "gzip" })).close();
     checks.push({ dataset: `audio/path/${name}`, reference: ref, kind: "audio" }, { dataset: `audio/blocks/${name}`, reference: ref, kind: "audio" });
   }
-  await (await writeDecoded(audioDecoding, file, "audio/resampled", { path: at("tone.flac") }, { sample_rate: 8000 }, { compression: "none" })).close();
+  await (await writeDecoded(audioDecoding, file, "audio/resampled", { path: at("tone.flac") }, { sampleRate: 8000 }, { compression: "none" })).close();
   checks.push({ dataset: "audio/resampled", reference: reference("tone.flac", "audio", ["-ar", "8000"]), kind: "audio" });
   await (await writeDecoded(audioDecoding, file, "audio/window", { path: at("tone.wav") }, { start: 0.25, duration: 0.5 }, { compression: "gzip" })).close();
   checks.push({ dataset: "audio/window", reference: reference("tone.wav", "audio", ["-t", "0.5"], ["-ss", "0.25"]), kind: "audio" });
@@ -369,7 +369,7 @@ test("bad inputs reject with ffmpeg's cause and leave no dataset, no temporary f
     ["video-as-audio", () => writeDecoded(audioDecoding, file, "bad/video-as-audio", blocksOf("clip.mkv"), {}, { compression: "gzip" }), /^no audio stream in 'clip\.mkv' \(streams: video: (h264|mpeg4)\)$/],
     ["missing", () => writeDecoded(videoDecoding, file, "bad/missing", { path: at("nothing-here.mp4") }, {}, { compression: "gzip" }), /No such file or directory/],
     ["past-the-end", () => writeDecoded(videoDecoding, file, "bad/past-the-end", { path: at("clip.mkv") }, { start: 30 }, { compression: "gzip" }), /no video frames decoded/],
-    ["bad-option", () => writeDecoded(videoDecoding, file, "bad/bad-option", { path: at("clip.mkv") }, { max_frames: 2.5 }, { compression: "gzip" }), /max_frames/],
+    ["bad-option", () => writeDecoded(videoDecoding, file, "bad/bad-option", { path: at("clip.mkv") }, { maxFrames: 2.5 }, { compression: "gzip" }), /max_frames/],
   ];
   for (const [label, run, pattern] of cases) {
     await assert.rejects(run(), (error: Error) => {
