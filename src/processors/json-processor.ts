@@ -1,5 +1,5 @@
 // The json and jsonl processors: JSON Lines, or a JSON document that is an array of objects, as a
-// typed record table (record-table.ts), other documents and `--json kv` as [pointer, value]
+// typed record table (record-table.ts), other documents and `--json-layout kv` as [pointer, value]
 // string pairs (json.ts); parsed in a worker, or, for an entry too large to hold, block by block
 // in the writer as it is read (record-json.ts). A file named .json/.jsonl/.ndjson that is not
 // detected as JSON goes to them too: it fails with the parser's message (line, column) instead of

@@ -1,7 +1,8 @@
 // A JSON or JSONL entry as a record table (record-table.ts) where it applies, else as the
-// (pointer, value) pairs of json.ts: `--json table` (the default) makes a table of JSON Lines and
-// of a JSON document that is an array, when a record in them is an object and the columns fit
-// one compound type; `--json kv`, and every other document, keeps the pairs. Small entries are
+// (pointer, value) pairs of json.ts: `--json-layout table` (the default; config and API `json`)
+// makes a table of JSON Lines and of a JSON document that is an array, when a record in them is
+// an object and the columns fit one compound type; `--json-layout kv`, and every other document,
+// keeps the pairs. Small entries are
 // prepared whole (in a worker); large ones are written as their blocks stream in (flat memory),
 // their first block deciding the layout.
 import type { AttributeSet } from "../h5/attrs";
@@ -12,7 +13,7 @@ import type { DatasetLayout } from "./layout";
 import { RecordBlock, widenSchema, type RecordSchema } from "./record-columns";
 import { jsonArrayElements, jsonLines, recordBlocks, type RecordText } from "./record-stream";
 import { encodeRows, isTooWide, type EncodedBlock } from "./record-table";
-import { RecordTableWriter } from "./record-writer";
+import { RecordTableWriter, TooWide } from "./record-writer";
 import { NumberText, parseRecord } from "./record-values";
 import { decodeText, type TextSource } from "./text-input";
 
@@ -137,8 +138,9 @@ export async function writeJsonBlocks(group: Group, name: string, blocks: AsyncI
 
 /**
  * Writes the first block, and starts reading the next; null when the records make no table:
- * none is an object, the document is no array, or they nest too deep for the table's recursive
- * flattening (a stack overflow: the pairs' scanner is iterative).
+ * none is an object, the document is no array, their columns are too many for one compound
+ * type, or they nest too deep for the table's recursive flattening (a stack overflow: the
+ * pairs' scanner is iterative).
  */
 async function firstBlock(writer: RecordTableWriter, parsed: AsyncGenerator<unknown[]>, replay: Replay): Promise<{ next: Promise<IteratorResult<unknown[]>> } | null> {
   try {
@@ -149,7 +151,7 @@ async function firstBlock(writer: RecordTableWriter, parsed: AsyncGenerator<unkn
     await addRecords(writer, first.value);
     return { next };
   } catch (error) {
-    if (!(error instanceof NotATable || error instanceof RangeError)) throw error;
+    if (!(error instanceof NotATable || error instanceof TooWide || error instanceof RangeError)) throw error;
     await parsed.return(undefined).catch(() => undefined);
     await writer.abandon();
     return null;

@@ -25,6 +25,11 @@ class TableParts {
   ) {}
 }
 
+/** Records with more columns than one compound type holds (wide-table.ts' bound). */
+export class TooWide extends Error {
+  override name = "TooWide";
+}
+
 /** Writes a record table block by block, widening it (rewriting the rows written) as blocks need. */
 export class RecordTableWriter {
   private schema: RecordSchema = { columns: [], masked: false };
@@ -81,7 +86,7 @@ export class RecordTableWriter {
   }
 
   private async create(name: string, schema: RecordSchema): Promise<TableParts> {
-    if (isTooWide(schema)) throw new Error(`the records have ${schema.columns.length} columns, too many for one compound type (use --json-layout kv)`);
+    if (isTooWide(schema)) throw new TooWide(`the records have ${schema.columns.length} columns, too many for one compound type (use --json-layout kv)`);
     return new TableParts(await this.group.createDataset(name, { shape: [0], ...tableStorage(tableTypeOf(schema, name), this.layout) }), name);
   }
 

@@ -82,7 +82,7 @@ describe("record tables", () => {
       async function* blocks() {
         for (let i = 0; i < bytes.length; i += 5) yield bytes.subarray(i, i + 5);
       }
-      if (c.name !== "wide_10000") await (await writeJsonBlocks(f, `${c.name}.stream`, blocks(), { compression: "gzip" }, { jsonl: c.jsonl, mode: "table" })).close();
+      await (await writeJsonBlocks(f, `${c.name}.stream`, blocks(), { compression: "gzip" }, { jsonl: c.jsonl, mode: "table" })).close();
     }
     await f.close();
   });
@@ -90,7 +90,7 @@ describe("record tables", () => {
   for (const c of CASES) {
     test(`${c.name}: read back deep-equal, ${c.layout} layout`, async () => {
       const f = await File.open(h5path, "r");
-      for (const how of c.name === "wide_10000" ? ["whole"] : ["whole", "stream"]) {
+      for (const how of ["whole", "stream"]) {
         const ds = await f.dataset(`${c.name}.${how}`);
         assert.equal((await ds.attrs.keys()).includes("layout") ? await ds.attrs.get("layout") : "kv", c.layout === "records" ? "records" : "kv", `${how}: layout`);
         assert.deepStrictEqual(await readJSON(ds), expected(c.text, c.jsonl), how);
