@@ -13,11 +13,16 @@ import { everyOption, flaggedOptions, longFlagOf, takesValue, type ConvertOption
 import { checkInputsExist } from "../sources/missing-inputs";
 import { entryLine, showProgress } from "./progress";
 
-/** The flags of `convert`: each option of the table's (text, or true for a switch), and the command's own. */
-interface CliOptions extends Partial<Record<keyof ConvertOptions, string | true>> {
+/** The flags of `convert` by commander's names: each option of the table's (text, or true for a switch), and the command's own. */
+interface CliOptions extends Partial<Record<string, string | boolean>> {
   config?: string;
   quiet?: boolean;
   json?: boolean;
+}
+
+/** Commander's name of an option's flag: its API name, or for a flag named apart (--json-layout of `json`) the flag's camelCase. */
+function flagAttribute(spec: ConvertOption): string {
+  return longFlagOf(spec).slice(2).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 }
 
 /**
@@ -126,7 +131,7 @@ async function optionsOf(flags: CliOptions, config: Config): Promise<Omit<Conver
 
 /** One option's value from its flag, else the config, else its default when its flag takes a value. */
 async function valueOf(spec: ConvertOption, flags: CliOptions, config: Config): Promise<unknown> {
-  const given = flags[spec.name];
+  const given = flags[flagAttribute(spec)];
   if (given !== undefined) return typeof given === "string" && spec.parse ? spec.parse(given, longFlagOf(spec)) : given;
   const configured = spec.configKey === undefined ? undefined : (config as Record<string, unknown>)[spec.configKey];
   if (configured !== undefined) return spec.fromConfig ? spec.fromConfig(configured) : configured;

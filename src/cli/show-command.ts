@@ -23,6 +23,8 @@ import { terminalLines, terminalText } from "./terminal-text";
 import { describeScaling } from "../read/image-scaling";
 import { FOLLOW_EXTERNAL_HELP } from "./export-command";
 import { missingPathError } from "./missing-path";
+import { recordPreview } from "./record-preview";
+import { RECORDS_FORMAT } from "../processors/record-table";
 import { countText, counted, cutLine, firstLines, previewBounds, wrapItems, wrapText, type PreviewBounds } from "./preview-bounds";
 
 interface ShowOptions {
@@ -139,6 +141,7 @@ async function previewOf(dataset: Dataset, rows: number, attrs: Record<string, u
     const text = `image: ${width ?? "?"}×${height ?? "?"}, ${channels ?? "?"} channels, ${bitDepth ?? "?"}-bit${format ? `, from ${format}` : ""}${written ? `\nwritten: ${written.file} (${written.bytes} bytes)` : ""}${written?.scaling ? `\nscaled: ${describeScaling(written.scaling)}` : ""}`;
     return { kind: "image", width, height, channels, bitDepth, format, png: written?.file, ...(written?.scaling && { scaling: written.scaling }), text };
   }
+  if ((await attr("format")) === RECORDS_FORMAT) return recordPreview(dataset, rows, (await attr("jsonl")) === true, bounds);
   if ((await attr("format")) === "json-pointer-pairs") return jsonPreview(dataset, rows, (await attr("jsonl")) === true, bounds);
   if (processor === "video" || processor === "audio") {
     const facts = Object.fromEntries(await Promise.all(["fps", "frame_count", "duration_s", "sample_rate", "channels", "codec"].map(async (k) => [k, await attr(k)] as const)));

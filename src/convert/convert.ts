@@ -215,7 +215,8 @@ async function writeUnread(run: Run, plan: EntryPlan, entry: SourceEntry, read: 
     await read.rest?.return?.();
     return writeEntryFile(run, plan, entry.file, read.head, entry.size ?? read.head.length);
   }
-  if (read.rest && processor.streams === "large") return streamEntry(run, plan, read.head, read.rest);
+  // A schema rule's record checks need the entry's records whole.
+  if (read.rest && processor.streams === "large" && !plan.records) return streamEntry(run, plan, read.head, read.rest);
   return null;
 }
 

@@ -151,6 +151,17 @@ export const CONVERT_OPTIONS = [
     comparedAs: (on) => on || undefined,
   }),
   option({
+    name: "json",
+    configKey: "json",
+    schema: { description: "table (records that are objects as a typed table) or kv ((pointer, value) pairs).", enum: CSV_MODES },
+    // --json is convert's switch for a JSON summary: the flag has its own name.
+    flag: "--json-layout <mode>",
+    help: "JSONL and JSON arrays of objects: table (typed columns) or kv (pointer/value pairs) (default table)",
+    parse: oneOf(CSV_MODES, "table or kv"),
+    default: "table",
+    stored: "shape",
+  }),
+  option({
     name: "images",
     configKey: "images",
     schema: { description: "pixels (decoded), encoded (the file's bytes) or both.", enum: IMAGE_MODES },

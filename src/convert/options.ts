@@ -34,6 +34,12 @@ export interface ConvertOptions extends ClassifyOptions {
   /** CSV as a typed table (default) or the original tool's key/value strings. */
   csv?: "table" | "kv";
   /**
+   * JSONL and JSON arrays whose records are objects as a typed record table (default), or every
+   * JSON as (pointer, value) pairs (processors/record-table.ts). CLI flag: --json-layout (--json
+   * is the summary's switch).
+   */
+  json?: "table" | "kv";
+  /**
    * Images as decoded pixels (default), as their encoded bytes (uint8), or both: pixels at the
    * entry's path and the bytes at the same path under /_h5dat/encoded (attr `encoded_path`).
    */

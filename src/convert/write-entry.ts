@@ -110,7 +110,7 @@ async function keepBytes(run: Run, plan: EntryPlan, place: [Group, string] | nul
   }
 }
 
-/** A large entry of a processor that streams "large" ones (bytes), written block by block. */
+/** A large entry of a processor that streams "large" ones (bytes, JSON records), written block by block. */
 export async function streamEntry(run: Run, plan: EntryPlan, head: Buffer, rest: AsyncIterator<Buffer>): Promise<ManifestRow> {
   const processor = processorNamed(plan.processor);
   let bytes = 0;
@@ -120,7 +120,7 @@ export async function streamEntry(run: Run, plan: EntryPlan, head: Buffer, rest:
     if (processor.streams !== "large" || !processor.writeBlocks) throw new Error(`the ${processor.name} processor needs its entries whole`);
     const [parent, name] = await run.claimTarget(plan.target);
     owned = true;
-    const dataset = await processor.writeBlocks(parent, name, blocks(), plan.layout);
+    const dataset = await processor.writeBlocks(parent, name, blocks(), plan.layout, plan.options);
     await finishEntry(dataset, plan, bytes);
     await dataset.close();
     return { ...plan.row, bytes, target: plan.target, status: "written" };

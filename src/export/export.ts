@@ -16,6 +16,8 @@ import path from "node:path";
 import { File, type ExternalAccess } from "../h5/file";
 import { readImage } from "../read/images";
 import { readJSONText, readTable } from "../read/records";
+import { RECORDS_FORMAT } from "../processors/record-table";
+import { recordTextData } from "./record-text";
 import { Dataset } from "../h5/dataset";
 import { Group } from "../h5/group";
 import { csvLines, csvText } from "./csv-text";
@@ -216,6 +218,8 @@ async function exportedForm(h5: File, dataset: Dataset, named: string, room: () 
       return { file: pngName(relative, processor === "image"), format: "png", data: png, ...(pixels.scaling && { scaling: pixels.scaling }) };
     }
   }
+  if ((await attr("ragged_text_of")) !== undefined) return { reason: `the text of a column of the record table '${String(await attr("ragged_text_of"))}', exported with it` };
+  if ((await attr("format")) === RECORDS_FORMAT) return { file: relative, format: "json", data: recordTextData(dataset, (await attr("jsonl")) === true) };
   if ((await attr("format")) === JSON_PAIRS_FORMAT) return jsonFile(dataset, relative);
   if (processor === "video" || processor === "audio") return { reason: `${processor} has no file format to export to (read it with readVideoFrames/readAudio)` };
   if (processor === "hdf5") return { reason: "an HDF5 input copied in is a group, not a file" };

@@ -26,6 +26,7 @@ export interface ProcessorSettings {
   csv?: "table" | "kv";
   csvDelimiter?: string;
   decimalComma?: boolean;
+  json?: "table" | "kv";
   maxCsvField?: number;
   video?: VideoOptions;
   audio?: AudioOptions;
@@ -70,7 +71,8 @@ export interface Footprint {
  */
 export interface PreparingProcessor<Name extends string = string, Options = unknown, Result = unknown> extends ProcessorBase<Name> {
   readonly prepares: "worker";
-  readonly streams: "never";
+  /** "large": an entry too large to hold whole goes through writeBlocks, in the writer, as it is read. */
+  readonly streams: "never" | "large";
   /** The task's options (plain data) from the entry's processor options. */
   taskOptions(options: Record<string, unknown>): Options;
   /** The CPU-heavy half; `pixels` may take decoded pixels (see PixelTarget). */
@@ -83,6 +85,8 @@ export interface PreparingProcessor<Name extends string = string, Options = unkn
   footprint?(bytes: Uint8Array, options: Record<string, unknown>): Promise<Footprint>;
   /** Writes an entry whose footprint planned pieces, preparing it piece by piece in the writer. */
   writePieces?(group: Group, name: string, pieces: unknown, layout: DatasetLayout, more?: AttributeSet): Promise<Dataset>;
+  /** Writes a large entry block by block as it is read (streams "large"), with the entry's processor options. */
+  writeBlocks?(group: Group, name: string, blocks: AsyncIterable<Uint8Array>, layout: DatasetLayout, options: Record<string, unknown>): Promise<Dataset | Group>;
   /** The entry's encoded bytes are kept too, under /_h5dat/encoded (`--images both`). */
   keepsEncoded?(settings: ProcessorSettings): boolean;
   /** Its entries have records a --schema rule's `records` may check (JSON, JSONL, CSV), reached so. */
@@ -102,8 +106,8 @@ export interface WritingProcessor<Name extends string = string> extends Processo
   readonly streams: "never" | "large";
   /** Writes the whole entry; `sourcePath` names it in messages. */
   write(group: Group, name: string, bytes: Uint8Array, layout: DatasetLayout, sourcePath: string): Promise<Written>;
-  /** Writes the entry block by block (streams "large"). */
-  writeBlocks?(group: Group, name: string, blocks: AsyncIterable<Uint8Array>, layout: DatasetLayout): Promise<Dataset>;
+  /** Writes the entry block by block (streams "large"), with the entry's processor options. */
+  writeBlocks?(group: Group, name: string, blocks: AsyncIterable<Uint8Array>, layout: DatasetLayout, options: Record<string, unknown>): Promise<Dataset | Group>;
   /**
    * Writes an entry that is a file on disk from the file itself, never read by the converter;
    * `head` is its first bytes, `inputDirectory` the directory it may reach other files in.

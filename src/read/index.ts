@@ -1,7 +1,8 @@
 // Reading what conversion stored: typed helpers over the one File/Group/Dataset of src/h5
 // (`readImage(await f.dataset(path))`), and the tree below a group. Each has a `...Sync` twin.
 export { readImage, readImageSync, toPNG, toPNGSync, toFile, toFileSync, type ToFileOptions, type ToFileResult } from "./images";
-export { readJSON, readJSONSync, readJSONText, readJSONTextSync, readTable, readTableSync, type Table, type TableColumn } from "./records";
+export { readJSON, readJSONSync, readJSONText, readJSONTextSync, readTable, readTableSync, type ReadJSONOptions, type Table, type TableColumn } from "./records";
+export { readRecordBlocks, readRecords, type RecordBlockOptions } from "./record-rows";
 export { readVideoFrames, readVideoFramesSync, readAudio, readAudioSync, readBytes, readBytesSync, type VideoFrames, type AudioSamples } from "./media";
 export { readTree, readTreeSync, flattenTree, type TreeNode } from "./tree";
 export type { EncodeOptions, ImageFormat, ImagePixels } from "./image-encode";

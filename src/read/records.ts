@@ -17,17 +17,28 @@ import { resolveRange, rowsOf, type AxisRange } from "./axis-range";
 import { attrNames, attrValue, getObject, readData, release, type Flow } from "./flow";
 import { runAsync, runSync } from "../h5/operation";
 import { isRaggedStrings, raggedShape, readRaggedStrings } from "../h5/ragged-strings";
+import { recordJsonText } from "../processors/record-values";
+import { isRecordTable, readRecordsFlow } from "./record-rows";
 
-/** A JSON value deep-equal to the source (integers beyond 2^53 as BigInt); JSONL: an array of documents. */
-export function readJSON(dataset: Dataset | Group): Promise<unknown> {
-  return runAsync(readJSONFlow(dataset));
+/** Options of readJSON. */
+export interface ReadJSONOptions {
+  /** A record table's rows [start, stop) alone (JSONL documents, or a JSON array's elements), by hyperslab. */
+  rows?: AxisRange;
+}
+
+/**
+ * A JSON value deep-equal to the source (integers beyond 2^53 as BigInt); JSONL: an array of
+ * documents. A record table (processors/record-table.ts) may read `rows` alone.
+ */
+export function readJSON(dataset: Dataset | Group, options: ReadJSONOptions = {}): Promise<unknown> {
+  return runAsync(readJSONFlow(dataset, options));
 }
 /** The Sync form of {@link readJSON}. */
-export function readJSONSync(dataset: Dataset | Group): unknown {
-  return runSync(readJSONFlow(dataset));
+export function readJSONSync(dataset: Dataset | Group, options: ReadJSONOptions = {}): unknown {
+  return runSync(readJSONFlow(dataset, options));
 }
 
-/** The JSON as compact text, every number exactly as written in the source. */
+/** The JSON as compact text: of pairs, every number exactly as written in the source; of a record table, as readJSON's values. */
 export function readJSONText(dataset: Dataset | Group): Promise<string> {
   return runAsync(readJSONTextFlow(dataset));
 }
@@ -60,12 +71,15 @@ function* jsonPairs(dataset: Dataset | Group): Flow<JsonPair[]> {
 }
 
 /** The JSON value (JSONL: the array of documents) stored in `dataset`. */
-function* readJSONFlow(dataset: Dataset | Group): Flow<unknown> {
+function* readJSONFlow(dataset: Dataset | Group, options: ReadJSONOptions): Flow<unknown> {
+  if (dataset instanceof Dataset && (yield* isRecordTable(dataset))) return yield* readRecordsFlow(dataset, options.rows);
+  if (options.rows !== undefined) throw new H5Error(`'${dataset.name}' holds (pointer, value) pairs: rows can be read from a record table only`, dataset.name);
   return pairsToJson(yield* jsonPairs(dataset));
 }
 
 /** The same as compact JSON text, every number as it was written. */
 function* readJSONTextFlow(dataset: Dataset | Group): Flow<string> {
+  if (dataset instanceof Dataset && (yield* isRecordTable(dataset))) return recordJsonText(yield* readRecordsFlow(dataset));
   return pairsToJsonText(yield* jsonPairs(dataset));
 }
 

@@ -64,7 +64,8 @@ test("names are unique; each processor is found by its name and says how it writ
   for (const name of PROCESSOR_NAMES) {
     const processor = processorNamed(name);
     assert.equal(processor.name, name);
-    if (processor.prepares === "worker") assert.equal(processor.streams, "never", name);
+    // A processor a worker prepares may stream a large entry in the writer (JSON records), never decode a stream.
+    if (processor.prepares === "worker") assert.notEqual(processor.streams, "always", name);
     if (processor.streams === "always") assert.equal(typeof processor.writeStream, "function", name);
     if (processor.streams === "large") assert.equal(typeof processor.writeBlocks, "function", name);
   }
