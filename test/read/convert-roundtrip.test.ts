@@ -235,8 +235,9 @@ describe("JSON", () => {
   test("readJSON of JSONL is the array of its documents", async () => {
     const expected = JSONL_TEXT.split(/\r?\n/).filter((l) => l.trim()).map((l) => JSON.parse(l));
     expected[1].big = 18446744073709551616n;
-    assert.deepStrictEqual(await readJSON(await both.group("/tree/data/lines.jsonl")), expected);
-    assert.equal(readJSONTextSync(both.groupSync("/tree/data/lines.jsonl")), '[{"id":1,"v":[1,2]},{"id":2,"v":{},"big":18446744073709551616},[],"str"]');
+    // Records with objects among them: a record table (a dataset).
+    assert.deepStrictEqual(await readJSON(await both.dataset("/tree/data/lines.jsonl")), expected);
+    assert.equal(readJSONTextSync(both.datasetSync("/tree/data/lines.jsonl")), '[{"id":1,"v":[1,2]},{"id":2,"v":{},"big":18446744073709551616},[],"str"]');
   });
 });
 
