@@ -53,6 +53,21 @@ function option<N extends OptionName, C extends string = never, V = ConvertOptio
   return spec;
 }
 
+/**
+ * The video or audio processor's defaults: in the config file its --schema rule options as
+ * rules write them (snake_case, as the stored attrs keep them), in the API camelCase.
+ */
+function processorDefaults<N extends "video" | "audio">(name: N, title: string): ConvertOption<N, N, Record<string, unknown>> {
+  return option<N, N, Record<string, unknown>>({
+    name,
+    configKey: name,
+    schema: { description: `${title} processor defaults (a --schema rule's options go on top).`, type: "object", additionalProperties: false, properties: PROCESSOR_OPTIONS[name] },
+    fromConfig: (value) => camelKeys(value),
+    storedAs: (value) => (value === undefined ? undefined : snakeKeys(value)),
+    stored: "shape",
+  });
+}
+
 /** A flag's whole number (at least `least`). */
 function parseCount(text: string, flag: string, least = 0): number {
   const n = Number(text);
@@ -304,22 +319,8 @@ export const CONVERT_OPTIONS = [
     default: false,
     stored: "shape",
   }),
-  option({
-    name: "video",
-    configKey: "video",
-    schema: { description: "Video processor defaults (a --schema rule's options go on top).", type: "object", additionalProperties: false, properties: PROCESSOR_OPTIONS.video },
-    fromConfig: (value: Record<string, unknown>) => camelKeys(value),
-    storedAs: (value) => (value === undefined ? undefined : snakeKeys(value)),
-    stored: "shape",
-  }),
-  option({
-    name: "audio",
-    configKey: "audio",
-    schema: { description: "Audio processor defaults (a --schema rule's options go on top).", type: "object", additionalProperties: false, properties: PROCESSOR_OPTIONS.audio },
-    fromConfig: (value: Record<string, unknown>) => camelKeys(value),
-    storedAs: (value) => (value === undefined ? undefined : snakeKeys(value)),
-    stored: "shape",
-  }),
+  processorDefaults("video", "Video"),
+  processorDefaults("audio", "Audio"),
 ] as const;
 
 /** Every option, as the loops over the table take them. */
