@@ -216,7 +216,7 @@ async function writeUnread(run: Run, plan: EntryPlan, entry: SourceEntry, read: 
     return writeEntryFile(run, plan, entry.file, read.head, entry.size ?? read.head.length);
   }
   // A schema rule's record checks need the entry's records whole.
-  if (read.rest && processor.streams === "large" && !plan.records) return streamEntry(run, plan, read.head, read.rest);
+  if (read.rest && processor.streams === "large" && !plan.records) return streamEntry(run, plan, entry, read.head, read.rest);
   return null;
 }
 

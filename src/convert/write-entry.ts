@@ -14,6 +14,7 @@ import { FALLBACK_PROCESSOR, processorNamed } from "../processors/registry";
 import { releasePixels } from "../pool/shared-pixels";
 import type { SourceEntry } from "../sources/source-entry";
 import { headThenRest } from "../sources/entry-head";
+import { EntrySpill } from "../sources/entry-spill";
 import type { ManifestRow } from "../output/manifest";
 import type { EntryPlan } from "./plan";
 import { prepareChecked, quarantine } from "./records";
@@ -110,25 +111,51 @@ async function keepBytes(run: Run, plan: EntryPlan, place: [Group, string] | nul
   }
 }
 
-/** A large entry of a processor that streams "large" ones (bytes, JSON records), written block by block. */
-export async function streamEntry(run: Run, plan: EntryPlan, head: Buffer, rest: AsyncIterator<Buffer>): Promise<ManifestRow> {
+/**
+ * A large entry of a processor that streams "large" ones (bytes, JSON records, CSV), written block
+ * by block. For a processor that rereads, an archive's entry is copied as it streams (entry-spill.ts),
+ * a loose file read again from disk: the processor may read it twice, and a failed one is kept as bytes.
+ */
+export async function streamEntry(run: Run, plan: EntryPlan, entry: SourceEntry, head: Buffer, rest: AsyncIterator<Buffer>): Promise<ManifestRow> {
   const processor = processorNamed(plan.processor);
   let bytes = 0;
-  let owned = false;
+  let place: [Group, string] | null = null;
+  const rereads = processor.prepares === "worker" && processor.rereads === true;
+  const spill = rereads && !entry.file ? await EntrySpill.create() : null;
+  const file = entry.file;
+  const again = (): AsyncIterable<Uint8Array> => (spill ? spill.read() : fs.createReadStream(file!));
   const blocks = () => headThenRest(head, rest, (total) => (bytes = total));
   try {
     if (processor.streams !== "large" || !processor.writeBlocks) throw new Error(`the ${processor.name} processor needs its entries whole`);
-    const [parent, name] = await run.claimTarget(plan.target);
-    owned = true;
-    const dataset = await processor.writeBlocks(parent, name, blocks(), plan.layout, plan.options);
+    place = await run.claimTarget(plan.target);
+    const [parent, name] = place;
+    const read = spill ? spill.copying(blocks()) : blocks();
+    const dataset = await processor.writeBlocks(parent, name, read, plan.layout, plan.options, rereads ? againAfter(spill, again) : undefined);
     await finishEntry(dataset, plan, bytes);
     await dataset.close();
     return { ...plan.row, bytes, target: plan.target, status: "written" };
   } catch (error) {
+    const reason = messageOf(error);
+    if (place) await run.removePartial(plan.target);
+    if (rereads && place && keepsAsBytes(run.options.onError, error, run.options.signal)) {
+      await spill?.drain();
+      return await keepBytes(run, plan, place, again as () => AsyncIterable<Buffer>, entry.size ?? bytes, reason);
+    }
     await rest.return?.();
-    if (owned) await run.removePartial(plan.target);
-    return { ...plan.row, bytes, message: joinMessages(messageOf(error), plan.row.message) };
+    return { ...plan.row, bytes, message: joinMessages(reason, plan.row.message) };
+  } finally {
+    await spill?.remove();
   }
+}
+
+/** The entry again from its start: the copy's rest taken first. */
+function againAfter(spill: EntrySpill | null, again: () => AsyncIterable<Uint8Array>): () => AsyncIterable<Uint8Array> {
+  return () => ({
+    async *[Symbol.asyncIterator]() {
+      await spill?.drain();
+      yield* again();
+    },
+  });
 }
 
 /**

@@ -5,6 +5,9 @@
 // With a decimal comma ("12,5", --decimal-comma) numbers are written that way only: "12.5" is then
 // text, as with pandas' decimal=","; "1.234,5" too (no thousands separator is read, to keep a
 // cell's reading unambiguous).
+// The typing is kept as cells come (ColumnTyping), so that a CSV read in blocks (csv-stream.ts)
+// gets the type the whole column would: it only ever widens, int64 → float64 → string, and
+// bool → string.
 import type { CsvColumn, CsvColumnType } from "./csv-table";
 
 const INTEGER = /^[+-]?[0-9]+$/;
@@ -13,6 +16,8 @@ const DECIMAL_COMMA = /^[+-]?(?:[0-9]+,?[0-9]*|,[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
 const SPECIAL = /^([+-]?)(nan|inf|infinity)$/i;
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
+/** Digits an integer may have and be in int64's range whatever they are (sign aside). */
+const SURELY_INT64_DIGITS = 18;
 
 /** The words a bool column may hold, by pair; the first of each pair is true. */
 const BOOLEAN_PAIRS: readonly (readonly [string, string])[] = [
@@ -22,6 +27,7 @@ const BOOLEAN_PAIRS: readonly (readonly [string, string])[] = [
 
 function isInt64(cell: string): boolean {
   if (!INTEGER.test(cell)) return false;
+  if (cell.length <= SURELY_INT64_DIGITS) return true;
   const n = BigInt(cell);
   return n >= INT64_MIN && n <= INT64_MAX;
 }
@@ -35,32 +41,66 @@ function toFloat(cell: string, decimalComma: boolean): number {
   return special[1] === "-" ? -Infinity : Infinity;
 }
 
-/** The bool pair every cell is a word of, or null. */
-function booleanPair(cells: string[]): readonly [string, string] | null {
-  if (cells.length === 0) return null;
-  const first = cells[0].toLowerCase();
-  const pair = BOOLEAN_PAIRS.find((words) => words.includes(first));
-  if (!pair) return null;
-  return cells.every((cell) => pair.includes(cell.toLowerCase())) ? pair : null;
-}
+/** A column's type as its cells come: each candidate type stays until a cell rules it out. */
+export class ColumnTyping {
+  private cells = 0;
+  private ints = true;
+  /** The bool pair the first cell is a word of (null: none; it rules bool out). */
+  private pair: readonly [string, string] | null | undefined;
+  private allNumbers = true;
+  private numbers = 0;
+  private readonly decimal: RegExp;
 
-/** Whether every non-empty cell is a number (and one is), read with a decimal point or comma. */
-function allNumbers(cells: string[], decimalComma: boolean): boolean {
-  const decimal = decimalComma ? DECIMAL_COMMA : DECIMAL_POINT;
-  let numbers = 0;
-  for (const cell of cells) {
-    if (cell === "") continue;
-    if (!decimal.test(cell) && !SPECIAL.test(cell)) return false;
-    numbers++;
+  constructor(private readonly decimalComma = false) {
+    this.decimal = decimalComma ? DECIMAL_COMMA : DECIMAL_POINT;
   }
-  return numbers > 0;
+
+  /** Takes more of the column's cells. */
+  see(cells: readonly string[]): void {
+    for (const cell of cells) {
+      this.cells++;
+      if (this.ints && !isInt64(cell)) this.ints = false;
+      if (this.pair === undefined) {
+        const first = cell.toLowerCase();
+        this.pair = BOOLEAN_PAIRS.find((words) => words.includes(first)) ?? null;
+      } else if (this.pair !== null && !this.pair.includes(cell.toLowerCase())) {
+        this.pair = null;
+      }
+      if (this.allNumbers && cell !== "") {
+        if (this.decimal.test(cell) || SPECIAL.test(cell)) this.numbers++;
+        else this.allNumbers = false;
+      }
+    }
+  }
+
+  /** The type of all the cells seen (string for none). */
+  get type(): CsvColumnType {
+    if (this.cells === 0) return "string";
+    if (this.ints) return "int64";
+    if (this.pair) return "bool";
+    return this.allNumbers && this.numbers > 0 ? "float64" : "string";
+  }
+
+  /** Cells of this column (seen) as values of `type` (this.type, or a wider type). */
+  values(cells: readonly string[], type: CsvColumnType = this.type): CsvColumn {
+    switch (type) {
+      case "int64":
+        return BigInt64Array.from(cells, (c) => BigInt(c));
+      case "bool": {
+        const yes = this.pair![0];
+        return cells.map((c) => c.toLowerCase() === yes);
+      }
+      case "float64":
+        return Float64Array.from(cells, (c) => toFloat(c, this.decimalComma));
+    }
+    return cells as string[];
+  }
 }
 
 /** A column's type and values from its cells; `decimalComma` reads "12,5" as 12.5. */
 export function inferColumn(cells: string[], decimalComma = false): { type: CsvColumnType; values: CsvColumn } {
-  if (cells.length > 0 && cells.every(isInt64)) return { type: "int64", values: BigInt64Array.from(cells, (c) => BigInt(c)) };
-  const pair = booleanPair(cells);
-  if (pair) return { type: "bool", values: cells.map((c) => c.toLowerCase() === pair[0]) };
-  if (allNumbers(cells, decimalComma)) return { type: "float64", values: Float64Array.from(cells, (c) => toFloat(c, decimalComma)) };
-  return { type: "string", values: cells };
+  const typing = new ColumnTyping(decimalComma);
+  typing.see(cells);
+  const type = typing.type;
+  return { type, values: typing.values(cells, type) };
 }

@@ -42,51 +42,95 @@ const CR = 0x0d;
  * csv-shape.ts count them: from 1, a line break inside quotes (`quote`, default ") continuing the row.
  */
 export function checkCsvSizes(text: string, delimiter: string, maxField: number = DEFAULT_MAX_CSV_FIELD, quote = '"'): void {
-  const separator = delimiter.charCodeAt(0);
-  const quoteMark = quote.charCodeAt(0);
-  const limit = Math.min(maxField > 0 ? maxField : MOST_CSV_FIELD, MOST_CSV_FIELD);
-  let row = 1;
-  let cells = 1;
-  let column = 1;
-  let field = 0;
-  let quoted = false;
-  let fieldStart = true;
-  const length = text.length;
-  for (let i = 0; i < length; i++) {
-    const c = text.charCodeAt(i);
-    if (quoted) {
-      if (c === quoteMark) {
-        if (text.charCodeAt(i + 1) === quoteMark) {
-          i++;
-          field++;
-        } else quoted = false;
-      }
-    } else if (c === separator) {
-      field = 0;
-      cells++;
-      column++;
-      fieldStart = true;
-      continue;
-    } else if (c === LF || c === CR) {
-      if (c === CR && text.charCodeAt(i + 1) === LF) i++;
-      if (i + 1 < length) {
-        row++;
-        cells++;
-        if (cells > MAX_CSV_CELLS) throw tooManyCells(row);
-      }
-      column = 1;
-      field = 0;
-      fieldStart = true;
-      continue;
-    } else if (fieldStart && c === quoteMark) {
-      quoted = true;
-    }
-    if (c !== SPACE) fieldStart = false;
-    // UTF-8 bytes of the UTF-16 unit: a surrogate is half of a 4-byte character.
-    field += c < 0x80 ? 1 : c < 0x800 || (c >= 0xd800 && c < 0xe000) ? 2 : 3;
-    if (field > limit) throw fieldTooLarge(row, column, limit);
+  const check = new CsvSizeCheck(delimiter, maxField, quote, MAX_CSV_CELLS);
+  check.feed(text);
+}
+
+/**
+ * checkCsvSizes over text that comes in pieces (a CSV read as it streams, csv-stream.ts, which
+ * holds one block of cells at a time and so gives no cell limit): the state of the field, quote
+ * and line carries from one piece to the next.
+ */
+export class CsvSizeCheck {
+  private readonly separator: number;
+  private readonly quoteMark: number;
+  private readonly limit: number;
+  private row = 1;
+  private cells = 1;
+  private column = 1;
+  private field = 0;
+  private quoted = false;
+  private fieldStart = true;
+  /** A line ended: the next character starts a row (a break at the very end starts none). */
+  private lineEnded = false;
+  /** The last piece ended in a quote inside quotes, or in a CR: the next piece's first character says what it was. */
+  private pendingQuote = false;
+  private pendingCR = false;
+
+  constructor(delimiter: string, maxField: number = DEFAULT_MAX_CSV_FIELD, quote = '"', private readonly maxCells = Infinity) {
+    this.separator = delimiter.charCodeAt(0);
+    this.quoteMark = quote.charCodeAt(0);
+    this.limit = Math.min(maxField > 0 ? maxField : MOST_CSV_FIELD, MOST_CSV_FIELD);
   }
-  if (cells > MAX_CSV_CELLS) throw tooManyCells(row);
+
+  /** Checks the next piece of the text. */
+  feed(text: string): void {
+    const length = text.length;
+    let i = 0;
+    if (this.pendingCR) {
+      this.pendingCR = false;
+      if (text.charCodeAt(0) === LF) i = 1;
+    }
+    if (this.pendingQuote && length > 0) {
+      this.pendingQuote = false;
+      // A doubled quote is one quote in the field; else the quotes closed before this piece.
+      if (text.charCodeAt(i) === this.quoteMark) {
+        i++;
+        this.field++;
+      } else this.quoted = false;
+    }
+    for (; i < length; i++) {
+      const c = text.charCodeAt(i);
+      if (this.lineEnded) {
+        this.lineEnded = false;
+        this.row++;
+        this.cells++;
+        if (this.cells > this.maxCells) throw tooManyCells(this.row);
+      }
+      if (this.quoted) {
+        if (c === this.quoteMark) {
+          if (i + 1 === length) this.pendingQuote = true;
+          else if (text.charCodeAt(i + 1) === this.quoteMark) {
+            i++;
+            this.field++;
+          } else this.quoted = false;
+        }
+      } else if (c === this.separator) {
+        this.field = 0;
+        this.cells++;
+        this.column++;
+        this.fieldStart = true;
+        continue;
+      } else if (c === LF || c === CR) {
+        if (c === CR) {
+          if (i + 1 === length) this.pendingCR = true;
+          else if (text.charCodeAt(i + 1) === LF) i++;
+        }
+        this.lineEnded = true;
+        this.column = 1;
+        this.field = 0;
+        this.fieldStart = true;
+        continue;
+      } else if (this.fieldStart && c === this.quoteMark) {
+        this.quoted = true;
+      }
+      if (c !== SPACE) this.fieldStart = false;
+      // UTF-8 bytes of the UTF-16 unit: a surrogate is half of a 4-byte character.
+      this.field += c < 0x80 ? 1 : c < 0x800 || (c >= 0xd800 && c < 0xe000) ? 2 : 3;
+      if (this.field > this.limit) throw fieldTooLarge(this.row, this.column, this.limit);
+    }
+    if (this.cells > this.maxCells) throw tooManyCells(this.row);
+  }
 }
 
 function fieldTooLarge(row: number, column: number, limit: number): EntryLimitError {

@@ -3,6 +3,7 @@
 import { csvDelimiterFor, prepareCsv, writePreparedCsv, type PreparedCsv, type WriteCsvOptions } from "./csv";
 import { maxCsvFieldOf } from "./csv-limits";
 import { csvRecords, keptCsvRows } from "./csv-records";
+import { writeCsvBlocks } from "./csv-stream";
 import type { PreparingProcessor } from "./processor";
 
 /** CSV and TSV to a typed table (or the cells' text). */
@@ -24,7 +25,8 @@ export const csvProcessor: PreparingProcessor<"csv", WriteCsvOptions, PreparedCs
   }),
   notEmpty: "an empty file has no header row",
   prepares: "worker",
-  streams: "never",
+  streams: "large",
+  rereads: true,
   taskOptions: (options) => ({
     mode: options.mode as "table" | "kv",
     delimiter: options.delimiter as string | undefined,
@@ -34,5 +36,6 @@ export const csvProcessor: PreparingProcessor<"csv", WriteCsvOptions, PreparedCs
   }),
   prepare: (bytes, options) => prepareCsv(bytes, options),
   writePrepared: writePreparedCsv,
+  writeBlocks: (group, name, blocks, layout, options, again) => writeCsvBlocks(group, name, blocks, layout, csvProcessor.taskOptions(options), again),
   records: { from: "prepared", records: csvRecords, keep: keptCsvRows },
 };

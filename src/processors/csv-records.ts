@@ -2,7 +2,8 @@
 // object keyed by the compound field names (the header, made unique and non-empty as the table
 // writer does), values typed as the table infers them (int64 → number, float64 → number with
 // NaN/±Inf as null, bool → boolean, else string; "kv" mode: every value a string).
-import { fieldNames, type PreparedCsv } from "./csv";
+import type { PreparedCsv } from "./csv";
+import { fieldNames } from "./field-names";
 import type { RecordSet } from "./record-set";
 
 /** The rows of a parsed CSV (prepareCsv's result) as records. */

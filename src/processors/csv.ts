@@ -9,7 +9,6 @@
 import { parseString } from "fast-csv";
 import type { AttributeSet } from "../h5/attrs";
 import type { Dataset } from "../h5/dataset";
-import { dtype, type CompoundField } from "../h5/dtype";
 import type { Group } from "../h5/group";
 import { GZIP, storageOptions, type DatasetLayout } from "./layout";
 import { decodeText, type TextSource } from "./text-input";
@@ -20,6 +19,8 @@ import { shapeOf } from "./csv-shape";
 import { dialectOf, delimiterText, type CsvDialect } from "./csv-dialect";
 import { inferColumn } from "./csv-infer";
 import { isWideTable, writeWideTable } from "./wide-table";
+import { fieldNames } from "./field-names";
+import { csvSchema, writeCsvTable } from "./csv-table-writer";
 import { writeRaggedStrings } from "../h5/ragged-strings";
 
 /** CSV text, its bytes (gzip detected by magic, BOM dropped), or a stream of its bytes. */
@@ -103,15 +104,7 @@ export async function writePreparedCsv(group: Group, name: string, prepared: Pre
     if (isWideTable(names, table.types)) {
       return writeWideTable(group, name, table, layout, { values: { mode: "table", ...(preamble && { preamble }), ...more?.values }, options: more?.options });
     }
-    // Fields as a list: an object would put integer-like names ("0", "13") first, in numeric
-    // order, and the columns out of the file's order (sklearn's digits.csv.gz has such a header).
-    const fields: CompoundField[] = [];
-    const data: Record<string, CsvColumn> = {};
-    names.forEach((field, c) => {
-      fields.push({ name: field, dtype: table.types[c] === "string" ? dtype.string() : table.types[c] });
-      data[field] = table.values[c];
-    });
-    return group.createDataset(name, { data, shape: [table.rows], ...storageOptions(layout, { dtype: dtype.compound(fields) }, false), ...attrs(table.columns) });
+    return writeCsvTable(group, name, csvSchema(names, table.types), table.values as unknown as unknown[][], table.rows, { columns: table.columns, preamble }, layout, more);
   }
 }
 
@@ -143,20 +136,9 @@ export async function readCsvRows(source: CsvSource, options: CsvOptions = {}): 
 }
 
 /** Which delimiter split the rows and how to give another: a ragged row's most likely cause. */
-function delimiterHint({ delimiter, sniffed }: CsvDialect): string {
+export function delimiterHint({ delimiter, sniffed }: CsvDialect): string {
   const how = sniffed ? "sniffed from the first rows" : "as given";
   return `(cells split at ${delimiterText(delimiter)}, ${how}; give another with --csv-delimiter or a schema rule's "delimiter")`;
-}
-
-/** Compound field names for the header: unique and non-empty (the attribute keeps the original). */
-export function fieldNames(header: string[]): string[] {
-  const used = new Set<string>();
-  return header.map((name, i) => {
-    let field = name === "" ? `column_${i}` : name;
-    for (let n = 1; used.has(field); n++) field = `${name || `column_${i}`}_${n}`;
-    used.add(field);
-    return field;
-  });
 }
 
 function isTextSource(source: CsvSource): source is TextSource {

@@ -24,6 +24,7 @@ function jsonProcessorOf<Name extends "json" | "jsonl">(name: Name, extensions: 
     ...(notEmpty !== undefined && { notEmpty }),
     prepares: "worker",
     streams: "large",
+    rereads: true,
     taskOptions: entryOptions,
     // A task without options (the pool's own callers) gets the defaults; jsonl is the processor's.
     prepare: async (bytes, options) => prepareJsonEntry(bytes, { jsonl, mode: options.mode ?? "table" }),

@@ -85,8 +85,16 @@ export interface PreparingProcessor<Name extends string = string, Options = unkn
   footprint?(bytes: Uint8Array, options: Record<string, unknown>): Promise<Footprint>;
   /** Writes an entry whose footprint planned pieces, preparing it piece by piece in the writer. */
   writePieces?(group: Group, name: string, pieces: unknown, layout: DatasetLayout, more?: AttributeSet): Promise<Dataset>;
-  /** Writes a large entry block by block as it is read (streams "large"), with the entry's processor options. */
-  writeBlocks?(group: Group, name: string, blocks: AsyncIterable<Uint8Array>, layout: DatasetLayout, options: Record<string, unknown>): Promise<Dataset | Group>;
+  /**
+   * Writes a large entry block by block as it is read (streams "large"), with the entry's processor
+   * options; `again` reads the entry once more from its start (for a processor that rereads).
+   */
+  writeBlocks?(group: Group, name: string, blocks: AsyncIterable<Uint8Array>, layout: DatasetLayout, options: Record<string, unknown>, again?: () => AsyncIterable<Uint8Array>): Promise<Dataset | Group>;
+  /**
+   * A large entry it streams may be read again (writeBlocks' `again`), and one it fails on is kept
+   * as its bytes: an archive's entry is copied to a temporary file as it streams in (entry-spill.ts).
+   */
+  readonly rereads?: boolean;
   /** The entry's encoded bytes are kept too, under /_h5dat/encoded (`--images both`). */
   keepsEncoded?(settings: ProcessorSettings): boolean;
   /** Its entries have records a --schema rule's `records` may check (JSON, JSONL, CSV), reached so. */

@@ -175,7 +175,8 @@ export function encodeColumn(kind: RecordKind, cells: unknown[], rows: number): 
     case "int64":
       return { data: BigInt64Array.from({ length: rows }, (_, r) => (present(r) ? toBigInt(cells[r]) : 0n)), longest: 0 };
     case "float64":
-      return { data: Float64Array.from({ length: rows }, (_, r) => (present(r) ? Number(cells[r]) : NaN)), longest: 0 };
+      // "": a CSV column of empty cells so far, rewritten as numbers (csv-table-writer.ts).
+      return { data: Float64Array.from({ length: rows }, (_, r) => (present(r) && cells[r] !== "" ? Number(cells[r]) : NaN)), longest: 0 };
   }
   let longest = 0;
   const data = new Array<string>(rows);

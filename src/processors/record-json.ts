@@ -13,7 +13,7 @@ import type { DatasetLayout } from "./layout";
 import { RecordBlock, widenSchema, type RecordSchema } from "./record-columns";
 import { jsonArrayElements, jsonLines, recordBlocks, type RecordText } from "./record-stream";
 import { encodeRows, isTooWide, type EncodedBlock } from "./record-table";
-import { RecordTableWriter, TooWide } from "./record-writer";
+import { jsonRecordsKind, RecordTableWriter, TooWide } from "./record-writer";
 import { NumberText, parseRecord } from "./record-values";
 import { decodeText, type TextSource } from "./text-input";
 
@@ -84,7 +84,7 @@ export function prepareJsonEntry(source: TextSource, options: JsonEntryOptions):
 /** The writing half: the record table, or the pairs' dataset. */
 export async function writePreparedJsonEntry(group: Group, name: string, prepared: PreparedJsonEntry, layout: DatasetLayout, more?: AttributeSet): Promise<Dataset | Group> {
   if (prepared.layout === "kv") return writePreparedJson(group, name, prepared.kv, layout, more);
-  const writer = new RecordTableWriter(group, name, layout, prepared.records.jsonl);
+  const writer = new RecordTableWriter(group, name, layout, jsonRecordsKind(prepared.records.jsonl));
   try {
     await writer.addEncoded(prepared.records.block);
     return await writer.finish(more);
@@ -105,7 +105,7 @@ export async function writeJsonBlocks(group: Group, name: string, blocks: AsyncI
   if (mode === "kv") return pairs();
   const texts: AsyncIterable<RecordText | null> = jsonl ? jsonLines(replay) : jsonArrayElements(replay);
   const parsed = recordBlocks(nonNull(texts, () => (replay.notArray = true)));
-  const writer = new RecordTableWriter(group, name, layout, jsonl);
+  const writer = new RecordTableWriter(group, name, layout, jsonRecordsKind(jsonl));
   let started: { next: Promise<IteratorResult<unknown[]>> } | null;
   try {
     started = await firstBlock(writer, parsed, replay);

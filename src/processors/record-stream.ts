@@ -41,7 +41,7 @@ async function* inflated(blocks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint
 }
 
 /** The text of the blocks as it comes, decoded as UTF-8 (a leading BOM dropped), whole characters only. */
-async function* textOf(blocks: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
+export async function* textOf(blocks: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
   const decoder = UTF8();
   let offset = 0;
   try {

@@ -33,7 +33,7 @@
 // makes the rows written so far be rewritten block by block into a new dataset of the wider
 // type, which then takes the table's name: memory stays that of one block.
 import { dtype as dtypes, type CompoundField, type Dtype } from "../h5/dtype";
-import { fieldNames } from "./csv";
+import { fieldNames } from "./field-names";
 import { isCompressed, type DatasetLayout } from "./layout";
 import { encodeColumn, fieldBytesFor, maskOf, RAGGED_BYTES, raggedOf, RecordBlock, type RecordKind, type RecordSchema } from "./record-columns";
 import type { StoredColumns } from "./record-cells";

@@ -10,7 +10,7 @@ import { runAsync } from "../h5/operation";
 import { isCompressed, type DatasetLayout } from "./layout";
 import { cellsOf, raggedTextsFlow, type StoredColumns } from "./record-cells";
 import { RecordBlock, widenSchema, type RecordSchema } from "./record-columns";
-import { encodeRows, isTooWide, raggedName, sameType, tableAttrs, tableStorage, tableTypeOf, type EncodedBlock } from "./record-table";
+import { encodeRows, isTooWide, raggedName, sameType, tableAttrs, tableStorage, tableTypeOf, type EncodedBlock, type TableType } from "./record-table";
 
 /** Rows read back at a time when the written rows are rewritten into a wider table. */
 const REWRITE_ROWS = 16384;
@@ -30,32 +30,62 @@ export class TooWide extends Error {
   override name = "TooWide";
 }
 
+/** What kind of table is written: JSON records (record-table.ts) or a CSV's (csv-table-writer.ts). */
+export interface TableKind {
+  /** The attrs that tell a reader the table's layout. */
+  attrs(type: TableType): Record<string, unknown>;
+  /** Whether a table of `schema` is too wide for one compound type (TooWide is thrown). */
+  tooWide(schema: RecordSchema): boolean;
+}
+
+/** JSON records' table: record-table.ts' attrs and width bound. */
+export function jsonRecordsKind(jsonl: boolean): TableKind {
+  return { attrs: (type) => tableAttrs(type, jsonl), tooWide: isTooWide };
+}
+
 /** Writes a record table block by block, widening it (rewriting the rows written) as blocks need. */
 export class RecordTableWriter {
   private schema: RecordSchema = { columns: [], masked: false };
   private table: TableParts | null = null;
   private written = 0;
 
-  constructor(private readonly group: Group, private readonly name: string, private readonly layout: DatasetLayout, private readonly jsonl: boolean) {}
+  constructor(private readonly group: Group, private readonly name: string, private readonly layout: DatasetLayout, private readonly kind: TableKind) {}
 
   /** A new block over the table's columns so far. */
   block(): RecordBlock {
     return new RecordBlock(this.schema.columns.map((c) => ({ path: c.path })));
   }
 
-  /** Appends the block's rows. */
+  /** Appends the block's records, the columns' kinds widened by their cells. */
   async add(block: RecordBlock): Promise<void> {
     const widened = widenSchema(this.schema, block);
     // Rows written before a new column lack it.
     if (this.written > 0 && widened.columns.length > this.schema.columns.length) widened.masked = true;
-    let encoded = encodeRows(widened, block.cells, block.rows);
+    await this.addRows(widened, block.cells, block.rows);
+  }
+
+  /**
+   * Appends rows of cells (by column) under `schema`, whose kinds the caller widened (never
+   * narrower than the table's): the rows written are rewritten first when its type differs.
+   */
+  async addRows(schema: RecordSchema, cells: unknown[][], rows: number): Promise<void> {
+    let encoded = encodeRows(this.keepingFields(schema), cells, rows);
     if (this.table && !sameType(this.schema, encoded.schema)) {
       const target = await this.rewrite(encoded.schema);
       this.schema = target;
       // The rows written may have needed more (longer JSON text, a ragged column): this block follows.
-      if (!sameType(target, encoded.schema)) encoded = encodeRows(target, block.cells, block.rows);
+      if (!sameType(target, encoded.schema)) encoded = encodeRows(target, cells, rows);
     }
     await this.addEncoded(encoded);
+  }
+
+  /** `schema` with the table's string fields where a column keeps its kind: as long, and ragged, as they are. */
+  private keepingFields(schema: RecordSchema): RecordSchema {
+    const columns = schema.columns.map((column, c) => {
+      const now = this.schema.columns[c];
+      return now && now.kind === column.kind ? { ...column, bytes: Math.max(column.bytes, now.bytes), ragged: column.ragged || now.ragged } : column;
+    });
+    return { columns, masked: schema.masked || this.schema.masked };
   }
 
   /** Appends rows already encoded (a whole table prepared in a worker: the first and only block). */
@@ -73,7 +103,7 @@ export class RecordTableWriter {
     for (const text of this.table.texts.values()) await text.close();
     const { dataset } = this.table;
     // The version as an integer (h5py reads a plain number attr as a float).
-    await dataset.attrs.update({ ...tableAttrs(tableTypeOf(this.schema, this.name), this.jsonl), ...more?.values }, { records_version: { dtype: "int64" }, ...more?.options });
+    await dataset.attrs.update({ ...this.kind.attrs(tableTypeOf(this.schema, this.name)), ...more?.values }, { records_version: { dtype: "int64" }, ...more?.options });
     return dataset;
   }
 
@@ -86,7 +116,7 @@ export class RecordTableWriter {
   }
 
   private async create(name: string, schema: RecordSchema): Promise<TableParts> {
-    if (isTooWide(schema)) throw new TooWide(`the records have ${schema.columns.length} columns, too many for one compound type (use --json-layout kv)`);
+    if (this.kind.tooWide(schema)) throw new TooWide(`the records have ${schema.columns.length} columns, too many for one compound type (use --json-layout kv)`);
     return new TableParts(await this.group.createDataset(name, { shape: [0], ...tableStorage(tableTypeOf(schema, name), this.layout) }), name);
   }
 

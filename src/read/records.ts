@@ -9,7 +9,7 @@
 import { Dataset } from "../h5/dataset";
 import { H5Error } from "../h5/errors";
 import { Group } from "../h5/group";
-import { fieldNames } from "../processors/csv";
+import { fieldNames } from "../processors/field-names";
 import type { CsvColumnType } from "../processors/csv-table";
 import { WIDE_LAYOUT, WIDE_TYPES } from "../processors/wide-table";
 import { JSON_PAIRS_FORMAT, jsonPairRows, pairsToJson, pairsToJsonText, type JsonPair } from "../processors/json";
@@ -19,6 +19,7 @@ import { runAsync, runSync } from "../h5/operation";
 import { isRaggedStrings, raggedShape, readRaggedStrings } from "../h5/ragged-strings";
 import { recordJsonText } from "../processors/record-values";
 import { isRecordTable, readRecordsFlow } from "./record-rows";
+import { raggedTextsFlow } from "../processors/record-cells";
 
 /** Options of readJSON. */
 export interface ReadJSONOptions {
@@ -188,11 +189,27 @@ function* readTableFlow(table: Dataset | Group, range?: AxisRange): Flow<Table> 
     const span = rowSpan(dataset, range);
     const { data } = yield* rowsOf(dataset, span.start, span.stop, { columns: true });
     const byField = data as Record<string, TableColumn>;
+    if (names.includes("ragged_datasets")) yield* raggedColumns(dataset, fields, (yield* attrValue(dataset, "ragged_datasets")) as string[], byField, span);
     // Array fields come as one flat column; each row gets its slice of it.
     const per = dtype.fields.map((f) => (typeof f.dtype === "object" && f.dtype.kind === "array" ? f.dtype.shape.reduce((a, b) => a * b, 1) : 1));
     return makeTable(columns, fields, fields.map((f) => byField[f]), span, "table", per);
   }
   return yield* kvTable(dataset, header, range);
+}
+
+/**
+ * Replaces each ragged text column's end offsets (record-table.ts: a CSV's or a record table's
+ * text past 4 KiB a cell) by its texts, read from the dataset beside the table that `texts` names.
+ */
+function* raggedColumns(dataset: Dataset, fields: string[], texts: string[], byField: Record<string, TableColumn>, span: RowSpan): Flow<void> {
+  if (texts.length > fields.length) throw new H5Error(`'${dataset.name}' names ${texts.length} ragged_datasets for ${fields.length} fields`, dataset.name);
+  const stored = { paths: [], kinds: [], maskField: "", fields: fields.slice(0, texts.length), texts };
+  const group = (yield* getObject(dataset.file, dataset.name.slice(0, dataset.name.lastIndexOf("/")) || "/")) as Group;
+  try {
+    yield* raggedTextsFlow(dataset, stored, byField as Record<string, ArrayLike<unknown>>, span.start, span.stop - span.start, group);
+  } finally {
+    yield* release(group);
+  }
 }
 
 /** An [R, C] dataset, or ragged string array, read as C columns (h5dat's kv CSV mode: strings). */

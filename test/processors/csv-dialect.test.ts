@@ -112,12 +112,12 @@ d = h5py.File(sys.argv[1], "r")["t.csv"]
 print(json.dumps([[n, d.dtype[n].kind] for n in d.dtype.names]))`, output);
     const byFlag = path.join(tree, "flag.h5");
     assert.equal(cli("-o", byFlag, "--csv-delimiter", "\\t").status, 0);
-    assert.deepEqual(fields(byFlag), [["a", "O"], ["b|c", "O"]]);
+    assert.deepEqual(fields(byFlag), [["a", "S"], ["b|c", "S"]]);
     const config = path.join(tree, "config.json");
     fs.writeFileSync(config, JSON.stringify({ csv_delimiter: "\t", decimal_comma: true }));
     const byConfig = path.join(tree, "config.h5");
     assert.equal(cli("-o", byConfig, "--config", config).status, 0);
-    assert.deepEqual(fields(byConfig), [["a", "f"], ["b|c", "O"]]);
+    assert.deepEqual(fields(byConfig), [["a", "f"], ["b|c", "S"]]);
     assert.match(cli("-o", byFlag, "--csv-delimiter", "ab").stderr, /--csv-delimiter must be one character \(a tab as \\t\), not 'ab'/);
     // Shaping options: a --resume compares them; off and absent compare equal (runs from before them resume).
     const output = "out.h5";

@@ -14,7 +14,7 @@ interface Case {
   name: string;
   file: string;
   text: string;
-  /** Expected numpy kind per field: i int64, f float64, b bool, O string. */
+  /** Expected numpy kind per field: i int64, f float64, b bool, S string (fixed-length UTF-8). */
   kinds: string;
   mode?: "table" | "kv";
 }
@@ -24,13 +24,13 @@ const CASES: Case[] = [
     name: "mixed",
     file: "mixed.csv",
     text: 'id,score,ok,name,big\n1,2.5,true,"Smith, J.",9223372036854775807\n2,,FALSE,"say ""hi""",-9223372036854775808\n3,-1e-3,True,"two\nlines",0\n',
-    kinds: "ifbOi",
+    kinds: "ifbSi",
   },
-  { name: "crlf_bom", file: "crlf.csv", text: "\ufeffa,b,c\r\n1,x,\r\n\r\n2,y,3.5\r\n", kinds: "iOf" },
-  { name: "tsv", file: "data.tsv", text: "city\tpop\tnote\nZürich\t421878\tsee, also\n東京\t13960000\t\"tab\there\"\n", kinds: "OiO" },
+  { name: "crlf_bom", file: "crlf.csv", text: "\ufeffa,b,c\r\n1,x,\r\n\r\n2,y,3.5\r\n", kinds: "iSf" },
+  { name: "tsv", file: "data.tsv", text: "city\tpop\tnote\nZürich\t421878\tsee, also\n東京\t13960000\t\"tab\there\"\n", kinds: "SiS" },
   { name: "gzip", file: "data.csv.gz", text: "x,y\n1,nan\n2,inf\n3,-Infinity\n", kinds: "if" },
-  { name: "empty_and_big", file: "empty.csv", text: "e,huge,s\n,99999999999999999999,\n,1,\n", kinds: "OfO" },
-  { name: "header_only", file: "header.csv", text: "p,q\n", kinds: "OO" },
+  { name: "empty_and_big", file: "empty.csv", text: "e,huge,s\n,99999999999999999999,\n,1,\n", kinds: "SfS" },
+  { name: "header_only", file: "header.csv", text: "p,q\n", kinds: "SS" },
   { name: "duplicate_headers", file: "dup.csv", text: "a,a,\n1,2,3\n", kinds: "iii" },
   { name: "kv", file: "kv.csv", text: 'k,v\nalpha,"1,2"\nbeta,\n', kinds: "", mode: "kv" },
 ];

@@ -11,7 +11,7 @@ import type { Dataset } from "../../src/h5/dataset";
 import type { Group } from "../../src/h5/group";
 import { writeJson } from "../../src/processors/json";
 import { prepareJsonEntry, writeJsonBlocks, writePreparedJsonEntry } from "../../src/processors/record-json";
-import { RecordTableWriter } from "../../src/processors/record-writer";
+import { jsonRecordsKind, RecordTableWriter } from "../../src/processors/record-writer";
 import { python, tempDir } from "../helpers/h5py";
 
 /** Each case: its source text, whether JSON Lines, and the layout it must get. */
@@ -165,7 +165,7 @@ describe("widening while writing blocks", () => {
   test("ints → floats → JSON text, strings lengthening, new columns and nulls, all rewritten in place", async () => {
     const file = path.join(dir, "widen.h5");
     const f = await File.open(file, "w");
-    const writer = new RecordTableWriter(f, "t", { compression: "gzip" }, true);
+    const writer = new RecordTableWriter(f, "t", { compression: "gzip" }, jsonRecordsKind(true));
     const blocks: unknown[][] = [
       Array.from({ length: 40000 }, (_, i) => ({ n: i, s: "ab" })),
       [{ n: 0.5, s: "x".repeat(300) }],
