@@ -93,8 +93,6 @@ function inferFieldDtype(value: unknown): Dtype {
   return inferDtype(value);
 }
 
-const utf8 = new TextEncoder();
-
 function describe(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "array";
@@ -108,9 +106,41 @@ class Packer {
   readonly sequences: OutgoingSequence[] = [];
   readonly references: ReferenceValue[] = [];
 
+  /** The same bytes, for Buffer's in-place UTF-8 write. */
+  private readonly buffer: Buffer;
+
   constructor(size: number, private readonly path: string) {
     this.bytes = new Uint8Array(size);
     this.view = new DataView(this.bytes.buffer);
+    this.buffer = Buffer.from(this.bytes.buffer, 0, size);
+  }
+
+  /**
+   * Packs a compound's `columns` (one array per member, `count` rows) row by row in place: no
+   * record object per row. A BigInt64Array or Float64Array column is copied byte by byte (reading
+   * a BigInt64Array's element would make a BigInt), the rest written as write() writes.
+   */
+  writeColumns(spec: Extract<TypeSpec, { class: "compound" }>, columns: Record<string, ArrayLike<unknown>>, count: number): void {
+    const stride = spec.size;
+    for (const member of spec.members) {
+      const column = columns[member.name];
+      const type = member.type;
+      const { offset } = member;
+      if (type.class === "array") {
+        const per = arrayLength(type.dims);
+        for (let i = 0; i < count; i++) this.write(i * stride + offset, type, Array.prototype.slice.call(column, i * per, (i + 1) * per));
+      } else if (type.size === 8 && ((type.class === "integer" && (column instanceof BigInt64Array || column instanceof BigUint64Array)) || (type.class === "float" && column instanceof Float64Array))) {
+        const source = new Uint8Array((column as Float64Array).buffer, (column as Float64Array).byteOffset, count * 8);
+        const bytes = this.bytes;
+        for (let i = 0; i < count; i++) {
+          const at = i * stride + offset;
+          const from = i * 8;
+          for (let k = 0; k < 8; k++) bytes[at + k] = source[from + k];
+        }
+      } else {
+        for (let i = 0; i < count; i++) this.write(i * stride + offset, type, column[i]);
+      }
+    }
   }
 
   fail(message: string): never {
@@ -209,10 +239,15 @@ class Packer {
       this.strings.push(value);
       return;
     }
-    const encoded = utf8.encode(value);
-    if (encoded.length > spec.length) this.fail(`string of ${encoded.length} bytes does not fit a fixed length of ${spec.length}`);
-    this.bytes.set(encoded, at);
-    if (spec.padding === "spacepad") this.bytes.fill(0x20, at + encoded.length, at + spec.length);
+    // Written in place: UTF-8 takes at most 3 bytes per UTF-16 unit, so only a text that might not
+    // fit is measured first (Buffer.write would cut it at a character silently).
+    let length = spec.length;
+    if (value.length * 3 > spec.length) {
+      length = Buffer.byteLength(value);
+      if (length > spec.length) this.fail(`string of ${length} bytes does not fit a fixed length of ${spec.length}`);
+    }
+    const written = this.buffer.write(value, at, length, "utf8");
+    if (spec.padding === "spacepad") this.bytes.fill(0x20, at + written, at + spec.length);
   }
 
   /** A reference to write: null, a path (absolute from the root), or { path, selection } for a region. */
@@ -283,7 +318,13 @@ export function encode(values: unknown, spec: TypeSpec, count: number, path = ""
     // One record object (a scalar) or columns: columns hold arrays where the fields are not arrays.
     const record = values as Record<string, unknown>;
     const columns = mem.members.some((m) => m.type.class !== "array" && (Array.isArray(record[m.name]) || isTypedArray(record[m.name])));
-    values = count === 1 && !columns ? [values] : columnsToRecords(values as Record<string, ArrayLike<unknown>>, mem, count, path);
+    if (count !== 1 || columns) {
+      checkColumns(record as Record<string, ArrayLike<unknown>>, mem, count, path);
+      const packer = new Packer(count * mem.size, path);
+      packer.writeColumns(mem, record as Record<string, ArrayLike<unknown>>, count);
+      return { type: mem, bytes: packer.bytes, ...packer.sideLists() };
+    }
+    values = [values];
   }
   const flat = isTypedArray(values) ? values : flatten(values)?.data;
   if (!flat) throw new H5Error(`cannot write a ${describe(values)} as ${count} elements`, path || null);
@@ -323,7 +364,8 @@ function fromTypeName(spec: TypeSpec): string {
   return typeof d === "string" ? d : d.kind;
 }
 
-function columnsToRecords(columns: Record<string, ArrayLike<unknown>>, spec: Extract<TypeSpec, { class: "compound" }>, count: number, path: string): object[] {
+/** Fails unless every member has a column of `count` values (an array member's, `count` times its length). */
+function checkColumns(columns: Record<string, ArrayLike<unknown>>, spec: Extract<TypeSpec, { class: "compound" }>, count: number, path: string): void {
   for (const member of spec.members) {
     const column = columns[member.name];
     const per = member.type.class === "array" ? arrayLength(member.type.dims) : 1;
@@ -331,19 +373,4 @@ function columnsToRecords(columns: Record<string, ArrayLike<unknown>>, spec: Ext
       throw new H5Error(`column '${member.name}' must hold ${count * per} values`, path || null);
     }
   }
-  const records: object[] = [];
-  for (let i = 0; i < count; i++) {
-    const record: Record<string, unknown> = {};
-    for (const member of spec.members) {
-      const column = columns[member.name];
-      if (member.type.class === "array") {
-        const per = arrayLength(member.type.dims);
-        record[member.name] = Array.prototype.slice.call(column, i * per, (i + 1) * per);
-      } else {
-        record[member.name] = column[i];
-      }
-    }
-    records.push(record);
-  }
-  return records;
 }

@@ -30,7 +30,7 @@ import { isWideTable } from "./wide-table";
 
 /** Cells a block holds (the first block, which decides the shape and first types, eight times as many). */
 const BLOCK_CELLS = 1 << 16;
-const FIRST_BLOCK_CELLS = 1 << 19;
+const FIRST_BLOCK_CELLS = 1 << 17;
 /** The text the dialect is sniffed from (as csv-dialect.ts samples it). */
 const SNIFF_CHARS = 64 * 1024;
 

@@ -165,16 +165,19 @@ export function widenSchema(old: RecordSchema, block: RecordBlock): RecordSchema
 }
 
 /** One column's cells as its field's data, and the longest string's bytes (string and json kinds). */
-export function encodeColumn(kind: RecordKind, cells: unknown[], rows: number): { data: BigInt64Array | Float64Array | Uint8Array | boolean[] | string[]; longest: number } {
+export function encodeColumn(kind: RecordKind, cells: ArrayLike<unknown>, rows: number): { data: BigInt64Array | Float64Array | Uint8Array | boolean[] | string[]; longest: number } {
   const present = (r: number) => cells[r] !== undefined && cells[r] !== null;
   switch (kind) {
     case "null":
       return { data: new Uint8Array(rows), longest: 0 };
     case "bool":
       return { data: Array.from({ length: rows }, (_, r) => cells[r] === true), longest: 0 };
+    // A CSV's typed column (csv-infer.ts) is its field's data already.
     case "int64":
+      if (cells instanceof BigInt64Array && cells.length === rows) return { data: cells, longest: 0 };
       return { data: BigInt64Array.from({ length: rows }, (_, r) => (present(r) ? toBigInt(cells[r]) : 0n)), longest: 0 };
     case "float64":
+      if (cells instanceof Float64Array && cells.length === rows) return { data: cells, longest: 0 };
       // "": a CSV column of empty cells so far, rewritten as numbers (csv-table-writer.ts).
       return { data: Float64Array.from({ length: rows }, (_, r) => (present(r) && cells[r] !== "" ? Number(cells[r]) : NaN)), longest: 0 };
   }
