@@ -130,7 +130,9 @@ export async function streamEntry(run: Run, plan: EntryPlan, entry: SourceEntry,
     place = await run.claimTarget(plan.target);
     const [parent, name] = place;
     const read = spill ? spill.copying(blocks()) : blocks();
-    const dataset = await processor.writeBlocks(parent, name, read, plan.layout, plan.options, rereads ? againAfter(spill, again) : undefined);
+    const prepare = (piece: Uint8Array, options: unknown) => run.prepare({ processor: plan.processor, bytes: piece, options }).then((prepared) => prepared.value);
+    const context = { prepare, ...(rereads && { again: againAfter(spill, again) }) };
+    const dataset = await processor.writeBlocks(parent, name, read, plan.layout, plan.options, context);
     await finishEntry(dataset, plan, bytes);
     await dataset.close();
     return { ...plan.row, bytes, target: plan.target, status: "written" };

@@ -1,6 +1,7 @@
 // JS values into the binding's byte form ({ type, bytes, strings, ... }) for writes, and the
 // dtype and shape a write infers from the values. Numbers travel as TypedArrays without copies
 // where possible; everything else is packed element by element following the TypeSpec's offsets.
+import { isTextColumn, type TextColumn } from "./text-column";
 import { fromTypeSpec, isBoolSpec, type Dtype } from "./dtype";
 import { H5Error } from "./errors";
 import { halfBits } from "./half";
@@ -137,9 +138,29 @@ class Packer {
           const from = i * 8;
           for (let k = 0; k < 8; k++) bytes[at + k] = source[from + k];
         }
+      } else if (isTextColumn(column) && type.class === "string" && type.length !== null) {
+        this.writeTexts(stride, offset, type.length, column);
+      } else if (column instanceof Uint8Array && type.size === 1 && (type.class === "integer" || isBoolSpec(type))) {
+        const bytes = this.bytes;
+        for (let i = 0; i < count; i++) bytes[i * stride + offset] = column[i];
       } else {
         for (let i = 0; i < count; i++) this.write(i * stride + offset, type, column[i]);
       }
+    }
+  }
+
+  /** Packed texts into a fixed-length string field of `length` bytes (NUL-padded: the packer's bytes start zeroed). */
+  private writeTexts(stride: number, offset: number, length: number, column: TextColumn): void {
+    if (column.longest > length) this.fail(`string of ${column.longest} bytes does not fit a fixed length of ${length}`);
+    const { bytes: source, ends } = column;
+    const bytes = this.bytes;
+    let from = 0;
+    for (let i = 0; i < column.length; i++) {
+      const to = ends[i];
+      const at = i * stride + offset;
+      if (to - from > 32) bytes.set(source.subarray(from, to), at);
+      else for (let k = from; k < to; k++) bytes[at + k - from] = source[k];
+      from = to;
     }
   }
 
@@ -317,7 +338,7 @@ export function encode(values: unknown, spec: TypeSpec, count: number, path = ""
   if (mem.class === "compound" && values !== null && typeof values === "object" && !Array.isArray(values) && !isTypedArray(values)) {
     // One record object (a scalar) or columns: columns hold arrays where the fields are not arrays.
     const record = values as Record<string, unknown>;
-    const columns = mem.members.some((m) => m.type.class !== "array" && (Array.isArray(record[m.name]) || isTypedArray(record[m.name])));
+    const columns = mem.members.some((m) => m.type.class !== "array" && (Array.isArray(record[m.name]) || isTypedArray(record[m.name]) || isTextColumn(record[m.name])));
     if (count !== 1 || columns) {
       checkColumns(record as Record<string, ArrayLike<unknown>>, mem, count, path);
       const packer = new Packer(count * mem.size, path);

@@ -41,14 +41,24 @@ function toFloat(cell: string, decimalComma: boolean): number {
   return special[1] === "-" ? -Infinity : Infinity;
 }
 
+/** What a ColumnTyping has seen, as plain data (it crosses from a worker process, csv-block.ts). */
+export interface TypingState {
+  cells: number;
+  /** Every cell an int64. */
+  ints: boolean;
+  /** The BOOLEAN_PAIRS index every cell is a word of; UNDECIDED before a cell, NO_PAIR when none. */
+  pair: number;
+  /** Every non-empty cell a number. */
+  allNumbers: boolean;
+  numbers: number;
+}
+
+const UNDECIDED = -1;
+const NO_PAIR = -2;
+
 /** A column's type as its cells come: each candidate type stays until a cell rules it out. */
 export class ColumnTyping {
-  private cells = 0;
-  private ints = true;
-  /** The bool pair the first cell is a word of (null: none; it rules bool out). */
-  private pair: readonly [string, string] | null | undefined;
-  private allNumbers = true;
-  private numbers = 0;
+  private readonly state: TypingState = { cells: 0, ints: true, pair: UNDECIDED, allNumbers: true, numbers: 0 };
   private readonly decimal: RegExp;
 
   constructor(private readonly decimalComma = false) {
@@ -57,28 +67,53 @@ export class ColumnTyping {
 
   /** Takes more of the column's cells. */
   see(cells: readonly string[]): void {
+    const state = this.state;
     for (const cell of cells) {
-      this.cells++;
-      if (this.ints && !isInt64(cell)) this.ints = false;
-      if (this.pair === undefined) {
+      state.cells++;
+      if (state.ints && !isInt64(cell)) state.ints = false;
+      if (state.pair === UNDECIDED) {
         const first = cell.toLowerCase();
-        this.pair = BOOLEAN_PAIRS.find((words) => words.includes(first)) ?? null;
-      } else if (this.pair !== null && !this.pair.includes(cell.toLowerCase())) {
-        this.pair = null;
+        const index = BOOLEAN_PAIRS.findIndex((words) => words.includes(first));
+        state.pair = index < 0 ? NO_PAIR : index;
+      } else if (state.pair !== NO_PAIR && !BOOLEAN_PAIRS[state.pair].includes(cell.toLowerCase())) {
+        state.pair = NO_PAIR;
       }
-      if (this.allNumbers && cell !== "") {
-        if (this.decimal.test(cell) || SPECIAL.test(cell)) this.numbers++;
-        else this.allNumbers = false;
+      if (state.allNumbers && cell !== "") {
+        if (this.decimal.test(cell) || SPECIAL.test(cell)) state.numbers++;
+        else state.allNumbers = false;
       }
     }
   }
 
+  /** Takes what another typing saw of the cells after these (a block typed in a worker). */
+  merge(after: TypingState): void {
+    if (after.cells === 0) return;
+    const state = this.state;
+    if (state.pair === UNDECIDED) state.pair = after.pair;
+    else if (state.pair !== after.pair) state.pair = NO_PAIR;
+    state.cells += after.cells;
+    state.ints &&= after.ints;
+    state.allNumbers &&= after.allNumbers;
+    state.numbers += after.numbers;
+  }
+
+  /** What it has seen. */
+  get seen(): TypingState {
+    return { ...this.state };
+  }
+
+  /** Text for good: a cell was neither a number nor a bool word of the column's pair, so no cell to come can type it. */
+  get settledText(): boolean {
+    return !this.state.ints && !this.state.allNumbers && this.state.pair === NO_PAIR;
+  }
+
   /** The type of all the cells seen (string for none). */
   get type(): CsvColumnType {
-    if (this.cells === 0) return "string";
-    if (this.ints) return "int64";
-    if (this.pair) return "bool";
-    return this.allNumbers && this.numbers > 0 ? "float64" : "string";
+    const state = this.state;
+    if (state.cells === 0) return "string";
+    if (state.ints) return "int64";
+    if (state.pair >= 0) return "bool";
+    return state.allNumbers && state.numbers > 0 ? "float64" : "string";
   }
 
   /** Cells of this column (seen) as values of `type` (this.type, or a wider type). */
@@ -87,7 +122,7 @@ export class ColumnTyping {
       case "int64":
         return BigInt64Array.from(cells, (c) => BigInt(c));
       case "bool": {
-        const yes = this.pair![0];
+        const yes = BOOLEAN_PAIRS[this.state.pair][0];
         return cells.map((c) => c.toLowerCase() === yes);
       }
       case "float64":

@@ -66,6 +66,8 @@ export class CsvSizeCheck {
   /** The last piece ended in a quote inside quotes, or in a CR: the next piece's first character says what it was. */
   private pendingQuote = false;
   private pendingCR = false;
+  /** Where in the last piece fed its last row ended (after the line break; -1: none ended in it). */
+  lastBreak = -1;
 
   constructor(delimiter: string, maxField: number = DEFAULT_MAX_CSV_FIELD, quote = '"', private readonly maxCells = Infinity) {
     this.separator = delimiter.charCodeAt(0);
@@ -77,6 +79,7 @@ export class CsvSizeCheck {
   feed(text: string): void {
     const length = text.length;
     let i = 0;
+    this.lastBreak = -1;
     if (this.pendingCR) {
       this.pendingCR = false;
       if (text.charCodeAt(0) === LF) i = 1;
@@ -116,6 +119,8 @@ export class CsvSizeCheck {
           if (i + 1 === length) this.pendingCR = true;
           else if (text.charCodeAt(i + 1) === LF) i++;
         }
+        // A CR ending the piece may be half of a CRLF: the row ends in the next piece.
+        if (!this.pendingCR) this.lastBreak = i + 1;
         this.lineEnded = true;
         this.column = 1;
         this.field = 0;

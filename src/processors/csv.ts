@@ -6,7 +6,6 @@
 // same). The header row is kept
 // in the attribute `columns` either way, and metadata rows before the table (csv-shape.ts) in
 // the attribute `preamble`.
-import { parseString } from "fast-csv";
 import type { AttributeSet } from "../h5/attrs";
 import type { Dataset } from "../h5/dataset";
 import type { Group } from "../h5/group";
@@ -18,6 +17,7 @@ import { checkCsvSizes } from "./csv-limits";
 import { shapeOf } from "./csv-shape";
 import { dialectOf, delimiterText, type CsvDialect } from "./csv-dialect";
 import { inferColumn } from "./csv-infer";
+import { parseRecords } from "./csv-block";
 import { isWideTable, writeWideTable } from "./wide-table";
 import { fieldNames } from "./field-names";
 import { csvSchema, writeCsvTable } from "./csv-table-writer";
@@ -119,15 +119,7 @@ export async function readCsvRows(source: CsvSource, options: CsvOptions = {}): 
   const dialect = dialectOf(text, options.delimiter, options.expectedDelimiter);
   const { delimiter, quote } = dialect;
   checkCsvSizes(text, delimiter, options.maxField, quote);
-  const records = await new Promise<string[][]>((resolve, reject) => {
-    const all: string[][] = [];
-    parseString(text, { delimiter, quote, escape: quote })
-      .on("data", (row: string[]) => all.push(row))
-      // fast-csv parses a whole chunk before emitting its rows, so the failing row number is
-      // unknown here; its message quotes the text at the error.
-      .on("error", (error: Error) => reject(new CsvError(`invalid CSV: ${error.message}`)))
-      .on("end", () => resolve(all));
-  });
+  const records = await parseRecords(text, delimiter, quote);
   try {
     return { ...shapeOf(records, delimiter), delimiter };
   } catch (error) {

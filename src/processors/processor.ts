@@ -65,6 +65,14 @@ export interface Footprint {
   pieces: unknown;
 }
 
+/** What a processor's writeBlocks may use besides the entry's blocks. */
+export interface BlockContext {
+  /** Reads the entry once more from its start (a processor that rereads). */
+  again?: () => AsyncIterable<Uint8Array>;
+  /** Runs the processor's prepare on a piece of the entry (plain data both ways), in a worker process when the run has them. */
+  prepare(bytes: Uint8Array, options: unknown): Promise<unknown>;
+}
+
 /**
  * Prepares (decodes, parses) the whole entry into plain data, in a worker process when there are
  * workers (the task's options and the result cross by structured clone), then the writer writes it.
@@ -85,11 +93,8 @@ export interface PreparingProcessor<Name extends string = string, Options = unkn
   footprint?(bytes: Uint8Array, options: Record<string, unknown>): Promise<Footprint>;
   /** Writes an entry whose footprint planned pieces, preparing it piece by piece in the writer. */
   writePieces?(group: Group, name: string, pieces: unknown, layout: DatasetLayout, more?: AttributeSet): Promise<Dataset>;
-  /**
-   * Writes a large entry block by block as it is read (streams "large"), with the entry's processor
-   * options; `again` reads the entry once more from its start (for a processor that rereads).
-   */
-  writeBlocks?(group: Group, name: string, blocks: AsyncIterable<Uint8Array>, layout: DatasetLayout, options: Record<string, unknown>, again?: () => AsyncIterable<Uint8Array>): Promise<Dataset | Group>;
+  /** Writes a large entry block by block as it is read (streams "large"), with the entry's processor options. */
+  writeBlocks?(group: Group, name: string, blocks: AsyncIterable<Uint8Array>, layout: DatasetLayout, options: Record<string, unknown>, context?: BlockContext): Promise<Dataset | Group>;
   /**
    * A large entry it streams may be read again (writeBlocks' `again`), and one it fails on is kept
    * as its bytes: an archive's entry is copied to a temporary file as it streams in (entry-spill.ts).
