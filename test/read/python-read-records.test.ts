@@ -60,3 +60,30 @@ test("read_records.py reads h5dat's CSV table into pandas equal to read_csv, who
   assert.match(printed, /say "hi"/);
   assert.doesNotMatch(printed, /Zürich|b'/);
 });
+
+const JSONL_COMPARE = `
+import importlib.util, json, sys
+import pandas as pd
+spec = importlib.util.spec_from_file_location("read_records", sys.argv[1])
+example = importlib.util.module_from_spec(spec); spec.loader.exec_module(example)
+frame = example.read_records(sys.argv[2], "/events.jsonl", 1, 4)
+print(json.dumps({"columns": list(frame.columns), "rows": frame.astype(object).where(frame.notna(), None).values.tolist()}))
+`;
+
+test("read_records.py reads a JSONL table: nulls and absent keys as None, a ragged text column as its texts", async () => {
+  const dir = tempDir("h5dat-read-records-jsonl-");
+  const source = path.join(dir, "events.jsonl");
+  const long = "ü".repeat(3000);
+  const records = [
+    { id: 0, msg: "a", user: { name: "x" } },
+    { id: 1, msg: long, user: { name: null } },
+    { id: 2, msg: "b" },
+    { id: 3, msg: 'é,"q', user: { name: "z" } },
+  ];
+  fs.writeFileSync(source, records.map((r) => JSON.stringify(r)).join("\n") + "\n");
+  const output = path.join(dir, "out.h5");
+  await convert([source], { output, workers: 0 });
+  const seen = python<{ columns: string[]; rows: unknown[][] }>(JSONL_COMPARE, EXAMPLE, output);
+  assert.deepEqual(seen.columns, ["id", "msg", "user.name"]);
+  assert.deepEqual(seen.rows, [[1, long, null], [2, "b", null], [3, 'é,"q', "z"]]);
+});
