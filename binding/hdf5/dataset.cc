@@ -335,12 +335,28 @@ Job DatasetResize(const Napi::CallbackInfo& info) {
   return job;
 }
 
+// datasetStoredElements(dataset) → the elements its stored data can hold (StoredElements; null
+// for compact, virtual and external data, which is not judged by its own storage). Export asks it
+// before reading a table in blocks: each block is a small read, but a corrupt shape claiming
+// millions of rows more than are stored would write them all as fill.
+Job DatasetStoredElements(const Napi::CallbackInfo& info) {
+  Job job;
+  Handle* dataset = PinnedHandle(job, info[0]);
+  auto stored = std::make_shared<double>(0);
+  job.Locked([dataset, stored]() { *stored = StoredElements(dataset->Id(), dataset->Path()); });
+  job.done = [stored](Napi::Env env) -> Napi::Value {
+    if (std::isinf(*stored)) return env.Null();
+    return Napi::Number::New(env, *stored);
+  };
+  return job;
+}
+
 }  // namespace
 
 void InitDataset(Napi::Env env, Napi::Object exports) {
   ExportJobs(env, exports, {{"datasetCreate", DatasetCreate}, {"datasetDescribe", DatasetDescribe},
                             {"datasetRead", DatasetRead}, {"datasetWrite", DatasetWrite},
-                            {"datasetResize", DatasetResize}});
+                            {"datasetResize", DatasetResize}, {"datasetStoredElements", DatasetStoredElements}});
 }
 
 }  // namespace h5dat

@@ -170,7 +170,7 @@ async function exportOne(h5: File, datasetPath: string, named: string, target: T
   }
   const dataset = member;
   try {
-    const refused = fillRefusal(dataset, target.maxFillBytes);
+    const refused = await fillRefusal(dataset, target.maxFillBytes);
     if (refused) return { reason: refused };
     // Values written as text, .npy or bytes take at least a byte per element: refused before a
     // block is read when even that cannot fit. (Not images: their PNG or original bytes are

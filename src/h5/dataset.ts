@@ -217,6 +217,14 @@ export class Dataset<T = unknown> extends H5Object {
   }
 
   /** Re-reads shape, filters and storage size from the file. */
+  /**
+   * How many elements its stored data can hold (allocated chunks × chunk size, or the contiguous
+   * storage); null for compact, virtual and external data. Fewer than `size`: the rest reads as fill.
+   */
+  storedElements(): Promise<number | null> {
+    return runAsync(call("datasetStoredElements", this.handle));
+  }
+
   refresh(): Promise<void> {
     return runAsync(this.refreshOp());
   }

@@ -202,6 +202,7 @@ export interface NativeOps {
   datasetRead: [[dataset: NativeHandle, selection: Hyperslab | null, options?: NativeReadOptions], IncomingData & { shape: number[] | null }];
   datasetWrite: [[dataset: NativeHandle, selection: Hyperslab | null, data: OutgoingData, chunked: boolean], void];
   datasetResize: [[dataset: NativeHandle, shape: number[]], NativeDatasetInfo];
+  datasetStoredElements: [[dataset: NativeHandle], number | null];
   chunkRead: [[dataset: NativeHandle, offset: number[]], { filterMask: number; bytes: Buffer }];
   chunkWrite: [[dataset: NativeHandle, offset: number[], filterMask: number, bytes: Uint8Array], void];
   chunkList: [[dataset: NativeHandle], StoredChunk[]];

@@ -126,17 +126,12 @@ export const KNOWN_CORRUPTIONS: KnownCorruption[] = [
   {
     name: "manifest-rows",
     was: "16 GB and 50 s before std::bad_alloc (a 4-row manifest claiming 134 million rows of fill)",
-    apply(file, structures) {
-      // Dataspace v2, rank 1, max dims present, simple: the one extensible dataset is the manifest.
-      const space = Buffer.from([0x02, 0x01, 0x01, 0x01]);
-      for (let at = file.indexOf(space); at >= 0; at = file.indexOf(space, at + 1)) {
-        if (file.readBigUInt64LE(at + 12) === 0xffffffffffffffffn) {
-          patch(file, structures, at + 4, u64((1n << 27n) + file.readBigUInt64LE(at + 4)));
-          return true;
-        }
-      }
-      return false;
-    },
+    apply: (file, structures) => claimMoreRows(file, structures, 4n),
+  },
+  {
+    name: "table-rows",
+    was: "export writing 134 million CSV lines of fill, until the disk was full (a 2-row CSV table claiming them)",
+    apply: (file, structures) => claimMoreRows(file, structures, 2n),
   },
   {
     name: "link-empty-name",
@@ -213,3 +208,19 @@ export const KNOWN_CORRUPTIONS: KnownCorruption[] = [
     },
   },
 ];
+
+/**
+ * Makes the extensible rank-1 dataset of `rows` rows (the base file's manifest has 4, one per
+ * input file; its CSV table 2) claim 2^27 more, in its dataspace message (v2, rank 1, max dims
+ * present, simple; max dims unlimited).
+ */
+function claimMoreRows(file: Buffer, structures: Structure[], rows: bigint): boolean {
+  const space = Buffer.from([0x02, 0x01, 0x01, 0x01]);
+  for (let at = file.indexOf(space); at >= 0; at = file.indexOf(space, at + 1)) {
+    if (file.readBigUInt64LE(at + 12) === 0xffffffffffffffffn && file.readBigUInt64LE(at + 4) === rows) {
+      patch(file, structures, at + 4, u64((1n << 27n) + rows));
+      return true;
+    }
+  }
+  return false;
+}

@@ -173,7 +173,7 @@ print("[]")`, file);
   assert.equal(fs.existsSync(archive), false);
 });
 
-test("a dataset larger than the free disk (8 TB, one chunk written, the rest fill) is skipped with the sizes, not written; one never written is skipped as fill", async () => {
+test("a dataset mostly fill (8 TB, one chunk written) is skipped as fill; allowed that much fill, as larger than the free disk; one never written as fill", async () => {
   const file = path.join(dir, "sparse.h5");
   python(`import sys
 import h5py
@@ -186,7 +186,9 @@ print("[]")`, file);
   const result = await exportDatasets(file, "/", { dir: out });
   assert.deepEqual(result.files.map((f) => f.dataset), ["/small"]);
   assert.deepEqual(result.skipped.map((s) => s.dataset), ["/huge", "/unwritten"]);
-  assert.match(result.skipped[0].reason, /^needs 1 TiB \(1099511627776 elements, .*\), .* free in /);
+  assert.match(result.skipped[0].reason, /^its shape \[1099511627776\] claims more than its storage holds \(1,048,576 elements\): the rest \(8\.0 TiB\) would be the fill value/);
   assert.match(result.skipped[1].reason, /^never written: .* \(8 TiB\) would be the fill value/);
+  const allowed = await exportDatasets(file, "/huge", { dir: path.join(dir, "sparse-allowed"), maxFillBytes: 2 ** 44 });
+  assert.match(allowed.skipped[0].reason, /^needs 1 TiB \(1099511627776 elements, .*\), .* free in /);
   assert.equal(fs.existsSync(path.join(out, "huge.npy")), false);
 });

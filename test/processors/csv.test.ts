@@ -6,7 +6,7 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import zlib from "node:zlib";
 import { before, describe, test } from "node:test";
-import { File } from "../../src";
+import { File, readTable } from "../../src";
 import { csvDelimiterFor, CsvError, parseCsv, writeCsv } from "../../src/processors/csv";
 import { python, tempDir } from "../helpers/h5py";
 
@@ -232,5 +232,40 @@ print(json.dumps([list(d.dtype.names), [int(x) for x in d[0]]]))`, path.join(dir
     // A header of names is never taken for metadata, even with empty names at its end.
     const table = await parseCsv("a,b,\n1,2,3\n");
     assert.deepEqual([table.columns, table.preamble], [["a", "b", ""], undefined]);
+  });
+});
+
+describe("text columns", () => {
+  test("fixed-length UTF-8 sized to a power of two; a cell over 4 KiB makes its column ragged; readTable gives the texts", async () => {
+    const dir = tempDir();
+    const file = path.join(dir, "text.h5");
+    const long = "ü".repeat(2100);
+    const f = await File.open(file, "w");
+    await (await writeCsv(f, "t", `name,note,n\nab,x,1\n東京,${long},2\n`)).close();
+    const table = await readTable(await f.dataset("t"));
+    assert.deepEqual(table.values.slice(0, 2), [["ab", "東京"], ["x", long]]);
+    assert.deepEqual(await (await f.dataset("t")).attrs.get("ragged_datasets"), ["", "t.ragged.1", ""]);
+    await f.close();
+    const seen = python<{ dtype: string[]; note: string }>(
+      "import h5py, json, sys; f = h5py.File(sys.argv[1]); d = f['t']; e = d['note']; print(json.dumps({'dtype': [d.dtype[i].str for i in range(3)], 'note': f['t.ragged.1'][e[0]:e[1]].tobytes().decode()}))",
+      file,
+    );
+    assert.deepEqual(seen, { dtype: ["|S8", "<u8", "<i8"], note: long });
+  });
+
+  test("a table written before (variable-length string fields, as h5py writes them) reads the same", async () => {
+    const dir = tempDir();
+    const file = path.join(dir, "old.h5");
+    python(`import h5py, numpy as np, sys
+with h5py.File(sys.argv[1], "w") as f:
+    t = np.dtype([("name", h5py.string_dtype()), ("n", "<i8")])
+    d = f.create_dataset("t.csv", data=np.array([("Zoë", 1), ("", 2)], dtype=t))
+    d.attrs["columns"] = ["name", "n"]
+    d.attrs["mode"] = "table"
+print("{}")`, file);
+    const f = await File.open(file, "r");
+    const table = await readTable(await f.dataset("t.csv"));
+    assert.deepEqual([table.values[0], Array.from(table.values[1] as BigInt64Array)], [["Zoë", ""], [1n, 2n]]);
+    await f.close();
   });
 });

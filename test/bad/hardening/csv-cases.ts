@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import zlib from "node:zlib";
 import { File, readTable, readTableSync } from "../../../src";
 import { python } from "../../helpers/h5py";
 import type { BadCase } from "../case";
@@ -69,21 +70,24 @@ const configuredLimitCase = convertCase({
   ],
 });
 
-/** A file of more cells than the parse may hold (16 MB of empty cells) fails before parsing, in the writer's own process. */
+/**
+ * A CSV read whole of more cells than the parse may hold (16 MB of empty cells, gzip'd to 16 KB:
+ * an entry that small is read whole, not streamed in blocks) fails before parsing.
+ */
 const tooManyCellsCase = convertCase({
   name: "csv-too-many-cells",
-  expected: "exit 2; cells.csv (2^24 + 1,024 empty cells in 16 MB) failed: over the CSV limit, not parsed; ok.csv written",
+  expected: "exit 2; cells.csv.gz (2^24 + 1,024 empty cells in 16 MB, gzip'd to 16 KB: read whole) failed: over the CSV limit, not parsed; ok.csv written",
   build(dir) {
     const root = path.join(dir, "tables");
     fs.mkdirSync(root);
     const line = `${",".repeat(1023)}\n`;
-    fs.writeFileSync(path.join(root, "cells.csv"), line.repeat(2 ** 14 + 1));
+    fs.writeFileSync(path.join(root, "cells.csv.gz"), zlib.gzipSync(line.repeat(2 ** 14 + 1)));
     fs.writeFileSync(path.join(root, "ok.csv"), "a\n1\n");
     return [root];
   },
   exit: 2,
   rows: [
-    { path: "cells.csv", status: "failed", message: /^CSV row 16385: more than 16,777,216 cells in the file, over the CSV limit \(parsing more could exhaust memory; split the file\)$/ },
+    { path: "cells.csv.gz", status: "failed", message: /^CSV row 16385: more than 16,777,216 cells in the file, over the CSV limit \(parsing more could exhaust memory; split the file\)$/ },
     { path: "ok.csv", status: "written" },
   ],
 });
