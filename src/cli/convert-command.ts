@@ -64,7 +64,7 @@ function describe(summary: ConvertSummary, listFailures: boolean): string {
     ...(summary.resumed > 0 ? [`resumed: ${summary.resumed} entries were done by the interrupted run`] : []),
     // Appended to a file, this run's counts are told apart from the file's.
     ...(summary.inFile ? [`this run: ${countsLine(summary)}`, `in the file: ${countsLine(summary.inFile)}`] : [countsLine(summary)]),
-    `${summary.seconds.toFixed(2)} s, ${summary.filesPerSecond.toFixed(1)} files/s, ${summary.megabytesPerSecond.toFixed(1)} MB/s, peak RSS ${summary.peakRssMb.toFixed(0)} MB (+ ${summary.workersPeakRssMb.toFixed(0)} MB in workers)`,
+    `${summary.seconds.toFixed(2)} s, ${summary.filesPerSecond.toFixed(1)} files/s, ${summary.megabytesPerSecond.toFixed(1)} MB/s, peak RSS ${summary.peakRssMb.toFixed(0)} MB (+ ${summary.workersPeakRssMb.toFixed(0)} MB in workers, at most ${summary.largestWorkerRssMb.toFixed(0)} MB each)`,
     // Progress lines show only failures: entries kept as bytes are listed here either way.
     ...summary.kept.map(entryLine),
     ...(listFailures ? summary.failures.map(entryLine) : []),

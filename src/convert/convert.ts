@@ -12,6 +12,7 @@ import { escapeName } from "../output/hdf5-names";
 import { planEntry, type EntryPlan } from "./plan";
 import { joinMessages } from "./entry-checks";
 import { Run } from "./run";
+import type { WorkerPeaks } from "../pool/fork-pool";
 import { messageOf } from "../error-message";
 import { convertEntry, convertMedia, streamEntry, writeEntryFile } from "./write-entry";
 import { finishOutput, partialPathOf } from "./output-file";
@@ -44,7 +45,7 @@ export async function convert(inputs: string[], options: ConvertOptions, events?
   const { out, manifest } = run;
   const { file, partial, stored } = out;
   let sources: (Source | Error)[] = [];
-  let workersPeakRssMb = 0;
+  let workers: WorkerPeaks = { summedMb: 0, largestMb: 0 };
   let closed = false;
   // The lock is given up here when the run ends without renaming (interrupted, failed), else by the rename.
   let completed = false;
@@ -71,7 +72,7 @@ export async function convert(inputs: string[], options: ConvertOptions, events?
     throw writeFailure(error, partial);
   } finally {
     for (const source of sources) if (!(source instanceof Error)) await source.close();
-    workersPeakRssMb = await run.closePool();
+    workers = await run.closePool();
     await file.close().then(() => (closed = true), (error: unknown) => {
       if (!run.failure) throw writeFailure(error, partial);
     });
@@ -80,7 +81,7 @@ export async function convert(inputs: string[], options: ConvertOptions, events?
   const interrupted = options.signal?.aborted === true;
   if (!interrupted && closed) await finishOutput(out, options.output).finally(() => out.lock.release());
   const seconds = (performance.now() - started) / 1000;
-  return summaryOf(manifest, { output: interrupted ? partial : options.output, interrupted, resumed: run.resumed, seconds, workersPeakRssMb }, stored);
+  return summaryOf(manifest, { output: interrupted ? partial : options.output, interrupted, resumed: run.resumed, seconds, workers }, stored);
 }
 
 function entryCountsOf(rows: readonly ManifestRow[]): EntryCounts {
@@ -90,13 +91,13 @@ function entryCountsOf(rows: readonly ManifestRow[]): EntryCounts {
 }
 
 /** What a summary takes from the run rather than from its manifest. */
-type RunFacts = Pick<ConvertSummary, "output" | "interrupted" | "resumed" | "seconds" | "workersPeakRssMb">;
+type RunFacts = Pick<ConvertSummary, "output" | "interrupted" | "resumed" | "seconds"> & { workers: WorkerPeaks };
 
 /**
  * The summary of a run whose entries are accounted for in `manifest`: its own rows, apart from
  * the `earlier` runs' an appended file holds (counted in `inFile`).
  */
-function summaryOf(manifest: Manifest, { output, interrupted, resumed, seconds, workersPeakRssMb }: RunFacts, earlier: readonly StoredRow[] = []): ConvertSummary {
+function summaryOf(manifest: Manifest, { output, interrupted, resumed, seconds, workers }: RunFacts, earlier: readonly StoredRow[] = []): ConvertSummary {
   const before = new Set(earlier.map(({ row }) => row));
   const rows = manifest.all.filter((row) => !before.has(row));
   const bytes = rows.reduce((sum, row) => sum + row.bytes, 0);
@@ -113,7 +114,8 @@ function summaryOf(manifest: Manifest, { output, interrupted, resumed, seconds, 
     filesPerSecond: seconds === 0 ? 0 : rows.length / seconds,
     megabytesPerSecond: seconds === 0 ? 0 : bytes / 1e6 / seconds,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
-    workersPeakRssMb,
+    workersPeakRssMb: workers.summedMb,
+    largestWorkerRssMb: workers.largestMb,
     failures: rows.filter((row) => row.status === "failed"),
     kept,
   };
@@ -129,7 +131,7 @@ async function finishedSummary(inputs: string[], output: string): Promise<Conver
     }
     const manifest = new Manifest();
     manifest.carry((await readStoredRows(file)) ?? []);
-    return { ...summaryOf(manifest, { output, interrupted: false, resumed: manifest.all.length, seconds: 0, workersPeakRssMb: 0 }), alreadyComplete: true };
+    return { ...summaryOf(manifest, { output, interrupted: false, resumed: manifest.all.length, seconds: 0, workers: { summedMb: 0, largestMb: 0 } }), alreadyComplete: true };
   } finally {
     await file.close();
   }

@@ -43,6 +43,8 @@ export interface ConvertSummary extends EntryCounts {
   peakRssMb: number;
   /** The worker processes' peak RSS (MB), summed. */
   workersPeakRssMb: number;
+  /** The largest peak RSS of one worker process (MB). */
+  largestWorkerRssMb: number;
   /** The rows that failed, with their messages. */
   failures: ManifestRow[];
   /** The rows kept as bytes, with their processors' errors. */

@@ -5,7 +5,7 @@
 import os from "node:os";
 import type { EventEmitter } from "node:events";
 import type { Group } from "../h5/group";
-import { ForkPool } from "../pool/fork-pool";
+import { ForkPool, type WorkerPeaks } from "../pool/fork-pool";
 import { Manifest, type ManifestRow } from "../output/manifest";
 import { WriteQueue } from "../output/write-queue";
 import { prepare, type Prepared, type PrepareTask } from "../processors/prepare";
@@ -173,9 +173,9 @@ export class Run {
     return this.pool.run(task);
   }
 
-  /** Stops the workers; their peak RSS (MB), summed. */
-  async closePool(): Promise<number> {
-    return (await this.pool?.close()) ?? 0;
+  /** Stops the workers; their peak RSS. */
+  async closePool(): Promise<WorkerPeaks> {
+    return (await this.pool?.close()) ?? { summedMb: 0, largestMb: 0 };
   }
 
   /** The number of the next entry this run does. */

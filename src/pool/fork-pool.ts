@@ -55,6 +55,12 @@ const WORKER_SCRIPT = path.join(__dirname, path.extname(__filename) === ".ts" ? 
 const WORKER_EXEC_ARGV = path.extname(__filename) === ".ts" ? ["--import", "tsx"] : [];
 
 /** Worker processes that prepare entries (decode, parse) off the writer's thread. */
+/** The workers' peak RSS in MB: summed (as if they had all peaked at once: an upper bound of what they held together), and the largest one's. */
+export interface WorkerPeaks {
+  summedMb: number;
+  largestMb: number;
+}
+
 export class ForkPool {
   private readonly workers: Worker[] = [];
   private readonly queue: Task[] = [];
@@ -92,11 +98,8 @@ export class ForkPool {
     return this.workers.map((w) => w.process.pid ?? -1);
   }
 
-  /**
-   * Ends the workers; queued tasks fail. Returns the workers' peak RSS in MB, summed (as if they
-   * had all peaked at once: an upper bound of what they held together).
-   */
-  async close(): Promise<number> {
+  /** Ends the workers; queued tasks fail. Returns their peak RSS. */
+  async close(): Promise<WorkerPeaks> {
     this.closed = true;
     for (const task of this.queue.splice(0)) task.reject(new Error("the worker pool closed"));
     const peaks = await Promise.all(this.workers.map((worker) => this.peakRssKb(worker)));
@@ -108,7 +111,7 @@ export class ForkPool {
       })),
     );
     removeSharedDir(this.sharedDir);
-    return peaks.reduce((sum, kb) => sum + kb, 0) / 1024;
+    return { summedMb: peaks.reduce((sum, kb) => sum + kb, 0) / 1024, largestMb: Math.max(0, ...peaks) / 1024 };
   }
 
   /** A live, idle worker's peak RSS (0 when it cannot say within a second). */

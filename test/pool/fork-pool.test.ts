@@ -89,15 +89,22 @@ test("JSON and CSV prepared in workers, in batches, equal what this process prep
     { processor: "csv", bytes: Buffer.from('x,y,name\n1,2.5,"a, b"\n3,,"multi\nline"\n'), options: { mode: "table", delimiter: "," } },
     { processor: "csv", bytes: Buffer.from("k\tv\ntrue\t1\n"), options: { mode: "kv", delimiter: "\t" } },
     { processor: "json", bytes: Buffer.from("{bad") },
+    // A block of a large CSV's rows, as csv-stream.ts sends it.
+    { processor: "csv", bytes: Buffer.from('7,x\n8,"y\nz"\n'), options: { block: { delimiter: ",", quote: '"', width: 2, decimalComma: false, texts: [] } } },
   ];
   const pool = new ForkPool({ size: 2, batchSize: 3 });
+  let closed = false;
   try {
     const remote = await Promise.all(tasks.map((task) => pool.run(task).catch((error: Error) => error.message)));
     const local = await Promise.all(tasks.map((task) => prepare(task).catch((error: Error) => error.message)));
     assert.deepEqual(remote, local);
     assert.match(String(remote[4]), /line 1, column/);
+    const peaks = await pool.close();
+    closed = true;
+    // Two workers' peaks: the largest is one of them, the sum both.
+    assert.ok(peaks.largestMb > 10 && peaks.summedMb >= peaks.largestMb * 1.2 && peaks.summedMb <= peaks.largestMb * 2, JSON.stringify(peaks));
   } finally {
-    await pool.close();
+    if (!closed) await pool.close();
   }
 });
 
