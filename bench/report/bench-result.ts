@@ -35,6 +35,8 @@ export interface MemoryResult {
   records_mb?: number;
   records_h5dat?: number;
   records_workers?: number;
+  /** The largest one worker's peak on the records archive (the goal is per process). */
+  records_largest_worker?: number;
   records_reference?: number;
   /** The target: the writer peaks at most this at every size... */
   limit_mb: number;
