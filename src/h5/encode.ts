@@ -1,7 +1,7 @@
 // JS values into the binding's byte form ({ type, bytes, strings, ... }) for writes, and the
 // dtype and shape a write infers from the values. Numbers travel as TypedArrays without copies
 // where possible; everything else is packed element by element following the TypeSpec's offsets.
-import { isTextColumn, type TextColumn } from "./text-column";
+import { isEncodedStrings, longestOf, type EncodedStrings } from "./encoded-strings";
 import { fromTypeSpec, isBoolSpec, type Dtype } from "./dtype";
 import { H5Error } from "./errors";
 import { halfBits } from "./half";
@@ -138,7 +138,7 @@ class Packer {
           const from = i * 8;
           for (let k = 0; k < 8; k++) bytes[at + k] = source[from + k];
         }
-      } else if (isTextColumn(column) && type.class === "string" && type.length !== null) {
+      } else if (isEncodedStrings(column) && type.class === "string" && type.length !== null) {
         this.writeTexts(stride, offset, type.length, column);
       } else if (column instanceof Uint8Array && type.size === 1 && (type.class === "integer" || isBoolSpec(type))) {
         const bytes = this.bytes;
@@ -150,12 +150,13 @@ class Packer {
   }
 
   /** Packed texts into a fixed-length string field of `length` bytes (NUL-padded: the packer's bytes start zeroed). */
-  private writeTexts(stride: number, offset: number, length: number, column: TextColumn): void {
-    if (column.longest > length) this.fail(`string of ${column.longest} bytes does not fit a fixed length of ${length}`);
+  private writeTexts(stride: number, offset: number, length: number, column: EncodedStrings): void {
+    const longest = longestOf(column);
+    if (longest > length) this.fail(`string of ${longest} bytes does not fit a fixed length of ${length}`);
     const { bytes: source, ends } = column;
     const bytes = this.bytes;
     let from = 0;
-    for (let i = 0; i < column.length; i++) {
+    for (let i = 0; i < ends.length; i++) {
       const to = ends[i];
       const at = i * stride + offset;
       if (to - from > 32) bytes.set(source.subarray(from, to), at);
@@ -338,7 +339,7 @@ export function encode(values: unknown, spec: TypeSpec, count: number, path = ""
   if (mem.class === "compound" && values !== null && typeof values === "object" && !Array.isArray(values) && !isTypedArray(values)) {
     // One record object (a scalar) or columns: columns hold arrays where the fields are not arrays.
     const record = values as Record<string, unknown>;
-    const columns = mem.members.some((m) => m.type.class !== "array" && (Array.isArray(record[m.name]) || isTypedArray(record[m.name]) || isTextColumn(record[m.name])));
+    const columns = mem.members.some((m) => m.type.class !== "array" && (Array.isArray(record[m.name]) || isTypedArray(record[m.name]) || isEncodedStrings(record[m.name])));
     if (count !== 1 || columns) {
       checkColumns(record as Record<string, ArrayLike<unknown>>, mem, count, path);
       const packer = new Packer(count * mem.size, path);
@@ -388,9 +389,10 @@ function fromTypeName(spec: TypeSpec): string {
 /** Fails unless every member has a column of `count` values (an array member's, `count` times its length). */
 function checkColumns(columns: Record<string, ArrayLike<unknown>>, spec: Extract<TypeSpec, { class: "compound" }>, count: number, path: string): void {
   for (const member of spec.members) {
-    const column = columns[member.name];
+    const column: unknown = columns[member.name];
     const per = member.type.class === "array" ? arrayLength(member.type.dims) : 1;
-    if (!column || column.length !== count * per) {
+    const length = isEncodedStrings(column) ? column.ends.length : (column as ArrayLike<unknown> | undefined)?.length;
+    if (length !== count * per) {
       throw new H5Error(`column '${member.name}' must hold ${count * per} values`, path || null);
     }
   }

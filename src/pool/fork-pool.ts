@@ -54,13 +54,13 @@ const MAX_DEATHS_IN_A_ROW = 5;
 const WORKER_SCRIPT = path.join(__dirname, path.extname(__filename) === ".ts" ? "worker.ts" : "worker.js");
 const WORKER_EXEC_ARGV = path.extname(__filename) === ".ts" ? ["--import", "tsx"] : [];
 
-/** Worker processes that prepare entries (decode, parse) off the writer's thread. */
 /** The workers' peak RSS in MB: summed (as if they had all peaked at once: an upper bound of what they held together), and the largest one's. */
 export interface WorkerPeaks {
   summedMb: number;
   largestMb: number;
 }
 
+/** Worker processes that prepare entries (decode, parse) off the writer's thread. */
 export class ForkPool {
   private readonly workers: Worker[] = [];
   private readonly queue: Task[] = [];

@@ -2,9 +2,10 @@
 // the writer, which splits the text at row breaks and writes the table (csv-stream.ts), never
 // parses a cell. A block's columns come back typed by its own cells (with what its typing saw, for
 // the writer to merge into the whole column's: csv-infer.ts), numbers and bools as typed arrays
-// and texts packed (h5/text-column.ts): what crosses back is a few typed arrays, not strings.
+// and texts as UTF-8 end to end (h5/encoded-strings.ts): what crosses back is a few typed arrays,
+// not strings.
 import { parseString } from "fast-csv";
-import { textColumnOf, type TextColumn } from "../h5/text-column";
+import { encodeStrings, type EncodedStrings } from "../h5/encoded-strings";
 import { ColumnTyping, type TypingState } from "./csv-infer";
 import { CsvError } from "./csv-error";
 import type { CsvColumnType } from "./csv-table";
@@ -24,7 +25,7 @@ export interface CsvBlockColumn {
   type: CsvColumnType;
   typing: TypingState;
   /** int64: BigInt64Array; float64: Float64Array (empty cells NaN); bool: Uint8Array of 0 and 1; string: packed texts. */
-  values: BigInt64Array | Float64Array | Uint8Array | TextColumn;
+  values: BigInt64Array | Float64Array | Uint8Array | EncodedStrings;
 }
 
 /** A block parsed: its data rows' columns, and the parser's records (blank lines counted) for row numbers. */
@@ -64,7 +65,7 @@ export function typedBlock(rows: readonly string[][], task: Omit<CsvBlockTask, "
 }
 
 function valuesOf(typing: ColumnTyping, cells: string[], type: CsvColumnType): CsvBlockColumn["values"] {
-  if (type === "string") return textColumnOf(cells);
+  if (type === "string") return encodeStrings(cells);
   const values = typing.values(cells, type);
   return type === "bool" ? Uint8Array.from(values as boolean[], (yes) => (yes ? 1 : 0)) : (values as BigInt64Array | Float64Array);
 }

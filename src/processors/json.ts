@@ -17,7 +17,8 @@
 import type { AttributeSet } from "../h5/attrs";
 import type { Group } from "../h5/group";
 import { runAsync, type Operation } from "../h5/operation";
-import { StringsEncoder, writeRaggedStrings, type EncodedStrings } from "../h5/ragged-strings";
+import { StringsEncoder, type EncodedStrings } from "../h5/encoded-strings";
+import { writeRaggedStrings } from "../h5/ragged-strings";
 import { readStringRows, stringMatrixShape, type StringMatrix } from "../h5/string-rows";
 import { H5Error } from "../h5/errors";
 import { GZIP, storageOptions, type DatasetLayout } from "./layout";

@@ -2,7 +2,7 @@
 // record's leaves by key path (nested objects flattened), each column's kind inferred from its
 // cells and widened as blocks come (int64 → float64 → json; anything mixed → json), and the
 // cells encoded as the compound dataset's fields. A cell is absent (undefined), null, or a value.
-import { isTextColumn, textsOf, type TextColumn } from "../h5/text-column";
+import { isEncodedStrings, longestOf, stringsOf, type EncodedStrings } from "../h5/encoded-strings";
 import { JsonText, NumberText, recordJsonText } from "./record-values";
 
 /** A column's kind: what its cells hold, and so its field's type. */
@@ -166,10 +166,10 @@ export function widenSchema(old: RecordSchema, block: RecordBlock): RecordSchema
 }
 
 /** One column's cells as its field's data, and the longest string's bytes (string and json kinds). */
-export function encodeColumn(kind: RecordKind, column: ArrayLike<unknown> | TextColumn, rows: number): { data: BigInt64Array | Float64Array | Uint8Array | boolean[] | string[] | TextColumn; longest: number } {
+export function encodeColumn(kind: RecordKind, column: ArrayLike<unknown> | EncodedStrings, rows: number): { data: BigInt64Array | Float64Array | Uint8Array | boolean[] | string[] | EncodedStrings; longest: number } {
   // Packed texts (a CSV's, from a worker) go as they are into a string field, as strings elsewhere.
-  if (isTextColumn(column) && kind === "string" && column.length === rows) return { data: column, longest: column.longest };
-  const cells: ArrayLike<unknown> = isTextColumn(column) ? textsOf(column) : column;
+  if (isEncodedStrings(column) && kind === "string" && column.ends.length === rows) return { data: column, longest: longestOf(column) };
+  const cells: ArrayLike<unknown> = isEncodedStrings(column) ? stringsOf(column) : column;
   const present = (r: number) => cells[r] !== undefined && cells[r] !== null;
   switch (kind) {
     case "null":
@@ -224,8 +224,8 @@ export function maskOf(block: RecordBlock, columns: number): Uint8Array {
 export const RAGGED_BYTES = 4096;
 
 /** The texts of a ragged column as one UTF-8 buffer and each cell's end offset in it (absent and null cells: empty). */
-export function raggedOf(texts: readonly string[] | TextColumn): { bytes: Uint8Array; ends: BigUint64Array } {
-  if (isTextColumn(texts)) return { bytes: texts.bytes, ends: BigUint64Array.from(texts.ends, (end) => BigInt(end)) };
+export function raggedOf(texts: readonly string[] | EncodedStrings): { bytes: Uint8Array; ends: BigUint64Array } {
+  if (isEncodedStrings(texts)) return { bytes: texts.bytes, ends: BigUint64Array.from(texts.ends, (end) => BigInt(end)) };
   const bytes = Buffer.from(texts.join(""), "utf8");
   const ends = new BigUint64Array(texts.length);
   let end = 0;

@@ -33,7 +33,7 @@
 // makes the rows written so far be rewritten block by block into a new dataset of the wider
 // type, which then takes the table's name: memory stays that of one block.
 import { dtype as dtypes, type CompoundField, type Dtype } from "../h5/dtype";
-import type { TextColumn } from "../h5/text-column";
+import type { EncodedStrings } from "../h5/encoded-strings";
 import { fieldNames } from "./field-names";
 import { isCompressed, type DatasetLayout } from "./layout";
 import { encodeColumn, fieldBytesFor, maskOf, RAGGED_BYTES, raggedOf, RecordBlock, type RecordKind, type RecordSchema } from "./record-columns";
@@ -51,7 +51,7 @@ const CHUNK_BYTES = 1 << 20;
 const FIELD_BYTES: Record<RecordKind, number> = { null: 1, bool: 1, int64: 8, float64: 8, string: 0, json: 0 };
 
 /** A block of rows encoded for the table's fields: by field name, the mask's included. */
-export type EncodedRows = Record<string, ArrayLike<unknown> | TextColumn>;
+export type EncodedRows = Record<string, ArrayLike<unknown> | EncodedStrings>;
 
 /** The compound type, field names and attrs of a schema. */
 export interface TableType {
@@ -131,7 +131,7 @@ export function encodeRows(schema: RecordSchema, cells: unknown[][], rows: numbe
     if (column.kind !== "string" && column.kind !== "json") return { ...column, bytes: 0, ragged: false };
     const bytes = Math.max(column.bytes, fieldBytesFor(longest));
     if (!column.ragged && bytes <= RAGGED_BYTES) return { ...column, bytes };
-    const ragged = raggedOf(data as string[] | TextColumn);
+    const ragged = raggedOf(data as string[] | EncodedStrings);
     out[stored.fields[c]] = ragged.ends;
     texts.push([c, ragged.bytes]);
     return { ...column, bytes: 0, ragged: true };

@@ -1,10 +1,10 @@
 // The pieces of a streamed CSV (csv-stream.ts): the quote-free split equals fast-csv's reading on
-// random texts; a block parsed and typed as a worker does it; the size check fed in pieces finds
+// random texts; a block parsed and typed as a worker does it, its texts as UTF-8 end to end; the size check fed in pieces finds
 // what it finds in the whole text, and says where the last whole row ended.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { parseString } from "fast-csv";
-import { textColumnOf, textsOf } from "../../src/h5/text-column";
+import { encodeStrings, longestOf, stringsOf, type EncodedStrings } from "../../src/h5/encoded-strings";
 import { parseCsvBlock, splitUnquoted } from "../../src/processors/csv-block";
 import { checkCsvSizes, CsvSizeCheck } from "../../src/processors/csv-limits";
 
@@ -57,7 +57,7 @@ describe("parseCsvBlock", () => {
     assert.equal(block.columns[0].typing.ints, true);
     assert.deepEqual(Array.from(block.columns[1].values as Float64Array), [2.5, NaN]);
     assert.deepEqual(Array.from(block.columns[2].values as Uint8Array), [1, 0]);
-    assert.deepEqual(textsOf(block.columns[3].values as ReturnType<typeof textColumnOf>), ["a, b", "ü"]);
+    assert.deepEqual(stringsOf(block.columns[3].values as EncodedStrings), ["a, b", "ü"]);
   });
 
   test("a row of another width is reported by its record in the block, not typed", async () => {
@@ -66,12 +66,12 @@ describe("parseCsvBlock", () => {
   });
 });
 
-describe("textColumnOf", () => {
-  test("packs UTF-8 end to end with end offsets and the longest text's bytes", () => {
-    const column = textColumnOf(["", "ab", "東京", "x"]);
-    assert.deepEqual(Array.from(column.ends), [0, 2, 8, 9]);
-    assert.equal(column.longest, 6);
-    assert.deepEqual(textsOf(column), ["", "ab", "東京", "x"]);
+describe("encodeStrings", () => {
+  test("packs UTF-8 end to end with end offsets; the longest string's bytes; decoded back", () => {
+    const encoded = encodeStrings(["", "ab", "東京", "x"]);
+    assert.deepEqual(Array.from(encoded.ends), [0, 2, 8, 9]);
+    assert.equal(longestOf(encoded), 6);
+    assert.deepEqual(stringsOf(encoded), ["", "ab", "東京", "x"]);
   });
 });
 

@@ -5,7 +5,8 @@ import path from "node:path";
 import { before, describe, test } from "node:test";
 import { File } from "../../src";
 import { runAsync, runSync } from "../../src/h5/operation";
-import { decodeStrings, encodeStrings, RaggedStringsWriter, readRaggedStrings, writeRaggedStrings } from "../../src/h5/ragged-strings";
+import { decodeStrings, encodeStrings } from "../../src/h5/encoded-strings";
+import { RaggedStringsWriter, readRaggedStrings, writeRaggedStrings } from "../../src/h5/ragged-strings";
 import { python, tempDir } from "../helpers/h5py";
 
 /** Strings that test the encoding: empty, NUL, line breaks, every UTF-8 length, a long one. */
