@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
-import { convert, File, readJSON } from "../../src";
+import { convert, File, readBytes, readJSON } from "../../src";
 import { python, tempDir } from "../helpers/h5py";
 
 const dir = tempDir("h5dat-large-records-");
@@ -59,5 +59,28 @@ test("json: kv keeps a large JSONL as pairs", async () => {
   assert.equal(await pairs.attrs.get("format"), "json-pointer-pairs");
   assert.equal(await pairs.attrs.get("layout"), "ragged-utf8");
   assert.deepStrictEqual(((await readJSON(pairs)) as unknown[]).slice(0, 100), records.slice(0, 100));
+  await f.close();
+});
+
+test("a JSONL over 8 MiB with a bad line late is kept as its bytes, loose and from a tar.gz (read again from the file, or the copy made as it streamed)", async () => {
+  const broken = path.join(dir, "broken.jsonl");
+  const lines = text.split("\n");
+  lines[80000] = '{"id": 80000, "v": ';
+  fs.writeFileSync(broken, lines.join("\n"));
+  const brokenTar = path.join(dir, "broken.tar.gz");
+  python(`import tarfile, sys
+with tarfile.open(sys.argv[2], "w:gz") as t: t.add(sys.argv[1], "broken.jsonl")
+print("{}")`, broken, brokenTar);
+  const output = path.join(dir, "broken.h5");
+  const summary = await convert([broken, brokenTar], { output });
+  assert.deepEqual([summary.written, summary.failed, summary.kept.length], [0, 0, 2]);
+  const f = await File.open(output, "r");
+  for (const target of ["/broken.jsonl", "/broken/broken.jsonl"]) {
+    const ds = await f.dataset(target);
+    assert.equal(await ds.attrs.get("processor"), "bytes");
+    assert.match(String(await ds.attrs.get("fallback_reason")), /line 80001/);
+    assert.ok(Buffer.from(await readBytes(ds)).equals(fs.readFileSync(broken)), `${target} keeps the file's bytes`);
+    await ds.close();
+  }
   await f.close();
 });
