@@ -216,7 +216,6 @@ export class Dataset<T = unknown> extends H5Object {
     return runSync(dimensionsOp(() => this.handle));
   }
 
-  /** Re-reads shape, filters and storage size from the file. */
   /**
    * How many elements its stored data can hold (allocated chunks × chunk size, or the contiguous
    * storage); null for compact, virtual and external data. Fewer than `size`: the rest reads as fill.
@@ -225,6 +224,7 @@ export class Dataset<T = unknown> extends H5Object {
     return runAsync(call("datasetStoredElements", this.handle));
   }
 
+  /** Re-reads shape, filters and storage size from the file. */
   refresh(): Promise<void> {
     return runAsync(this.refreshOp());
   }
