@@ -13,7 +13,7 @@ import { PROCESSOR_OPTIONS } from "../processors/registry";
 import { loadSchema } from "../schema";
 import { ON_ERROR_MODES } from "./fallback";
 import { parseLabelSource } from "../stacked/labels";
-import { parseResize } from "../stacked/resize-spec";
+import { parseResize } from "../processors/resize-spec";
 import { parseSplitRule } from "../stacked/split-rule";
 import type { ConvertOptions } from "./options";
 

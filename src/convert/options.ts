@@ -1,7 +1,7 @@
 // What a conversion is given: ConvertOptions, apart from convert.ts so that the modules a run is
 // made of (plan, run, output-file, ...) can name its options without importing the job itself.
 import type { LabelSource } from "../stacked/labels";
-import type { ResizeSpec } from "../stacked/resize-spec";
+import type { ResizeSpec } from "../processors/resize-spec";
 import type { SplitShare } from "../stacked/split-rule";
 import type { ClassifyOptions } from "../classify";
 import type { CreateDatasetOptions } from "../h5/dataset-creation";

@@ -14,7 +14,7 @@ import type { Group } from "../h5/group";
 import { RaggedStringsWriter } from "../h5/ragged-strings";
 import { isCompressed, type DatasetLayout } from "../processors/layout";
 import { ClassNumbering, NO_LABEL, type LabelSource } from "./labels";
-import type { ResizeSpec } from "./resize-spec";
+import type { ResizeSpec } from "../processors/resize-spec";
 import type { SplitShare } from "./split-rule";
 
 /** The `layout` attr of a stacked group. */
@@ -48,6 +48,13 @@ export interface StackedRow {
   split: string | null;
 }
 
+/** An added row waiting for the rows before it, and its adder's promise. */
+interface Waiting {
+  row: StackedRow;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
 /** The arrays of one group's stack, made by the first image. */
 interface Arrays {
   images: Dataset;
@@ -60,11 +67,10 @@ interface Arrays {
 /** Writes one group's stack, rows in input order. */
 export class StackedWriter {
   private arrays: Arrays | null = null;
-  private readonly waiting = new Map<number, StackedRow | null>();
+  private readonly waiting = new Map<number, Waiting | null>();
   private next = 0;
   private rows = 0;
   private writing: Promise<void> = Promise.resolve();
-  private failure: unknown = null;
   private readonly classes: ClassNumbering;
   private readonly splitNames: string[] = [];
   private splitOfRow = new Uint8Array(1024);
@@ -73,20 +79,22 @@ export class StackedWriter {
     this.classes = new ClassNumbering(existingClasses);
   }
 
-  /** Adds entry `index`'s image (it is written once every entry before it is settled). */
+  /**
+   * Adds entry `index`'s image: written once every entry before it is settled. Resolves when it
+   * is written; rejects when it cannot be (an image of another shape), which fails it alone.
+   */
   add(index: number, row: StackedRow): Promise<void> {
-    return this.settle(index, row);
+    return new Promise((resolve, reject) => this.settle(index, { row, resolve, reject }));
   }
 
   /** Entry `index` of the input is no row of the stack (another kind, or failed). */
-  skip(index: number): Promise<void> {
-    return this.settle(index, null);
+  skip(index: number): void {
+    this.settle(index, null);
   }
 
   /** Renumbers the labels, writes the splits and the attrs; returns the number of rows. */
   async finish(): Promise<number> {
     await this.writing;
-    if (this.failure) throw this.failure;
     if (this.waiting.size > 0) throw new Error(`the stack of '${this.group.name}' waits for entry ${this.next}, never settled`);
     const arrays = this.arrays;
     const { classNames, numberOf } = this.classes.finish();
@@ -114,24 +122,24 @@ export class StackedWriter {
     return this.rows;
   }
 
-  private settle(index: number, row: StackedRow | null): Promise<void> {
+  private settle(index: number, waiting: Waiting | null): void {
     if (index < this.next || this.waiting.has(index)) throw new Error(`entry ${index} of '${this.group.name}' settled twice`);
-    this.waiting.set(index, row);
+    this.waiting.set(index, waiting);
     this.writing = this.writing.then(() => this.flush());
-    return this.writing;
   }
 
-  /** Writes the rows that no earlier entry holds back. */
+  /** Writes the rows that no earlier entry holds back, each telling its adder how it went. */
   private async flush(): Promise<void> {
-    while (!this.failure && this.waiting.has(this.next)) {
-      const row = this.waiting.get(this.next)!;
+    while (this.waiting.has(this.next)) {
+      const waiting = this.waiting.get(this.next)!;
       this.waiting.delete(this.next);
       this.next++;
-      if (!row) continue;
+      if (!waiting) continue;
       try {
-        await this.write(row);
+        await this.write(waiting.row);
+        waiting.resolve();
       } catch (error) {
-        this.failure = error;
+        waiting.reject(error);
       }
     }
   }

@@ -5,8 +5,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
 import sharp from "sharp";
-import { decodeStackImage } from "../../src/stacked/stack-image";
-import { parseResize } from "../../src/stacked/resize-spec";
+import { decodeStackImage } from "../../src/processors/stack-image";
+import { parseResize } from "../../src/processors/resize-spec";
 import { python, tempDir } from "../helpers/h5py";
 
 const dir = tempDir("h5dat-stack-image-");
@@ -28,12 +28,12 @@ print(json.dumps(names))`, dir);
     if (name === "I16") {
       // 16-bit grey to 8 bits: the high byte, as libvips scales (PIL's RGB of I;16 clips instead).
       const high = python<number[]>("import sys, json, numpy as np; from PIL import Image; a = np.asarray(Image.open(sys.argv[1])).astype(np.uint16); print(json.dumps((a >> 8).flatten().tolist()))", file);
-      const got = Array.from(image.pixels.filter((_, i) => i % 3 === 0));
+      const got = Array.from((image.data as Uint8Array).filter((_, i) => i % 3 === 0));
       assert.ok(got.every((v, i) => Math.abs(v - high[i]) <= 1), name);
       continue;
     }
     const want = python<number[]>("import sys, json, numpy as np; from PIL import Image; print(json.dumps(np.asarray(Image.open(sys.argv[1]).convert('RGB')).flatten().tolist()))", file);
-    assert.deepEqual(Array.from(image.pixels), want, name);
+    assert.deepEqual(Array.from(image.data as Uint8Array), want, name);
   }
 });
 

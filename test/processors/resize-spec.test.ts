@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import sharp from "sharp";
-import { parseResize, sharpResize } from "../../src/stacked/resize-spec";
+import { parseResize, sharpResize } from "../../src/processors/resize-spec";
 
 describe("parseResize", () => {
   test("WxH with an optional fit; cover by default", () => {
