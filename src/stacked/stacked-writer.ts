@@ -117,7 +117,7 @@ export class StackedWriter {
         split_rule: split ? split.map(({ name, share }) => `${name}=${share}`).join(",") : "",
         seed,
       },
-      { stacked_version: { dtype: "int64" }, rows: { dtype: "int64" }, seed: { dtype: "int64" }, image_shape: { dtype: "int64" } },
+      { stacked_version: { dtype: "int64" }, rows: { dtype: "int64" }, seed: { dtype: "int64" }, image_shape: { dtype: "int64" }, class_names: { dtype: "string" } },
     );
     return this.rows;
   }
