@@ -12,6 +12,9 @@ import { camelKeys, snakeKeys } from "../processors/option-keys";
 import { PROCESSOR_OPTIONS } from "../processors/registry";
 import { loadSchema } from "../schema";
 import { ON_ERROR_MODES } from "./fallback";
+import { parseLabelSource } from "../stacked/labels";
+import { parseResize } from "../processors/resize-spec";
+import { parseSplitRule } from "../stacked/split-rule";
 import type { ConvertOptions } from "./options";
 
 /** A name of convert's options. */
@@ -105,6 +108,7 @@ function parseDelimiter(text: string, flag: string): string {
 const EXTENSIONS = { type: "array", items: { type: "string", pattern: "^[A-Za-z0-9][A-Za-z0-9.+-]*$" }, uniqueItems: true };
 const CSV_MODES = ["table", "kv"] as const;
 const IMAGE_MODES = ["pixels", "encoded", "both"] as const;
+const LAYOUTS = ["files", "stacked"] as const;
 const COUNT = { type: "integer", minimum: 0 };
 
 /** A whole number of 0 or more: the config's schema (`description`) and the flag's parser. */
@@ -174,6 +178,57 @@ export const CONVERT_OPTIONS = [
     help: "JSONL and JSON arrays of objects: table (typed columns) or kv (pointer/value pairs) (default table)",
     parse: oneOf(CSV_MODES, "table or kv"),
     default: "table",
+    stored: "shape",
+  }),
+  option({
+    name: "layout",
+    configKey: "layout",
+    schema: { description: "files (one dataset per file) or stacked (one images array per input, with labels and splits).", enum: LAYOUTS },
+    flag: "--layout <layout>",
+    help: "files (a dataset per file) or stacked (images [N, H, W, 3] per input, with labels, paths, splits) (default files)",
+    parse: oneOf(LAYOUTS, "files or stacked"),
+    default: "files",
+    stored: "shape",
+  }),
+  option({
+    name: "resize",
+    configKey: "resize",
+    schema: { description: "Stacked layout: WxH[:cover|contain|fill], every image brought to that box.", type: "string" },
+    flag: "--resize <box>",
+    help: "stacked layout: WxH[:cover|contain|fill], every image brought to one shape (default: the images' own, which must agree)",
+    parse: (text) => parseResize(text),
+    fromConfig: (text: string) => parseResize(text),
+    stored: "shape",
+    storedAs: (spec) => spec && `${spec.width}x${spec.height}:${spec.fit}`,
+  }),
+  option({
+    name: "labels",
+    configKey: "labels",
+    schema: { description: "Stacked layout: dir (the parent directory's name), none, or FILE:KEY:COLUMN.", type: "string" },
+    flag: "--labels <source>",
+    help: "stacked layout: dir (parent directory), none, or FILE:KEY:COLUMN (default dir)",
+    parse: (text) => parseLabelSource(text),
+    fromConfig: (text: string) => parseLabelSource(text),
+    stored: "shape",
+    storedAs: (source) => source && (source.from === "table" ? `${source.file}:${source.key}:${source.column}` : source.from),
+  }),
+  option({
+    name: "split",
+    configKey: "split",
+    schema: { description: "Stacked layout: NAME=SHARE,... by a stable hash of each path and the seed (split directories win).", type: "string" },
+    flag: "--split <rule>",
+    help: "stacked layout: train=0.8,val=0.1,test=0.1 by a stable hash of each path and --seed (train/ val/ test/ directories win)",
+    parse: (text) => parseSplitRule(text),
+    fromConfig: (text: string) => parseSplitRule(text),
+    stored: "shape",
+    storedAs: (rule) => rule && rule.map(({ name, share }) => `${name}=${share}`).join(","),
+  }),
+  option({
+    name: "seed",
+    configKey: "seed",
+    ...counted("Stacked layout: the seed of the split's hash (default 0)."),
+    flag: "--seed <n>",
+    help: "stacked layout: the seed of --split's hash (default 0)",
     stored: "shape",
   }),
   option({

@@ -1,5 +1,8 @@
 // What a conversion is given: ConvertOptions, apart from convert.ts so that the modules a run is
 // made of (plan, run, output-file, ...) can name its options without importing the job itself.
+import type { LabelSource } from "../stacked/labels";
+import type { ResizeSpec } from "../processors/resize-spec";
+import type { SplitShare } from "../stacked/split-rule";
 import type { ClassifyOptions } from "../classify";
 import type { CreateDatasetOptions } from "../h5/dataset-creation";
 import type { Schema } from "../schema";
@@ -39,6 +42,20 @@ export interface ConvertOptions extends ClassifyOptions {
    * is the summary's switch).
    */
   json?: "table" | "kv";
+  /**
+   * How images are laid out: "files" (default), one dataset per file at its path; "stacked", one
+   * `images` [N, H, W, 3] array per input with `labels`, `paths`, `source_size` and `splits/*`
+   * beside it (stacked/stacked-writer.ts). Other kinds keep the files layout either way.
+   */
+  layout?: "files" | "stacked";
+  /** Stacked layout: every image brought to this box by sharp (--resize WxH[:cover|contain|fill]). */
+  resize?: ResizeSpec;
+  /** Stacked layout: where labels come from (--labels dir|none|FILE:KEY:COLUMN; default dir). */
+  labels?: LabelSource;
+  /** Stacked layout: the split rule by a stable hash (--split train=0.8,val=0.1,test=0.1); split directories win. */
+  split?: SplitShare[];
+  /** Stacked layout: the seed of the split's hash (default 0). */
+  seed?: number;
   /**
    * Images as decoded pixels (default), as their encoded bytes (uint8), or both: pixels at the
    * entry's path and the bytes at the same path under /_h5dat/encoded (attr `encoded_path`).

@@ -11,6 +11,7 @@ import { looseRootOf } from "../sources/copy-names";
 import { datasetPathOf, safePathOf } from "../output/hdf5-names";
 import type { ManifestRow } from "../output/manifest";
 import type { ConvertOptions } from "./options";
+import type { DecodedImage } from "../processors/decoded-image";
 import { emptyEntryMessage, joinMessages, keptAsBytesNote, nameNotes, noNameMessage, notFileMessage } from "./entry-checks";
 import { messageOf } from "../error-message";
 
@@ -30,6 +31,14 @@ export interface EntryPlan {
   options: Record<string, unknown>;
   /** From a schema rule: the JSON Schema each record must satisfy. */
   records?: RecordValidator;
+  /** --layout stacked: an image entry is a row of its input's stack (input-stack.ts), not a dataset of its own. */
+  stack?: StackSlot;
+}
+
+/** Where a stacked image entry's row goes: its filler, and the row's target in the manifest. */
+export interface StackSlot {
+  target: string;
+  add(image: DecodedImage, size: number): Promise<void>;
 }
 
 /**

@@ -7,6 +7,7 @@ import type { Group } from "../h5/group";
 import type { AttributeSet } from "../h5/attrs";
 import type { H5Object } from "../h5/h5-object";
 import { writeBytes, writeByteStream } from "../processors/bytes";
+import type { DecodedImage } from "../processors/decoded-image";
 import type { MediaInput } from "../processors/ffmpeg-input";
 import { writePrepared, type Prepared } from "../processors/prepare";
 import { ProcessorError } from "../processors/processor";
@@ -48,6 +49,11 @@ export async function convertEntry(run: Run, plan: EntryPlan, bytes: Buffer, pie
     // datasets themselves are written concurrently, so their compression, which the binding
     // runs outside the HDF5 lock, uses every core.
     processing = false;
+    if (plan.stack && prepared) {
+      // A row of its input's stack: written in input order, with the rows before it.
+      await plan.stack.add(prepared.value as DecodedImage, bytes.length);
+      return { ...row, target: plan.stack.target, status: "written", message: plan.row.message };
+    }
     place = await run.claimTarget(target);
     const [parent, name] = place;
     let object: H5Object;

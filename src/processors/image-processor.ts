@@ -3,6 +3,7 @@
 // of rows at a time instead (image-strips.ts), and counts two bands in flight, not its pixels.
 import { decodeImage, imageOptionsFrom, writeDecodedImage, type DecodedImage, type ImageOptions } from "./image";
 import { decodedBytesOf } from "./image-footprint";
+import { decodeStackImage } from "./stack-image";
 import { planStrips, STRIP_BAND_BYTES, STRIP_MIN_BYTES, writeImageStrips, type StripPlan } from "./image-strips";
 import type { Footprint, PreparingProcessor, ProcessorSettings } from "./processor";
 import type { Classification } from "../classify";
@@ -26,7 +27,7 @@ export const imageProcessor: PreparingProcessor<"image", ImageOptions, DecodedIm
   prepares: "worker",
   streams: "never",
   taskOptions: imageOptionsFrom,
-  prepare: decodeImage,
+  prepare: (bytes, options, pixels) => (options.stack ? decodeStackImage(bytes, options.stack.resize, options.maxPixels) : decodeImage(bytes, options, pixels)),
   writePrepared: writeDecodedImage,
   sharedData: {
     get: (image) => image.data,
@@ -44,6 +45,8 @@ export const imageProcessor: PreparingProcessor<"image", ImageOptions, DecodedIm
 async function imageFootprint(bytes: Uint8Array, entryOptions: Record<string, unknown>): Promise<Footprint> {
   const options = imageOptionsFrom(entryOptions);
   const decoded = await decodedBytesOf(bytes, options);
+  // A stack's image is decoded whole (resized, it is small; a stack is no place for a giant).
+  if (options.stack) return { bytes: bytes.length + decoded, pieces: null };
   if (decoded < STRIP_MIN_BYTES) return { bytes: bytes.length + decoded, pieces: null };
   let strips: StripPlan | null;
   try {

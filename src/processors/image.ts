@@ -18,6 +18,7 @@ import { messageOf } from "../error-message";
 import { decodeTiff, isTiff } from "./tiff";
 import { bitsOf, pixelArray, sampleTypeOf, type PixelType } from "./pixel-type";
 import type { ColourModel, DecodedImage } from "./decoded-image";
+import type { ResizeSpec } from "./resize-spec";
 
 export type { ColourModel, DecodedImage };
 
@@ -34,6 +35,8 @@ export interface ImageOptions {
    * LOAD_TRUNCATED_IMAGES; default false: it fails. Other formats fail either way.
    */
   truncated?: boolean;
+  /** Decoded for a stacked dataset (stack-image.ts): 8-bit RGB, brought to `resize` when given. */
+  stack?: { resize: ResizeSpec | null };
 }
 
 /** An image entry's processor options (the run's, then a rule's: animated, orientation, max_pixels, truncated_images) as ImageOptions. */
@@ -43,6 +46,7 @@ export function imageOptionsFrom(options: Record<string, unknown>): ImageOptions
     orientation: options.orientation !== "ignore",
     maxPixels: options.max_pixels as number | undefined,
     truncated: options.truncated_images as boolean | undefined,
+    ...(options.stack !== undefined && { stack: options.stack as ImageOptions["stack"] }),
   };
 }
 

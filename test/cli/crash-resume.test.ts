@@ -12,24 +12,15 @@ import sharp from "sharp";
 import { convert, File } from "../../src";
 import { makeTreeAndArchives } from "../helpers/archives";
 import { python, tempDir } from "../helpers/h5py";
+import { seededRandom } from "../helpers/seeded-random";
 
 const CLI = path.join(__dirname, "..", "..", "src", "cli", "main.ts");
 const dir = tempDir("h5dat-crash-");
 
-/** A seeded PRNG (mulberry32): the same kill moments every run. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A mixed archive and a mixed directory: images, JSON, JSONL, CSV, text, and one bad image (kept as bytes). */
 async function makeInputs(): Promise<string[]> {
   const files: Record<string, string | Buffer> = {};
-  const next = random(7);
+  const next = seededRandom(7);
   for (let i = 0; i < 60; i++) {
     const pixels = Buffer.from(Array.from({ length: 48 * 32 * 3 }, () => Math.floor(next() * 256)));
     const image = sharp(pixels, { raw: { width: 48, height: 32, channels: 3 } });
@@ -96,7 +87,7 @@ test("kill -9 at 20 random moments: the .partial opens and holds its written ent
   const clean = contents(cleanFile);
   assert.equal(clean.written.length, 471 + 1);
 
-  const next = random(42);
+  const next = seededRandom(42);
   const outcomes: [number, number][] = [];
   for (let i = 0; i < 20; i++) {
     const output = path.join(dir, `killed-${i}.h5`);

@@ -11,6 +11,7 @@ import path from "node:path";
 import { describe, test } from "node:test";
 import { convert, File, readBytes, readTable } from "../../src";
 import { parseCsv } from "../../src/processors/csv";
+import { tarOf } from "../helpers/archives";
 import { python, tempDir } from "../helpers/h5py";
 
 const dir = tempDir("h5dat-large-csv-");
@@ -38,11 +39,7 @@ fs.writeFileSync(late, logCsv(true));
 fs.writeFileSync(plain, logCsv(false));
 fs.writeFileSync(semicolons, logCsv(false, ";", ","));
 const tar = path.join(dir, "tables.tar.gz");
-python(`import tarfile, sys
-with tarfile.open(sys.argv[3], "w:gz") as t:
-    t.add(sys.argv[1], "late.csv")
-    t.add(sys.argv[2], "plain.csv")
-print("{}")`, late, plain, tar);
+tarOf(tar, { "late.csv": late, "plain.csv": plain });
 
 /** The table at `target` equals parseCsv's reading of `file` (whole), column for column. */
 async function assertTable(output: string, target: string, file: string, options: { decimalComma?: boolean } = {}): Promise<void> {
@@ -122,9 +119,7 @@ print(json.dumps({"types": types, "mismatches": mismatches}))
     const broken = path.join(dir, "broken.csv");
     fs.writeFileSync(broken, logCsv(false).replace("\n150000.5,", "\n150000.5,extra,"));
     const brokenTar = path.join(dir, "broken.tar");
-    python(`import tarfile, sys
-with tarfile.open(sys.argv[2], "w") as t: t.add(sys.argv[1], "broken.csv")
-print("{}")`, broken, brokenTar);
+    tarOf(brokenTar, { "broken.csv": broken });
     const output = path.join(dir, "broken.h5");
     const summary = await convert([broken, brokenTar], { output });
     assert.equal(summary.failed, 0);

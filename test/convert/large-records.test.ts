@@ -6,6 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
 import { convert, File, readBytes, readJSON } from "../../src";
+import { tarOf } from "../helpers/archives";
 import { python, tempDir } from "../helpers/h5py";
 
 const dir = tempDir("h5dat-large-records-");
@@ -23,9 +24,7 @@ const text = records.map((r) => JSON.stringify(r)).join("\n") + "\n";
 const loose = path.join(dir, "events.jsonl");
 fs.writeFileSync(loose, text);
 const tar = path.join(dir, "logs.tar.gz");
-python(`import tarfile, sys, json
-with tarfile.open(sys.argv[2], "w:gz") as t: t.add(sys.argv[1], "logs/events.jsonl")
-print("{}")`, loose, tar);
+tarOf(tar, { "logs/events.jsonl": loose });
 
 test("a JSONL over 8 MiB streams into a record table, widening mid-file, loose and from a tar.gz", async () => {
   assert.ok(text.length > 8 << 20, `${text.length} bytes`);
@@ -68,9 +67,7 @@ test("a JSONL over 8 MiB with a bad line late is kept as its bytes, loose and fr
   lines[80000] = '{"id": 80000, "v": ';
   fs.writeFileSync(broken, lines.join("\n"));
   const brokenTar = path.join(dir, "broken.tar.gz");
-  python(`import tarfile, sys
-with tarfile.open(sys.argv[2], "w:gz") as t: t.add(sys.argv[1], "broken.jsonl")
-print("{}")`, broken, brokenTar);
+  tarOf(brokenTar, { "broken.jsonl": broken });
   const output = path.join(dir, "broken.h5");
   const summary = await convert([broken, brokenTar], { output });
   assert.deepEqual([summary.written, summary.failed, summary.kept.length], [0, 0, 2]);

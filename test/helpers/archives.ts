@@ -32,3 +32,12 @@ for kind in kinds:
             for n in names: z.write(os.path.join(src, n), n)
 print("[]")`, tree, out, stem, JSON.stringify(kinds));
 }
+
+/** Packs files on disk (`entries`: each entry's name in the archive → its file) into `archive`, a .tar or .tar.gz, by Python's tarfile. */
+export function tarOf(archive: string, entries: Record<string, string>): void {
+  python(`import json, sys, tarfile
+archive, entries = sys.argv[1], json.loads(sys.argv[2])
+with tarfile.open(archive, "w:gz" if archive.endswith(".gz") else "w") as t:
+    for name, file in entries.items(): t.add(file, name)
+print("{}")`, archive, JSON.stringify(entries));
+}

@@ -15,8 +15,9 @@ const LAYERS = [
   // The TypeScript face of HDF5, and root files that import nothing of ours.
   ["h5", "error-message.ts", "byte-size.ts", "version.ts"],
   // Inputs (directories, archives), what an entry is, how each kind is written, the output's
-  // names, manifest and write turns (output/), and archives written for export.
-  ["sources", "classify", "processors", "output", "archive-writer"],
+  // names, manifest and write turns (output/), the stacked layout's arrays, and archives written
+  // for export.
+  ["sources", "classify", "processors", "output", "stacked", "archive-writer"],
   // The worker pool; reading HDF5 back (typed helpers over the processors' formats); schemas.
   ["pool", "read", "schema"],
   // The main job, and export (read's reverse of it).

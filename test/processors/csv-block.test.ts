@@ -7,6 +7,7 @@ import { parseString } from "fast-csv";
 import { encodeStrings, longestOf, stringsOf, type EncodedStrings } from "../../src/h5/encoded-strings";
 import { parseCsvBlock, splitUnquoted } from "../../src/processors/csv-block";
 import { checkCsvSizes, CsvSizeCheck } from "../../src/processors/csv-limits";
+import { seededRandom } from "../helpers/seeded-random";
 
 function fastCsv(text: string, delimiter: string): Promise<string[][]> {
   return new Promise((resolve, reject) => {
@@ -18,20 +19,10 @@ function fastCsv(text: string, delimiter: string): Promise<string[][]> {
   });
 }
 
-/** A seeded generator (mulberry32), so that a failure repeats. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe("splitUnquoted", () => {
   test("gives fast-csv's rows for 20,000 random quote-free texts (CR, LF, CRLF, blank and whitespace rows, five delimiters)", async () => {
     const pieces = ["a", "b", " ", ",", ";", "\n", "\r", "\r\n", "\t", "é", "1", "", "\f", "\v", "\u00a0", "|", "  x  ", "東"];
-    const next = random(19);
+    const next = seededRandom(19);
     let checked = 0;
     for (let n = 0; n < 4000; n++) {
       let text = "";

@@ -9,6 +9,7 @@ import { before, describe, test } from "node:test";
 import { File } from "../../src";
 import { jsonToPairs, JsonSyntaxError, pairsToJson, pairsToJsonText, readJsonPairs, writeJson } from "../../src/processors/json";
 import { python, tempDir } from "../helpers/h5py";
+import { seededRandom } from "../helpers/seeded-random";
 
 interface Case {
   name: string;
@@ -256,16 +257,6 @@ describe("writeJson, read by h5py", () => {
 
 // ------------------------------------------------------------------------------ in-process round trip
 
-/** A small deterministic PRNG (mulberry32), so failures reproduce. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const KEYS = ["a", "0", "1", "", "/", "~", "~1", "a/b~c", "__proto__", "constructor", "é", "🚀", "10", "-"];
 const STRINGS = ["", "x", "é ü 日本", "🚀", '"q"', "back\\slash", "\n\t\r\b\f", "\u0000\u001f", "\u2028\u2029", "~0/~1"];
 
@@ -292,7 +283,7 @@ function randomValue(rand: () => number, depth: number): unknown {
 
 describe("jsonToPairs / pairsToJson", () => {
   test("round trip of 500 random values deep-equals JSON.parse", () => {
-    const rand = prng(20240611);
+    const rand = seededRandom(20240611);
     for (let i = 0; i < 500; i++) {
       const text = JSON.stringify(randomValue(rand, 0));
       const expected = JSON.parse(text);

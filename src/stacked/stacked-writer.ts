@@ -1,0 +1,207 @@
+// The stacked layout's arrays in one input's group, written as images come (issue 20):
+//   images       uint8 [N, H, W, C], one image per chunk, the run's compression
+//   labels       int64 [N]: an index into the attr class_names (sorted), -1 for none
+//   paths        a ragged string array (h5/ragged-strings.ts): each row's source path
+//   source_size  uint64 [N]: each row's file size in bytes
+//   splits/NAME  int64 [k]: sorted row indices of each split (disjoint, covering N)
+// and the group's attrs layout "stacked", stacked_version 1, image_shape, resize, label_source,
+// split_rule, seed. Rows are in input order whatever order the images are decoded in: each
+// entry of the input is added or skipped by its index, and rows wait until the ones before them
+// are settled. Labels are written as the order classes were met, then renumbered once every
+// class is known (class_names sorted: the same tree gives the same numbers every time).
+import type { Dataset } from "../h5/dataset";
+import type { Group } from "../h5/group";
+import { RaggedStringsWriter } from "../h5/ragged-strings";
+import { isCompressed, type DatasetLayout } from "../processors/layout";
+import { ClassNumbering, NO_LABEL, type LabelSource } from "./labels";
+import type { ResizeSpec } from "../processors/resize-spec";
+import type { SplitShare } from "./split-rule";
+
+/** The `layout` attr of a stacked group. */
+export const STACKED_LAYOUT = "stacked";
+/** The `stacked_version` attr. */
+export const STACKED_VERSION = 1;
+
+/** Rows read back at a time when labels are renumbered. */
+const RENUMBER_ROWS = 1 << 16;
+
+/** How a group's stack is made. */
+export interface StackOptions {
+  layout: DatasetLayout;
+  labels: LabelSource;
+  /** The split rule (null: no --split); split directories win over it. */
+  split: readonly SplitShare[] | null;
+  seed: number;
+  resize: ResizeSpec | null;
+}
+
+/** One image of the stack. */
+export interface StackedRow {
+  /** Pixels, row-major [H, W, C]. */
+  pixels: Uint8Array;
+  shape: [number, number, number];
+  sourcePath: string;
+  size: number;
+  /** Its class name (null: none). */
+  label: string | null;
+  /** Its split's name (null: none). */
+  split: string | null;
+}
+
+/** An added row waiting for the rows before it, and its adder's promise. */
+interface Waiting {
+  row: StackedRow;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+/** The arrays of one group's stack, made by the first image. */
+interface Arrays {
+  images: Dataset;
+  labels: Dataset;
+  sizes: Dataset;
+  paths: RaggedStringsWriter;
+  shape: [number, number, number];
+}
+
+/** Writes one group's stack, rows in input order. */
+export class StackedWriter {
+  private arrays: Arrays | null = null;
+  private readonly waiting = new Map<number, Waiting | null>();
+  private next = 0;
+  private rows = 0;
+  private writing: Promise<void> = Promise.resolve();
+  private readonly classes: ClassNumbering;
+  private readonly splitNames: string[] = [];
+  private splitOfRow = new Uint8Array(1024);
+
+  constructor(private readonly group: Group, private readonly options: StackOptions, existingClasses: readonly string[] = []) {
+    this.classes = new ClassNumbering(existingClasses);
+  }
+
+  /**
+   * Adds entry `index`'s image: written once every entry before it is settled. Resolves when it
+   * is written; rejects when it cannot be (an image of another shape), which fails it alone.
+   */
+  add(index: number, row: StackedRow): Promise<void> {
+    return new Promise((resolve, reject) => this.settle(index, { row, resolve, reject }));
+  }
+
+  /** Entry `index` of the input is no row of the stack (another kind, or failed). */
+  skip(index: number): void {
+    this.settle(index, null);
+  }
+
+  /** Renumbers the labels, writes the splits and the attrs; returns the number of rows. */
+  async finish(): Promise<number> {
+    await this.writing;
+    if (this.waiting.size > 0) throw new Error(`the stack of '${this.group.name}' waits for entry ${this.next}, never settled`);
+    const arrays = this.arrays;
+    const { classNames, numberOf } = this.classes.finish();
+    if (arrays) {
+      await this.renumber(arrays.labels, numberOf);
+      await (await arrays.paths.finish()).close();
+      for (const dataset of [arrays.images, arrays.labels, arrays.sizes]) await dataset.close();
+    }
+    await this.writeSplits();
+    const { resize, labels, split, seed } = this.options;
+    await this.group.attrs.update(
+      {
+        layout: STACKED_LAYOUT,
+        stacked_version: STACKED_VERSION,
+        rows: this.rows,
+        image_shape: arrays ? arrays.shape : [],
+        class_names: classNames,
+        resize: resize ? `${resize.width}x${resize.height}:${resize.fit}` : "",
+        label_source: labels.from === "table" ? `${labels.file}:${labels.key}:${labels.column}` : labels.from,
+        split_rule: split ? split.map(({ name, share }) => `${name}=${share}`).join(",") : "",
+        seed,
+      },
+      { stacked_version: { dtype: "int64" }, rows: { dtype: "int64" }, seed: { dtype: "int64" }, image_shape: { dtype: "int64" }, class_names: { dtype: "string" } },
+    );
+    return this.rows;
+  }
+
+  private settle(index: number, waiting: Waiting | null): void {
+    if (index < this.next || this.waiting.has(index)) throw new Error(`entry ${index} of '${this.group.name}' settled twice`);
+    this.waiting.set(index, waiting);
+    this.writing = this.writing.then(() => this.flush());
+  }
+
+  /** Writes the rows that no earlier entry holds back, each telling its adder how it went. */
+  private async flush(): Promise<void> {
+    while (this.waiting.has(this.next)) {
+      const waiting = this.waiting.get(this.next)!;
+      this.waiting.delete(this.next);
+      this.next++;
+      if (!waiting) continue;
+      try {
+        await this.write(waiting.row);
+        waiting.resolve();
+      } catch (error) {
+        waiting.reject(error);
+      }
+    }
+  }
+
+  private async write(row: StackedRow): Promise<void> {
+    const arrays = (this.arrays ??= await this.create(row.shape));
+    const [h, w, c] = arrays.shape;
+    if (row.shape[0] !== h || row.shape[1] !== w || row.shape[2] !== c) {
+      throw new Error(`'${row.sourcePath}' is ${row.shape.join("×")}, the stack's images ${arrays.shape.join("×")} (give --resize WxH to bring every image to one shape)`);
+    }
+    await arrays.images.append(row.pixels, 1);
+    await arrays.labels.append(BigInt64Array.of(BigInt(row.label === null ? NO_LABEL : this.classes.idOf(row.label))), 1);
+    await arrays.sizes.append(BigUint64Array.of(BigInt(row.size)), 1);
+    await arrays.paths.append([row.sourcePath]);
+    this.recordSplit(row.split);
+    this.rows++;
+  }
+
+  private async create(shape: [number, number, number]): Promise<Arrays> {
+    const compression = isCompressed(this.options.layout) ? { compression: this.options.layout.compression } : {};
+    const images = await this.group.createDataset("images", { shape: [0, ...shape], maxshape: [null, ...shape], chunks: [1, ...shape], dtype: "uint8", ...compression });
+    const column = (dtype: "int64" | "uint64") => this.group.createDataset(dtype === "int64" ? "labels" : "source_size", { shape: [0], maxshape: [null], chunks: [65536], dtype, ...compression });
+    const labels = await column("int64");
+    const sizes = await column("uint64");
+    const paths = await RaggedStringsWriter.create(this.group, "paths", [], { compression: this.options.layout.compression });
+    return { images, labels, sizes, paths, shape };
+  }
+
+  private recordSplit(split: string | null): void {
+    if (this.rows === this.splitOfRow.length) {
+      const grown = new Uint8Array(this.splitOfRow.length * 2);
+      grown.set(this.splitOfRow);
+      this.splitOfRow = grown;
+    }
+    let at = 0;
+    if (split !== null) {
+      at = this.splitNames.indexOf(split) + 1;
+      if (at === 0) at = this.splitNames.push(split);
+      if (at > 255) throw new Error("more than 255 splits");
+    }
+    this.splitOfRow[this.rows] = at;
+  }
+
+  /** Each split's sorted row indices as splits/NAME (rows of no split are in none). */
+  private async writeSplits(): Promise<void> {
+    if (this.splitNames.length === 0) return;
+    const splits = await this.group.createGroup("splits");
+    for (let s = 0; s < this.splitNames.length; s++) {
+      const rows: bigint[] = [];
+      for (let r = 0; r < this.rows; r++) if (this.splitOfRow[r] === s + 1) rows.push(BigInt(r));
+      await (await splits.createDataset(this.splitNames[s], { data: BigInt64Array.from(rows), shape: [rows.length], dtype: "int64" })).close();
+    }
+    await splits.close();
+  }
+
+  /** The labels written as encounter ids, rewritten as class numbers, a block at a time. */
+  private async renumber(labels: Dataset, numberOf: Int32Array): Promise<void> {
+    for (let start = 0; start < this.rows; start += RENUMBER_ROWS) {
+      const count = Math.min(this.rows, start + RENUMBER_ROWS) - start;
+      const ids = (await labels.read({ start: [start], count: [count] })).data as BigInt64Array;
+      const numbers = BigInt64Array.from(ids, (id) => (id < 0n ? id : BigInt(numberOf[Number(id)])));
+      await labels.write(numbers, { start: [start], count: [count] });
+    }
+  }
+}
