@@ -11,5 +11,8 @@ export type { ConvertSummary, EntryCounts, ConvertProgress, ConvertEvents } from
 export type { ManifestRow, EntryStatus } from "./output/manifest";
 export type { AudioOptions } from "./processors/audio";
 export type { VideoOptions } from "./processors/video";
+export { parseResize, type ResizeSpec, type ResizeFit } from "./processors/resize-spec";
+export { parseLabelSource, type LabelSource } from "./stacked/labels";
+export { parseSplitRule, type SplitShare } from "./stacked/split-rule";
 export { loadSchema, parseSchema, SchemaError, type Schema } from "./schema";
 export * from "./read";

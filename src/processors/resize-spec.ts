@@ -8,8 +8,11 @@ export type ResizeFit = "cover" | "contain" | "fill";
 
 /** A resize: the box and the fit. */
 export interface ResizeSpec {
+  /** The box's width in pixels. */
   width: number;
+  /** The box's height in pixels. */
   height: number;
+  /** How an image is brought to the box. */
   fit: ResizeFit;
 }
 

@@ -6,7 +6,25 @@
 // classes are added after the old ones (sorted among themselves). An image with no label is -1.
 
 /** A label source: none, the parent directory, or a column of a table joined on the file's stem. */
-export type LabelSource = { from: "none" } | { from: "dir" } | { from: "table"; file: string; key: string; column: string };
+export type LabelSource =
+  | {
+      /** No labels: every row's is -1. */
+      from: "none";
+    }
+  | {
+      /** The image's parent directory's name. */
+      from: "dir";
+    }
+  | {
+      /** A column of a CSV or JSONL table, joined on the file's stem. */
+      from: "table";
+      /** The table's file. */
+      file: string;
+      /** The column holding the files' stems. */
+      key: string;
+      /** The column holding the labels. */
+      column: string;
+    };
 
 /** The label of an image without one. */
 export const NO_LABEL = -1;

@@ -9,7 +9,9 @@ import { createHash } from "node:crypto";
 
 /** One split of a rule: its name and the share of files it takes. */
 export interface SplitShare {
+  /** The split's name (its dataset under `splits/`). */
   name: string;
+  /** The fraction of files it takes, above 0; a rule's shares sum to 1. */
   share: number;
 }
 
