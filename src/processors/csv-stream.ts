@@ -17,13 +17,12 @@
 // - A table too wide for a compound type (wide-table.ts) is read whole, as before.
 import type { Dataset } from "../h5/dataset";
 import type { Group } from "../h5/group";
-import { writeCsv, delimiterHint, type WriteCsvOptions } from "./csv";
+import { delimiterHint, shapeWithHint, writeCsv, type WriteCsvOptions } from "./csv";
 import { parseCsvBlock, parseRecords, typedBlock, type CsvBlock, type CsvBlockColumn, type CsvBlockTask } from "./csv-block";
 import { dialectOf, type CsvDialect } from "./csv-dialect";
 import { CsvError } from "./csv-error";
 import { ColumnTyping } from "./csv-infer";
 import { CsvSizeCheck } from "./csv-limits";
-import { shapeOf } from "./csv-shape";
 import type { CsvColumnType } from "./csv-table";
 import { csvSchema, csvTableWriter } from "./csv-table-writer";
 import { fieldNames } from "./field-names";
@@ -94,7 +93,7 @@ async function runPass(target: Target, blocks: AsyncIterable<Uint8Array>, option
   const decimalComma = options.decimalComma === true && dialect.delimiter !== ",";
   const firstText = await source.next();
   const records = await parseRecords(firstText ?? "", dialect.delimiter, dialect.quote);
-  const shape = withHint(() => shapeOf(records, dialect.delimiter), dialect);
+  const shape = shapeWithHint(records, dialect);
   const width = shape.header.length;
   const fields = fieldNames(shape.header);
   const typings = shape.header.map(() => new ColumnTyping(decimalComma));
@@ -168,14 +167,6 @@ function asType(column: CsvBlockColumn, type: CsvColumnType, rows: number): unkn
     if (column.type === "string") return new Float64Array(rows).fill(NaN) as unknown as unknown[];
   }
   throw new Error(`a CSV block's ${column.type} column cannot be written as ${type}`);
-}
-
-function withHint<T>(read: () => T, dialect: CsvDialect): T {
-  try {
-    return read();
-  } catch (error) {
-    throw error instanceof CsvError ? new CsvError(`${error.message} ${delimiterHint(dialect)}`, error.row) : error;
-  }
 }
 
 /** The row number (from 1, blank lines counted) of the table's first row: the first non-blank row after the preamble's. */

@@ -14,7 +14,7 @@ import { decodeText, type TextSource } from "./text-input";
 import { CsvError } from "./csv-error";
 import type { CsvColumn, CsvColumnType, CsvTable } from "./csv-table";
 import { checkCsvSizes } from "./csv-limits";
-import { shapeOf } from "./csv-shape";
+import { shapeOf, type CsvShape } from "./csv-shape";
 import { dialectOf, delimiterText, type CsvDialect } from "./csv-dialect";
 import { inferColumn } from "./csv-infer";
 import { parseRecords } from "./csv-block";
@@ -120,8 +120,13 @@ export async function readCsvRows(source: CsvSource, options: CsvOptions = {}): 
   const { delimiter, quote } = dialect;
   checkCsvSizes(text, delimiter, options.maxField, quote);
   const records = await parseRecords(text, delimiter, quote);
+  return { ...shapeWithHint(records, dialect), delimiter };
+}
+
+/** The rows' shape (csv-shape.ts); a ragged row's error says which delimiter split them (delimiterHint). */
+export function shapeWithHint(records: string[][], dialect: CsvDialect): CsvShape {
   try {
-    return { ...shapeOf(records, delimiter), delimiter };
+    return shapeOf(records, dialect.delimiter);
   } catch (error) {
     throw error instanceof CsvError ? new CsvError(`${error.message} ${delimiterHint(dialect)}`, error.row) : error;
   }

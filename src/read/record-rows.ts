@@ -42,15 +42,23 @@ export function* recordRowsFlow(dataset: Dataset, stored: StoredColumns, start: 
   const { data } = yield* rowsOf(dataset, start, stop, { columns: true });
   const rows = stop - start;
   const columns = data as Record<string, ArrayLike<unknown>>;
-  if (stored.texts.some((t) => t !== "")) {
-    const group = (yield* getObject(dataset.file, dataset.name.slice(0, dataset.name.lastIndexOf("/")) || "/")) as Group;
-    try {
-      yield* raggedTextsFlow(dataset, stored, columns, start, rows, group);
-    } finally {
-      yield* release(group);
-    }
-  }
+  yield* readRaggedTexts(dataset, stored, columns, start, rows);
   return recordsOf(stored.paths, cellsOf(stored, columns, rows, "reader"), rows);
+}
+
+/**
+ * Replaces, in `columns` (a table's rows [start, start + rows) read as columns), each ragged text
+ * column's end offsets by its texts, read from the datasets beside the table (a record table's or
+ * a CSV table's: processors/record-table.ts).
+ */
+export function* readRaggedTexts(dataset: Dataset, stored: StoredColumns, columns: Record<string, ArrayLike<unknown>>, start: number, rows: number): Flow<void> {
+  if (!stored.texts.some((t) => t !== "")) return;
+  const group = (yield* getObject(dataset.file, dataset.name.slice(0, dataset.name.lastIndexOf("/")) || "/")) as Group;
+  try {
+    yield* raggedTextsFlow(dataset, stored, columns, start, rows, group);
+  } finally {
+    yield* release(group);
+  }
 }
 
 /** The records of `range` (all by default) of a record table. */

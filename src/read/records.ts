@@ -18,8 +18,7 @@ import { attrNames, attrValue, getObject, readData, release, type Flow } from ".
 import { runAsync, runSync } from "../h5/operation";
 import { isRaggedStrings, raggedShape, readRaggedStrings } from "../h5/ragged-strings";
 import { recordJsonText } from "../processors/record-values";
-import { isRecordTable, readRecordsFlow } from "./record-rows";
-import { raggedTextsFlow } from "../processors/record-cells";
+import { isRecordTable, readRaggedTexts, readRecordsFlow } from "./record-rows";
 
 /** Options of readJSON. */
 export interface ReadJSONOptions {
@@ -204,12 +203,7 @@ function* readTableFlow(table: Dataset | Group, range?: AxisRange): Flow<Table> 
 function* raggedColumns(dataset: Dataset, fields: string[], texts: string[], byField: Record<string, TableColumn>, span: RowSpan): Flow<void> {
   if (texts.length > fields.length) throw new H5Error(`'${dataset.name}' names ${texts.length} ragged_datasets for ${fields.length} fields`, dataset.name);
   const stored = { paths: [], kinds: [], maskField: "", fields: fields.slice(0, texts.length), texts };
-  const group = (yield* getObject(dataset.file, dataset.name.slice(0, dataset.name.lastIndexOf("/")) || "/")) as Group;
-  try {
-    yield* raggedTextsFlow(dataset, stored, byField as Record<string, ArrayLike<unknown>>, span.start, span.stop - span.start, group);
-  } finally {
-    yield* release(group);
-  }
+  yield* readRaggedTexts(dataset, stored, byField as Record<string, ArrayLike<unknown>>, span.start, span.stop - span.start);
 }
 
 /** An [R, C] dataset, or ragged string array, read as C columns (h5dat's kv CSV mode: strings). */
