@@ -12,9 +12,9 @@ import { camelKeys, snakeKeys } from "../processors/option-keys";
 import { PROCESSOR_OPTIONS } from "../processors/registry";
 import { loadSchema } from "../schema";
 import { ON_ERROR_MODES } from "./fallback";
-import { parseLabelSource } from "../stacked/labels";
-import { parseResize } from "../processors/resize-spec";
-import { parseSplitRule } from "../stacked/split-rule";
+import { labelSourceText, parseLabelSource } from "../stacked/labels";
+import { parseResize, resizeText } from "../processors/resize-spec";
+import { parseSplitRule, splitRuleText } from "../stacked/split-rule";
 import type { ConvertOptions } from "./options";
 
 /** A name of convert's options. */
@@ -199,7 +199,7 @@ export const CONVERT_OPTIONS = [
     parse: (text) => parseResize(text),
     fromConfig: (text: string) => parseResize(text),
     stored: "shape",
-    storedAs: (spec) => spec && `${spec.width}x${spec.height}:${spec.fit}`,
+    storedAs: (spec) => spec && resizeText(spec),
   }),
   option({
     name: "labels",
@@ -210,7 +210,7 @@ export const CONVERT_OPTIONS = [
     parse: (text) => parseLabelSource(text),
     fromConfig: (text: string) => parseLabelSource(text),
     stored: "shape",
-    storedAs: (source) => source && (source.from === "table" ? `${source.file}:${source.key}:${source.column}` : source.from),
+    storedAs: (source) => source && labelSourceText(source),
   }),
   option({
     name: "split",
@@ -221,7 +221,7 @@ export const CONVERT_OPTIONS = [
     parse: (text) => parseSplitRule(text),
     fromConfig: (text: string) => parseSplitRule(text),
     stored: "shape",
-    storedAs: (rule) => rule && rule.map(({ name, share }) => `${name}=${share}`).join(","),
+    storedAs: (rule) => rule && splitRuleText(rule),
   }),
   option({
     name: "seed",

@@ -34,3 +34,8 @@ export function parseResize(text: string): ResizeSpec {
 export function sharpResize(spec: ResizeSpec): { width: number; height: number; fit: ResizeFit; position: "centre"; background: { r: 0; g: 0; b: 0; alpha: 1 } } {
   return { width: spec.width, height: spec.height, fit: spec.fit, position: "centre", background: { r: 0, g: 0, b: 0, alpha: 1 } };
 }
+
+/** A spec as --resize writes it (`224x224:cover`): how the option and the stack's attr store it. */
+export function resizeText(spec: ResizeSpec): string {
+  return `${spec.width}x${spec.height}:${spec.fit}`;
+}

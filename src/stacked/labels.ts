@@ -39,6 +39,11 @@ export function parseLabelSource(text: string): LabelSource {
   return { from: "table", file: parts.slice(0, -2).join(":"), key: parts[parts.length - 2], column: parts[parts.length - 1] };
 }
 
+/** A source as --labels writes it (`dir`, `none`, `styles.csv:id:type`): how the option and the stack's attr store it. */
+export function labelSourceText(source: LabelSource): string {
+  return source.from === "table" ? `${source.file}:${source.key}:${source.column}` : source.from;
+}
+
 /** The label `--labels dir` gives an image: its parent directory's name; null at the input's top. */
 export function directoryLabel(sourcePath: string): string | null {
   const parts = sourcePath.split("/");

@@ -39,6 +39,11 @@ export function parseSplitRule(text: string): SplitShare[] {
   return shares;
 }
 
+/** A rule as --split writes it (`train=0.8,test=0.2`): how the option and the stack's attr store it. */
+export function splitRuleText(rule: readonly SplitShare[]): string {
+  return rule.map(({ name, share }) => `${name}=${share}`).join(",");
+}
+
 /** The point in [0, 1) a path hashes to under `seed`. */
 export function splitPoint(sourcePath: string, seed: number = DEFAULT_SEED): number {
   const digest = createHash("sha256").update(`${seed}\n${sourcePath}`).digest();

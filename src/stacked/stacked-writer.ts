@@ -13,9 +13,9 @@ import type { Dataset } from "../h5/dataset";
 import type { Group } from "../h5/group";
 import { RaggedStringsWriter } from "../h5/ragged-strings";
 import { isCompressed, type DatasetLayout } from "../processors/layout";
-import { ClassNumbering, NO_LABEL, type LabelSource } from "./labels";
-import type { ResizeSpec } from "../processors/resize-spec";
-import type { SplitShare } from "./split-rule";
+import { ClassNumbering, labelSourceText, NO_LABEL, type LabelSource } from "./labels";
+import { resizeText, type ResizeSpec } from "../processors/resize-spec";
+import { splitRuleText, type SplitShare } from "./split-rule";
 
 /** The `layout` attr of a stacked group. */
 export const STACKED_LAYOUT = "stacked";
@@ -112,9 +112,9 @@ export class StackedWriter {
         rows: this.rows,
         image_shape: arrays ? arrays.shape : [],
         class_names: classNames,
-        resize: resize ? `${resize.width}x${resize.height}:${resize.fit}` : "",
-        label_source: labels.from === "table" ? `${labels.file}:${labels.key}:${labels.column}` : labels.from,
-        split_rule: split ? split.map(({ name, share }) => `${name}=${share}`).join(",") : "",
+        resize: resize ? resizeText(resize) : "",
+        label_source: labelSourceText(labels),
+        split_rule: split ? splitRuleText(split) : "",
         seed,
       },
       { stacked_version: { dtype: "int64" }, rows: { dtype: "int64" }, seed: { dtype: "int64" }, image_shape: { dtype: "int64" }, class_names: { dtype: "string" } },
