@@ -9,12 +9,13 @@ import { directoryLabel } from "../stacked/labels";
 import { splitByHash, splitFromDirectories } from "../stacked/split-rule";
 import { StackedWriter } from "../stacked/stacked-writer";
 import { messageOf } from "../error-message";
+import type { StackImageOptions } from "../processors/image";
 import type { ConvertOptions } from "./options";
 import type { EntryPlan, StackSlot } from "./plan";
 import type { Run } from "./run";
 
 /** The names the stack takes in its group: an entry of the files layout cannot have them. */
-const STACK_NAMES = ["images", "labels", "paths", "source_size", "splits"];
+const STACK_NAMES = ["images", "image_shapes", "image_format", "labels", "paths", "source_size", "splits"];
 
 /** Fails before anything is written when the stacked options cannot be honoured. */
 export function checkStackOptions(options: ConvertOptions): void {
@@ -25,7 +26,7 @@ export function checkStackOptions(options: ConvertOptions): void {
   }
   if (options.resume || options.append) throw new Error("--layout stacked cannot be resumed or appended to yet: convert into a new file");
   if (options.labels?.from === "table") throw new Error("--labels FILE:KEY:COLUMN is not supported yet: use --labels dir or none");
-  if ((options.images ?? "pixels") !== "pixels") throw new Error(`--layout stacked stores pixels: --images ${options.images} is not supported with it yet`);
+  if (options.images === "both") throw new Error("--layout stacked keeps an image's pixels or (--images encoded) its bytes, not both: --images both is for the files layout");
 }
 
 /** One input's stack and its entries' slots. */
@@ -40,7 +41,7 @@ export class InputStack {
   static async open(run: Run, group: Group, groupPath: string): Promise<InputStack> {
     for (const name of STACK_NAMES) await run.claimTarget(`${groupPath}/${name}`);
     const { options } = run;
-    const writer = new StackedWriter(group, { layout: { compression: run.compression }, labels: options.labels ?? { from: "dir" }, split: options.split ?? null, seed: options.seed ?? 0, resize: options.resize ?? null });
+    const writer = new StackedWriter(group, { layout: { compression: run.compression }, labels: options.labels ?? { from: "dir" }, split: options.split ?? null, seed: options.seed ?? 0, resize: options.resize ?? null, encoded: options.images === "encoded" });
     return new InputStack(writer, groupPath, options);
   }
 
@@ -54,15 +55,18 @@ export class InputStack {
     if (plan.processor !== "image") return plan;
     const stack: StackSlot = {
       target: `${this.groupPath}/images`,
-      add: (image, size) => {
+      add: (image, bytes) => {
         this.filled.add(slot);
         const sourcePath = plan.sourcePath;
         const label = this.options.labels?.from === "none" ? null : directoryLabel(sourcePath);
         const split = splitFromDirectories(sourcePath) ?? (this.options.split ? splitByHash(sourcePath, this.options.split, this.options.seed ?? 0) : null);
-        return this.writer.add(slot, { pixels: image.data as Uint8Array, shape: image.shape as [number, number, number], sourcePath, size, label, split });
+        const encoded = this.options.images === "encoded";
+        const stacked = { data: encoded ? bytes : (image.data as Uint8Array), shape: image.shape as [number, number, number], format: image.format };
+        return this.writer.add(slot, { image: stacked, convertedToRgb: image.convertedToRgb === true, sourcePath, size: bytes.length, label, split });
       },
     };
-    return { ...plan, options: { ...plan.options, stack: { resize: this.options.resize ?? null } }, stack };
+    const stackOptions: StackImageOptions = { resize: this.options.resize ?? null, encoded: this.options.images === "encoded" };
+    return { ...plan, options: { ...plan.options, stack: stackOptions }, stack };
   }
 
   /** Entry `slot` has its row: a slot its image did not fill is passed over. */
