@@ -5,6 +5,8 @@
 //   paths        a ragged string array (h5/ragged-strings.ts): each row's source path
 //   source_size  uint64 [N]: each row's file size in bytes
 //   splits/NAME  int64 [k]: sorted row indices of each split (disjoint, covering N)
+//   meta         with a --labels table: its columns for each row, typed as the CSV processor
+//                types them, after `_row`, the table's data row (-1: none, its cells 0/NaN/""/false)
 // and the group's attrs layout "stacked", stacked_version 1, rows, image_storage, image_shape
 // ([] unless fixed), converted_to_rgb (rows made RGB for --resize), class_names (also on
 // labels), resize, label_source, split_rule, seed. Rows are in input order whatever order the images are decoded in: each
@@ -19,6 +21,9 @@ import { createImageRows, FixedImages, RaggedImages, type ImageRows, type Stacke
 import { ClassNumbering, labelSourceText, NO_LABEL, type LabelSource } from "./labels";
 import { resizeText, type ResizeSpec } from "../processors/resize-spec";
 import { splitRuleText, type SplitShare } from "./split-rule";
+import { gatherColumn, type LabelTable } from "./label-table";
+import { csvSchema, writeCsvTable } from "../processors/csv-table-writer";
+import { fieldNames } from "../processors/field-names";
 
 /** The `layout` attr of a stacked group. */
 export const STACKED_LAYOUT = "stacked";
@@ -38,6 +43,8 @@ export interface StackOptions {
   resize: ResizeSpec | null;
   /** Keep each image's file bytes instead of its pixels (--images encoded). */
   encoded: boolean;
+  /** The --labels table, written row for row as `meta` (null: none). */
+  table?: LabelTable | null;
 }
 
 /** One image of the stack. */
@@ -51,6 +58,8 @@ export interface StackedRow {
   label: string | null;
   /** Its split's name (null: none). */
   split: string | null;
+  /** Its row of the label table (-1: none). */
+  tableRow?: number;
 }
 
 /** An added row waiting for the rows before it, and its adder's promise. */
@@ -79,6 +88,7 @@ export class StackedWriter {
   private readonly classes: ClassNumbering;
   private readonly splitNames: string[] = [];
   private splitOfRow = new Uint8Array(1024);
+  private tableRowOf = new Int32Array(1024);
 
   constructor(private readonly group: Group, private readonly options: StackOptions, existingClasses: readonly string[] = []) {
     this.classes = new ClassNumbering(existingClasses);
@@ -111,6 +121,7 @@ export class StackedWriter {
       for (const dataset of [arrays.labels, arrays.sizes]) await dataset.close();
     }
     await this.writeSplits();
+    if (this.options.table) await this.writeMeta(this.options.table);
     const { resize, labels, split, seed } = this.options;
     await this.group.attrs.update(
       {
@@ -128,6 +139,11 @@ export class StackedWriter {
       },
       { stacked_version: { dtype: "int64" }, rows: { dtype: "int64" }, converted_to_rgb: { dtype: "int64" }, seed: { dtype: "int64" }, image_shape: { dtype: "int64" }, class_names: { dtype: "string" } },
     );
+    return this.rows;
+  }
+
+  /** Rows written so far. */
+  get rowCount(): number {
     return this.rows;
   }
 
@@ -165,6 +181,7 @@ export class StackedWriter {
     await arrays.sizes.append(BigUint64Array.of(BigInt(row.size)), 1);
     await arrays.paths.append([row.sourcePath]);
     this.recordSplit(row.split);
+    this.tableRowOf[this.rows] = row.tableRow ?? -1;
     if (row.convertedToRgb) this.convertedToRgb++;
     this.rows++;
   }
@@ -182,9 +199,8 @@ export class StackedWriter {
 
   private recordSplit(split: string | null): void {
     if (this.rows === this.splitOfRow.length) {
-      const grown = new Uint8Array(this.splitOfRow.length * 2);
-      grown.set(this.splitOfRow);
-      this.splitOfRow = grown;
+      this.splitOfRow = grown(this.splitOfRow, new Uint8Array(this.rows * 2));
+      this.tableRowOf = grown(this.tableRowOf, new Int32Array(this.rows * 2));
     }
     let at = 0;
     if (split !== null) {
@@ -207,6 +223,17 @@ export class StackedWriter {
     await splits.close();
   }
 
+  /** The label table's rows in the stack's row order, after `_row`, the table row of each. */
+  private async writeMeta(table: LabelTable): Promise<void> {
+    const rowOf = this.tableRowOf.subarray(0, this.rows);
+    const columns = ["_row", ...table.columns];
+    const values = [BigInt64Array.from(rowOf, BigInt), ...table.columns.map((_, c) => gatherColumn(table, c, rowOf))];
+    const schema = csvSchema(fieldNames(columns), ["int64", ...table.types]);
+    const meta = await writeCsvTable(this.group, "meta", schema, values as unknown as unknown[][], this.rows, { columns }, this.options.layout);
+    await meta.attrs.set("label_table", table.name);
+    await meta.close();
+  }
+
   /** The labels written as encounter ids, rewritten as class numbers, a block at a time. */
   private async renumber(labels: Dataset, numberOf: Int32Array): Promise<void> {
     for (let start = 0; start < this.rows; start += RENUMBER_ROWS) {
@@ -216,4 +243,10 @@ export class StackedWriter {
       await labels.write(numbers, { start: [start], count: [count] });
     }
   }
+}
+
+/** `into` (twice `from`'s length) holding `from` at its start. */
+function grown<T extends Uint8Array | Int32Array>(from: T, into: T): T {
+  into.set(from);
+  return into;
 }

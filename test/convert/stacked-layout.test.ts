@@ -172,7 +172,8 @@ print(json.dumps({"storage": g.attrs["image_storage"], "same": same, "formats": 
       [["--resize", "8x8"], /--resize shape the stacked layout: give --layout stacked too/],
       [["--layout", "stacked", "--resize", "8"], /--resize: '8' is not WxH/],
       [["--layout", "stacked", "--split", "train=0.5"], /--split: the shares sum to 0.5, not 1/],
-      [["--layout", "stacked", "--labels", "styles.csv:id:type"], /--labels FILE:KEY:COLUMN is not supported yet/],
+      [["--layout", "stacked", "--images", "both"], /--images both is for the files layout/],
+      [["--layout", "stacked", "--resume"], /cannot be resumed or appended to yet/],
     ] as const) {
       const refused = run(...args);
       assert.equal(refused.status, 1, `${args.join(" ")}: ${refused.stderr}`);
