@@ -10,7 +10,10 @@ import type { LabelTable } from "../stacked/label-table";
 import { joinMessages } from "./entry-checks";
 import type { StackSummary } from "./results";
 import { splitByHash, splitFromDirectories } from "../stacked/split-rule";
-import { StackedWriter } from "../stacked/stacked-writer";
+import { STACK_OPTION_ATTRS, STACKED_LAYOUT, StackedWriter, type StackOptions } from "../stacked/stacked-writer";
+import { labelSourceText } from "../stacked/labels";
+import { resizeText } from "../processors/resize-spec";
+import { splitRuleText } from "../stacked/split-rule";
 import { messageOf } from "../error-message";
 import type { StackImageOptions } from "../processors/image";
 import type { ConvertOptions } from "./options";
@@ -27,7 +30,7 @@ export function checkStackOptions(options: ConvertOptions): void {
     if (given.length > 0) throw new Error(`${given.map((name) => `--${name}`).join(", ")} shape the stacked layout: give --layout stacked too`);
     return;
   }
-  if (options.resume || options.append) throw new Error("--layout stacked cannot be resumed or appended to yet: convert into a new file");
+  if (options.resume) throw new Error("--layout stacked cannot be resumed yet: convert again with --overwrite");
   if (options.images === "both") throw new Error("--layout stacked keeps an image's pixels or (--images encoded) its bytes, not both: --images both is for the files layout");
 }
 
@@ -36,18 +39,42 @@ export class InputStack {
   private slots = 0;
   private readonly filled = new Set<number>();
   private readonly settled = new Set<number>();
-  /** The label table's rows some image matched. */
-  private readonly matchedRows = new Set<number>();
-  private unlabelled = 0;
 
-  private constructor(private readonly writer: StackedWriter, private readonly groupPath: string, private readonly options: ConvertOptions, private readonly table: LabelTable | null) {}
+  private constructor(
+    private readonly writer: StackedWriter,
+    private readonly groupPath: string,
+    private readonly options: ConvertOptions,
+    private readonly table: LabelTable | null,
+    /** The paths of the rows a stack appended to holds: an entry of one of them is not added twice. */
+    private readonly stored: ReadonlySet<string>,
+  ) {}
 
-  /** The stack of the input whose group is `groupPath` ("" for the file's root), its names claimed; `table`: its --labels table. */
+  /**
+   * The stack of the input whose group is `groupPath` ("" for the file's root), its names
+   * claimed; `table`: its --labels table. A stack the file holds already (--append) is added to,
+   * when it was made with the same options.
+   */
   static async open(run: Run, group: Group, groupPath: string, table: LabelTable | null): Promise<InputStack> {
-    for (const name of STACK_NAMES) await run.claimTarget(`${groupPath}/${name}`);
     const { options } = run;
-    const writer = new StackedWriter(group, { layout: { compression: run.compression }, labels: options.labels ?? { from: "dir" }, split: options.split ?? null, seed: options.seed ?? 0, resize: options.resize ?? null, encoded: options.images === "encoded", table });
-    return new InputStack(writer, groupPath, options, table);
+    const stackOptions: StackOptions = {
+      layout: { compression: run.compression },
+      labels: options.labels ?? { from: "dir" },
+      split: options.split ?? null,
+      seed: options.seed ?? 0,
+      resize: options.resize ?? null,
+      encoded: options.images === "encoded",
+      table,
+      factsOf: (sourcePath) => ({ ...labelOf(sourcePath, options, table), split: splitOf(sourcePath, options) }),
+    };
+    const appending = run.out.start === "append" && (await group.attrs.find("layout")) === STACKED_LAYOUT;
+    if (!appending) {
+      for (const name of STACK_NAMES) await run.claimTarget(`${groupPath}/${name}`);
+      return new InputStack(new StackedWriter(group, stackOptions), groupPath, options, table, new Set());
+    }
+    await checkAppendable(group, stackOptions);
+    for (const name of STACK_NAMES) run.reserve(`${groupPath}/${name}`);
+    const writer = await StackedWriter.reopen(group, stackOptions);
+    return new InputStack(writer, groupPath, options, table, new Set(await writer.storedPaths()));
   }
 
   /** The next entry's slot. */
@@ -55,21 +82,19 @@ export class InputStack {
     return this.slots++;
   }
 
-  /** `plan` of entry `slot`: an image decodes for the stack, and its row fills the slot. */
-  planFor(plan: EntryPlan, slot: number): EntryPlan {
+  /** `plan` of entry `slot`: an image decodes for the stack, and its row fills the slot; one the stack holds already is skipped. */
+  planFor(plan: EntryPlan, slot: number): EntryPlan | { done: ManifestRow } {
     if (plan.processor !== "image") return plan;
-    const sourcePath = plan.sourcePath;
-    const { label, tableRow, message } = this.labelOf(sourcePath);
+    const { sourcePath } = plan;
+    if (this.stored.has(sourcePath)) return { done: { ...plan.row, target: `${this.groupPath}/images`, status: "skipped", message: "already a row of the stack (the file appended to holds it)" } };
+    const { message } = labelOf(sourcePath, this.options, this.table);
     const stack: StackSlot = {
       target: `${this.groupPath}/images`,
       add: (image, bytes) => {
         this.filled.add(slot);
-        if (tableRow >= 0) this.matchedRows.add(tableRow);
-        if (label === null) this.unlabelled++;
-        const split = splitFromDirectories(sourcePath) ?? (this.options.split ? splitByHash(sourcePath, this.options.split, this.options.seed ?? 0) : null);
         const encoded = this.options.images === "encoded";
         const stacked = { data: encoded ? bytes : (image.data as Uint8Array), shape: image.shape as [number, number, number], format: image.format };
-        return this.writer.add(slot, { image: stacked, convertedToRgb: image.convertedToRgb === true, sourcePath, size: bytes.length, label, split, tableRow });
+        return this.writer.add(slot, { image: stacked, convertedToRgb: image.convertedToRgb === true, sourcePath, size: bytes.length });
       },
     };
     const stackOptions: StackImageOptions = { resize: this.options.resize ?? null, encoded: this.options.images === "encoded" };
@@ -77,24 +102,14 @@ export class InputStack {
     return { ...plan, row, options: { ...plan.options, stack: stackOptions }, stack };
   }
 
-  /** An image's label, its label table row (-1: none) and what its manifest row says of a row not found. */
-  private labelOf(sourcePath: string): { label: string | null; tableRow: number; message: string } {
-    const { table } = this;
-    if (!table) return { label: this.options.labels?.from === "none" ? null : directoryLabel(sourcePath), tableRow: -1, message: "" };
-    const stem = stemOf(sourcePath);
-    const tableRow = table.rowOfKey.get(stem) ?? -1;
-    if (tableRow < 0) return { label: null, tableRow, message: `no row of ${table.name} has the key '${stem}': label -1` };
-    return { label: table.labels[tableRow] === "" ? null : table.labels[tableRow], tableRow, message: "" };
-  }
-
   /** What the stack holds, for the summary (after finish). */
   summary(): StackSummary {
-    const rows = this.writer.rowCount;
+    const { rows, unlabelled, tableRowsMatched } = this.writer.counts;
     return {
       group: this.groupPath === "" ? "/" : this.groupPath,
       rows,
-      unlabelled: this.unlabelled,
-      ...(this.table && { labelTable: this.table.name, tableRowsWithoutImage: this.table.rows - this.matchedRows.size }),
+      unlabelled,
+      ...(this.table && { labelTable: this.table.name, tableRowsWithoutImage: this.table.rows - tableRowsMatched }),
     };
   }
 
@@ -115,4 +130,36 @@ export class InputStack {
       return { source: input, source_path: "", target: `${this.groupPath}/images`, status: "failed", bytes: 0, processor: "image", message: `the stack: ${messageOf(error)}` };
     }
   }
+}
+
+/** An image's label, its label table row (-1: none) and what its manifest row says of a row not found. */
+function labelOf(sourcePath: string, options: ConvertOptions, table: LabelTable | null): { label: string | null; tableRow: number; message: string } {
+  if (!table) return { label: options.labels?.from === "none" ? null : directoryLabel(sourcePath), tableRow: -1, message: "" };
+  const stem = stemOf(sourcePath);
+  const tableRow = table.rowOfKey.get(stem) ?? -1;
+  if (tableRow < 0) return { label: null, tableRow, message: `no row of ${table.name} has the key '${stem}': label -1` };
+  return { label: table.labels[tableRow] === "" ? null : table.labels[tableRow], tableRow, message: "" };
+}
+
+/** An image's split: its split directory's, else by --split's hash, else none. */
+function splitOf(sourcePath: string, options: ConvertOptions): string | null {
+  return splitFromDirectories(sourcePath) ?? (options.split ? splitByHash(sourcePath, options.split, options.seed ?? 0) : null);
+}
+
+/** A stack appended to must be made as this run would make it: the attrs that say how, compared. */
+async function checkAppendable(group: Group, options: StackOptions): Promise<void> {
+  const now: Record<(typeof STACK_OPTION_ATTRS)[number], unknown> = {
+    resize: options.resize ? resizeText(options.resize) : "",
+    label_source: labelSourceText(options.labels),
+    split_rule: options.split ? splitRuleText(options.split) : "",
+    seed: options.seed,
+  };
+  for (const name of STACK_OPTION_ATTRS) {
+    const was = await group.attrs.find(name);
+    if (String(was ?? "") !== String(now[name])) {
+      throw new Error(`cannot append to the stack '${group.name}': it was made with ${name} '${String(was ?? "")}', this run gives '${String(now[name])}'`);
+    }
+  }
+  const storage = await group.attrs.find("image_storage");
+  if ((storage === "encoded") !== options.encoded) throw new Error(`cannot append to the stack '${group.name}': its images are ${String(storage)}, this run's would be ${options.encoded ? "encoded" : "pixels"}`);
 }

@@ -103,6 +103,11 @@ export class Run {
     return this.groupTurns.run(work);
   }
 
+  /** Takes `target` for an object the file holds already and this run adds to (a stack appended to): no entry may have it. */
+  reserve(target: string): void {
+    this.claimed.add(target);
+  }
+
   /**
    * Reserves `target` for one entry and returns its parent group (made if missing) and name. Two
    * entries of one name (an archive may hold both) cannot both have it: the later one fails, and

@@ -67,6 +67,23 @@ export class RaggedStringsWriter {
     return new RaggedStringsWriter(group, rowShape, options.compression ?? "gzip");
   }
 
+  /**
+   * Continues the ragged array `name` in `parent` (a column: rowShape []): rows appended after
+   * those it holds. Its chunking and filters are the ones it was made with.
+   */
+  static async open(parent: Group, name: string): Promise<RaggedStringsWriter> {
+    const group = await parent.group(name);
+    const writer = new RaggedStringsWriter(group, [], "gzip");
+    const bytes = (await group.get("bytes")) as Dataset;
+    const offsets = (await group.get("offsets")) as Dataset;
+    writer.datasets = { bytes, offsets };
+    const count = offsets.shape![0];
+    writer.strings = count - 1;
+    writer.written = Number(((await offsets.read({ start: [count - 1], count: [1] })).data as BigUint64Array)[0]);
+    if (writer.written !== bytes.shape![0]) throw new H5Error(`'${group.name}' ends its offsets at ${writer.written} but holds ${bytes.shape![0]} bytes`, group.name);
+    return writer;
+  }
+
   /** Adds whole rows: strings in row-major order. */
   async append(strings: readonly string[]): Promise<void> {
     await this.appendEncoded(encodeStrings(strings));

@@ -47,3 +47,8 @@ export function storageOptions(layout: DatasetLayout, own: { dtype: Dtype; chunk
     ...(isCompressed(layout) ? { compression: layout.compression, shuffle: own.shuffle ?? false } : {}),
   };
 }
+
+/** createDataset's compression option for `layout` (none when it stores uncompressed). */
+export function compressionOf(layout: DatasetLayout): { compression?: DatasetLayout["compression"] } {
+  return isCompressed(layout) ? { compression: layout.compression } : {};
+}

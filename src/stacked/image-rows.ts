@@ -15,7 +15,7 @@ import { dtype } from "../h5/dtype";
 import type { Dataset } from "../h5/dataset";
 import type { Group } from "../h5/group";
 import { RaggedStringsWriter } from "../h5/ragged-strings";
-import { isCompressed, type DatasetLayout } from "../processors/layout";
+import { compressionOf, type DatasetLayout } from "../processors/layout";
 
 /** The group attr `image_storage`. */
 export type ImageStorage = "fixed" | "ragged" | "encoded";
@@ -51,6 +51,11 @@ export function createImageRows(group: Group, layout: DatasetLayout, first: Stac
   return encoded ? RaggedImages.create(group, layout, true) : FixedImages.create(group, layout, first.shape);
 }
 
+/** The storage of a stack a file already holds, to append to (`storage`: its attr image_storage). */
+export async function openImageRows(group: Group, storage: ImageStorage): Promise<ImageRows> {
+  return storage === "fixed" ? FixedImages.open(group) : RaggedImages.open(group, storage);
+}
+
 /** images [N, H, W, C]. */
 export class FixedImages implements ImageRows {
   readonly storage = "fixed";
@@ -61,6 +66,14 @@ export class FixedImages implements ImageRows {
   static async create(group: Group, layout: DatasetLayout, shape: [number, number, number]): Promise<FixedImages> {
     const images = await group.createDataset("images", { shape: [0, ...shape], maxshape: [null, ...shape], chunks: [1, ...shape], dtype: "uint8", ...compressionOf(layout) });
     return new FixedImages(images, shape);
+  }
+
+  static async open(group: Group): Promise<FixedImages> {
+    const images = (await group.get("images")) as Dataset;
+    const [rows, ...shape] = images.shape!;
+    const fixed = new FixedImages(images, shape as [number, number, number]);
+    fixed.rows = rows;
+    return fixed;
   }
 
   fits(image: StackedImage): boolean {
@@ -105,6 +118,13 @@ export class RaggedImages implements ImageRows {
     return new RaggedImages(encoded ? "encoded" : "ragged", images, shapes, formats);
   }
 
+  static async open(group: Group, storage: "ragged" | "encoded"): Promise<RaggedImages> {
+    const images = (await group.get("images")) as Dataset;
+    const shapes = (await group.get("image_shapes")) as Dataset;
+    const formats = storage === "encoded" ? await RaggedStringsWriter.open(group, "image_format") : null;
+    return new RaggedImages(storage, images, shapes, formats);
+  }
+
   /**
    * A fixed stack turned ragged: its rows copied into the ragged pair, a block at a time, and
    * the fixed array unlinked.
@@ -140,8 +160,4 @@ export class RaggedImages implements ImageRows {
     await this.shapes.close();
     if (this.formats) await (await this.formats.finish()).close();
   }
-}
-
-function compressionOf(layout: DatasetLayout): { compression?: DatasetLayout["compression"] } {
-  return isCompressed(layout) ? { compression: layout.compression } : {};
 }

@@ -1,37 +1,50 @@
 // The stacked layout's arrays in one input's group, written as images come (issue 20):
 //   images       uint8 [N, H, W, C], one image per chunk, the run's compression; or ragged or
 //                encoded, with image_shapes (and image_format) beside it (image-rows.ts)
-//   labels       int64 [N]: an index into the attr class_names (sorted), -1 for none
 //   paths        a ragged string array (h5/ragged-strings.ts): each row's source path
 //   source_size  uint64 [N]: each row's file size in bytes
-//   splits/NAME  int64 [k]: sorted row indices of each split (disjoint, covering N)
+// and, once every row is in, from each row's path (its label, split and table row are functions
+// of the path and the options, so a stack appended to or resumed gets them as a clean run would):
+//   labels       int64 [N]: an index into the attr class_names (sorted), -1 for none
+//   splits/NAME  int64 [k]: sorted row indices of each split (disjoint)
 //   meta         with a --labels table: its columns for each row, typed as the CSV processor
 //                types them, after `_row`, the table's data row (-1: none, its cells 0/NaN/""/false)
 // and the group's attrs layout "stacked", stacked_version 1, rows, image_storage, image_shape
 // ([] unless fixed), converted_to_rgb (rows made RGB for --resize), class_names (also on
-// labels), resize, label_source, split_rule, seed. Rows are in input order whatever order the images are decoded in: each
-// entry of the input is added or skipped by its index, and rows wait until the ones before them
-// are settled. Labels are written as the order classes were met, then renumbered once every
-// class is known (class_names sorted: the same tree gives the same numbers every time).
+// labels), resize, label_source, split_rule, seed. Rows are in input order whatever order the
+// images are decoded in: each entry of the input is added or skipped by its index, and rows wait
+// until the ones before them are settled. A stack appended to keeps its rows and adds after them;
+// its class numbers stay, new classes are numbered after the old ones.
 import type { Dataset } from "../h5/dataset";
 import type { Group } from "../h5/group";
-import { RaggedStringsWriter } from "../h5/ragged-strings";
-import { isCompressed, type DatasetLayout } from "../processors/layout";
-import { createImageRows, FixedImages, RaggedImages, type ImageRows, type StackedImage } from "./image-rows";
+import { runAsync } from "../h5/operation";
+import { readRaggedStrings, RaggedStringsWriter } from "../h5/ragged-strings";
+import { compressionOf, type DatasetLayout } from "../processors/layout";
+import { csvSchema, csvTableWriter } from "../processors/csv-table-writer";
+import { fieldNames } from "../processors/field-names";
+import { createImageRows, FixedImages, openImageRows, RaggedImages, type ImageRows, type ImageStorage, type StackedImage } from "./image-rows";
 import { ClassNumbering, labelSourceText, NO_LABEL, type LabelSource } from "./labels";
+import { gatherColumn, type LabelTable } from "./label-table";
 import { resizeText, type ResizeSpec } from "../processors/resize-spec";
 import { splitRuleText, type SplitShare } from "./split-rule";
-import { gatherColumn, type LabelTable } from "./label-table";
-import { csvSchema, writeCsvTable } from "../processors/csv-table-writer";
-import { fieldNames } from "../processors/field-names";
 
 /** The `layout` attr of a stacked group. */
 export const STACKED_LAYOUT = "stacked";
 /** The `stacked_version` attr. */
 export const STACKED_VERSION = 1;
 
-/** Rows read back at a time when labels are renumbered. */
-const RENUMBER_ROWS = 1 << 16;
+/** Rows' paths read back at a time when labels, splits and meta are written. */
+const FINISH_ROWS = 1 << 16;
+
+/** What a row's path says of it. */
+export interface RowFacts {
+  /** Its class name (null: none). */
+  label: string | null;
+  /** Its split's name (null: none). */
+  split: string | null;
+  /** Its row of the label table (-1: none). */
+  tableRow: number;
+}
 
 /** How a group's stack is made. */
 export interface StackOptions {
@@ -44,7 +57,9 @@ export interface StackOptions {
   /** Keep each image's file bytes instead of its pixels (--images encoded). */
   encoded: boolean;
   /** The --labels table, written row for row as `meta` (null: none). */
-  table?: LabelTable | null;
+  table: LabelTable | null;
+  /** A row's label, split and table row, from its source path. */
+  factsOf(sourcePath: string): RowFacts;
 }
 
 /** One image of the stack. */
@@ -54,12 +69,6 @@ export interface StackedRow {
   convertedToRgb: boolean;
   sourcePath: string;
   size: number;
-  /** Its class name (null: none). */
-  label: string | null;
-  /** Its split's name (null: none). */
-  split: string | null;
-  /** Its row of the label table (-1: none). */
-  tableRow?: number;
 }
 
 /** An added row waiting for the rows before it, and its adder's promise. */
@@ -69,13 +78,15 @@ interface Waiting {
   reject(error: unknown): void;
 }
 
-/** The arrays of one group's stack, made by the first image. */
+/** The arrays written row by row, made by the first image (or opened, appending). */
 interface Arrays {
   images: ImageRows;
-  labels: Dataset;
   sizes: Dataset;
   paths: RaggedStringsWriter;
 }
+
+/** The attrs of a stack a file holds, which a run appending to it must agree with. */
+export const STACK_OPTION_ATTRS = ["resize", "label_source", "split_rule", "seed"] as const;
 
 /** Writes one group's stack, rows in input order. */
 export class StackedWriter {
@@ -84,14 +95,23 @@ export class StackedWriter {
   private next = 0;
   private rows = 0;
   private convertedToRgb = 0;
+  private unlabelled = 0;
+  private tableRowsMatched = 0;
   private writing: Promise<void> = Promise.resolve();
-  private readonly classes: ClassNumbering;
-  private readonly splitNames: string[] = [];
-  private splitOfRow = new Uint8Array(1024);
-  private tableRowOf = new Int32Array(1024);
 
-  constructor(private readonly group: Group, private readonly options: StackOptions, existingClasses: readonly string[] = []) {
-    this.classes = new ClassNumbering(existingClasses);
+  constructor(private readonly group: Group, private readonly options: StackOptions, private readonly existingClasses: readonly string[] = []) {}
+
+  /** The stack `group` already holds (a file appended to): rows added after its own. */
+  static async reopen(group: Group, options: StackOptions): Promise<StackedWriter> {
+    const attrs = await group.attrs.toObject();
+    const writer = new StackedWriter(group, options, Array.from((attrs.class_names ?? []) as ArrayLike<string>, String));
+    writer.rows = Number(attrs.rows);
+    writer.convertedToRgb = Number(attrs.converted_to_rgb ?? 0);
+    if (writer.rows > 0) {
+      const images = await openImageRows(group, attrs.image_storage as ImageStorage);
+      writer.arrays = { images, sizes: (await group.get("source_size")) as Dataset, paths: await RaggedStringsWriter.open(group, "paths") };
+    }
+    return writer;
   }
 
   /**
@@ -107,21 +127,33 @@ export class StackedWriter {
     this.settle(index, null);
   }
 
-  /** Renumbers the labels, writes the splits and the attrs; returns the number of rows. */
+  /** Rows in the stack; once finished, rows without a label and label table rows some row matched. */
+  get counts(): { rows: number; unlabelled: number; tableRowsMatched: number } {
+    return { rows: this.rows, unlabelled: this.unlabelled, tableRowsMatched: this.tableRowsMatched };
+  }
+
+  /** The source paths of the rows the stack holds (read back: a file appended to). */
+  async storedPaths(): Promise<string[]> {
+    if (!this.arrays) return [];
+    return (await runAsync(readRaggedStrings(this.arrays.paths.group))).data;
+  }
+
+  /** Writes labels, splits, meta and the attrs from every row's path; returns the number of rows. */
   async finish(): Promise<number> {
     await this.writing;
     if (this.waiting.size > 0) throw new Error(`the stack of '${this.group.name}' waits for entry ${this.next}, never settled`);
     const arrays = this.arrays;
-    const { classNames, numberOf } = this.classes.finish();
+    let classNames: string[] = [...this.existingClasses];
     if (arrays) {
-      await this.renumber(arrays.labels, numberOf);
-      await arrays.labels.attrs.set("class_names", classNames, { dtype: "string" });
-      await (await arrays.paths.finish()).close();
-      await arrays.images.close();
-      for (const dataset of [arrays.labels, arrays.sizes]) await dataset.close();
+      const paths = await arrays.paths.finish();
+      try {
+        await arrays.images.close();
+        await arrays.sizes.close();
+        classNames = await this.writeFromPaths(paths);
+      } finally {
+        await paths.close();
+      }
     }
-    await this.writeSplits();
-    if (this.options.table) await this.writeMeta(this.options.table);
     const { resize, labels, split, seed } = this.options;
     await this.group.attrs.update(
       {
@@ -139,11 +171,6 @@ export class StackedWriter {
       },
       { stacked_version: { dtype: "int64" }, rows: { dtype: "int64" }, converted_to_rgb: { dtype: "int64" }, seed: { dtype: "int64" }, image_shape: { dtype: "int64" }, class_names: { dtype: "string" } },
     );
-    return this.rows;
-  }
-
-  /** Rows written so far. */
-  get rowCount(): number {
     return this.rows;
   }
 
@@ -177,11 +204,8 @@ export class StackedWriter {
       arrays.images = await RaggedImages.fromFixed(this.group, this.options.layout, arrays.images);
     }
     await arrays.images.append(row.image);
-    await arrays.labels.append(BigInt64Array.of(BigInt(row.label === null ? NO_LABEL : this.classes.idOf(row.label))), 1);
     await arrays.sizes.append(BigUint64Array.of(BigInt(row.size)), 1);
     await arrays.paths.append([row.sourcePath]);
-    this.recordSplit(row.split);
-    this.tableRowOf[this.rows] = row.tableRow ?? -1;
     if (row.convertedToRgb) this.convertedToRgb++;
     this.rows++;
   }
@@ -189,64 +213,86 @@ export class StackedWriter {
   private async create(first: StackedImage): Promise<Arrays> {
     const { layout } = this.options;
     const images = await createImageRows(this.group, layout, first, this.options.encoded);
-    const compression = isCompressed(layout) ? { compression: layout.compression } : {};
-    const column = (name: string, dtype: "int64" | "uint64") => this.group.createDataset(name, { shape: [0], maxshape: [null], chunks: [65536], dtype, ...compression });
-    const labels = await column("labels", "int64");
-    const sizes = await column("source_size", "uint64");
+    const sizes = await this.group.createDataset("source_size", { shape: [0], maxshape: [null], chunks: [65536], dtype: "uint64", ...compressionOf(layout) });
     const paths = await RaggedStringsWriter.create(this.group, "paths", [], { compression: layout.compression });
-    return { images, labels, sizes, paths };
+    return { images, sizes, paths };
   }
 
-  private recordSplit(split: string | null): void {
-    if (this.rows === this.splitOfRow.length) {
-      this.splitOfRow = grown(this.splitOfRow, new Uint8Array(this.rows * 2));
-      this.tableRowOf = grown(this.tableRowOf, new Int32Array(this.rows * 2));
+  /**
+   * labels, splits/* and meta from the rows' paths, made anew (a stack appended to had them for
+   * fewer rows): one pass to learn the class names, one to write, a block of paths at a time.
+   * Returns the class names.
+   */
+  private async writeFromPaths(paths: Group): Promise<string[]> {
+    const numbering = new ClassNumbering(this.existingClasses);
+    const matched = new Set<number>();
+    await this.eachBlock(paths, (facts) => {
+      for (const { label, tableRow } of facts) {
+        if (label !== null) numbering.idOf(label);
+        else this.unlabelled++;
+        if (tableRow >= 0) matched.add(tableRow);
+      }
+    });
+    this.tableRowsMatched = matched.size;
+    const { classNames, numberOf } = numbering.finish();
+    for (const name of ["labels", "splits", "meta"]) if (await this.group.has(name)) await this.group.delete(name);
+    const labels = await this.group.createDataset("labels", { shape: [0], maxshape: [null], chunks: [65536], dtype: "int64", ...compressionOf(this.options.layout) });
+    const splits = new Map<string, Dataset>();
+    const { table } = this.options;
+    const meta = table ? csvTableWriter(this.group, "meta", this.options.layout, { columns: ["_row", ...table.columns] }) : null;
+    const metaSchema = table ? csvSchema(fieldNames(["_row", ...table.columns]), ["int64", ...table.types]) : null;
+    try {
+      await this.eachBlock(paths, async (facts, start) => {
+        await labels.append(BigInt64Array.from(facts, ({ label }) => BigInt(label === null ? NO_LABEL : numberOf[numbering.idOf(label)])), facts.length);
+        await this.appendSplits(splits, facts, start);
+        if (table && meta && metaSchema) {
+          const rowOf = Int32Array.from(facts, (f) => f.tableRow);
+          const values = [BigInt64Array.from(rowOf, BigInt), ...table.columns.map((_, c) => gatherColumn(table, c, rowOf))];
+          await meta.addRows(metaSchema, values as unknown as unknown[][], facts.length);
+        }
+      });
+      await labels.attrs.set("class_names", classNames, { dtype: "string" });
+      if (meta && table) {
+        const done = await meta.finish();
+        await done.attrs.set("label_table", table.name);
+        await done.close();
+      }
+    } catch (error) {
+      await meta?.abandon();
+      throw error;
+    } finally {
+      await labels.close();
+      for (const dataset of splits.values()) await dataset.close();
     }
-    let at = 0;
-    if (split !== null) {
-      at = this.splitNames.indexOf(split) + 1;
-      if (at === 0) at = this.splitNames.push(split);
-      if (at > 255) throw new Error("more than 255 splits");
-    }
-    this.splitOfRow[this.rows] = at;
+    return classNames;
   }
 
-  /** Each split's sorted row indices as splits/NAME (rows of no split are in none). */
-  private async writeSplits(): Promise<void> {
-    if (this.splitNames.length === 0) return;
-    const splits = await this.group.createGroup("splits");
-    for (let s = 0; s < this.splitNames.length; s++) {
-      const rows: bigint[] = [];
-      for (let r = 0; r < this.rows; r++) if (this.splitOfRow[r] === s + 1) rows.push(BigInt(r));
-      await (await splits.createDataset(this.splitNames[s], { data: BigInt64Array.from(rows), shape: [rows.length], dtype: "int64" })).close();
-    }
-    await splits.close();
-  }
-
-  /** The label table's rows in the stack's row order, after `_row`, the table row of each. */
-  private async writeMeta(table: LabelTable): Promise<void> {
-    const rowOf = this.tableRowOf.subarray(0, this.rows);
-    const columns = ["_row", ...table.columns];
-    const values = [BigInt64Array.from(rowOf, BigInt), ...table.columns.map((_, c) => gatherColumn(table, c, rowOf))];
-    const schema = csvSchema(fieldNames(columns), ["int64", ...table.types]);
-    const meta = await writeCsvTable(this.group, "meta", schema, values as unknown as unknown[][], this.rows, { columns }, this.options.layout);
-    await meta.attrs.set("label_table", table.name);
-    await meta.close();
-  }
-
-  /** The labels written as encounter ids, rewritten as class numbers, a block at a time. */
-  private async renumber(labels: Dataset, numberOf: Int32Array): Promise<void> {
-    for (let start = 0; start < this.rows; start += RENUMBER_ROWS) {
-      const count = Math.min(this.rows, start + RENUMBER_ROWS) - start;
-      const ids = (await labels.read({ start: [start], count: [count] })).data as BigInt64Array;
-      const numbers = BigInt64Array.from(ids, (id) => (id < 0n ? id : BigInt(numberOf[Number(id)])));
-      await labels.write(numbers, { start: [start], count: [count] });
+  /** Each split's row indices among `facts` (rows from `start`), appended to splits/NAME. */
+  private async appendSplits(splits: Map<string, Dataset>, facts: readonly RowFacts[], start: number): Promise<void> {
+    const rowsOf = new Map<string, bigint[]>();
+    facts.forEach(({ split }, i) => {
+      if (split === null) return;
+      const rows = rowsOf.get(split);
+      if (rows) rows.push(BigInt(start + i));
+      else rowsOf.set(split, [BigInt(start + i)]);
+    });
+    for (const [name, rows] of rowsOf) {
+      let dataset = splits.get(name);
+      if (!dataset) {
+        const group = await this.group.requireGroup("splits");
+        dataset = await group.createDataset(name, { shape: [0], maxshape: [null], chunks: [65536], dtype: "int64", ...compressionOf(this.options.layout) });
+        await group.close();
+        splits.set(name, dataset);
+      }
+      await dataset.append(BigInt64Array.from(rows), rows.length);
     }
   }
-}
 
-/** `into` (twice `from`'s length) holding `from` at its start. */
-function grown<T extends Uint8Array | Int32Array>(from: T, into: T): T {
-  into.set(from);
-  return into;
+  /** Calls `use` with the facts of each block of rows' paths, and the block's first row. */
+  private async eachBlock(paths: Group, use: (facts: RowFacts[], start: number) => void | Promise<void>): Promise<void> {
+    for (let start = 0; start < this.rows; start += FINISH_ROWS) {
+      const { data } = await runAsync(readRaggedStrings(paths, start, start + FINISH_ROWS));
+      await use(data.map((path) => this.options.factsOf(path)), start);
+    }
+  }
 }

@@ -173,7 +173,7 @@ print(json.dumps({"storage": g.attrs["image_storage"], "same": same, "formats": 
       [["--layout", "stacked", "--resize", "8"], /--resize: '8' is not WxH/],
       [["--layout", "stacked", "--split", "train=0.5"], /--split: the shares sum to 0.5, not 1/],
       [["--layout", "stacked", "--images", "both"], /--images both is for the files layout/],
-      [["--layout", "stacked", "--resume"], /cannot be resumed or appended to yet/],
+      [["--layout", "stacked", "--resume"], /--layout stacked cannot be resumed yet/],
     ] as const) {
       const refused = run(...args);
       assert.equal(refused.status, 1, `${args.join(" ")}: ${refused.stderr}`);

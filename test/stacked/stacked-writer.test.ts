@@ -6,7 +6,7 @@ import { test } from "node:test";
 import { File } from "../../src";
 import { directoryLabel } from "../../src/stacked/labels";
 import { parseSplitRule, splitByHash, splitFromDirectories } from "../../src/stacked/split-rule";
-import { StackedWriter, type StackedRow } from "../../src/stacked/stacked-writer";
+import { StackedWriter, type RowFacts, type StackedRow, type StackOptions } from "../../src/stacked/stacked-writer";
 import { python, tempDir } from "../helpers/h5py";
 
 const dir = tempDir("h5dat-stacked-");
@@ -20,16 +20,24 @@ function entry(i: number): StackedRow {
     convertedToRgb: i % 4 === 0,
     sourcePath,
     size: 100 + i,
-    label: directoryLabel(sourcePath),
-    split: splitFromDirectories(sourcePath) ?? splitByHash(sourcePath, rule, 1),
   };
+}
+
+/** A row's facts as convert gives them: the parent directory, a split directory or the hash. */
+function factsOf(sourcePath: string): RowFacts {
+  return { label: directoryLabel(sourcePath), split: splitFromDirectories(sourcePath) ?? splitByHash(sourcePath, rule, 1), tableRow: -1 };
+}
+
+/** Stack options: no table, facts as convert gives them, `more` on top. */
+function stackOptions(more: Partial<StackOptions>): StackOptions {
+  return { layout: { compression: "gzip" }, labels: { from: "dir" }, split: rule, seed: 1, resize: null, encoded: false, table: null, factsOf, ...more };
 }
 
 test("rows in input order whatever order they come in; labels by sorted class names; splits; h5py reads it", async () => {
   const file = path.join(dir, "stack.h5");
   const f = await File.open(file, "w");
   const group = await f.createGroup("photos");
-  const writer = new StackedWriter(group, { layout: { compression: "gzip" }, labels: { from: "dir" }, split: rule, seed: 1, resize: null, encoded: false });
+  const writer = new StackedWriter(group, stackOptions({}));
   // 40 entries: every third is not an image (skipped); they settle in a shuffled order.
   const order = Array.from({ length: 40 }, (_, i) => i).sort((a, b) => ((a * 7919) % 40) - ((b * 7919) % 40));
   await Promise.all(order.map((i) => (i % 3 === 2 ? writer.skip(i) : writer.add(i, entry(i)))));
@@ -62,7 +70,7 @@ print(json.dumps({
   assert.deepEqual(seen.sizes, images.map((i) => 100 + i));
   const rows = Object.values(seen.splits).flat().sort((a, b) => a - b);
   assert.deepEqual(rows, images.map((_, r) => r), "the splits are disjoint and cover every row");
-  for (const [name, indices] of Object.entries(seen.splits)) for (const r of indices) assert.equal(entry(images[r]).split, name);
+  for (const [name, indices] of Object.entries(seen.splits)) for (const r of indices) assert.equal(factsOf(entry(images[r]).sourcePath).split, name);
   assert.deepEqual(seen.attrs, { layout: "stacked", rows: 27, image_storage: "fixed", image_shape: [4, 3, 3], converted_to_rgb: images.filter((i) => i % 4 === 0).length, label_source: "dir", split_rule: "train=0.5,test=0.5", seed: 1 });
 });
 
@@ -94,7 +102,7 @@ function sized(i: number, shape: [number, number, number]): StackedRow {
 test("without --resize, an image of another shape turns the stack ragged: the rows before it copied, each with its shape", async () => {
   const file = path.join(dir, "ragged.h5");
   const f = await File.open(file, "w");
-  const writer = new StackedWriter(await f.createGroup("g"), { layout: { compression: "gzip" }, labels: { from: "dir" }, split: null, seed: 0, resize: null, encoded: false });
+  const writer = new StackedWriter(await f.createGroup("g"), stackOptions({}));
   // 70 rows of one shape (more than one copy block), then a grey one and a larger one.
   const shapes: [number, number, number][] = [...Array.from({ length: 70 }, () => [4, 3, 3] as [number, number, number]), [5, 2, 1], [6, 7, 3], [4, 3, 3]];
   await Promise.all(shapes.map((shape, i) => writer.add(i, sized(i, shape))));
@@ -111,9 +119,9 @@ test("without --resize, an image of another shape turns the stack ragged: the ro
 test("an encoded stack keeps each file's bytes, shape and format", async () => {
   const file = path.join(dir, "encoded.h5");
   const f = await File.open(file, "w");
-  const writer = new StackedWriter(await f.createGroup("g"), { layout: { compression: "none" }, labels: { from: "none" }, split: null, seed: 0, resize: null, encoded: true });
+  const writer = new StackedWriter(await f.createGroup("g"), stackOptions({ layout: { compression: "none" }, encoded: true }));
   const files = [Uint8Array.of(1, 2, 3), Uint8Array.of(9), Uint8Array.of(4, 4, 4, 4, 4)];
-  await Promise.all(files.map((data, i) => writer.add(i, { ...entry(i), label: null, image: { data, shape: [i + 1, 2, 3], format: ["jpeg", "png", "webp"][i] } })));
+  await Promise.all(files.map((data, i) => writer.add(i, { ...entry(i), image: { data, shape: [i + 1, 2, 3], format: ["jpeg", "png", "webp"][i] } })));
   await writer.finish();
   await f.close();
   const seen = python<RaggedSeen>(READ_RAGGED, file);
@@ -125,8 +133,8 @@ test("an encoded stack keeps each file's bytes, shape and format", async () => {
 
 test("with --resize every image has the box's shape: one of another fails alone; the rows around it stay", async () => {
   const f = await File.open(path.join(dir, "shapes.h5"), "w");
-  const writer = new StackedWriter(await f.createGroup("g"), { layout: { compression: "none" }, labels: { from: "none" }, split: null, seed: 0, resize: { width: 3, height: 4, fit: "cover" }, encoded: false });
-  await writer.add(0, { ...entry(0), label: null });
+  const writer = new StackedWriter(await f.createGroup("g"), stackOptions({ layout: { compression: "none" }, resize: { width: 3, height: 4, fit: "cover" } }));
+  await writer.add(0, entry(0));
   await assert.rejects(writer.add(1, sized(1, [3, 4, 3])), /'cat\/1\.png' is 3×4×3, not the stack's 4×3×3/);
   await writer.add(2, entry(2));
   assert.equal(await writer.finish(), 2);
