@@ -22,6 +22,8 @@ export interface CheckpointParts {
   turns: WriteQueue;
   /** Targets claimed by entries not finished yet. */
   writing: ReadonlySet<string>;
+  /** Called first at each checkpoint: what writers buffer (a stack's paths) goes to the file. */
+  beforeStore: ReadonlySet<() => Promise<void>>;
   /** Called when a checkpoint fails: the run cannot go on. */
   fail(error: Error): void;
 }
@@ -57,8 +59,9 @@ export class Checkpoints {
    * target is in the in-flight list (it may finish meanwhile; resuming then does it again).
    */
   write(): Promise<void> {
-    const { file, manifest, turns, writing } = this.parts;
+    const { file, manifest, turns, writing, beforeStore } = this.parts;
     return turns.run(async () => {
+      for (const flush of beforeStore) await flush();
       const inFlight = [...writing];
       await manifest.store(file);
       await recordInFlight(file, inFlight);

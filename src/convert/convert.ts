@@ -174,6 +174,8 @@ async function convertInput(run: Run, input: string, source: Source | Error, lab
       };
       run.progress.inputBytesRead = inputStart + entry.position;
       if (run.carry(entryFailure(entry, "resumed"))) {
+        // Done by the interrupted run (a stack's row is in the stack already): its slot is passed over.
+        stack?.settle(slot);
         index++;
         continue;
       }

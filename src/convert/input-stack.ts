@@ -10,7 +10,7 @@ import type { LabelTable } from "../stacked/label-table";
 import { joinMessages } from "./entry-checks";
 import type { StackSummary } from "./results";
 import { splitByHash, splitFromDirectories } from "../stacked/split-rule";
-import { STACK_OPTION_ATTRS, STACKED_LAYOUT, StackedWriter, type StackOptions } from "../stacked/stacked-writer";
+import { STACK_OPTION_ATTRS, STACKED_LAYOUT, STACKED_VERSION, StackedWriter, type StackOptions } from "../stacked/stacked-writer";
 import { labelSourceText } from "../stacked/labels";
 import { resizeText } from "../processors/resize-spec";
 import { splitRuleText } from "../stacked/split-rule";
@@ -30,7 +30,6 @@ export function checkStackOptions(options: ConvertOptions): void {
     if (given.length > 0) throw new Error(`${given.map((name) => `--${name}`).join(", ")} shape the stacked layout: give --layout stacked too`);
     return;
   }
-  if (options.resume) throw new Error("--layout stacked cannot be resumed yet: convert again with --overwrite");
   if (options.images === "both") throw new Error("--layout stacked keeps an image's pixels or (--images encoded) its bytes, not both: --images both is for the files layout");
 }
 
@@ -41,6 +40,8 @@ export class InputStack {
   private readonly settled = new Set<number>();
 
   private constructor(
+    /** The run whose checkpoints flush this stack. */
+    private readonly run: Run,
     private readonly writer: StackedWriter,
     private readonly groupPath: string,
     private readonly options: ConvertOptions,
@@ -66,16 +67,26 @@ export class InputStack {
       table,
       factsOf: (sourcePath) => ({ ...labelOf(sourcePath, options, table), split: splitOf(sourcePath, options) }),
     };
-    const appending = run.out.start === "append" && (await group.attrs.find("layout")) === STACKED_LAYOUT;
-    if (!appending) {
-      for (const name of STACK_NAMES) await run.claimTarget(`${groupPath}/${name}`);
-      return new InputStack(new StackedWriter(group, stackOptions), groupPath, options, table, new Set());
-    }
-    await checkAppendable(group, stackOptions);
+    // The names are the stack's, not an entry's, and never in flight: a resumed run keeps them.
     for (const name of STACK_NAMES) run.reserve(`${groupPath}/${name}`);
-    const writer = await StackedWriter.reopen(group, stackOptions);
-    return new InputStack(writer, groupPath, options, table, new Set(await writer.storedPaths()));
+    const holds = (await group.attrs.find("layout")) === STACKED_LAYOUT;
+    let stack: InputStack;
+    if (holds && run.out.start !== "new") {
+      await checkAppendable(group, stackOptions);
+      const writer = await StackedWriter.reopen(group, stackOptions);
+      stack = new InputStack(run, writer, groupPath, options, table, new Set(await writer.storedPaths()));
+    } else {
+      if (holds || (await group.has("images"))) throw new Error(`'${group.name}' holds a stack already (another input of the same name): give each input its own name`);
+      // Said before any row is written: a resumed run finds its stacks by it (resume-stacks.ts).
+      await group.attrs.update({ layout: STACKED_LAYOUT, stacked_version: STACKED_VERSION }, { stacked_version: { dtype: "int64" } });
+      stack = new InputStack(run, new StackedWriter(group, stackOptions), groupPath, options, table, new Set());
+    }
+    run.beforeCheckpoint.add(stack.checkpoint);
+    return stack;
   }
+
+  /** Writes what the stack buffers, for a checkpoint. */
+  private readonly checkpoint = () => this.writer.checkpoint();
 
   /** The next entry's slot. */
   nextSlot(): number {
@@ -94,7 +105,7 @@ export class InputStack {
         this.filled.add(slot);
         const encoded = this.options.images === "encoded";
         const stacked = { data: encoded ? bytes : (image.data as Uint8Array), shape: image.shape as [number, number, number], format: image.format };
-        return this.writer.add(slot, { image: stacked, convertedToRgb: image.convertedToRgb === true, sourcePath, size: bytes.length });
+        return this.writer.add(slot, { image: stacked, sourcePath, size: bytes.length });
       },
     };
     const stackOptions: StackImageOptions = { resize: this.options.resize ?? null, encoded: this.options.images === "encoded" };
@@ -123,6 +134,7 @@ export class InputStack {
   /** Writes the stack's labels, splits and attrs (every slot not settled passed over); a failure as the input's row. */
   async finish(input: string): Promise<ManifestRow | null> {
     for (let slot = 0; slot < this.slots; slot++) this.settle(slot);
+    this.run.beforeCheckpoint.delete(this.checkpoint);
     try {
       await this.writer.finish();
       return null;
@@ -146,7 +158,10 @@ function splitOf(sourcePath: string, options: ConvertOptions): string | null {
   return splitFromDirectories(sourcePath) ?? (options.split ? splitByHash(sourcePath, options.split, options.seed ?? 0) : null);
 }
 
-/** A stack appended to must be made as this run would make it: the attrs that say how, compared. */
+/**
+ * A stack appended to must be made as this run would make it: the attrs that say how, compared
+ * (an interrupted run's stack has none yet: resuming compared the options already).
+ */
 async function checkAppendable(group: Group, options: StackOptions): Promise<void> {
   const now: Record<(typeof STACK_OPTION_ATTRS)[number], unknown> = {
     resize: options.resize ? resizeText(options.resize) : "",
@@ -156,10 +171,10 @@ async function checkAppendable(group: Group, options: StackOptions): Promise<voi
   };
   for (const name of STACK_OPTION_ATTRS) {
     const was = await group.attrs.find(name);
-    if (String(was ?? "") !== String(now[name])) {
+    if (was !== undefined && String(was) !== String(now[name])) {
       throw new Error(`cannot append to the stack '${group.name}': it was made with ${name} '${String(was ?? "")}', this run gives '${String(now[name])}'`);
     }
   }
   const storage = await group.attrs.find("image_storage");
-  if ((storage === "encoded") !== options.encoded) throw new Error(`cannot append to the stack '${group.name}': its images are ${String(storage)}, this run's would be ${options.encoded ? "encoded" : "pixels"}`);
+  if (storage !== undefined && (storage === "encoded") !== options.encoded) throw new Error(`cannot append to the stack '${group.name}': its images are ${String(storage)}, this run's would be ${options.encoded ? "encoded" : "pixels"}`);
 }

@@ -11,6 +11,7 @@ import { messageOf } from "../error-message";
 import type { ConvertOptions } from "./options";
 import { compareFingerprints, entryKey, fingerprintInputs, type InputChanges, type InputFingerprint } from "./input-fingerprint";
 import { encodedPathOf } from "./encoded-root";
+import { resumeStacks } from "./resume-stacks";
 import { outcomeOptions } from "./option-table";
 import { changedOptions, readRun, recordInFlight, storeFingerprints, type RecordedRun } from "./run-record";
 
@@ -46,7 +47,9 @@ export async function resumeOutput(partial: string, inputs: string[], options: C
     const changed = (stored: StoredRow) => ofThisRun(stored) && changes.changedEntries.has(entryKey(stored.row.source, stored.row.source_path));
     // Failed entries are done again too; what they wrote is gone already (and their target may
     // be another entry's: a second entry of one name fails on the first one's target).
-    const redone = (stored: StoredRow) => changed(stored) || (ofThisRun(stored) && stored.row.status === "failed");
+    // Recorded images whose stack rows did not reach the file are done again (resume-stacks.ts).
+    const unstacked = await resumeStacks(file, stored, changed);
+    const redone = (stored: StoredRow) => changed(stored) || (ofThisRun(stored) && stored.row.status === "failed") || unstacked.has(stored);
     const removed = new Set(run.inFlight);
     for (const { row } of stored.filter(changed)) {
       if (row.status === "written") removed.add(row.target).add(encodedPathOf(row.target));
@@ -54,7 +57,7 @@ export async function resumeOutput(partial: string, inputs: string[], options: C
     for (const target of removed) if (await file.has(target)) await file.delete(target);
     await dropQuarantined(file, new Set([...removed, ...stored.filter(redone).map(({ row }) => row.target)]));
     const kept = stored.filter((row) => !redone(row));
-    if (changes.any) {
+    if (changes.any || unstacked.size > 0) {
       await rewriteManifest(file, kept);
       await storeFingerprints(file, now);
     }

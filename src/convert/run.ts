@@ -40,6 +40,8 @@ export class Run {
   readonly resumable: ResumedEntries;
   /** How far the run is in its inputs' bytes (the convert loop moves it). */
   readonly progress: ConvertProgress = { inputBytesRead: 0, inputBytesTotal: 0 };
+  /** Called at each checkpoint before the manifest is stored (Checkpoints' beforeStore). */
+  readonly beforeCheckpoint = new Set<() => Promise<void>>();
   /** --layout stacked: each input's stack, as it finished. */
   readonly stacks: StackSummary[] = [];
   /** Entries carried over from the interrupted run this one resumes. */
@@ -79,7 +81,7 @@ export class Run {
     this.sequence = out.nextEntry;
     this.order = new EntryOrder(out.firstEntry);
     this.resumable = new ResumedEntries(out.resumable);
-    const parts = { file: out.file, manifest: this.manifest, turns: this.groupTurns, writing: this.writing, fail: (error: Error) => this.stop(error) };
+    const parts = { file: out.file, manifest: this.manifest, turns: this.groupTurns, writing: this.writing, beforeStore: this.beforeCheckpoint, fail: (error: Error) => this.stop(error) };
     this.checkpoints = new Checkpoints(parts, options.checkpointEntries, options.checkpointSeconds);
   }
 

@@ -119,7 +119,8 @@ export class RaggedStringsWriter {
     if (this.group.isOpen) await this.group.close();
   }
 
-  private async flush(): Promise<void> {
+  /** Writes the rows appended so far to the file (they are written every few MiB otherwise). */
+  async flush(): Promise<void> {
     if (this.pending.length === 0) return;
     const bytes = Buffer.concat(this.pending.map((p) => p.bytes));
     const count = this.pending.reduce((n, p) => n + p.ends.length, 0);

@@ -12,10 +12,7 @@ import type { DecodedImage } from "./decoded-image";
 import { checkPixels, decodeFailure, DEFAULT_MAX_PIXELS, type StackImageOptions } from "./image";
 import { sharpResize } from "./resize-spec";
 
-/**
- * Decodes `bytes` for a stack: pixels row-major [H, W, C] (none when encoded); `maxPixels` bounds
- * the source (0: no bound). `convertedToRgb` says a grey, alpha or CMYK image was made RGB.
- */
+/** Decodes `bytes` for a stack: pixels row-major [H, W, C] (none when encoded); `maxPixels` bounds the source (0: no bound). */
 export async function decodeStackImage(bytes: Uint8Array, stack: StackImageOptions, maxPixels = DEFAULT_MAX_PIXELS): Promise<DecodedImage> {
   try {
     const source = sharp(bytes, { limitInputPixels: false });
@@ -39,8 +36,7 @@ export async function decodeStackImage(bytes: Uint8Array, stack: StackImageOptio
     if (stack.resize && info.channels !== 3) throw new Error(`decoded to ${info.channels} channels, not 3`);
     const pixels = greyAlpha ? keepChannels(data, info.channels, [0, 3]) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     if (greyAlpha) info.channels = 2;
-    const convertedToRgb = stack.resize !== null && (grey || hasAlpha === true || space === "cmyk");
-    return { ...model, data: pixels, shape: [info.height, info.width, info.channels], width: info.width, height: info.height, channels: info.channels, colourModel: info.channels <= 2 ? "GREY" : "RGB", convertedToRgb };
+    return { ...model, data: pixels, shape: [info.height, info.width, info.channels], width: info.width, height: info.height, channels: info.channels, colourModel: info.channels <= 2 ? "GREY" : "RGB" };
   } catch (error) {
     throw decodeFailure(error, bytes);
   }

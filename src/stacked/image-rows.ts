@@ -43,6 +43,8 @@ export interface ImageRows {
   /** Whether `image` can be appended as it is (a fixed stack takes one shape only). */
   fits(image: StackedImage): boolean;
   append(image: StackedImage): Promise<void>;
+  /** Writes what is buffered (image_format's strings) to the file. */
+  flush(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -93,6 +95,8 @@ export class FixedImages implements ImageRows {
   get length(): number {
     return this.rows;
   }
+
+  async flush(): Promise<void> {}
 
   close(): Promise<void> {
     return this.images.close();
@@ -153,6 +157,10 @@ export class RaggedImages implements ImageRows {
     await this.images.append([image.data], 1);
     await this.shapes.append(Uint32Array.from(image.shape), 1);
     await this.formats?.append([image.format]);
+  }
+
+  async flush(): Promise<void> {
+    await this.formats?.flush();
   }
 
   async close(): Promise<void> {

@@ -10,8 +10,9 @@
 //   meta         with a --labels table: its columns for each row, typed as the CSV processor
 //                types them, after `_row`, the table's data row (-1: none, its cells 0/NaN/""/false)
 // and the group's attrs layout "stacked", stacked_version 1, rows, image_storage, image_shape
-// ([] unless fixed), converted_to_rgb (rows made RGB for --resize), class_names (also on
-// labels), resize, label_source, split_rule, seed. Rows are in input order whatever order the
+// ([] unless fixed), image_mode ("rgb": every image made 8-bit RGB for --resize, grey expanded
+// and alpha dropped; "own": each image's own channels), class_names (also on labels), resize,
+// label_source, split_rule, seed. Rows are in input order whatever order the
 // images are decoded in: each entry of the input is added or skipped by its index, and rows wait
 // until the ones before them are settled. A stack appended to keeps its rows and adds after them;
 // its class numbers stay, new classes are numbered after the old ones.
@@ -22,7 +23,7 @@ import { readRaggedStrings, RaggedStringsWriter } from "../h5/ragged-strings";
 import { compressionOf, type DatasetLayout } from "../processors/layout";
 import { csvSchema, csvTableWriter } from "../processors/csv-table-writer";
 import { fieldNames } from "../processors/field-names";
-import { createImageRows, FixedImages, openImageRows, RaggedImages, type ImageRows, type ImageStorage, type StackedImage } from "./image-rows";
+import { createImageRows, FixedImages, openImageRows, RaggedImages, type ImageRows, type StackedImage } from "./image-rows";
 import { ClassNumbering, labelSourceText, NO_LABEL, type LabelSource } from "./labels";
 import { gatherColumn, type LabelTable } from "./label-table";
 import { resizeText, type ResizeSpec } from "../processors/resize-spec";
@@ -35,6 +36,11 @@ export const STACKED_VERSION = 1;
 
 /** Rows' paths read back at a time when labels, splits and meta are written. */
 const FINISH_ROWS = 1 << 16;
+/**
+ * Sizes gathered before they go to source_size: appending one value a row into a compressed
+ * chunk costs ~3 ms a row (the chunk re-read and re-compressed), more than the image.
+ */
+const SIZE_BLOCK = 4096;
 
 /** What a row's path says of it. */
 export interface RowFacts {
@@ -65,8 +71,6 @@ export interface StackOptions {
 /** One image of the stack. */
 export interface StackedRow {
   image: StackedImage;
-  /** A grey, alpha or CMYK image made RGB for --resize. */
-  convertedToRgb: boolean;
   sourcePath: string;
   size: number;
 }
@@ -94,24 +98,39 @@ export class StackedWriter {
   private readonly waiting = new Map<number, Waiting | null>();
   private next = 0;
   private rows = 0;
-  private convertedToRgb = 0;
   private unlabelled = 0;
   private tableRowsMatched = 0;
   private writing: Promise<void> = Promise.resolve();
+  /** Sizes of rows written, not yet in source_size. */
+  private pendingSizes: bigint[] = [];
 
   constructor(private readonly group: Group, private readonly options: StackOptions, private readonly existingClasses: readonly string[] = []) {}
 
-  /** The stack `group` already holds (a file appended to): rows added after its own. */
+  /**
+   * The stack `group` already holds (a file appended to, or an interrupted run's, cut back to
+   * the rows it recorded: resume-stacks.ts): rows added after its own.
+   */
   static async reopen(group: Group, options: StackOptions): Promise<StackedWriter> {
-    const attrs = await group.attrs.toObject();
-    const writer = new StackedWriter(group, options, Array.from((attrs.class_names ?? []) as ArrayLike<string>, String));
-    writer.rows = Number(attrs.rows);
-    writer.convertedToRgb = Number(attrs.converted_to_rgb ?? 0);
-    if (writer.rows > 0) {
-      const images = await openImageRows(group, attrs.image_storage as ImageStorage);
-      writer.arrays = { images, sizes: (await group.get("source_size")) as Dataset, paths: await RaggedStringsWriter.open(group, "paths") };
+    const classes = await group.attrs.find("class_names");
+    const writer = new StackedWriter(group, options, Array.from((classes ?? []) as ArrayLike<string>, String));
+    if (await group.has("source_size")) {
+      const storage = (await group.has("image_shapes")) ? (options.encoded ? "encoded" : "ragged") : "fixed";
+      const sizes = (await group.get("source_size")) as Dataset;
+      writer.arrays = { images: await openImageRows(group, storage), sizes, paths: await RaggedStringsWriter.open(group, "paths") };
+      writer.rows = sizes.shape![0];
     }
     return writer;
+  }
+
+  /** Writes what the arrays buffer to the file, after the rows ready to be written (at a checkpoint). */
+  checkpoint(): Promise<void> {
+    const flushed = this.writing.then(async () => {
+      await this.flushSizes();
+      await this.arrays?.paths.flush();
+      await this.arrays?.images.flush();
+    });
+    this.writing = flushed.catch(() => undefined);
+    return flushed;
   }
 
   /**
@@ -148,6 +167,7 @@ export class StackedWriter {
       const paths = await arrays.paths.finish();
       try {
         await arrays.images.close();
+        await this.flushSizes();
         await arrays.sizes.close();
         classNames = await this.writeFromPaths(paths);
       } finally {
@@ -162,14 +182,14 @@ export class StackedWriter {
         rows: this.rows,
         image_storage: arrays ? arrays.images.storage : this.options.encoded ? "encoded" : "fixed",
         image_shape: arrays?.images.shape ?? [],
-        converted_to_rgb: this.convertedToRgb,
+        image_mode: resize ? "rgb" : "own",
         class_names: classNames,
         resize: resize ? resizeText(resize) : "",
         label_source: labelSourceText(labels),
         split_rule: split ? splitRuleText(split) : "",
         seed,
       },
-      { stacked_version: { dtype: "int64" }, rows: { dtype: "int64" }, converted_to_rgb: { dtype: "int64" }, seed: { dtype: "int64" }, image_shape: { dtype: "int64" }, class_names: { dtype: "string" } },
+      { stacked_version: { dtype: "int64" }, rows: { dtype: "int64" }, seed: { dtype: "int64" }, image_shape: { dtype: "int64" }, class_names: { dtype: "string" } },
     );
     return this.rows;
   }
@@ -204,10 +224,17 @@ export class StackedWriter {
       arrays.images = await RaggedImages.fromFixed(this.group, this.options.layout, arrays.images);
     }
     await arrays.images.append(row.image);
-    await arrays.sizes.append(BigUint64Array.of(BigInt(row.size)), 1);
+    this.pendingSizes.push(BigInt(row.size));
+    if (this.pendingSizes.length >= SIZE_BLOCK) await this.flushSizes();
     await arrays.paths.append([row.sourcePath]);
-    if (row.convertedToRgb) this.convertedToRgb++;
     this.rows++;
+  }
+
+  private async flushSizes(): Promise<void> {
+    if (!this.arrays || this.pendingSizes.length === 0) return;
+    const sizes = BigUint64Array.from(this.pendingSizes);
+    this.pendingSizes = [];
+    await this.arrays.sizes.append(sizes, sizes.length);
   }
 
   private async create(first: StackedImage): Promise<Arrays> {

@@ -41,7 +41,7 @@ print(json.dumps({
   "paths": [b[o[i]:o[i + 1]].decode() for i in range(len(o) - 1)],
   "sizes": [int(x) for x in g["source_size"][:]],
   "splits": {k: [int(x) for x in g["splits"][k][:]] for k in g["splits"]} if "splits" in g else {},
-  "attrs": {k: (v.tolist() if hasattr(v, "tolist") else v) for k, v in g.attrs.items() if k in ("layout", "rows", "image_storage", "image_shape", "converted_to_rgb", "resize", "label_source", "split_rule", "seed")},
+  "attrs": {k: (v.tolist() if hasattr(v, "tolist") else v) for k, v in g.attrs.items() if k in ("layout", "rows", "image_storage", "image_shape", "image_mode", "resize", "label_source", "split_rule", "seed")},
   "others": sorted(others),
 }))`;
 
@@ -84,7 +84,7 @@ print(json.dumps([p for _, p in rows]))`, output);
     for (const [name, rows] of Object.entries(stack.splits)) for (const r of rows) assert.equal(stack.paths[r].split("/")[0], name);
     assert.deepEqual(Object.values(stack.splits).flat().sort((a, b) => a - b), stack.paths.map((_, r) => r));
     assert.deepEqual(stack.sizes, stack.paths.map((p) => fs.statSync(path.join(tree, p)).size));
-    assert.deepEqual(stack.attrs, { layout: "stacked", rows: 25, image_storage: "fixed", image_shape: [16, 16, 3], converted_to_rgb: 1, resize: "16x16:contain", label_source: "dir", split_rule: "", seed: 0 });
+    assert.deepEqual(stack.attrs, { layout: "stacked", rows: 25, image_storage: "fixed", image_shape: [16, 16, 3], image_mode: "rgb", resize: "16x16:contain", label_source: "dir", split_rule: "", seed: 0 });
     assert.deepEqual(stack.others, ["notes/about.json/bytes", "notes/about.json/offsets", "train/dog/broken.png"]);
     // Pixels: each row is the file's RGB (grey expanded) resized by sharp as --resize says.
     const rows = python<number[][]>("import h5py, json, sys; print(json.dumps(h5py.File(sys.argv[1])['pets/images'][()].reshape(25, -1).tolist()))", output);
@@ -173,7 +173,6 @@ print(json.dumps({"storage": g.attrs["image_storage"], "same": same, "formats": 
       [["--layout", "stacked", "--resize", "8"], /--resize: '8' is not WxH/],
       [["--layout", "stacked", "--split", "train=0.5"], /--split: the shares sum to 0.5, not 1/],
       [["--layout", "stacked", "--images", "both"], /--images both is for the files layout/],
-      [["--layout", "stacked", "--resume"], /--layout stacked cannot be resumed yet/],
     ] as const) {
       const refused = run(...args);
       assert.equal(refused.status, 1, `${args.join(" ")}: ${refused.stderr}`);

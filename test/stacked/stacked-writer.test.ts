@@ -17,7 +17,6 @@ function entry(i: number): StackedRow {
   const sourcePath = i % 5 === 0 ? `train/${["owl", "cat"][i % 2]}/${i}.png` : `${["zebra", "cat", "ant"][i % 3]}/${i}.png`;
   return {
     image: { data: new Uint8Array(4 * 3 * 3).fill(i), shape: [4, 3, 3], format: "png" },
-    convertedToRgb: i % 4 === 0,
     sourcePath,
     size: 100 + i,
   };
@@ -57,7 +56,7 @@ print(json.dumps({
   "paths": [b[o[i]:o[i + 1]].decode() for i in range(len(o) - 1)],
   "sizes": [int(x) for x in g["source_size"][:]],
   "splits": {k: [int(x) for x in g["splits"][k][:]] for k in g["splits"]},
-  "attrs": {k: (v.tolist() if hasattr(v, "tolist") else v) for k, v in g.attrs.items() if k in ("layout", "rows", "image_storage", "image_shape", "converted_to_rgb", "label_source", "split_rule", "seed")},
+  "attrs": {k: (v.tolist() if hasattr(v, "tolist") else v) for k, v in g.attrs.items() if k in ("layout", "rows", "image_storage", "image_shape", "image_mode", "label_source", "split_rule", "seed")},
   "label_classes": [c.decode() if isinstance(c, bytes) else c for c in g["labels"].attrs["class_names"]],
 }))`, file);
   assert.deepEqual(seen.shape, [27, 4, 3, 3]);
@@ -71,7 +70,7 @@ print(json.dumps({
   const rows = Object.values(seen.splits).flat().sort((a, b) => a - b);
   assert.deepEqual(rows, images.map((_, r) => r), "the splits are disjoint and cover every row");
   for (const [name, indices] of Object.entries(seen.splits)) for (const r of indices) assert.equal(factsOf(entry(images[r]).sourcePath).split, name);
-  assert.deepEqual(seen.attrs, { layout: "stacked", rows: 27, image_storage: "fixed", image_shape: [4, 3, 3], converted_to_rgb: images.filter((i) => i % 4 === 0).length, label_source: "dir", split_rule: "train=0.5,test=0.5", seed: 1 });
+  assert.deepEqual(seen.attrs, { layout: "stacked", rows: 27, image_storage: "fixed", image_shape: [4, 3, 3], image_mode: "own", label_source: "dir", split_rule: "train=0.5,test=0.5", seed: 1 });
 });
 
 /** Each row of a ragged or encoded stack as h5py reads it: its bytes (flat), shape and format. */
