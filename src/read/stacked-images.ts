@@ -1,0 +1,51 @@
+// The images of a stacked group (issue 20) read by row. In the fixed storage each image is one
+// chunk [1, H, W, C] of `images`, so a batch is a set of chunk reads: each stored chunk is
+// fetched raw and inflated on the libuv pool (Dataset.readChunkValues), several at once, so
+// decompression runs on several cores and off the event loop. The ragged storage keeps each
+// image's pixels as one variable-length element (with its [H, W, C] in `image_shapes`), the
+// encoded one each file's own bytes (with its format's name in `image_format`).
+import type { Dataset } from "../h5/dataset";
+
+/**
+ * Chunk reads in flight at once. libuv's pool has 4 threads by default: 8 keeps each busy
+ * inflating while the next chunk's raw read waits its turn for the HDF5 lock, and bounds the
+ * memory of a large batch's pending reads.
+ */
+export const READS_IN_FLIGHT = 8;
+
+/** How a stacked group keeps its images: the group attr `image_storage` (absent: "fixed"). */
+export type ImageStorage = "fixed" | "ragged" | "encoded";
+
+/** Calls `read(item)` for every item, at most `limit` running at once; resolves when all are done. */
+export async function eachBounded<T>(items: readonly T[], limit: number, read: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await read(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/** One image's pixels of a fixed [N, H, W, C] stack: its chunk when chunks are one image each, else a hyperslab. */
+export async function fixedImage(images: Dataset, row: number): Promise<Uint8Array> {
+  const [, h, w, c] = images.shape!;
+  const chunks = images.chunks;
+  const oneImagePerChunk = chunks !== null && chunks[0] === 1 && chunks[1] === h && chunks[2] === w && chunks[3] === c;
+  const { data } = oneImagePerChunk ? await images.readChunkValues([row, 0, 0, 0]) : await images.read({ start: [row, 0, 0, 0], count: [1, h, w, c] });
+  return data as Uint8Array;
+}
+
+/** Rows `indices` (in range) of a fixed stack, as one [B, H, W, C] array; each distinct row read once. */
+export async function fixedBatch(images: Dataset, indices: readonly number[]): Promise<Uint8Array> {
+  const [, h, w, c] = images.shape!;
+  const size = h * w * c;
+  const batch = new Uint8Array(indices.length * size);
+  const places = new Map<number, number[]>();
+  indices.forEach((row, at) => places.set(row, [...(places.get(row) ?? []), at]));
+  // Ascending: neighbouring chunks are near each other in the file.
+  const rows = [...places.keys()].sort((a, b) => a - b);
+  await eachBounded(rows, READS_IN_FLIGHT, async (row) => {
+    const pixels = await fixedImage(images, row);
+    for (const at of places.get(row)!) batch.set(pixels, at * size);
+  });
+  return batch;
+}
