@@ -39,11 +39,13 @@ export interface StackedBatch {
 export interface StackedImage {
   /** Pixels, row-major [H, W, C]. */
   pixels: Uint8Array;
+  /** [H, W, C]. */
   shape: [number, number, number];
 }
 
 /** One image of an "encoded" stack: the source file's own bytes and its format's name. */
 export interface EncodedImage {
+  /** The file's bytes as convert read them. */
   bytes: Uint8Array;
   /** As convert named it ("jpeg", "png", …). */
   format: string;
