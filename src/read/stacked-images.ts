@@ -36,11 +36,17 @@ export async function fixedImage(images: Dataset, row: number): Promise<Uint8Arr
 
 /** Rows `indices` (in range) of a fixed stack, as one [B, H, W, C] array; each distinct row read once. */
 export async function fixedBatch(images: Dataset, indices: readonly number[]): Promise<Uint8Array> {
-  const [, h, w, c] = images.shape!;
+  const shape = images.shape ?? [];
+  if (shape.length !== 4 || images.dtype !== "uint8") throw new Error(`'${images.name}' is not a uint8 [N, H, W, C] array of images (${JSON.stringify(images.dtype)} [${shape.join(", ")}])`);
+  const [, h, w, c] = shape;
   const size = h * w * c;
   const batch = new Uint8Array(indices.length * size);
   const places = new Map<number, number[]>();
-  indices.forEach((row, at) => places.set(row, [...(places.get(row) ?? []), at]));
+  indices.forEach((row, at) => {
+    const positions = places.get(row);
+    if (positions) positions.push(at);
+    else places.set(row, [at]);
+  });
   // Ascending: neighbouring chunks are near each other in the file.
   const rows = [...places.keys()].sort((a, b) => a - b);
   await eachBounded(rows, READS_IN_FLIGHT, async (row) => {

@@ -166,9 +166,11 @@ export class StackedGroup {
   async readBatch(indices: ArrayLike<number>): Promise<StackedBatch> {
     const rows = checkedIndices(indices, this.rows, this.group.name);
     if (this.storage !== "fixed") throw new Error(`the images of '${this.group.name}' are ${this.storage} (not one shape): readImages() gives each with its own shape${this.storage === "encoded" ? ", readEncoded() each file's bytes" : ""}`);
-    const [h, w, c] = this.rows > 0 ? this.facts.imageShape : [0, 0, 0];
-    const [images, labels] = rows.length === 0 ? [new Uint8Array(0), new Int32Array(0)] : await Promise.all([fixedBatch(await this.dataset("images"), rows), this.labelsOf(rows)]);
-    return { images, shape: [rows.length, h, w, c], labels, indices: rows };
+    // The shape from the array itself (a stack with no rows may have none).
+    const images = this.rows > 0 ? await this.dataset("images") : null;
+    const [, h, w, c] = images?.shape ?? [0, 0, 0, 0];
+    const [pixels, labels] = rows.length === 0 ? [new Uint8Array(0), new Int32Array(0)] : await Promise.all([fixedBatch(images!, rows), this.labelsOf(rows)]);
+    return { images: pixels, shape: [rows.length, h, w, c], labels, indices: rows };
   }
 
   /** Rows `indices`' images each with its own shape ("fixed" or "ragged" storage). */
