@@ -35,8 +35,7 @@ import { BLOCK_BYTES, rowBlocks, rowsPerBlock } from "./blocks";
 import { ExportNames } from "./export-names";
 import { DEFAULT_MAX_FILL_BYTES, fillRefusal } from "./fill-guard";
 import { archiveSink, directorySink, type Sink } from "./export-sinks";
-import { isStacked } from "../read/stacked";
-import { exportStack } from "./stacked-export";
+import { exportStack, withStacks } from "./stacked-export";
 
 export type { ExportedFile } from "./export-types";
 
@@ -125,28 +124,6 @@ async function datasetsUnder(h5: File, root: string): Promise<{ datasets: string
   } finally {
     await object.close();
   }
-}
-
-/** A stacked group's arrays, relative to it (stacked/stacked-writer.ts, and the ragged and encoded storages). */
-const STACK_MEMBER = /^(images|labels|source_size|image_shapes|(paths|image_format)\/(bytes|offsets)|splits\/[^/]+)$/;
-
-/** `datasets` with each stacked group's arrays replaced by the group (at its images' place), and those groups. */
-async function withStacks(h5: File, datasets: string[]): Promise<{ rest: string[]; stacks: Set<string> }> {
-  const stacks = new Set<string>();
-  for (const images of datasets.filter((p) => p.endsWith("/images"))) {
-    const group = await h5.get(path.posix.dirname(images));
-    if (group instanceof Group && (await isStacked(group))) stacks.add(group.name);
-    await group.close();
-  }
-  if (stacks.size === 0) return { rest: datasets, stacks };
-  const stackOf = (p: string) => [...stacks].find((s) => p.startsWith(s === "/" ? "/" : `${s}/`) && STACK_MEMBER.test(p.slice(s === "/" ? 1 : s.length + 1)));
-  const rest: string[] = [];
-  for (const p of datasets) {
-    const stack = stackOf(p);
-    if (stack === undefined) rest.push(p);
-    else if (p === `${stack === "/" ? "" : stack}/images`) rest.push(stack);
-  }
-  return { rest, stacks };
 }
 
 /** Exports a stacked group's rows as an ImageFolder tree under `named`, adding each file to `files` as it is written. */

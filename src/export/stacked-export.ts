@@ -9,10 +9,13 @@
 //    directory get ` (1)`, ` (2)`, … in row order (export-names.ts), so every run names alike.
 // Rows are read a block at a time (fixed stacks through readBatch, several chunks at once),
 // encoded side by side, and written in row order; each file is a row of the export manifest.
+// withStacks finds the stacked groups among the datasets export is to write: a stack's arrays
+// are one entry, and the group's other datasets (the files layout beside it) stay as they are.
 import path from "node:path";
-import type { Group } from "../h5/group";
+import type { File } from "../h5/file";
+import { Group } from "../h5/group";
 import { encodeImage } from "../read/image-encode";
-import { openStack, type StackedGroup } from "../read/stacked";
+import { isStacked, openStack, type StackedGroup } from "../read/stacked";
 import type { ExportedFile } from "./export-types";
 
 /** Rows read, encoded and written together: a bound on memory and on encodes at once. */
@@ -93,4 +96,26 @@ function stemOf(source: string): string {
   const name = path.posix.basename(source.replace(/\\/g, "/"));
   const extension = path.posix.extname(name);
   return name.slice(0, name.length - extension.length) || name;
+}
+
+/** A stacked group's arrays, relative to it (stacked/stacked-writer.ts, and the ragged and encoded storages). */
+const STACK_MEMBER = /^(images|labels|source_size|image_shapes|(paths|image_format)\/(bytes|offsets)|splits\/[^/]+)$/;
+
+/** `datasets` with each stacked group's arrays replaced by the group (at its images' place), and those groups. */
+export async function withStacks(h5: File, datasets: string[]): Promise<{ rest: string[]; stacks: Set<string> }> {
+  const stacks = new Set<string>();
+  for (const images of datasets.filter((p) => p.endsWith("/images"))) {
+    const group = await h5.get(path.posix.dirname(images));
+    if (group instanceof Group && (await isStacked(group))) stacks.add(group.name);
+    await group.close();
+  }
+  if (stacks.size === 0) return { rest: datasets, stacks };
+  const stackOf = (p: string) => [...stacks].find((s) => p.startsWith(s === "/" ? "/" : `${s}/`) && STACK_MEMBER.test(p.slice(s === "/" ? 1 : s.length + 1)));
+  const rest: string[] = [];
+  for (const p of datasets) {
+    const stack = stackOf(p);
+    if (stack === undefined) rest.push(p);
+    else if (p === `${stack === "/" ? "" : stack}/images`) rest.push(stack);
+  }
+  return { rest, stacks };
 }
