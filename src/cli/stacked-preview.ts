@@ -14,8 +14,9 @@ export async function stackedPreview(group: Group, facts: ListedObject, members:
   const { lines, shown } = wrapItems(items, { ...bounds, lines: Math.max(1, bounds.lines - 4) });
   const text = [
     `stacked: ${counted(listing.rows, "images")}, ${listing.storage === "fixed" ? `each [${listing.imageShape.join(", ")}]` : `storage ${listing.storage}`}; labels from ${listing.labelSource || "?"}${listing.resize ? `; resize ${listing.resize}` : ""}`,
-    `classes (${countText(classes.length)}${unlabelled > 0 ? `; ${countText(unlabelled)} unlabelled` : ""}):`,
-    ...lines.map((line) => `  ${line}`),
+    ...(classes.length === 0
+      ? [`classes: none${unlabelled > 0 ? ` (${countText(unlabelled)} unlabelled)` : ""}`]
+      : [`classes (${countText(classes.length)}${unlabelled > 0 ? `; ${countText(unlabelled)} unlabelled` : ""}):`, ...lines.map((line) => `  ${line}`)]),
     ...(shown < items.length ? [`  … ${counted(items.length - shown, "more classes")}`] : []),
     listing.splits.length > 0 ? `splits: ${listing.splits.map((s) => `${s.name} ${countText(s.rows)}`).join(", ")}${listing.splitRule ? ` (--split ${listing.splitRule}, seed ${listing.seed})` : " (from directories)"}` : "splits: none",
     ...firstLines(listingLines(members), bounds.lines, "members"),

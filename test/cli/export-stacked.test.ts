@@ -111,6 +111,11 @@ test("no labels and a --split rule: _unlabelled under each split; no splits: no 
     assert.equal(checked[i].cls, null);
     assert.match(m.file, new RegExp(`^${checked[i].split}/_unlabelled/[^/]+\\.png$`));
   }
+  // The same tree into an archive.
+  const archive = path.join(dir, "split.tar.gz");
+  assert.equal(exportCli(output, "/train", "--archive", archive).status, 0);
+  const entries = python<string[]>("import tarfile, json, sys; print(json.dumps(sorted(tarfile.open(sys.argv[1]).getnames())))", archive);
+  assert.deepEqual(entries, [...rows.map((m) => m.file), "export-manifest.json"].sort());
   const plain = path.join(dir, "zoo-plain.h5");
   await convert([path.join(tree, "val")], { output: plain, layout: "stacked", resize: parseResize("4x4") });
   const plainOut = path.join(dir, "plain-out");

@@ -97,3 +97,13 @@ print("{}")`, many);
   assert.ok(run.stdout.split("\n").length < 60, "bounded");
   assert.match(run.stdout, /^splits: none$/m);
 });
+
+test("show of a stack without labels says so", async () => {
+  const none = path.join(dir, "none.h5");
+  await convert([tree], { output: none, layout: "stacked", resize: parseResize("3x3"), labels: { from: "none" } });
+  const run = cli("show", none, "/birds");
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stdout, /^stacked: 10 images, each \[3, 3, 3\]; labels from none; resize 3x3:cover$/m);
+  assert.match(run.stdout, /^classes: none \(10 unlabelled\)\nsplits: none$/m);
+  assert.match(cli("ls", none).stdout, /^\/birds +group stacked: 10 images \[3, 3, 3\], 0 classes \(labels: none\), no splits, resize 3x3:cover$/m);
+});
