@@ -7,7 +7,7 @@ export { ArchiveError } from "./sources/archive-error";
 export { convert } from "./convert/convert";
 export type { ConvertOptions } from "./convert/options";
 export type { OnError } from "./convert/fallback";
-export type { ConvertSummary, EntryCounts, ConvertProgress, ConvertEvents } from "./convert/results";
+export type { ConvertSummary, EntryCounts, ConvertProgress, ConvertEvents, StackSummary } from "./convert/results";
 export type { ManifestRow, EntryStatus } from "./output/manifest";
 export type { AudioOptions } from "./processors/audio";
 export type { VideoOptions } from "./processors/video";

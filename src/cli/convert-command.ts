@@ -7,7 +7,7 @@ import { loadConfig } from "../config/load-config";
 import type { Config } from "../config/config-schema";
 import type { ConvertOptions } from "../convert/options";
 import { convert } from "../convert/convert";
-import type { ConvertSummary, EntryCounts } from "../convert/results";
+import type { ConvertSummary, EntryCounts, StackSummary } from "../convert/results";
 import { keepLargeBlocksMapped } from "../pool/memory";
 import { everyOption, flaggedOptions, longFlagOf, takesValue, type ConvertOption } from "../convert/option-table";
 import { checkInputsExist } from "../sources/missing-inputs";
@@ -67,9 +67,16 @@ function describe(summary: ConvertSummary, listFailures: boolean): string {
     `${summary.seconds.toFixed(2)} s, ${summary.filesPerSecond.toFixed(1)} files/s, ${summary.megabytesPerSecond.toFixed(1)} MB/s, peak RSS ${summary.peakRssMb.toFixed(0)} MB (+ ${summary.workersPeakRssMb.toFixed(0)} MB in workers, at most ${summary.largestWorkerRssMb.toFixed(0)} MB each)`,
     // Progress lines show only failures: entries kept as bytes are listed here either way.
     ...summary.kept.map(entryLine),
+    ...(summary.stacks ?? []).map(stackLine),
     ...(listFailures ? summary.failures.map(entryLine) : []),
     `→ ${summary.output}`,
   ].join("\n");
+}
+
+/** `stack /fashion: 44,424 images, 12 without a label; 20 rows of styles.csv matched no image`. */
+function stackLine(stack: StackSummary): string {
+  const table = stack.labelTable === undefined ? "" : `; ${stack.tableRowsWithoutImage} rows of ${stack.labelTable} matched no image`;
+  return `stack ${stack.group}: ${stack.rows} images, ${stack.unlabelled} without a label${table}`;
 }
 
 /** Adds `h5dat convert` to the program: its flags come from convert's option table. */

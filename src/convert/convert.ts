@@ -14,6 +14,8 @@ import { joinMessages } from "./entry-checks";
 import { Run } from "./run";
 import type { Group } from "../h5/group";
 import { checkStackOptions, InputStack } from "./input-stack";
+import { loadLabelTable } from "./label-tables";
+import type { LabelTable } from "../stacked/label-table";
 import type { WorkerPeaks } from "../pool/fork-pool";
 import { messageOf } from "../error-message";
 import { convertEntry, convertMedia, streamEntry, writeEntryFile } from "./write-entry";
@@ -36,6 +38,9 @@ export async function convert(inputs: string[], options: ConvertOptions, events?
   if (inputs.length === 0) throw new Error("convert needs at least one input");
   checkInputsExist(inputs);
   checkStackOptions(options);
+  // A --labels table is found and checked before anything is written (one per input).
+  const labels = options.layout === "stacked" && options.labels?.from === "table" ? options.labels : null;
+  const labelTables = labels ? await Promise.all(inputs.map((input) => loadLabelTable(input, labels, limitsOf(options)))) : null;
   // Without it, each run of a long-lived process leaves RSS higher (bench/soak.ts: +31 % in 3 P3 runs).
   keepLargeBlocksMapped();
   const started = performance.now();
@@ -59,7 +64,7 @@ export async function convert(inputs: string[], options: ConvertOptions, events?
     run.progress.inputBytesTotal = sources.reduce((sum, source) => sum + (source instanceof Error ? 0 : source.size), 0);
     for (const [i, source] of sources.entries()) {
       if (options.signal?.aborted) break;
-      await convertInput(run, inputs[i], source);
+      await convertInput(run, inputs[i], source, labelTables?.[i] ?? null);
       if (run.failure) throw run.failure;
     }
     if (!options.signal?.aborted) await recordVanished(run);
@@ -84,7 +89,8 @@ export async function convert(inputs: string[], options: ConvertOptions, events?
   const interrupted = options.signal?.aborted === true;
   if (!interrupted && closed) await finishOutput(out, options.output).finally(() => out.lock.release());
   const seconds = (performance.now() - started) / 1000;
-  return summaryOf(manifest, { output: interrupted ? partial : options.output, interrupted, resumed: run.resumed, seconds, workers }, stored);
+  const summary = summaryOf(manifest, { output: interrupted ? partial : options.output, interrupted, resumed: run.resumed, seconds, workers }, stored);
+  return run.stacks.length > 0 ? { ...summary, stacks: run.stacks } : summary;
 }
 
 function entryCountsOf(rows: readonly ManifestRow[]): EntryCounts {
@@ -140,7 +146,7 @@ async function finishedSummary(inputs: string[], output: string): Promise<Conver
   }
 }
 
-async function convertInput(run: Run, input: string, source: Source | Error): Promise<void> {
+async function convertInput(run: Run, input: string, source: Source | Error, labelTable: LabelTable | null): Promise<void> {
   const record = (row: ManifestRow, order: number, plan?: EntryPlan) => run.record(row, order, plan?.target);
   if (source instanceof Error) {
     if (!run.carry(inputFailure(input, source))) record(inputFailure(input, source), run.nextOrder());
@@ -156,7 +162,7 @@ async function convertInput(run: Run, input: string, source: Source | Error): Pr
       group = await run.inTurn(() => run.file.requireGroup(escapeName(source.groupName)));
       await group.attrs.set("source", input);
     }
-    if (run.options.layout === "stacked") stack = await InputStack.open(run, group, source.groupName === "" ? "" : `/${escapeName(source.groupName)}`);
+    if (run.options.layout === "stacked") stack = await InputStack.open(run, group, source.groupName === "" ? "" : `/${escapeName(source.groupName)}`, labelTable);
     let index = 0;
     for await (const entry of source.entries()) {
       if (run.failure || run.options.signal?.aborted) break;
@@ -214,6 +220,7 @@ async function convertInput(run: Run, input: string, source: Source | Error): Pr
     await Promise.all(pending);
     const failure = await stack?.finish(input);
     if (failure) record(failure, run.nextOrder());
+    if (stack) run.stacks.push(stack.summary());
     await source.close();
     run.progress.inputBytesRead = inputStart + source.size;
   }

@@ -38,7 +38,8 @@ export interface EntryPlan {
 /** Where a stacked image entry's row goes: its filler, and the row's target in the manifest. */
 export interface StackSlot {
   target: string;
-  add(image: DecodedImage, size: number): Promise<void>;
+  /** Adds the entry's row: its image as prepared, and the entry's bytes. */
+  add(image: DecodedImage, bytes: Uint8Array): Promise<void>;
 }
 
 /**

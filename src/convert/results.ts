@@ -49,6 +49,8 @@ export interface ConvertSummary extends EntryCounts {
   failures: ManifestRow[];
   /** The rows kept as bytes, with their processors' errors. */
   kept: ManifestRow[];
+  /** --layout stacked: each input's stack. */
+  stacks?: StackSummary[];
 }
 
 /** How far a run is, measured in input bytes (an archive's compressed bytes): the basis of an ETA. */
@@ -63,4 +65,18 @@ export interface ConvertProgress {
 export interface ConvertEvents {
   /** An entry is done (written, kept, skipped or failed): its row, and the run's progress. */
   entry: [ManifestRow, ConvertProgress];
+}
+
+/** What one input's stack holds (--layout stacked). */
+export interface StackSummary {
+  /** Its group (`/photos`). */
+  group: string;
+  /** Images in it. */
+  rows: number;
+  /** Images without a label (-1): no parent directory, no table row, or an empty label cell. */
+  unlabelled: number;
+  /** The --labels table joined. */
+  labelTable?: string;
+  /** That table's rows no image matched. */
+  tableRowsWithoutImage?: number;
 }

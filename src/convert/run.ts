@@ -10,6 +10,7 @@ import { Manifest, type ManifestRow } from "../output/manifest";
 import { WriteQueue } from "../output/write-queue";
 import { prepare, type Prepared, type PrepareTask } from "../processors/prepare";
 import { asError } from "../error-message";
+import type { StackSummary } from "./results";
 import type { ConvertOptions } from "./options";
 import type { ConvertProgress } from "./results";
 import { EntryOrder, ResumedEntries } from "./resumed-entries";
@@ -39,6 +40,8 @@ export class Run {
   readonly resumable: ResumedEntries;
   /** How far the run is in its inputs' bytes (the convert loop moves it). */
   readonly progress: ConvertProgress = { inputBytesRead: 0, inputBytesTotal: 0 };
+  /** --layout stacked: each input's stack, as it finished. */
+  readonly stacks: StackSummary[] = [];
   /** Entries carried over from the interrupted run this one resumes. */
   resumed = 0;
   /** Why the run must stop (the first cause): an event listener threw, or the file cannot be written. */

@@ -51,7 +51,7 @@ export async function convertEntry(run: Run, plan: EntryPlan, bytes: Buffer, pie
     processing = false;
     if (plan.stack && prepared) {
       // A row of its input's stack: written in input order, with the rows before it.
-      await plan.stack.add(prepared.value as DecodedImage, bytes.length);
+      await plan.stack.add(prepared.value as DecodedImage, bytes);
       return { ...row, target: plan.stack.target, status: "written", message: plan.row.message };
     }
     place = await run.claimTarget(target);

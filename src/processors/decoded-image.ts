@@ -28,4 +28,6 @@ export interface DecodedImage {
    * multi-page TIFF differ in size, so no [P, H, W, C] holds them (stored as the attr page_count).
    */
   pageCount?: number;
+  /** Decoded for a stack with --resize: a grey, alpha or CMYK image was made 8-bit RGB (stack-image.ts). */
+  convertedToRgb?: boolean;
 }

@@ -20,14 +20,15 @@ export const imageProcessor: PreparingProcessor<"image", ImageOptions, DecodedIm
     animated: { description: "Every frame of an animated GIF/WebP as [T, H, W, C] (default: the first frame).", type: "boolean" },
     orientation: { description: "apply: rotate/flip by the EXIF orientation (default); ignore: keep the pixels as stored.", enum: ["apply", "ignore"] },
   },
-  // `--images encoded` keeps images as their bytes: the fallback takes them.
-  takes: (kind, settings) => kind.category === "image" && settings.images !== "encoded" && !isGifAsVideo(kind, settings),
+  // `--images encoded` keeps images as their bytes: the fallback takes them (a stack keeps them
+  // as rows, checked here first).
+  takes: (kind, settings) => kind.category === "image" && (settings.images !== "encoded" || settings.layout === "stacked") && !isGifAsVideo(kind, settings),
   defaults: (settings) => ({ animated: settings.animated, max_pixels: settings.maxPixels, truncated_images: settings.truncatedImages }),
   notEmpty: "an empty file is not an image",
   prepares: "worker",
   streams: "never",
   taskOptions: imageOptionsFrom,
-  prepare: (bytes, options, pixels) => (options.stack ? decodeStackImage(bytes, options.stack.resize, options.maxPixels) : decodeImage(bytes, options, pixels)),
+  prepare: (bytes, options, pixels) => (options.stack ? decodeStackImage(bytes, options.stack, options.maxPixels) : decodeImage(bytes, options, pixels)),
   writePrepared: writeDecodedImage,
   sharedData: {
     get: (image) => image.data,

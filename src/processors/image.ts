@@ -35,8 +35,16 @@ export interface ImageOptions {
    * LOAD_TRUNCATED_IMAGES; default false: it fails. Other formats fail either way.
    */
   truncated?: boolean;
-  /** Decoded for a stacked dataset (stack-image.ts): 8-bit RGB, brought to `resize` when given. */
-  stack?: { resize: ResizeSpec | null };
+  /** Prepared for a stacked dataset (stack-image.ts): brought to `resize` when given, or kept encoded. */
+  stack?: StackImageOptions;
+}
+
+/** How a stack takes its images (stack-image.ts). */
+export interface StackImageOptions {
+  /** The box every image is brought to (null: each keeps its size and channels). */
+  resize: ResizeSpec | null;
+  /** Keep each file's bytes instead of its pixels. */
+  encoded?: boolean;
 }
 
 /** An image entry's processor options (the run's, then a rule's: animated, orientation, max_pixels, truncated_images) as ImageOptions. */

@@ -19,6 +19,7 @@ import type { VideoOptions } from "./video";
 /** The run's settings processors take their defaults from (a part of convert's options). */
 export interface ProcessorSettings {
   images?: "pixels" | "encoded" | "both";
+  layout?: "files" | "stacked";
   animated?: boolean;
   gifAsVideo?: boolean;
   truncatedImages?: boolean;

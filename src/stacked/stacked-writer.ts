@@ -1,11 +1,15 @@
 // The stacked layout's arrays in one input's group, written as images come (issue 20):
-//   images       uint8 [N, H, W, C], one image per chunk, the run's compression
+//   images       uint8 [N, H, W, C], one image per chunk, the run's compression; or ragged or
+//                encoded, with image_shapes (and image_format) beside it (image-rows.ts)
 //   labels       int64 [N]: an index into the attr class_names (sorted), -1 for none
 //   paths        a ragged string array (h5/ragged-strings.ts): each row's source path
 //   source_size  uint64 [N]: each row's file size in bytes
 //   splits/NAME  int64 [k]: sorted row indices of each split (disjoint, covering N)
-// and the group's attrs layout "stacked", stacked_version 1, image_shape, resize, label_source,
-// split_rule, seed. Rows are in input order whatever order the images are decoded in: each
+//   meta         with a --labels table: its columns for each row, typed as the CSV processor
+//                types them, after `_row`, the table's data row (-1: none, its cells 0/NaN/""/false)
+// and the group's attrs layout "stacked", stacked_version 1, rows, image_storage, image_shape
+// ([] unless fixed), converted_to_rgb (rows made RGB for --resize), class_names (also on
+// labels), resize, label_source, split_rule, seed. Rows are in input order whatever order the images are decoded in: each
 // entry of the input is added or skipped by its index, and rows wait until the ones before them
 // are settled. Labels are written as the order classes were met, then renumbered once every
 // class is known (class_names sorted: the same tree gives the same numbers every time).
@@ -13,9 +17,13 @@ import type { Dataset } from "../h5/dataset";
 import type { Group } from "../h5/group";
 import { RaggedStringsWriter } from "../h5/ragged-strings";
 import { isCompressed, type DatasetLayout } from "../processors/layout";
+import { createImageRows, FixedImages, RaggedImages, type ImageRows, type StackedImage } from "./image-rows";
 import { ClassNumbering, labelSourceText, NO_LABEL, type LabelSource } from "./labels";
 import { resizeText, type ResizeSpec } from "../processors/resize-spec";
 import { splitRuleText, type SplitShare } from "./split-rule";
+import { gatherColumn, type LabelTable } from "./label-table";
+import { csvSchema, writeCsvTable } from "../processors/csv-table-writer";
+import { fieldNames } from "../processors/field-names";
 
 /** The `layout` attr of a stacked group. */
 export const STACKED_LAYOUT = "stacked";
@@ -33,19 +41,25 @@ export interface StackOptions {
   split: readonly SplitShare[] | null;
   seed: number;
   resize: ResizeSpec | null;
+  /** Keep each image's file bytes instead of its pixels (--images encoded). */
+  encoded: boolean;
+  /** The --labels table, written row for row as `meta` (null: none). */
+  table?: LabelTable | null;
 }
 
 /** One image of the stack. */
 export interface StackedRow {
-  /** Pixels, row-major [H, W, C]. */
-  pixels: Uint8Array;
-  shape: [number, number, number];
+  image: StackedImage;
+  /** A grey, alpha or CMYK image made RGB for --resize. */
+  convertedToRgb: boolean;
   sourcePath: string;
   size: number;
   /** Its class name (null: none). */
   label: string | null;
   /** Its split's name (null: none). */
   split: string | null;
+  /** Its row of the label table (-1: none). */
+  tableRow?: number;
 }
 
 /** An added row waiting for the rows before it, and its adder's promise. */
@@ -57,11 +71,10 @@ interface Waiting {
 
 /** The arrays of one group's stack, made by the first image. */
 interface Arrays {
-  images: Dataset;
+  images: ImageRows;
   labels: Dataset;
   sizes: Dataset;
   paths: RaggedStringsWriter;
-  shape: [number, number, number];
 }
 
 /** Writes one group's stack, rows in input order. */
@@ -70,10 +83,12 @@ export class StackedWriter {
   private readonly waiting = new Map<number, Waiting | null>();
   private next = 0;
   private rows = 0;
+  private convertedToRgb = 0;
   private writing: Promise<void> = Promise.resolve();
   private readonly classes: ClassNumbering;
   private readonly splitNames: string[] = [];
   private splitOfRow = new Uint8Array(1024);
+  private tableRowOf = new Int32Array(1024);
 
   constructor(private readonly group: Group, private readonly options: StackOptions, existingClasses: readonly string[] = []) {
     this.classes = new ClassNumbering(existingClasses);
@@ -100,25 +115,35 @@ export class StackedWriter {
     const { classNames, numberOf } = this.classes.finish();
     if (arrays) {
       await this.renumber(arrays.labels, numberOf);
+      await arrays.labels.attrs.set("class_names", classNames, { dtype: "string" });
       await (await arrays.paths.finish()).close();
-      for (const dataset of [arrays.images, arrays.labels, arrays.sizes]) await dataset.close();
+      await arrays.images.close();
+      for (const dataset of [arrays.labels, arrays.sizes]) await dataset.close();
     }
     await this.writeSplits();
+    if (this.options.table) await this.writeMeta(this.options.table);
     const { resize, labels, split, seed } = this.options;
     await this.group.attrs.update(
       {
         layout: STACKED_LAYOUT,
         stacked_version: STACKED_VERSION,
         rows: this.rows,
-        image_shape: arrays ? arrays.shape : [],
+        image_storage: arrays ? arrays.images.storage : this.options.encoded ? "encoded" : "fixed",
+        image_shape: arrays?.images.shape ?? [],
+        converted_to_rgb: this.convertedToRgb,
         class_names: classNames,
         resize: resize ? resizeText(resize) : "",
         label_source: labelSourceText(labels),
         split_rule: split ? splitRuleText(split) : "",
         seed,
       },
-      { stacked_version: { dtype: "int64" }, rows: { dtype: "int64" }, seed: { dtype: "int64" }, image_shape: { dtype: "int64" }, class_names: { dtype: "string" } },
+      { stacked_version: { dtype: "int64" }, rows: { dtype: "int64" }, converted_to_rgb: { dtype: "int64" }, seed: { dtype: "int64" }, image_shape: { dtype: "int64" }, class_names: { dtype: "string" } },
     );
+    return this.rows;
+  }
+
+  /** Rows written so far. */
+  get rowCount(): number {
     return this.rows;
   }
 
@@ -145,34 +170,37 @@ export class StackedWriter {
   }
 
   private async write(row: StackedRow): Promise<void> {
-    const arrays = (this.arrays ??= await this.create(row.shape));
-    const [h, w, c] = arrays.shape;
-    if (row.shape[0] !== h || row.shape[1] !== w || row.shape[2] !== c) {
-      throw new Error(`'${row.sourcePath}' is ${row.shape.join("×")}, the stack's images ${arrays.shape.join("×")} (give --resize WxH to bring every image to one shape)`);
+    const arrays = (this.arrays ??= await this.create(row.image));
+    if (!arrays.images.fits(row.image)) {
+      // An image of another shape: a fixed stack without --resize turns ragged.
+      if (this.options.resize || !(arrays.images instanceof FixedImages)) throw new Error(`'${row.sourcePath}' is ${row.image.shape.join("×")}, not the stack's ${arrays.images.shape?.join("×")}`);
+      arrays.images = await RaggedImages.fromFixed(this.group, this.options.layout, arrays.images);
     }
-    await arrays.images.append(row.pixels, 1);
+    await arrays.images.append(row.image);
     await arrays.labels.append(BigInt64Array.of(BigInt(row.label === null ? NO_LABEL : this.classes.idOf(row.label))), 1);
     await arrays.sizes.append(BigUint64Array.of(BigInt(row.size)), 1);
     await arrays.paths.append([row.sourcePath]);
     this.recordSplit(row.split);
+    this.tableRowOf[this.rows] = row.tableRow ?? -1;
+    if (row.convertedToRgb) this.convertedToRgb++;
     this.rows++;
   }
 
-  private async create(shape: [number, number, number]): Promise<Arrays> {
-    const compression = isCompressed(this.options.layout) ? { compression: this.options.layout.compression } : {};
-    const images = await this.group.createDataset("images", { shape: [0, ...shape], maxshape: [null, ...shape], chunks: [1, ...shape], dtype: "uint8", ...compression });
-    const column = (dtype: "int64" | "uint64") => this.group.createDataset(dtype === "int64" ? "labels" : "source_size", { shape: [0], maxshape: [null], chunks: [65536], dtype, ...compression });
-    const labels = await column("int64");
-    const sizes = await column("uint64");
-    const paths = await RaggedStringsWriter.create(this.group, "paths", [], { compression: this.options.layout.compression });
-    return { images, labels, sizes, paths, shape };
+  private async create(first: StackedImage): Promise<Arrays> {
+    const { layout } = this.options;
+    const images = await createImageRows(this.group, layout, first, this.options.encoded);
+    const compression = isCompressed(layout) ? { compression: layout.compression } : {};
+    const column = (name: string, dtype: "int64" | "uint64") => this.group.createDataset(name, { shape: [0], maxshape: [null], chunks: [65536], dtype, ...compression });
+    const labels = await column("labels", "int64");
+    const sizes = await column("source_size", "uint64");
+    const paths = await RaggedStringsWriter.create(this.group, "paths", [], { compression: layout.compression });
+    return { images, labels, sizes, paths };
   }
 
   private recordSplit(split: string | null): void {
     if (this.rows === this.splitOfRow.length) {
-      const grown = new Uint8Array(this.splitOfRow.length * 2);
-      grown.set(this.splitOfRow);
-      this.splitOfRow = grown;
+      this.splitOfRow = grown(this.splitOfRow, new Uint8Array(this.rows * 2));
+      this.tableRowOf = grown(this.tableRowOf, new Int32Array(this.rows * 2));
     }
     let at = 0;
     if (split !== null) {
@@ -195,6 +223,17 @@ export class StackedWriter {
     await splits.close();
   }
 
+  /** The label table's rows in the stack's row order, after `_row`, the table row of each. */
+  private async writeMeta(table: LabelTable): Promise<void> {
+    const rowOf = this.tableRowOf.subarray(0, this.rows);
+    const columns = ["_row", ...table.columns];
+    const values = [BigInt64Array.from(rowOf, BigInt), ...table.columns.map((_, c) => gatherColumn(table, c, rowOf))];
+    const schema = csvSchema(fieldNames(columns), ["int64", ...table.types]);
+    const meta = await writeCsvTable(this.group, "meta", schema, values as unknown as unknown[][], this.rows, { columns }, this.options.layout);
+    await meta.attrs.set("label_table", table.name);
+    await meta.close();
+  }
+
   /** The labels written as encounter ids, rewritten as class numbers, a block at a time. */
   private async renumber(labels: Dataset, numberOf: Int32Array): Promise<void> {
     for (let start = 0; start < this.rows; start += RENUMBER_ROWS) {
@@ -204,4 +243,10 @@ export class StackedWriter {
       await labels.write(numbers, { start: [start], count: [count] });
     }
   }
+}
+
+/** `into` (twice `from`'s length) holding `from` at its start. */
+function grown<T extends Uint8Array | Int32Array>(from: T, into: T): T {
+  into.set(from);
+  return into;
 }

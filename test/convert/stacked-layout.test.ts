@@ -41,7 +41,7 @@ print(json.dumps({
   "paths": [b[o[i]:o[i + 1]].decode() for i in range(len(o) - 1)],
   "sizes": [int(x) for x in g["source_size"][:]],
   "splits": {k: [int(x) for x in g["splits"][k][:]] for k in g["splits"]} if "splits" in g else {},
-  "attrs": {k: (v.tolist() if hasattr(v, "tolist") else v) for k, v in g.attrs.items() if k in ("layout", "rows", "image_shape", "resize", "label_source", "split_rule", "seed")},
+  "attrs": {k: (v.tolist() if hasattr(v, "tolist") else v) for k, v in g.attrs.items() if k in ("layout", "rows", "image_storage", "image_shape", "converted_to_rgb", "resize", "label_source", "split_rule", "seed")},
   "others": sorted(others),
 }))`;
 
@@ -84,7 +84,7 @@ print(json.dumps([p for _, p in rows]))`, output);
     for (const [name, rows] of Object.entries(stack.splits)) for (const r of rows) assert.equal(stack.paths[r].split("/")[0], name);
     assert.deepEqual(Object.values(stack.splits).flat().sort((a, b) => a - b), stack.paths.map((_, r) => r));
     assert.deepEqual(stack.sizes, stack.paths.map((p) => fs.statSync(path.join(tree, p)).size));
-    assert.deepEqual(stack.attrs, { layout: "stacked", rows: 25, image_shape: [16, 16, 3], resize: "16x16:contain", label_source: "dir", split_rule: "", seed: 0 });
+    assert.deepEqual(stack.attrs, { layout: "stacked", rows: 25, image_storage: "fixed", image_shape: [16, 16, 3], converted_to_rgb: 1, resize: "16x16:contain", label_source: "dir", split_rule: "", seed: 0 });
     assert.deepEqual(stack.others, ["notes/about.json/bytes", "notes/about.json/offsets", "train/dog/broken.png"]);
     // Pixels: each row is the file's RGB (grey expanded) resized by sharp as --resize says.
     const rows = python<number[][]>("import h5py, json, sys; print(json.dumps(h5py.File(sys.argv[1])['pets/images'][()].reshape(25, -1).tolist()))", output);
@@ -94,7 +94,7 @@ print(json.dumps([p for _, p in rows]))`, output);
     }
   });
 
-  test("without --resize, images of one shape stack as they are; one of another shape fails alone, saying so", async () => {
+  test("without --resize, images of one shape stack as they are; one of another shape or channels makes the stack ragged, each row as PIL reads it", async () => {
     const same = path.join(dir, "same");
     python(`import sys, os, numpy as np
 from PIL import Image
@@ -102,12 +102,10 @@ rng = np.random.default_rng(6)
 for cls in ("a", "b"):
     os.makedirs(f"{sys.argv[1]}/{cls}", exist_ok=True)
     for i in range(3): Image.fromarray(rng.integers(0, 256, (6, 5, 3), dtype=np.uint8)).save(f"{sys.argv[1]}/{cls}/{i}.png")
-Image.fromarray(rng.integers(0, 256, (7, 5, 3), dtype=np.uint8)).save(f"{sys.argv[1]}/b/odd.png")
 print("{}")`, same);
     const output = path.join(dir, "same.h5");
-    const summary = await convert([same], { output, layout: "stacked", split: [{ name: "train", share: 0.5 }, { name: "test", share: 0.5 }], seed: 3 });
-    assert.equal(summary.failed, 1);
-    assert.match(summary.failures[0].message, /'b\/odd\.png' is 7×5×3, the stack's images 6×5×3 \(give --resize WxH/);
+    const split = [{ name: "train", share: 0.5 }, { name: "test", share: 0.5 }];
+    await convert([same], { output, layout: "stacked", split, seed: 3 });
     const stack = python<Stack>(READ, output, "same");
     assert.deepEqual(stack.shape, [6, 6, 5, 3]);
     const pixels = python<number[]>("import h5py, json, sys; print(json.dumps(h5py.File(sys.argv[1])['same/images'][0].flatten().tolist()))", output);
@@ -115,6 +113,50 @@ print("{}")`, same);
     assert.deepEqual(pixels, first);
     assert.deepEqual(Object.values(stack.splits).flat().sort((a, b) => a - b), [0, 1, 2, 3, 4, 5]);
     assert.equal(stack.attrs.split_rule, "train=0.5,test=0.5");
+    // A taller image and a grey one: ragged, every row as PIL reads the file (grey kept grey).
+    python(`import sys, numpy as np
+from PIL import Image
+rng = np.random.default_rng(7)
+Image.fromarray(rng.integers(0, 256, (7, 5, 3), dtype=np.uint8)).save(f"{sys.argv[1]}/b/odd.png")
+Image.fromarray(rng.integers(0, 256, (6, 5), dtype=np.uint8)).save(f"{sys.argv[1]}/a/grey.png")
+print("{}")`, same);
+    const mixed = path.join(dir, "mixed.h5");
+    const summary = await convert([same], { output: mixed, layout: "stacked", split, seed: 3 });
+    assert.deepEqual([summary.written, summary.failed], [8, 0]);
+    const seen = python<{ storage: string; same: boolean[]; shapes: number[][]; paths: string[]; splits: number[] }>(`import h5py, json, sys, numpy as np
+from PIL import Image
+g = h5py.File(sys.argv[1])["same"]
+o = g["paths/offsets"][:]; b = g["paths/bytes"][:].tobytes()
+paths = [b[o[i]:o[i + 1]].decode() for i in range(len(o) - 1)]
+shapes = g["image_shapes"][:].tolist()
+same = [bool(np.array_equal(g["images"][i].reshape(shapes[i]), np.asarray(Image.open(sys.argv[2] + "/" + p)).reshape(shapes[i]))) for i, p in enumerate(paths)]
+print(json.dumps({"storage": g.attrs["image_storage"], "same": same, "shapes": shapes, "paths": paths, "splits": sorted(int(x) for k in g["splits"] for x in g["splits"][k][:])}))`, mixed, same);
+    assert.equal(seen.storage, "ragged");
+    assert.deepEqual(seen.same, seen.paths.map(() => true));
+    assert.deepEqual(seen.shapes[seen.paths.indexOf("a/grey.png")], [6, 5, 1]);
+    assert.deepEqual(seen.shapes[seen.paths.indexOf("b/odd.png")], [7, 5, 3]);
+    assert.deepEqual(seen.splits, seen.paths.map((_, r) => r));
+  });
+
+  test("--images encoded keeps each image file's bytes, its format and stored shape; a corrupt image fails alone", async () => {
+    const output = path.join(dir, "encoded.h5");
+    const summary = await convert([tree], { output, layout: "stacked", images: "encoded" });
+    assert.deepEqual([summary.written, summary.kept.length], [26, 1]);
+    const seen = python<{ storage: string; same: boolean[]; formats: string[]; shapes: number[][]; stored: number[][]; paths: string[] }>(`import h5py, json, sys, numpy as np
+from PIL import Image
+g = h5py.File(sys.argv[1])["pets"]
+def strings(name):
+    o = g[name + "/offsets"][:]; b = g[name + "/bytes"][:].tobytes()
+    return [b[o[i]:o[i + 1]].decode() for i in range(len(o) - 1)]
+paths = strings("paths")
+same = [g["images"][i].tobytes() == open(sys.argv[2] + "/" + p, "rb").read() for i, p in enumerate(paths)]
+shapes = [list(np.asarray(Image.open(sys.argv[2] + "/" + p)).shape) for p in paths]
+print(json.dumps({"storage": g.attrs["image_storage"], "same": same, "formats": strings("image_format"), "shapes": [s + [1] if len(s) == 2 else s for s in shapes], "stored": g["image_shapes"][:].tolist(), "paths": paths}))`, output, tree);
+    assert.equal(seen.storage, "encoded");
+    assert.equal(seen.paths.length, 25);
+    assert.deepEqual(seen.same, seen.paths.map(() => true));
+    assert.deepEqual(seen.formats, seen.paths.map(() => "png"));
+    assert.deepEqual(seen.stored, seen.shapes);
   });
 
   test("the CLI's flags, and what it refuses before writing anything", () => {
@@ -130,7 +172,8 @@ print("{}")`, same);
       [["--resize", "8x8"], /--resize shape the stacked layout: give --layout stacked too/],
       [["--layout", "stacked", "--resize", "8"], /--resize: '8' is not WxH/],
       [["--layout", "stacked", "--split", "train=0.5"], /--split: the shares sum to 0.5, not 1/],
-      [["--layout", "stacked", "--labels", "styles.csv:id:type"], /--labels FILE:KEY:COLUMN is not supported yet/],
+      [["--layout", "stacked", "--images", "both"], /--images both is for the files layout/],
+      [["--layout", "stacked", "--resume"], /cannot be resumed or appended to yet/],
     ] as const) {
       const refused = run(...args);
       assert.equal(refused.status, 1, `${args.join(" ")}: ${refused.stderr}`);
