@@ -57,19 +57,19 @@ export async function* exportStack(group: Group, base: string, write: (made: Row
 
 /** Rows' files, without names yet: PNGs encoded side by side, or the files' own bytes. */
 async function rowFiles(stack: StackedGroup, rows: number[]): Promise<Omit<RowFile, "file">[]> {
-  if (stack.storage === "encoded") return (await stack.readEncoded(rows)).map((image) => ({ format: "original", data: Buffer.from(image.bytes.buffer, image.bytes.byteOffset, image.bytes.byteLength) }));
+  if (stack.storage === "encoded") return (await stack.readImages(rows)).map(({ data }) => ({ format: "original", data: Buffer.from(data.buffer, data.byteOffset, data.byteLength) }));
   const images =
     stack.storage === "fixed"
       ? await (async () => {
           const batch = await stack.readBatch(rows);
           const [, h, w, c] = batch.shape;
-          return rows.map((_, i) => ({ pixels: batch.images.subarray(i * h * w * c, (i + 1) * h * w * c), shape: [h, w, c] as [number, number, number] }));
+          return rows.map((_, i) => ({ data: batch.images.subarray(i * h * w * c, (i + 1) * h * w * c), shape: [h, w, c] }));
         })()
       : await stack.readImages(rows);
   return Promise.all(
-    images.map(async ({ pixels, shape: [height, width, channels] }) => ({
+    images.map(async ({ data, shape: [height, width, channels] }) => ({
       format: "png" as const,
-      data: await encodeImage({ data: pixels, shape: [height, width, channels], width, height, channels, bitDepth: 8, frames: 1, colourModel: channels <= 2 ? "GREY" : "RGB" }, "png"),
+      data: await encodeImage({ data, shape: [height, width, channels], width, height, channels, bitDepth: 8, frames: 1, colourModel: channels <= 2 ? "GREY" : "RGB" }, "png"),
     })),
   );
 }

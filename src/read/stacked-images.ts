@@ -1,9 +1,8 @@
 // The images of a stacked group (issue 20) read by row. In the fixed storage each image is one
 // chunk [1, H, W, C] of `images`, so a batch is a set of chunk reads: each stored chunk is
 // fetched raw and inflated on the libuv pool (Dataset.readChunkValues), several at once, so
-// decompression runs on several cores and off the event loop. The ragged storage keeps each
-// image's pixels as one variable-length element (with its [H, W, C] in `image_shapes`), the
-// encoded one each file's own bytes (with its format's name in `image_format`).
+// decompression runs on several cores and off the event loop. The ragged and encoded storages
+// (stacked/image-rows.ts) keep an image a variable-length element each.
 import type { Dataset } from "../h5/dataset";
 
 /**
@@ -12,9 +11,6 @@ import type { Dataset } from "../h5/dataset";
  * memory of a large batch's pending reads.
  */
 export const READS_IN_FLIGHT = 8;
-
-/** How a stacked group keeps its images: the group attr `image_storage` (absent: "fixed"). */
-export type ImageStorage = "fixed" | "ragged" | "encoded";
 
 /** Calls `read(item)` for every item, at most `limit` running at once; resolves when all are done. */
 export async function eachBounded<T>(items: readonly T[], limit: number, read: (item: T) => Promise<void>): Promise<void> {
@@ -54,4 +50,13 @@ export async function fixedBatch(images: Dataset, indices: readonly number[]): P
     for (const at of places.get(row)!) batch.set(pixels, at * size);
   });
   return batch;
+}
+
+/** Element `row` of a 1-D variable-length uint8 dataset (a ragged or encoded image), as bytes. */
+export async function vlenElement(dataset: Dataset, row: number): Promise<Uint8Array> {
+  const { data } = await dataset.read({ start: [row], count: [1] });
+  const element = (data as ArrayLike<unknown>)[0];
+  if (element instanceof Uint8Array) return element;
+  if (Array.isArray(element) || ArrayBuffer.isView(element)) return Uint8Array.from(element as ArrayLike<number>);
+  throw new Error(`'${dataset.name}' does not hold variable-length bytes (${JSON.stringify(dataset.dtype)})`);
 }

@@ -1,17 +1,18 @@
 // The read side of the stacked layout (issue 20; src/stacked/stacked-writer.ts writes it): one
 // input's images as rows of one array, with labels, source paths and splits beside them. A
 // StackedGroup reads the group's attrs once, opens its arrays when first needed, and reads rows
-// by index in any order: images as one [B, H, W, C] batch (stacked-images.ts), labels and paths
-// as a few contiguous runs (index-runs.ts).
+// by index in any order: images as one [B, H, W, C] batch (stacked-images.ts) or one by one
+// (readImages: any storage), labels and paths as a few contiguous runs (index-runs.ts).
 import type { Dataset } from "../h5/dataset";
 import { Group } from "../h5/group";
 import { runAsync } from "../h5/operation";
 import { readRaggedStrings } from "../h5/ragged-strings";
 import { STACKED_LAYOUT, STACKED_VERSION } from "../stacked/stacked-writer";
 import { checkedIndices, indexRuns, sortedDistinct } from "./index-runs";
-import { eachBounded, fixedBatch, fixedImage, READS_IN_FLIGHT, type ImageStorage } from "./stacked-images";
+import type { ImageStorage, StackedImage } from "../stacked/image-rows";
+import { eachBounded, fixedBatch, fixedImage, READS_IN_FLIGHT, vlenElement } from "./stacked-images";
 
-export type { ImageStorage } from "./stacked-images";
+export type { ImageStorage, StackedImage } from "../stacked/image-rows";
 
 /** Rows between two asked-for labels read through rather than apart: 8 bytes each. */
 const LABEL_GAP = 4096;
@@ -33,22 +34,6 @@ export interface StackedBatch {
   labels: Int32Array;
   /** The row indices read, as given (duplicates and order kept). */
   indices: number[];
-}
-
-/** One image of a stack with its own shape (any storage but "encoded"). */
-export interface StackedImage {
-  /** Pixels, row-major [H, W, C]. */
-  pixels: Uint8Array;
-  /** [H, W, C]. */
-  shape: [number, number, number];
-}
-
-/** One image of an "encoded" stack: the source file's own bytes and its format's name. */
-export interface EncodedImage {
-  /** The file's bytes as convert read them. */
-  bytes: Uint8Array;
-  /** As convert named it ("jpeg", "png", …). */
-  format: string;
 }
 
 /** Each class's number of rows, and the rows with no label. */
@@ -165,7 +150,7 @@ export class StackedGroup {
    */
   async readBatch(indices: ArrayLike<number>): Promise<StackedBatch> {
     const rows = checkedIndices(indices, this.rows, this.group.name);
-    if (this.storage !== "fixed") throw new Error(`the images of '${this.group.name}' are ${this.storage} (not one shape): readImages() gives each with its own shape${this.storage === "encoded" ? ", readEncoded() each file's bytes" : ""}`);
+    if (this.storage !== "fixed") throw new Error(`the images of '${this.group.name}' are ${this.storage === "encoded" ? "the files' own bytes" : "of several shapes (ragged)"}: readImages() gives them one by one`);
     // The shape from the array itself (a stack with no rows may have none).
     const images = this.rows > 0 ? await this.dataset("images") : null;
     const [, h, w, c] = images?.shape ?? [0, 0, 0, 0];
@@ -173,36 +158,29 @@ export class StackedGroup {
     return { images: pixels, shape: [rows.length, h, w, c], labels, indices: rows };
   }
 
-  /** Rows `indices`' images each with its own shape ("fixed" or "ragged" storage). */
+  /**
+   * Rows `indices`' images one by one, each with its [H, W, C]: the pixels (any storage but
+   * "encoded"; `format` ""), or with the "encoded" storage each file's own bytes, its shape as
+   * stored and its format's name ("jpeg", "png", …).
+   */
   async readImages(indices: ArrayLike<number>): Promise<StackedImage[]> {
     const rows = checkedIndices(indices, this.rows, this.group.name);
-    if (this.storage === "encoded") throw new Error(`the images of '${this.group.name}' are the files' own bytes: readEncoded() gives them`);
     if (rows.length === 0) return [];
     const images = await this.dataset("images");
     const out = new Array<StackedImage>(rows.length);
+    const positions = [...rows.keys()];
     if (this.storage === "fixed") {
-      const shape = this.facts.imageShape as [number, number, number];
-      await eachBounded([...rows.keys()], READS_IN_FLIGHT, async (at) => void (out[at] = { pixels: await fixedImage(images, rows[at]), shape: [...shape] }));
+      const shape = images.shape!.slice(1) as [number, number, number];
+      await eachBounded(positions, READS_IN_FLIGHT, async (at) => void (out[at] = { data: await fixedImage(images, rows[at]), shape: [...shape], format: "" }));
       return out;
     }
     const shapes = await this.dataset("image_shapes");
-    await eachBounded([...rows.keys()], READS_IN_FLIGHT, async (at) => {
+    const formats = this.storage === "encoded" ? await this.textsOf("image_format", rows) : null;
+    await eachBounded(positions, READS_IN_FLIGHT, async (at) => {
       const row = rows[at];
-      const [pixels, shape] = await Promise.all([oneElement(images, row), shapes.read({ start: [row, 0], count: [1, 3] })]);
-      out[at] = { pixels, shape: Array.from(shape.data as ArrayLike<number>, Number) as [number, number, number] };
+      const [data, shape] = await Promise.all([vlenElement(images, row), shapes.read({ start: [row, 0], count: [1, 3] })]);
+      out[at] = { data, shape: Array.from(shape.data as ArrayLike<number>, Number) as [number, number, number], format: formats?.[at] ?? "" };
     });
-    return out;
-  }
-
-  /** Rows `indices`' source files as stored ("encoded" storage): bytes and format. */
-  async readEncoded(indices: ArrayLike<number>): Promise<EncodedImage[]> {
-    const rows = checkedIndices(indices, this.rows, this.group.name);
-    if (this.storage !== "encoded") throw new Error(`the images of '${this.group.name}' are ${this.storage} pixels, not the files' bytes: readImages() gives them`);
-    if (rows.length === 0) return [];
-    const images = await this.dataset("images");
-    const formats = await this.textsOf("image_format", rows);
-    const out = new Array<EncodedImage>(rows.length);
-    await eachBounded([...rows.keys()], READS_IN_FLIGHT, async (at) => void (out[at] = { bytes: await oneElement(images, rows[at]), format: formats[at] }));
     return out;
   }
 
@@ -278,15 +256,6 @@ export class StackedGroup {
       await strings.close();
     }
   }
-}
-
-/** Element `row` of a 1-D variable-length uint8 dataset, as bytes. */
-async function oneElement(dataset: Dataset, row: number): Promise<Uint8Array> {
-  const { data } = await dataset.read({ start: [row], count: [1] });
-  const element = (data as ArrayLike<unknown>)[0];
-  if (element instanceof Uint8Array) return element;
-  if (Array.isArray(element) || ArrayBuffer.isView(element)) return Uint8Array.from(element as ArrayLike<number>);
-  throw new Error(`'${dataset.name}' does not hold variable-length bytes (${JSON.stringify(dataset.dtype)})`);
 }
 
 /** A numeric attr or array as numbers (int64 values may come as BigInts). */

@@ -150,6 +150,7 @@ g["image_shapes"] = np.array(shapes, dtype=np.uint32)
 files = [bytes(rng.integers(0, 256, 30, dtype=np.uint8)) for _ in range(2)]
 g = stack("encoded", "encoded", [np.frombuffer(b, dtype=np.uint8) for b in files], ["z/one.jpg", "z/one.jpg"], [1, 1])
 ragged(g, "image_format", ["jpeg", "jpeg"])
+g["image_shapes"] = np.array([[1, 30, 1]] * 2, dtype=np.uint32)
 print(json.dumps({"files": [list(b) for b in files]}))`, output);
   const out = path.join(dir, "h5py-out");
   const run = exportCli(output, "-o", out);
@@ -180,4 +181,18 @@ print("{}")`, output);
   assert.equal(run.status, 0, run.stderr);
   assert.match(run.stderr, /^skipped: \/s: no such object \('\/s\/(paths|image_format)'\)$/m);
   assert.deepEqual(manifestOf(out).map((m) => [m.dataset, m.status]), [["/other", "written"], ["/s", "skipped"]]);
+});
+
+test("the writer's encoded stack exports each file's own bytes under class/name", async () => {
+  const output = path.join(dir, "zoo-encoded.h5");
+  await convert([path.join(tree, "val")], { output, layout: "stacked", images: "encoded" });
+  const out = path.join(dir, "encoded-out");
+  const run = exportCli(output, "/val", "-o", out);
+  assert.equal(run.status, 0, run.stderr);
+  const rows = manifestOf(out).filter((m) => m.row !== undefined);
+  assert.deepEqual(rows.map((m) => m.file).sort(), ["ant/ant0.png", "ant/ant1.png", "ant/ant2.png", "bee/bee0.png", "bee/bee1.png", "bee/bee2.png"]);
+  for (const m of rows) {
+    assert.equal(m.format, "original");
+    assert.deepEqual(fs.readFileSync(path.join(out, m.file)), fs.readFileSync(path.join(tree, "val", m.file)));
+  }
 });

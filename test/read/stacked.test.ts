@@ -2,8 +2,10 @@
 // h5py's images[sorted(set(idx))] put back in the asked order (random indices with duplicates,
 // gzip and no compression), paths, splits and class counts equal h5py's; bad indices are a
 // RangeError. Stacks that h5py writes in the same layout exercise the rest: other chunkings and
-// filter pipelines (read through HDF5), and the ragged and encoded storages.
+// filter pipelines (read through HDF5), and the ragged and encoded storages (readImages). The
+// writer's own ragged and encoded stacks are read in a test of their own below.
 import assert from "node:assert/strict";
+import fs from "node:fs";
 import path from "node:path";
 import { before, describe, test } from "node:test";
 import { convert, File, openStack, parseSplitRule, type StackedGroup } from "../../src";
@@ -165,6 +167,7 @@ else:
     for i, b in enumerate(files): d[i] = np.frombuffer(b, dtype=np.uint8)
     formats = ["jpeg" if i % 2 else "png" for i in range(n)]
     ragged("image_format", formats)
+    g["image_shapes"] = np.array([[1, len(b), 1] for b in files], dtype=np.uint32)
     g.attrs["image_storage"] = "encoded"
     out = {"bytes": [list(b) for b in files], "formats": formats}
 labels = np.array([i % 3 - 1 for i in range(n)], dtype=np.int64)
@@ -194,7 +197,7 @@ describe("stacks written by h5py in the same layout", () => {
         indices.forEach((row, at) => assert.deepEqual(Array.from(batch.images.subarray(at * 90, (at + 1) * 90)), written[how].pixels![row]));
         assert.deepEqual(Array.from(batch.labels), indices.map((r) => written[how].labels[r]));
         const images = await stack.readImages([2]);
-        assert.deepEqual([Array.from(images[0].pixels), images[0].shape], [written[how].pixels![2], [6, 5, 3]]);
+        assert.deepEqual([Array.from(images[0].data), images[0].shape], [written[how].pixels![2], [6, 5, 3]]);
       } finally {
         await stack.close();
         await file.close();
@@ -210,10 +213,11 @@ describe("stacks written by h5py in the same layout", () => {
       const indices = [4, 1, 4, 8];
       const images = await stack.readImages(indices);
       indices.forEach((row, at) => {
-        assert.deepEqual(Array.from(images[at].pixels), written.ragged.pixels![row]);
+        assert.deepEqual(Array.from(images[at].data), written.ragged.pixels![row]);
         assert.deepEqual(images[at].shape, written.ragged.shapes![row]);
       });
-      await assert.rejects(stack.readBatch([0]), /are ragged \(not one shape\): readImages\(\) gives each with its own shape/);
+      await assert.rejects(stack.readBatch([0]), /are of several shapes \(ragged\): readImages\(\) gives them one by one/);
+      assert.ok(images.every((image) => image.format === ""));
       assert.deepEqual(await stack.paths([5]), ["c2/img5.png"]);
     } finally {
       await stack.close();
@@ -221,14 +225,14 @@ describe("stacks written by h5py in the same layout", () => {
     }
   });
 
-  test("encoded images: readEncoded gives each file's bytes and format", async () => {
+  test("encoded images: readImages gives each file's bytes, shape as stored and format", async () => {
     const file = await File.open(output, "r");
     const stack = await openStack(await file.group("encoded"));
     try {
       const indices = [7, 0, 2];
-      const images = await stack.readEncoded(indices);
-      indices.forEach((row, at) => assert.deepEqual([Array.from(images[at].bytes), images[at].format], [written.encoded.bytes![row], written.encoded.formats![row]]));
-      await assert.rejects(stack.readImages([0]), /readEncoded\(\) gives them/);
+      const images = await stack.readImages(indices);
+      indices.forEach((row, at) => assert.deepEqual([Array.from(images[at].data), images[at].shape, images[at].format], [written.encoded.bytes![row], [1, written.encoded.bytes![row].length, 1], written.encoded.formats![row]]));
+      await assert.rejects(stack.readBatch([0]), /are the files' own bytes: readImages\(\) gives them one by one/);
       assert.deepEqual(await stack.classCounts(), { counts: [3, 3], unlabelled: 3 });
     } finally {
       await stack.close();
@@ -260,5 +264,49 @@ test("splits from a --split rule are read back as h5py has them", async () => {
   } finally {
     await stack.close();
     await file.close();
+  }
+});
+
+test("the writer's own ragged and encoded stacks: readImages equals h5py's rows, PIL's pixels and the files' bytes", async () => {
+  const mixed = path.join(dir, "mixed");
+  python(`import sys, os, numpy as np
+from PIL import Image
+rng = np.random.default_rng(21)
+for cls in ("a", "b"):
+    os.makedirs(f"{sys.argv[1]}/{cls}", exist_ok=True)
+    for i in range(3):
+        Image.fromarray(rng.integers(0, 256, (int(rng.integers(3, 9)), int(rng.integers(3, 9)), 3), dtype=np.uint8)).save(f"{sys.argv[1]}/{cls}/{i}.png")
+Image.fromarray(rng.integers(0, 256, (4, 5), dtype=np.uint8)).save(f"{sys.argv[1]}/b/grey.png")
+print("{}")`, mixed);
+  for (const images of ["pixels", "encoded"] as const) {
+    const output = path.join(dir, `mixed-${images}.h5`);
+    await convert([mixed], { output, layout: "stacked", images });
+    const truth = python<{ storage: string; paths: string[]; rows: number[][]; shapes: number[][]; formats: string[] | null }>(`${PY_RAGGED}
+import h5py, json, sys
+g = h5py.File(sys.argv[1])["mixed"]
+print(json.dumps({"storage": g.attrs["image_storage"], "paths": ragged(g["paths"]), "rows": [x.tolist() for x in g["images"][:]],
+  "shapes": g["image_shapes"][:].tolist(), "formats": ragged(g["image_format"]) if "image_format" in g else None}))`, output);
+    const file = await File.open(output, "r");
+    const stack = await openStack(await file.group("mixed"));
+    try {
+      assert.equal(stack.storage, images === "pixels" ? "ragged" : "encoded");
+      assert.equal(truth.storage, stack.storage);
+      const indices = [6, 0, 3, 6];
+      const read = await stack.readImages(indices);
+      indices.forEach((row, at) => {
+        assert.deepEqual([Array.from(read[at].data), read[at].shape, read[at].format], [truth.rows[row], truth.shapes[row], truth.formats?.[row] ?? ""]);
+        if (images === "encoded") assert.deepEqual(Buffer.from(read[at].data), fs.readFileSync(path.join(mixed, truth.paths[row])));
+      });
+      if (images === "pixels") {
+        // Each ragged row is PIL's pixels of its file, in the file's own channels.
+        const pil = python<number[][]>(`import sys, json, numpy as np
+from PIL import Image
+print(json.dumps([np.asarray(Image.open(p)).flatten().tolist() for p in sys.argv[1:]]))`, ...indices.map((row) => path.join(mixed, truth.paths[row])));
+        indices.forEach((_, at) => assert.deepEqual(Array.from(read[at].data), pil[at]));
+      }
+    } finally {
+      await stack.close();
+      await file.close();
+    }
   }
 });
