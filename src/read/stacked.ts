@@ -4,7 +4,7 @@
 // by index in any order: images as one [B, H, W, C] batch (stacked-images.ts) or one by one
 // (readImages: any storage), labels and paths as a few contiguous runs (index-runs.ts).
 import type { Dataset } from "../h5/dataset";
-import { Group } from "../h5/group";
+import type { Group } from "../h5/group";
 import { runAsync } from "../h5/operation";
 import { readRaggedStrings } from "../h5/ragged-strings";
 import { STACKED_LAYOUT, STACKED_VERSION } from "../stacked/stacked-writer";
@@ -58,7 +58,7 @@ export async function openStack(group: Group): Promise<StackedGroup> {
   const storage = ((await attrs("image_storage")) ?? "fixed") as ImageStorage;
   if (!["fixed", "ragged", "encoded"].includes(storage)) throw new Error(`'${group.name}' keeps its images as '${String(storage)}', which this h5dat cannot read`);
   const text = async (name: string) => String((await attrs(name)) ?? "");
-  const splitNames = (await group.has("splits")) ? await (await group.group("splits")).keys() : [];
+  const splitNames = (await group.has("splits")) ? await namesIn(await group.group("splits")) : [];
   return new StackedGroup(group, {
     rows: Number((await attrs("rows")) ?? 0),
     imageShape: numbers(await attrs("image_shape")),
@@ -255,6 +255,15 @@ export class StackedGroup {
     } finally {
       await strings.close();
     }
+  }
+}
+
+/** The names of `group`'s members; closes it. */
+async function namesIn(group: Group): Promise<string[]> {
+  try {
+    return await group.keys();
+  } finally {
+    await group.close();
   }
 }
 
