@@ -95,6 +95,9 @@ for (const compression of ["gzip", "none"] as const) {
       assert.deepEqual(stack.imageShape, [10, 12, 3]);
       await assertBatch(stack, output, "pets", randomIndices(40, stack.rows, 7));
       await assertBatch(stack, output, "pets", [stack.rows - 1, 0, 0, 3]);
+      // A sequential pass (one read when uncompressed), and runs of neighbours with a duplicate.
+      await assertBatch(stack, output, "pets", [4, 5, 6, 7]);
+      await assertBatch(stack, output, "pets", [5, 6, 9, 10, 11, 5]);
     });
 
     test("rows, class names, paths, splits and class counts equal h5py's", async () => {
@@ -191,6 +194,8 @@ describe("stacks written by h5py in the same layout", () => {
       const file = await File.open(output, "r");
       const stack = await openStack(await file.group(how));
       try {
+        const sequential = await stack.readBatch([3, 4, 5]);
+        assert.deepEqual(Array.from(sequential.images), [3, 4, 5].flatMap((row) => written[how].pixels![row]));
         const indices = [8, 0, 3, 3, 5];
         const batch = await stack.readBatch(indices);
         assert.deepEqual(batch.shape, [5, 6, 5, 3]);
