@@ -196,3 +196,20 @@ test("the writer's encoded stack exports each file's own bytes under class/name"
     assert.deepEqual(fs.readFileSync(path.join(out, m.file)), fs.readFileSync(path.join(tree, "val", m.file)));
   }
 });
+
+test("a stack labelled from a table: class directories from its column, _unlabelled for images without a row, meta.csv beside", async () => {
+  const images = path.join(dir, "shop");
+  python(`import sys, os, numpy as np
+from PIL import Image
+os.makedirs(sys.argv[1], exist_ok=True)
+for i in range(4): Image.fromarray(np.full((5, 5, 3), i * 40, np.uint8)).save(f"{sys.argv[1]}/p{i}.png")
+open(sys.argv[2], "w").write("id,kind\\np0,shoe\\np1,hat\\np2,shoe\\n")
+print("{}")`, images, path.join(dir, "styles.csv"));
+  const output = path.join(dir, "shop.h5");
+  await convert([images], { output, layout: "stacked", labels: { from: "table", file: path.join(dir, "styles.csv"), key: "id", column: "kind" } });
+  const out = path.join(dir, "shop-out");
+  assert.equal(exportCli(output, "-o", out).status, 0);
+  assert.deepEqual(manifestOf(out).map((m) => m.file), ["shop/shoe/p0.png", "shop/hat/p1.png", "shop/shoe/p2.png", "shop/_unlabelled/p3.png", "shop/meta.csv"]);
+  const meta = python<string[][]>("import csv, json, sys; print(json.dumps(list(csv.reader(open(sys.argv[1])))))", path.join(out, "shop/meta.csv"));
+  assert.deepEqual(meta.map((row) => row.slice(meta[0].indexOf("kind"), meta[0].indexOf("kind") + 1)[0]), ["kind", "shoe", "hat", "shoe", ""]);
+});
