@@ -211,11 +211,11 @@ export class StackedGroup {
     return { counts, unlabelled };
   }
 
-  /** Closes the arrays it opened (not the group). */
+  /** Closes the arrays it opened (not the group); closing the file first closes them too. */
   async close(): Promise<void> {
     const open = [...this.datasets.values()];
     this.datasets.clear();
-    for (const dataset of await Promise.allSettled(open)) if (dataset.status === "fulfilled") await dataset.value.close();
+    for (const dataset of await Promise.allSettled(open)) if (dataset.status === "fulfilled" && dataset.value.isOpen) await dataset.value.close();
   }
 
   /** Member `name`, opened once. */

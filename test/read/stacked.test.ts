@@ -125,10 +125,10 @@ for (const compression of ["gzip", "none"] as const) {
       await assert.rejects(stack.paths([99]), RangeError);
     });
 
-    test("close", async () => {
-      await stack.close();
-      await stack.group.close();
+    test("close, in either order with the file", async () => {
       await file.close();
+      await stack.close();
+      await assert.rejects(stack.readBatch([0]), /closed/);
     });
   });
 }
