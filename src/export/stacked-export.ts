@@ -3,7 +3,8 @@
 //  - SPLIT is the row's split (`splits/NAME`); the level is left out when the stack has no
 //    splits, and a row in none of them (a stack written elsewhere) goes under `_unsplit`.
 //  - CLASS is the row's class name; a row with no label (-1) goes under `_unlabelled`. A '/' or
-//    '\' in a name (a label column's value) becomes '_', so a class is one directory.
+//    '\' in a name (a label column's value) becomes '_', so a class is one directory, and two
+//    names alike but for case get ` (1)` on the second (directoryNames).
 //  - STEM is the stem of the row's source path; the file is its PNG, or with the "encoded"
 //    storage the source file's own bytes under its own name. Two rows of one name in one
 //    directory get ` (1)`, ` (2)`, … in row order (export-names.ts), so every run names alike.
@@ -40,12 +41,13 @@ export async function* exportStack(group: Group, base: string, write: (made: Row
   const stack = await openStack(group);
   try {
     const splitOf = await splitOfRows(stack);
+    const classDirs = directoryNames(stack.classNames, UNLABELLED_DIR);
     for (let start = 0; start < stack.rows; start += BLOCK_ROWS) {
       const rows = Array.from({ length: Math.min(BLOCK_ROWS, stack.rows - start) }, (_, i) => start + i);
       const [made, labels, sources] = await Promise.all([rowFiles(stack, rows), stack.labels(rows), stack.paths(rows)]);
       for (const [i, row] of rows.entries()) {
         const label = labels[i];
-        const dir = [base, ...(splitOf ? [splitOf(row)] : []), label < 0 ? UNLABELLED_DIR : directoryName(stack.classNames[label])];
+        const dir = [base, ...(splitOf ? [splitOf(row)] : []), label < 0 ? UNLABELLED_DIR : classDirs[label]];
         const name = made[i].format === "original" ? path.posix.basename(sources[i]) : `${stemOf(sources[i])}.png`;
         yield { ...(await write({ ...made[i], file: path.posix.join(...dir.filter((part) => part !== ""), name) })), row };
       }
@@ -77,7 +79,7 @@ async function rowFiles(stack: StackedGroup, rows: number[]): Promise<Omit<RowFi
 /** Each row's split directory, from the splits' indices (a byte per row); null when the stack has no splits. */
 async function splitOfRows(stack: StackedGroup): Promise<((row: number) => string) | null> {
   if (stack.splitNames.length === 0) return null;
-  const names = stack.splitNames.map(directoryName);
+  const names = directoryNames(stack.splitNames, UNSPLIT_DIR);
   if (names.length > 255) throw new Error(`'${stack.group.name}' has ${names.length} splits; export takes at most 255`);
   const of = new Uint8Array(stack.rows);
   for (const [s, name] of stack.splitNames.entries()) {
@@ -86,9 +88,21 @@ async function splitOfRows(stack: StackedGroup): Promise<((row: number) => strin
   return (row) => (of[row] === 0 ? UNSPLIT_DIR : names[of[row] - 1]);
 }
 
-/** A class or split name as one directory: separators become '_', and an empty name is '_'. */
-function directoryName(name: string): string {
-  return name.replace(/[/\\]/g, "_") || "_";
+/**
+ * Class or split names as one directory each, all different without case (exports go onto
+ * Windows and macOS disks, where `Cat` and `cat` are one directory: two classes must not merge):
+ * a slash or backslash becomes '_', an empty name is '_', and a name taken (or `reserved`) gets ` (1)`, … in
+ * the names' order (sorted in the file, so every run names alike).
+ */
+function directoryNames(names: readonly string[], reserved: string): string[] {
+  const taken = new Set([reserved.toLowerCase()]);
+  return names.map((name) => {
+    const base = name.replace(/[/\\]/g, "_") || "_";
+    let dir = base;
+    for (let n = 1; taken.has(dir.toLowerCase()); n++) dir = `${base} (${n})`;
+    taken.add(dir.toLowerCase());
+    return dir;
+  });
 }
 
 /** The file name of a source path without its extension ('train/cat/001.jpg' → '001'). */
