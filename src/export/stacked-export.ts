@@ -91,8 +91,8 @@ async function splitOfRows(stack: StackedGroup): Promise<((row: number) => strin
 /**
  * Class or split names as one directory each, all different without case (exports go onto
  * Windows and macOS disks, where `Cat` and `cat` are one directory: two classes must not merge):
- * a slash or backslash becomes '_', an empty name is '_', and a name taken (or `reserved`) gets ` (1)`, … in
- * the names' order (sorted in the file, so every run names alike).
+ * a slash or backslash becomes '_', an empty name is '_', and a name taken (or `reserved`) gets
+ * ` (1)`, … in the names' order (sorted in the file, so every run names alike).
  */
 function directoryNames(names: readonly string[], reserved: string): string[] {
   const taken = new Set([reserved.toLowerCase()]);
