@@ -1,6 +1,7 @@
 // `h5dat export file.h5 [path] -o dir/ | --archive out.tar.gz|zip`: datasets back as files in
 // their original formats, other libraries' datasets as .npy/.csv/.txt/.json (see
-// src/export/export.ts), mirroring the tree, with export-manifest.json listing every dataset.
+// src/export/export.ts), mirroring the tree, a stacked group as an ImageFolder tree
+// (src/export/stacked-export.ts), with export-manifest.json listing every dataset.
 import type { Command } from "commander";
 import { exportDatasets } from "../export/export";
 import { DEFAULT_MAX_FILL_BYTES } from "../export/fill-guard";
@@ -16,7 +17,7 @@ export const FOLLOW_EXTERNAL_HELP =
 export function addExportCommand(program: Command): void {
   program
     .command("export")
-    .description("write datasets back as files (images, JSON, CSV, bytes; other libraries' arrays as .npy), into a directory or an archive, with export-manifest.json")
+    .description("write datasets back as files (images, JSON, CSV, bytes; other libraries' arrays as .npy; a stacked group as an ImageFolder tree split/class/stem.png), into a directory or an archive, with export-manifest.json")
     .argument("<file>", "the HDF5 file")
     .argument("[path]", "a group (everything below it) or one dataset", "/")
     .option("-o, --output <dir>", "the directory to write into")

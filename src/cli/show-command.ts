@@ -24,6 +24,8 @@ import { describeScaling } from "../read/image-scaling";
 import { FOLLOW_EXTERNAL_HELP } from "./export-command";
 import { missingPathError } from "./missing-path";
 import { recordPreview } from "./record-preview";
+import { stackedPreview } from "./stacked-preview";
+import { isStacked } from "../read/stacked";
 import { RECORDS_FORMAT } from "../processors/record-table";
 import { countText, counted, cutLine, firstLines, previewBounds, wrapItems, wrapText, type PreviewBounds } from "./preview-bounds";
 
@@ -88,6 +90,13 @@ async function showObject(file: string, path: string, options: ShowOptions): Pro
       // A ragged string array (JSON pairs, kv CSV cells) is one value: shown as a dataset is.
       facts = await listObject(h5, path, { vlenHeap: false });
       preview = await raggedPreview(member, rows, attrs, bounds).catch((error: unknown): Preview => ({ kind: "unreadable", reason: messageOf(error), text: `unreadable: ${messageOf(error)}` }));
+      await member.close();
+    } else if (member instanceof Group && (await isStacked(member))) {
+      // A stacked group: what ls says of it, its classes with counts, its splits and members.
+      facts = await listObject(h5, path, { vlenHeap: false });
+      preview = facts.stacked
+        ? await stackedPreview(member, facts, listed, bounds).catch((error: unknown): Preview => ({ kind: "unreadable", reason: messageOf(error), text: `unreadable: ${messageOf(error)}` }))
+        : { kind: "unreadable", reason: facts.unreadable, text: `unreadable: ${facts.unreadable}` };
       await member.close();
     } else if (member instanceof Group) {
       facts = { path, kind: "group", attrs: Object.keys(attrs).length };

@@ -14,6 +14,8 @@ export interface ExportedFile {
   renamedFrom?: string;
   /** An image whose values were not uint8/uint16: how they became the PNG's pixels. */
   scaling?: ImageScaling;
+  /** A stacked group's row the file holds (its `dataset` is the stack's images). */
+  row?: number;
 }
 
 /**

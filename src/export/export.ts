@@ -11,7 +11,8 @@
 // read and written in bounded blocks (blocks.ts), so export's memory does not grow with it; a
 // dataset that was never written and would be an absurd file of fill values is skipped
 // (fill-guard.ts), as is one whose file cannot fit in the free disk space (at least a byte per
-// element; a .npy's exact size).
+// element; a .npy's exact size). A stacked group (convert --layout stacked) becomes an ImageFolder
+// tree, a file per row (stacked-export.ts); the files layout's datasets beside it export as above.
 import path from "node:path";
 import { File, type ExternalAccess } from "../h5/file";
 import { readImage } from "../read/images";
@@ -34,6 +35,7 @@ import { BLOCK_BYTES, rowBlocks, rowsPerBlock } from "./blocks";
 import { ExportNames } from "./export-names";
 import { DEFAULT_MAX_FILL_BYTES, fillRefusal } from "./fill-guard";
 import { archiveSink, directorySink, type Sink } from "./export-sinks";
+import { exportStack, withStacks } from "./stacked-export";
 
 export type { ExportedFile } from "./export-types";
 
@@ -70,9 +72,18 @@ export async function exportDatasets(h5file: string, root: string, options: Expo
   const maxFillBytes = options.maxFillBytes ?? DEFAULT_MAX_FILL_BYTES;
   try {
     if (!(await h5.has(root))) throw new Error(`'${root}' is not in ${h5file}`);
-    const { datasets, base } = await datasetsUnder(h5, root);
+    const { datasets, base, stacks } = await datasetsUnder(h5, root);
     for (const datasetPath of datasets) {
       const relative = path.posix.relative(base === "/" ? "/" : base, datasetPath);
+      if (stacks.has(datasetPath)) {
+        // A stack that fails partway keeps the rows written (in the manifest) and is skipped for the rest.
+        const failed = await exportStackedGroup(h5, datasetPath, relative, { sink, names, maxFillBytes }, result.files).catch((error: unknown) => {
+          if (error instanceof BrokenArchive) throw error;
+          return messageOf(error);
+        });
+        if (failed) result.skipped.push({ dataset: datasetPath, reason: failed });
+        continue;
+      }
       // A dataset that cannot be exported (a type h5dat cannot read, a float32 image with no PNG
       // form) is skipped with the reason; the rest goes on.
       const done = await exportOne(h5, datasetPath, relative, { sink, names, maxFillBytes }).catch((error: unknown) => {
@@ -97,18 +108,33 @@ export async function exportDatasets(h5file: string, root: string, options: Expo
  * The datasets at or below `root` (each once, in name order: HDF5's object visit, which a soft
  * link or a second hard link does not repeat), and the group their files are named from. Only
  * paths and kinds: a dataset whose type h5dat cannot read is still found, and skipped later.
+ * A stacked group's arrays are one entry, the group's path, named in `stacks`.
  */
-async function datasetsUnder(h5: File, root: string): Promise<{ datasets: string[]; base: string }> {
+async function datasetsUnder(h5: File, root: string): Promise<{ datasets: string[]; base: string; stacks: Set<string> }> {
   const object = await h5.get(root);
   try {
-    if (!(object instanceof Group)) return { datasets: object instanceof Dataset ? [object.name] : [], base: path.posix.dirname(object.name) };
-    if (await isOneFile(object)) return { datasets: [object.name], base: path.posix.dirname(object.name) };
+    const none = new Set<string>();
+    if (!(object instanceof Group)) return { datasets: object instanceof Dataset ? [object.name] : [], base: path.posix.dirname(object.name), stacks: none };
+    if (await isOneFile(object)) return { datasets: [object.name], base: path.posix.dirname(object.name), stacks: none };
     const prefix = object.name === "/" ? "/" : `${object.name}/`;
     const entries = await object.visit();
     const datasets = entries.filter((e) => e.kind === "dataset").map((e) => prefix + e.path).filter((p) => !p.startsWith("/_h5dat/"));
-    return { datasets: await withOneFileGroups(h5, datasets), base: object.name };
+    const { rest, stacks } = await withStacks(h5, datasets);
+    return { datasets: await withOneFileGroups(h5, rest), base: object.name, stacks };
   } finally {
     await object.close();
+  }
+}
+
+/** Exports a stacked group's rows as an ImageFolder tree under `named`, adding each file to `files` as it is written. */
+async function exportStackedGroup(h5: File, groupPath: string, named: string, target: Target, files: ExportedFile[]): Promise<void> {
+  const group = await h5.group(groupPath);
+  // Each file is the manifest's row of the stack's images dataset, with the row it holds.
+  const images = `${groupPath === "/" ? "" : groupPath}/images`;
+  try {
+    for await (const file of exportStack(group, named, (made) => written(images, made, target))) files.push(file);
+  } finally {
+    await group.close();
   }
 }
 
@@ -233,7 +259,7 @@ async function exportedForm(h5: File, dataset: Dataset, named: string, room: () 
 /** The manifest: the source, and per dataset the file written (format, bytes) or the reason skipped. */
 function manifestText(h5file: string, root: string, result: ExportResult): string {
   const rows = [
-    ...result.files.map((f) => ({ dataset: f.dataset, status: "written", file: f.file, format: f.format, bytes: f.bytes, ...(f.renamedFrom && { renamedFrom: f.renamedFrom }) })),
+    ...result.files.map((f) => ({ dataset: f.dataset, ...(f.row !== undefined && { row: f.row }), status: "written", file: f.file, format: f.format, bytes: f.bytes, ...(f.renamedFrom && { renamedFrom: f.renamedFrom }) })),
     ...result.skipped.map((s) => ({ dataset: s.dataset, status: "skipped", reason: s.reason })),
   ].sort((a, b) => (a.dataset < b.dataset ? -1 : a.dataset > b.dataset ? 1 : 0));
   // One dataset per line: easy to grep, and still one JSON document.

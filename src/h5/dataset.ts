@@ -14,7 +14,7 @@ import { call, runAsync, runSync, type Operation } from "./operation";
 import { unreadableDataset } from "./readable";
 import { resolveSelection, type AxisSelection, type Selection } from "./selection";
 import { arrayLength, type TypeSpec } from "../native/type-spec";
-import { readWholeChunk } from "./whole-chunk";
+import { readStoredChunk, readWholeChunk } from "./stored-chunk";
 
 /** A stored chunk's bytes as they are on disk (filtered) and which filters were skipped. */
 export interface ChunkBytes {
@@ -128,7 +128,7 @@ export class Dataset<T = unknown> extends H5Object {
    * "-1", "..., 0"), a list of axes as slice() takes them, or a hyperslab. Integer indexes drop
    * their axis. Numbers come back as TypedArrays, strings as string[], records as objects,
    * sequences as an array of TypedArrays (or arrays), references as paths (README's type table).
-   * A whole read of a one-chunk numeric dataset is inflated off the HDF5 lock (whole-chunk.ts).
+   * A whole read of a one-chunk numeric dataset is inflated off the HDF5 lock (stored-chunk.ts).
    */
   read(selection?: Selection, options?: DecodeOptions & ReadOptions): Promise<ArrayResult<T>> {
     return runAsync(this.readOp(selection, options)) as Promise<ArrayResult<T>>;
@@ -187,6 +187,20 @@ export class Dataset<T = unknown> extends H5Object {
   /** The Sync form of {@link Dataset.readChunk}. */
   readChunkSync(offset: number[]): ChunkBytes {
     return runSync(call("chunkRead", this.handle, offset));
+  }
+
+  /**
+   * The values of the chunk at `offset` (chunk-aligned), shaped as the chunk cut to the dataset's
+   * end. A stored chunk filtered by deflate and shuffle only is inflated off the HDF5 lock on the
+   * libuv pool (stored-chunk.ts), so reads of several chunks decompress side by side; any other
+   * chunk is read through HDF5 as the hyperslab it covers.
+   */
+  readChunkValues(offset: number[]): Promise<ArrayResult<T>> {
+    return runAsync(this.readChunkValuesOp(offset)) as Promise<ArrayResult<T>>;
+  }
+  /** The Sync form of {@link Dataset.readChunkValues}. */
+  readChunkValuesSync(offset: number[]): ArrayResult<T> {
+    return runSync(this.readChunkValuesOp(offset)) as ArrayResult<T>;
   }
 
   /** Stores already-filtered chunk bytes (H5Dwrite_chunk); bit i of `filterMask` skips filter i. */
@@ -255,6 +269,18 @@ export class Dataset<T = unknown> extends H5Object {
     const raw = yield* call("datasetRead", this.handle, resolved.hyperslab, readOptions);
     const result = decode(raw, resolved.shape, options);
     return result;
+  }
+
+  private *readChunkValuesOp(offset: number[]): Operation<ArrayResult> {
+    const { shape, chunks } = this.info;
+    if (!shape || !chunks) throw new H5Error(`readChunkValues needs a chunked dataset; this one is ${this.info.layout}`, this.name);
+    if (offset.length !== shape.length || offset.some((o, i) => !Number.isSafeInteger(o) || o < 0 || o >= shape[i] || o % chunks[i] !== 0)) {
+      throw new H5Error(`[${offset.join(", ")}] is not the offset of a chunk of [${shape.join(", ")}] in chunks of [${chunks.join(", ")}]`, this.name);
+    }
+    const stored = yield* readStoredChunk(this, offset, (at) => call("chunkRead", this.handle, at));
+    if (stored) return { data: stored, shape: [...chunks] } as ArrayResult;
+    const count = chunks.map((c, i) => Math.min(c, shape[i] - offset[i]));
+    return yield* this.readOp({ start: offset, count });
   }
 
   private *writeOp(data: unknown, selection: Selection | undefined): Operation<void> {

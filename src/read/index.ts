@@ -9,3 +9,5 @@ export type { EncodeOptions, ImageFormat, ImagePixels } from "./image-encode";
 export type { ColourModel } from "../processors/image";
 export type { ImageScaling } from "./image-scaling";
 export type { AxisRange } from "./axis-range";
+// The stacked layout's reader is Promise-only: its point is reading many chunks at once.
+export { openStack, isStacked, StackedGroup, type StackedBatch, type StackedImage, type ClassCounts, type ImageStorage } from "./stacked";

@@ -2,7 +2,8 @@
 // kind and, for datasets, shape, dtype, layout, chunking, filters and sizes (logical and stored).
 // Stored sizes are what the values take in the file: a dataset's chunks plus, for variable-length
 // values, their objects in the global heap (vlen-heap.ts); a ragged string array's group
-// (h5/ragged-strings.ts) is listed with its shape and the sizes of its two datasets together.
+// (h5/ragged-strings.ts) is listed with its shape and the sizes of its two datasets together; a
+// stacked group (convert --layout stacked) with its rows, image shape, classes and splits.
 import type { Dataset } from "../h5/dataset";
 import { Datatype } from "../h5/datatype";
 import { dtypeName } from "../h5/dtype";
@@ -12,6 +13,8 @@ import { formatBytes } from "../byte-size";
 import { runAsync } from "../h5/operation";
 import { isRaggedStrings, raggedShape, RAGGED_LAYOUT } from "../h5/ragged-strings";
 import { vlenBytes } from "./vlen-heap";
+import { isStacked } from "./stacked";
+import { stackedListing, stackedSummary, type StackedListing } from "./stacked-listing";
 
 /** One object of a file as `h5dat ls` lists it. */
 export interface ListedObject {
@@ -39,6 +42,8 @@ export interface ListedObject {
   heapBytes?: number;
   /** Set when the values cannot be read, with the reason (type or filter); the rest is still known. */
   unreadable?: string;
+  /** A stacked group's rows, images, classes and splits. */
+  stacked?: StackedListing;
   attrs: number;
 }
 
@@ -99,7 +104,7 @@ async function describe(file: File, path: string, options: ListOptions): Promise
   const object = await file.get(path);
   try {
     const attrs = await object.attrs.count();
-    if (object instanceof Group) return { path, kind: "group", attrs, ...(await raggedFacts(object)) };
+    if (object instanceof Group) return { path, kind: "group", attrs, ...(await raggedFacts(object)), ...(await stackedFacts(object)) };
     if (object instanceof Datatype) return { path, kind: "datatype", attrs };
     return { path, kind: "dataset", attrs, ...(await datasetFacts(object, options.vlenHeap ?? true)) };
   } finally {
@@ -141,6 +146,16 @@ async function raggedFacts(group: Group): Promise<Partial<ListedObject>> {
   return { shape, dtype: "string", layout: RAGGED_LAYOUT, logicalBytes, storedBytes };
 }
 
+/** A stacked group's facts; one that cannot be read as a stack is listed as a plain group, saying why. */
+async function stackedFacts(group: Group): Promise<Partial<ListedObject>> {
+  if (!(await isStacked(group))) return {};
+  try {
+    return { stacked: await stackedListing(group) };
+  } catch (error) {
+    return { unreadable: `a stacked group that cannot be read: ${(error as Error).message}` };
+  }
+}
+
 /** JSON.stringify's replacer for listings: a BigInt dim as its exact digits, in a string. */
 export function listingJson(_key: string, value: unknown): unknown {
   return typeof value === "bigint" ? value.toString() : value;
@@ -154,6 +169,8 @@ export function listingLines(objects: ListedObject[]): string[] {
     if (o.kind === "soft-link" || o.kind === "external-link") return `${head}${o.kind} → ${o.target}`;
     if (o.kind === "unknown") return `${head}unknown  unreadable: ${o.unreadable}`;
     if (o.kind === "group" && o.layout === RAGGED_LAYOUT) return `${head}group ${RAGGED_LAYOUT} ${o.dtype} [${o.shape!.join(", ")}]  bytes+offsets  ${sizes(o)}`;
+    if (o.kind === "group" && o.stacked) return `${head}group stacked: ${stackedSummary(o.stacked)}`;
+    if (o.kind === "group" && o.unreadable) return `${head}group  unreadable: ${o.unreadable}`;
     if (o.kind !== "dataset") return `${head}${o.kind}`;
     const shape = o.shape === null ? "empty" : o.shape!.length === 0 ? "scalar" : `[${o.shape!.join(", ")}]`;
     const growable = o.maxshape?.some((m) => m === null) ? " (extensible)" : "";

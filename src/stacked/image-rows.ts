@@ -24,7 +24,7 @@ export type ImageStorage = "fixed" | "ragged" | "encoded";
 export interface StackedImage {
   /** Pixels, row-major [H, W, C]; or the file's own bytes when encoded. */
   data: Uint8Array;
-  /** [H, W, C]: the pixels' shape, or the encoded image's as stored. */
+  /** The pixels' shape [H, W, C], or the encoded image's as stored. */
   shape: [number, number, number];
   /** The file's format as sharp names it (jpeg, png, ...). */
   format: string;
