@@ -90,6 +90,8 @@ class H5datDataset(torch.utils.data.Dataset):
                 raise ValueError("%s has no split '%s' (its splits: %s)" % (self.group, split, ", ".join(splits) or "none"))
         self._file = None
         self._pid = None
+        self._images = None
+        self._shapes = None
 
     def __len__(self):
         return len(self.rows)
@@ -104,23 +106,25 @@ class H5datDataset(torch.utils.data.Dataset):
             # A handle inherited through fork belongs to the parent: open this process's own.
             self._file = h5py.File(self.path, "r", rdcc_nbytes=0)
             self._pid = os.getpid()
+            # Kept open: looking a dataset up by name costs as much as reading an unfiltered row.
+            g = self._file[self.group]
+            self._images = g["images"]
+            self._shapes = g["image_shapes"] if self.storage == "ragged" else None
         return self._file[self.group]
 
     def __getstate__(self):
-        state = self.__dict__.copy()
-        state["_file"] = None
-        state["_pid"] = None
-        return state
+        return {**self.__dict__, "_file": None, "_pid": None, "_images": None, "_shapes": None}
 
     def pixels(self, i):
         """Item i's image as stored or decoded: numpy uint8 [H, W, C]."""
-        g = self._group()
+        if self._pid != os.getpid():
+            self._group()
         row = int(self.rows[i])
         if self.storage == "fixed":
-            return g["images"][row]
+            return self._images[row]
         if self.storage == "ragged":
-            return g["images"][row].reshape(tuple(int(n) for n in g["image_shapes"][row]))
-        with Image.open(io.BytesIO(g["images"][row].tobytes())) as img:
+            return self._images[row].reshape(tuple(int(n) for n in self._shapes[row]))
+        with Image.open(io.BytesIO(self._images[row].tobytes())) as img:
             return np.asarray(ImageOps.exif_transpose(img).convert("RGB"))
 
     def __getitem__(self, i):
