@@ -5,6 +5,7 @@
 #   /usr/bin/python3 bench/p6/p6_read.py --side imagefolder --path DIR/images
 #   /usr/bin/python3 bench/p6/p6_read.py --side files --path p3.files-gzip4.h5
 #   /usr/bin/python3 bench/p6/p6_read.py --side memcpy    # the bound: numpy copies of one image
+#   ... --side stacked --channels-last [--workers 0]         # variants the harness does not run
 #
 # Sides: stacked (examples/python/h5dat_dataset.py), imagefolder and files
 # (reference_datasets.py). The workers persist across epochs (persistent_workers), so the
@@ -25,7 +26,7 @@ import torch
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "examples", "python"))
 sys.path.insert(0, HERE)
-from h5dat_dataset import H5datDataset  # noqa: E402
+from h5dat_dataset import H5datDataset, channels_last_collate  # noqa: E402
 from reference_datasets import FilesLayoutDataset, ImageFolderDataset  # noqa: E402
 
 IMAGE_BYTES = 224 * 224 * 3
@@ -48,11 +49,12 @@ def dataset_of(side, path):
     return FilesLayoutDataset(path)
 
 
-def timed_epoch(side, path, batch, workers, warmup_batches, seed):
+def timed_epoch(side, path, batch, workers, warmup_batches, seed, channels_last):
     dataset = dataset_of(side, path)
     warm(path)
+    collate = {"collate_fn": channels_last_collate} if channels_last else {}
     loader = torch.utils.data.DataLoader(dataset, batch_size=batch, shuffle=True, num_workers=workers,
-                                         persistent_workers=workers > 0, generator=torch.Generator().manual_seed(seed))
+                                         persistent_workers=workers > 0, generator=torch.Generator().manual_seed(seed), **collate)
     for b, _ in zip(range(warmup_batches), loader):
         pass
     counts = np.zeros(len(dataset.classes), dtype=np.int64)
@@ -91,9 +93,10 @@ def main():
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--warmup-batches", type=int, default=10)
     ap.add_argument("--seed", type=int, default=6)
+    ap.add_argument("--channels-last", action="store_true", help="batches by the example's channels_last_collate (not in the harness)")
     a = ap.parse_args()
     torch.set_num_threads(1)
-    result = copy_rate() if a.side == "memcpy" else timed_epoch(a.side, a.path, a.batch, a.workers, a.warmup_batches, a.seed)
+    result = copy_rate() if a.side == "memcpy" else timed_epoch(a.side, a.path, a.batch, a.workers, a.warmup_batches, a.seed, a.channels_last)
     print(json.dumps(result))
 
 

@@ -4,7 +4,7 @@
 // (the spawned workers get the Dataset pickled). Every item is checked: its pixels against sharp's
 // resize of the source (what --resize does), against h5py's own read of the row, and, for sources
 // already of the box's size, against PIL's decode; its label against its directory; the split's
-// items against the split's directory. The ragged and encoded storages, written with h5py by the
+// items against the split's directory; channels_last_collate's batches against the default's. The ragged and encoded storages, written with h5py by the
 // layout's description, check the example's other two read paths.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -37,6 +37,7 @@ interface Loaded {
   /** Per split name ("all" for split=None): items in DataLoader order (unshuffled: item order). */
   splits: Record<string, { rows: number[]; h5pyRows: number[]; items: Item[]; sameAsH5py: boolean; pilExact: number; pilDiffer: string[]; parentOpened: boolean }>;
   pickled: boolean;
+  channelsLast: boolean;
 }
 
 // The loader's view of every split, with the checks only Python can make beside it: h5py's own
@@ -46,7 +47,7 @@ import json, os, pickle, sys
 sys.path.insert(0, sys.argv[1])
 import h5py, numpy as np, torch
 from PIL import Image
-from h5dat_dataset import H5datDataset
+from h5dat_dataset import H5datDataset, channels_last_collate
 h5, group, tree = sys.argv[2], sys.argv[3], sys.argv[4]
 out = {"splits": {}}
 f = h5py.File(h5, "r")
@@ -82,6 +83,10 @@ ds = H5datDataset(h5, group=group, split="train")
 first = ds[0]
 again = pickle.loads(pickle.dumps(ds))
 out["pickled"] = again._file is None and torch.equal(again[0][0], first[0]) and again[0][1] == first[1]
+# channels_last_collate: the default collate's batches, in channels-last memory, through workers.
+plain = list(torch.utils.data.DataLoader(ds, batch_size=5))
+last = list(torch.utils.data.DataLoader(ds, batch_size=5, num_workers=2, collate_fn=channels_last_collate))
+out["channelsLast"] = len(plain) == len(last) and all(torch.equal(a[0], b[0]) and torch.equal(a[1], b[1]) and b[0].is_contiguous(memory_format=torch.channels_last) for a, b in zip(plain, last))
 print(json.dumps(out))
 `;
 
@@ -129,6 +134,7 @@ describe("examples/python/h5dat_dataset.py: the stacked layout through a PyTorch
       assert.deepEqual(loaded.classes, CLASSES);
       assert.equal(loaded.storage, "fixed");
       assert.equal(loaded.pickled, true);
+      assert.equal(loaded.channelsLast, true);
       const filters = python<string | null>("import h5py, json, sys; print(json.dumps(h5py.File(sys.argv[1])['pets/images'].compression))", output);
       assert.equal(filters, compression === "none" ? null : "gzip");
       const all = loaded.splits.all;
