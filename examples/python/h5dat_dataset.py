@@ -97,7 +97,8 @@ class H5datDataset(torch.utils.data.Dataset):
             self.classes = [text(name) for name in g.attrs.get("class_names", [])]
             self.class_to_idx = {name: i for i, name in enumerate(self.classes)}
             # Every row's label, read once: 8 bytes a row, where a read per item would cost an h5py call.
-            self.labels = g["labels"][:] if "labels" in g else np.full(g["images"].shape[0], -1, dtype=np.int64)
+            # (A stack of no rows has no arrays: its attr `rows` says 0.)
+            self.labels = g["labels"][:] if "labels" in g else np.full(int(g.attrs.get("rows", 0)), -1, dtype=np.int64)
             splits = sorted(g["splits"].keys()) if "splits" in g else []
             self.split = split
             if split is None:
@@ -143,7 +144,7 @@ class H5datDataset(torch.utils.data.Dataset):
         if self.storage == "ragged":
             return self._images[row].reshape(tuple(int(n) for n in self._shapes[row]))
         with Image.open(io.BytesIO(self._images[row].tobytes())) as img:
-            return np.asarray(ImageOps.exif_transpose(img).convert("RGB"))
+            return np.array(ImageOps.exif_transpose(img).convert("RGB"))
 
     def __getitem__(self, i):
         image = self.pixels(i)
