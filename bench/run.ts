@@ -1,12 +1,14 @@
 // The benchmark harness: h5dat against the h5py anchor, side by side, interleaved.
 //
-//   npm run bench                      # p1, p1-raw, p2, p3, p4, p5 at full size
+//   npm run bench                      # every bench below at full size
 //   npm run bench -- p1 --size 256     # P1 with 256 MiB instead of 1 GiB
 //   npm run bench -- p2 --count 2000   # P2 with 2,000 datasets instead of 10,000
 //   npm run bench -- p3 --files 300    # P3 with 300 JPEGs (+ 300 JSON) instead of 5,000
 //   npm run bench -- p4                # 1,000 image datasets read whole, h5dat vs h5py
 //   npm run bench -- p5                # peak RSS converting 0.5, 1 and 2 GB mixed tar.gz
 //   npm run bench -- p9 --p9-mb 100    # records: 100 MB JSONL and CSV vs pandas (default 1024 MB)
+//   npm run bench -- p6 --files 1000   # training reads: DataLoader over the stacked file vs ImageFolder
+//   npm run bench -- p3-stacked        # P3 converted --layout stacked vs the files layout
 //
 // Options (or env): --size MiB (H5DAT_BENCH_SIZE), --count N (H5DAT_BENCH_COUNT), --files N
 // (H5DAT_BENCH_FILES), --p9-mb MB (H5DAT_P9_MB, default 1024), --reps N
@@ -21,7 +23,9 @@
 // of the repetitions are reported; the last stdout line of each bench is one JSON object.
 // P3 (a tar.gz through convert() against a Python reference pipeline) is in p3/run-p3.ts, P5
 // (peak memory on growing archives, the same reference) in p5/run-p5.ts, P9 (JSONL and CSV
-// records against pandas; two entries, p9-jsonl and p9-csv) in p9/run-p9.ts.
+// records against pandas; two entries, p9-jsonl and p9-csv) in p9/run-p9.ts, P6 (a PyTorch
+// DataLoader over the stacked layout against an ImageFolder tree) in p6/run-p6.ts, P3 stacked
+// (P3's archive in the stacked layout against the files layout) in p3/run-p3-stacked.ts.
 //
 // After each bench its entry in bench/results.json is replaced (the other benches' are kept),
 // and bench/results.svg and the README's table are rendered again from that file (bench/report/).
@@ -36,15 +40,17 @@ import { loadAverage, staticMachineFacts } from "./report/machine-facts";
 import { REPORT_PATHS, renderReport } from "./report/render-report";
 import { updateResults } from "./report/results-file";
 import { runP3Bench } from "./p3/run-p3";
+import { runP3StackedBench } from "./p3/run-p3-stacked";
+import { runP6Bench } from "./p6/run-p6";
 import { P5_SIZES_GB, runP5Bench } from "./p5/run-p5";
 import { runP4Bench } from "./p4/run-p4";
 import { runP9Bench } from "./p9/run-p9";
 import { turnOrder } from "./turn-order";
 
-const BENCHES = ["p1", "p1-raw", "p2", "p3", "p4", "p5", "p9"] as const;
+const BENCHES = ["p1", "p1-raw", "p2", "p3", "p4", "p5", "p9", "p6", "p3-stacked"] as const;
 type BenchName = (typeof BENCHES)[number];
-/** The benches with an h5py anchor (runBench); P3, P4, P5 and P9 have their own runners. */
-type H5pyBench = Exclude<BenchName, "p3" | "p4" | "p5" | "p9">;
+/** The benches with an h5py anchor (runBench); P3, P4, P5, P9, P6 and P3 stacked have their own runners. */
+type H5pyBench = Exclude<BenchName, "p3" | "p4" | "p5" | "p9" | "p6" | "p3-stacked">;
 
 const PYTHON = "/usr/bin/python3";
 const HERE = __dirname;
@@ -55,9 +61,11 @@ const ANCHORS = path.join(HERE, "anchors");
 /**
  * Targets (issue 7). P1–P4: the least ratio h5dat (headline mode) ÷ anchor (h5py; P3: the Python
  * reference). P5: the most MB h5dat's writer may peak at, at every archive size (and flat). P9 (issue 19):
- * h5dat ÷ pandas in rows/s (its size and memory goals are printed and kept in its result).
+ * h5dat ÷ pandas in rows/s (its size and memory goals are printed and kept in its result). Issue
+ * 20: P6, the stacked file (fastest codec) ÷ an ImageFolder tree in images/s (its gzip 4 and
+ * files-layout goals are printed and kept in its result); P3 stacked, stacked ÷ files layout.
  */
-const TARGETS: Record<BenchName, number> = { p1: 1.8, "p1-raw": 1.0, p2: 1.5, p3: 3.0, p4: 1.0, p5: 300, p9: 2.0 };
+const TARGETS: Record<BenchName, number> = { p1: 1.8, "p1-raw": 1.0, p2: 1.5, p3: 3.0, p4: 1.0, p5: 300, p9: 2.0, p6: 4.0, "p3-stacked": 0.9 };
 
 /** The full suite's sizes (the defaults); smaller runs are recorded as reduced. */
 const FULL = { mib: 1024, count: 10000, files: 5000, p4Reads: 1000, p9Mb: 1024 };
@@ -69,6 +77,8 @@ const FULL_SIZES: Record<BenchName, Sizes> = {
   p4: { images: FULL.p4Reads },
   p5: { sizes_gb: P5_SIZES_GB },
   p9: { mb: FULL.p9Mb },
+  p6: { images: FULL.files },
+  "p3-stacked": { images: FULL.files },
 };
 
 interface Options {
@@ -132,7 +142,7 @@ function parseArgs(argv: string[]): Options {
 }
 
 function usage(problem?: string): never {
-  const text = "usage: npm run bench -- [p1] [p1-raw] [p2] [p3] [p4] [p5] [p9] [--size MiB] [--count N] [--files N] [--p9-mb MB] [--reps N] [--rows N] [--no-sync] [--variants] [--prof]";
+  const text = "usage: npm run bench -- [p1] [p1-raw] [p2] [p3] [p4] [p5] [p9] [p6] [p3-stacked] [--size MiB] [--count N] [--files N] [--p9-mb MB] [--reps N] [--rows N] [--no-sync] [--variants] [--prof]";
   if (problem) {
     console.error(`bench: ${problem}\n${text}`);
     process.exit(2);
@@ -352,6 +362,8 @@ function runOne(bench: BenchName, options: Options): BenchResult | BenchResult[]
   if (bench === "p4") return runP4Bench({ reps: options.reps, prof: options.prof, variants: options.variants }, tools);
   if (bench === "p5") return runP5Bench(tools);
   if (bench === "p9") return runP9Bench({ mb: options.p9Mb, reps: options.reps }, tools);
+  if (bench === "p6") return runP6Bench({ files: options.files, reps: options.reps }, tools);
+  if (bench === "p3-stacked") return runP3StackedBench({ files: options.files, reps: options.reps }, tools);
   return runBench(bench, options);
 }
 

@@ -113,6 +113,18 @@ const DESCRIPTIONS: Record<string, Description> = {
     anchor: "pandas (read_csv(chunksize) → to_hdf(table, zlib 4))",
     ...SOURCE_MB,
   },
+  p6: {
+    what: "PyTorch DataLoader (2 workers, batch 64, shuffled) over P3's JPEGs at 224×224: the stacked file (examples/python/h5dat_dataset.py, no compression)",
+    anchor: "ImageFolder tree (PIL decode + resize)",
+    sizesOf: (r) => ({ images: numberField(r, "images") }),
+    sizeText: (s) => `${count(s.images)} images, one epoch`,
+  },
+  "p3-stacked": {
+    what: "P3's tar.gz through convert() --layout stacked --resize 224x224",
+    anchor: "the files layout (convert() defaults)",
+    sizesOf: (r) => ({ images: numberField(r, "images") }),
+    sizeText: (s) => `${count(s.images)} JPEG + ${count(s.images)} JSON`,
+  },
 };
 
 /** The benches the report knows, in the suite's order. */
