@@ -222,7 +222,6 @@ async function convertInput(run: Run, input: string, source: Source | Error, lab
     await Promise.all(pending);
     const failure = await stack?.finish(input);
     if (failure) record(failure, run.nextOrder());
-    if (stack) run.stacks.push(stack.summary());
     await source.close();
     run.progress.inputBytesRead = inputStart + source.size;
   }

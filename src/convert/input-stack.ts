@@ -114,7 +114,7 @@ export class InputStack {
   }
 
   /** What the stack holds, for the summary (after finish). */
-  summary(): StackSummary {
+  private summary(): StackSummary {
     const { rows, unlabelled, tableRowsMatched } = this.writer.counts;
     return {
       group: this.groupPath === "" ? "/" : this.groupPath,
@@ -131,12 +131,16 @@ export class InputStack {
     if (!this.filled.has(slot)) this.writer.skip(slot);
   }
 
-  /** Writes the stack's labels, splits and attrs (every slot not settled passed over); a failure as the input's row. */
+  /**
+   * Writes the stack's labels, splits and attrs (every slot not settled passed over) and tells
+   * the run's summary of it; a failure as the input's row.
+   */
   async finish(input: string): Promise<ManifestRow | null> {
     for (let slot = 0; slot < this.slots; slot++) this.settle(slot);
     this.run.beforeCheckpoint.delete(this.checkpoint);
     try {
       await this.writer.finish();
+      this.run.stacks.push(this.summary());
       return null;
     } catch (error) {
       return { source: input, source_path: "", target: `${this.groupPath}/images`, status: "failed", bytes: 0, processor: "image", message: `the stack: ${messageOf(error)}` };
