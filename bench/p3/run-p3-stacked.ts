@@ -11,26 +11,16 @@ import { execFileSync } from "node:child_process";
 import path from "node:path";
 import type { SpeedResult } from "../report/bench-result";
 import type { P3Params, P3Result } from "./h5dat-p3";
-import type { HarnessTools, P3Options } from "./run-p3";
+import { p3Archive, type HarnessTools, type P3Options } from "./run-p3";
 import { turnOrder } from "../turn-order";
 
 const HERE = __dirname;
-const GENERATOR = path.join(HERE, "make-archive.py");
 const SIDE = path.join(HERE, "h5dat-p3.ts");
 const REFERENCE = path.join(HERE, "..", "anchors", "p3.py");
 const RESIZE = "224x224";
 
 type Layout = "files" | "stacked";
 const LABELS: Record<Layout, string> = { files: "files layout", stacked: `stacked, --resize ${RESIZE}` };
-
-interface ArchiveInfo {
-  path: string;
-  count: number;
-  files: number;
-  bytes: number;
-  sha256: string;
-  cached: boolean;
-}
 
 /** The stack of a P3 file, checked with h5py: its verdict as P3's check prints one. */
 const CHECK_STACK = `
@@ -56,7 +46,7 @@ print(json.dumps({"ok": not problems, "problems": problems, "what": "h5py: a sta
 
 /** Runs P3 stacked, prints its lines and returns the object printed last. */
 export function runP3StackedBench(options: Omit<P3Options, "prof">, tools: HarnessTools): SpeedResult {
-  const archive = tools.lastJsonLine<ArchiveInfo>(tools.run(tools.python, [GENERATOR, "--count", String(options.files)], "p3 archive generator"), "p3 generator");
+  const archive = p3Archive(options.files, tools);
   console.log(`== p3-stacked: P3's tar.gz (${archive.count} JPEG + ${archive.count} JSON + 1 CSV = ${archive.files} files) through convert(), --layout stacked --resize ${RESIZE} vs the files layout`);
   console.log(`   archive ${archive.path} (${archive.cached ? "cached" : "generated"}); ${options.reps} repetitions, interleaved; machine load ${tools.load()}`);
   execFileSync("npm", ["run", "build"], { cwd: path.join(HERE, "..", ".."), stdio: "ignore" });

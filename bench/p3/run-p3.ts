@@ -40,7 +40,8 @@ const GENERATOR = path.join(HERE, "make-archive.py");
 const SIDE = path.join(HERE, "h5dat-p3.ts");
 const REFERENCE = path.join(HERE, "..", "anchors", "p3.py");
 
-interface ArchiveInfo {
+/** The P3 archive make-archive.py made (or found cached). */
+export interface ArchiveInfo {
   path: string;
   count: number;
   files: number;
@@ -58,10 +59,15 @@ interface Verdict {
   images: number;
 }
 
+/** The P3 archive of `files` JPEGs (and as many JSON files), made once and cached. */
+export function p3Archive(files: number, tools: HarnessTools): ArchiveInfo {
+  return tools.lastJsonLine<ArchiveInfo>(tools.run(tools.python, [GENERATOR, "--count", String(files)], "p3 archive generator"), "p3 generator");
+}
+
 /** Runs P3, prints its lines and returns the object printed last. */
 export function runP3Bench(options: P3Options, tools: HarnessTools): SpeedResult {
   const t0 = performance.now();
-  const archive = tools.lastJsonLine<ArchiveInfo>(tools.run(tools.python, [GENERATOR, "--count", String(options.files)], "p3 archive generator"), "p3 generator");
+  const archive = p3Archive(options.files, tools);
   const made = archive.cached ? "cached" : `generated in ${((performance.now() - t0) / 1000).toFixed(0)} s`;
   console.log(`== p3: tar.gz of ${archive.count} JPEG ${archive.height}x${archive.width} (HxW) + ${archive.count} JSON + 1 CSV = ${archive.files} files, ${(archive.bytes / 2 ** 20).toFixed(1)} MiB`);
   console.log(`   archive ${archive.path} (${made}, sha256 ${archive.sha256.slice(0, 12)}…)`);

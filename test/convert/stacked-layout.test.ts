@@ -12,6 +12,7 @@ import sharp from "sharp";
 import { convert } from "../../src";
 import { parseResize, sharpResize } from "../../src/processors/resize-spec";
 import { python, tempDir } from "../helpers/h5py";
+import { imageFolderScript } from "../helpers/image-folder";
 
 const dir = tempDir("h5dat-stacked-convert-");
 const tree = path.join(dir, "pets");
@@ -46,16 +47,7 @@ print(json.dumps({
 }))`;
 
 before(() => {
-  python(`import sys, os, numpy as np
-from PIL import Image
-rng = np.random.default_rng(5)
-root = sys.argv[1]
-for split in ("train", "val"):
-    for cls in ("owl", "cat", "dog"):
-        os.makedirs(f"{root}/{split}/{cls}", exist_ok=True)
-        for i in range(4):
-            w, h = (int(x) for x in rng.integers(12, 40, 2))
-            Image.fromarray(rng.integers(0, 256, (h, w, 3), dtype=np.uint8)).save(f"{root}/{split}/{cls}/{cls}_{i}.png")
+  python(`${imageFolderScript({ seed: 5, perClass: { train: 4, val: 4 }, sides: [12, 40] })}
 Image.fromarray(rng.integers(0, 256, (20, 24), dtype=np.uint8)).save(f"{root}/train/cat/grey.png")
 open(f"{root}/train/dog/broken.png", "wb").write(b"\\x89PNG\\r\\n\\x1a\\nbroken")
 os.makedirs(f"{root}/notes", exist_ok=True)

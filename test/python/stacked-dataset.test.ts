@@ -15,6 +15,7 @@ import sharp from "sharp";
 import { convert } from "../../src";
 import { parseResize, sharpResize } from "../../src/processors/resize-spec";
 import { PYTHON, python, tempDir } from "../helpers/h5py";
+import { imageFolderScript } from "../helpers/image-folder";
 
 const EXAMPLES = path.join(__dirname, "..", "..", "examples", "python");
 const dir = tempDir("h5dat-stacked-dataset-");
@@ -91,16 +92,9 @@ print(json.dumps(out))
 `;
 
 before(() => {
-  python(`import sys, os, numpy as np
-from PIL import Image
-rng = np.random.default_rng(20)
-root = sys.argv[1]
+  python(`${imageFolderScript({ seed: 20, perClass: { train: 3, val: 3 }, sides: [10, 48] })}
 for split in ("train", "val"):
     for cls in ("owl", "cat", "dog"):
-        os.makedirs(f"{root}/{split}/{cls}", exist_ok=True)
-        for i in range(3):
-            w, h = (int(x) for x in rng.integers(10, 48, 2))
-            Image.fromarray(rng.integers(0, 256, (h, w, 3), dtype=np.uint8)).save(f"{root}/{split}/{cls}/{cls}_{i}.png")
         # Already the box's size (24 wide, 20 high): stored as decoded, so PIL's decode is exact.
         Image.fromarray(rng.integers(0, 256, (20, 24, 3), dtype=np.uint8)).save(f"{root}/{split}/{cls}/{cls}_exact.png")
     Image.fromarray(rng.integers(0, 256, (30, 17, 3), dtype=np.uint8)).save(f"{root}/{split}/dog/dog_photo.jpg", quality=90)

@@ -11,6 +11,7 @@ import { before, describe, test } from "node:test";
 import { convert, File, openStack, parseSplitRule, type StackedGroup } from "../../src";
 import { parseResize } from "../../src/processors/resize-spec";
 import { PY_RAGGED, python, tempDir } from "../helpers/h5py";
+import { imageFolderScript } from "../helpers/image-folder";
 
 const dir = tempDir("h5dat-stacked-read-");
 const tree = path.join(dir, "pets");
@@ -66,16 +67,7 @@ async function assertBatch(stack: StackedGroup, file: string, group: string, ind
 }
 
 before(() => {
-  python(`import sys, os, numpy as np
-from PIL import Image
-rng = np.random.default_rng(11)
-root = sys.argv[1]
-for split in ("train", "val"):
-    for cls in ("owl", "cat", "dog"):
-        os.makedirs(f"{root}/{split}/{cls}", exist_ok=True)
-        for i in range(5 if split == "train" else 2):
-            w, h = (int(x) for x in rng.integers(10, 30, 2))
-            Image.fromarray(rng.integers(0, 256, (h, w, 3), dtype=np.uint8)).save(f"{root}/{split}/{cls}/{cls}_{i}.png")
+  python(`${imageFolderScript({ seed: 11, perClass: { train: 5, val: 2 }, sides: [10, 30] })}
 print("{}")`, tree);
 });
 
