@@ -21,7 +21,12 @@ import type { EntryPlan, StackSlot } from "./plan";
 import type { Run } from "./run";
 
 /** The names the stack takes in its group: an entry of the files layout cannot have them. */
-const STACK_NAMES = ["images", "image_shapes", "image_format", "labels", "meta", "paths", "source_size", "splits"];
+const STACK_NAMES = ["images", "labels", "paths", "source_size", "splits"];
+
+/** The names a stack of `options` takes in its group: the ones it may make, so an input's own `meta/` stays its own without a table. */
+function stackNames(options: StackOptions): string[] {
+  return [...STACK_NAMES, ...(options.encoded || !options.resize ? ["image_shapes"] : []), ...(options.encoded ? ["image_format"] : []), ...(options.table ? ["meta"] : [])];
+}
 
 /** Fails before anything is written when the stacked options cannot be honoured. */
 export function checkStackOptions(options: ConvertOptions): void {
@@ -68,7 +73,7 @@ export class InputStack {
       factsOf: (sourcePath) => ({ ...labelOf(sourcePath, options, table), split: splitOf(sourcePath, options) }),
     };
     // The names are the stack's, not an entry's, and never in flight: a resumed run keeps them.
-    for (const name of STACK_NAMES) run.reserve(`${groupPath}/${name}`);
+    for (const name of stackNames(stackOptions)) run.reserve(`${groupPath}/${name}`);
     const holds = (await group.attrs.find("layout")) === STACKED_LAYOUT;
     let stack: InputStack;
     if (holds && run.out.start !== "new") {
@@ -76,7 +81,11 @@ export class InputStack {
       const writer = await StackedWriter.reopen(group, stackOptions);
       stack = new InputStack(run, writer, groupPath, options, table, new Set(await writer.storedPaths()));
     } else {
-      if (holds || (await group.has("images"))) throw new Error(`'${group.name}' holds a stack already (another input of the same name): give each input its own name`);
+      if (holds) throw new Error(`'${group.name}' holds a stack already (another input of the same name): give each input its own name`);
+      // A file appended to may hold the input's own objects of those names (its files layout).
+      for (const name of stackNames(stackOptions)) {
+        if (await group.has(name)) throw new Error(`'${group.name}/${name}' is in the file already and not a stack's: a stack cannot be made beside it`);
+      }
       // Said before any row is written: a resumed run finds its stacks by it (resume-stacks.ts).
       await group.attrs.update({ layout: STACKED_LAYOUT, stacked_version: STACKED_VERSION }, { stacked_version: { dtype: "int64" } });
       stack = new InputStack(run, new StackedWriter(group, stackOptions), groupPath, options, table, new Set());

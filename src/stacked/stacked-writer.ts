@@ -262,7 +262,10 @@ export class StackedWriter {
     });
     this.tableRowsMatched = matched.size;
     const { classNames, numberOf } = numbering.finish();
-    for (const name of ["labels", "splits", "meta"]) if (await this.group.has(name)) await this.group.delete(name);
+    // Made again for every row (a stack appended to had them for fewer). `meta` is the stack's
+    // only with a table: without one, a `meta` there is the input's own (a meta/ directory).
+    const remade = this.options.table ? ["labels", "splits", "meta"] : ["labels", "splits"];
+    for (const name of remade) if (await this.group.has(name)) await this.group.delete(name);
     const labels = await this.group.createDataset("labels", { shape: [0], maxshape: [null], chunks: [65536], dtype: "int64", ...compressionOf(this.options.layout) });
     const splits = new Map<string, Dataset>();
     const { table } = this.options;

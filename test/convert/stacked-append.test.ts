@@ -80,3 +80,17 @@ test("appending with other stack options fails that input, naming the option; th
   assert.match(summary.failures[0].message, /cannot append to the stack '\/pets': it was made with resize '', this run gives '4x4:cover'/);
   assert.deepEqual(python<Seen>(READ, output), before);
 });
+
+test("a stacked run appended onto the input's files layout that holds a name the stack needs fails that input, and deletes nothing", async () => {
+  const own = path.join(dir, "own");
+  fs.mkdirSync(path.join(own, "labels"), { recursive: true });
+  fs.writeFileSync(path.join(own, "labels", "info.json"), '{"mine": 1}');
+  fs.copyFileSync(path.join(tree, "cat", "1.png"), path.join(own, "1.png"));
+  const output = path.join(dir, "own.h5");
+  await convert([own], { output });
+  const summary = await convert([own], { output, append: true, layout: "stacked" });
+  assert.equal(summary.failed, 1);
+  assert.match(summary.failures[0].message, /'\/own\/labels' is in the file already and not a stack's/);
+  const kept = python<string[]>("import h5py, json, sys; f = h5py.File(sys.argv[1]); out = []; f['own'].visit(out.append); print(json.dumps(sorted(out)))", output);
+  assert.ok(kept.includes("labels/info.json/bytes"), kept.join(", "));
+});

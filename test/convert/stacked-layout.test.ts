@@ -52,6 +52,9 @@ Image.fromarray(rng.integers(0, 256, (20, 24), dtype=np.uint8)).save(f"{root}/tr
 open(f"{root}/train/dog/broken.png", "wb").write(b"\\x89PNG\\r\\n\\x1a\\nbroken")
 os.makedirs(f"{root}/notes", exist_ok=True)
 open(f"{root}/notes/about.json", "w").write('{"a": 1}')
+# A directory named as a stack's member it does not make (meta: only with a label table) is the input's own.
+os.makedirs(f"{root}/meta", exist_ok=True)
+open(f"{root}/meta/info.json", "w").write('{"b": 2}')
 print("{}")`, tree);
 });
 
@@ -60,7 +63,7 @@ describe("convert --layout stacked", () => {
     const output = path.join(dir, "pets.h5");
     const summary = await convert([tree], { output, layout: "stacked", resize: parseResize("16x16:contain") });
     // 24 images + the grey one in rows, the broken PNG kept as bytes, the JSON beside.
-    assert.deepEqual([summary.written, summary.kept.length, summary.failed], [26, 1, 0]);
+    assert.deepEqual([summary.written, summary.kept.length, summary.failed], [27, 1, 0]);
     const stack = python<Stack>(READ, output, "pets");
     assert.equal(stack.paths.length, 25);
     assert.deepEqual(stack.shape, [25, 16, 16, 3]);
@@ -77,7 +80,7 @@ print(json.dumps([p for _, p in rows]))`, output);
     assert.deepEqual(Object.values(stack.splits).flat().sort((a, b) => a - b), stack.paths.map((_, r) => r));
     assert.deepEqual(stack.sizes, stack.paths.map((p) => fs.statSync(path.join(tree, p)).size));
     assert.deepEqual(stack.attrs, { layout: "stacked", rows: 25, image_storage: "fixed", image_shape: [16, 16, 3], image_mode: "rgb", resize: "16x16:contain", label_source: "dir", split_rule: "", seed: 0 });
-    assert.deepEqual(stack.others, ["notes/about.json/bytes", "notes/about.json/offsets", "train/dog/broken.png"]);
+    assert.deepEqual(stack.others, ["meta/info.json/bytes", "meta/info.json/offsets", "notes/about.json/bytes", "notes/about.json/offsets", "train/dog/broken.png"]);
     // Pixels: each row is the file's RGB (grey expanded) resized by sharp as --resize says.
     const rows = python<number[][]>("import h5py, json, sys; print(json.dumps(h5py.File(sys.argv[1])['pets/images'][()].reshape(25, -1).tolist()))", output);
     for (const [r, p] of stack.paths.entries()) {
@@ -133,7 +136,7 @@ print(json.dumps({"storage": g.attrs["image_storage"], "same": same, "shapes": s
   test("--images encoded keeps each image file's bytes, its format and stored shape; a corrupt image fails alone", async () => {
     const output = path.join(dir, "encoded.h5");
     const summary = await convert([tree], { output, layout: "stacked", images: "encoded" });
-    assert.deepEqual([summary.written, summary.kept.length], [26, 1]);
+    assert.deepEqual([summary.written, summary.kept.length], [27, 1]);
     const seen = python<{ storage: string; same: boolean[]; formats: string[]; shapes: number[][]; stored: number[][]; paths: string[] }>(`import h5py, json, sys, numpy as np
 from PIL import Image
 g = h5py.File(sys.argv[1])["pets"]
