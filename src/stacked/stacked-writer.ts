@@ -240,7 +240,7 @@ export class StackedWriter {
   private async create(first: StackedImage): Promise<Arrays> {
     const { layout } = this.options;
     const images = await createImageRows(this.group, layout, first, this.options.encoded);
-    const sizes = await this.group.createDataset("source_size", { shape: [0], maxshape: [null], chunks: [65536], dtype: "uint64", ...compressionOf(layout) });
+    const sizes = await createColumn(this.group, "source_size", "uint64", layout);
     const paths = await RaggedStringsWriter.create(this.group, "paths", [], { compression: layout.compression });
     return { images, sizes, paths };
   }
@@ -266,7 +266,7 @@ export class StackedWriter {
     // only with a table: without one, a `meta` there is the input's own (a meta/ directory).
     const remade = this.options.table ? ["labels", "splits", "meta"] : ["labels", "splits"];
     for (const name of remade) if (await this.group.has(name)) await this.group.delete(name);
-    const labels = await this.group.createDataset("labels", { shape: [0], maxshape: [null], chunks: [65536], dtype: "int64", ...compressionOf(this.options.layout) });
+    const labels = await createColumn(this.group, "labels", "int64", this.options.layout);
     const splits = new Map<string, Dataset>();
     const { table } = this.options;
     const meta = table ? csvTableWriter(this.group, "meta", this.options.layout, { columns: ["_row", ...table.columns] }) : null;
@@ -310,7 +310,7 @@ export class StackedWriter {
       let dataset = splits.get(name);
       if (!dataset) {
         const group = await this.group.requireGroup("splits");
-        dataset = await group.createDataset(name, { shape: [0], maxshape: [null], chunks: [65536], dtype: "int64", ...compressionOf(this.options.layout) });
+        dataset = await createColumn(group, name, "int64", this.options.layout);
         await group.close();
         splits.set(name, dataset);
       }
@@ -325,4 +325,12 @@ export class StackedWriter {
       await use(data.map((path) => this.options.factsOf(path)), start);
     }
   }
+}
+
+/** Rows of a stack's one-value-a-row columns (labels, source_size, splits/*) per chunk. */
+const COLUMN_CHUNK = 65536;
+
+/** An empty column `name` in `group`, grown by appends. */
+function createColumn(group: Group, name: string, dtype: "int64" | "uint64", layout: DatasetLayout): Promise<Dataset> {
+  return group.createDataset(name, { shape: [0], maxshape: [null], chunks: [COLUMN_CHUNK], dtype, ...compressionOf(layout) });
 }
