@@ -45,6 +45,7 @@ export async function resumeStacks(file: File, stored: readonly StoredRow[], cha
 
 /** Cuts the stack in `group` to its first rows whose paths are recorded in `recorded`; returns the recorded rows past them. */
 async function cutBack(group: Group, recorded: readonly StoredRow[]): Promise<StoredRow[]> {
+  await undoRaggedTurn(group);
   if (!(await group.has("paths"))) return [...recorded];
   const paths = await readPaths(await group.group("paths"));
   let rows = paths.length;
@@ -58,6 +59,18 @@ async function cutBack(group: Group, recorded: readonly StoredRow[]): Promise<St
   for (const name of ROW_ARRAYS) if (await group.has(name)) await resizeRows(group, name, kept);
   for (const name of RAGGED_ARRAYS) if (await group.has(name)) await cutRagged(await group.group(name), kept);
   return [...byPath.values()].flat();
+}
+
+/**
+ * A checkpoint may have flushed a fixed stack half-way to ragged (image-rows.ts' fromFixed: the
+ * fixed array linked as images.fixed, the ragged pair being made): the fixed array is put back
+ * and the ragged pair dropped; the resumed run turns it ragged again when it meets the image.
+ */
+async function undoRaggedTurn(group: Group): Promise<void> {
+  if (!(await group.has("images.fixed"))) return;
+  for (const name of ["images", "image_shapes"]) if (await group.has(name)) await group.delete(name);
+  await group.hardLink("images", "images.fixed");
+  await group.delete("images.fixed");
 }
 
 /** Rows of dataset `name` in `group` (`closeGroup`: the group too, once read). */

@@ -52,8 +52,10 @@ rows = {}
 for g in ("pets", "mixed"):
     if g not in f or "paths" not in f[g] or "offsets" not in f[g]["paths"]: continue
     o = f[g]["paths/offsets"][:]; b = f[g]["paths/bytes"][:].tobytes()
-    n = min(len(o) - 1, len(f[g]["images"]))
-    rows[g] = [{"path": b[o[i]:o[i + 1]].decode(), "pixels": hashlib.sha256(np.asarray(f[g]["images"][i]).tobytes()).hexdigest()} for i in range(n)]
+    # Killed while the stack turned ragged, its rows are still in the fixed array (images.fixed).
+    images = f[g]["images.fixed"] if "images.fixed" in f[g] else f[g]["images"]
+    n = min(len(o) - 1, len(images))
+    rows[g] = [{"path": b[o[i]:o[i + 1]].decode(), "pixels": hashlib.sha256(np.asarray(images[i]).tobytes()).hexdigest()} for i in range(n)]
 m = f["_h5dat/manifest"][()] if "_h5dat/manifest" in f else []
 manifest = [json.dumps([r[k].decode() if isinstance(r[k], bytes) else int(r[k]) for k in ("source", "source_path", "target", "status", "bytes", "processor", "message", "entry")]) for r in m]
 written = [json.dumps([r["target"].decode(), r["source_path"].decode()]) for r in m if r["status"] == b"written"]
