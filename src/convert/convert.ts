@@ -13,9 +13,8 @@ import { planEntry, type EntryPlan } from "./plan";
 import { joinMessages } from "./entry-checks";
 import { Run } from "./run";
 import type { Group } from "../h5/group";
-import { checkStackOptions, InputStack } from "./input-stack";
-import { loadLabelTable } from "./label-tables";
-import type { LabelTable } from "../stacked/label-table";
+import { InputStack } from "./input-stack";
+import { checkStackOptions, planStacks, type StackPlan } from "./stack-plans";
 import type { WorkerPeaks } from "../pool/fork-pool";
 import { messageOf } from "../error-message";
 import { convertEntry, convertMedia, streamEntry, writeEntryFile } from "./write-entry";
@@ -38,33 +37,38 @@ export async function convert(inputs: string[], options: ConvertOptions, events?
   if (inputs.length === 0) throw new Error("convert needs at least one input");
   checkInputsExist(inputs);
   checkStackOptions(options);
-  // A --labels table is found and checked before anything is written (one per input).
-  const labels = options.layout === "stacked" && options.labels?.from === "table" ? options.labels : null;
-  const labelTables = labels ? await Promise.all(inputs.map((input) => loadLabelTable(input, labels, limitsOf(options)))) : null;
   // Without it, each run of a long-lived process leaves RSS higher (bench/soak.ts: +31 % in 3 P3 runs).
   keepLargeBlocksMapped();
   const started = performance.now();
   if (options.resume && !options.append && !fs.existsSync(partialPathOf(options.output)) && fs.existsSync(options.output)) {
     return finishedSummary(inputs, options.output);
   }
-  // The file is written as <output>.partial and renamed only at a clean end: a crash or a fatal
-  // error never leaves a half-written file under the output's name (an old one stays intact).
-  const run = await Run.open(inputs, options, events);
+  // Every input is opened first: their group names decide their stacks (whose options and label
+  // tables are checked before anything is written), their sizes make the progress total.
+  const sources = await openSources(inputs, limitsOf(options));
+  let run: Run;
+  let stackPlans: (StackPlan | null)[];
+  try {
+    stackPlans = await planStacks(inputs, sources, options);
+    // The file is written as <output>.partial and renamed only at a clean end: a crash or a fatal
+    // error never leaves a half-written file under the output's name (an old one stays intact).
+    run = await Run.open(inputs, options, events);
+  } catch (error) {
+    await closeSources(sources);
+    throw error;
+  }
   const { out, manifest } = run;
   const { file, partial, stored } = out;
-  let sources: (Source | Error)[] = [];
   let workers: WorkerPeaks = { summedMb: 0, largestMb: 0 };
   let closed = false;
   // The lock is given up here when the run ends without renaming (interrupted, failed), else by the rename.
   let completed = false;
   try {
     if (options.schema) await writeSchemaAttrs(file, options.schema);
-    // Every input is opened first: their sizes make the total that progress is measured against.
-    sources = await openSources(inputs, limitsOf(options));
     run.progress.inputBytesTotal = sources.reduce((sum, source) => sum + (source instanceof Error ? 0 : source.size), 0);
     for (const [i, source] of sources.entries()) {
       if (options.signal?.aborted) break;
-      await convertInput(run, inputs[i], source, labelTables?.[i] ?? null);
+      await convertInput(run, inputs[i], source, stackPlans[i]);
       if (run.failure) throw run.failure;
     }
     if (!options.signal?.aborted) await recordVanished(run);
@@ -79,7 +83,7 @@ export async function convert(inputs: string[], options: ConvertOptions, events?
   } catch (error) {
     throw writeFailure(error, partial);
   } finally {
-    for (const source of sources) if (!(source instanceof Error)) await source.close();
+    await closeSources(sources);
     workers = await run.closePool();
     await file.close().then(() => (closed = true), (error: unknown) => {
       if (!run.failure) throw writeFailure(error, partial);
@@ -146,7 +150,12 @@ async function finishedSummary(inputs: string[], output: string): Promise<Conver
   }
 }
 
-async function convertInput(run: Run, input: string, source: Source | Error, labelTable: LabelTable | null): Promise<void> {
+async function closeSources(sources: readonly (Source | Error)[]): Promise<void> {
+  for (const source of sources) if (!(source instanceof Error)) await source.close();
+}
+
+/** Converts the entries of one input; `stackPlan`: how its stack is made (null: it has none). */
+async function convertInput(run: Run, input: string, source: Source | Error, stackPlan: StackPlan | null): Promise<void> {
   const record = (row: ManifestRow, order: number, plan?: EntryPlan) => run.record(row, order, plan?.target);
   if (source instanceof Error) {
     if (!run.carry(inputFailure(input, source))) record(inputFailure(input, source), run.nextOrder());
@@ -162,7 +171,7 @@ async function convertInput(run: Run, input: string, source: Source | Error, lab
       group = await run.inTurn(() => run.file.requireGroup(escapeName(source.groupName)));
       await group.attrs.set("source", input);
     }
-    if (run.options.layout === "stacked") stack = await InputStack.open(run, group, source.groupName === "" ? "" : `/${escapeName(source.groupName)}`, labelTable);
+    if (stackPlan) stack = await InputStack.open(run, group, source.groupName === "" ? "" : `/${escapeName(source.groupName)}`, stackPlan);
     let index = 0;
     for await (const entry of source.entries()) {
       if (run.failure || run.options.signal?.aborted) break;

@@ -6,7 +6,6 @@
 import type { Group } from "../h5/group";
 import type { ManifestRow } from "../output/manifest";
 import { directoryLabel, stemOf } from "../stacked/labels";
-import type { LabelTable } from "../stacked/label-table";
 import { joinMessages } from "./entry-checks";
 import type { StackSummary } from "./results";
 import { splitByHash, splitFromDirectories } from "../stacked/split-rule";
@@ -16,7 +15,7 @@ import { resizeText } from "../processors/resize-spec";
 import { splitRuleText } from "../stacked/split-rule";
 import { messageOf } from "../error-message";
 import type { StackImageOptions } from "../processors/image";
-import type { ConvertOptions } from "./options";
+import type { StackPlan } from "./stack-plans";
 import type { EntryPlan, StackSlot } from "./plan";
 import type { Run } from "./run";
 
@@ -26,16 +25,6 @@ const STACK_NAMES = ["images", "labels", "paths", "source_size", "splits"];
 /** The names a stack of `options` takes in its group: the ones it may make, so an input's own `meta/` stays its own without a table. */
 function stackNames(options: StackOptions): string[] {
   return [...STACK_NAMES, ...(options.encoded || !options.resize ? ["image_shapes"] : []), ...(options.encoded ? ["image_format"] : []), ...(options.table ? ["meta"] : [])];
-}
-
-/** Fails before anything is written when the stacked options cannot be honoured. */
-export function checkStackOptions(options: ConvertOptions): void {
-  const given = (["resize", "labels", "split", "seed"] as const).filter((name) => options[name] !== undefined);
-  if (options.layout !== "stacked") {
-    if (given.length > 0) throw new Error(`${given.map((name) => `--${name}`).join(", ")} shape the stacked layout: give --layout stacked too`);
-    return;
-  }
-  if (options.images === "both") throw new Error("--layout stacked keeps an image's pixels or (--images encoded) its bytes, not both: --images both is for the files layout");
 }
 
 /** One input's stack and its entries' slots. */
@@ -49,28 +38,26 @@ export class InputStack {
     private readonly run: Run,
     private readonly writer: StackedWriter,
     private readonly groupPath: string,
-    private readonly options: ConvertOptions,
-    private readonly table: LabelTable | null,
+    private readonly plan: StackPlan,
     /** The paths of the rows a stack appended to holds: an entry of one of them is not added twice. */
     private readonly stored: ReadonlySet<string>,
   ) {}
 
   /**
-   * The stack of the input whose group is `groupPath` ("" for the file's root), its names
-   * claimed; `table`: its --labels table. A stack the file holds already (--append) is added to,
-   * when it was made with the same options.
+   * The stack of the input whose group is `groupPath` ("" for the file's root), made as `plan`
+   * says, its names claimed. A stack the file holds already (--append) is added to, when it was
+   * made with the same options.
    */
-  static async open(run: Run, group: Group, groupPath: string, table: LabelTable | null): Promise<InputStack> {
-    const { options } = run;
+  static async open(run: Run, group: Group, groupPath: string, plan: StackPlan): Promise<InputStack> {
     const stackOptions: StackOptions = {
-      layout: { compression: run.compression },
-      labels: options.labels ?? { from: "dir" },
-      split: options.split ?? null,
-      seed: options.seed ?? 0,
-      resize: options.resize ?? null,
-      encoded: options.images === "encoded",
-      table,
-      factsOf: (sourcePath) => ({ ...labelOf(sourcePath, options, table), split: splitOf(sourcePath, options) }),
+      layout: { compression: plan.compression },
+      labels: plan.labels,
+      split: plan.split,
+      seed: plan.seed,
+      resize: plan.resize,
+      encoded: plan.encoded,
+      table: plan.table,
+      factsOf: (sourcePath) => ({ ...labelOf(sourcePath, plan), split: splitOf(sourcePath, plan) }),
     };
     // The names are the stack's, not an entry's, and never in flight: a resumed run keeps them.
     for (const name of stackNames(stackOptions)) run.reserve(`${groupPath}/${name}`);
@@ -79,7 +66,7 @@ export class InputStack {
     if (holds && run.out.start !== "new") {
       await checkAppendable(group, stackOptions);
       const writer = await StackedWriter.reopen(group, stackOptions);
-      stack = new InputStack(run, writer, groupPath, options, table, new Set(await writer.storedPaths()));
+      stack = new InputStack(run, writer, groupPath, plan, new Set(await writer.storedPaths()));
     } else {
       if (holds) throw new Error(`'${group.name}' holds a stack already (another input of the same name): give each input its own name`);
       // A file appended to may hold the input's own objects of those names (its files layout).
@@ -88,7 +75,7 @@ export class InputStack {
       }
       // Said before any row is written: a resumed run finds its stacks by it (resume-stacks.ts).
       await group.attrs.update({ layout: STACKED_LAYOUT, stacked_version: STACKED_VERSION }, { stacked_version: { dtype: "int64" } });
-      stack = new InputStack(run, new StackedWriter(group, stackOptions), groupPath, options, table, new Set());
+      stack = new InputStack(run, new StackedWriter(group, stackOptions), groupPath, plan, new Set());
     }
     run.beforeCheckpoint.add(stack.checkpoint);
     return stack;
@@ -102,22 +89,24 @@ export class InputStack {
     return this.slots++;
   }
 
-  /** `plan` of entry `slot`: an image decodes for the stack, and its row fills the slot; one the stack holds already is skipped. */
+  /**
+   * `plan` of entry `slot`: an image to stack decodes for the stack, and its row fills the slot;
+   * one the stack holds already is skipped. Other entries keep their plan.
+   */
   planFor(plan: EntryPlan, slot: number): EntryPlan | { done: ManifestRow } {
-    if (plan.processor !== "image") return plan;
+    if (plan.processor !== "image" || !plan.stacked) return plan;
     const { sourcePath } = plan;
     if (this.stored.has(sourcePath)) return { done: { ...plan.row, target: `${this.groupPath}/images`, status: "skipped", message: "already a row of the stack (the file appended to holds it)" } };
-    const { message } = labelOf(sourcePath, this.options, this.table);
+    const { message } = labelOf(sourcePath, this.plan);
     const stack: StackSlot = {
       target: `${this.groupPath}/images`,
       add: (image, bytes) => {
         this.filled.add(slot);
-        const encoded = this.options.images === "encoded";
-        const stacked = { data: encoded ? bytes : (image.data as Uint8Array), shape: image.shape as [number, number, number], format: image.format };
+        const stacked = { data: this.plan.encoded ? bytes : (image.data as Uint8Array), shape: image.shape as [number, number, number], format: image.format };
         return this.writer.add(slot, { image: stacked, sourcePath, size: bytes.length });
       },
     };
-    const stackOptions: StackImageOptions = { resize: this.options.resize ?? null, encoded: this.options.images === "encoded" };
+    const stackOptions: StackImageOptions = { resize: this.plan.resize, encoded: this.plan.encoded };
     const row = message ? { ...plan.row, message: joinMessages(plan.row.message, message) } : plan.row;
     return { ...plan, row, options: { ...plan.options, stack: stackOptions }, stack };
   }
@@ -129,7 +118,7 @@ export class InputStack {
       group: this.groupPath === "" ? "/" : this.groupPath,
       rows,
       unlabelled,
-      ...(this.table && { labelTable: this.table.name, tableRowsWithoutImage: this.table.rows - tableRowsMatched }),
+      ...(this.plan.table && { labelTable: this.plan.table.name, tableRowsWithoutImage: this.plan.table.rows - tableRowsMatched }),
     };
   }
 
@@ -158,8 +147,8 @@ export class InputStack {
 }
 
 /** An image's label, its label table row (-1: none) and what its manifest row says of a row not found. */
-function labelOf(sourcePath: string, options: ConvertOptions, table: LabelTable | null): { label: string | null; tableRow: number; message: string } {
-  if (!table) return { label: options.labels?.from === "none" ? null : directoryLabel(sourcePath), tableRow: -1, message: "" };
+function labelOf(sourcePath: string, { labels, table }: StackPlan): { label: string | null; tableRow: number; message: string } {
+  if (!table) return { label: labels.from === "none" ? null : directoryLabel(sourcePath), tableRow: -1, message: "" };
   const stem = stemOf(sourcePath);
   const tableRow = table.rowOfKey.get(stem) ?? -1;
   if (tableRow < 0) return { label: null, tableRow, message: `no row of ${table.name} has the key '${stem}': label -1` };
@@ -167,8 +156,8 @@ function labelOf(sourcePath: string, options: ConvertOptions, table: LabelTable 
 }
 
 /** An image's split: its split directory's, else by --split's hash, else none. */
-function splitOf(sourcePath: string, options: ConvertOptions): string | null {
-  return splitFromDirectories(sourcePath) ?? (options.split ? splitByHash(sourcePath, options.split, options.seed ?? 0) : null);
+function splitOf(sourcePath: string, { split, seed }: StackPlan): string | null {
+  return splitFromDirectories(sourcePath) ?? (split ? splitByHash(sourcePath, split, seed) : null);
 }
 
 /**

@@ -5,9 +5,10 @@
 // convert-command.ts), the config schema (config/config-schema.ts), the root attr `options` and
 // the options a --resume must keep (run-record.ts) are all made from it; the table's order is
 // the order of `h5dat convert --help`.
+import { createHash } from "node:crypto";
 import { parseByteSize } from "../byte-size";
 import { checkMaxCsvField, MOST_CSV_FIELD } from "../processors/csv-limits";
-import { COMPRESSION_PATTERN, parseCompression } from "../processors/layout";
+import { COMPRESSION_PATTERN, compressionText, parseCompression } from "../processors/layout";
 import { camelKeys, snakeKeys } from "../processors/option-keys";
 import { PROCESSOR_OPTIONS } from "../processors/registry";
 import { loadSchema } from "../schema";
@@ -92,12 +93,6 @@ function oneOf<T extends string>(modes: readonly T[], said: string): (text: stri
   };
 }
 
-/** Compression as one text: "none", or "gzip:<level>" (plain gzip is level 4). */
-function compressionText(compression: ConvertOptions["compression"]): string {
-  const level = compression === undefined || compression === "gzip" ? 4 : compression;
-  return level === null || level === "none" ? "none" : `gzip:${level}`;
-}
-
 /** A --csv-delimiter: one character, or a tab written as \t (shells make a literal tab awkward). */
 function parseDelimiter(text: string, flag: string): string {
   const delimiter = text === "\\t" || text.toLowerCase() === "tab" ? "\t" : text;
@@ -126,6 +121,8 @@ export const CONVERT_OPTIONS = [
     parse: (text) => loadSchema(text),
     stored: "shape",
     storedAs: (schema) => schema?.file,
+    // Its rules shape the output (targets, processors, stacks): a resume with the file edited is refused.
+    comparedAs: (schema) => schema && { file: schema.file, sha256: createHash("sha256").update(schema.text).digest("hex") },
   }),
   option({
     name: "compression",

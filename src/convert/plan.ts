@@ -31,7 +31,12 @@ export interface EntryPlan {
   options: Record<string, unknown>;
   /** From a schema rule: the JSON Schema each record must satisfy. */
   records?: RecordValidator;
-  /** --layout stacked: an image entry is a row of its input's stack (input-stack.ts), not a dataset of its own. */
+  /**
+   * An image is to be a row of its input's stack: its rule's layout is "stacked", or it has no
+   * rule's layout nor target and the run's is (input-stack.ts sets `stack`).
+   */
+  stacked: boolean;
+  /** An image's row of its input's stack, in place of a dataset of its own. */
   stack?: StackSlot;
 }
 
@@ -89,5 +94,6 @@ function planOf(options: ConvertOptions, compression: Compression, groupName: st
     layout: { compression: route?.compression ?? compression, chunks: route?.chunks, dtype: route?.dtype },
     options: { ...processorNamed(processor).defaults(options, { kind, sourcePath: entry.sourcePath }), ...route?.options },
     records: route?.records,
+    stacked: (route?.layout ?? (route?.target ? "files" : options.layout)) === "stacked",
   };
 }

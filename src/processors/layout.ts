@@ -27,6 +27,12 @@ export function parseCompression(text: string, what = "compression"): Compressio
   throw new Error(`${what} must be gzip, gzip:0-9 or none, not '${text}'`);
 }
 
+/** Compression as one text: "none", or "gzip:<level>" (plain gzip is level 4). */
+export function compressionText(compression: Compression | null | undefined): string {
+  const level = compression === undefined || compression === "gzip" ? 4 : compression;
+  return level === null || level === "none" ? "none" : `gzip:${level}`;
+}
+
 /** Plain gzip, the default of every processor. */
 export const GZIP: DatasetLayout = { compression: "gzip" };
 

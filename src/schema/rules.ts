@@ -4,7 +4,10 @@
 import path from "node:path";
 import picomatch from "picomatch";
 import { datasetPathOf, escapeName } from "../output/hdf5-names";
-import { parseCompression } from "../processors/layout";
+import { parseCompression, type Compression } from "../processors/layout";
+import { parseResize, type ResizeSpec } from "../processors/resize-spec";
+import { parseLabelSource, type LabelSource } from "../stacked/labels";
+import { parseSplitRule, type SplitShare } from "../stacked/split-rule";
 import { recordAccess, RECORD_PROCESSORS, type ProcessorName } from "../processors/registry";
 import { SchemaError } from "./errors";
 import { compileRecords, type RecordValidator } from "./records";
@@ -35,7 +38,27 @@ export interface Route {
   compression?: "gzip" | "none" | number;
   /** The rule's `records` validator: null when a record is valid, else ajv's error text. */
   records?: RecordValidator;
+  /** The rule's `layout`: "stacked" makes a matching image a row of its input's stack. */
+  layout?: "files" | "stacked";
 }
+
+/** A stacking rule's own options for its input's stack, parsed as their flags are; absent: the run's. */
+export interface RuleStack {
+  resize?: ResizeSpec;
+  labels?: LabelSource;
+  split?: SplitShare[];
+  seed?: number;
+  compression?: Compression;
+}
+
+/** A rule with layout "stacked": its index and its options for the stack. */
+export interface StackingRule {
+  rule: number;
+  stack: RuleStack;
+}
+
+/** The options a rule may give an input's stack, with their parsers. */
+const STACK_KEYS = { resize: parseResize, labels: parseLabelSource, split: parseSplitRule } as const;
 
 /** Globs match the whole source path; dotfiles included; unbalanced brackets are errors. */
 const GLOB_OPTIONS: picomatch.PicomatchOptions = { dot: true, strictBrackets: true };
@@ -55,6 +78,8 @@ export interface CompiledRule {
   template: Template | null;
   compression?: Route["compression"];
   records?: RecordValidator;
+  /** Set for a rule with layout "stacked". */
+  stack?: RuleStack;
 }
 
 /** A loaded --schema file: its rules, matched against entries. */
@@ -95,7 +120,13 @@ export class Schema {
     if (rule.chunks !== undefined) route.chunks = rule.chunks;
     if (compression !== undefined) route.compression = compression;
     if (records !== undefined) route.records = records;
+    if (rule.layout !== undefined) route.layout = rule.layout;
     return route;
+  }
+
+  /** @internal The rules with layout "stacked" that may route entries of the input whose group is `group` (undefined: of any input). */
+  stackingRules(group?: string): StackingRule[] {
+    return this.rules.flatMap(({ stack, inputMatches }, rule) => (stack && (group === undefined || !inputMatches || inputMatches(group)) ? [{ rule, stack }] : []));
   }
 
   private expand(index: number, template: Template, parts: string[], context: RouteContext): string {
@@ -157,6 +188,11 @@ function compileRule(rule: SchemaRule, where: string, definitions: Record<string
     }
   }
   if (rule.compression !== undefined) compiled.compression = parseCompression(rule.compression);
+  if (rule.layout === "stacked") compiled.stack = compileStack(rule, where, compiled.compression, problems);
+  else {
+    const given = Object.keys(STACK_KEYS).concat("seed").filter((key) => rule[key as keyof SchemaRule] !== undefined);
+    if (given.length > 0) problems.push(`${where}: ${given.map((k) => `'${k}'`).join(", ")} shape${given.length === 1 ? "s" : ""} a stack: give "layout": "stacked" too`);
+  }
   if (rule.records !== undefined) {
     if (rule.processor !== undefined && !recordAccess(rule.processor)) {
       problems.push(`${where}/records: records are checked for ${RECORD_PROCESSORS.slice(0, -1).join(", ")} and ${RECORD_PROCESSORS.at(-1)} entries only, not ${rule.processor}`);
@@ -168,6 +204,31 @@ function compileRule(rule: SchemaRule, where: string, definitions: Record<string
     }
   }
   return compiled;
+}
+
+/**
+ * A stacking rule's options for its input's stack. Its images become rows, not datasets of their
+ * own: what places or shapes a dataset (target, dtype, chunks, options, records) is a problem.
+ */
+function compileStack(rule: SchemaRule, where: string, compression: Compression | undefined, problems: string[]): RuleStack {
+  for (const key of ["target", "dtype", "chunks", "options", "records"] as const) {
+    if (rule[key] !== undefined) problems.push(`${where}/${key}: a rule with "layout": "stacked" makes its images rows of their input's stack, which takes no ${key}`);
+  }
+  if (rule.processor !== undefined && rule.processor !== "image") problems.push(`${where}/processor: "layout": "stacked" stacks images, not ${rule.processor} entries`);
+  const stack: RuleStack = {};
+  for (const [key, parse] of Object.entries(STACK_KEYS) as [keyof typeof STACK_KEYS, (text: string) => never][]) {
+    const text = rule[key];
+    if (text === undefined) continue;
+    try {
+      stack[key] = parse(text);
+    } catch (error) {
+      // The parsers' messages name the flag (--resize: ...): here the key is named instead.
+      problems.push(`${where}/${key}: ${(error as Error).message.replace(/^--[a-z-]+: /, "")}`);
+    }
+  }
+  if (rule.seed !== undefined) stack.seed = rule.seed;
+  if (compression !== undefined) stack.compression = compression;
+  return stack;
 }
 
 function compileGlobs(globs: string | string[], where: string, problems: string[], relative: boolean): (value: string) => boolean {

@@ -82,7 +82,12 @@ export const SCHEMA_META = {
         options: { description: "The processor's options (needs `processor`).", type: "object" },
         dtype: { description: "The element type of the dataset written.", enum: DTYPES },
         chunks: { description: "Chunk shape, one size per axis.", type: "array", minItems: 1, maxItems: 32, items: { type: "integer", minimum: 1 } },
-        compression: { description: "gzip, gzip:0-9 or none.", type: "string", pattern: COMPRESSION_PATTERN },
+        compression: { description: "gzip, gzip:0-9 or none (with layout stacked: the stack's).", type: "string", pattern: COMPRESSION_PATTERN },
+        layout: { description: "files or stacked: where matching images go (default: convert's layout). Stacked: rows of their input's one stack.", enum: ["files", "stacked"] },
+        resize: { description: "With layout stacked: WxH[:cover|contain|fill] (as --resize).", type: "string" },
+        labels: { description: "With layout stacked: dir, none or FILE:KEY:COLUMN (as --labels).", type: "string" },
+        split: { description: "With layout stacked: NAME=SHARE,... (as --split).", type: "string" },
+        seed: { description: "With layout stacked: the seed of the split's hash (as --seed).", type: "integer", minimum: 0 },
         records: {
           description: "A JSON Schema (draft-07) every record of a JSON/JSONL/CSV entry must satisfy; failing records go to /_h5dat/quarantine.",
           type: ["object", "boolean"],
@@ -122,5 +127,10 @@ export interface SchemaRule {
   dtype?: SchemaDtype;
   chunks?: number[];
   compression?: string;
+  layout?: "files" | "stacked";
+  resize?: string;
+  labels?: string;
+  split?: string;
+  seed?: number;
   records?: object | boolean;
 }
