@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// The h5dat command line: `convert` turns raw files into HDF5; `ls`, `show`, `info` and `export`
-// read them back.
+// The h5dat command line: `convert` turns raw files into HDF5 (`merge` joins its shards); `ls`,
+// `show`, `info` and `export` read them back.
 import { Command } from "commander";
 import { hdf5Version } from "../h5/library";
 import { H5DAT_VERSION } from "../version";
@@ -10,6 +10,7 @@ import { addConvertCommand } from "./convert-command";
 import { addLsCommand } from "./ls-command";
 import { addInfoCommand } from "./info-command";
 import { addExportCommand } from "./export-command";
+import { addMergeCommand } from "./merge-command";
 import { addShowCommand } from "./show-command";
 import { messageOf } from "../error-message";
 import { cliMessageOf } from "../convert/option-advice";
@@ -24,6 +25,7 @@ addLsCommand(program);
 addInfoCommand(program);
 addShowCommand(program);
 addExportCommand(program);
+addMergeCommand(program);
 addSchemaPrinter("schema", "--meta", "the --schema file", SCHEMA_META);
 addSchemaPrinter("config", "--schema", "the --config file", CONFIG_SCHEMA);
 

@@ -12,6 +12,7 @@ import { escapeName } from "../output/hdf5-names";
 import { planEntry, type EntryPlan } from "./plan";
 import { joinMessages } from "./entry-checks";
 import { Run } from "./run";
+import { shardOf, shardOutput } from "./shard";
 import type { Group } from "../h5/group";
 import { InputStack } from "./input-stack";
 import { checkStackOptions, planStacks, type StackPlan } from "./stack-plans";
@@ -33,8 +34,10 @@ import type { ConvertOptions } from "./options";
 import type { ConvertSummary, EntryCounts } from "./results";
 
 /** Converts `inputs` (directories, files, archives) into `options.output`. */
-export async function convert(inputs: string[], options: ConvertOptions, events?: EventEmitter): Promise<ConvertSummary> {
+export async function convert(inputs: string[], given: ConvertOptions, events?: EventEmitter): Promise<ConvertSummary> {
   if (inputs.length === 0) throw new Error("convert needs at least one input");
+  const options = { ...given, output: shardOutput(given.output, given.shard) };
+  if (options.shard && options.append) throw new Error("--shard writes a shard of its own; it cannot --append to a file (merge the shards, or convert the new inputs as shards of their own)");
   checkInputsExist(inputs);
   checkStackOptions(options);
   // Without it, each run of a long-lived process leaves RSS higher (bench/soak.ts: +31 % in 3 P3 runs).
@@ -165,6 +168,7 @@ async function convertInput(run: Run, input: string, source: Source | Error, sta
   const pending = new Set<Promise<void>>();
   let bytesInFlight = 0;
   let stack: InputStack | null = null;
+  const { shard } = run.options;
   try {
     let group: Group = run.file;
     if (source.groupName !== "") {
@@ -172,9 +176,13 @@ async function convertInput(run: Run, input: string, source: Source | Error, sta
       await group.attrs.set("source", input);
     }
     if (stackPlan) stack = await InputStack.open(run, group, source.groupName === "" ? "" : `/${escapeName(source.groupName)}`, stackPlan);
-    let index = 0;
+    // Each entry's position in its input ({index} of a schema target), whatever becomes of it.
+    let next = 0;
     for await (const entry of source.entries()) {
       if (run.failure || run.options.signal?.aborted) break;
+      const index = next++;
+      // Another shard's entry: passed over unread.
+      if (shard && shardOf(source.groupName, entry.sourcePath, shard.count) !== shard.index) continue;
       // Its place in the stack's input order; settled (filled by its row, or passed over) once recorded.
       const slot = stack?.nextSlot() ?? -1;
       const record = (row: ManifestRow, order: number, plan?: EntryPlan) => {
@@ -185,7 +193,6 @@ async function convertInput(run: Run, input: string, source: Source | Error, sta
       if (run.carry(entryFailure(entry, "resumed"))) {
         // Done by the interrupted run (a stack's row is in the stack already): its slot is passed over.
         stack?.settle(slot);
-        index++;
         continue;
       }
       const order = run.nextOrder();
@@ -194,7 +201,7 @@ async function convertInput(run: Run, input: string, source: Source | Error, sta
         record(entryFailure(entry, read.error), order);
         continue;
       }
-      const planned = planEntry(run.options, run.compression, source.groupName, entry, read.head, index++);
+      const planned = planEntry(run.options, run.compression, source.groupName, entry, read.head, index);
       const plan = stack && !("done" in planned) ? stack.planFor(planned, slot) : planned;
       if ("done" in plan) {
         await read.rest?.return?.();

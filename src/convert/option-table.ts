@@ -16,6 +16,7 @@ import { ON_ERROR_MODES } from "./fallback";
 import { labelSourceText, parseLabelSource } from "../stacked/labels";
 import { parseResize, resizeText } from "../processors/resize-spec";
 import { parseSplitRule, splitRuleText } from "../stacked/split-rule";
+import { parseShard, shardText } from "./shard";
 import type { ConvertOptions } from "./options";
 
 /** A name of convert's options. */
@@ -318,6 +319,17 @@ export const CONVERT_OPTIONS = [
     help: "continue the interrupted run that left <output>.partial (same inputs and options; files added, changed or removed since are handled entry by entry, a changed archive refuses)",
   }),
   option({ name: "append", flag: "--append", help: "add the inputs to an existing output; what it holds stays untouched" }),
+  option({
+    name: "shard",
+    configKey: "shard",
+    schema: { description: "i/N or auto/N: convert only shard i of N (auto: the index from SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX or H5DAT_SHARD_INDEX); `h5dat merge` joins the shards.", type: "string", pattern: "^(auto|[0-9]+)/[0-9]+$" },
+    flag: "--shard <i/N>",
+    help: "convert only shard i of N, entries assigned by a hash of their path (auto/N: the index from Slurm's or Kubernetes' environment); {i} and {N} in -o are filled in; join with `h5dat merge`",
+    parse: (text, flag) => parseShard(text, flag),
+    fromConfig: (text: string) => parseShard(text, "shard"),
+    stored: "shape",
+    storedAs: (spec) => spec && shardText(spec),
+  }),
   option({
     name: "checkpointEntries",
     configKey: "checkpoint_entries",

@@ -3,6 +3,7 @@
 import type { LabelSource } from "../stacked/labels";
 import type { ResizeSpec } from "../processors/resize-spec";
 import type { SplitShare } from "../stacked/split-rule";
+import type { ShardSpec } from "./shard";
 import type { ClassifyOptions } from "../classify";
 import type { CreateDatasetOptions } from "../h5/dataset-creation";
 import type { Schema } from "../schema";
@@ -28,6 +29,11 @@ export interface ConvertOptions extends ClassifyOptions {
   resume?: boolean;
   /** Add the inputs to an existing output (what it holds stays untouched); a new file otherwise. */
   append?: boolean;
+  /**
+   * Convert only this shard of the entries (--shard i/N; convert/shard.ts says which are whose):
+   * `{i}` and `{N}` in `output` are filled in, and the root attrs say the shard for `h5dat merge`.
+   */
+  shard?: ShardSpec;
   /** Checkpoint (manifest stored, file flushed, crash-consistent on disk) every N entries (default 1000)... */
   checkpointEntries?: number;
   /** ...or every T seconds (default 10), whichever comes first. */

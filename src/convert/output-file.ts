@@ -14,7 +14,8 @@ import { fingerprintInputs } from "./input-fingerprint";
 import { OutputLock } from "./output-lock";
 import { resumeOutput } from "./resume-output";
 import { recordRun } from "./run-record";
-import { storedOptions } from "./option-table";
+import { outcomeOptions, storedOptions } from "./option-table";
+import { shardFingerprint, type ShardSpec } from "./shard";
 import { OptionAdviceError } from "./option-advice";
 
 /** The file a run writes, how it was opened, and what earlier runs left in it. */
@@ -81,6 +82,7 @@ async function openLocked(inputs: string[], options: ConvertOptions): Promise<Om
   const made = await File.open(fresh, "w", { checkpoints: true });
   try {
     await writeRootAttrs(made, inputs, options);
+    if (options.shard) await writeShardAttrs(made, options.shard, shardFingerprint(inputs, fingerprints, options.shard.count, outcomeOptions({ ...options, shard: undefined })));
     await recordRun(made, inputs, options, 0, fingerprints);
   } finally {
     await made.close();
@@ -135,6 +137,11 @@ async function writeRootAttrs(file: File, inputs: string[], options: ConvertOpti
   await file.attrs.set("inputs", inputs);
   await file.attrs.set("command", options.command ?? `convert ${inputs.join(" ")}`);
   await file.attrs.set("options", JSON.stringify(storedOptions(options)));
+}
+
+/** What `h5dat merge` checks a shard by: its index, the count, and the run's fingerprint (shard.ts). */
+async function writeShardAttrs(file: File, shard: ShardSpec, fingerprint: string): Promise<void> {
+  await file.attrs.update({ shard_index: shard.index, shard_count: shard.count, shard_fingerprint: fingerprint }, { shard_index: { dtype: "int64" }, shard_count: { dtype: "int64" } });
 }
 
 /** Adds to a finished output: renamed to .partial for the run, back at its end. */

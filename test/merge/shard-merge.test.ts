@@ -1,0 +1,171 @@
+// convert --shard i/N and `h5dat merge` (issue 21), files layout: the shards of a run over a
+// directory and a zip (images, a corrupt image, JSON, CSV, a schema's quarantine), merged, read
+// by h5py through the master's external links (and from a copy of the directory elsewhere, run
+// from another working directory) and from a --materialize'd master, equal a one-process run:
+// the same datasets with the same values and attrs, the same manifest rows as a set. Merge
+// refuses a missing shard, one twice, a shard of another run, a .partial, a file not a shard,
+// writing nothing.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { before, describe, test } from "node:test";
+import { convert, merge, parseShard, parseSchema } from "../../src";
+import { makeTreeAndArchives } from "../helpers/archives";
+import { PYTHON, python, tempDir } from "../helpers/h5py";
+
+const dir = tempDir("h5dat-shard-merge-");
+const tree = path.join(dir, "photos");
+const zip = path.join(dir, "docs.zip");
+const CLI = path.join(__dirname, "..", "..", "src", "cli", "main.ts");
+
+/** Every object h5py reaches from the root (following external links), but h5dat's own group: kind, dtype, shape, a digest of the values, attrs. */
+const WALK = `
+import h5py, json, sys, hashlib, numpy as np
+def digest(ds):
+    v = ds[()]
+    if isinstance(v, np.ndarray) and v.dtype.kind != "O" and not (v.dtype.names and any(v.dtype[n].kind == "O" for n in v.dtype.names)):
+        return hashlib.sha256(v.tobytes()).hexdigest()
+    return hashlib.sha256(repr(v.tolist() if hasattr(v, "tolist") else v).encode()).hexdigest()
+def attrs(o):
+    return {k: repr(v.tolist() if hasattr(v, "tolist") else v) for k, v in o.attrs.items()}
+out, links = {}, []
+def walk(g, prefix):
+    for name in g:
+        if prefix == "" and name == "_h5dat": continue
+        p = prefix + "/" + name
+        if isinstance(g.get(name, getlink=True), h5py.ExternalLink): links.append(p)
+        o = g[name]
+        if isinstance(o, h5py.Group):
+            out[p] = {"attrs": attrs(o)}
+            walk(o, p)
+        else:
+            out[p] = {"dtype": str(o.dtype), "shape": list(o.shape), "digest": digest(o), "attrs": attrs(o)}
+f = h5py.File(sys.argv[1])
+walk(f, "")
+m = f["_h5dat/manifest"][()]
+rows = sorted(json.dumps([r[k].decode() if isinstance(r[k], bytes) else int(r[k]) for k in ("source", "source_path", "target", "status", "bytes", "processor", "message")]) for r in m)
+q = f["_h5dat/quarantine"][()] if "quarantine" in f["_h5dat"] else []
+quarantine = sorted(json.dumps([x.decode() if isinstance(x, bytes) else int(x) for x in r]) for r in q)
+own = {k: int(f["_h5dat"].attrs[k]) for k in ("written", "skipped", "failed") if k in f["_h5dat"].attrs}
+print(json.dumps({"objects": out, "links": len(links), "rows": rows, "quarantine": quarantine, "counts": own}))`;
+
+interface Walked {
+  objects: Record<string, unknown>;
+  links: number;
+  rows: string[];
+  quarantine: string[];
+  counts: Record<string, number>;
+}
+
+const SCHEMA = parseSchema(JSON.stringify({ rules: [{ match: "**/*.jsonl", records: { type: "object", required: ["id"] } }] }), "records.json");
+
+before(() => {
+  python(`import sys, os, numpy as np
+from PIL import Image
+rng = np.random.default_rng(21)
+root = sys.argv[1]
+for d in ("a", "b", "c/deep"):
+    os.makedirs(f"{root}/{d}", exist_ok=True)
+    for i in range(5):
+        h, w = (int(x) for x in rng.integers(4, 12, 2))
+        Image.fromarray(rng.integers(0, 256, (h, w, 3), dtype=np.uint8)).save(f"{root}/{d}/img_{i}.png")
+open(f"{root}/b/broken.png", "wb").write(b"\\x89PNG\\r\\n\\x1a\\nbroken")
+open(f"{root}/notes.json", "w").write('{"title": "shards", "n": [1, 2, 3]}')
+print("{}")`, tree);
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 12; i++) files[`t/table_${i}.csv`] = `id,value\n${i},${i * 1.5}\n${i + 1},x${i}\n`;
+  files["events.jsonl"] = '{"id": 1}\n{"no_id": 2}\n{"id": 3}\n';
+  files["more.jsonl"] = '{"nope": 1}\n{"id": 4}\n';
+  makeTreeAndArchives(files, path.join(dir, "docs"), dir, "docs", ["zip"]);
+});
+
+/** Converts the inputs as `count` shards into `into`; the shard files. */
+async function shards(count: number, into: string, extra: Record<string, unknown> = {}): Promise<string[]> {
+  fs.mkdirSync(into, { recursive: true });
+  const made: string[] = [];
+  for (let index = 0; index < count; index++) {
+    const summary = await convert([tree, zip], { output: path.join(into, "part-{i}-of-{N}.h5"), shard: { index, count }, schema: SCHEMA, ...extra });
+    made.push(summary.output);
+  }
+  return made;
+}
+
+describe("convert --shard and merge, files layout", () => {
+  let single: Walked;
+  before(async () => {
+    await convert([tree, zip], { output: path.join(dir, "single.h5"), schema: SCHEMA });
+    single = python<Walked>(WALK, path.join(dir, "single.h5"));
+    assert.deepEqual([single.quarantine.length, Object.keys(single.objects).length > 30], [2, true], JSON.stringify(single).slice(0, 3000));
+  });
+
+  for (const count of [1, 3, 8]) {
+    test(`${count} shard${count > 1 ? "s" : ""} merged equal one process, linked and materialized`, async () => {
+      const into = path.join(dir, `n${count}`);
+      const made = await shards(count, into);
+      assert.deepEqual(made.map((p) => path.basename(p)), Array.from({ length: count }, (_, i) => `part-${String(i).padStart(String(count).length, "0")}-of-${count}.h5`));
+      // Every entry is in one shard: the shards' manifests add up to the single run's.
+      const perShard = made.map((p) => python<Walked>(WALK, p).rows.length);
+      assert.equal(perShard.reduce((a, b) => a + b, 0), single.rows.length);
+      const summary = await merge(made, { output: path.join(into, "master.h5") });
+      assert.deepEqual([summary.shards, summary.mode, summary.written + summary.skipped + summary.failed], [count, "virtual", single.rows.length]);
+      const linked = python<Walked>(WALK, path.join(into, "master.h5"));
+      assert.deepEqual(linked.objects, single.objects);
+      assert.deepEqual(linked.rows, single.rows);
+      assert.deepEqual(linked.quarantine, single.quarantine);
+      assert.deepEqual(linked.counts, { written: summary.written, skipped: summary.skipped, failed: summary.failed });
+      assert.ok(linked.links > 0);
+      await merge(made, { output: path.join(into, "copy.h5"), materialize: true });
+      const copied = python<Walked>(WALK, path.join(into, "copy.h5"));
+      assert.deepEqual({ ...copied, links: 0 }, { ...linked, links: 0 });
+      assert.equal(copied.links, 0);
+    });
+  }
+
+  test("the master's links are relative: the directory moved, read from another working directory", async () => {
+    const moved = path.join(dir, "moved");
+    fs.cpSync(path.join(dir, "n3"), moved, { recursive: true });
+    fs.rmSync(path.join(dir, "n3"), { recursive: true });
+    const run = spawnSync(PYTHON, ["-c", WALK, path.join(moved, "master.h5")], { cwd: "/", encoding: "utf8" });
+    assert.equal(run.status, 0, run.stderr);
+    assert.deepEqual((JSON.parse(run.stdout) as Walked).objects, single.objects);
+  });
+
+  test("merge refuses a missing shard, one twice, one of another run, a .partial and a file no shard, writing nothing", async () => {
+    const into = path.join(dir, "refused");
+    const made = await shards(3, into);
+    const other = await shards(3, path.join(into, "other"), { compression: "none" });
+    fs.copyFileSync(made[1], path.join(into, "again.h5"));
+    fs.writeFileSync(path.join(into, "part-2-of-3.h5.partial"), "");
+    const output = path.join(into, "master.h5");
+    const refused = async (paths: string[], pattern: RegExp) => {
+      await assert.rejects(merge(paths, { output }), pattern);
+      assert.equal(fs.existsSync(output) || fs.existsSync(`${output}.partial`), false);
+    };
+    await refused(made.slice(0, 2), /shard 2 of 3 missing: give every shard of the run\nnothing was written/);
+    await refused([...made, path.join(into, "again.h5")], /again\.h5: shard 1 of 3 again \(.*part-1-of-3\.h5 is too\)/);
+    await refused([made[0], made[1], other[2]], /other\/part-2-of-3\.h5: of another run than .*part-0-of-3\.h5/);
+    await refused([made[0], made[1], path.join(into, "part-2-of-3.h5.partial")], /part-2-of-3\.h5\.partial: an unfinished shard/);
+    await refused([...made, path.join(dir, "single.h5")], /single\.h5: not a shard/);
+    // The CLI: exit 1, each problem on its line.
+    const run = spawnSync(process.execPath, ["--import", "tsx", CLI, "merge", made[0], "-o", output], { encoding: "utf8" });
+    assert.equal(run.status, 1);
+    assert.match(run.stderr, /cannot merge: shards 1, 2 of 3 missing/);
+  });
+
+  test("--shard: auto from the scheduler's environment, checked; {i} {N} need it; no --append", async () => {
+    assert.deepEqual(parseShard("auto/16", "--shard", { SLURM_ARRAY_TASK_ID: "7", SLURM_ARRAY_TASK_MIN: "1" }), { index: 6, count: 16 });
+    assert.deepEqual(parseShard("auto/4", "--shard", { JOB_COMPLETION_INDEX: "3" }), { index: 3, count: 4 });
+    assert.deepEqual(parseShard("auto/4", "--shard", { H5DAT_SHARD_INDEX: "0" }), { index: 0, count: 4 });
+    assert.throws(() => parseShard("auto/4", "--shard", {}), /no shard index in the environment: set one of SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX, H5DAT_SHARD_INDEX/);
+    assert.throws(() => parseShard("4/4", "--shard", {}), /the shard index 4 is not below N = 4/);
+    assert.throws(() => parseShard("1/0", "--shard", {}), /N must be at least 1/);
+    assert.throws(() => parseShard("x", "--shard", {}), /must be i\/N or auto\/N/);
+    await assert.rejects(convert([tree], { output: path.join(dir, "x-{i}.h5") }), /names \{i\} or \{N\}, which only --shard i\/N fills in/);
+    await assert.rejects(convert([tree], { output: path.join(dir, "x.h5"), shard: { index: 0, count: 2 }, append: true }), /cannot --append/);
+    const run = spawnSync(process.execPath, ["--import", "tsx", CLI, "convert", tree, "-o", path.join(dir, "env-{i}-of-{N}.h5"), "--shard", "auto/12", "--workers", "0"], { encoding: "utf8", env: { ...process.env, JOB_COMPLETION_INDEX: "5" } });
+    assert.ok(run.status === 0 || run.status === 2, run.stderr);
+    const attrs = python<number[]>("import h5py, json, sys; f = h5py.File(sys.argv[1]); print(json.dumps([int(f.attrs['shard_index']), int(f.attrs['shard_count']), len(f.attrs['shard_fingerprint'])]))", path.join(dir, "env-05-of-12.h5"));
+    assert.deepEqual(attrs, [5, 12, 64]);
+  });
+});
