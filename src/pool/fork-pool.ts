@@ -6,6 +6,7 @@
 // the cause instead of the pool respawning workers forever.
 import { fork, type ChildProcess } from "node:child_process";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import fs from "node:fs";
 import type { Prepared, PrepareTask } from "../processors/prepare";
 import type { WorkReply, WorkRequest } from "./messages";
@@ -52,7 +53,9 @@ const MAX_DEATHS_IN_A_ROW = 5;
 // Compiled, the worker is worker.js beside this file; run from source (tests, tsx) it is
 // worker.ts and needs tsx in the child too.
 const WORKER_SCRIPT = path.join(__dirname, path.extname(__filename) === ".ts" ? "worker.ts" : "worker.js");
-const WORKER_EXEC_ARGV = path.extname(__filename) === ".ts" ? ["--import", "tsx"] : [];
+// Run from source, workers load TypeScript through tsx, named by its path: `--import tsx` would
+// resolve from the working directory, which may be anywhere (a Slurm job's, a pod's).
+const WORKER_EXEC_ARGV = path.extname(__filename) === ".ts" ? ["--import", pathToFileURL(require.resolve("tsx")).href] : [];
 
 /** The workers' peak RSS in MB: summed (as if they had all peaked at once: an upper bound of what they held together), and the largest one's. */
 export interface WorkerPeaks {
