@@ -106,8 +106,10 @@ std::string SourcePath(const std::string& masterPath, const std::string& file) {
 }
 
 // Fails unless `source` names a dataset that exists now, of the mapped shape, whose type HDF5
-// converts to `type`. HDF5 itself checks nothing of the source until a read, where a wrong shape
-// or type silently reads as fill values. Lock held.
+// converts to `type`. HDF5 itself looks at no source until a read, which then fails on a wrong
+// shape or type ("different number of elements selected", "no appropriate function for
+// conversion path") and reads fill values for a missing file: the mistake would surface in
+// whoever reads the master, long after it was made. Lock held.
 void CheckSource(const FileState& master, const VirtualSource& source, hid_t type, const std::string& where) {
   std::string named = "virtual source '" + source.file + ":" + source.dataset + "'";
   bool own = source.file == ".";
