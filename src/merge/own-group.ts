@@ -13,9 +13,13 @@ const RUN_ATTRS = new Set(["run_inputs", "run_first_entry", "run_options", "in_f
 
 /** What the master's manifest holds, by status. */
 export interface ManifestCounts {
+  /** Rows in the master's manifest: every entry of every shard. */
   entries: number;
+  /** Entries written (kept as bytes included). */
   written: number;
+  /** Entries skipped, each with its reason. */
   skipped: number;
+  /** Entries that failed, each with its cause. */
   failed: number;
 }
 

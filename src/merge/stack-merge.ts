@@ -17,9 +17,11 @@ import { copyAttributes, copyAttrs, type Placement, type ShardTree } from "./sha
 export interface MergedStack {
   /** The stack's group. */
   group: string;
+  /** Its rows: every shard's. */
   rows: number;
-  /** Its classes, and whether a shard's label numbers had to change to agree. */
+  /** How many classes its labels name. */
   classes: number;
+  /** A shard's label numbers had to change so that one class has one number (its class list was not the union's). */
   relabelled: boolean;
 }
 
