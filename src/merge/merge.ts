@@ -73,11 +73,13 @@ export async function merge(paths: readonly string[], options: MergeOptions): Pr
 
 async function writeMaster(master: File, run: ShardRun, placement: Placement, options: MergeOptions): Promise<{ counts: ManifestCounts; stacks: MergedStack[] }> {
   const trees = await shardTrees(run.shards);
+  // The shards' root attrs (inputs, versions, shard_count, shard_fingerprint), but what is one shard's own.
   await copyAttrs(trees[0], "", master);
-  for (const name of ["shard_index", "created", "command"]) await master.attrs.delete(name);
+  await master.attrs.delete("shard_index");
   await master.attrs.update({
     h5dat_version: H5DAT_VERSION,
-    merged: new Date().toISOString(),
+    created: new Date().toISOString(),
+    options: JSON.stringify(masterOptions(await master.attrs.find("options"), options.output)),
     merge_mode: placement.materialize ? "materialized" : "virtual",
     merged_shards: run.shards.map((shard) => path.relative(placement.masterDir, path.resolve(shard.path)).split(path.sep).join("/")),
     command: options.command ?? `merge ${run.shards.map((shard) => shard.path).join(" ")}`,
@@ -86,6 +88,13 @@ async function writeMaster(master: File, run: ShardRun, placement: Placement, op
   await joinGroup(master, "", trees, placement, stacks);
   const counts = await mergeOwnGroup(master, trees, placement);
   return { counts, stacks };
+}
+
+/** A shard's root attr `options` as the master's: its output, and no shard of its own. */
+function masterOptions(shardOptions: unknown, output: string): Record<string, unknown> {
+  const parsed = JSON.parse(typeof shardOptions === "string" ? shardOptions : "{}") as Record<string, unknown>;
+  delete parsed.shard;
+  return { ...parsed, output };
 }
 
 /** Joins what the trees hold below `at` ("" the root) into the master, but the names in `except`. */

@@ -80,6 +80,10 @@ describe("convert --shard and merge, files layout", () => {
       assert.deepEqual(linked.quarantine, single.quarantine);
       assert.deepEqual(linked.counts, { written: summary.written, skipped: summary.skipped, failed: summary.failed });
       assert.ok(linked.links > 0);
+      const root = python<Record<string, unknown>>(`import h5py, json, sys
+a = h5py.File(sys.argv[1]).attrs
+print(json.dumps({"mode": a["merge_mode"], "shards": list(a["merged_shards"]), "count": int(a["shard_count"]), "index": "shard_index" in a, "output": json.loads(a["options"])["output"]}))`, path.join(into, "master.h5"));
+      assert.deepEqual(root, { mode: "virtual", shards: made.map((p) => path.basename(p)), count, index: false, output: path.join(into, "master.h5") });
       await merge(made, { output: path.join(into, "copy.h5"), materialize: true });
       const copied = python<Walked>(WALK, path.join(into, "copy.h5"));
       assert.deepEqual({ ...copied, links: 0 }, { ...linked, links: 0 });
