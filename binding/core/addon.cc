@@ -32,7 +32,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   env.SetInstanceData(new AddonData());
   Handle::Init(env, exports);
   for (Registrar* init : {InitFile, InitGroup, InitDataset, InitChunk, InitAttribute, InitDatatype, InitArchive,
-                          InitAllocator, InitMappedFile, InitJpeg, InitDimensionScales, InitAttributeInfo}) {
+                          InitAllocator, InitMappedFile, InitJpeg, InitDimensionScales, InitAttributeInfo,
+                          InitVirtualDataset}) {
     init(env, exports);
   }
   exports.Set("setErrorClasses", Napi::Function::New(env, SetErrorClassesJs, "setErrorClasses"));

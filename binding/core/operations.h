@@ -8,7 +8,7 @@ namespace h5dat {
 using Registrar = void(Napi::Env env, Napi::Object exports);
 
 Registrar InitFile, InitGroup, InitDataset, InitAttribute, InitAttributeInfo, InitDatatype,
-    InitDimensionScales;        // hdf5/
+    InitDimensionScales, InitVirtualDataset;  // hdf5/
 Registrar InitChunk;            // chunks/
 Registrar InitArchive;          // archive/
 Registrar InitAllocator, InitMappedFile;  // memory/

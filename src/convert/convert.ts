@@ -170,12 +170,7 @@ async function convertInput(run: Run, input: string, source: Source | Error, sta
   let stack: InputStack | null = null;
   const { shard } = run.options;
   try {
-    let group: Group = run.file;
-    if (source.groupName !== "") {
-      group = await run.inTurn(() => run.file.requireGroup(escapeName(source.groupName)));
-      await group.attrs.set("source", input);
-    }
-    if (stackPlan) stack = await InputStack.open(run, group, source.groupName === "" ? "" : `/${escapeName(source.groupName)}`, stackPlan);
+    stack = await openInputGroup(run, input, source, stackPlan);
     // Each entry's position in its input ({index} of a schema target), whatever becomes of it.
     let next = 0;
     for await (const entry of source.entries()) {
@@ -241,6 +236,16 @@ async function convertInput(run: Run, input: string, source: Source | Error, sta
     await source.close();
     run.progress.inputBytesRead = inputStart + source.size;
   }
+}
+
+/** Makes the input's group (its attr `source` set) and, with a plan, its stack. */
+async function openInputGroup(run: Run, input: string, source: Source, stackPlan: StackPlan | null): Promise<InputStack | null> {
+  let group: Group = run.file;
+  if (source.groupName !== "") {
+    group = await run.inTurn(() => run.file.requireGroup(escapeName(source.groupName)));
+    await group.attrs.set("source", input);
+  }
+  return stackPlan ? InputStack.open(run, group, source.groupName === "" ? "" : `/${escapeName(source.groupName)}`, stackPlan) : null;
 }
 
 /**

@@ -10,7 +10,9 @@ import type { InputFingerprint } from "./input-fingerprint";
 
 /** This task's shard: `index` of `count` (0 ≤ index < count). */
 export interface ShardSpec {
+  /** This task's shard, 0-based. */
   index: number;
+  /** How many shards the run has (N). */
   count: number;
 }
 

@@ -9,7 +9,7 @@ import { fromTypeSpec, type Dtype } from "./dtype";
 import { H5Error } from "./errors";
 import { dimensionsOp, type Dimensions } from "./dimension-scales";
 import { H5Object } from "./h5-object";
-import type { NativeDatasetInfo, NativeHandle, StoredChunk } from "../native/addon-types";
+import type { NativeDatasetInfo, NativeHandle, StoredChunk, VirtualSource } from "../native/addon-types";
 import { call, runAsync, runSync, type Operation } from "./operation";
 import { unreadableDataset } from "./readable";
 import { resolveSelection, type AxisSelection, type Selection } from "./selection";
@@ -228,6 +228,18 @@ export class Dataset<T = unknown> extends H5Object {
   /** The Sync form of {@link Dataset.dims}. */
   dimsSync(): Dimensions {
     return runSync(dimensionsOp(() => this.handle));
+  }
+
+  /**
+   * A virtual dataset's mappings, in order: which block (start, shape) reads which source
+   * dataset; empty when the dataset is not virtual.
+   */
+  virtualSources(): Promise<VirtualSource[]> {
+    return runAsync(call("virtualSources", this.handle));
+  }
+  /** The Sync form of {@link Dataset.virtualSources}. */
+  virtualSourcesSync(): VirtualSource[] {
+    return runSync(call("virtualSources", this.handle));
   }
 
   /**

@@ -1,6 +1,7 @@
 // A group: objects by path, creation (intermediate groups made), listing, links, and a walk
 // over the tree. h5py's Group, with a Promise form and a Sync form of each method.
 import { planDatasetCreation, type CreateDatasetOptions } from "./dataset-creation";
+import { planVirtualDatasetCreation, type CreateVirtualDatasetOptions } from "./virtual-dataset";
 import type { DataOf } from "./array-data";
 import { Dataset } from "./dataset";
 import { Datatype } from "./datatype";
@@ -124,6 +125,20 @@ export class Group extends H5Object {
   /** The Sync form of {@link Group.createDataset}. */
   createDatasetSync<D extends Dtype = Dtype>(path: string, options: CreateDatasetOptions & { dtype?: D }): Dataset<DataOf<D>> {
     return runSync(this.createDatasetOp(path, options));
+  }
+
+  /**
+   * Creates a virtual dataset: each block of it reads a whole source dataset, in this file or
+   * another, without copying (h5py's create_virtual_dataset), e.g. shards concatenated along
+   * axis 0. Every source must exist, of its block's shape and a type that converts to `dtype`.
+   * Reading it from another file's sources needs File.open's `{ external: "follow" }`.
+   */
+  createVirtualDataset<D extends Dtype = Dtype>(path: string, options: CreateVirtualDatasetOptions & { dtype: D }): Promise<Dataset<DataOf<D>>> {
+    return runAsync(this.createVirtualDatasetOp(path, options));
+  }
+  /** The Sync form of {@link Group.createVirtualDataset}. */
+  createVirtualDatasetSync<D extends Dtype = Dtype>(path: string, options: CreateVirtualDatasetOptions & { dtype: D }): Dataset<DataOf<D>> {
+    return runSync(this.createVirtualDatasetOp(path, options));
   }
 
   /** Stores `dtype` as a named datatype at `path` (h5py: `group[path] = np.dtype(...)`). */
@@ -268,6 +283,12 @@ export class Group extends H5Object {
   private *createDatasetOp<D extends Dtype>(path: string, options: CreateDatasetOptions & { dtype?: D }): Operation<Dataset<DataOf<D>>> {
     const plan = planDatasetCreation(options, joinForMessage(this.name, path));
     const created = yield* call("datasetCreate", this.handle, path, plan.type, plan.shape, plan.maxshape, plan.options, plan.fill, plan.data, plan.attrs);
+    return new Dataset<DataOf<D>>(created.handle, this.file, created.info);
+  }
+
+  private *createVirtualDatasetOp<D extends Dtype>(path: string, options: CreateVirtualDatasetOptions & { dtype: D }): Operation<Dataset<DataOf<D>>> {
+    const plan = planVirtualDatasetCreation(options, joinForMessage(this.name, path));
+    const created = yield* call("virtualDatasetCreate", this.handle, path, plan.type, plan.shape, plan.maxshape, plan.sources, plan.fill);
     return new Dataset<DataOf<D>>(created.handle, this.file, created.info);
   }
 }

@@ -6,6 +6,7 @@ export { Datatype } from "./datatype";
 export { Dataset, type ChunkBytes } from "./dataset";
 export { Attributes, type AttributeValue, type SetAttributeOptions } from "./attrs";
 export type { CreateDatasetOptions } from "./dataset-creation";
+export type { CreateVirtualDatasetOptions } from "./virtual-dataset";
 export {
   dtype, dtypeName, type Dtype, type IntegerName, type FloatName, type NumericName, type BigEndianName, type WideFloatName,
   type ReferenceName, type StringDtype, type CompoundField, type CompoundDtype, type OpaqueDtype, type ArrayDtype,
@@ -17,5 +18,5 @@ export type { ArrayResult, DataOf, NumericArrays, ReadArrays, TypedArray } from 
 export { H5Error } from "./errors";
 export { slice, Slice, type Selection, type AxisSelection } from "./selection";
 export type { DecodeOptions, ReadOptions } from "./decode";
-export type { FilterInfo, Hyperslab, StoredChunk } from "../native/addon-types";
+export type { FilterInfo, Hyperslab, StoredChunk, VirtualSource } from "../native/addon-types";
 export type { Dimensions, DimensionAxis, AttachedScale } from "./dimension-scales";

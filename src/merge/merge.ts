@@ -30,6 +30,7 @@ export interface MergeOptions {
 
 /** What a merge wrote. */
 export interface MergeSummary extends ManifestCounts {
+  /** The master file written. */
   output: string;
   /** How many shards were joined. */
   shards: number;
@@ -37,6 +38,7 @@ export interface MergeSummary extends ManifestCounts {
   mode: "virtual" | "materialized";
   /** Each stack joined: its group and rows. */
   stacks: MergedStack[];
+  /** How long the merge took. */
   seconds: number;
 }
 

@@ -6,16 +6,20 @@ import type { File } from "../h5/file";
 import type { Group } from "../h5/group";
 import { Manifest, MANIFEST_PATH, readStoredRows, type ManifestRow } from "../output/manifest";
 import { H5DAT_GROUP } from "../schema";
-import { childrenOf, place, type Placement, type ShardTree } from "./shard-tree";
+import { childrenOf, copyAttributes, place, type Placement, type ShardTree } from "./shard-tree";
 
 /** The /_h5dat attrs a run keeps about itself: a shard's, not the master's. */
 const RUN_ATTRS = new Set(["run_inputs", "run_first_entry", "run_options", "in_flight"]);
 
 /** What the master's manifest holds, by status. */
 export interface ManifestCounts {
+  /** Rows in the master's manifest: every entry of every shard. */
   entries: number;
+  /** Entries written (kept as bytes included). */
   written: number;
+  /** Entries skipped, each with its reason. */
   skipped: number;
+  /** Entries that failed, each with its cause. */
   failed: number;
 }
 
@@ -25,7 +29,7 @@ export async function mergeOwnGroup(master: File, trees: readonly ShardTree[], p
   try {
     const first = await trees[0].shard.file.group(H5DAT_GROUP);
     try {
-      for (const [name, value] of Object.entries(await first.attrs.toObject())) if (!RUN_ATTRS.has(name)) await own.attrs.set(name, value);
+      await copyAttributes(first, own, RUN_ATTRS);
     } finally {
       await first.close();
     }

@@ -25,7 +25,10 @@ export interface ShardRun {
 
 /** Thrown when the shards cannot be merged: every problem, each naming its shard. */
 export class ShardCheckError extends Error {
-  constructor(readonly problems: string[]) {
+  constructor(
+    /** Each problem, naming its shard. */
+    readonly problems: string[],
+  ) {
     super(`cannot merge: ${problems.length === 1 ? problems[0] : `\n  ${problems.join("\n  ")}`}\nnothing was written`);
     this.name = "ShardCheckError";
   }

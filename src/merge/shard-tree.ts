@@ -5,8 +5,8 @@
 // several shards are made in the master with the first holder's attrs, and walked; a stacked
 // group (layout "stacked") is joined by stack-merge.ts instead; h5dat's own group by merge.ts.
 import path from "node:path";
-import type { Group } from "../h5/group";
-import type { VisitEntry } from "../h5/group";
+import type { Group, VisitEntry } from "../h5/group";
+import type { H5Object } from "../h5/h5-object";
 import type { ShardFile } from "./shard-files";
 
 /** What one shard holds, by path relative to its root. */
@@ -59,14 +59,22 @@ export async function place(master: Group, at: string, holder: ShardTree, placem
   }
 }
 
-/** Copies the attrs of `from`'s object at `at` ("" the root) onto `to` (types as their values say). */
-export async function copyAttrs(from: ShardTree, at: string, to: Group): Promise<void> {
+/** Copies the attrs of `from`'s object at `at` ("" the root) onto `to`. */
+export async function copyAttrs(from: ShardTree, at: string, to: H5Object): Promise<void> {
   const { file } = from.shard;
   const object = at === "" ? null : await file.get(`/${at}`);
   try {
-    const values = await (object ?? file).attrs.toObject();
-    for (const [name, value] of Object.entries(values)) await to.attrs.set(name, value);
+    await copyAttributes(object ?? file, to);
   } finally {
     await object?.close();
+  }
+}
+
+/** Copies every attr of `from` onto `to` as stored (dtype and shape, empty arrays too), but the names in `except`. */
+export async function copyAttributes(from: H5Object, to: H5Object, except: ReadonlySet<string> = new Set()): Promise<void> {
+  for (const name of await from.attrs.keys()) {
+    if (except.has(name)) continue;
+    const { data, shape, dtype } = await from.attrs.read(name);
+    await to.attrs.set(name, data, { dtype, shape });
   }
 }

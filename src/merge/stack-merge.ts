@@ -11,15 +11,17 @@ import path from "node:path";
 import type { Dataset } from "../h5/dataset";
 import type { File } from "../h5/file";
 import type { Group } from "../h5/group";
-import type { Placement, ShardTree } from "./shard-tree";
+import { copyAttributes, copyAttrs, type Placement, type ShardTree } from "./shard-tree";
 
 /** What the master holds of a stack joined. */
 export interface MergedStack {
   /** The stack's group. */
   group: string;
+  /** Its rows: every shard's. */
   rows: number;
-  /** Its classes, and whether a shard's label numbers had to change to agree. */
+  /** How many classes its labels name. */
   classes: number;
+  /** A shard's label numbers had to change so that one class has one number (its class list was not the union's). */
   relabelled: boolean;
 }
 
@@ -61,8 +63,9 @@ export async function mergeStack(master: File, group: Group, at: string, holders
   const relabelled = filled.some((part) => part.classes.join("\n") !== classes.join("\n"));
   if (await holds(filled, `${at}/labels`)) await (relabelled ? joiner.relabel(classes) : joiner.concatenate("labels"));
   await joiner.splits();
-  const image = filled.length > 0 ? await readAttr(filled[0].tree, at, "image_shape") : undefined;
-  await group.attrs.update({ rows, class_names: classes, ...(image !== undefined && { image_shape: image }) }, { rows: { dtype: "int64" }, image_shape: { dtype: "int64" } });
+  // The group's attrs came from the first shard, which may have had no rows: what its images say comes from one that had.
+  if (filled.length > 0) await copyImageAttrs(filled[0].tree, at, group);
+  await group.attrs.update({ rows, class_names: classes }, { rows: { dtype: "int64" }, class_names: { dtype: "string" } });
   return { group: `/${at}`, rows, classes: classes.length, relabelled };
 }
 
@@ -90,6 +93,20 @@ async function checkStorages(at: string, parts: readonly Part[]): Promise<void> 
   if (seen.size > 1) {
     const said = [...seen].map(([storage, shard]) => `${storage} in ${shard}`).join(", ");
     throw new Error(`the stack '/${at}' is stored differently by the shards (${said}): one array needs one storage; convert with --resize WxH (one shape) or --images encoded`);
+  }
+}
+
+/** The attrs that describe a stack's images (its storage, shape, mode), copied as stored. */
+async function copyImageAttrs(tree: ShardTree, at: string, to: Group): Promise<void> {
+  const from = await tree.shard.file.group(`/${at}`);
+  try {
+    for (const name of ["image_storage", "image_shape", "image_mode"]) {
+      if (!(await from.attrs.has(name))) continue;
+      const { data, shape, dtype } = await from.attrs.read(name);
+      await to.attrs.set(name, data, { dtype, shape });
+    }
+  } finally {
+    await from.close();
   }
 }
 
@@ -136,8 +153,13 @@ class Joiner {
     if (this.placement.materialize) return this.copyConcatenated(at);
     const described = await Promise.all(this.parts.map((part) => withDataset(part, at, async (d) => ({ part, dtype: d.dtype, shape: d.shape ?? [] }))));
     const [first] = described;
-    const rows = described.reduce((sum, { shape }) => sum + (shape[0] ?? 0), 0);
-    const sources = described.map(({ part, shape }) => ({ file: this.sourceName(part), dataset: `/${at}`, start: [part.start, ...shape.slice(1).map(() => 0)], shape }));
+    // Each source starts where the ones before end (rows; a string array's bytes).
+    let rows = 0;
+    const sources = described.map(({ part, shape }) => {
+      const source = { file: this.sourceName(part), dataset: `/${at}`, start: [rows, ...shape.slice(1).map(() => 0)], shape };
+      rows += shape[0] ?? 0;
+      return source;
+    });
     const dataset = await this.master.createVirtualDataset(`/${at}`, { dtype: first.dtype, shape: [rows, ...first.shape.slice(1)], sources });
     try {
       await copyDatasetAttrs(first.part, at, dataset);
@@ -163,9 +185,7 @@ class Joiner {
     const at = `${this.at}/${name}`;
     const group = await this.master.createGroup(`/${at}`);
     try {
-      const attrs = await this.parts[0].tree.shard.file.group(`/${at}`);
-      for (const [key, value] of Object.entries(await attrs.attrs.toObject())) await group.attrs.set(key, value, key === "layout_version" ? { dtype: "int32" } : {});
-      await attrs.close();
+      await copyAttrs(this.parts[0].tree, at, group);
       await this.concatenate(`${name}/bytes`);
       const offsets: bigint[] = [0n];
       for (const part of this.parts) {
@@ -195,7 +215,7 @@ class Joiner {
           await labels.write(mapped, `${part.start + from}:${part.start + to}`);
         }
       }
-      await labels.attrs.set("class_names", [...classes]);
+      await labels.attrs.set("class_names", [...classes], { dtype: "string" });
     } finally {
       await labels.close();
     }
@@ -241,6 +261,6 @@ function sameChunks(a: readonly number[] | null, b: readonly number[]): boolean 
 
 async function copyDatasetAttrs(part: Part, at: string, to: Dataset): Promise<void> {
   await withDataset(part, at, async (source) => {
-    for (const [name, value] of Object.entries(await source.attrs.toObject())) await to.attrs.set(name, value);
+    await copyAttributes(source, to);
   });
 }

@@ -108,6 +108,28 @@ export interface VisitEntry {
   kind: "group" | "dataset" | "datatype" | "unknown";
 }
 
+/**
+ * One mapping of a virtual dataset: the block at `start` of extent `shape` holds the whole of
+ * `dataset` in `file` (Group.createVirtualDataset, Dataset.virtualSources).
+ */
+export interface VirtualSource {
+  /**
+   * The source file: "." for the virtual dataset's own file; a relative name is looked up in the
+   * virtual dataset's file's directory (before the working directory), so the files can move together.
+   */
+  file: string;
+  /** The source dataset's path in its file. */
+  dataset: string;
+  /** Where the block starts in the virtual dataset, one index per axis. */
+  start: number[];
+  /**
+   * The block's extent: the source dataset's whole shape. A source with no elements maps nothing
+   * and is not stored. Read back, the bounding box of the mapping; Infinity on the growing axis
+   * of an unlimited mapping (h5dat makes none).
+   */
+  shape: number[];
+}
+
 /** What datasetDescribe returns: a dataset's extent, type and storage. */
 export interface NativeDatasetInfo {
   /** The absolute path of the dataset. */
@@ -203,6 +225,13 @@ export interface NativeOps {
   datasetWrite: [[dataset: NativeHandle, selection: Hyperslab | null, data: OutgoingData, chunked: boolean], void];
   datasetResize: [[dataset: NativeHandle, shape: number[]], NativeDatasetInfo];
   datasetStoredElements: [[dataset: NativeHandle], number | null];
+  virtualDatasetCreate: [
+    [loc: NativeHandle, name: string, type: TypeSpec, shape: number[], maxshape: number[] | null, sources: VirtualSource[],
+      fill: OutgoingData | undefined],
+    { handle: NativeHandle; info: NativeDatasetInfo },
+  ];
+  /** A dataset's virtual mappings in order; empty when it is not virtual. */
+  virtualSources: [[dataset: NativeHandle], VirtualSource[]];
   chunkRead: [[dataset: NativeHandle, offset: number[]], { filterMask: number; bytes: Buffer }];
   chunkWrite: [[dataset: NativeHandle, offset: number[], filterMask: number, bytes: Uint8Array], void];
   chunkList: [[dataset: NativeHandle], StoredChunk[]];

@@ -6,7 +6,7 @@
 // refuses a missing shard, one twice, a shard of another run, a .partial, a file not a shard,
 // writing nothing.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { before, describe, test } from "node:test";
@@ -14,13 +14,16 @@ import { convert, merge, parseShard, parseSchema } from "../../src";
 import { makeTreeAndArchives } from "../helpers/archives";
 import { PYTHON, python, tempDir } from "../helpers/h5py";
 import { WALK, type Walked } from "../helpers/h5-walk";
+import { cliCommand } from "../helpers/cli-command";
 
 const dir = tempDir("h5dat-shard-merge-");
 const tree = path.join(dir, "photos");
 const zip = path.join(dir, "docs.zip");
 const CLI = path.join(__dirname, "..", "..", "src", "cli", "main.ts");
 
-const SCHEMA = parseSchema(JSON.stringify({ rules: [{ match: "**/*.jsonl", records: { type: "object", required: ["id"] } }] }), "records.json");
+const SCHEMA_FILE = path.join(dir, "records.json");
+fs.writeFileSync(SCHEMA_FILE, JSON.stringify({ rules: [{ match: "**/*.jsonl", records: { type: "object", required: ["id"] } }] }));
+const SCHEMA = parseSchema(fs.readFileSync(SCHEMA_FILE, "utf8"), SCHEMA_FILE);
 
 before(() => {
   python(`import sys, os, numpy as np
@@ -91,6 +94,31 @@ describe("convert --shard and merge, files layout", () => {
     const run = spawnSync(PYTHON, ["-c", WALK, path.join(moved, "master.h5")], { cwd: "/", encoding: "utf8" });
     assert.equal(run.status, 0, run.stderr);
     assert.deepEqual((JSON.parse(run.stdout) as Walked).objects, single.objects);
+  });
+
+  test("a shard killed mid-run and run again (--resume, as a scheduler's retry) merges equal to one process", async () => {
+    const into = path.join(dir, "killed");
+    const made = await shards(3, into);
+    fs.rmSync(made[1]);
+    const [node, ...cli] = cliCommand();
+    const args = [...cli, "convert", tree, zip, "--shard", "1/3", "-o", path.join(into, "part-{i}-of-{N}.h5"), "--schema", SCHEMA_FILE, "--workers", "0", "--checkpoint-entries", "1", "--resume"];
+    // Killed once its .partial holds a checkpoint or two.
+    const child = spawn(node, args, { stdio: "ignore" });
+    const closed = new Promise((resolve) => child.on("close", resolve));
+    const partial = `${made[1]}.partial`;
+    while (!fs.existsSync(partial) && child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    child.kill("SIGKILL");
+    await closed;
+    // A .partial or (a kill after the end) the shard itself: merging refuses the first, the retry finishes either.
+    if (fs.existsSync(partial)) await assert.rejects(merge([made[0], partial, made[2]], { output: path.join(into, "master.h5") }), /an unfinished shard/);
+    const retry = spawnSync(node, args, { encoding: "utf8" });
+    assert.ok(retry.status === 0 || retry.status === 2, retry.stderr);
+    await merge(made, { output: path.join(into, "master.h5") });
+    const merged = python<Walked>(WALK, path.join(into, "master.h5"));
+    assert.deepEqual(merged.objects, single.objects);
+    assert.deepEqual(merged.rows, single.rows);
+    assert.deepEqual(merged.quarantine, single.quarantine);
   });
 
   test("merge refuses a missing shard, one twice, one of another run, a .partial and a file no shard, writing nothing", async () => {
