@@ -18,7 +18,7 @@ const READER = path.join(HERE, "read_master.py");
 /** 1,000 unless H5DAT_P7_SHARDS says otherwise (a quick check of the harness). */
 const SHARDS = Number(process.env.H5DAT_P7_SHARDS ?? 1000);
 // 2,000 and not more: each of the 1,000 shard converts lists and passes over every image
-// (≈ 0.15–0.2 ms an entry on this loaded VM), so the shards take ≈ 5 minutes to make.
+// (≈ 0.15–0.2 ms an entry on this loaded VM), so the shards take 6–7 minutes to make.
 const IMAGES = 2000;
 const READS = 1000;
 const REPEATS = 3;
