@@ -9,6 +9,7 @@
 //   npm run bench -- p9 --p9-mb 100    # records: 100 MB JSONL and CSV vs pandas (default 1024 MB)
 //   npm run bench -- p6 --files 1000   # training reads: DataLoader over the stacked file vs ImageFolder
 //   npm run bench -- p3-stacked        # P3 converted --layout stacked vs the files layout
+//   npm run bench -- p7 --files 1000   # sharding: P3 as 16 shards + merge vs one process; 1,000 shards read
 //
 // Options (or env): --size MiB (H5DAT_BENCH_SIZE), --count N (H5DAT_BENCH_COUNT), --files N
 // (H5DAT_BENCH_FILES), --p9-mb MB (H5DAT_P9_MB, default 1024), --reps N
@@ -25,7 +26,9 @@
 // (peak memory on growing archives, the same reference) in p5/run-p5.ts, P9 (JSONL and CSV
 // records against pandas; two entries, p9-jsonl and p9-csv) in p9/run-p9.ts, P6 (a PyTorch
 // DataLoader over the stacked layout against an ImageFolder tree) in p6/run-p6.ts, P3 stacked
-// (P3's archive in the stacked layout against the files layout) in p3/run-p3-stacked.ts.
+// (P3's archive in the stacked layout against the files layout) in p3/run-p3-stacked.ts, P7
+// (P3's archive as 16 shard processes + merge against one process; a master over 1,000 shards
+// read with h5py) in p7/run-p7.ts.
 //
 // After each bench its entry in bench/results.json is replaced (the other benches' are kept),
 // and bench/results.svg and the README's table are rendered again from that file (bench/report/).
@@ -45,12 +48,13 @@ import { runP6Bench } from "./p6/run-p6";
 import { P5_SIZES_GB, runP5Bench } from "./p5/run-p5";
 import { runP4Bench } from "./p4/run-p4";
 import { runP9Bench } from "./p9/run-p9";
+import { runP7Bench } from "./p7/run-p7";
 import { turnOrder } from "./turn-order";
 
-const BENCHES = ["p1", "p1-raw", "p2", "p3", "p4", "p5", "p9", "p6", "p3-stacked"] as const;
+const BENCHES = ["p1", "p1-raw", "p2", "p3", "p4", "p5", "p9", "p6", "p3-stacked", "p7"] as const;
 type BenchName = (typeof BENCHES)[number];
-/** The benches with an h5py anchor (runBench); P3, P4, P5, P9, P6 and P3 stacked have their own runners. */
-type H5pyBench = Exclude<BenchName, "p3" | "p4" | "p5" | "p9" | "p6" | "p3-stacked">;
+/** The benches with an h5py anchor (runBench); P3, P4, P5, P9, P6, P3 stacked and P7 have their own runners. */
+type H5pyBench = Exclude<BenchName, "p3" | "p4" | "p5" | "p9" | "p6" | "p3-stacked" | "p7">;
 
 const PYTHON = "/usr/bin/python3";
 const HERE = __dirname;
@@ -64,8 +68,10 @@ const ANCHORS = path.join(HERE, "anchors");
  * h5dat ÷ pandas in rows/s (its size and memory goals are printed and kept in its result). Issue
  * 20: P6, the stacked file (fastest codec) ÷ an ImageFolder tree in images/s (its gzip 4 and
  * files-layout goals are printed and kept in its result); P3 stacked, stacked ÷ files layout.
+ * P7: 16 shard processes + merge ÷ one process in files/s (its 1,000-shard read goals are printed
+ * and kept in its result).
  */
-const TARGETS: Record<BenchName, number> = { p1: 1.8, "p1-raw": 1.0, p2: 1.5, p3: 3.0, p4: 1.0, p5: 300, p9: 2.0, p6: 4.0, "p3-stacked": 0.9 };
+const TARGETS: Record<BenchName, number> = { p1: 1.8, "p1-raw": 1.0, p2: 1.5, p3: 3.0, p4: 1.0, p5: 300, p9: 2.0, p6: 4.0, "p3-stacked": 0.9, p7: 0.95 };
 
 /** The full suite's sizes (the defaults); smaller runs are recorded as reduced. */
 const FULL = { mib: 1024, count: 10000, files: 5000, p4Reads: 1000, p9Mb: 1024 };
@@ -79,6 +85,7 @@ const FULL_SIZES: Record<BenchName, Sizes> = {
   p9: { mb: FULL.p9Mb },
   p6: { images: FULL.files },
   "p3-stacked": { images: FULL.files },
+  p7: { images: FULL.files },
 };
 
 interface Options {
@@ -142,7 +149,7 @@ function parseArgs(argv: string[]): Options {
 }
 
 function usage(problem?: string): never {
-  const text = "usage: npm run bench -- [p1] [p1-raw] [p2] [p3] [p4] [p5] [p9] [p6] [p3-stacked] [--size MiB] [--count N] [--files N] [--p9-mb MB] [--reps N] [--rows N] [--no-sync] [--variants] [--prof]";
+  const text = "usage: npm run bench -- [p1] [p1-raw] [p2] [p3] [p4] [p5] [p9] [p6] [p3-stacked] [p7] [--size MiB] [--count N] [--files N] [--p9-mb MB] [--reps N] [--rows N] [--no-sync] [--variants] [--prof]";
   if (problem) {
     console.error(`bench: ${problem}\n${text}`);
     process.exit(2);
@@ -364,6 +371,7 @@ function runOne(bench: BenchName, options: Options): BenchResult | BenchResult[]
   if (bench === "p9") return runP9Bench({ mb: options.p9Mb, reps: options.reps }, tools);
   if (bench === "p6") return runP6Bench({ files: options.files, reps: options.reps }, tools);
   if (bench === "p3-stacked") return runP3StackedBench({ files: options.files, reps: options.reps }, tools);
+  if (bench === "p7") return runP7Bench({ files: options.files, reps: options.reps }, tools);
   return runBench(bench, options);
 }
 

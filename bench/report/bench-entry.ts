@@ -125,6 +125,12 @@ const DESCRIPTIONS: Record<string, Description> = {
     sizesOf: (r) => ({ images: numberField(r, "images") }),
     sizeText: (s) => `${count(s.images)} JPEG + ${count(s.images)} JSON`,
   },
+  p7: {
+    what: "P3's tar.gz as 16 shard processes (2 at a time, --workers 1) + merge (virtual), first start to merge end",
+    anchor: "one process (convert(), 2 workers)",
+    sizesOf: (r) => ({ images: numberField(r, "images") }),
+    sizeText: (s) => `${count(s.images)} JPEG + ${count(s.images)} JSON`,
+  },
 };
 
 /** The benches the report knows, in the suite's order. */
