@@ -42,6 +42,7 @@ row to inflate) or costly transforms, workers win.
 """
 import io
 import os
+import resource
 import sys
 
 import h5py
@@ -52,6 +53,19 @@ from PIL import Image, ImageOps
 
 def text(value):
     return value.decode("utf-8") if isinstance(value, bytes) else str(value)
+
+
+def ensure_open_files(path, needed):
+    """A master `h5dat merge` made with virtual datasets keeps every shard it has read from open,
+    and past the open-file limit HDF5 reads a shard it cannot open as zeros, without an error.
+    Raises this process's soft limit to `needed` (up to the hard limit), else fails."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY or soft >= needed:
+        return
+    if hard != resource.RLIM_INFINITY and hard < needed:
+        raise OSError("%s reads from up to %d shard files, but this process may open %d files (ulimit -Hn): "
+                      "raise the limit, or merge with --materialize" % (path, needed, hard))
+    resource.setrlimit(resource.RLIMIT_NOFILE, (needed, hard))
 
 
 def channels_last_collate(batch):
@@ -82,6 +96,8 @@ class H5datDataset(torch.utils.data.Dataset):
         self.target_transform = target_transform
         self.to_tensor = to_tensor
         with h5py.File(self.path, "r") as f:
+            # A virtual master holds one open file per shard read (see ensure_open_files).
+            self.open_files = len(f.attrs.get("merged_shards", [])) + 256 if text(f.attrs.get("merge_mode", "")) == "virtual" else 0
             if group is None:
                 found = stacked_groups(f)
                 if len(found) != 1:
@@ -123,6 +139,8 @@ class H5datDataset(torch.utils.data.Dataset):
     def _group(self):
         if self._pid != os.getpid():
             # A handle inherited through fork belongs to the parent: open this process's own.
+            if self.open_files:
+                ensure_open_files(self.path, self.open_files)
             self._file = h5py.File(self.path, "r", rdcc_nbytes=0)
             self._pid = os.getpid()
             # Kept open: looking a dataset up by name costs as much as reading an unfiltered row.

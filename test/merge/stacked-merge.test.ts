@@ -4,11 +4,12 @@
 // is_virtual) and labels renumbered when a shard lacks a class; readBatch reads it through
 // --follow-external; shards whose stacks are stored differently are refused.
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { before, describe, test } from "node:test";
 import { convert, File, merge, openStack, parseResize, type ConvertOptions } from "../../src";
-import { python, tempDir } from "../helpers/h5py";
+import { PYTHON, python, tempDir } from "../helpers/h5py";
 import { imageFolderScript } from "../helpers/image-folder";
 
 const dir = tempDir("h5dat-stacked-merge-");
@@ -131,6 +132,28 @@ describe("merge of stacked shards", () => {
     } finally {
       await denied.close();
     }
+  });
+
+  test("examples/python's Dataset over a virtual master of more shards than the open-file limit reads every image (it raises the limit)", async () => {
+    const into = path.join(dir, "many");
+    fs.mkdirSync(into);
+    const shards: string[] = [];
+    for (let index = 0; index < 60; index++) shards.push((await convert([tree], { ...fixed, output: path.join(into, "p-{i}-of-{N}.h5"), shard: { index, count: 60 }, workers: 0 })).output);
+    await merge(shards, { output: path.join(into, "master.h5") });
+    await convert([tree], { ...fixed, output: path.join(into, "single.h5") });
+    const single = python<Rows>(ROWS, path.join(into, "single.h5"), "pets");
+    // ulimit -Sn 20: fewer files than the master's shards with rows; HDF5 would read the rest as zeros.
+    const script = `import sys, json, hashlib, resource
+sys.path.insert(0, sys.argv[2])
+from h5dat_dataset import H5datDataset
+ds = H5datDataset(sys.argv[1], group="/pets", to_tensor=False)
+rows = {ds.paths(i): hashlib.sha256(ds.pixels(i).tobytes()).hexdigest() for i in range(len(ds))}
+print(json.dumps({"rows": rows, "soft": resource.getrlimit(resource.RLIMIT_NOFILE)[0]}))`;
+    const run = spawnSync("bash", ["-c", `ulimit -Sn 20 && exec ${PYTHON} -c "$0" "$1" "$2"`, script, path.join(into, "master.h5"), path.join(__dirname, "..", "..", "examples", "python")], { encoding: "utf8" });
+    assert.equal(run.status, 0, run.stderr);
+    const read = JSON.parse(run.stdout) as { rows: Record<string, string>; soft: number };
+    assert.deepEqual(read.rows, Object.fromEntries(Object.entries(single.rows).map(([p, row]) => [p, (row as { image: string }).image])));
+    assert.ok(read.soft >= 60 + 256, String(read.soft));
   });
 
   test("shards whose stacks are stored differently are refused, writing nothing", async () => {
