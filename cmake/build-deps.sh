@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the static, position-independent dependencies the addon links: zlib, libdeflate, xz,
-# bzip2, zstd, libjpeg-turbo, libarchive and HDF5 (C library and high-level library). Debian's
+# bzip2, zstd, libjpeg-turbo, libarchive, HDF5 (C library and high-level library), and the HDF5
+# filter codecs lz4, c-blosc and bitshuffle. Debian's
 # own .a files are PIE, not PIC, so they cannot go into a .node.
 # Usage: build-deps.sh [prefix]   (default: deps/install). Re-running is a no-op once done.
 set -euo pipefail
@@ -147,4 +148,39 @@ if [ ! -f "$prefix/lib/libhdf5.a" ] || [ -n "$(find "${hdf5_patches[@]}" "$prefi
   cmake --build "$work/hdf5-build" -j"$jobs" >"$work/hdf5-build.log"
   cmake --install "$work/hdf5-build" >/dev/null
 fi
+# The HDF5 filter codecs beyond gzip (binding/filters): LZ4 (filter 32004, and inside Blosc and
+# Bitshuffle), Blosc 1 (32001) over our static lz4/zstd/zlib, and Bitshuffle's core transform
+# (32008; its own block format is in binding/filters, bounded against corrupt chunks).
+if [ ! -f "$prefix/lib/liblz4.a" ]; then
+  unpack "$src/lz4_*.orig.tar.*" lz4
+  (cd "$work/lz4/lib" && make -j"$jobs" liblz4.a CFLAGS="-O3 -fPIC" >/dev/null \
+     && cp liblz4.a "$prefix/lib/" && cp lz4.h lz4hc.h "$prefix/include/")
+fi
+
+# Debian's c-blosc source (+ds) has no bundled codecs: it builds over the ones above. AVX2 and
+# SSE2 shuffles are picked at run time by Blosc itself.
+if [ ! -f "$prefix/lib/libblosc.a" ]; then
+  unpack "$src/c-blosc_*.orig.tar.*" c-blosc
+  ZLIB_ROOT="$prefix" cmake -S "$work/c-blosc" -B "$work/c-blosc-build" -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_INSTALL_PREFIX="$prefix" -DCMAKE_INSTALL_LIBDIR=lib -DCMAKE_POSITION_INDEPENDENT_CODE=ON \
+    -DBUILD_SHARED=OFF -DBUILD_STATIC=ON -DBUILD_TESTS=OFF -DBUILD_FUZZERS=OFF -DBUILD_BENCHMARKS=OFF \
+    -DDEACTIVATE_SNAPPY=ON -DPREFER_EXTERNAL_LZ4=ON -DPREFER_EXTERNAL_ZSTD=ON -DPREFER_EXTERNAL_ZLIB=ON \
+    -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_FIND_LIBRARY_SUFFIXES=.a -DZLIB_ROOT="$prefix" \
+    -DLZ4_INCLUDE_DIR="$prefix/include" -DLZ4_LIBRARY="$prefix/lib/liblz4.a" \
+    -DZSTD_INCLUDE_DIR="$prefix/include" -DZSTD_LIBRARY="$prefix/lib/libzstd.a" >"$work/c-blosc-configure.log"
+  cmake --build "$work/c-blosc-build" -j"$jobs" >"$work/c-blosc-build.log"
+  cmake --install "$work/c-blosc-build" >/dev/null
+fi
+
+# Bitshuffle: only its transform (bitshuffle_core.c, iochain.c), SSE2 (every x86-64 has it).
+if [ ! -f "$prefix/lib/libbitshuffle.a" ]; then
+  unpack "$src/bitshuffle_*.orig.tar.*" bitshuffle
+  (cd "$work/bitshuffle/src" \
+     && for c in bitshuffle_core iochain; do
+          cc -O3 -fPIC -std=c99 -DBSHUF_VERSION_MAJOR=0 -DBSHUF_VERSION_MINOR=5 -DBSHUF_VERSION_POINT=2 -c "$c.c" -o "$c.o"
+        done \
+     && ar rcs "$prefix/lib/libbitshuffle.a" bitshuffle_core.o iochain.o \
+     && cp bitshuffle_core.h "$prefix/include/")
+fi
+
 echo "deps ready in $prefix"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Downloads the upstream sources of the static dependencies (HDF5, zlib, libdeflate, libarchive,
-# xz, bzip2, zstd, libjpeg-turbo)
+# xz, bzip2, zstd, libjpeg-turbo, lz4, c-blosc, c-blosc2, bitshuffle)
 # from Debian's source packages. The mirror is read from this machine's own apt configuration, so
 # no host name lives in the repository. Only the .orig tarballs are used.
 set -euo pipefail
@@ -8,7 +8,7 @@ dest=${1:?usage: fetch-sources.sh <dest-dir>}
 suite=${H5DAT_DEB_SUITE:-trixie}
 mkdir -p "$dest"
 dest=$(cd "$dest" && pwd)
-packages=(hdf5 zlib libdeflate libarchive xz-utils bzip2 libzstd libjpeg-turbo)
+packages=(hdf5 zlib libdeflate libarchive xz-utils bzip2 libzstd libjpeg-turbo lz4 c-blosc c-blosc2 bitshuffle)
 have_all() {
   for pkg in "${packages[@]}"; do ls "$dest/${pkg}"_*.orig.tar.* >/dev/null 2>&1 || return 1; done
 }

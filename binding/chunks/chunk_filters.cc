@@ -7,6 +7,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "filters/codecs.h"
+
 namespace h5dat {
 namespace {
 
@@ -89,7 +91,8 @@ bool CanRunPipeline(const FilterPipeline& pipeline) {
   for (const FilterStep& step : pipeline) {
     bool known = (step.id == H5Z_FILTER_SHUFFLE && !step.values.empty()) ||
                  (step.id == H5Z_FILTER_DEFLATE && !step.values.empty() && step.values[0] <= 9) ||
-                 step.id == H5Z_FILTER_FLETCHER32;
+                 step.id == H5Z_FILTER_FLETCHER32 ||
+                 (codecs::Runs(step.id) && codecs::ValidValues(step.id, step.values.data(), step.values.size()));
     if (!known) return false;
   }
   return true;
@@ -107,6 +110,8 @@ ChunkBytes RunPipeline(const FilterPipeline& pipeline, const uint8_t* data, size
       chunk = Shuffle(in, length, step.values[0]);
     } else if (step.id == H5Z_FILTER_DEFLATE) {
       chunk = Deflate(in, length, step.values[0]);
+    } else if (codecs::Runs(step.id)) {
+      chunk = codecs::Encode(step.id, step.values.data(), step.values.size(), in, length);
     } else if (step.id == H5Z_FILTER_FLETCHER32) {
       if (inPlace) chunk = Copy(data, size);
       chunk = AppendFletcher32(std::move(chunk));

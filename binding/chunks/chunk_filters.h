@@ -1,6 +1,6 @@
 #pragma once
-// HDF5's shuffle, deflate and Fletcher-32 filters, run on any thread outside the HDF5 lock so
-// chunks can be stored with H5Dwrite_chunk. Shuffle and Fletcher-32 are byte for byte HDF5
+// HDF5's shuffle, deflate and Fletcher-32 filters and h5dat's codecs (filters/codecs.h), run on
+// any thread outside the HDF5 lock so chunks can be stored with H5Dwrite_chunk. Shuffle and Fletcher-32 are byte for byte HDF5
 // 1.14.5's (H5Zshuffle.c, H5Zfletcher32.c); deflate is libdeflate's zlib format, which HDF5's
 // filter inflates like its own. No HDF5 call in here.
 #include <hdf5.h>
@@ -14,7 +14,7 @@ namespace h5dat {
 
 struct FilterStep {
   H5Z_filter_t id;
-  std::vector<unsigned> values;  // HDF5's cd_values (shuffle: element size; deflate: level)
+  std::vector<unsigned> values;  // HDF5's cd_values as stored (shuffle: element size; deflate: level)
 };
 
 using FilterPipeline = std::vector<FilterStep>;

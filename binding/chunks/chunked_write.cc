@@ -162,10 +162,10 @@ bool ChunkLayout(hid_t dataset, std::vector<hsize_t>& chunk, FilterPipeline& pip
   H5Pget_chunk(dcpl.get(), rank, chunk.data());
   int filters = H5Pget_nfilters(dcpl.get());
   for (int i = 0; i < filters; i++) {
-    unsigned flags, config, values[8];
-    size_t count = 8;
+    unsigned flags, config, values[16];
+    size_t count = 16;
     H5Z_filter_t id = H5Pget_filter2(dcpl.get(), static_cast<unsigned>(i), &flags, &count, values, 0, nullptr, &config);
-    pipeline.push_back({id, std::vector<unsigned>(values, values + std::min<size_t>(count, 8))});
+    pipeline.push_back({id, std::vector<unsigned>(values, values + std::min<size_t>(count, 16))});
   }
   return true;
 }

@@ -9,6 +9,7 @@
 #include "core/handle.h"
 #include "core/hdf5_lock.h"
 #include "core/operations.h"
+#include "filters/addon_filters.h"
 
 namespace h5dat {
 namespace {
@@ -28,6 +29,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
     H5Lock lock;
     H5open();
     H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+    codecs::RegisterCodecFilters();
   }
   env.SetInstanceData(new AddonData());
   Handle::Init(env, exports);

@@ -10,6 +10,7 @@
 #include "core/job.h"
 #include "core/operations.h"
 #include "core/scoped_id.h"
+#include "filters/codecs.h"
 #include "hdf5/attribute_write.h"
 #include "hdf5/dataset_info.h"
 #include "hdf5/external_access.h"
@@ -28,6 +29,7 @@ struct CreateOptions {
   bool shuffle = false;
   bool fletcher32 = false;
   bool trackTimes = false;
+  FilterPipeline codecs;  // h5dat's codecs (filters/codecs.h) with the user's cd_values
 };
 
 CreateOptions CreateOptionsFromJs(const Napi::Value& value) {
@@ -41,19 +43,38 @@ CreateOptions CreateOptionsFromJs(const Napi::Value& value) {
   options.shuffle = object.Get("shuffle").ToBoolean();
   options.fletcher32 = object.Get("fletcher32").ToBoolean();
   options.trackTimes = object.Get("trackTimes").ToBoolean();
+  if (object.Get("filters").IsArray()) {
+    Napi::Array filters = object.Get("filters").As<Napi::Array>();
+    for (uint32_t i = 0; i < filters.Length(); i++) {
+      Napi::Object filter = filters.Get(i).As<Napi::Object>();
+      FilterStep step{static_cast<H5Z_filter_t>(filter.Get("id").As<Napi::Number>().Int32Value()), {}};
+      if (!codecs::Runs(step.id)) FailUsage("filter " + std::to_string(step.id) + " is not a codec h5dat has", "");
+      Napi::Array values = filter.Get("values").As<Napi::Array>();
+      for (uint32_t j = 0; j < values.Length(); j++) step.values.push_back(values.Get(j).As<Napi::Number>().Uint32Value());
+      options.codecs.push_back(std::move(step));
+    }
+  }
   return options;
 }
 
-// Filters go in h5py's order (shuffle, deflate, fletcher32): the checksum covers stored bytes.
-FilterPipeline PipelineFor(const CreateOptions& options, size_t elementSize) {
+// Filters go in h5py's order (shuffle, compression, fletcher32): the checksum covers stored
+// bytes. A codec's cd_values are the ones its set_local will store (the direct chunk writes
+// filter with them before the dataset exists).
+FilterPipeline PipelineFor(const CreateOptions& options, const TypeSpec& type) {
   FilterPipeline pipeline;
-  if (options.shuffle) pipeline.push_back({H5Z_FILTER_SHUFFLE, {static_cast<unsigned>(elementSize)}});
+  if (options.shuffle) pipeline.push_back({H5Z_FILTER_SHUFFLE, {static_cast<unsigned>(type.size)}});
   if (options.deflate >= 0) pipeline.push_back({H5Z_FILTER_DEFLATE, {static_cast<unsigned>(options.deflate)}});
+  size_t chunkBytes = type.size;
+  for (hsize_t extent : options.chunks) chunkBytes *= extent;
+  size_t baseSize = !type.dims.empty() && type.base ? type.base->size : type.size;
+  for (const FilterStep& codec : options.codecs) {
+    pipeline.push_back({codec.id, codecs::LocalValues(codec.id, codec.values, type.size, baseSize, chunkBytes)});
+  }
   if (options.fletcher32) pipeline.push_back({H5Z_FILTER_FLETCHER32, {}});
   return pipeline;
 }
 
-hid_t CreationList(const CreateOptions& options, size_t elementSize, OutgoingData* fill, const std::string& path) {
+hid_t CreationList(const CreateOptions& options, const TypeSpec& type, OutgoingData* fill, const std::string& path) {
   PlistId dcpl(Check(H5Pcreate(H5P_DATASET_CREATE), "cannot create dataset property list", path));
   {
     if (!options.chunks.empty()) {
@@ -63,10 +84,17 @@ hid_t CreationList(const CreateOptions& options, size_t elementSize, OutgoingDat
     } else if (options.layout == "contiguous") {
       Check(H5Pset_layout(dcpl.get(), H5D_CONTIGUOUS), "cannot set contiguous layout for", path);
     }
-    for (const FilterStep& step : PipelineFor(options, elementSize)) {
+    // A codec gets the user's cd_values, optional as h5py sets them: its set_local completes them.
+    size_t codec = 0;
+    for (const FilterStep& step : PipelineFor(options, type)) {
       if (step.id == H5Z_FILTER_SHUFFLE) Check(H5Pset_shuffle(dcpl.get()), "cannot set shuffle filter for", path);
       if (step.id == H5Z_FILTER_DEFLATE) Check(H5Pset_deflate(dcpl.get(), step.values[0]), "cannot set deflate filter for", path);
       if (step.id == H5Z_FILTER_FLETCHER32) Check(H5Pset_fletcher32(dcpl.get()), "cannot set fletcher32 filter for", path);
+      if (codecs::Runs(step.id)) {
+        const std::vector<unsigned>& given = options.codecs[codec++].values;
+        Check(H5Pset_filter(dcpl.get(), step.id, H5Z_FLAG_OPTIONAL, given.size(), given.data()),
+              std::string("cannot set the ") + codecs::Name(step.id) + " filter for", path);
+      }
     }
     H5Pset_obj_track_times(dcpl.get(), options.trackTimes ? 1 : 0);
     if (fill) {
@@ -209,7 +237,7 @@ Job DatasetCreate(const Napi::CallbackInfo& info) {
   auto chunked = std::make_shared<ChunkedWrite>();
   bool direct = data && !options.chunks.empty() && shape && !shape->empty() && !type.HasSlots() &&
                 type.SameAs(data->Type()) && data->ElementCount() == ElementCount(*shape) &&
-                chunked->Plan(*shape, options.chunks, type.size, PipelineFor(options, type.size),
+                chunked->Plan(*shape, options.chunks, type.size, PipelineFor(options, type),
                               std::vector<hsize_t>(shape->size(), 0), *shape);
   if (direct) {
     job.Unlocked([chunked, data, name]() { chunked->Filter(static_cast<const uint8_t*>(data->Bytes(name))); });
@@ -218,7 +246,7 @@ Job DatasetCreate(const Napi::CallbackInfo& info) {
     std::string where = JoinPath(loc->Path(), name);
     TypeId fileType(type.Build());
     SpaceId space(CreateSpace(shape, hasMax ? maxShape : Shape(), where));
-    PlistId dcpl(CreationList(options, type.size, fill.get(), where));
+    PlistId dcpl(CreationList(options, type, fill.get(), where));
     PlistId lcpl(LinkCreationList());
     hid_t id = H5Dcreate2(loc->Id(), name.c_str(), fileType.get(), space.get(), lcpl.get(), dcpl.get(), H5P_DEFAULT);
     Check(id, "cannot create dataset", where);

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The h5dat command line: `convert` turns raw files into HDF5 (`merge` joins its shards); `ls`,
-// `show`, `info` and `export` read them back.
+// `show`, `info` and `export` read them back; `plugin-path` lets other HDF5 programs read its codecs.
 import { Command } from "commander";
 import { hdf5Version } from "../h5/library";
 import { H5DAT_VERSION } from "../version";
@@ -15,6 +15,7 @@ import { addShowCommand } from "./show-command";
 import { messageOf } from "../error-message";
 import { cliMessageOf } from "../convert/option-advice";
 import { terminalLines } from "./terminal-text";
+import { pluginPath } from "../native/plugin-path";
 
 const program = new Command("h5dat")
   .description("turn raw files into chunked, compressed HDF5, and read them back")
@@ -26,6 +27,10 @@ addInfoCommand(program);
 addShowCommand(program);
 addExportCommand(program);
 addMergeCommand(program);
+program
+  .command("plugin-path")
+  .description("print the folder of h5dat's HDF5 filter plugins (zstd, lz4, blosc, bitshuffle), for HDF5_PLUGIN_PATH")
+  .action(() => console.log(pluginPath()));
 addSchemaPrinter("schema", "--meta", "the --schema file", SCHEMA_META);
 addSchemaPrinter("config", "--schema", "the --config file", CONFIG_SCHEMA);
 

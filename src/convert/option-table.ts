@@ -8,7 +8,8 @@
 import { createHash } from "node:crypto";
 import { parseByteSize } from "../byte-size";
 import { checkMaxCsvField, MOST_CSV_FIELD } from "../processors/csv-limits";
-import { COMPRESSION_PATTERN, compressionText, parseCompression } from "../processors/layout";
+import { compressionText } from "../processors/layout";
+import { COMPRESSION_PATTERN, parseCompression } from "../h5/compression";
 import { camelKeys, snakeKeys } from "../processors/option-keys";
 import { PROCESSOR_OPTIONS } from "../processors/registry";
 import { loadSchema } from "../schema";
@@ -128,9 +129,9 @@ export const CONVERT_OPTIONS = [
   option({
     name: "compression",
     configKey: "compression",
-    schema: { description: "gzip, gzip:0-9 or none.", type: "string", pattern: COMPRESSION_PATTERN },
+    schema: { description: "gzip[:0-9], zstd[:1-22], lz4, blosc[:CNAME[:0-9][:SHUFFLE]], bitshuffle[:lz4|:zstd[:1-22]] or none.", type: "string", pattern: COMPRESSION_PATTERN },
     flag: "--compression <c>",
-    help: "gzip, gzip:0-9 or none (default gzip:4)",
+    help: "gzip[:0-9], zstd[:1-22], lz4, blosc:CNAME[:0-9][:shuffle|bitshuffle|noshuffle], bitshuffle[:lz4|:zstd] or none (default gzip:4)",
     parse: (text, flag) => parseCompression(text, flag),
     fromConfig: (text: string) => parseCompression(text, "--compression"),
     default: parseCompression("gzip:4"),

@@ -38,7 +38,7 @@ export interface ConvertOptions extends ClassifyOptions {
   checkpointEntries?: number;
   /** ...or every T seconds (default 10), whichever comes first. */
   checkpointSeconds?: number;
-  /** Compression of byte datasets: "gzip" (level 4), a gzip level, or "none". */
+  /** Compression of the datasets: "gzip" (level 4), "zstd:5", "blosc:lz4:5:bitshuffle", ... or "none" (as createDataset's). */
   compression?: CreateDatasetOptions["compression"];
   /** CSV as a typed table (default) or the original tool's key/value strings. */
   csv?: "table" | "kv";

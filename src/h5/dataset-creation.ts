@@ -7,6 +7,7 @@ import { toTypeSpec, type Dtype } from "./dtype";
 import { H5Error } from "./errors";
 import type { NativeAttributeSpec, NativeCreateOptions } from "../native/addon-types";
 import type { TypeSpec } from "../native/type-spec";
+import { compressionText, filterStep, parseCompression, withDefaults, type Codec, type CompressionSpec } from "./compression";
 
 /** How Group.createDataset makes a dataset: h5py's create_dataset keywords. */
 export interface CreateDatasetOptions {
@@ -20,9 +21,13 @@ export interface CreateDatasetOptions {
   chunks?: number[] | boolean;
   /** Maximum shape; null on an axis means unlimited. */
   maxshape?: (number | null)[];
-  /** "gzip" (deflate), a gzip level 0-9, or "none". */
-  compression?: "gzip" | "none" | number | null;
-  /** gzip level, 0-9 (default 4, as h5py). */
+  /**
+   * The compressor: "gzip" (deflate, as h5py), "zstd", "lz4", "blosc", "bitshuffle" (at
+   * hdf5plugin's filter IDs), a full setting text ("blosc:zstd:5:bitshuffle", see
+   * parseCompression), its parsed spec, a gzip level 0-9, or "none".
+   */
+  compression?: Codec | "none" | (string & {}) | number | CompressionSpec | null;
+  /** The compressor's level: gzip 0-9 (4, as h5py), zstd 1-22 (3), blosc 0-9 (5), bitshuffle:zstd 1-22 (3). */
   compressionOpts?: number;
   /** Byte-shuffle before compressing (better gzip ratios for numbers). */
   shuffle?: boolean;
@@ -97,14 +102,16 @@ export function planDatasetCreation(options: CreateDatasetOptions, path: string)
     });
   }
 
-  const level = typeof options.compression === "number" ? options.compression : options.compression === "gzip" ? (options.compressionOpts ?? 4) : undefined;
-  if (options.compression !== undefined && options.compression !== null && options.compression !== "none" && options.compression !== "gzip" && typeof options.compression !== "number") {
-    fail(`unknown compression '${options.compression}' (use "gzip" or "none")`);
+  let spec: CompressionSpec | null = null;
+  try {
+    spec = compressionSpecOf(options.compression, options.compressionOpts);
+  } catch (error) {
+    fail((error as Error).message);
   }
-  if (level !== undefined && !(Number.isInteger(level) && level >= 0 && level <= 9)) fail(`gzip level must be 0-9, not ${level}`);
+  const step = spec && filterStep(spec);
 
   const resizable = maxshape !== null && maxshape.some((m, i) => m !== shape![i]);
-  const needsChunks = level !== undefined || !!options.shuffle || !!options.fletcher32 || resizable;
+  const needsChunks = spec !== null || !!options.shuffle || !!options.fletcher32 || resizable;
   let chunks: number[] | undefined;
   if (Array.isArray(options.chunks)) {
     chunks = options.chunks;
@@ -130,7 +137,8 @@ export function planDatasetCreation(options: CreateDatasetOptions, path: string)
     options: {
       layout: options.layout,
       chunks,
-      deflate: level,
+      deflate: spec?.codec === "gzip" ? step!.values[0] : undefined,
+      filters: spec && spec.codec !== "gzip" ? [step!] : undefined,
       shuffle: !!options.shuffle,
       fletcher32: !!options.fletcher32,
       trackTimes: !!options.trackTimes,
@@ -139,4 +147,21 @@ export function planDatasetCreation(options: CreateDatasetOptions, path: string)
     data: hasData ? encode(options.data, type, count, path) : undefined,
     attrs: options.attrs ? attributeSpecs(path, options.attrs, options.attrOptions) : [],
   };
+}
+
+/**
+ * createDataset's compression and compressionOpts as one spec (null: none). A level in
+ * compressionOpts goes through the same parser as a text, so its range is checked the same way.
+ */
+export function compressionSpecOf(compression: CreateDatasetOptions["compression"], level?: number): CompressionSpec | null {
+  if (compression === undefined || compression === null || compression === "none") {
+    if (level !== undefined) throw new Error(`compressionOpts ${level} without a compressor`);
+    return null;
+  }
+  if (typeof compression === "number") return parseCompression(`gzip:${compression}`) as CompressionSpec;
+  const spec = typeof compression === "string" ? parseCompression(compression) : parseCompression(compressionText(compression));
+  if (spec === "none") return null;
+  if (level === undefined) return spec;
+  if (spec.codec === "lz4" || (spec.codec === "bitshuffle" && spec.compressor !== "zstd")) throw new Error(`${compressionText(spec)} takes no level`);
+  return parseCompression(compressionText(withDefaults({ ...spec, level }))) as CompressionSpec;
 }

@@ -15,6 +15,7 @@ import { unreadableDataset } from "./readable";
 import { resolveSelection, type AxisSelection, type Selection } from "./selection";
 import { arrayLength, type TypeSpec } from "../native/type-spec";
 import { readStoredChunk, readWholeChunk } from "./stored-chunk";
+import { compressionText, FILTER_NAMES, settingOf } from "./compression";
 
 /** A stored chunk's bytes as they are on disk (filtered) and which filters were skipped. */
 export interface ChunkBytes {
@@ -24,7 +25,6 @@ export interface ChunkBytes {
   bytes: Buffer;
 }
 
-const FILTER_DEFLATE = 1;
 const FILTER_SHUFFLE = 2;
 const FILTER_FLETCHER32 = 3;
 
@@ -95,16 +95,28 @@ export class Dataset<T = unknown> extends H5Object {
   get outside(): string | null {
     return this.info.outside;
   }
-  /** "gzip" when deflate is on, the filter's name for other compressors, else null. */
+  /**
+   * The compressor, as h5py names it: "gzip", "zstd", "lz4", "blosc", "bitshuffle", another
+   * filter's registered name ("szip", "bzip2", "lzf", ...) or its own, else null.
+   */
   get compression(): string | null {
     const filter = this.info.filters.find((f) => f.id !== FILTER_SHUFFLE && f.id !== FILTER_FLETCHER32);
     if (!filter) return null;
-    return filter.id === FILTER_DEFLATE ? "gzip" : filter.name || `filter-${filter.id}`;
+    return FILTER_NAMES.get(filter.id) ?? (filter.name || `filter-${filter.id}`);
   }
-  /** The gzip level (or the compressor's first parameter). */
+  /** The compressor's level (gzip, zstd, blosc, bitshuffle:zstd), else its first parameter. */
   get compressionOpts(): number | null {
     const filter = this.info.filters.find((f) => f.id !== FILTER_SHUFFLE && f.id !== FILTER_FLETCHER32);
+    const setting = filter && settingOf([filter]);
+    if (setting && setting !== "none") return setting.level ?? null;
     return filter?.values[0] ?? null;
+  }
+  /** The compression as one text ("zstd:3", "blosc:lz4:5:shuffle", "none"), or null for a filter h5dat does not write. */
+  get compressionSetting(): string | null {
+    const compressors = this.info.filters.filter((f) => f.id !== FILTER_SHUFFLE && f.id !== FILTER_FLETCHER32);
+    if (compressors.length === 0) return "none";
+    const setting = settingOf(compressors);
+    return setting ? compressionText(setting) : null;
   }
   /** Whether the byte-shuffle filter is on. */
   get shuffle(): boolean {

@@ -170,6 +170,8 @@ export interface NativeCreateOptions {
   chunks?: number[];
   /** The gzip level, 0–9; no deflate filter when unset. */
   deflate?: number;
+  /** h5dat's codecs (zstd, lz4, blosc, bitshuffle) with the user's cd_values, after deflate. */
+  filters?: { id: number; values: number[] }[];
   /** Byte-shuffle before compressing. */
   shuffle?: boolean;
   /** A checksum on each chunk. */

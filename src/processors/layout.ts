@@ -2,13 +2,15 @@
 // and an element type that replace the processor's own choices.
 import type { CreateDatasetOptions } from "../h5/dataset-creation";
 import type { Dtype } from "../h5/dtype";
+import { compressionSpecOf } from "../h5/dataset-creation";
+import { compressionText as settingText } from "../h5/compression";
 
-/** A dataset's compression as a processor's options give it. */
+/** A dataset's compression as a processor's options give it (createDataset's `compression`). */
 export type Compression = NonNullable<CreateDatasetOptions["compression"]>;
 
 /** How a processor's datasets are stored: compression and chunk shape. */
 export interface DatasetLayout {
-  /** "gzip" (level 4), a gzip level, or "none". */
+  /** A setting text or spec ("zstd:5", "none"), "gzip" (level 4), or a gzip level. */
   compression: Compression;
   /** A chunk shape to use instead of the processor's. */
   chunks?: number[];
@@ -16,21 +18,9 @@ export interface DatasetLayout {
   dtype?: Dtype;
 }
 
-/** What a compression setting may say, as a JSON Schema pattern (config and schema files). */
-export const COMPRESSION_PATTERN = "^(gzip(:[0-9])?|none)$";
-
-/** "gzip:6" → 6, "gzip" → "gzip", "none" → "none"; `what` names the setting in the error otherwise. */
-export function parseCompression(text: string, what = "compression"): Compression {
-  const match = /^gzip(?::([0-9]))?$/.exec(text);
-  if (match) return match[1] === undefined ? "gzip" : Number(match[1]);
-  if (text === "none") return "none";
-  throw new Error(`${what} must be gzip, gzip:0-9 or none, not '${text}'`);
-}
-
-/** Compression as one text: "none", or "gzip:<level>" (plain gzip is level 4). */
+/** Compression as one text: "none", "gzip:<level>" (plain gzip is level 4), "zstd:3", ... */
 export function compressionText(compression: Compression | null | undefined): string {
-  const level = compression === undefined || compression === "gzip" ? 4 : compression;
-  return level === null || level === "none" ? "none" : `gzip:${level}`;
+  return settingText(compressionSpecOf(compression ?? "gzip") ?? "none");
 }
 
 /** Plain gzip, the default of every processor. */

@@ -15,6 +15,7 @@ import { isRaggedStrings, raggedShape, RAGGED_LAYOUT } from "../h5/ragged-string
 import { vlenBytes } from "./vlen-heap";
 import { isStacked } from "./stacked";
 import { stackedListing, stackedSummary, type StackedListing } from "./stacked-listing";
+import { compressionText, FILTER_NAMES, settingOf } from "../h5/compression";
 
 /** One object of a file as `h5dat ls` lists it. */
 export interface ListedObject {
@@ -122,7 +123,7 @@ async function datasetFacts(dataset: Dataset, heap: boolean): Promise<Partial<Li
     dtype: dtypeName(dataset.dtype),
     layout: dataset.layout,
     chunks: dataset.chunks,
-    filters: dataset.filters.map((f) => (f.id === 1 ? `gzip:${f.values[0] ?? ""}` : f.id === 2 ? "shuffle" : f.id === 3 ? "fletcher32" : f.name || `filter-${f.id}`)),
+    filters: dataset.filters.map(filterLabel),
     logicalBytes: dataset.size * dataset.itemsize + (vlen?.data ?? 0),
     storedBytes: dataset.storageSize + (vlen?.heap ?? 0),
     ...(vlen ? { heapBytes: vlen.heap } : {}),
@@ -186,4 +187,11 @@ function sizes(o: ListedObject): string {
   const heap = o.heapBytes !== undefined ? ` (incl. ${formatBytes(o.heapBytes)} vlen heap)` : "";
   const ratio = o.storedBytes! > 0 ? ` (${(o.logicalBytes! / o.storedBytes!).toFixed(2)}×)` : "";
   return `${formatBytes(o.logicalBytes!)} → ${formatBytes(o.storedBytes!)}${heap}${ratio}`;
+}
+
+/** A filter as listings name it: a compressor's setting text ("gzip:4", "zstd:3", "blosc:lz4:5:shuffle"), else its name. */
+function filterLabel(filter: { id: number; name: string; values: readonly number[] }): string {
+  const setting = settingOf([filter]);
+  if (setting) return compressionText(setting);
+  return FILTER_NAMES.get(filter.id) ?? (filter.name || `filter-${filter.id}`);
 }

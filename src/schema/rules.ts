@@ -4,7 +4,8 @@
 import path from "node:path";
 import picomatch from "picomatch";
 import { datasetPathOf, escapeName } from "../output/hdf5-names";
-import { parseCompression, type Compression } from "../processors/layout";
+import type { Compression } from "../processors/layout";
+import { parseCompression, type CompressionSetting } from "../h5/compression";
 import { parseResize, type ResizeSpec } from "../processors/resize-spec";
 import { parseLabelSource, type LabelSource } from "../stacked/labels";
 import { parseSplitRule, type SplitShare } from "../stacked/split-rule";
@@ -34,8 +35,8 @@ export interface Route {
   options?: Record<string, unknown>;
   dtype?: SchemaDtype;
   chunks?: number[];
-  /** As ConvertOptions.compression: "gzip" (level 4), a level 0-9, or "none". */
-  compression?: "gzip" | "none" | number;
+  /** As ConvertOptions.compression: a parsed setting (see h5/compression.ts). */
+  compression?: CompressionSetting;
   /** The rule's `records` validator: null when a record is valid, else ajv's error text. */
   records?: RecordValidator;
   /** The rule's `layout`: "stacked" makes a matching image a row of its input's stack. */

@@ -2,7 +2,7 @@
 // attrs, and rules that route entries by a glob on their source path. Unknown keys are errors
 // everywhere, so a typo never passes silently. What ajv cannot check here (globs, target
 // templates, `records` being a valid JSON Schema) load-schema.ts checks after it.
-import { COMPRESSION_PATTERN } from "../processors/layout";
+import { COMPRESSION_PATTERN } from "../h5/compression";
 // The processors' names and options are theirs: a rule may name any processor the registry lists.
 import { PROCESSOR_NAMES, PROCESSOR_OPTIONS, type ProcessorName } from "../processors/registry";
 
@@ -82,7 +82,7 @@ export const SCHEMA_META = {
         options: { description: "The processor's options (needs `processor`).", type: "object" },
         dtype: { description: "The element type of the dataset written.", enum: DTYPES },
         chunks: { description: "Chunk shape, one size per axis.", type: "array", minItems: 1, maxItems: 32, items: { type: "integer", minimum: 1 } },
-        compression: { description: "gzip, gzip:0-9 or none (with layout stacked: the stack's).", type: "string", pattern: COMPRESSION_PATTERN },
+        compression: { description: "gzip[:0-9], zstd[:1-22], lz4, blosc[:CNAME[:0-9][:SHUFFLE]], bitshuffle[:lz4|:zstd[:1-22]] or none (with layout stacked: the stack's).", type: "string", pattern: COMPRESSION_PATTERN },
         layout: { description: "files or stacked: where matching images go (default: convert's layout). Stacked: rows of their input's one stack.", enum: ["files", "stacked"] },
         resize: { description: "With layout stacked: WxH[:cover|contain|fill] (as --resize).", type: "string" },
         labels: { description: "With layout stacked: dir, none or FILE:KEY:COLUMN (as --labels).", type: "string" },

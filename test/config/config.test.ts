@@ -24,7 +24,7 @@ test("unknown keys, wrong types and bad values are rejected with their key paths
     [{ batch_chunk_size: "8" }, /\/batch_chunk_size: must be integer/],
     [{ batch_process_limit: 0 }, /\/batch_process_limit: must be >= 1/],
     [{ image_extensions: ["jpg", 3] }, /\/image_extensions\/1: must be string/],
-    [{ compression: "lz4" }, /\/compression: must match pattern/],
+    [{ compression: "brotli" }, /\/compression: must match pattern/],
     [{ csv: "rows" }, /\/csv: must be equal to one of the allowed values/],
     [{ on_error: "bytes" }, /\/on_error: must be equal to one of the allowed values/],
     [{ truncated_images: "yes" }, /\/truncated_images: must be boolean/],

@@ -436,9 +436,9 @@ describe("dataset creation options", () => {
       { name: "a chunk larger than maxshape", options: { shape: [10, 4], maxshape: [20, 4], chunks: [30, 4], dtype: "float32" }, cause: /chunk size 30 exceeds the maximum size 20 of axis 0/ },
       { name: "a chunk larger than a fixed shape", options: { shape: [10], chunks: [11], dtype: "float32" }, cause: /chunk size 11 exceeds the maximum size 10 of axis 0/ },
       { name: "chunks of the wrong rank", options: { shape: [10, 4], chunks: [5], dtype: "float32" }, cause: /chunks \[5\] must have 2 axes/ },
-      { name: "gzip level 10", options: { shape: [10], compression: "gzip", compressionOpts: 10, dtype: "int8" }, cause: /gzip level must be 0-9, not 10/ },
-      { name: "gzip level -1", options: { shape: [10], compression: -1, dtype: "int8" }, cause: /gzip level must be 0-9, not -1/ },
-      { name: "gzip level 2.5", options: { shape: [10], compression: "gzip", compressionOpts: 2.5, dtype: "int8" }, cause: /gzip level must be 0-9, not 2.5/ },
+      { name: "gzip level 10", options: { shape: [10], compression: "gzip", compressionOpts: 10, dtype: "int8" }, cause: /compression 'gzip:10': level '10' is not 0-9/ },
+      { name: "gzip level -1", options: { shape: [10], compression: -1, dtype: "int8" }, cause: /compression 'gzip:-1': level '-1' is not 0-9/ },
+      { name: "gzip level 2.5", options: { shape: [10], compression: "gzip", compressionOpts: 2.5, dtype: "int8" }, cause: /compression 'gzip:2.5': level '2.5' is not 0-9/ },
       { name: "maxshape smaller than shape", options: { shape: [10], maxshape: [5], dtype: "int8" }, cause: /maxshape\[0\] = 5 is smaller than shape\[0\] = 10/ },
     ];
 

@@ -63,15 +63,31 @@ function startMunge(): void {
   execFileSync("runuser", ["-u", "munge", "--", "munged", "--force"]);
 }
 
+// Waits for the daemons to exit: slurmctld saves its state on SIGTERM, and removing the
+// temp dir under it fails (ENOTEMPTY) while it is still writing.
 function stopSlurm(dir: string): void {
+  const pids: number[] = [];
   for (const daemon of ["slurmd", "slurmctld"]) {
     const pidFile = path.join(dir, `${daemon}.pid`);
     if (!fs.existsSync(pidFile)) continue;
-    try {
-      process.kill(Number(fs.readFileSync(pidFile, "utf8")), "SIGTERM");
-    } catch {
-      // Gone already.
-    }
+    const pid = Number(fs.readFileSync(pidFile, "utf8"));
+    if (signal(pid, "SIGTERM")) pids.push(pid);
+  }
+  try {
+    waitFor(() => pids.every((pid) => !signal(pid, 0)), 15_000, "slurmd and slurmctld to exit");
+  } catch {
+    for (const pid of pids) signal(pid, "SIGKILL");
+    waitFor(() => pids.every((pid) => !signal(pid, 0)), 5_000, "slurmd and slurmctld to die");
+  }
+}
+
+/** Sends `sig` to `pid`; false when there is no such process. */
+function signal(pid: number, sig: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(pid, sig);
+    return true;
+  } catch {
+    return false;
   }
 }
 
