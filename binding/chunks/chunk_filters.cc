@@ -6,6 +6,7 @@
 #include <array>
 #include <cstring>
 #include <stdexcept>
+#include <string>
 
 #include "filters/codecs.h"
 
@@ -85,7 +86,96 @@ ChunkBytes AppendFletcher32(ChunkBytes in) {
   return in;
 }
 
+ChunkBytes Unshuffle(const uint8_t* in, size_t size, size_t elementSize) {
+  size_t count = elementSize ? size / elementSize : 0;
+  if (elementSize <= 1 || count <= 1) return Copy(in, size);
+  ChunkBytes out(size + kChecksumRoom);
+  out.resize(size);
+  uint8_t* dest = out.data();
+  for (size_t byte = 0; byte < elementSize; byte++) {
+    uint8_t* to = dest + byte;
+    for (size_t i = 0; i < count; i++, to += elementSize) *to = *in++;
+  }
+  size_t leftover = size % elementSize;
+  if (leftover) std::copy(in, in + leftover, dest + size - leftover);
+  return out;
+}
+
+ChunkBytes Inflate(const uint8_t* in, size_t size, size_t chunkBytes) {
+  thread_local struct Holder {
+    libdeflate_decompressor* decompressor = libdeflate_alloc_decompressor();
+    ~Holder() { libdeflate_free_decompressor(decompressor); }
+  } holder;
+  if (!holder.decompressor) throw std::runtime_error("cannot allocate a deflate decompressor");
+  ChunkBytes out(chunkBytes + kChecksumRoom);
+  out.resize(chunkBytes);
+  size_t actual = 0;
+  libdeflate_result result = libdeflate_zlib_decompress(holder.decompressor, in, size, out.data(), chunkBytes, &actual);
+  if (result != LIBDEFLATE_SUCCESS || actual != chunkBytes) {
+    throw std::runtime_error("deflate: corrupt chunk: it does not inflate to its " + std::to_string(chunkBytes) + " bytes");
+  }
+  return out;
+}
+
+// Checks and removes Fletcher-32's 4 bytes. HDF5 also accepts the checksum with its two halves
+// swapped (written so by HDF5 1.6 on big-endian machines), and so does this.
+ChunkBytes StripFletcher32(const uint8_t* in, size_t size) {
+  if (size < kChecksumRoom) throw std::runtime_error("fletcher32: corrupt chunk: shorter than its checksum");
+  size_t length = size - kChecksumRoom;
+  uint32_t stored = 0;
+  for (size_t i = 0; i < kChecksumRoom; i++) stored |= static_cast<uint32_t>(in[length + i]) << (8 * i);
+  uint32_t sum = Fletcher32(in, length);
+  uint32_t swapped = ((sum & 0xff) << 24) | ((sum & 0xff00) << 8) | ((sum >> 8) & 0xff00) | (sum >> 24);
+  if (stored != sum && stored != swapped) throw std::runtime_error("fletcher32: data error detected by the checksum");
+  return Copy(in, length);
+}
+
 }  // namespace
+
+bool CanUndoPipeline(const FilterPipeline& pipeline) {
+  if (!CanRunPipeline(pipeline)) return false;
+  int compressors = 0;
+  bool checksum = false;
+  for (const FilterStep& step : pipeline) {
+    if (checksum) return false;  // anything after Fletcher-32
+    if (step.id == H5Z_FILTER_FLETCHER32) {
+      checksum = true;
+    } else if (step.id == H5Z_FILTER_DEFLATE || codecs::Runs(step.id)) {
+      if (++compressors > 1) return false;
+    } else if (compressors > 0) {
+      return false;  // shuffle after a compressor
+    }
+  }
+  return true;
+}
+
+ChunkBytes UndoPipeline(const FilterPipeline& pipeline, uint32_t filterMask, const uint8_t* stored, size_t size,
+                        size_t chunkBytes) {
+  ChunkBytes chunk;
+  bool inPlace = true;  // the first step reads the stored bytes where they are
+  for (size_t i = pipeline.size(); i-- > 0;) {
+    if (filterMask & (1u << i)) continue;
+    const FilterStep& step = pipeline[i];
+    const uint8_t* in = inPlace ? stored : chunk.data();
+    size_t length = inPlace ? size : chunk.size();
+    if (step.id == H5Z_FILTER_FLETCHER32) {
+      chunk = StripFletcher32(in, length);
+    } else if (step.id == H5Z_FILTER_DEFLATE) {
+      chunk = Inflate(in, length, chunkBytes);
+    } else if (step.id == H5Z_FILTER_SHUFFLE) {
+      chunk = Unshuffle(in, length, step.values[0]);
+    } else {
+      chunk = codecs::Decode(step.id, step.values.data(), step.values.size(), in, length, chunkBytes);
+    }
+    inPlace = false;
+  }
+  if (inPlace) chunk = Copy(stored, size);
+  if (chunk.size() != chunkBytes) {
+    throw std::runtime_error("corrupt chunk: " + std::to_string(chunk.size()) + " bytes where the chunk holds " +
+                             std::to_string(chunkBytes));
+  }
+  return chunk;
+}
 
 bool CanRunPipeline(const FilterPipeline& pipeline) {
   for (const FilterStep& step : pipeline) {

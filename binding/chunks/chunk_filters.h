@@ -22,6 +22,17 @@ using FilterPipeline = std::vector<FilterStep>;
 // Whether every filter is one h5dat can run itself.
 bool CanRunPipeline(const FilterPipeline& pipeline);
 
+// Whether h5dat can undo the pipeline itself on read: filters it runs, and at most one that
+// changes the size (a compressor) with only shuffle before it and only Fletcher-32 after it, so
+// the compressor's output size is known (the chunk's) before it runs.
+bool CanUndoPipeline(const FilterPipeline& pipeline);
+
+// Undoes the pipeline (in reverse, skipping the filters `filterMask` says were skipped), as
+// HDF5 does on read, into the chunk's `chunkBytes` bytes. Thread-safe. Throws std::runtime_error
+// (a codecs::CodecError for a corrupt compressed chunk) naming the filter and the cause.
+ChunkBytes UndoPipeline(const FilterPipeline& pipeline, uint32_t filterMask, const uint8_t* stored, size_t size,
+                        size_t chunkBytes);
+
 // Applies the pipeline in order, as HDF5 does on write. Thread-safe.
 // The filtered bytes of the chunk at [data, data + size), which is read, never changed.
 ChunkBytes RunPipeline(const FilterPipeline& pipeline, const uint8_t* data, size_t size);

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <vector>
 
+#include "chunks/chunked_read.h"
 #include "chunks/chunked_write.h"
 #include "core/h5_failure.h"
 #include "core/handle.h"
@@ -296,7 +297,11 @@ Job DatasetRead(const Napi::CallbackInfo& info) {
   ReadOptions options = ReadOptionsFromJs(info[2]);
   auto incoming = std::make_shared<IncomingData>();
   auto shape = std::make_shared<Shape>();
-  job.Locked([dataset, selection, options, incoming, shape]() {
+  // Chunked, filtered data h5dat unfilters itself is read chunk by chunk, decompressed on
+  // several threads outside the HDF5 lock (see chunked_read.h); the rest by H5Dread.
+  auto chunked = std::make_shared<ChunkedRead>();
+  auto parallel = std::make_shared<bool>(false);
+  job.Locked([dataset, selection, options, incoming, shape, chunked, parallel]() {
     hid_t id = dataset->Id();
     const std::string& path = dataset->Path();
     TypeId fileType(Check(H5Dget_type(id), "cannot get type of", path));
@@ -310,9 +315,14 @@ Job DatasetRead(const Napi::CallbackInfo& info) {
     if (points > 0) RequireStoredData(id, static_cast<size_t>(points), memSpec, path);
     incoming->Allocate(memSpec, static_cast<size_t>(points), path);
     if (points == 0) return;
+    *parallel = chunked->Plan(id, selection, memSpec, path);
+    if (*parallel) return;
     Check(H5Dread(id, memType.get(), memSpace.get(), fileSpace.get(), H5P_DEFAULT, incoming->Bytes()),
           "cannot read dataset", path);
     incoming->TakeSlots(memType.get(), memSpace.get(), id, path);
+  });
+  job.Unlocked([dataset, incoming, chunked, parallel]() {
+    if (*parallel) chunked->Run(*dataset, static_cast<uint8_t*>(incoming->Bytes()));
   });
   job.done = [incoming, shape](Napi::Env env) -> Napi::Value {
     Napi::Object result = incoming->ToJs(env);

@@ -3,6 +3,7 @@
 // memory-type rules (binding/types/read_type.cc), so a listing can say so without failing.
 import type { NativeDatasetInfo } from "../native/addon-types";
 import type { TypeSpec } from "../native/type-spec";
+import { FILTER_NAMES } from "./compression";
 
 const PLAIN_SIZES = new Set([1, 2, 4, 8]);
 
@@ -36,6 +37,6 @@ export function unreadableType(spec: TypeSpec): string | null {
 /** Why a dataset's values cannot be read (its type, or a filter HDF5 lacks here), or null. */
 export function unreadableDataset(info: Pick<NativeDatasetInfo, "type" | "filters">): string | null {
   const missing = info.filters.find((f) => !f.available);
-  if (missing) return `filter '${missing.name || "unnamed"}' (id ${missing.id}) is not available in this build`;
+  if (missing) return `filter '${FILTER_NAMES.get(missing.id) ?? (missing.name || "unnamed")}' (id ${missing.id}) is not available in this build`;
   return unreadableType(info.type);
 }
