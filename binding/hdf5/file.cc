@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "core/h5_failure.h"
+#include "core/hdf5_lock.h"
 #include "core/handle.h"
 #include "core/job.h"
 #include "core/operations.h"
@@ -148,9 +149,15 @@ Job HandleClose(const Napi::CallbackInfo& info) {
   return job;
 }
 
+// On the JS thread, but an HDF5 call like any other: H5get_libversion pushes an API context
+// (HDF5's free lists), and without the lock that raced a job's calls on a worker thread and
+// corrupted them (double frees seen with two convert() calls in one process).
 Napi::Value LibraryVersion(const Napi::CallbackInfo& info) {
   unsigned major, minor, release;
-  H5get_libversion(&major, &minor, &release);
+  {
+    H5Lock lock;
+    H5get_libversion(&major, &minor, &release);
+  }
   return Napi::String::New(info.Env(), std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(release));
 }
 
