@@ -38,9 +38,12 @@ struct TrackedFile {
 
 std::mutex mutex;
 
+// Never destroyed: HDF5 closes files from its own exit handler, after static destructors may
+// have run, and its pwrite/close calls still come through here (a destroyed map was a
+// use-after-free at exit under ASan).
 std::map<int, TrackedFile>& Tracked() {
-  static std::map<int, TrackedFile> files;
-  return files;
+  static auto* files = new std::map<int, TrackedFile>();
+  return *files;
 }
 
 // Record types of a journal, after its 8-byte header.

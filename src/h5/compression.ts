@@ -15,6 +15,7 @@ export type BloscShuffle = "noshuffle" | "shuffle" | "bitshuffle";
 
 /** One compressor and its settings; what every compression text parses to. */
 export interface CompressionSpec {
+  /** The compressor. */
   codec: Codec;
   /** gzip 0-9 (4), zstd 1-22 (3), blosc 0-9 (5), bitshuffle with zstd 1-22 (3); none for lz4. */
   level?: number;
