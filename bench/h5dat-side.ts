@@ -2,7 +2,8 @@
 //
 //   node --import tsx bench/h5dat-side.ts '{"bench":"p2","mode":"async","file":"/tmp/x.h5","count":2000}'
 //
-// bench: p1 | p1-raw | p2. mode: async (the Promise API, one call awaited at a time) | sync.
+// bench: p1 | p1-raw | p1-zstd | p1-blosc | p2 (P1 with gzip 4 + shuffle, no filters, zstd:3,
+// blosc:lz4:5:shuffle; see P1_FILTERS). mode: async (the Promise API, one call awaited at a time) | sync.
 // P2 also has async-close (await ds.close() after each create) and async-pipelined (up to 8
 // creates in flight). Experiment, P1 (gzip) and P2: async-prefiltered, which does the filtering
 // itself (shuffle in JS, deflate level 4 with node:zlib on the libuv pool, several chunks at once)
@@ -13,13 +14,13 @@
 import fs from "node:fs";
 import { promisify } from "node:util";
 import zlib from "node:zlib";
-import { File, type Dataset } from "../src";
+import { File, type CreateDatasetOptions, type Dataset } from "../src";
 import {
   P1_CHUNK_ROWS, P1_COLS, P1_ROWS_PER_MIB, P2_SHAPE, p1Pool, p1Rows, p2Image, p2Name, p2Pool, sha256,
 } from "./patterns";
 
 export interface SideParams {
-  bench: "p1" | "p1-raw" | "p2";
+  bench: P1Bench | "p2";
   mode: "async" | "sync" | "async-close" | "async-pipelined" | "async-prefiltered";
   file: string;
   /** P1: MiB to write. */
@@ -47,21 +48,34 @@ export interface SideResult {
   verified?: string;
 }
 
-function p1Options(raw: boolean) {
-  return raw
-    ? { dtype: "float32" as const, chunks: [P1_CHUNK_ROWS, P1_COLS] }
-    : { dtype: "float32" as const, chunks: [P1_CHUNK_ROWS, P1_COLS], compression: "gzip" as const, compressionOpts: 4, shuffle: true };
+/** The P1 benches: the same writes, one filter pipeline each. */
+export type P1Bench = "p1" | "p1-raw" | "p1-zstd" | "p1-blosc";
+
+/**
+ * Each P1 bench's filters, as createDataset takes them, and the compression text h5dat reads
+ * back. zstd:3 and blosc:lz4:5:shuffle are issue 22's codecs at the settings hdf5plugin users
+ * pick (its Zstd() default level, Blosc(cname="lz4", clevel=5, shuffle=SHUFFLE)).
+ */
+const P1_FILTERS: Record<P1Bench, { options: Partial<CreateDatasetOptions>; setting: string; shuffle: boolean }> = {
+  p1: { options: { compression: "gzip", compressionOpts: 4, shuffle: true }, setting: "gzip:4", shuffle: true },
+  "p1-raw": { options: {}, setting: "none", shuffle: false },
+  "p1-zstd": { options: { compression: "zstd", compressionOpts: 3 }, setting: "zstd:3", shuffle: false },
+  "p1-blosc": { options: { compression: "blosc:lz4:5:shuffle" }, setting: "blosc:lz4:5:shuffle", shuffle: false },
+};
+
+function p1Options(bench: P1Bench) {
+  return { dtype: "float32" as const, chunks: [P1_CHUNK_ROWS, P1_COLS], ...P1_FILTERS[bench].options };
 }
 
 async function runP1(params: SideParams): Promise<SideResult> {
-  const raw = params.bench === "p1-raw";
+  const bench = params.bench as P1Bench;
   const mib = params.mib ?? 1024;
   const slabRows = params.rows ?? 1024;
   const totalRows = mib * P1_ROWS_PER_MIB;
   if (totalRows % slabRows !== 0) throw new Error(`--size ${mib} MiB is not a whole number of ${slabRows}-row slabs`);
   const pool = p1Pool();
   const shape = [totalRows, P1_COLS];
-  const options = { shape, ...p1Options(raw) };
+  const options = { shape, ...p1Options(bench) };
   const slabs = totalRows / slabRows;
   let seconds: number;
   let cpu: { cpu: number; kernelCpu: number };
@@ -78,7 +92,7 @@ async function runP1(params: SideParams): Promise<SideResult> {
     seconds = (performance.now() - t0) / 1000;
     cpu = cpuSince(c0);
   } else if (params.mode === "async-prefiltered") {
-    if (raw) throw new Error("async-prefiltered is for the gzip bench");
+    if (bench !== "p1") throw new Error("async-prefiltered is for the gzip bench");
     const t0 = performance.now();
     const c0 = process.cpuUsage();
     const f = await File.open(params.file, "w");
@@ -107,11 +121,11 @@ async function runP1(params: SideParams): Promise<SideResult> {
     side: "h5dat", bench: params.bench, mode: params.mode, seconds, ...cpu, rate: mib / seconds,
     poolSha: sha256(pool), fileBytes: fs.statSync(params.file).size,
   };
-  if (params.verify) result.verified = await verifyP1(params.file, pool, totalRows, slabRows, raw);
+  if (params.verify) result.verified = await verifyP1(params.file, pool, totalRows, slabRows, bench);
   return result;
 }
 
-async function verifyP1(file: string, pool: Float32Array, totalRows: number, slabRows: number, raw: boolean): Promise<string> {
+async function verifyP1(file: string, pool: Float32Array, totalRows: number, slabRows: number, bench: P1Bench): Promise<string> {
   const f = await File.open(file, "r");
   try {
     const ds = await f.dataset("data");
@@ -120,7 +134,8 @@ async function verifyP1(file: string, pool: Float32Array, totalRows: number, sla
     };
     expect(`shape ${ds.shape}`, ds.shape?.join() === `${totalRows},${P1_COLS}`);
     expect(`chunks ${ds.chunks}`, ds.chunks?.join() === `${P1_CHUNK_ROWS},${P1_COLS}`);
-    expect(`filters ${JSON.stringify(ds.filters)}`, raw ? ds.filters.length === 0 : ds.shuffle && ds.compression === "gzip" && ds.compressionOpts === 4);
+    const filters = P1_FILTERS[bench];
+    expect(`filters ${JSON.stringify(ds.filters)}`, ds.compressionSetting === filters.setting && ds.shuffle === filters.shuffle);
     const slabs = totalRows / slabRows;
     const checked = [...new Set([0, Math.floor(slabs / 2), slabs - 1])];
     for (const s of checked) {

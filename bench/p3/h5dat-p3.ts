@@ -6,7 +6,7 @@
 // h5dat is the compiled package (dist/, `npm run build` first), as users run it: from source,
 // under tsx, each worker would also compile h5dat's TypeScript as it starts (≈ 0.7 s of CPU
 // per 1,000 pairs, measured). convert() runs with its defaults (workers = the cores, gzip 4,
-// images as pixels; P3 stacked adds layout "stacked" and a resize), timed from
+// images as pixels; P3 stacked adds layout "stacked" and a resize, P3 zstd a compression), timed from
 // the call to its return (file opened, pool started, every entry written, manifest, pool
 // stopped, file closed). A run whose summary has written != entries or any failure exits 1
 // with the failures instead of a rate.
@@ -27,6 +27,8 @@ export interface P3Params {
   workers?: number;
   /** P3 stacked (run-p3-stacked.ts): --layout stacked with this --resize (absent: the files layout). */
   stackedResize?: string;
+  /** P3 zstd (run-p3-zstd.ts): convert()'s compression as text ("zstd:3"; absent: its default, gzip 4). */
+  compression?: string;
 }
 
 export interface P3Result {
@@ -48,7 +50,7 @@ export async function runP3(params: P3Params): Promise<P3Result> {
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   const stacked = params.stackedResize !== undefined ? { layout: "stacked" as const, resize: parseResize(params.stackedResize) } : {};
-  const summary = await convert([params.archive], { output: params.file, overwrite: true, ...stacked, ...(params.workers !== undefined ? { workers: params.workers } : {}) });
+  const summary = await convert([params.archive], { output: params.file, overwrite: true, ...stacked, ...(params.workers !== undefined ? { workers: params.workers } : {}), ...(params.compression !== undefined ? { compression: params.compression } : {}) });
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(c0);
   if (summary.written !== summary.entries || summary.failed !== 0) {

@@ -23,7 +23,7 @@ export interface P3Options {
 /** What the harness lends: its process runner, page-cache settling, temp dir and statistics. */
 export interface HarnessTools {
   python: string;
-  run: (command: string, args: string[], what: string) => string;
+  run: (command: string, args: string[], what: string, env?: NodeJS.ProcessEnv) => string;
   lastJsonLine: <T>(stdout: string, what: string) => T;
   nodeFlags: (label: string, prof: boolean) => string[];
   settlePageCache: () => void;

@@ -48,6 +48,15 @@ function h5datCell(entry: BenchEntry): string {
   if (typeof result.h5datSync === "number") others.push(`sync ${formatNumber(result.h5datSync)}`);
   // P6: the headline is the fastest codec's; gzip 4's is its other goal.
   if (typeof result.stacked_gzip4 === "number") others.push(`gzip 4 ${formatNumber(result.stacked_gzip4)}`);
+  // P8: the headline is gzip's read; zstd's and the unfiltered file's are its other goals.
+  for (const codec of ["zstd", "none"]) {
+    const [h5dat, h5py, ratio] = [result[`${codec}_h5dat`], result[`${codec}_h5py`], result[`${codec}_ratio`]];
+    if (typeof h5dat === "number" && typeof h5py === "number" && typeof ratio === "number") {
+      others.push(`${codec === "none" ? "unfiltered" : codec} ${formatNumber(h5dat)} vs h5py ${formatNumber(h5py)}, ${formatRatio(ratio)}`);
+    }
+  }
+  // P3 zstd: the output files' sizes, the other half of the choice.
+  if (typeof result.zstd_mib === "number" && typeof result.gzip_mib === "number") others.push(`file ${formatNumber(result.zstd_mib)} MiB vs gzip:4's ${formatNumber(result.gzip_mib)} MiB`);
   return `${formatNumber(entry.h5dat)} ${entry.unit}${others.length > 0 ? ` (${others.join(", ")})` : ""}`;
 }
 

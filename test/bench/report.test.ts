@@ -116,7 +116,7 @@ test("the README table has one row per bench and names reduced sizes", () => {
   assert.match(rows[3], /246 \/ 251 \/ 247 MB .*4,484 \/ 6,195 \/ 8,500 MB \| \*\*34\.4×\*\* \| ≤ 300 MB and flat: met/);
   for (const row of rows) assert.equal(row.split(" | ").length, 9, row);
   assert.match(table, /!\[[^\]]*\]\(bench\/results\.svg\)/);
-  assert.match(table, /Not in bench\/results\.json yet: p1-raw, p4/);
+  assert.match(table, /Not in bench\/results\.json yet: p1-raw, p1-zstd, p1-blosc, p4/);
 });
 
 test("a partial run replaces its benches' entries and keeps the others", () => {
@@ -178,4 +178,25 @@ test("P9's two entries (p9-jsonl, p9-csv): rows/s against pandas, sized in sourc
   assert.deepEqual([entry.kind, entry.anchorValue, entry.met, entry.size, entry.fullSize, isReduced(entry)], ["speed", 32770, false, "100 MB", "1,024 MB", true]);
   assert.match(entry.anchor, /^pandas \(read_csv/);
   assert.match(toEntry({ ...result, bench: "p9-jsonl" }, { target: 2, fullSizes: { mb: 1024 }, date: entry.date, machine: MACHINE }).anchor, /^pandas \(read_json/);
+});
+
+test("P8's entry: gzip's read ratio as the headline, zstd's and the unfiltered file's beside it in the table", () => {
+  const result: SpeedResult = {
+    bench: "p8", unit: "GiB/s", h5dat: 0.16, h5py: 0.09, ratio: 1.86, mode: "async", h5datSync: 0.15,
+    zstd_h5dat: 0.22, zstd_h5py: 0.13, zstd_ratio: 1.73, none_h5dat: 1.05, none_h5py: 0.18, none_ratio: 5.97, reps: 1, mib: 32,
+  };
+  const entry = toEntry(result, { target: 2, fullSizes: { mib: 1024 }, date: "2026-12-07T10:56:00.000Z", machine: MACHINE });
+  assert.deepEqual([entry.anchorValue, entry.ratio, entry.met, entry.size, isReduced(entry)], [0.09, 1.86, false, "32 MiB", true]);
+  const row = renderTable([entry], "bench/results.svg").split("\n").find((line) => line.startsWith("| p8 |")) ?? "";
+  assert.match(row, /0\.16 GiB\/s \(sync 0\.15, zstd 0\.22 vs h5py 0\.13, 1\.73×, unfiltered 1\.05 vs h5py 0\.18, 5\.97×\)/);
+  assert.match(row, /≥ 2×: \*\*missed\*\*/);
+});
+
+test("P3 zstd has no goal: 'no goal', always met, no target marker on the chart; the file sizes are in its row", () => {
+  const result: SpeedResult = { bench: "p3-zstd", unit: "files/s", h5dat: 81.1, reference: 73.9, ratio: 1.1, zstd_mib: 100.7, gzip_mib: 91.8, size_ratio: 1.097, reps: 1, files: 401, images: 200 };
+  const entry = toEntry(result, { target: 0, fullSizes: { images: 5000 }, date: "2026-12-07T10:57:00.000Z", machine: MACHINE });
+  assert.deepEqual([entry.target.text, entry.met, entry.size], ["no goal", true, "200 JPEG + 200 JSON"]);
+  assert.match(toEntry({ ...result, ratio: 0.8 }, { target: 0, fullSizes: { images: 5000 }, date: entry.date, machine: MACHINE }).target.text, /^no goal$/);
+  assert.deepEqual(parseSvg(renderChart([entry])).groups["p3-zstd"], { bars: 1, targets: 0 });
+  assert.match(renderTable([entry], "bench/results.svg"), /81\.1 files\/s \(file 100\.7 MiB vs gzip:4's 91\.8 MiB\) \| the same with gzip:4 \(the default\): 73\.9 files\/s/);
 });
