@@ -4,7 +4,8 @@
 // undone and their elements scattered into the result on several threads without it. This is
 // what lets decompression use every core (HDF5's own read inflates one chunk after another
 // inside the lock). Reads that do not fit (type conversion, variable-length values, a chunk not
-// stored, filters h5dat does not run: chunks/chunk_filters.h) go the ordinary H5Dread way.
+// stored, no filters at all, filters h5dat does not run: chunks/chunk_filters.h) go the
+// ordinary H5Dread way.
 #include <hdf5.h>
 
 #include <cstdint>
