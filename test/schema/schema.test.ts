@@ -61,7 +61,7 @@ test("a valid schema loads: its text kept, its groups and rules compiled", async
     target: "/training/train/cats/a",
     processor: "image",
     options: { animated: false, orientation: "apply" },
-    compression: 6,
+    compression: { codec: "gzip", level: 6 },
     chunks: [1, 64, 64, 3],
     dtype: "uint8",
   });
@@ -74,7 +74,7 @@ test("schemas that are not valid fail naming the file and the JSON path of each 
   const cases: [unknown, RegExp][] = [
     [{ rules: [{ match: "a", compresion: "gzip" }] }, /rules\/0: unknown key 'compresion'/],
     [{ rule: [] }, /\(root\): unknown key 'rule'/],
-    [{ rules: [{ match: "a" }, { match: "b" }, { match: "c", compression: "lz4" }] }, /rules\/2\/compression: must match pattern/],
+    [{ rules: [{ match: "a" }, { match: "b" }, { match: "c", compression: "brotli" }] }, /rules\/2\/compression: must match pattern/],
     [{ rules: [{ match: "a", chunks: [1, 0] }] }, /rules\/0\/chunks\/1: must be >= 1/],
     [{ rules: [{ match: "a", chunks: "auto" }] }, /rules\/0\/chunks: must be array/],
     [{ rules: [{ match: 3 }] }, /rules\/0\/match: must be string or array/],
