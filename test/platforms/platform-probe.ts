@@ -3,9 +3,11 @@
 // loads the compiled package (dist/, whose node-gyp-build picks prebuilds/<platform>/), so it is
 // transpiled to plain JavaScript first: the arm64 Node has no tsx (esbuild is a native binary).
 //   node platform-probe.js <repo root> <out dir> <h5py fixture.h5> <mixed archive>
-// It writes <out dir>/written.h5 and <out dir>/converted.h5, and <out dir>/probe.json: what it read
+// It writes <out dir>/written.h5, converted.h5 (in this process) and converted-workers.h5 (with two
+// worker processes), and <out dir>/probe.json: what it read
 // from h5py's file, from its own written file and, through the reader API, from the converted one,
 // in a JSON form that keeps typed-array kinds, 64-bit integers and non-finite floats exactly.
+import childProcess, { type ForkOptions } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 
@@ -97,8 +99,21 @@ async function readConverted(h5: H5dat, file: string): Promise<Record<string, un
   return out;
 }
 
+/**
+ * Under qemu-user a forked worker must start through qemu too: the host kernel runs an arm64
+ * binary only through a binfmt_misc entry, which this machine lacks. The test passes a wrapper
+ * script (qemu-aarch64 -L … node "$@") as $H5DAT_PROBE_WORKER_NODE; fork() starts workers with it.
+ */
+function forkWorkersThrough(workerNode: string): void {
+  const fork = childProcess.fork;
+  const forkThrough = (modulePath: string, args?: readonly string[] | ForkOptions, options?: ForkOptions) =>
+    Array.isArray(args) ? fork(modulePath, args, { ...options, execPath: workerNode }) : fork(modulePath, { ...(args as ForkOptions), execPath: workerNode });
+  Object.assign(childProcess, { fork: forkThrough });
+}
+
 async function main(): Promise<void> {
   const [root, outDir, fixture, archive] = process.argv.slice(2);
+  if (process.env.H5DAT_PROBE_WORKER_NODE) forkWorkersThrough(process.env.H5DAT_PROBE_WORKER_NODE);
   const h5 = require(path.join(root, "dist")) as H5dat;
   fs.mkdirSync(outDir, { recursive: true });
   const result: Record<string, unknown> = { platform: `${process.platform}-${process.arch}`, hdf5: h5.hdf5Version() };
@@ -113,12 +128,12 @@ async function main(): Promise<void> {
   result.written = await readEverything(h5, back);
   await back.close();
 
-  // workers: 0 converts in this process: a forked worker would be started as this platform's
-  // binary by the host kernel, which runs arm64 programs only through qemu (no binfmt_misc here).
-  const converted = path.join(outDir, "converted.h5");
-  const summary = await h5.convert([archive], { output: converted, workers: 0, overwrite: true });
-  result.convert = { entries: summary.entries, written: summary.written, failed: summary.failed, skipped: summary.skipped, failures: summary.failures };
-  result.reader = await readConverted(h5, converted);
+  // In this process (workers: 0), then with two worker processes decoding and parsing.
+  for (const [name, workers] of [["converted", 0], ["converted-workers", 2]] as const) {
+    const summary = await h5.convert([archive], { output: path.join(outDir, `${name}.h5`), workers, overwrite: true });
+    result[name] = { entries: summary.entries, written: summary.written, failed: summary.failed, skipped: summary.skipped, failures: summary.failures };
+  }
+  result.reader = await readConverted(h5, path.join(outDir, "converted.h5"));
   fs.writeFileSync(path.join(outDir, "probe.json"), JSON.stringify(result));
 }
 
