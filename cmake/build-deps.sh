@@ -3,15 +3,41 @@
 # bzip2, zstd, libjpeg-turbo, libarchive, HDF5 (C library and high-level library), and the HDF5
 # filter codecs lz4, c-blosc and bitshuffle. Debian's
 # own .a files are PIE, not PIC, so they cannot go into a .node.
-# Usage: build-deps.sh [prefix]   (default: deps/install). Re-running is a no-op once done.
+# Usage: [H5DAT_TARGET=<platform>] build-deps.sh [prefix]   Re-running is a no-op once done.
+#   H5DAT_TARGET unset or native: this machine's platform, into deps/install.
+#   H5DAT_TARGET=linux-arm64: cross-built with Debian's g++-aarch64-linux-gnu
+#     (cmake/toolchain-linux-arm64.cmake; HDF5's configure checks run under qemu-aarch64),
+#     into deps/install-linux-arm64.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-prefix=${1:-$root/deps/install}
+target=${H5DAT_TARGET:-native}
 src=$root/deps/src
-work=$root/deps/work
 jobs=${JOBS:-$(nproc)}
+# What a cross build adds to each kind of build: CMake a toolchain file, zlib's configure its
+# CHOST, plain Makefiles the compiler and archiver; empty for a native build.
+cmake_cross=() zlib_cross=() make_cross=() cc=cc ar=ar
+case "$target" in
+  native)
+    prefix=${1:-$root/deps/install}
+    work=$root/deps/work ;;
+  linux-arm64)
+    triple=aarch64-linux-gnu
+    for tool in "$triple-gcc" "$triple-g++" qemu-aarch64; do
+      command -v "$tool" >/dev/null || { echo "build-deps: $target needs $tool (apt-get install g++-aarch64-linux-gnu qemu-user libc6-arm64-cross)" >&2; exit 1; }
+    done
+    [ -d "/usr/$triple/lib" ] || { echo "build-deps: $target needs libc6-arm64-cross (/usr/$triple)" >&2; exit 1; }
+    prefix=${1:-$root/deps/install-$target}
+    work=$root/deps/work-$target
+    cmake_cross=(-DCMAKE_TOOLCHAIN_FILE="$root/cmake/toolchain-$target.cmake")
+    zlib_cross=(CHOST="$triple")
+    make_cross=(CC="$triple-gcc" AR="$triple-ar" RANLIB="$triple-ranlib")
+    cc=$triple-gcc ar=$triple-ar deb_arch=arm64 ;;
+  *) echo "build-deps: unknown H5DAT_TARGET '$target' (native or linux-arm64)" >&2; exit 1 ;;
+esac
 mkdir -p "$prefix" "$work"
 prefix=$(cd "$prefix" && pwd)
+# A cross toolchain file searches the target's root and this prefix only (not the host's /usr/lib).
+if [ "$target" != native ]; then export H5DAT_DEPS_PREFIX=$prefix; fi
 
 bash "$root/cmake/fetch-sources.sh" "$src"
 
@@ -24,7 +50,7 @@ unpack() { # unpack <tarball-glob> <dir>
 if [ ! -f "$prefix/lib/libz.a" ]; then
   unpack "$src/zlib_*.orig.tar.*" zlib
   # -O3 and unaligned loads: as fast as the system zlib h5py uses (-O2 was 10% slower on P1).
-  (cd "$work/zlib" && CFLAGS="-O3 -fPIC -DUNALIGNED_OK" ./configure --static --prefix="$prefix" >/dev/null \
+  (cd "$work/zlib" && env "${zlib_cross[@]}" CFLAGS="-O3 -fPIC -DUNALIGNED_OK" ./configure --static --prefix="$prefix" >/dev/null \
      && make -j"$jobs" >/dev/null && make install >/dev/null)
 fi
 
@@ -32,7 +58,7 @@ fi
 # writes standard zlib streams (any HDF5 reads them) about twice as fast as zlib at one level.
 if [ ! -f "$prefix/lib/libdeflate.a" ]; then
   unpack "$src/libdeflate_*.orig.tar.*" libdeflate
-  cmake -S "$work/libdeflate" -B "$work/libdeflate-build" -DCMAKE_BUILD_TYPE=Release \
+  cmake -S "$work/libdeflate" -B "$work/libdeflate-build" "${cmake_cross[@]}" -DCMAKE_BUILD_TYPE=Release \
     -DCMAKE_INSTALL_PREFIX="$prefix" -DCMAKE_INSTALL_LIBDIR=lib -DCMAKE_POSITION_INDEPENDENT_CODE=ON \
     -DLIBDEFLATE_BUILD_SHARED_LIB=OFF -DLIBDEFLATE_BUILD_STATIC_LIB=ON -DLIBDEFLATE_BUILD_GZIP=OFF \
     -DLIBDEFLATE_BUILD_TESTS=OFF >"$work/libdeflate-configure.log"
@@ -45,10 +71,11 @@ fi
 # pixels). Its SIMD code needs nasm (apt-get install nasm); without SIMD it would be slower than
 # sharp, so the build requires it.
 if [ ! -f "$prefix/lib/libturbojpeg.a" ]; then
-  command -v nasm >/dev/null || { echo "build-deps: libjpeg-turbo needs nasm (apt-get install nasm)" >&2; exit 1; }
+  # (arm64's SIMD is NEON, compiled by gcc itself.)
+  [ "$target" != native ] || command -v nasm >/dev/null || { echo "build-deps: libjpeg-turbo needs nasm (apt-get install nasm)" >&2; exit 1; }
   unpack "$src/libjpeg-turbo_*.orig.tar.*" libjpeg-turbo
   # (Given a relative CMAKE_INSTALL_LIBDIR, its CMake files install outside the prefix.)
-  cmake -S "$work/libjpeg-turbo" -B "$work/libjpeg-turbo-build" -DCMAKE_BUILD_TYPE=Release \
+  cmake -S "$work/libjpeg-turbo" -B "$work/libjpeg-turbo-build" "${cmake_cross[@]}" -DCMAKE_BUILD_TYPE=Release \
     -DCMAKE_INSTALL_PREFIX="$prefix" -DCMAKE_INSTALL_LIBDIR="$prefix/lib" -DCMAKE_POSITION_INDEPENDENT_CODE=ON \
     -DENABLE_SHARED=OFF -DENABLE_STATIC=ON -DWITH_TURBOJPEG=ON -DWITH_JAVA=OFF -DREQUIRE_SIMD=ON \
     >"$work/libjpeg-turbo-configure.log"
@@ -59,7 +86,7 @@ fi
 # xz (liblzma): for .xz / .tar.xz archives in libarchive.
 if [ ! -f "$prefix/lib/liblzma.a" ]; then
   unpack "$src/xz-utils_*.orig.tar.*" xz
-  cmake -S "$work/xz" -B "$work/xz-build" -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX="$prefix" \
+  cmake -S "$work/xz" -B "$work/xz-build" "${cmake_cross[@]}" -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX="$prefix" \
     -DCMAKE_INSTALL_LIBDIR=lib -DCMAKE_POSITION_INDEPENDENT_CODE=ON -DBUILD_SHARED_LIBS=OFF \
     -DXZ_TOOL_XZ=OFF -DXZ_TOOL_XZDEC=OFF -DXZ_TOOL_LZMADEC=OFF -DXZ_TOOL_LZMAINFO=OFF \
     -DXZ_TOOL_SCRIPTS=OFF -DXZ_DOC=OFF -DXZ_NLS=OFF -DBUILD_TESTING=OFF >"$work/xz-configure.log"
@@ -70,14 +97,14 @@ fi
 # bzip2 (libbz2): for .bz2 / .tar.bz2 archives in libarchive. Its Makefile has no -fPIC.
 if [ ! -f "$prefix/lib/libbz2.a" ]; then
   unpack "$src/bzip2_*.orig.tar.*" bzip2
-  (cd "$work/bzip2" && make -j"$jobs" libbz2.a CFLAGS="-O2 -fPIC -D_FILE_OFFSET_BITS=64" >/dev/null \
+  (cd "$work/bzip2" && make -j"$jobs" "${make_cross[@]}" libbz2.a CFLAGS="-O2 -fPIC -D_FILE_OFFSET_BITS=64" >/dev/null \
      && cp libbz2.a "$prefix/lib/" && cp bzlib.h "$prefix/include/")
 fi
 
 # zstd (libzstd): for .zst / .tar.zst archives and zip entries compressed with zstd.
 if [ ! -f "$prefix/lib/libzstd.a" ]; then
   unpack "$src/libzstd_*.orig.tar.*" zstd
-  (cd "$work/zstd/lib" && make -j"$jobs" libzstd.a CFLAGS="-O2 -fPIC" ZSTD_LEGACY_SUPPORT=0 >/dev/null \
+  (cd "$work/zstd/lib" && make -j"$jobs" "${make_cross[@]}" libzstd.a CFLAGS="-O2 -fPIC" ZSTD_LEGACY_SUPPORT=0 >/dev/null \
      && cp libzstd.a "$prefix/lib/" && cp zstd.h zstd_errors.h zdict.h "$prefix/include/")
 fi
 
@@ -87,7 +114,7 @@ fi
 if [ ! -f "$prefix/lib/libarchive.a" ] || [ "$prefix/lib/libbz2.a" -nt "$prefix/lib/libarchive.a" ] \
    || [ "$prefix/lib/libzstd.a" -nt "$prefix/lib/libarchive.a" ]; then
   unpack "$src/libarchive_*.orig.tar.*" libarchive
-  cmake -S "$work/libarchive" -B "$work/libarchive-build" -DCMAKE_BUILD_TYPE=Release \
+  cmake -S "$work/libarchive" -B "$work/libarchive-build" "${cmake_cross[@]}" -DCMAKE_BUILD_TYPE=Release \
     -DCMAKE_INSTALL_PREFIX="$prefix" -DCMAKE_INSTALL_LIBDIR=lib -DCMAKE_POSITION_INDEPENDENT_CODE=ON \
     -DBUILD_SHARED_LIBS=OFF -DENABLE_TEST=OFF -DENABLE_TAR=OFF -DENABLE_CPIO=OFF -DENABLE_CAT=OFF \
     -DENABLE_UNZIP=OFF -DENABLE_OPENSSL=OFF -DENABLE_MBEDTLS=OFF -DENABLE_NETTLE=OFF \
@@ -109,7 +136,18 @@ fi
 # text relocations (checked with readelf -d), unlike most of Debian's .a files.
 if [ ! -f "$prefix/lib/libsz.a" ]; then
   rm -rf "$work/libaec" && mkdir -p "$work/libaec"
-  (cd "$work/libaec" && apt-get download -qq libaec-dev >/dev/null 2>&1 || apt-get -o APT::Sandbox::User=root download -qq libaec-dev)
+  if [ "$target" = native ]; then
+    (cd "$work/libaec" && apt-get download -qq libaec-dev >/dev/null 2>&1 || apt-get -o APT::Sandbox::User=root download -qq libaec-dev)
+  else
+    # The target's libaec-dev, from this machine's own apt sources read for that architecture
+    # into a private package list (the system's apt configuration is left alone).
+    aec_apt=(-o APT::Architecture="$deb_arch" -o APT::Architectures="$deb_arch"
+             -o Dir::State::Lists="$work/libaec/lists" -o Dir::Cache="$work/libaec/cache"
+             -o Dir::State::Status=/dev/null -o APT::Sandbox::User=root)
+    mkdir -p "$work/libaec/lists/partial" "$work/libaec/cache/archives/partial"
+    apt-get "${aec_apt[@]}" update -qq
+    (cd "$work/libaec" && apt-get "${aec_apt[@]}" download -qq "libaec-dev:$deb_arch")
+  fi
   dpkg-deb -x "$work"/libaec/libaec-dev_*.deb "$work/libaec/root"
   cp "$work"/libaec/root/usr/lib/*/libaec.a "$work"/libaec/root/usr/lib/*/libsz.a "$prefix/lib/"
   cp "$work"/libaec/root/usr/include/libaec.h "$work"/libaec/root/usr/include/szlib.h "$prefix/include/"
@@ -136,7 +174,7 @@ hdf5_patches=("$root"/cmake/patches/hdf5-*.patch)
 if [ ! -f "$prefix/lib/libhdf5.a" ] || [ -n "$(find "${hdf5_patches[@]}" "$prefix/lib/libsz.a" -newer "$prefix/lib/libhdf5.a")" ]; then
   unpack "$src/hdf5_*.orig.tar.*" hdf5
   for hdf5_patch in "${hdf5_patches[@]}"; do patch -s -d "$work/hdf5" -p1 < "$hdf5_patch"; done
-  cmake -S "$work/hdf5" -B "$work/hdf5-build" -DCMAKE_BUILD_TYPE=Release \
+  cmake -S "$work/hdf5" -B "$work/hdf5-build" "${cmake_cross[@]}" -DCMAKE_BUILD_TYPE=Release \
     -DCMAKE_INSTALL_PREFIX="$prefix" -DBUILD_SHARED_LIBS=OFF -DBUILD_STATIC_LIBS=ON \
     -DCMAKE_POSITION_INDEPENDENT_CODE=ON -DBUILD_TESTING=OFF -DHDF5_BUILD_TOOLS=OFF \
     -DHDF5_BUILD_EXAMPLES=OFF -DHDF5_BUILD_UTILS=OFF -DHDF5_BUILD_HL_LIB=ON \
@@ -153,7 +191,7 @@ fi
 # (32008; its own block format is in binding/filters, bounded against corrupt chunks).
 if [ ! -f "$prefix/lib/liblz4.a" ]; then
   unpack "$src/lz4_*.orig.tar.*" lz4
-  (cd "$work/lz4/lib" && make -j"$jobs" liblz4.a CFLAGS="-O3 -fPIC" >/dev/null \
+  (cd "$work/lz4/lib" && make -j"$jobs" "${make_cross[@]}" liblz4.a CFLAGS="-O3 -fPIC" >/dev/null \
      && cp liblz4.a "$prefix/lib/" && cp lz4.h lz4hc.h "$prefix/include/")
 fi
 
@@ -161,7 +199,7 @@ fi
 # SSE2 shuffles are picked at run time by Blosc itself.
 if [ ! -f "$prefix/lib/libblosc.a" ]; then
   unpack "$src/c-blosc_*.orig.tar.*" c-blosc
-  ZLIB_ROOT="$prefix" cmake -S "$work/c-blosc" -B "$work/c-blosc-build" -DCMAKE_BUILD_TYPE=Release \
+  ZLIB_ROOT="$prefix" cmake -S "$work/c-blosc" -B "$work/c-blosc-build" "${cmake_cross[@]}" -DCMAKE_BUILD_TYPE=Release \
     -DCMAKE_INSTALL_PREFIX="$prefix" -DCMAKE_INSTALL_LIBDIR=lib -DCMAKE_POSITION_INDEPENDENT_CODE=ON \
     -DBUILD_SHARED=OFF -DBUILD_STATIC=ON -DBUILD_TESTS=OFF -DBUILD_FUZZERS=OFF -DBUILD_BENCHMARKS=OFF \
     -DDEACTIVATE_SNAPPY=ON -DPREFER_EXTERNAL_LZ4=ON -DPREFER_EXTERNAL_ZSTD=ON -DPREFER_EXTERNAL_ZLIB=ON \
@@ -172,14 +210,15 @@ if [ ! -f "$prefix/lib/libblosc.a" ]; then
   cmake --install "$work/c-blosc-build" >/dev/null
 fi
 
-# Bitshuffle: only its transform (bitshuffle_core.c, iochain.c), SSE2 (every x86-64 has it).
+# Bitshuffle: only its transform (bitshuffle_core.c, iochain.c), SSE2 (every x86-64 has it; NEON
+# on arm64).
 if [ ! -f "$prefix/lib/libbitshuffle.a" ]; then
   unpack "$src/bitshuffle_*.orig.tar.*" bitshuffle
   (cd "$work/bitshuffle/src" \
      && for c in bitshuffle_core iochain; do
-          cc -O3 -fPIC -std=c99 -DBSHUF_VERSION_MAJOR=0 -DBSHUF_VERSION_MINOR=5 -DBSHUF_VERSION_POINT=2 -c "$c.c" -o "$c.o"
+          "$cc" -O3 -fPIC -std=c99 -DBSHUF_VERSION_MAJOR=0 -DBSHUF_VERSION_MINOR=5 -DBSHUF_VERSION_POINT=2 -c "$c.c" -o "$c.o"
         done \
-     && ar rcs "$prefix/lib/libbitshuffle.a" bitshuffle_core.o iochain.o \
+     && "$ar" rcs "$prefix/lib/libbitshuffle.a" bitshuffle_core.o iochain.o \
      && cp bitshuffle_core.h "$prefix/include/")
 fi
 

@@ -3,9 +3,20 @@
 # prebuildify's node-gyp arguments (target, arch, devdir) do not apply to an N-API build.
 # prebuildify copies only the .node: the HDF5 filter plugins built beside it (`h5dat plugin-path`)
 # are copied into the platform's prebuild folder here.
+# H5DAT_TARGET=linux-arm64 cross-compiles with cmake/toolchain-linux-arm64.cmake against the
+# dependencies in deps/install-linux-arm64 (`npm run build:prebuild:arm64`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-npx cmake-js rebuild --CDNAPI_VERSION=8
-plugins="prebuilds/$(node -p 'process.platform + "-" + process.arch')/hdf5-plugins"
+target=${H5DAT_TARGET:-native}
+if [ "$target" = native ]; then
+  npx cmake-js rebuild --CDNAPI_VERSION=8
+  platform=$(node -p 'process.platform + "-" + process.arch')
+else
+  [ -f "cmake/toolchain-$target.cmake" ] || { echo "prebuild-compile: no cmake/toolchain-$target.cmake" >&2; exit 1; }
+  npx cmake-js rebuild --CDNAPI_VERSION=8 --CDCMAKE_TOOLCHAIN_FILE="$PWD/cmake/toolchain-$target.cmake" \
+    --CDH5DAT_DEPS_PREFIX="$PWD/deps/install-$target"
+  platform=$target
+fi
+plugins="prebuilds/$platform/hdf5-plugins"
 rm -rf "$plugins" && mkdir -p "$plugins"
 cp build/hdf5-plugins/*.so "$plugins/"

@@ -1,6 +1,10 @@
 #!/usr/bin/env node
 // Records (write) or verifies (check) a hash of every input of the native build, so that a
 // committed prebuild can never silently lag behind binding/, cmake/ or CMakeLists.txt.
+// prebuilds/STAMP holds one line per platform ("<hash> linux-arm64"): each prebuild is built on its
+// own (linux-arm64 cross-compiled), so rebuilding one must not vouch for the others. `write` stamps
+// the platform just built (H5DAT_TARGET, else this machine's); `check` wants a current line for
+// every folder in prebuilds/.
 "use strict";
 const crypto = require("node:crypto");
 const fs = require("node:fs");
@@ -41,22 +45,46 @@ if (unlisted.length > 0) {
   process.exit(1);
 }
 
+/** The recorded hash of each platform, from prebuilds/STAMP. */
+function readStamps() {
+  const stamps = new Map();
+  if (!fs.existsSync(stampFile)) return stamps;
+  for (const line of fs.readFileSync(stampFile, "utf8").split("\n")) {
+    const [hash, platform] = line.trim().split(/\s+/);
+    if (hash && platform) stamps.set(platform, hash);
+  }
+  return stamps;
+}
+
+/** The npm script that rebuilds a platform's prebuild. */
+const rebuildCommand = (platform) => (platform === "linux-arm64" ? "npm run build:prebuild:arm64" : "npm run build:prebuild");
+
 const command = process.argv[2];
 if (command === "write") {
+  const platform = process.env.H5DAT_TARGET && process.env.H5DAT_TARGET !== "native"
+    ? process.env.H5DAT_TARGET
+    : `${process.platform}-${process.arch}`;
+  const stamps = readStamps();
+  stamps.set(platform, sourceHash());
   fs.mkdirSync(path.dirname(stampFile), { recursive: true });
-  fs.writeFileSync(stampFile, sourceHash() + "\n");
-  console.log(`prebuild stamp written: ${stampFile}`);
+  const lines = [...stamps].sort(([a], [b]) => a.localeCompare(b)).map(([name, hash]) => `${hash} ${name}\n`);
+  fs.writeFileSync(stampFile, lines.join(""));
+  console.log(`prebuild stamp written for ${platform}: ${stampFile}`);
 } else if (command === "check") {
   const expected = sourceHash();
-  const recorded = fs.existsSync(stampFile) ? fs.readFileSync(stampFile, "utf8").trim() : "(none)";
-  if (recorded !== expected) {
+  const stamps = readStamps();
+  const platforms = fs.readdirSync(path.dirname(stampFile), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const stale = platforms.filter((platform) => stamps.get(platform) !== expected);
+  if (stale.length > 0) {
     console.error(
       `The committed prebuild is stale: binding/, cmake/ or CMakeLists.txt changed since it was built.\n` +
-        `  recorded ${recorded}\n  current  ${expected}\n  fix: npm run build:prebuild, then commit prebuilds/.`,
+        stale.map((platform) => `  ${platform}: recorded ${stamps.get(platform) ?? "(none)"}\n`).join("") +
+        `  current  ${expected}\n` +
+        stale.map((platform) => `  fix: ${rebuildCommand(platform)}, then commit prebuilds/.\n`).join(""),
     );
     process.exit(1);
   }
-  console.log("prebuild stamp matches the native sources");
+  console.log(`prebuild stamp matches the native sources (${platforms.join(", ")})`);
 } else {
   console.error("usage: prebuild-stamp.js write|check");
   process.exit(2);
