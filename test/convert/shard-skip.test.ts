@@ -3,7 +3,8 @@
 // "./" prefixes, deep nesting, a name twice, a name not UTF-8, a directory and a symlink), each
 // shard's entries are exactly those src/convert/shard.ts's shardOf assigns it, shards 0..N-1
 // cover each entry once, every entry keeps its index in the input (counting those passed over),
-// and a schema target's {index} is the same as in an unsharded run.
+// and a schema target's {index} is the same as in an unsharded run; a long pass stops to tell
+// progress without losing count.
 import assert from "node:assert/strict";
 import path from "node:path";
 import { test } from "node:test";
@@ -134,4 +135,36 @@ test("a schema target's {index} is the same in shards as in an unsharded run (ta
     }
     assert.deepEqual(sharded.sort(), whole, path.basename(archive));
   }
+});
+
+test("a long pass over other shards' entries stops to tell progress, and the entry after it keeps its index", async () => {
+  const archive = path.join(dir, "large.tar");
+  python(`import io, os, sys, tarfile
+with tarfile.open(sys.argv[1], "w") as t:
+    for i in range(300):
+        data = os.urandom(128 * 1024)
+        info = tarfile.TarInfo("f/%04d.bin" % i)
+        info.size = len(data)
+        t.addfile(info, io.BytesIO(data))
+print("[]")`, archive);
+  const group = new ArchiveSource(archive, 0).groupName;
+  // A shard of 10^12 that owns entry 290 (and, by the odds, nothing else): 36 MiB passed over first.
+  const count = 1e12;
+  const index = shardOf(group, "f/0290.bin", count);
+  const positions: number[] = [];
+  const source = new ArchiveSource(archive, 0);
+  const yielded: Listed[] = [];
+  let next = 0;
+  try {
+    for await (const entry of source.entries({ index, count, onPassing: (position) => positions.push(position) })) {
+      next += entry.passedOver ?? 0;
+      yielded.push({ index: next++, sourcePath: entry.sourcePath });
+      await entry.readAll();
+    }
+  } finally {
+    await source.close();
+  }
+  assert.deepEqual(yielded, [{ index: 290, sourcePath: "f/0290.bin" }]);
+  assert.ok(positions.length >= 2, `progress told ${positions.length} times`);
+  assert.ok(positions.every((p, i) => i === 0 || p > positions[i - 1]) && positions.at(-1)! >= 32 << 20, positions.join(", "));
 });
