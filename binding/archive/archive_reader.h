@@ -7,6 +7,8 @@
 #include <mutex>
 #include <string>
 
+#include "archive/shard_filter.h"
+
 struct archive;
 
 namespace h5dat {
@@ -14,7 +16,7 @@ namespace h5dat {
 class ArchiveReader : public Napi::ObjectWrap<ArchiveReader> {
  public:
   static void Init(Napi::Env env, Napi::Object exports);
-  static Napi::Object New(Napi::Env env, struct archive* reader, std::string path);
+  static Napi::Object New(Napi::Env env, struct archive* reader, std::string path, ShardFilter shard);
   static ArchiveReader* From(const Napi::Value& value);
 
   explicit ArchiveReader(const Napi::CallbackInfo& info);
@@ -28,11 +30,14 @@ class ArchiveReader : public Napi::ObjectWrap<ArchiveReader> {
   // After a fatal read error libarchive answers every later call with no message of its own:
   // the cause is kept to name in those failures. Guarded like the handle.
   std::string& FatalCause() { return fatal_cause_; }
+  // The entries archiveNext passes over (convert --shard); set once, at open.
+  const ShardFilter& Shard() const { return shard_; }
 
  private:
   struct archive* archive_ = nullptr;
   std::string path_;
   std::string fatal_cause_;
+  ShardFilter shard_;
   std::mutex mutex_;
 };
 

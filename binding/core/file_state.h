@@ -26,6 +26,9 @@ struct OpenMode {
 struct FileState {
   hid_t id = H5I_INVALID_HID;
   std::string path;
+  // The working directory when the file was opened: HDF5 resolves a relative virtual source
+  // against the file's directory made absolute then ("extpath"), wherever the process is now.
+  std::string openedIn;
   OpenMode mode;
   std::atomic<bool> open{true};
   // Objects h5dat opened through this file, including ones reached by external links (which

@@ -3,6 +3,7 @@
 #include "hdf5/external_access.h"
 
 #include "core/h5_failure.h"
+#include "hdf5/virtual_source_files.h"
 
 namespace h5dat {
 
@@ -51,11 +52,29 @@ OutsideStorage OutsideStorageOf(hid_t dcpl, const std::string& where) {
   return storage;
 }
 
+// Fails, naming them, when source files of a virtual dataset are missing: HDF5 would read fill
+// values in their place without a word (virtual_source_files.h).
+void RequireVirtualSourceFiles(const OutsideStorage& storage, const FileState& file, const std::string& where) {
+  std::vector<std::string> missing = MissingSourceFiles(storage.files, file.path, file.openedIn);
+  if (missing.empty()) return;
+  std::string names;
+  for (size_t i = 0; i < missing.size() && i < 8; i++) names += (i ? ", '" : "'") + missing[i] + "'";
+  if (missing.size() > 8) names += ", … (" + std::to_string(missing.size()) + " in all)";
+  FailUsage("not read: " + std::string(missing.size() == 1 ? "the source file " : "source files ") + names +
+                " of this virtual dataset " + (missing.size() == 1 ? "is" : "are") + " missing (looked for beside '" +
+                file.path + "' and in the working directory), and HDF5 would read fill values in their place; " +
+                "put the files (a merged master's shards) back beside it",
+            where);
+}
+
 void RequireOwnStorage(hid_t dataset, const FileState& file, const std::string& where) {
-  if (file.mode.followExternal) return;
   PlistId dcpl(Check(H5Dget_create_plist(dataset), "cannot get creation properties", where));
   OutsideStorage storage = OutsideStorageOf(dcpl.get(), where);
   if (storage.kind == OutsideStorage::Kind::None) return;
+  if (file.mode.followExternal) {
+    if (storage.kind == OutsideStorage::Kind::Virtual) RequireVirtualSourceFiles(storage, file, where);
+    return;
+  }
   // A virtual dataset whose every source is in its own file reads nothing else.
   if (storage.kind == OutsideStorage::Kind::Virtual) {
     bool own = true;

@@ -31,7 +31,8 @@ OutsideStorage OutsideStorageOf(hid_t dcpl, const std::string& where);
 extern const char kFollowHint[];
 
 // Fails (an H5Failure naming `where` and the files) when the dataset's values lie outside its
-// file and `file` was not opened to follow them. Lock held.
+// file and `file` was not opened to follow them, or, when it was, when a virtual dataset's
+// source files are missing (HDF5 would read fill values). Lock held.
 void RequireOwnStorage(hid_t dataset, const FileState& file, const std::string& where);
 
 // A link access list for opening paths in `file`: H5P_DEFAULT when it follows external links,

@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <climits>
+
 #include "core/h5_failure.h"
 #include "core/hdf5_lock.h"
 #include "core/handle.h"
@@ -51,6 +53,8 @@ Job FileOpen(const Napi::CallbackInfo& info) {
   state->mode.followExternal = followExternal;
   Job job;
   job.Locked([state, path, mode, checkpoints]() {
+    char cwd[PATH_MAX];
+    if (getcwd(cwd, sizeof cwd)) state->openedIn = cwd;
     PlistId fapl(FileAccessList(path));
     hid_t id;
     bool create = mode == "w" || mode == "w-" || mode == "x" || (mode == "a" && access(path.c_str(), F_OK) != 0);

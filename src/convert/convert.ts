@@ -173,8 +173,11 @@ async function convertInput(run: Run, input: string, source: Source | Error, sta
     stack = await openInputGroup(run, input, source, stackPlan);
     // Each entry's position in its input ({index} of a schema target), whatever becomes of it.
     let next = 0;
-    for await (const entry of source.entries()) {
+    // An archive passes over other shards' entries natively (the bytes it reads meanwhile still move progress).
+    const passing = shard && { ...shard, signal: run.options.signal, onPassing: (position: number) => (run.progress.inputBytesRead = inputStart + position) };
+    for await (const entry of source.entries(passing)) {
       if (run.failure || run.options.signal?.aborted) break;
+      next += entry.passedOver ?? 0;
       const index = next++;
       // Another shard's entry: passed over unread.
       if (shard && shardOf(source.groupName, entry.sourcePath, shard.count) !== shard.index) continue;

@@ -3,7 +3,8 @@
 // which `h5dat merge` stitches into one. An entry's shard is a pure function of its input's group
 // name and its source path, so it does not depend on worker count, order, machine or time:
 //   shard = (first 8 bytes of SHA-256("<group>\n<source path>") as a big-endian uint64) mod N.
-// Every task still lists every input; the entries of other shards are passed over unread.
+// Every task still lists every input; the entries of other shards are passed over unread (an
+// archive's inside the addon, binding/archive/shard_filter.h, which must hash as shardOf does).
 import { createHash } from "node:crypto";
 import path from "node:path";
 import type { InputFingerprint } from "./input-fingerprint";

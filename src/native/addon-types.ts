@@ -52,6 +52,24 @@ export interface NativeArchiveHeader {
   data?: Buffer;
   /** What reading that data failed with (the error archiveRead would have thrown). */
   dataError?: Error;
+  /** Entries of other shards the reader passed over before this one (archiveOpen's `shard`). */
+  passedOver?: number;
+}
+
+/** archiveNext's stop in a run of other shards' entries, so that progress moves: no entry yet. */
+export interface NativeArchivePassing {
+  passing: true;
+  /** Entries passed over in this call. */
+  passedOver: number;
+  /** Bytes of the archive file read so far. */
+  position: number;
+}
+
+/** archiveOpen's shard filter: entries whose shardOf(group, source path, count) is not `index` are passed over natively. */
+export interface NativeShardFilter {
+  group: string;
+  index: number;
+  count: number;
 }
 
 /** One attribute for attrWriteMany. */
@@ -245,8 +263,8 @@ export interface NativeOps {
   /** An attribute's type and shape, without reading its values (binding/hdf5/attribute_info.cc). */
   attrDescribe: [[loc: NativeHandle, name: string], { type: TypeSpec; shape: number[] | null }];
   datasetDims: [[dataset: NativeHandle], NativeDatasetDims];
-  archiveOpen: [[path: string, blockSize: number], NativeArchive];
-  archiveNext: [[archive: NativeArchive, inlineMax: number], NativeArchiveHeader | null];
+  archiveOpen: [[path: string, blockSize: number, shard?: NativeShardFilter], NativeArchive];
+  archiveNext: [[archive: NativeArchive, inlineMax: number], NativeArchiveHeader | NativeArchivePassing | null];
   archiveRead: [[archive: NativeArchive, maxBytes: number], Buffer];
   archiveClose: [[archive: NativeArchive], void];
   attrExists: [[loc: NativeHandle, name: string], boolean];

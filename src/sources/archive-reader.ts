@@ -1,10 +1,11 @@
 // Streams the entries of an archive (zip, tar, tar.gz, tar.xz, a lone .gz, and whatever else
 // libarchive reads) through the native libarchive: one entry at a time, data in blocks, so
-// memory stays flat however large the archive is.
+// memory stays flat however large the archive is. With a shard filter (convert --shard) the
+// entries of other shards are passed over inside the addon: they never cross to JS.
 import path from "node:path";
 import { native } from "../native/addon";
 import { ArchiveError } from "./archive-error";
-import type { NativeArchive, NativeArchiveHeader } from "../native/addon-types";
+import type { NativeArchive, NativeArchiveHeader, NativeShardFilter } from "../native/addon-types";
 
 /** One entry's header. `size` is null when the archive does not record it (a lone .gz). */
 export interface ArchiveEntry extends Omit<NativeArchiveHeader, "size" | "exactSize" | "mtime" | "data" | "dataError"> {
@@ -12,6 +13,14 @@ export interface ArchiveEntry extends Omit<NativeArchiveHeader, "size" | "exactS
   size: number | null;
   /** Modification time; null when the header has none. */
   mtime: Date | null;
+}
+
+/** The entries an ArchiveReader passes over natively: those whose shardOf(group, source path, count) is not `index`. */
+export interface ArchiveShardFilter extends NativeShardFilter {
+  /** Told the archive bytes read so far while only other shards' entries go by (for progress). */
+  onPassing?(position: number): void;
+  /** Once aborted, a pass over other shards' entries ends the entries (next() gives null). */
+  signal?: AbortSignal;
 }
 
 const DEFAULT_BLOCK = 1 << 20;
@@ -35,20 +44,34 @@ export class ArchiveReader {
     private readonly native: NativeArchive,
     /** The archive file, as opened. */
     readonly path: string,
+    private readonly shard: ArchiveShardFilter | undefined,
   ) {}
 
-  /** Opens an archive for reading; fails with an ArchiveError when libarchive cannot. */
-  static async open(path: string): Promise<ArchiveReader> {
-    return new ArchiveReader(await native.archiveOpen(path, 1 << 16), path);
+  /**
+   * Opens an archive for reading; fails with an ArchiveError when libarchive cannot. With `shard`,
+   * next() passes over the regular files another shard owns (counted in the next entry's
+   * `passedOver`); entries whose name the addon cannot hash as JS would (not UTF-8, ...) still come.
+   */
+  static async open(path: string, shard?: ArchiveShardFilter): Promise<ArchiveReader> {
+    const filter = shard && { group: shard.group, index: shard.index, count: shard.count };
+    return new ArchiveReader(await native.archiveOpen(path, 1 << 16, filter), path, shard);
   }
 
   /** The next entry's header, or null after the last one. Skips any unread data of the current one. */
   next(): Promise<ArchiveEntry | null> {
     return this.serial(async () => {
-      const header = await native.archiveNext(this.native, INLINE_MAX);
+      let header = await native.archiveNext(this.native, INLINE_MAX);
       this.left = null;
       this.inline = null;
+      let passedOver = 0;
+      while (header && "passing" in header) {
+        passedOver += header.passedOver;
+        this.shard?.onPassing?.(header.position);
+        if (this.shard?.signal?.aborted) return null;
+        header = await native.archiveNext(this.native, INLINE_MAX);
+      }
       if (!header) return null;
+      passedOver += header.passedOver ?? 0;
       // libarchive's "raw" format takes anything: raw without a compression filter is no archive.
       if (header.format === "raw" && header.filter === "none") {
         throw new ArchiveError(`cannot read archive '${this.path}': not an archive or compressed file libarchive reads`, this.path);
@@ -69,6 +92,7 @@ export class ArchiveReader {
         ...(header.rawPath !== undefined && { rawPath: header.rawPath }),
         ...(header.encrypted && { encrypted: true as const }),
         ...(header.warning !== undefined && { warning: header.warning }),
+        ...(passedOver > 0 && { passedOver }),
       };
     });
   }

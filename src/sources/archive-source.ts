@@ -4,7 +4,7 @@
 // (marked `notFile`, never read), so that the manifest accounts for them.
 import { ArchiveReader, type ArchiveEntry } from "./archive-reader";
 import { checkDeclaredSize, DEFAULT_LIMITS, limitedBlocks, type EntryLimits } from "./entry-limits";
-import { groupNameOf, ownGroupNameOf, renamedNote, type Source, type SourceEntry } from "./source-entry";
+import { groupNameOf, ownGroupNameOf, renamedNote, type Source, type SourceEntry, type SourceShard } from "./source-entry";
 
 /** An archive as an input: its entries, under one group named after it. */
 export class ArchiveSource implements Source {
@@ -18,12 +18,22 @@ export class ArchiveSource implements Source {
     this.groupNote = renamedNote(ownGroupNameOf(name), "group");
   }
 
-  async *entries(): AsyncGenerator<SourceEntry> {
-    const reader = (this.reader ??= await ArchiveReader.open(this.file));
+  async *entries(shard?: SourceShard): AsyncGenerator<SourceEntry> {
+    // The addon hashes the group as UTF-8 bytes; a name with a lone surrogate (no UTF-8 of its
+    // own) is left to JS, as node:crypto and N-API might each repair it their way.
+    const filter = shard && !/\p{Surrogate}/u.test(this.groupName) ? { group: this.groupName, ...shard } : undefined;
+    const reader = (this.reader ??= await ArchiveReader.open(this.file, filter));
     const limits = this.limits;
     /** Tar blocks of a directory entry's data that libarchive reads as headers (see below). */
     let dataBlocksAhead = 0;
+    /** Other shards' entries passed over natively since the last entry yielded (an empty directory is not). */
+    let passedOver = 0;
     for await (const entry of reader.entries()) {
+      // Entries passed over natively stood between: a nameless block after them is no directory's data.
+      if (entry.passedOver) {
+        passedOver += entry.passedOver;
+        dataBlocksAhead = 0;
+      }
       // libarchive makes a tar file named 'x/' a directory and reads its data blocks as headers:
       // each is a damaged header it returns as a nameless entry. They are that directory's data,
       // accounted for by its row, not entries.
@@ -56,6 +66,8 @@ export class ArchiveSource implements Source {
         checkDeclaredSize(entry.size, limits);
         yield* limitedBlocks(reader.blocks(), limits, { start: entry.position, now: () => reader.position });
       };
+      const passed = passedOver;
+      passedOver = 0;
       yield {
         source: this.name,
         // Tar's "./" prefix says nothing; anything else (a leading '/', '..') is kept as the
@@ -67,6 +79,7 @@ export class ArchiveSource implements Source {
         ...(entry.rawPath !== undefined && { rawName: entry.rawPath }),
         ...(entry.warning !== undefined && { warning: entry.warning }),
         ...(this.groupNote !== undefined && { groupNote: this.groupNote }),
+        ...(passed > 0 && { passedOver: passed }),
         blocks,
         readAll: async () => {
           const parts: Buffer[] = [];

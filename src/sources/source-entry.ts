@@ -29,10 +29,31 @@ export interface SourceEntry {
    * copy-names.ts); unset when it has no extension or another input asks for that name.
    */
   copyGroupName?: string;
+  /**
+   * Entries of this input left out before this one because another shard owns them (see
+   * SourceShard); they count in the entries' positions all the same ({index} of a schema target).
+   */
+  passedOver?: number;
   /** The data in blocks. */
   blocks(): AsyncIterable<Buffer>;
   /** All the data (for entries a processor needs whole). */
   readAll(): Promise<Buffer>;
+}
+
+/**
+ * The shard a task converts (convert --shard): a source may leave out entries another shard owns
+ * (an archive does, in its native reader), counting them in the next entry's `passedOver`. It
+ * may also yield them: the caller still checks each entry's shard.
+ */
+export interface SourceShard {
+  /** This task's shard, 0-based. */
+  index: number;
+  /** How many shards the run has. */
+  count: number;
+  /** Told the input bytes read while only other shards' entries go by (for progress). */
+  onPassing?(position: number): void;
+  /** Once aborted, a pass over other shards' entries ends the entries. */
+  signal?: AbortSignal;
 }
 
 /** An input: its entries in a stable order (directories sorted by name, archives in stored order). */
@@ -42,7 +63,8 @@ export interface Source {
   readonly groupName: string;
   /** Bytes of the input (of the archive file itself, for an archive): progress is measured in them. */
   readonly size: number;
-  entries(): AsyncIterable<SourceEntry>;
+  /** The entries; with `shard`, those of other shards may be left out (see SourceShard). */
+  entries(shard?: SourceShard): AsyncIterable<SourceEntry>;
   close(): Promise<void>;
 }
 

@@ -2,7 +2,8 @@
 // (virtual datasets over the shards, or --materialize'd) holds, path by path, the same image,
 // label name, size, split and meta row as a one-process run; its arrays are virtual (h5py's
 // is_virtual) and labels renumbered when a shard lacks a class; readBatch reads it through
-// --follow-external; shards whose stacks are stored differently are refused.
+// --follow-external, and refuses to when shard files are missing; shards whose stacks are stored
+// differently are refused.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -131,6 +132,32 @@ describe("merge of stacked shards", () => {
       await assert.rejects((await denied.dataset("/pets/images")).read({ start: [0, 0, 0, 0], count: [1, 8, 8, 3] }), /virtual dataset sources 'part-0-of-3\.h5:\/pets\/images'/);
     } finally {
       await denied.close();
+    }
+  });
+
+  test("a virtual master whose shard files are missing: readBatch and reads refuse, naming the missing files (HDF5 would read fill values)", async () => {
+    const { master } = await shardedRun("missing", 3, fixed);
+    const moved = path.join(dir, "missing-moved");
+    fs.mkdirSync(moved);
+    // The master and one shard go elsewhere; two shards stay behind.
+    fs.renameSync(master, path.join(moved, "master.h5"));
+    fs.renameSync(path.join(dir, "missing", "part-0-of-3.h5"), path.join(moved, "part-0-of-3.h5"));
+    const file = await File.open(path.join(moved, "master.h5"), "r", { external: "follow" });
+    try {
+      const stack = await openStack(await file.group("/pets"));
+      await assert.rejects(stack.readBatch([0, 1]), /source files 'part-1-of-3\.h5', 'part-2-of-3\.h5' of this virtual dataset are missing/);
+      await assert.rejects((await file.dataset("/pets/source_size")).read(), (error: Error) => /\/pets\/source_size/.test(error.message) && /'part-1-of-3\.h5', 'part-2-of-3\.h5'/.test(error.message) && !/part-0/.test(error.message));
+    } finally {
+      await file.close();
+    }
+    // Put back beside the master, they read again.
+    for (const shard of ["part-1-of-3.h5", "part-2-of-3.h5"]) fs.renameSync(path.join(dir, "missing", shard), path.join(moved, shard));
+    const back = await File.open(path.join(moved, "master.h5"), "r", { external: "follow" });
+    try {
+      const { data } = await (await back.dataset("/pets/source_size")).read();
+      assert.equal((data as ArrayLike<unknown>).length, (await openStack(await back.group("/pets"))).rows);
+    } finally {
+      await back.close();
     }
   });
 
