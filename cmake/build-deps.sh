@@ -134,6 +134,24 @@ fi
 # h5py. The mirror carries no libaec source package (404 for trixie, bookworm and sid alike), so
 # the static libraries come from Debian's binary libaec-dev: they link into a shared object with no
 # text relocations (checked with readelf -d), unlike most of Debian's .a files.
+# Where apt is not (H5DAT_SOURCES=upstream), fetch-sources.sh brings libaec's own release tarball
+# (the same version) and it is built here instead.
+aec_tarball=$(ls "$src"/libaec_*.orig.tar.* 2>/dev/null | head -n1 || true)
+if [ ! -f "$prefix/lib/libsz.a" ] && [ -n "$aec_tarball" ]; then
+  unpack "$aec_tarball" libaec-src
+  cmake -S "$work/libaec-src" -B "$work/libaec-build" "${cmake_cross[@]}" -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_INSTALL_PREFIX="$work/libaec-install" -DCMAKE_INSTALL_LIBDIR=lib -DCMAKE_POSITION_INDEPENDENT_CODE=ON \
+    -DBUILD_SHARED_LIBS=OFF -DBUILD_TESTING=OFF >"$work/libaec-configure.log"
+  cmake --build "$work/libaec-build" -j"$jobs" >"$work/libaec-build.log"
+  cmake --install "$work/libaec-build" >/dev/null
+  # Its static archives are named libaec.a/libsz.a or, next to shared builds, *-static.a / *_static.a.
+  for lib in aec sz; do
+    built=$(ls "$work"/libaec-install/lib/lib"$lib".a "$work"/libaec-install/lib/lib"$lib"[-_]static.a 2>/dev/null | head -n1 || true)
+    [ -n "$built" ] || { echo "build-deps: libaec built no static lib$lib (see $work/libaec-build.log)" >&2; exit 1; }
+    cp "$built" "$prefix/lib/lib$lib.a"
+  done
+  cp "$work"/libaec-install/include/libaec.h "$work"/libaec-install/include/szlib.h "$prefix/include/"
+fi
 if [ ! -f "$prefix/lib/libsz.a" ]; then
   rm -rf "$work/libaec" && mkdir -p "$work/libaec"
   if [ "$target" = native ]; then
