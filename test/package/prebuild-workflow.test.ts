@@ -17,7 +17,7 @@ const workflowText = fs.readFileSync(workflowFile, "utf8");
 
 type Step = { name?: string; uses?: string; run?: string; with?: Record<string, unknown>; if?: string };
 type Job = { "runs-on"?: string; needs?: string | string[]; if?: string; steps?: Step[]; strategy?: { matrix?: { include?: MatrixEntry[] } } };
-type MatrixEntry = { os: string; platform: string; experimental?: boolean };
+type MatrixEntry = { os: string; platform: string; container?: string; experimental?: boolean };
 const workflow = parse(workflowText) as { on: { push?: { tags?: string[] } }; jobs: Record<string, Job> };
 const build = workflow.jobs.build;
 const release = workflow.jobs.release;
@@ -51,8 +51,12 @@ test("the matrix has one runner per wanted platform, named as prebuildify names 
     assert.equal(runnerPlatform[entry.os], entry.platform, `${entry.os} builds ${runnerPlatform[entry.os]}, not ${entry.platform}`);
     assert.match(entry.platform, /^(linux|darwin|win32)-(x64|arm64)$/);
     assert.equal(typeof entry.experimental, "boolean", `${entry.platform}: experimental is set (continue-on-error reads it)`);
+    // A Linux .node needs the glibc it was built against: built in Debian 12, not on Ubuntu 24.04.
+    if (entry.platform.startsWith("linux-")) assert.equal(entry.container, "debian:bookworm", `${entry.platform} builds in Debian 12`);
+    else assert.equal(entry.container, "", `${entry.platform} builds on the runner itself`);
   }
   assert.equal(build["runs-on"], "${{ matrix.os }}");
+  assert.equal((build as { container?: string }).container, "${{ matrix.container }}");
 });
 
 test("every job has runs-on and every step either runs a command or uses an action", () => {
