@@ -20,7 +20,9 @@ fi
 plugins="prebuilds/$platform/hdf5-plugins"
 rm -rf "$plugins" && mkdir -p "$plugins"
 # (The plugins are .so on Linux and macOS, .dll on Windows.)
-shopt -s nullglob
-plugin_files=(build/hdf5-plugins/*.so build/hdf5-plugins/*.dll build/hdf5-plugins/*.dylib)
-[ ${#plugin_files[@]} -gt 0 ] || { echo "prebuild-compile: no HDF5 filter plugins in build/hdf5-plugins" >&2; exit 1; }
-cp "${plugin_files[@]}" "$plugins/"
+copied=0
+for plugin in build/hdf5-plugins/*.so build/hdf5-plugins/*.dll build/hdf5-plugins/*.dylib; do
+  [ -e "$plugin" ] || continue
+  cp "$plugin" "$plugins/" && copied=$((copied + 1))
+done
+[ "$copied" -gt 0 ] || { echo "prebuild-compile: no HDF5 filter plugins in build/hdf5-plugins" >&2; exit 1; }
