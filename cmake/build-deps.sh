@@ -12,9 +12,10 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 target=${H5DAT_TARGET:-native}
 src=$root/deps/src
-jobs=${JOBS:-$(nproc)}
+jobs=${JOBS:-$(nproc 2>/dev/null || sysctl -n hw.ncpu 2>/dev/null || echo 2)}
 # What a cross build adds to each kind of build: CMake a toolchain file, zlib's configure its
-# CHOST, plain Makefiles the compiler and archiver; empty for a native build.
+# CHOST, plain Makefiles the compiler and archiver; empty for a native build. (Expanded as
+# ${a[@]+"${a[@]}"}: macOS's bash 3.2 calls an empty array unbound under set -u.)
 cmake_cross=() zlib_cross=() make_cross=() cc=cc ar=ar
 case "$target" in
   native)
@@ -50,7 +51,7 @@ unpack() { # unpack <tarball-glob> <dir>
 if [ ! -f "$prefix/lib/libz.a" ]; then
   unpack "$src/zlib_*.orig.tar.*" zlib
   # -O3 and unaligned loads: as fast as the system zlib h5py uses (-O2 was 10% slower on P1).
-  (cd "$work/zlib" && env "${zlib_cross[@]}" CFLAGS="-O3 -fPIC -DUNALIGNED_OK" ./configure --static --prefix="$prefix" >/dev/null \
+  (cd "$work/zlib" && env ${zlib_cross[@]+"${zlib_cross[@]}"} CFLAGS="-O3 -fPIC -DUNALIGNED_OK" ./configure --static --prefix="$prefix" >/dev/null \
      && make -j"$jobs" >/dev/null && make install >/dev/null)
 fi
 
@@ -58,7 +59,7 @@ fi
 # writes standard zlib streams (any HDF5 reads them) about twice as fast as zlib at one level.
 if [ ! -f "$prefix/lib/libdeflate.a" ]; then
   unpack "$src/libdeflate_*.orig.tar.*" libdeflate
-  cmake -S "$work/libdeflate" -B "$work/libdeflate-build" "${cmake_cross[@]}" -DCMAKE_BUILD_TYPE=Release \
+  cmake -S "$work/libdeflate" -B "$work/libdeflate-build" ${cmake_cross[@]+"${cmake_cross[@]}"} -DCMAKE_BUILD_TYPE=Release \
     -DCMAKE_INSTALL_PREFIX="$prefix" -DCMAKE_INSTALL_LIBDIR=lib -DCMAKE_POSITION_INDEPENDENT_CODE=ON \
     -DLIBDEFLATE_BUILD_SHARED_LIB=OFF -DLIBDEFLATE_BUILD_STATIC_LIB=ON -DLIBDEFLATE_BUILD_GZIP=OFF \
     -DLIBDEFLATE_BUILD_TESTS=OFF >"$work/libdeflate-configure.log"
@@ -75,7 +76,7 @@ if [ ! -f "$prefix/lib/libturbojpeg.a" ]; then
   [ "$target" != native ] || command -v nasm >/dev/null || { echo "build-deps: libjpeg-turbo needs nasm (apt-get install nasm)" >&2; exit 1; }
   unpack "$src/libjpeg-turbo_*.orig.tar.*" libjpeg-turbo
   # (Given a relative CMAKE_INSTALL_LIBDIR, its CMake files install outside the prefix.)
-  cmake -S "$work/libjpeg-turbo" -B "$work/libjpeg-turbo-build" "${cmake_cross[@]}" -DCMAKE_BUILD_TYPE=Release \
+  cmake -S "$work/libjpeg-turbo" -B "$work/libjpeg-turbo-build" ${cmake_cross[@]+"${cmake_cross[@]}"} -DCMAKE_BUILD_TYPE=Release \
     -DCMAKE_INSTALL_PREFIX="$prefix" -DCMAKE_INSTALL_LIBDIR="$prefix/lib" -DCMAKE_POSITION_INDEPENDENT_CODE=ON \
     -DENABLE_SHARED=OFF -DENABLE_STATIC=ON -DWITH_TURBOJPEG=ON -DWITH_JAVA=OFF -DREQUIRE_SIMD=ON \
     >"$work/libjpeg-turbo-configure.log"
@@ -86,7 +87,7 @@ fi
 # xz (liblzma): for .xz / .tar.xz archives in libarchive.
 if [ ! -f "$prefix/lib/liblzma.a" ]; then
   unpack "$src/xz-utils_*.orig.tar.*" xz
-  cmake -S "$work/xz" -B "$work/xz-build" "${cmake_cross[@]}" -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX="$prefix" \
+  cmake -S "$work/xz" -B "$work/xz-build" ${cmake_cross[@]+"${cmake_cross[@]}"} -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX="$prefix" \
     -DCMAKE_INSTALL_LIBDIR=lib -DCMAKE_POSITION_INDEPENDENT_CODE=ON -DBUILD_SHARED_LIBS=OFF \
     -DXZ_TOOL_XZ=OFF -DXZ_TOOL_XZDEC=OFF -DXZ_TOOL_LZMADEC=OFF -DXZ_TOOL_LZMAINFO=OFF \
     -DXZ_TOOL_SCRIPTS=OFF -DXZ_DOC=OFF -DXZ_NLS=OFF -DBUILD_TESTING=OFF >"$work/xz-configure.log"
@@ -97,14 +98,14 @@ fi
 # bzip2 (libbz2): for .bz2 / .tar.bz2 archives in libarchive. Its Makefile has no -fPIC.
 if [ ! -f "$prefix/lib/libbz2.a" ]; then
   unpack "$src/bzip2_*.orig.tar.*" bzip2
-  (cd "$work/bzip2" && make -j"$jobs" "${make_cross[@]}" libbz2.a CFLAGS="-O2 -fPIC -D_FILE_OFFSET_BITS=64" >/dev/null \
+  (cd "$work/bzip2" && make -j"$jobs" ${make_cross[@]+"${make_cross[@]}"} libbz2.a CFLAGS="-O2 -fPIC -D_FILE_OFFSET_BITS=64" >/dev/null \
      && cp libbz2.a "$prefix/lib/" && cp bzlib.h "$prefix/include/")
 fi
 
 # zstd (libzstd): for .zst / .tar.zst archives and zip entries compressed with zstd.
 if [ ! -f "$prefix/lib/libzstd.a" ]; then
   unpack "$src/libzstd_*.orig.tar.*" zstd
-  (cd "$work/zstd/lib" && make -j"$jobs" "${make_cross[@]}" libzstd.a CFLAGS="-O2 -fPIC" ZSTD_LEGACY_SUPPORT=0 >/dev/null \
+  (cd "$work/zstd/lib" && make -j"$jobs" ${make_cross[@]+"${make_cross[@]}"} libzstd.a CFLAGS="-O2 -fPIC" ZSTD_LEGACY_SUPPORT=0 >/dev/null \
      && cp libzstd.a "$prefix/lib/" && cp zstd.h zstd_errors.h zdict.h "$prefix/include/")
 fi
 
@@ -114,7 +115,7 @@ fi
 if [ ! -f "$prefix/lib/libarchive.a" ] || [ "$prefix/lib/libbz2.a" -nt "$prefix/lib/libarchive.a" ] \
    || [ "$prefix/lib/libzstd.a" -nt "$prefix/lib/libarchive.a" ]; then
   unpack "$src/libarchive_*.orig.tar.*" libarchive
-  cmake -S "$work/libarchive" -B "$work/libarchive-build" "${cmake_cross[@]}" -DCMAKE_BUILD_TYPE=Release \
+  cmake -S "$work/libarchive" -B "$work/libarchive-build" ${cmake_cross[@]+"${cmake_cross[@]}"} -DCMAKE_BUILD_TYPE=Release \
     -DCMAKE_INSTALL_PREFIX="$prefix" -DCMAKE_INSTALL_LIBDIR=lib -DCMAKE_POSITION_INDEPENDENT_CODE=ON \
     -DBUILD_SHARED_LIBS=OFF -DENABLE_TEST=OFF -DENABLE_TAR=OFF -DENABLE_CPIO=OFF -DENABLE_CAT=OFF \
     -DENABLE_UNZIP=OFF -DENABLE_OPENSSL=OFF -DENABLE_MBEDTLS=OFF -DENABLE_NETTLE=OFF \
@@ -134,6 +135,24 @@ fi
 # h5py. The mirror carries no libaec source package (404 for trixie, bookworm and sid alike), so
 # the static libraries come from Debian's binary libaec-dev: they link into a shared object with no
 # text relocations (checked with readelf -d), unlike most of Debian's .a files.
+# Where apt is not (H5DAT_SOURCES=upstream), fetch-sources.sh brings libaec's own release tarball
+# (the same version) and it is built here instead.
+aec_tarball=$(ls "$src"/libaec_*.orig.tar.* 2>/dev/null | head -n1 || true)
+if [ ! -f "$prefix/lib/libsz.a" ] && [ -n "$aec_tarball" ]; then
+  unpack "$aec_tarball" libaec-src
+  cmake -S "$work/libaec-src" -B "$work/libaec-build" ${cmake_cross[@]+"${cmake_cross[@]}"} -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_INSTALL_PREFIX="$work/libaec-install" -DCMAKE_INSTALL_LIBDIR=lib -DCMAKE_POSITION_INDEPENDENT_CODE=ON \
+    -DBUILD_SHARED_LIBS=OFF -DBUILD_TESTING=OFF >"$work/libaec-configure.log"
+  cmake --build "$work/libaec-build" -j"$jobs" >"$work/libaec-build.log"
+  cmake --install "$work/libaec-build" >/dev/null
+  # Its static archives are named libaec.a/libsz.a or, next to shared builds, *-static.a / *_static.a.
+  for lib in aec sz; do
+    built=$(ls "$work"/libaec-install/lib/lib"$lib".a "$work"/libaec-install/lib/lib"$lib"[-_]static.a 2>/dev/null | head -n1 || true)
+    [ -n "$built" ] || { echo "build-deps: libaec built no static lib$lib (see $work/libaec-build.log)" >&2; exit 1; }
+    cp "$built" "$prefix/lib/lib$lib.a"
+  done
+  cp "$work"/libaec-install/include/libaec.h "$work"/libaec-install/include/szlib.h "$prefix/include/"
+fi
 if [ ! -f "$prefix/lib/libsz.a" ]; then
   rm -rf "$work/libaec" && mkdir -p "$work/libaec"
   if [ "$target" = native ]; then
@@ -174,7 +193,7 @@ hdf5_patches=("$root"/cmake/patches/hdf5-*.patch)
 if [ ! -f "$prefix/lib/libhdf5.a" ] || [ -n "$(find "${hdf5_patches[@]}" "$prefix/lib/libsz.a" -newer "$prefix/lib/libhdf5.a")" ]; then
   unpack "$src/hdf5_*.orig.tar.*" hdf5
   for hdf5_patch in "${hdf5_patches[@]}"; do patch -s -d "$work/hdf5" -p1 < "$hdf5_patch"; done
-  cmake -S "$work/hdf5" -B "$work/hdf5-build" "${cmake_cross[@]}" -DCMAKE_BUILD_TYPE=Release \
+  cmake -S "$work/hdf5" -B "$work/hdf5-build" ${cmake_cross[@]+"${cmake_cross[@]}"} -DCMAKE_BUILD_TYPE=Release \
     -DCMAKE_INSTALL_PREFIX="$prefix" -DBUILD_SHARED_LIBS=OFF -DBUILD_STATIC_LIBS=ON \
     -DCMAKE_POSITION_INDEPENDENT_CODE=ON -DBUILD_TESTING=OFF -DHDF5_BUILD_TOOLS=OFF \
     -DHDF5_BUILD_EXAMPLES=OFF -DHDF5_BUILD_UTILS=OFF -DHDF5_BUILD_HL_LIB=ON \
@@ -191,7 +210,7 @@ fi
 # (32008; its own block format is in binding/filters, bounded against corrupt chunks).
 if [ ! -f "$prefix/lib/liblz4.a" ]; then
   unpack "$src/lz4_*.orig.tar.*" lz4
-  (cd "$work/lz4/lib" && make -j"$jobs" "${make_cross[@]}" liblz4.a CFLAGS="-O3 -fPIC" >/dev/null \
+  (cd "$work/lz4/lib" && make -j"$jobs" ${make_cross[@]+"${make_cross[@]}"} liblz4.a CFLAGS="-O3 -fPIC" >/dev/null \
      && cp liblz4.a "$prefix/lib/" && cp lz4.h lz4hc.h "$prefix/include/")
 fi
 
@@ -199,7 +218,7 @@ fi
 # SSE2 shuffles are picked at run time by Blosc itself.
 if [ ! -f "$prefix/lib/libblosc.a" ]; then
   unpack "$src/c-blosc_*.orig.tar.*" c-blosc
-  ZLIB_ROOT="$prefix" cmake -S "$work/c-blosc" -B "$work/c-blosc-build" "${cmake_cross[@]}" -DCMAKE_BUILD_TYPE=Release \
+  ZLIB_ROOT="$prefix" cmake -S "$work/c-blosc" -B "$work/c-blosc-build" ${cmake_cross[@]+"${cmake_cross[@]}"} -DCMAKE_BUILD_TYPE=Release \
     -DCMAKE_INSTALL_PREFIX="$prefix" -DCMAKE_INSTALL_LIBDIR=lib -DCMAKE_POSITION_INDEPENDENT_CODE=ON \
     -DBUILD_SHARED=OFF -DBUILD_STATIC=ON -DBUILD_TESTS=OFF -DBUILD_FUZZERS=OFF -DBUILD_BENCHMARKS=OFF \
     -DDEACTIVATE_SNAPPY=ON -DPREFER_EXTERNAL_LZ4=ON -DPREFER_EXTERNAL_ZSTD=ON -DPREFER_EXTERNAL_ZLIB=ON \

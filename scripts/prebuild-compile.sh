@@ -19,4 +19,10 @@ else
 fi
 plugins="prebuilds/$platform/hdf5-plugins"
 rm -rf "$plugins" && mkdir -p "$plugins"
-cp build/hdf5-plugins/*.so "$plugins/"
+# (The plugins are .so on Linux and macOS, .dll on Windows.)
+copied=0
+for plugin in build/hdf5-plugins/*.so build/hdf5-plugins/*.dll build/hdf5-plugins/*.dylib; do
+  [ -e "$plugin" ] || continue
+  cp "$plugin" "$plugins/" && copied=$((copied + 1))
+done
+[ "$copied" -gt 0 ] || { echo "prebuild-compile: no HDF5 filter plugins in build/hdf5-plugins" >&2; exit 1; }
