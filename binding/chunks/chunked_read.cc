@@ -84,8 +84,9 @@ bool ChunkedRead::Plan(hid_t dataset, const Selection& selection, const TypeSpec
     hsize_t size = 0;
     bool stored = H5Dget_chunk_info_by_coord(dataset, offset.data(), &mask, &address, &size) >= 0 &&
                   address != HADDR_UNDEF && size != 0;
-    // A direct read takes an unfiltered chunk's bytes as they lie: all of them, and nothing else.
-    if (!stored || (fileCopy_ >= 0 && size != chunkBytes_)) {
+    // A direct read takes an unfiltered chunk's bytes as they lie: all of them, inside the file
+    // (a corrupt index pointing past its end is left to H5Dread, which says so).
+    if (!stored || (fileCopy_ >= 0 && (size != chunkBytes_ || address + size > fileEnd_))) {
       H5Eclear2(H5E_DEFAULT);
       pieces_.clear();
       return false;
@@ -125,6 +126,13 @@ bool ChunkedRead::PlanDirect(hid_t dataset) {
   if (access.get() < 0 || H5Pget_driver(access.get()) != H5FD_SEC2) return false;
   void* handle = nullptr;
   if (H5Fget_vfd_handle(file.get(), H5P_DEFAULT, &handle) < 0 || !handle) return false;
+  // The end of allocation is relative to the file's base (after a user block); chunk addresses
+  // are not.
+  PlistId creation(H5Fget_create_plist(file.get()));
+  hsize_t userBlock = 0;
+  if (creation.get() < 0 || H5Pget_userblock(creation.get(), &userBlock) < 0) return false;
+  if (H5Fget_eoa(file.get(), &fileEnd_) < 0) return false;
+  fileEnd_ += userBlock;
   fileCopy_ = fcntl(*static_cast<int*>(handle), F_DUPFD_CLOEXEC, 0);
   return fileCopy_ >= 0;
 #endif

@@ -62,6 +62,7 @@ class ChunkedRead {
   // A duplicate of the file's descriptor for direct reads (-1: none): it stays valid however
   // HDF5 closes the file meanwhile.
   int fileCopy_ = -1;
+  haddr_t fileEnd_ = 0;  // the file's end of allocation, where every chunk must end before
 };
 
 }  // namespace h5dat
