@@ -26,7 +26,6 @@ namespace h5dat {
 namespace {
 
 using DatasetId = ScopedId<H5Dclose>;
-using FileId = ScopedId<H5Fclose>;
 
 constexpr char kNotCopiedAttr[] = "h5dat_not_copied";
 // A virtual dataset is made again only when its values are mostly its sources' (not a 2^40

@@ -30,6 +30,7 @@ class ScopedId {
 using TypeId = ScopedId<H5Tclose>;
 using SpaceId = ScopedId<H5Sclose>;
 using PlistId = ScopedId<H5Pclose>;
+using FileId = ScopedId<H5Fclose>;
 using AttrId = ScopedId<H5Aclose>;
 
 }  // namespace h5dat

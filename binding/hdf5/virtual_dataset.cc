@@ -21,7 +21,6 @@ namespace h5dat {
 namespace {
 
 using DatasetId = ScopedId<H5Dclose>;
-using FileId = ScopedId<H5Fclose>;
 
 // One mapping: the block of the virtual dataset at `start` of extent `shape` is the whole of
 // `dataset` in `file` ("." for the virtual dataset's own file).
