@@ -28,6 +28,12 @@ export interface CompressionSpec {
 /** A compression setting: a spec, or "none" for datasets stored as they are. */
 export type CompressionSetting = CompressionSpec | "none";
 
+/**
+ * Compression as createDataset and the processors take it: a codec ("gzip" is level 4, as
+ * h5py), a setting text ("zstd:5"), a spec, a gzip level 0-9, or "none" (null: none).
+ */
+export type CompressionOption = Codec | "none" | (string & {}) | number | CompressionSpec | null;
+
 /** HDF5 filter IDs: HDF5's own and the registered ones hdf5plugin uses. */
 export const FILTER_IDS = { gzip: 1, shuffle: 2, fletcher32: 3, szip: 4, nbit: 5, scaleoffset: 6, lzo: 305, bzip2: 307, lzf: 32000, blosc: 32001, lz4: 32004, bitshuffle: 32008, zfp: 32013, zstd: 32015, sz: 32017, fcidecomp: 32018, blosc2: 32026 } as const;
 
@@ -121,10 +127,20 @@ export function withDefaults(spec: CompressionSpec): CompressionSpec {
   }
 }
 
-/** The canonical text of a setting: "none", "gzip:4", "zstd:3", "lz4", "blosc:lz4:5:shuffle", "bitshuffle:lz4". */
-export function compressionText(setting: CompressionSetting): string {
-  if (setting === "none") return "none";
-  const spec = withDefaults(setting);
+/**
+ * The canonical text of a compression, however given (a setting, a text, a spec, a gzip level):
+ * "none", "gzip:4", "zstd:3", "lz4", "blosc:lz4:5:shuffle", "bitshuffle:lz4". Absent (undefined
+ * or null) is h5dat's default, gzip:4: what convert and every processor use when not told. A
+ * spec is written as it is, not checked: one read from a foreign file may hold any level.
+ */
+export function compressionText(compression: CompressionSetting | CompressionOption | undefined): string {
+  const given = compression ?? "gzip";
+  const spec = typeof given === "object" ? given : compressionSpecOf(given);
+  return spec === null ? "none" : specText(spec);
+}
+
+function specText(given: CompressionSpec): string {
+  const spec = withDefaults(given);
   switch (spec.codec) {
     case "gzip":
     case "zstd":
@@ -136,6 +152,23 @@ export function compressionText(setting: CompressionSetting): string {
     case "bitshuffle":
       return spec.compressor === "zstd" ? `bitshuffle:zstd:${spec.level}` : `bitshuffle:${spec.compressor}`;
   }
+}
+
+/**
+ * createDataset's compression and compressionOpts as one spec (null: none). A spec and a level in
+ * compressionOpts go through the same parser as a text, so their ranges are checked the same way.
+ */
+export function compressionSpecOf(compression: CompressionOption | undefined, level?: number): CompressionSpec | null {
+  if (compression === undefined || compression === null || compression === "none") {
+    if (level !== undefined) throw new Error(`compressionOpts ${level} without a compressor`);
+    return null;
+  }
+  if (typeof compression === "number") return parseCompression(`gzip:${compression}`) as CompressionSpec;
+  const spec = parseCompression(typeof compression === "string" ? compression : specText(compression));
+  if (spec === "none") return null;
+  if (level === undefined) return spec;
+  if (spec.codec === "lz4" || (spec.codec === "bitshuffle" && spec.compressor !== "zstd")) throw new Error(`${specText(spec)} takes no level`);
+  return parseCompression(specText({ ...spec, level })) as CompressionSpec;
 }
 
 /** One HDF5 filter with the cd_values a user gives it (the filter's set_local adds its own). */

@@ -7,7 +7,7 @@ import { toTypeSpec, type Dtype } from "./dtype";
 import { H5Error } from "./errors";
 import type { NativeAttributeSpec, NativeCreateOptions } from "../native/addon-types";
 import type { TypeSpec } from "../native/type-spec";
-import { compressionText, filterStep, parseCompression, withDefaults, type Codec, type CompressionSpec } from "./compression";
+import { compressionSpecOf, filterStep, type CompressionOption, type CompressionSpec } from "./compression";
 
 /** How Group.createDataset makes a dataset: h5py's create_dataset keywords. */
 export interface CreateDatasetOptions {
@@ -26,7 +26,7 @@ export interface CreateDatasetOptions {
    * hdf5plugin's filter IDs), a full setting text ("blosc:zstd:5:bitshuffle", see
    * parseCompression), its parsed spec, a gzip level 0-9, or "none".
    */
-  compression?: Codec | "none" | (string & {}) | number | CompressionSpec | null;
+  compression?: CompressionOption;
   /** The compressor's level: gzip 0-9 (4, as h5py), zstd 1-22 (3), blosc 0-9 (5), bitshuffle:zstd 1-22 (3). */
   compressionOpts?: number;
   /** Byte-shuffle before compressing (better gzip ratios for numbers). */
@@ -147,21 +147,4 @@ export function planDatasetCreation(options: CreateDatasetOptions, path: string)
     data: hasData ? encode(options.data, type, count, path) : undefined,
     attrs: options.attrs ? attributeSpecs(path, options.attrs, options.attrOptions) : [],
   };
-}
-
-/**
- * createDataset's compression and compressionOpts as one spec (null: none). A level in
- * compressionOpts goes through the same parser as a text, so its range is checked the same way.
- */
-export function compressionSpecOf(compression: CreateDatasetOptions["compression"], level?: number): CompressionSpec | null {
-  if (compression === undefined || compression === null || compression === "none") {
-    if (level !== undefined) throw new Error(`compressionOpts ${level} without a compressor`);
-    return null;
-  }
-  if (typeof compression === "number") return parseCompression(`gzip:${compression}`) as CompressionSpec;
-  const spec = typeof compression === "string" ? parseCompression(compression) : parseCompression(compressionText(compression));
-  if (spec === "none") return null;
-  if (level === undefined) return spec;
-  if (spec.codec === "lz4" || (spec.codec === "bitshuffle" && spec.compressor !== "zstd")) throw new Error(`${compressionText(spec)} takes no level`);
-  return parseCompression(compressionText(withDefaults({ ...spec, level }))) as CompressionSpec;
 }

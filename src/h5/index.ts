@@ -6,7 +6,7 @@ export { Datatype } from "./datatype";
 export { Dataset, type ChunkBytes } from "./dataset";
 export { Attributes, type AttributeValue, type SetAttributeOptions } from "./attrs";
 export type { CreateDatasetOptions } from "./dataset-creation";
-export { parseCompression, compressionText, type Codec, type CompressionSpec, type CompressionSetting, type BloscCompressor, type BloscShuffle } from "./compression";
+export { parseCompression, compressionText, type Codec, type CompressionSpec, type CompressionSetting, type CompressionOption, type BloscCompressor, type BloscShuffle } from "./compression";
 export type { CreateVirtualDatasetOptions } from "./virtual-dataset";
 export {
   dtype, dtypeName, type Dtype, type IntegerName, type FloatName, type NumericName, type BigEndianName, type WideFloatName,

@@ -2,8 +2,8 @@
 // and an element type that replace the processor's own choices.
 import type { CreateDatasetOptions } from "../h5/dataset-creation";
 import type { Dtype } from "../h5/dtype";
-import { compressionSpecOf } from "../h5/dataset-creation";
-import { compressionText as settingText } from "../h5/compression";
+// The one compressionText, re-exported for convert's callers that import it from here.
+export { compressionText } from "../h5/compression";
 
 /** A dataset's compression as a processor's options give it (createDataset's `compression`). */
 export type Compression = NonNullable<CreateDatasetOptions["compression"]>;
@@ -16,11 +16,6 @@ export interface DatasetLayout {
   chunks?: number[];
   /** A numeric element type to store the values as, instead of their own. */
   dtype?: Dtype;
-}
-
-/** Compression as one text: "none", "gzip:<level>" (plain gzip is level 4), "zstd:3", ... */
-export function compressionText(compression: Compression | null | undefined): string {
-  return settingText(compressionSpecOf(compression ?? "gzip") ?? "none");
 }
 
 /** Plain gzip, the default of every processor. */

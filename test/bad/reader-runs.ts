@@ -6,8 +6,9 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { compiledCli } from "../helpers/compiled-cli";
+import { inPairs } from "../helpers/in-pairs";
 
-const CLI = path.join(__dirname, "..", "..", "src", "cli", "main.ts");
 /** A reading command takes under a second on these small files; this much is a hang. */
 export const RUN_TIMEOUT_MS = 30_000;
 /** ... and well under 300 MB: a run past this is killed (a corrupt size can ask for 20 GB). */
@@ -27,7 +28,7 @@ export interface CliRun {
 /** `h5dat <args>` in a fresh process, killed after `RUN_TIMEOUT_MS`. */
 export function runCli(args: string[]): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", CLI, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, compiledCli(...args), { stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     let timedOut = false;
@@ -145,13 +146,4 @@ export async function readEverything(file: string, datasets: readonly string[], 
   } finally {
     fs.rmSync(exportDir, { recursive: true, force: true });
   }
-}
-
-/** Runs `work` on every item, two at a time (the machines running the tests have two cores). */
-export async function inPairs<T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) await work(items[next++]);
-  };
-  await Promise.all([lane(), lane()]);
 }

@@ -3,10 +3,10 @@
 // path, shape and dtype, the manifest, and the values a case asks for.
 import { spawn } from "node:child_process";
 import path from "node:path";
+import { compiledCli } from "../helpers/compiled-cli";
 import { PY_RAGGED, python } from "../helpers/h5py";
 
 const ROOT = path.join(__dirname, "..", "..");
-const CLI = path.join(ROOT, "src", "cli", "main.ts");
 /** A case that takes longer than this has hung (the slowest, 100 MB of JSON, takes ~5 s). */
 const TIMEOUT_MS = 120_000;
 
@@ -23,7 +23,7 @@ export interface ConvertRun {
 /** `h5dat convert <inputs> -o <output> --json <args>` (with --workers 0 unless `args` sets it). */
 export function runConvert(inputs: string[], output: string, args: string[] = []): Promise<ConvertRun> {
   const workers = args.includes("--workers") ? [] : ["--workers", "0"];
-  const argv = ["--import", "tsx", CLI, "convert", ...inputs, "-o", output, "--json", ...workers, ...args];
+  const argv = compiledCli("convert", ...inputs, "-o", output, "--json", ...workers, ...args);
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, argv, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });

@@ -7,14 +7,15 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { EventEmitter } from "node:events";
 import fs from "node:fs";
 import path from "node:path";
-import { test } from "node:test";
+import { after, test } from "node:test";
 import sharp from "sharp";
 import { convert, File } from "../../src";
 import { makeTreeAndArchives } from "../helpers/archives";
-import { python, tempDir } from "../helpers/h5py";
+import { compiledCli } from "../helpers/compiled-cli";
+import { tempDir } from "../helpers/h5py";
+import { PythonSession } from "../helpers/python-session";
 import { seededRandom } from "../helpers/seeded-random";
 
-const CLI = path.join(__dirname, "..", "..", "src", "cli", "main.ts");
 const dir = tempDir("h5dat-crash-");
 
 /** A mixed archive and a mixed directory: images, JSON, JSONL, CSV, text, and one bad image (kept as bytes). */
@@ -41,26 +42,31 @@ async function makeInputs(): Promise<string[]> {
 /**
  * What a file holds, as h5py reads it: every dataset's shape, dtype, a digest of its values and
  * its attrs; the manifest rows; the quarantine. Root and /_h5dat attrs (times, commands, run
- * state) are left out: they say how the file was made, not what it holds.
+ * state) are left out: they say how the file was made, not what it holds. One Python process
+ * reads all ~40 files of this suite.
  */
-function contents(file: string): { datasets: Record<string, string>; manifest: string[]; written: string[]; inputs: string[] } {
-  return python(`import h5py, hashlib, json, sys
+const reader = new PythonSession(`import h5py, hashlib, json
 import numpy as np
-f = h5py.File(sys.argv[1], "r")
-datasets = {}
-def visit(name, obj):
-    if not isinstance(obj, h5py.Dataset) or name == "_h5dat/manifest":
-        return
-    data = obj[()]
-    raw = data.tobytes() if isinstance(data, np.ndarray) and data.dtype.kind not in "OV" else repr(data.tolist() if hasattr(data, "tolist") else data).encode()
-    attrs = {k: repr(v.tolist() if hasattr(v, "tolist") else v) for k, v in sorted(obj.attrs.items())}
-    datasets["/" + name] = json.dumps([obj.shape, str(obj.dtype), hashlib.sha256(raw).hexdigest(), attrs])
-f.visititems(visit)
-m = f["_h5dat/manifest"][()] if "_h5dat/manifest" in f else []
-manifest = [json.dumps([r[k].decode() if isinstance(r[k], bytes) else int(r[k]) for k in ("source", "source_path", "target", "status", "bytes", "processor", "message", "entry")]) for r in m]
-written = sorted(r["target"].decode() for r in m if r["status"] == b"written")
-inputs = [s.decode() if isinstance(s, bytes) else s for s in f.attrs.get("inputs", [])]
-print(json.dumps({"datasets": datasets, "manifest": manifest, "written": written, "inputs": inputs}))`, file);
+def handle(path):
+    with h5py.File(path, "r") as f:
+        datasets = {}
+        def visit(name, obj):
+            if not isinstance(obj, h5py.Dataset) or name == "_h5dat/manifest":
+                return
+            data = obj[()]
+            raw = data.tobytes() if isinstance(data, np.ndarray) and data.dtype.kind not in "OV" else repr(data.tolist() if hasattr(data, "tolist") else data).encode()
+            attrs = {k: repr(v.tolist() if hasattr(v, "tolist") else v) for k, v in sorted(obj.attrs.items())}
+            datasets["/" + name] = json.dumps([obj.shape, str(obj.dtype), hashlib.sha256(raw).hexdigest(), attrs])
+        f.visititems(visit)
+        m = f["_h5dat/manifest"][()] if "_h5dat/manifest" in f else []
+        manifest = [json.dumps([r[k].decode() if isinstance(r[k], bytes) else int(r[k]) for k in ("source", "source_path", "target", "status", "bytes", "processor", "message", "entry")]) for r in m]
+        written = sorted(r["target"].decode() for r in m if r["status"] == b"written")
+        inputs = [s.decode() if isinstance(s, bytes) else s for s in f.attrs.get("inputs", [])]
+        return {"datasets": datasets, "manifest": manifest, "written": written, "inputs": inputs}`);
+after(() => reader.close());
+
+function contents(file: string): Promise<{ datasets: Record<string, string>; manifest: string[]; written: string[]; inputs: string[] }> {
+  return reader.call(file);
 }
 
 /** Waits until `file` has grown past its first checkpoint's size (entries are being written). */
@@ -70,7 +76,7 @@ async function writingStarted(file: string, child: ChildProcess): Promise<void> 
 }
 
 function convertArgs(inputs: string[], output: string, ...more: string[]): string[] {
-  return ["--import", "tsx", CLI, "convert", ...inputs, "-o", output, "--quiet", "--checkpoint-entries", "40", "--checkpoint-seconds", "0.2", ...more];
+  return compiledCli("convert", ...inputs, "-o", output, "--quiet", "--checkpoint-entries", "40", "--checkpoint-seconds", "0.2", ...more);
 }
 
 test("kill -9 at 20 random moments: the .partial opens and holds its written entries; --resume equals a clean run", { timeout: 900_000 }, async () => {
@@ -84,7 +90,7 @@ test("kill -9 at 20 random moments: the .partial opens and holds its written ent
   const writingFrom = performance.now();
   assert.equal(await cleanExit, 0); // broken.jpg is kept as its bytes
   const cleanMs = performance.now() - writingFrom;
-  const clean = contents(cleanFile);
+  const clean = await contents(cleanFile);
   assert.equal(clean.written.length, 471 + 1);
 
   const next = seededRandom(42);
@@ -112,17 +118,17 @@ test("kill -9 at 20 random moments: the .partial opens and holds its written ent
     if (fs.existsSync(`${output}.partial`)) {
       // What the kill left: h5py opens it, and every entry its manifest calls written is there,
       // with the values of the clean run.
-      const partial = contents(`${output}.partial`);
+      const partial = await contents(`${output}.partial`);
       for (const target of partial.written) assert.equal(partial.datasets[target], clean.datasets[target], `kill ${i}: ${target}`);
       kept = partial.written.length;
     }
     const resumed = spawnSync(process.execPath, convertArgs(inputs, output, "--resume", "--json"), { encoding: "utf8" });
     assert.equal(resumed.status, 0, `kill ${i}: ${resumed.stderr}`);
-    const after = contents(output);
-    assert.deepEqual(Object.keys(after.datasets).sort(), Object.keys(clean.datasets).sort(), `kill ${i}: datasets`);
-    for (const [name, digest] of Object.entries(clean.datasets)) assert.equal(after.datasets[name], digest, `kill ${i}: ${name}`);
-    assert.deepEqual(after.manifest, clean.manifest, `kill ${i}: manifest`);
-    assert.deepEqual(after.inputs, inputs, `kill ${i}: root attrs`);
+    const resumedContents = await contents(output);
+    assert.deepEqual(Object.keys(resumedContents.datasets).sort(), Object.keys(clean.datasets).sort(), `kill ${i}: datasets`);
+    for (const [name, digest] of Object.entries(clean.datasets)) assert.equal(resumedContents.datasets[name], digest, `kill ${i}: ${name}`);
+    assert.deepEqual(resumedContents.manifest, clean.manifest, `kill ${i}: manifest`);
+    assert.deepEqual(resumedContents.inputs, inputs, `kill ${i}: root attrs`);
     assert.equal(fs.existsSync(`${output}.partial`), false);
     outcomes.push([kept, JSON.parse(resumed.stdout).resumed as number]);
   }
@@ -159,21 +165,20 @@ test("--resume with other inputs or options refuses, naming the difference", asy
   assert.deepEqual([JSON.parse(same.stdout).resumed, JSON.parse(same.stdout).written], [aborted.written, 100]);
 });
 
-test("--append adds inputs and leaves what the file held untouched", () => {
+test("--append adds inputs and leaves what the file held untouched", async () => {
   const output = path.join(dir, "appended.h5");
   const loose = path.join(dir, "loose");
   const text = path.join(dir, "tree", "text");
   assert.equal(spawnSync(process.execPath, convertArgs([loose], output)).status, 0);
-  const before = contents(output);
+  const before = await contents(output);
   const run = spawnSync(process.execPath, convertArgs([text, loose], output, "--append", "--json"), { encoding: "utf8" });
   assert.equal(run.status, 2, run.stderr); // loose again: its targets exist already
-  const after = contents(output);
-  for (const [name, digest] of Object.entries(before.datasets)) assert.equal(after.datasets[name], digest, name);
-  assert.deepEqual(after.manifest.slice(0, before.manifest.length), before.manifest);
-  const added = after.manifest.slice(before.manifest.length).map((row) => JSON.parse(row) as unknown[]);
+  const appended = await contents(output);
+  for (const [name, digest] of Object.entries(before.datasets)) assert.equal(appended.datasets[name], digest, name);
+  assert.deepEqual(appended.manifest.slice(0, before.manifest.length), before.manifest);
+  const added = appended.manifest.slice(before.manifest.length).map((row) => JSON.parse(row) as unknown[]);
   assert.equal(added.filter((row) => row[3] === "written").length, 80);
   assert.ok(added.filter((row) => row[3] === "failed").every((row) => /already (written by an earlier entry|exists in the file)/.test(String(row[6]))));
   assert.equal(added.filter((row) => row[3] === "failed").length, 100);
-  const inputs = python<string[]>(`import h5py, json, sys\nprint(json.dumps([s.decode() if isinstance(s, bytes) else s for s in h5py.File(sys.argv[1], "r").attrs["inputs"]]))`, output);
-  assert.deepEqual(inputs, [loose, text, loose]);
+  assert.deepEqual(appended.inputs, [loose, text, loose]);
 });

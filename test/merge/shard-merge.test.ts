@@ -9,17 +9,19 @@ import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { before, describe, test } from "node:test";
+import { after, before, describe, test } from "node:test";
 import { convert, merge, parseShard, parseSchema } from "../../src";
 import { makeTreeAndArchives } from "../helpers/archives";
 import { PYTHON, python, tempDir } from "../helpers/h5py";
-import { WALK, type Walked } from "../helpers/h5-walk";
-import { cliCommand } from "../helpers/cli-command";
+import { WALK, walkSession, type Walked } from "../helpers/h5-walk";
+import { compiledCli } from "../helpers/compiled-cli";
 
 const dir = tempDir("h5dat-shard-merge-");
 const tree = path.join(dir, "photos");
 const zip = path.join(dir, "docs.zip");
-const CLI = path.join(__dirname, "..", "..", "src", "cli", "main.ts");
+/** h5py walks every file of this suite in one Python process. */
+const walks = walkSession();
+after(() => walks.close());
 
 const SCHEMA_FILE = path.join(dir, "records.json");
 fs.writeFileSync(SCHEMA_FILE, JSON.stringify({ rules: [{ match: "**/*.jsonl", records: { type: "object", required: ["id"] } }] }));
@@ -60,7 +62,7 @@ describe("convert --shard and merge, files layout", () => {
   let single: Walked;
   before(async () => {
     await convert([tree, zip], { output: path.join(dir, "single.h5"), schema: SCHEMA });
-    single = python<Walked>(WALK, path.join(dir, "single.h5"));
+    single = await walks.call<Walked>(path.join(dir, "single.h5"));
     assert.deepEqual([single.quarantine.length, Object.keys(single.objects).length > 30], [2, true], JSON.stringify(single).slice(0, 3000));
   });
 
@@ -70,11 +72,11 @@ describe("convert --shard and merge, files layout", () => {
       const made = await shards(count, into);
       assert.deepEqual(made.map((p) => path.basename(p)), Array.from({ length: count }, (_, i) => `part-${String(i).padStart(String(count).length, "0")}-of-${count}.h5`));
       // Every entry is in one shard: the shards' manifests add up to the single run's.
-      const perShard = made.map((p) => python<Walked>(WALK, p).rows.length);
+      const perShard = await Promise.all(made.map(async (p) => (await walks.call<Walked>(p)).rows.length));
       assert.equal(perShard.reduce((a, b) => a + b, 0), single.rows.length);
       const summary = await merge(made, { output: path.join(into, "master.h5") });
       assert.deepEqual([summary.shards, summary.mode, summary.written + summary.skipped + summary.failed], [count, "virtual", single.rows.length]);
-      const linked = python<Walked>(WALK, path.join(into, "master.h5"));
+      const linked = await walks.call<Walked>(path.join(into, "master.h5"));
       assert.deepEqual(linked.objects, single.objects);
       assert.deepEqual(linked.rows, single.rows);
       assert.deepEqual(linked.quarantine, single.quarantine);
@@ -85,7 +87,7 @@ a = h5py.File(sys.argv[1]).attrs
 print(json.dumps({"mode": a["merge_mode"], "shards": list(a["merged_shards"]), "count": int(a["shard_count"]), "index": "shard_index" in a, "output": json.loads(a["options"])["output"]}))`, path.join(into, "master.h5"));
       assert.deepEqual(root, { mode: "virtual", shards: made.map((p) => path.basename(p)), count, index: false, output: path.join(into, "master.h5") });
       await merge(made, { output: path.join(into, "copy.h5"), materialize: true });
-      const copied = python<Walked>(WALK, path.join(into, "copy.h5"));
+      const copied = await walks.call<Walked>(path.join(into, "copy.h5"));
       assert.deepEqual({ ...copied, links: 0 }, { ...linked, links: 0 });
       assert.equal(copied.links, 0);
     });
@@ -104,8 +106,8 @@ print(json.dumps({"mode": a["merge_mode"], "shards": list(a["merged_shards"]), "
     const into = path.join(dir, "killed");
     const made = await shards(3, into);
     fs.rmSync(made[1]);
-    const [node, ...cli] = cliCommand();
-    const args = [...cli, "convert", tree, zip, "--shard", "1/3", "-o", path.join(into, "part-{i}-of-{N}.h5"), "--schema", SCHEMA_FILE, "--workers", "0", "--checkpoint-entries", "1", "--resume"];
+    const node = process.execPath;
+    const args = compiledCli("convert", tree, zip, "--shard", "1/3", "-o", path.join(into, "part-{i}-of-{N}.h5"), "--schema", SCHEMA_FILE, "--workers", "0", "--checkpoint-entries", "1", "--resume");
     // Killed once its .partial holds a checkpoint or two.
     const child = spawn(node, args, { stdio: "ignore" });
     const closed = new Promise((resolve) => child.on("close", resolve));
@@ -119,7 +121,7 @@ print(json.dumps({"mode": a["merge_mode"], "shards": list(a["merged_shards"]), "
     const retry = spawnSync(node, args, { encoding: "utf8" });
     assert.ok(retry.status === 0 || retry.status === 2, retry.stderr);
     await merge(made, { output: path.join(into, "master.h5") });
-    const merged = python<Walked>(WALK, path.join(into, "master.h5"));
+    const merged = await walks.call<Walked>(path.join(into, "master.h5"));
     assert.deepEqual(merged.objects, single.objects);
     assert.deepEqual(merged.rows, single.rows);
     assert.deepEqual(merged.quarantine, single.quarantine);
@@ -142,7 +144,7 @@ print(json.dumps({"mode": a["merge_mode"], "shards": list(a["merged_shards"]), "
     await refused([made[0], made[1], path.join(into, "part-2-of-3.h5.partial")], /part-2-of-3\.h5\.partial: an unfinished shard/);
     await refused([...made, path.join(dir, "single.h5")], /single\.h5: not a shard/);
     // The CLI: exit 1, each problem on its line.
-    const run = spawnSync(process.execPath, ["--import", "tsx", CLI, "merge", made[0], "-o", output], { encoding: "utf8" });
+    const run = spawnSync(process.execPath, compiledCli("merge", made[0], "-o", output), { encoding: "utf8" });
     assert.equal(run.status, 1);
     assert.match(run.stderr, /cannot merge: shards 1, 2 of 3 missing/);
   });
@@ -157,7 +159,7 @@ print(json.dumps({"mode": a["merge_mode"], "shards": list(a["merged_shards"]), "
     assert.throws(() => parseShard("x", "--shard", {}), /must be i\/N or auto\/N/);
     await assert.rejects(convert([tree], { output: path.join(dir, "x-{i}.h5") }), /names \{i\} or \{N\}, which only --shard i\/N fills in/);
     await assert.rejects(convert([tree], { output: path.join(dir, "x.h5"), shard: { index: 0, count: 2 }, append: true }), /cannot --append/);
-    const run = spawnSync(process.execPath, ["--import", "tsx", CLI, "convert", tree, "-o", path.join(dir, "env-{i}-of-{N}.h5"), "--shard", "auto/12", "--workers", "0"], { encoding: "utf8", env: { ...process.env, JOB_COMPLETION_INDEX: "5" } });
+    const run = spawnSync(process.execPath, compiledCli("convert", tree, "-o", path.join(dir, "env-{i}-of-{N}.h5"), "--shard", "auto/12", "--workers", "0"), { encoding: "utf8", env: { ...process.env, JOB_COMPLETION_INDEX: "5" } });
     assert.ok(run.status === 0 || run.status === 2, run.stderr);
     const attrs = python<number[]>("import h5py, json, sys; f = h5py.File(sys.argv[1]); print(json.dumps([int(f.attrs['shard_index']), int(f.attrs['shard_count']), len(f.attrs['shard_fingerprint'])]))", path.join(dir, "env-05-of-12.h5"));
     assert.deepEqual(attrs, [5, 12, 64]);

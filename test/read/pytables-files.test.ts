@@ -5,13 +5,16 @@
 // and attribute h5py reads reads in h5dat with equal values (canonical JSON form of
 // test/read/h5py_dump_any.py); the rest are listed as unreadable with a reason.
 import assert from "node:assert/strict";
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { after, describe, test } from "node:test";
 import { Dataset, File, H5Error } from "../../src";
 import { listObjects } from "../../src/read/listing";
+import { compiledCli } from "../helpers/compiled-cli";
 import { PYTHON } from "../helpers/h5py";
+import { inPairs } from "../helpers/in-pairs";
+import { spawnText } from "../helpers/spawn-text";
 import { canon, h5pyDump, type H5pyView } from "../helpers/any-canon";
 
 const PYTABLES = ["/usr/share/python-tables/tests", "/usr/share/python-tables/nodes/tests"];
@@ -110,12 +113,10 @@ describe("PyTables' and h5py's test files", () => {
   });
 });
 
-const CLI = path.join(__dirname, "..", "..", "src", "cli", "main.ts");
-
-test("h5dat ls -r --json exits 0 on every file, marking what cannot be read with the reason", () => {
+test("h5dat ls -r --json exits 0 on every file, marking what cannot be read with the reason", async () => {
   const unreadable: string[] = [];
-  for (const file of FILES) {
-    const run = spawnSync(process.execPath, ["--import", "tsx", CLI, "ls", "-r", "--json", file], { encoding: "utf8", maxBuffer: 1 << 28 });
+  await inPairs(FILES, async (file) => {
+    const run = await spawnText(process.execPath, compiledCli("ls", "-r", "--json", file));
     assert.equal(run.status, 0, `${file}: ${run.stderr}`);
     const listed = JSON.parse(run.stdout) as { path: string; kind: string; unreadable?: string }[];
     for (const o of listed) {
@@ -124,7 +125,7 @@ test("h5dat ls -r --json exits 0 on every file, marking what cannot be read with
       const h5pyError = (seen[file].datasets[o.path] as { error?: string } | undefined)?.error;
       if (h5pyError && /filter|plugin|directory/i.test(h5pyError)) assert.match(o.unreadable ?? "", /filter/, `${file}:${o.path}`);
     }
-  }
+  });
   assert.ok(unreadable.some((line) => /lzo/.test(line)));
   // Blosc is built in (binding/filters): PyTables' Blosc files read.
   assert.deepEqual(unreadable.filter((line) => /blosc/.test(line)), []);

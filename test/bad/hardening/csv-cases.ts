@@ -10,13 +10,13 @@ import fs from "node:fs";
 import path from "node:path";
 import zlib from "node:zlib";
 import { File, readTable, readTableSync } from "../../../src";
+import { compiledCli } from "../../helpers/compiled-cli";
 import { python } from "../../helpers/h5py";
 import type { BadCase } from "../case";
 import { convertCase } from "../convert-case";
 import { readWithH5py, runConvert } from "../run-convert";
 
 const ROOT = path.join(__dirname, "..", "..", "..");
-const CLI = path.join(ROOT, "src", "cli", "main.ts");
 
 /** A directory holding big.csv (a 200 MB quoted field in row 3, column 2) and a good small.csv. */
 function writeLongField(dir: string): string[] {
@@ -189,7 +189,7 @@ function wideCase(columns: number, workers: number): BadCase {
       }
       // export: one CSV for the group (its matrices are not files of their own), equal to the input.
       const exported = path.join(dir, "exported");
-      execFileSync(process.execPath, ["--import", "tsx", CLI, "export", output, "-o", exported], { cwd: ROOT, stdio: "pipe" });
+      execFileSync(process.execPath, compiledCli("export", output, "-o", exported), { cwd: ROOT, stdio: "pipe" });
       const files = fs.readdirSync(path.join(exported, "tables")).sort();
       assert.deepEqual(files, ["small.csv", "wide.csv"]);
       assert.ok(fs.readFileSync(path.join(exported, "tables", "wide.csv")).equals(Buffer.from(text)), "the exported CSV is the input byte for byte");

@@ -4,9 +4,9 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { compiledCli } from "../../helpers/compiled-cli";
 
 const ROOT = path.join(__dirname, "..", "..", "..");
-const CLI = path.join(ROOT, "src", "cli", "main.ts");
 /** Every command here takes seconds; this much is a hang (the 2^40-row table did not end). */
 const TIMEOUT_MS = 120_000;
 /** Far above what any case allows: a run past this is killed rather than swap the machine. */
@@ -25,7 +25,7 @@ export interface MeasuredRun {
 export function runMeasured(args: string[]): Promise<MeasuredRun> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", CLI, ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, compiledCli(...args), { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     let peakMb = 0;

@@ -9,12 +9,12 @@ import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { compiledCli } from "../../helpers/compiled-cli";
 import { python } from "../../helpers/h5py";
 import type { BadCase } from "../case";
 import { writeTar } from "../inputs/tar";
 
 const ROOT = path.join(__dirname, "..", "..", "..");
-const CLI = path.join(ROOT, "src", "cli", "main.ts");
 /** Files per input: enough for three checkpoints of CHECKPOINT entries and more after them. */
 const FILES = 600;
 const CHECKPOINT = 100;
@@ -27,7 +27,7 @@ interface CliRun {
 }
 
 function start(args: string[], env: Record<string, string> = {}): ChildProcess {
-  return spawn(process.execPath, ["--import", "tsx", CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  return spawn(process.execPath, compiledCli(...args), { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
 }
 
 function finished(child: ChildProcess): Promise<CliRun> {
