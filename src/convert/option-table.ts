@@ -8,7 +8,7 @@
 import { createHash } from "node:crypto";
 import { parseByteSize } from "../byte-size";
 import { checkMaxCsvField, MOST_CSV_FIELD } from "../processors/csv-limits";
-import { compressionText } from "../processors/layout";
+import { compressionText } from "../h5/compression";
 import { COMPRESSION_PATTERN, parseCompression } from "../h5/compression";
 import { camelKeys, snakeKeys } from "../processors/option-keys";
 import { PROCESSOR_OPTIONS } from "../processors/registry";

@@ -4,7 +4,8 @@
 // run's stacked options and every stacking rule that may route its entries must agree on resize,
 // labels, split, seed and compression (a rule's own, else the run's): when two differ the run
 // fails naming both and what differs. A `FILE:KEY:COLUMN` label table is found and checked here.
-import { compressionText, type Compression } from "../processors/layout";
+import { compressionText } from "../h5/compression";
+import type { Compression } from "../processors/layout";
 import { resizeText, type ResizeSpec } from "../processors/resize-spec";
 import { limitsOf } from "../sources/entry-limits";
 import type { Source } from "../sources/source-entry";

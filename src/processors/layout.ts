@@ -2,8 +2,6 @@
 // and an element type that replace the processor's own choices.
 import type { CreateDatasetOptions } from "../h5/dataset-creation";
 import type { Dtype } from "../h5/dtype";
-// The one compressionText, re-exported for convert's callers that import it from here.
-export { compressionText } from "../h5/compression";
 
 /** A dataset's compression as a processor's options give it (createDataset's `compression`). */
 export type Compression = NonNullable<CreateDatasetOptions["compression"]>;

@@ -99,7 +99,7 @@ test("each build's artifact is found by the release job's download and lands in 
     assert.ok(matches(name), `artifact ${name} matches the download pattern ${download!.with?.pattern}`);
     // upload-artifact stores paths relative to their common folder (prebuilds/), so merged
     // downloads recreate prebuilds/<platform>/ and prebuilds/<platform>.stamp.
-    const paths = expand(String(upload!.with?.path), entry).split("\n").map((p) => p.trim()).filter(Boolean);
+    const paths: string[] = expand(String(upload!.with?.path), entry).split("\n").map((p) => p.trim()).filter(Boolean);
     assert.deepEqual(paths, [`prebuilds/${entry.platform}/`, `prebuilds/${entry.platform}.stamp`]);
   }
   const assemble = release.steps!.find((step) => /check:prebuild/.test(step.run ?? ""))?.run ?? "";
