@@ -2,7 +2,7 @@
 export * from "./h5";
 export { hdf5Version } from "./h5/library";
 export { H5DAT_VERSION } from "./version";
-export { ArchiveReader, type ArchiveEntry } from "./sources/archive-reader";
+export { ArchiveReader, type ArchiveEntry, type ArchiveShardFilter } from "./sources/archive-reader";
 export { ArchiveError } from "./sources/archive-error";
 export { convert } from "./convert/convert";
 export type { ConvertOptions } from "./convert/options";

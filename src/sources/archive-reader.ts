@@ -5,7 +5,7 @@
 import path from "node:path";
 import { native } from "../native/addon";
 import { ArchiveError } from "./archive-error";
-import type { NativeArchive, NativeArchiveHeader, NativeShardFilter } from "../native/addon-types";
+import type { NativeArchive, NativeArchiveHeader } from "../native/addon-types";
 
 /** One entry's header. `size` is null when the archive does not record it (a lone .gz). */
 export interface ArchiveEntry extends Omit<NativeArchiveHeader, "size" | "exactSize" | "mtime" | "data" | "dataError"> {
@@ -16,7 +16,13 @@ export interface ArchiveEntry extends Omit<NativeArchiveHeader, "size" | "exactS
 }
 
 /** The entries an ArchiveReader passes over natively: those whose shardOf(group, source path, count) is not `index`. */
-export interface ArchiveShardFilter extends NativeShardFilter {
+export interface ArchiveShardFilter {
+  /** The input's group name ("" for a loose file), the first part of what shardOf hashes. */
+  group: string;
+  /** The shard whose entries come through. */
+  index: number;
+  /** How many shards there are. */
+  count: number;
   /** Told the archive bytes read so far while only other shards' entries go by (for progress). */
   onPassing?(position: number): void;
   /** Once aborted, a pass over other shards' entries ends the entries (next() gives null). */
