@@ -6,7 +6,7 @@ import { EventEmitter } from "node:events";
 import { File } from "../h5/file";
 import { openSources } from "../sources/open-source";
 import { limitsOf } from "../sources/entry-limits";
-import type { Source, SourceEntry } from "../sources/source-entry";
+import type { Source, SourceEntry, SourceShard } from "../sources/source-entry";
 import { headThenRest, readHead, type EntryHead } from "../sources/entry-head";
 import { escapeName } from "../output/hdf5-names";
 import { planEntry, type EntryPlan } from "./plan";
@@ -173,9 +173,7 @@ async function convertInput(run: Run, input: string, source: Source | Error, sta
     stack = await openInputGroup(run, input, source, stackPlan);
     // Each entry's position in its input ({index} of a schema target), whatever becomes of it.
     let next = 0;
-    // An archive passes over other shards' entries natively (the bytes it reads meanwhile still move progress).
-    const passing = shard && { ...shard, signal: run.options.signal, onPassing: (position: number) => (run.progress.inputBytesRead = inputStart + position) };
-    for await (const entry of source.entries(passing)) {
+    for await (const entry of source.entries(shardPassing(run, inputStart))) {
       if (run.failure || run.options.signal?.aborted) break;
       next += entry.passedOver ?? 0;
       const index = next++;
@@ -239,6 +237,12 @@ async function convertInput(run: Run, input: string, source: Source | Error, sta
     await source.close();
     run.progress.inputBytesRead = inputStart + source.size;
   }
+}
+
+/** What an archive passes over natively: other shards' entries (the bytes it reads meanwhile still move progress). */
+function shardPassing(run: Run, inputStart: number): SourceShard | undefined {
+  const { shard, signal } = run.options;
+  return shard && { ...shard, signal, onPassing: (position: number) => (run.progress.inputBytesRead = inputStart + position) };
 }
 
 /** Makes the input's group (its attr `source` set) and, with a plan, its stack. */
