@@ -58,7 +58,7 @@ with h5py.File(path, "w", userblock_size=userblock) as f:
     # Only its first chunk written: the rest reads as the fill value 9.
     d = f.create_dataset("sparse", shape=(512, 512), dtype="<f4", chunks=(64, 512), fillvalue=9)
     d[0:64] = 1.5
-print(json.dumps({"userblock": f.userblock_size if False else userblock}))
+print(json.dumps({"userblock": userblock}))
 `;
 
 /** The row-major elements of `c`'s values inside [start, start + count). */
