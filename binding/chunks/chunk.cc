@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <vector>
 
+#include "chunks/chunked_write.h"
 #include "core/h5_failure.h"
 #include "core/handle.h"
 #include "core/job.h"
@@ -93,6 +94,7 @@ Job ChunkWrite(const Napi::CallbackInfo& info) {
   job.Locked([dataset, offset, filterMask, bytes, length]() {
     hid_t id = dataset->Id();
     RequireChunkOffset(id, offset, dataset->Path());
+    RequireWriteIntent(id, dataset->Path());
     Check(H5Dwrite_chunk(id, H5P_DEFAULT, filterMask, offset.data(), length, bytes), "cannot write chunk of",
           dataset->Path());
   });

@@ -7,6 +7,7 @@
 
 #include "chunks/filter_pool.h"
 #include "core/h5_failure.h"
+#include "core/hdf5_lock.h"
 #include "core/scoped_id.h"
 
 namespace h5dat {
@@ -107,50 +108,102 @@ bool ChunkedWrite::ContiguousChunks() const {
   return true;
 }
 
-void ChunkedWrite::Filter(const uint8_t* data) {
+void ChunkedWrite::FilterPiece(const uint8_t* data, Piece& piece) const try {
+  size_t size = 0;
+  const uint8_t* whole = InPlace(data, piece, size);
   if (pipeline_.empty()) {
-    for (Piece& piece : pieces_) {
-      piece.source = InPlace(data, piece, piece.sourceSize);
-      if (!piece.source) piece.bytes = Cut(data, piece.offset);
-    }
-    return;
+    piece.source = whole;
+    piece.sourceSize = size;
+    if (!whole) piece.bytes = Cut(data, piece.offset);
+  } else if (whole) {
+    // A chunk lying whole in the caller's buffer is filtered from there, without a copy.
+    piece.bytes = RunPipeline(pipeline_, whole, size);
+  } else {
+    ChunkBytes cut = Cut(data, piece.offset);
+    piece.bytes = RunPipeline(pipeline_, cut.data(), cut.size());
   }
-  std::mutex mutex;
-  std::string failure;
-  auto filterOne = [&](size_t i) {
-    try {
-      // A chunk lying whole in the caller's buffer is filtered from there, without a copy.
-      size_t size = 0;
-      const uint8_t* whole = InPlace(data, pieces_[i], size);
-      if (whole) {
-        pieces_[i].bytes = RunPipeline(pipeline_, whole, size);
-      } else {
-        ChunkBytes cut = Cut(data, pieces_[i].offset);
-        pieces_[i].bytes = RunPipeline(pipeline_, cut.data(), cut.size());
-      }
-    } catch (const std::exception& e) {
-      std::lock_guard<std::mutex> guard(mutex);
-      if (failure.empty()) failure = e.what();  // an exception must not leave a pool thread
-    }
-  };
+} catch (const std::exception& e) {
+  FailUsage(std::string("cannot filter chunk: ") + e.what(), "");
+}
+
+bool ChunkedWrite::Parallel() const {
   // Waking pool threads costs about as much as filtering a small chunk: small writes stay on
   // this thread (their parallelism comes from other jobs running at the same time).
   size_t chunkBytes = elementSize_;
   for (hsize_t c : chunk_) chunkBytes *= c;
-  if (pieces_.size() * chunkBytes >= kParallelBytes) {
+  return !pipeline_.empty() && pieces_.size() * chunkBytes >= kParallelBytes;
+}
+
+void ChunkedWrite::Filter(const uint8_t* data) {
+  FirstFailure failure;
+  auto filterOne = [&](size_t i) { failure.Capture([&] { FilterPiece(data, pieces_[i]); }); };
+  if (Parallel()) {
     ParallelFor(pieces_.size(), filterOne);
   } else {
     for (size_t i = 0; i < pieces_.size(); i++) filterOne(i);
   }
-  if (!failure.empty()) FailUsage("cannot filter chunk: " + failure, "");
+  failure.Rethrow();
+}
+
+void ChunkedWrite::StorePiece(hid_t dataset, const std::string& path, Piece& piece) {
+  const uint8_t* bytes = piece.source ? piece.source : piece.bytes.data();
+  size_t size = piece.source ? piece.sourceSize : piece.bytes.size();
+  Check(H5Dwrite_chunk(dataset, H5P_DEFAULT, 0, piece.offset.data(), size, bytes), "cannot write chunk of", path);
+  piece.bytes = ChunkBytes();  // stored: its memory is not needed until the write ends
 }
 
 void ChunkedWrite::Store(hid_t dataset, const std::string& path) {
-  for (const Piece& piece : pieces_) {
-    const uint8_t* bytes = piece.source ? piece.source : piece.bytes.data();
-    size_t size = piece.source ? piece.sourceSize : piece.bytes.size();
-    Check(H5Dwrite_chunk(dataset, H5P_DEFAULT, 0, piece.offset.data(), size, bytes), "cannot write chunk of", path);
+  for (Piece& piece : pieces_) StorePiece(dataset, path, piece);
+}
+
+void ChunkedWrite::FilterAndStore(const uint8_t* data, const Handle& dataset) {
+  if (!Parallel()) {
+    Filter(data);
+    H5Lock lock;
+    Store(dataset.Id(), dataset.Path());
+    return;
   }
+  // Chunks are stored in order (the file's layout does not depend on thread timing) by whichever
+  // thread finds the next one filtered and nobody storing; the other threads go on filtering.
+  FirstFailure failure;
+  std::mutex mutex;
+  std::vector<bool> filtered(pieces_.size(), false);
+  size_t next = 0;
+  bool storing = false;
+  ParallelFor(pieces_.size(), [&](size_t i) {
+    if (!failure.Failed()) failure.Capture([&] { FilterPiece(data, pieces_[i]); });
+    {
+      std::lock_guard<std::mutex> guard(mutex);
+      filtered[i] = true;
+      if (storing) return;  // the thread storing takes this piece when it comes to it
+      storing = true;
+    }
+    while (true) {
+      size_t begin, end;
+      {
+        std::lock_guard<std::mutex> guard(mutex);
+        begin = end = next;
+        while (end < pieces_.size() && filtered[end]) end++;
+        next = end;
+        if (begin == end || failure.Failed()) {
+          storing = false;
+          return;
+        }
+      }
+      failure.Capture([&] {
+        H5Lock lock;
+        for (size_t k = begin; k < end; k++) StorePiece(dataset.Id(), dataset.Path(), pieces_[k]);
+      });
+    }
+  });
+  failure.Rethrow();
+}
+
+void RequireWriteIntent(hid_t dataset, const std::string& path) {
+  FileId file(Check(H5Iget_file_id(dataset), "cannot get the file of", path));
+  unsigned intent = 0;
+  Check(H5Fget_intent(file.get(), &intent), "cannot get the open mode of the file of", path);
+  if (!(intent & H5F_ACC_RDWR)) FailUsage("cannot write " + path + ": its file is open read-only", path);
 }
 
 bool ChunkLayout(hid_t dataset, std::vector<hsize_t>& chunk, FilterPipeline& pipeline) {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "chunks/chunk_filters.h"
+#include "core/handle.h"
 
 namespace h5dat {
 
@@ -25,6 +26,10 @@ class ChunkedWrite {
   void Filter(const uint8_t* data);
   // Stores the filtered chunks. Lock held.
   void Store(hid_t dataset, const std::string& path);
+  // Filter and Store of a dataset that exists, overlapped: a chunk is stored (taking the lock)
+  // while the next ones are filtered, so no core waits for the store of the whole write. Without
+  // the lock; a failure stops the rest, and chunks stored before it stay.
+  void FilterAndStore(const uint8_t* data, const Handle& dataset);
 
  private:
   struct Piece {
@@ -33,6 +38,12 @@ class ChunkedWrite {
     const uint8_t* source = nullptr;    // else: the chunk in the caller's buffer
     size_t sourceSize = 0;
   };
+  // Cuts and filters one piece, or points it at the caller's buffer (unfiltered, whole).
+  void FilterPiece(const uint8_t* data, Piece& piece) const;
+  // Stores one piece and frees its bytes. Lock held.
+  static void StorePiece(hid_t dataset, const std::string& path, Piece& piece);
+  // Whether filtering is worth the pool threads (enough filtered bytes).
+  bool Parallel() const;
   // Whether chunks are whole row blocks of the region (chunk and region span the trailing axes).
   bool ContiguousChunks() const;
   ChunkBytes Cut(const uint8_t* data, const std::vector<hsize_t>& offset) const;
@@ -44,6 +55,10 @@ class ChunkedWrite {
   FilterPipeline pipeline_;
   std::vector<Piece> pieces_;
 };
+
+// Throws unless the file holding `dataset` is open for writing. H5Dwrite checks that itself;
+// H5Dwrite_chunk does not: it allocates space and fails only at the write (EBADF). Lock held.
+void RequireWriteIntent(hid_t dataset, const std::string& path);
 
 // Reads a dataset's chunk shape and filter pipeline; false when it is not chunked. Lock held.
 bool ChunkLayout(hid_t dataset, std::vector<hsize_t>& chunk, FilterPipeline& pipeline);

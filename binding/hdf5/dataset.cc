@@ -150,6 +150,7 @@ bool PlanChunkedWrite(hid_t dataset, const Selection& selection, const OutgoingD
   std::vector<hsize_t> start = selection.all ? std::vector<hsize_t>(dims->size(), 0) : selection.start;
   std::vector<hsize_t> count = selection.all ? *dims : selection.count;
   if (ElementCount(count) != data.ElementCount()) return false;  // WriteData explains the mismatch
+  RequireWriteIntent(dataset, path);
   return chunked.Plan(*dims, chunk, data.Type().size, pipeline, start, count);
 }
 
@@ -333,7 +334,8 @@ Job DatasetRead(const Napi::CallbackInfo& info) {
 }
 
 // datasetWrite(dataset, selection?, data, chunked?). Writes of whole chunks that need no type
-// conversion are filtered outside the HDF5 lock and stored directly (see chunked_write.h);
+// conversion are filtered outside the HDF5 lock and stored directly, each chunk as soon as it is
+// filtered (see chunked_write.h);
 // `chunked` (the caller knows the layout) saves other writes the planning.
 Job DatasetWrite(const Napi::CallbackInfo& info) {
   Job job;
@@ -350,10 +352,7 @@ Job DatasetWrite(const Napi::CallbackInfo& info) {
     if (!*direct) WriteData(id, selection, *data, path);
   });
   job.Unlocked([dataset, data, chunked, direct]() {
-    if (*direct) chunked->Filter(static_cast<const uint8_t*>(data->Bytes(dataset->Path())));
-  });
-  job.Locked([dataset, chunked, direct]() {
-    if (*direct) chunked->Store(dataset->Id(), dataset->Path());
+    if (*direct) chunked->FilterAndStore(static_cast<const uint8_t*>(data->Bytes(dataset->Path())), *dataset);
   });
   return job;
 }
