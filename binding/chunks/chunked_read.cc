@@ -6,7 +6,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
-#include <mutex>
 #include <stdexcept>
 #ifndef _WIN32
 #include <fcntl.h>
@@ -162,30 +161,34 @@ void ChunkedRead::RunDirect(uint8_t* out) const {
     rowsAsStored = rowsAsStored && chunk_[d] == count_[d] && start_[d] % chunk_[d] == 0;
     rowBytes *= chunk_[d];
   }
-  std::mutex mutex;
-  std::string failure;
-  std::string at;
+  FirstFailure failure;
   ParallelFor(pieces_.size(), [&](size_t i) {
     const Piece& piece = pieces_[i];
-    try {
-      if (rowsAsStored) {
-        hsize_t lo = std::max(piece.offset[0], start_[0]);
-        hsize_t hi = std::min(piece.offset[0] + chunk_[0], start_[0] + count_[0]);
-        ReadAt(piece.address + (lo - piece.offset[0]) * rowBytes, (hi - lo) * rowBytes, out + (lo - start_[0]) * rowBytes);
-        return;
+    if (failure.Failed()) return;
+    failure.Capture([&] {
+      try {
+        if (rowsAsStored) {
+          hsize_t lo = std::max(piece.offset[0], start_[0]);
+          hsize_t hi = std::min(piece.offset[0] + chunk_[0], start_[0] + count_[0]);
+          ReadAt(piece.address + (lo - piece.offset[0]) * rowBytes, (hi - lo) * rowBytes, out + (lo - start_[0]) * rowBytes);
+          return;
+        }
+        std::unique_ptr<uint8_t, decltype(&std::free)> chunk(static_cast<uint8_t*>(std::malloc(chunkBytes_)), &std::free);
+        if (!chunk) throw std::bad_alloc();
+        ReadAt(piece.address, chunkBytes_, chunk.get());
+        Scatter(piece.offset, chunk.get(), out);
+      } catch (const std::exception& error) {
+        FailChunk(piece, error);
       }
-      std::unique_ptr<uint8_t, decltype(&std::free)> chunk(static_cast<uint8_t*>(std::malloc(chunkBytes_)), &std::free);
-      if (!chunk) throw std::bad_alloc();
-      ReadAt(piece.address, chunkBytes_, chunk.get());
-      Scatter(piece.offset, chunk.get(), out);
-    } catch (const std::exception& error) {
-      std::lock_guard<std::mutex> guard(mutex);
-      if (!failure.empty()) return;
-      failure = error.what();
-      for (hsize_t o : piece.offset) at += (at.empty() ? "" : ", ") + std::to_string(o);
-    }
+    });
   });
-  if (!failure.empty()) FailUsage("cannot read dataset: " + failure + " (the chunk at [" + at + "])", path_);
+  failure.Rethrow();
+}
+
+void ChunkedRead::FailChunk(const Piece& piece, const std::exception& error) const {
+  std::string at;
+  for (hsize_t o : piece.offset) at += (at.empty() ? "" : ", ") + std::to_string(o);
+  FailUsage(std::string("cannot read dataset: ") + error.what() + " (the chunk at [" + at + "])", path_);
 }
 
 void ChunkedRead::Run(const Handle& dataset, uint8_t* out) const {
@@ -221,29 +224,27 @@ void ChunkedRead::Run(const Handle& dataset, uint8_t* out) const {
               "cannot read chunk of", path_);
       }
     }
-    std::vector<std::string> failures(end - begin);
+    FirstFailure failure;
     ParallelFor(end - begin, [&](size_t k) {
       const Piece& piece = pieces_[begin + k];
-      try {
-        Fetched& stored = fetched[k];
-        if (Unfiltered(stored.filterMask)) {  // scattered from where it was read: no copy
-          if (stored.size != chunkBytes_) throw std::runtime_error("corrupt chunk: " + std::to_string(stored.size) + " bytes stored unfiltered where the chunk holds " + std::to_string(chunkBytes_));
-          Scatter(piece.offset, stored.bytes.get(), out);
-          return;
+      if (failure.Failed()) return;
+      failure.Capture([&] {
+        try {
+          Fetched& stored = fetched[k];
+          if (Unfiltered(stored.filterMask)) {  // scattered from where it was read: no copy
+            if (stored.size != chunkBytes_) throw std::runtime_error("corrupt chunk: " + std::to_string(stored.size) + " bytes stored unfiltered where the chunk holds " + std::to_string(chunkBytes_));
+            Scatter(piece.offset, stored.bytes.get(), out);
+            return;
+          }
+          ChunkBytes chunk = UndoPipeline(pipeline_, stored.filterMask, stored.bytes.get(), stored.size, chunkBytes_);
+          stored.bytes.reset();
+          Scatter(piece.offset, chunk.data(), out);
+        } catch (const std::exception& error) {
+          FailChunk(piece, error);
         }
-        ChunkBytes chunk = UndoPipeline(pipeline_, stored.filterMask, stored.bytes.get(), stored.size, chunkBytes_);
-        stored.bytes.reset();
-        Scatter(piece.offset, chunk.data(), out);
-      } catch (const std::exception& error) {
-        failures[k] = error.what();
-      }
+      });
     });
-    for (size_t k = 0; k < failures.size(); k++) {
-      if (failures[k].empty()) continue;
-      std::string at;
-      for (hsize_t o : pieces_[begin + k].offset) at += (at.empty() ? "" : ", ") + std::to_string(o);
-      FailUsage("cannot read dataset: " + failures[k] + " (the chunk at [" + at + "])", path_);
-    }
+    failure.Rethrow();
     begin = end;
   }
 }

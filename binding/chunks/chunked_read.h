@@ -52,6 +52,8 @@ class ChunkedRead {
   bool Unfiltered(uint32_t filterMask) const;
   // Copies the part of the chunk at `offset` (its decoded bytes) inside the region into `out`.
   void Scatter(const std::vector<hsize_t>& offset, const uint8_t* chunk, uint8_t* out) const;
+  // Fails the read with `error`, naming the chunk it happened in.
+  [[noreturn]] void FailChunk(const Piece& piece, const std::exception& error) const;
 
   std::vector<hsize_t> chunk_, start_, count_;
   size_t elementSize_ = 0;
