@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import path from "node:path";
+import sharp from "sharp";
 import { after, before, test } from "node:test";
 import type { Browser, Page } from "puppeteer-core";
 import { startViewServer, type ViewServer } from "../../src/view/server";
@@ -33,7 +34,7 @@ before(async () => {
   server = await startViewServer({ file });
   browser = await launchBrowser();
   page = await browser.newPage();
-  await page.setViewport({ width: 1200, height: 800 });
+  await page.setViewport({ width: 1100, height: 700 });
 });
 after(async () => {
   await browser?.close();
@@ -46,8 +47,9 @@ async function open(objectPath: string, kind: string, settled: string): Promise<
   await page.waitForSelector(`.view[data-view="${kind}"] ${settled}`, { timeout: 20_000 });
 }
 
+/** A screenshot of the page into H5DAT_SCREENSHOTS (for docs/), as a palette PNG: a tenth the bytes. */
 async function screenshot(name: string): Promise<void> {
-  if (SHOTS) await page.screenshot({ path: path.join(SHOTS, `view-${name}.png`) });
+  if (SHOTS) await sharp(await page.screenshot()).png({ palette: true, colours: 128 }).toFile(path.join(SHOTS, `view-${name}.png`));
 }
 
 /** A file's dataset read by h5py: the values as nested lists. */

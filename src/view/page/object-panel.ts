@@ -44,7 +44,8 @@ export async function showObject(root: HTMLElement, path: string): Promise<void>
   const { object, attrs, view } = answer;
   const maker = VIEWS[view.kind];
   const body = view.kind === "unreadable" ? errorBox(view.reason) : object.unreadable && view.kind !== "group" ? errorBox(`unreadable: ${object.unreadable}`) : maker ? maker(path, view) : null;
-  root.replaceChildren(h("h2", {}, path), factsTable(object), attrsTable(attrs), h("div", { class: "view", "data-view": view.kind }, body));
+  // The data first, as h5web shows it; the attrs, often many, after it.
+  root.replaceChildren(h("h2", {}, path), factsTable(object), h("div", { class: "view", "data-view": view.kind }, body), attrsTable(attrs));
 }
 
 function factsTable(o: Listed): HTMLElement {

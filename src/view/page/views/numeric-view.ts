@@ -69,7 +69,7 @@ function linePlot(answer: SliceAnswer): HTMLCanvasElement {
 function heatmap(answer: SliceAnswer): HTMLCanvasElement {
   const [rows, columns] = answer.shape;
   const canvas = h("canvas", { class: "heatmap", width: columns, height: rows });
-  const scale = Math.max(1, Math.floor(Math.min(600 / Math.max(1, rows), 800 / Math.max(1, columns))));
+  const scale = Math.max(1, Math.floor(Math.min(400 / Math.max(1, rows), 600 / Math.max(1, columns))));
   canvas.style.width = `${columns * scale}px`;
   canvas.style.height = `${rows * scale}px`;
   canvas.style.imageRendering = "pixelated";
