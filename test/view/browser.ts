@@ -1,5 +1,7 @@
 // Headless Chromium for the viewer's tests: Debian's `chromium` (.ci/run installs it) driven by
 // puppeteer-core. Where it is missing the browser tests skip, saying so.
+// The page-side callbacks (page.evaluate) run in the browser: the DOM's types.
+/// <reference lib="dom" />
 import fs from "node:fs";
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
 

@@ -4,6 +4,8 @@
 // `h5dat ls -r`, an image's pixels, a stack's thumbnails with labels and splits, a table page,
 // the JSON tree, the manifest filter, the plots, the hex dump, video and audio, a corrupt
 // dataset's error. One Chromium for the file; H5DAT_SCREENSHOTS=dir keeps screenshots of the views.
+// The page-side callbacks (page.evaluate) run in the browser: the DOM's types.
+/// <reference lib="dom" />
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import path from "node:path";
@@ -159,7 +161,7 @@ test("the manifest's filter shows exactly the failed entries, with their causes"
   );
   assert.equal(failed.length, 1);
   await page.select(".manifest-status", "failed");
-  await page.waitForFunction(() => [...document.querySelectorAll(".manifest-row")].every((r) => (r as HTMLElement).dataset.status === "failed"));
+  await page.waitForFunction(() => Array.from(document.querySelectorAll(".manifest-row")).every((r) => (r as HTMLElement).dataset.status === "failed"));
   const rows = await page.$$eval(".manifest-row", (e) => e.map((r) => [r.children[2].textContent, r.children[5].textContent]));
   assert.deepEqual(rows, failed);
   assert.match(await page.$eval('.manifest-counts [data-status="failed"]', (e) => e.textContent!), /failed 1/);
