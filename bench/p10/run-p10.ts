@@ -49,6 +49,8 @@ export function runP10Bench(options: P10Options, tools: HarnessTools): SpeedResu
   const archive = p3Archive(options.files, tools);
   console.log(`== p10: h5dat view over P3's archive (${archive.count} JPEG + ${archive.count} JSON), converted as files and stacked; headless Chromium`);
   console.log(`   ${options.reps} repetitions (a warm-up first); machine load ${tools.load()} (2 cores, shared: expect noise)`);
+  // The server runs as users run it, from dist/ (view-p10.ts).
+  tools.run("npm", ["run", "build"], "npm run build");
   const dir = tools.tempDir();
   const files = path.join(dir, "p10-files.h5");
   const stacked = path.join(dir, "p10-stacked.h5");

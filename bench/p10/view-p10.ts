@@ -17,9 +17,12 @@ import { launchBrowser } from "../../test/view/browser";
 const ROOT = path.join(__dirname, "..", "..");
 const [file, imagePath, groupPath, tablePath, repsText] = process.argv.slice(2);
 
-/** `h5dat view FILE --port 0`, and its URL once printed. */
+/**
+ * `h5dat view FILE --port 0` as users run it, the built CLI (run-p10 builds it first: under tsx
+ * the server's RSS is 40 MB more, the loader's), and its URL once printed.
+ */
 function startServer(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "src", "cli", "main.ts"), "view", file, "--port", "0"], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, [path.join(ROOT, "dist", "cli", "main.js"), "view", file, "--port", "0"], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
   return new Promise((resolve, reject) => {
     let out = "";
     child.stdout!.on("data", (chunk: Buffer) => {

@@ -4,6 +4,7 @@
 // API (404 otherwise). A route's error is its answer (a ViewError's status, else 500 with the
 // message): a corrupt dataset shows its error in the page, and the server goes on serving.
 import http from "node:http";
+import sharp from "sharp";
 import type { AddressInfo } from "node:net";
 import { messageOf } from "../error-message";
 import { VIEW_LIMITS } from "./limits";
@@ -14,6 +15,7 @@ import { ViewedFile } from "./viewed-file";
 import { ViewError } from "./view-error";
 import { API_ROUTES } from "./routes";
 import { assetReply } from "./routes/asset-route";
+import { collectYoungGarbage, LARGE_ANSWER } from "./young-garbage";
 
 /** Where and how `h5dat view` serves a file. */
 export interface ViewServerOptions {
@@ -49,6 +51,9 @@ const COMMON_HEADERS = {
 
 /** Opens `options.file` read-only and serves it until close(). */
 export async function startViewServer(options: ViewServerOptions): Promise<ViewServer> {
+  // libvips' operation cache keeps up to 50 MB of results no view asks for twice (each PNG is
+  // encoded once): off.
+  sharp.cache(false);
   const file = await ViewedFile.open(options.file);
   const token = options.token ?? newToken();
   const server = http.createServer((request, response) => void answer(file, token, request, response));
@@ -89,6 +94,7 @@ async function answer(file: ViewedFile, token: string, request: http.IncomingMes
   const status = reply.status ?? 200;
   response.writeHead(status, { ...COMMON_HEADERS, "content-type": reply.type, "content-length": body.length, ...(status === 405 ? { allow: "GET" } : {}) });
   response.end(body);
+  if (body.length > LARGE_ANSWER || reply.type === "image/png") response.once("finish", collectYoungGarbage);
 }
 
 /** The reply to `request`, after its checks. */

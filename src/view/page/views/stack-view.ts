@@ -3,6 +3,8 @@
 import { apiUrl, getJson } from "../api";
 import { errorBox, h, pager } from "../dom";
 
+/** A thumbnail's longer side, in pixels (twice the grid's cell: sharp on a high-density screen). */
+const THUMBNAIL = 200;
 /** Thumbnails per page. */
 const PAGE = 48;
 
@@ -33,7 +35,7 @@ export function stackView(path: string): HTMLElement {
       h(
         "figure",
         { "data-row": item.row, "data-label": item.className, "data-split": item.split, title: item.path },
-        h("img", { src: apiUrl("/api/stack-image.png", { path, row: item.row }), alt: item.path, loading: "lazy" }),
+        h("img", { src: apiUrl("/api/stack-image.png", { path, row: item.row, size: THUMBNAIL }), alt: item.path, loading: "lazy" }),
         h("figcaption", {}, `#${item.row} ${item.className || "(no label)"} `, item.split ? h("span", { class: "split" }, item.split) : null),
       ),
     );
