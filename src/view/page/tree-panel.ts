@@ -17,13 +17,14 @@ interface MembersAnswer {
 
 const nameOf = (path: string) => (path === "/" ? "/" : path.slice(path.lastIndexOf("/") + 1));
 
-/** A row's short facts: "dataset uint8 [64, 96, 3] 17.7 KiB". */
+/** A row's short facts: "uint8 [64, 96, 3] gzip:6 17.7 KiB". */
 function metaText(o: Listed): string {
   if (o.kind === "soft-link" || o.kind === "external-link") return `→ ${o.target ?? ""}`;
   if (o.stacked) return `stacked: ${o.stacked.rows} images`;
   if (o.kind === "group" && o.dtype) return `${o.layout ?? ""} ${o.dtype} ${shapeText(o.shape)}`;
   if (o.kind !== "dataset") return o.unreadable ? "unreadable" : "";
-  return `${o.dtype ?? ""} ${shapeText(o.shape)} ${o.storedBytes !== undefined ? formatBytes(o.storedBytes) : ""}`;
+  const filters = o.filters && o.filters.length > 0 ? ` ${o.filters.join("+")}` : "";
+  return `${o.dtype ?? ""} ${shapeText(o.shape)}${filters} ${o.storedBytes !== undefined ? formatBytes(o.storedBytes) : ""}`;
 }
 
 /** The tree pane: open groups, rows, selection. */
