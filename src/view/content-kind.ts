@@ -69,6 +69,12 @@ function datasetView(dataset: Dataset, attrs: Record<string, unknown>): ContentV
   if (byteVector && typeof mediaType === "string" && mediaType.startsWith("image/")) return { kind: "image", shape, frames: 1 };
   if (processor === "bytes" || (byteVector && typeof mediaType === "string")) return { kind: "bytes", shape };
   if ((dataset.dtype as { kind?: string }).kind === "compound" || attrOf(attrs, "mode") === "kv") return { kind: "table", shape };
+  // Pixels by their shape alone, as h5web offers an RGB view: [H, W, 3|4] an image, [N, H, W, C]
+  // frames (a stack's images array, frames of any source) shown one at a time.
+  const pixels = dataset.dtype === "uint8" || dataset.dtype === "uint16";
+  const last = shape?.[rank - 1] ?? 0;
+  if (pixels && rank === 3 && (last === 3 || last === 4)) return { kind: "image", shape, frames: 1 };
+  if (pixels && rank === 4 && last >= 1 && last <= 4) return { kind: "video", shape, frames: shape![0] };
   if (numericDtypeName(dataset.dtype) !== undefined && rank > 0) return { kind: byteVector ? "bytes" : "numeric", shape };
   return { kind: "values", shape };
 }

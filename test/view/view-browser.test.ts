@@ -207,7 +207,7 @@ test("a corrupt dataset shows its error, and the page goes on working", { skip }
   await page.waitForSelector('.view[data-view="numeric"] canvas.line-plot');
 });
 
-test("video: the frame scrubber shows the frame it is on; audio: a player and a waveform", { skip }, async () => {
+test("video (and any [N, H, W, C] pixels): the frame scrubber shows the frame it is on; audio: a player and a waveform", { skip }, async () => {
   await open(SAMPLE_PATHS.video, "video", "img.video-frame");
   await page.$eval(".frame-slider", (input) => {
     (input as HTMLInputElement).value = "5";
@@ -220,6 +220,15 @@ test("video: the frame scrubber shows the frame it is on; audio: a player and a 
   await h5.close();
   assert.deepEqual(frame.data.filter((_, i) => i % 4 !== 3), Array.from(stored.data));
   await screenshot("video");
+  // Any [N, H, W, C] array of pixels gets the same scrubber: here the stack's images array, row 3.
+  await open(`${SAMPLE_PATHS.stack}/images`, "video", "img.video-frame");
+  await page.$eval(".frame-slider", (input) => {
+    (input as HTMLInputElement).value = "3";
+    input.dispatchEvent(new Event("input"));
+  });
+  await page.waitForFunction(() => (document.querySelector("img.video-frame") as HTMLImageElement).src.includes("frame=3"));
+  const row = await imagePixels(page, "img.video-frame");
+  assert.deepEqual(row.data.filter((_, i) => i % 4 !== 3), h5py<number[]>("d[3].reshape(-1).tolist()", `${SAMPLE_PATHS.stack}/images`));
   await open(SAMPLE_PATHS.audio, "audio", "audio");
   const duration = await page.$eval("audio", (element) => {
     const audio = element as HTMLAudioElement;

@@ -5,7 +5,7 @@ import { readAudio, readVideoFrames } from "../../read/media";
 import { encodeImage } from "../../read/image-encode";
 import { VIEW_LIMITS } from "../limits";
 import { jsonReply, pngReply } from "../reply";
-import { checkBound } from "../view-error";
+import { checkBound, ViewError } from "../view-error";
 import { wavOf } from "../wav";
 import { asDataset } from "./datasets";
 import type { Route } from "./route";
@@ -15,14 +15,23 @@ const WAVEFORM_BLOCK = 1 << 16;
 /** The rate a WAV says when the clip has no sample_rate attr. */
 const FALLBACK_RATE = 16_000;
 
-/** GET /api/frame.png?path=P&frame=k: frame k of a video. */
+/**
+ * GET /api/frame.png?path=P&frame=k: frame k of a video (the reader's readVideoFrames), or row k
+ * of any uint8/uint16 [N, H, W, C ≤ 4] array (a stack's images, frames of another source).
+ */
 export const frameRoute: Route = (file, query) => {
   const path = query.objectPath();
   return file.withObject(path, async (member) => {
     const dataset = asDataset(member, path);
-    const frame = query.integer("frame", 0, 0, Math.max(0, (dataset.shape?.[0] ?? 1) - 1));
-    const { data, width, height } = await readVideoFrames(dataset, frame);
-    return pngReply(await encodeImage({ data, shape: [height, width, 3], width, height, channels: 3, bitDepth: 8, frames: 1, colourModel: "RGB" }, "png"));
+    const shape = dataset.shape ?? [];
+    const [, height, width, channels] = shape;
+    if (shape.length !== 4 || channels < 1 || channels > 4 || (dataset.dtype !== "uint8" && dataset.dtype !== "uint16")) {
+      throw new ViewError(400, `'${path}' is not an array of frames (uint8 or uint16 [N, H, W, C ≤ 4]), but ${JSON.stringify(dataset.dtype)} [${shape.join(", ")}]`);
+    }
+    const frame = query.integer("frame", 0, 0, Math.max(0, shape[0] - 1));
+    const data = dataset.dtype === "uint8" && channels === 3 ? (await readVideoFrames(dataset, frame)).data : ((await dataset.read({ start: [frame, 0, 0, 0], count: [1, height, width, channels] })).data as Uint8Array | Uint16Array);
+    const bitDepth = dataset.dtype === "uint16" ? 16 : 8;
+    return pngReply(await encodeImage({ data, shape: [height, width, channels], width, height, channels, bitDepth, frames: 1, colourModel: channels <= 2 ? "GREY" : "RGB" }, "png"));
   });
 };
 
