@@ -1,7 +1,7 @@
 // The page of `h5dat view`: the tree on the left, the selected object on the right; the hash
 // (#/path/in/file) says which object is shown, so the manifest's links and the browser's back
 // button work. Plain TypeScript and the DOM, bundled by esbuild: nothing to install or build
-// for a user, 30 KB for the browser to load.
+// for a user, 15 KB for the browser to load.
 import { getJson } from "./api";
 import { formatBytes, h } from "./dom";
 import { showObject } from "./object-panel";
