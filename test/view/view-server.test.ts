@@ -4,7 +4,7 @@
 // bytes are bounded (413 with a message); a corrupt dataset's error is the answer, and the next
 // request is served.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { after, before, test } from "node:test";
 import { startViewServer, type ViewServer } from "../../src/view/server";
 import { VIEW_LIMITS } from "../../src/view/limits";
@@ -130,4 +130,14 @@ test("h5dat view prints a URL with a token on 127.0.0.1, and warns when bound el
   assert.equal(local.stderr, "");
   const open = await runView("--port", "0", "--host", "0.0.0.0");
   assert.match(open.stderr, /warning: --host 0\.0\.0\.0 lets other machines reach the server/);
+});
+
+test("a group's members come a page at a time, each as h5dat ls lists it", async () => {
+  const all = (await (await get("/api/members?path=/")).json()) as { total: number; members: { path: string }[] };
+  const page = (await (await get("/api/members?path=/&offset=2&limit=3")).json()) as { total: number; offset: number; members: { path: string; kind: string }[] };
+  assert.equal(page.total, all.total);
+  assert.deepEqual(page.members.map((m) => m.path), all.members.slice(2, 5).map((m) => m.path));
+  const listed = JSON.parse(execFileSync(process.execPath, compiledCli("ls", "--json", file, "/"), { encoding: "utf8" })) as { path: string; kind: string }[];
+  assert.deepEqual(all.members, listed.map((o) => JSON.parse(JSON.stringify(o))));
+  assert.equal((await get(`/api/members?path=${SAMPLE_PATHS.line}`)).status, 400);
 });
