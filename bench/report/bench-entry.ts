@@ -162,6 +162,11 @@ const DESCRIPTIONS: Record<string, Description> = {
     anchor: "the same with gzip:4 (the default)",
     ...P3_IMAGES,
   },
+  p10: {
+    what: "h5dat view in headless Chromium: the slowest first paint (tree, image) of P3's files-layout output and of its ≈2 GB stacked conversion; server RSS kept beside",
+    anchor: "the goal (1 s)",
+    ...P3_IMAGES,
+  },
 };
 
 /** The benches the report knows, in the suite's order. */

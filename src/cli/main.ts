@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The h5dat command line: `convert` turns raw files into HDF5 (`merge` joins its shards); `ls`,
-// `show`, `info` and `export` read them back; `plugin-path` lets other HDF5 programs read its codecs.
+// `show`, `info` and `export` read them back (`view` in the browser); `plugin-path` lets other HDF5 programs read its codecs.
 import { Command } from "commander";
 import { hdf5Version } from "../h5/library";
 import { H5DAT_VERSION } from "../version";
@@ -12,6 +12,7 @@ import { addInfoCommand } from "./info-command";
 import { addExportCommand } from "./export-command";
 import { addMergeCommand } from "./merge-command";
 import { addShowCommand } from "./show-command";
+import { addViewCommand } from "./view-command";
 import { messageOf } from "../error-message";
 import { cliMessageOf } from "../convert/option-advice";
 import { terminalLines } from "./terminal-text";
@@ -27,6 +28,7 @@ addInfoCommand(program);
 addShowCommand(program);
 addExportCommand(program);
 addMergeCommand(program);
+addViewCommand(program);
 program
   .command("plugin-path")
   .description("print the folder of h5dat's HDF5 filter plugins (zstd, lz4, blosc, bitshuffle), for HDF5_PLUGIN_PATH")

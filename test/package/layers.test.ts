@@ -20,8 +20,9 @@ const LAYERS = [
   ["sources", "classify", "processors", "output", "stacked", "archive-writer"],
   // The worker pool; reading HDF5 back (typed helpers over the processors' formats); schemas.
   ["pool", "read", "schema"],
-  // The main job, export (read's reverse of it), and merge (joining a sharded job's files).
-  ["convert", "export", "merge"],
+  // The main job, export (read's reverse of it), merge (joining a sharded job's files), and
+  // view (the browser viewer's server and page, over read).
+  ["convert", "export", "merge", "view"],
   // The config file, whose schema is built from convert's and the processors' options.
   ["config"],
   // The commands, and the package's entry point.
