@@ -47,12 +47,10 @@ Resolved Resolve(const CopiedTree& tree, const std::string& name) {
     joined = tree.sourceDirectory + "/" + name;
   }
   if (tree.inputDirectory.empty()) return {"", "is outside the input"};
-  char* real = realpath(joined.c_str(), nullptr);
-  if (real == nullptr) {
+  const std::string path = platform::RealPath(joined);
+  if (path.empty()) {
     return {"", name[0] == '/' || name.find("..") != std::string::npos ? "is outside the input" : "does not exist in the input"};
   }
-  std::string path(real);
-  std::free(real);
   const std::string& root = tree.inputDirectory;
   bool inside = root == "/" || (path.size() > root.size() && path.compare(0, root.size(), root) == 0 && path[root.size()] == '/');
   if (!inside) return {"", "is outside the input"};
