@@ -18,7 +18,7 @@ jobs=${JOBS:-$(nproc 2>/dev/null || sysctl -n hw.ncpu 2>/dev/null || echo 2)}
 # What a cross build adds to each kind of build: CMake a toolchain file, zlib's configure its
 # CHOST, plain Makefiles the compiler and archiver; empty for a native build. (Expanded as
 # ${a[@]+"${a[@]}"}: macOS's bash 3.2 calls an empty array unbound under set -u.)
-cmake_cross=() zlib_cross=() make_cross=() cc=cc ar=ar
+cmake_cross=() zlib_cross=() make_cross=() blosc_cross=() cc=cc ar=ar
 case "$target" in
   native)
     prefix=${1:-$root/deps/install}
@@ -46,7 +46,11 @@ case "$target" in
     # (zlib's configure takes MinGW from CHOST but not the -posix compiler name.)
     zlib_cross=(CHOST="$triple" CC="$triple-gcc-posix" AR="$triple-ar" RANLIB="$triple-ranlib")
     make_cross=(CC="$triple-gcc-posix" AR="$triple-ar" RANLIB="$triple-ranlib")
-    cc=$triple-gcc-posix ar=$triple-ar ;;
+    cc=$triple-gcc-posix ar=$triple-ar
+    # c-blosc compiles its own pthread emulation into blosc.c on Windows; under the same names it
+    # collides with MinGW's winpthread, which std::thread links in: blosc's get its own names.
+    blosc_cross=("-DCMAKE_C_FLAGS=$(printf -- '-Dpthread_%s=blosc_pthread_%s ' create create cond_init cond_init \
+      cond_destroy cond_destroy cond_wait cond_wait cond_signal cond_signal cond_broadcast cond_broadcast)") ;;
   *) echo "build-deps: unknown H5DAT_TARGET '$target' (native, linux-arm64 or win32-x64)" >&2; exit 1 ;;
 esac
 mkdir -p "$prefix" "$work"
@@ -234,7 +238,7 @@ fi
 # SSE2 shuffles are picked at run time by Blosc itself.
 if [ ! -f "$prefix/lib/libblosc.a" ]; then
   unpack "$src/c-blosc_*.orig.tar.*" c-blosc
-  ZLIB_ROOT="$prefix" cmake -S "$work/c-blosc" -B "$work/c-blosc-build" ${cmake_cross[@]+"${cmake_cross[@]}"} -DCMAKE_BUILD_TYPE=Release \
+  ZLIB_ROOT="$prefix" cmake -S "$work/c-blosc" -B "$work/c-blosc-build" ${cmake_cross[@]+"${cmake_cross[@]}"} ${blosc_cross[@]+"${blosc_cross[@]}"} -DCMAKE_BUILD_TYPE=Release \
     -DCMAKE_INSTALL_PREFIX="$prefix" -DCMAKE_INSTALL_LIBDIR=lib -DCMAKE_POSITION_INDEPENDENT_CODE=ON \
     -DBUILD_SHARED=OFF -DBUILD_STATIC=ON -DBUILD_TESTS=OFF -DBUILD_FUZZERS=OFF -DBUILD_BENCHMARKS=OFF \
     -DDEACTIVATE_SNAPPY=ON -DPREFER_EXTERNAL_LZ4=ON -DPREFER_EXTERNAL_ZSTD=ON -DPREFER_EXTERNAL_ZLIB=ON \
