@@ -54,6 +54,15 @@ for pkg in "${sharp_packages[@]}"; do
     unpack "$pkg@$want" "$cache/node_modules/$pkg"
   fi
 done
+# wine 8.0 lacks bcryptprimitives.dll, which sharp's libvips imports (ProcessPrng): a stand-in,
+# built once into the cache (test/platforms/win32-x64.test.ts puts its folder on WINEPATH).
+if [ "$platform" = win32-x64 ] && [ ! -f "$cache/wine-dlls/bcryptprimitives.dll" ]; then
+  command -v x86_64-w64-mingw32-gcc >/dev/null \
+    || { echo "test-cross: x86_64-w64-mingw32-gcc missing (apt-get install gcc-mingw-w64-x86-64): sharp cannot load under wine without it" >&2; exit 1; }
+  mkdir -p "$cache/wine-dlls"
+  x86_64-w64-mingw32-gcc -O2 -shared -static-libgcc -o "$cache/wine-dlls/bcryptprimitives.dll" \
+    test/platforms/wine/bcryptprimitives.c test/platforms/wine/bcryptprimitives.def -lbcrypt
+fi
 [ "${2:-}" = --prepare ] && exit 0
 
 [ -f dist/index.js ] || npm run build

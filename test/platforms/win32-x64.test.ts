@@ -26,6 +26,8 @@ const WINE_RUN = path.join(ROOT, "cmake", "wine-run.sh");
 /** Where scripts/test-win32.sh unpacks the Windows Node and sharp's Windows binaries (outside the repo). */
 const CACHE = process.env.H5DAT_WIN32_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".cache"), "h5dat", "win32-x64");
 const WIN32_NODE = path.join(CACHE, `node-v${process.versions.node}`, "bin", "node.exe");
+/** DLLs wine 8.0 lacks and sharp needs (test/platforms/wine/), put on the Windows side's PATH. */
+const WINE_DLLS = path.join(CACHE, "wine-dlls");
 /** wine's prefix for the test (its C: drive), kept apart from the build's. */
 const WINEPREFIX = path.join(CACHE, "wine");
 
@@ -36,6 +38,7 @@ function missing(): string | null {
   if (!onPath("wine64") && !fs.existsSync("/usr/lib/wine/wine64")) return "wine64 is not installed (apt-get install wine64)";
   if (!fs.existsSync(PREBUILD)) return "prebuilds/win32-x64/h5dat.node is missing (npm run build:prebuild:win32)";
   if (!fs.existsSync(WIN32_NODE)) return `the Windows Node is not in ${CACHE} (bash scripts/test-win32.sh fetches it)`;
+  if (!fs.existsSync(path.join(WINE_DLLS, "bcryptprimitives.dll"))) return `no bcryptprimitives.dll stand-in in ${WINE_DLLS} (bash scripts/test-win32.sh --prepare builds it)`;
   if (!onPath("x86_64-w64-mingw32-objdump")) return "x86_64-w64-mingw32-objdump is missing (apt-get install binutils-mingw-w64-x86-64)";
   if (!fs.existsSync(path.join(ROOT, "dist", "index.js"))) return "dist/ is not built (npm run build)";
   return null;
@@ -63,7 +66,7 @@ describe("win32-x64 prebuild under wine64, against the x64 build", { skip: skip 
     const windowsArgs = [onZ(script), onZ(ROOT), onZ(out["win32-x64"]), onZ(fixture, "/"), onZ(archive)];
     const env = {
       ...process.env, H5DAT_WINEPREFIX: WINEPREFIX, NODE_SKIP_PLATFORM_CHECK: "1",
-      NODE_PATH: onZ(path.join(CACHE, "node_modules")), H5DAT_PROBE_PATHS_DIR: "C:\\h5dat probe",
+      NODE_PATH: onZ(path.join(CACHE, "node_modules")), WINEPATH: onZ(WINE_DLLS), H5DAT_PROBE_PATHS_DIR: "C:\\h5dat probe",
     };
     fs.rmSync(path.join(WINEPREFIX, "drive_c", "h5dat probe"), { recursive: true, force: true });
     await Promise.all([
