@@ -123,11 +123,11 @@ function openFromOtherProcess(root: string, file: string): string {
 }
 
 /**
- * Paths as a platform spells them (on Windows a drive letter, backslashes, a space and non-ASCII
- * letters), the same file through forward slashes, and HDF5's file lock seen by another process.
+ * Paths as a platform spells them (on Windows a drive letter, backslashes, a space), the same file
+ * through forward slashes, and HDF5's file lock seen by another process.
  */
 async function pathChecks(h5: H5dat, root: string, dir: string): Promise<Record<string, unknown>> {
-  const file = path.join(dir, "sub dir", "ünïcode.h5");
+  const file = path.join(dir, "sub dir", "paths.h5");
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const f = await h5.File.open(file, "w");
   await f.createDataset("values", { data: Float32Array.from(index(12), (i) => i / 4), shape: [3, 4] });
