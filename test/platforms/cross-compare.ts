@@ -12,6 +12,7 @@ import { IMPORT_FIXTURE } from "../helpers/canon";
 import { WALK } from "../helpers/h5-walk";
 import { PYTHON } from "../helpers/h5py";
 
+/** The repository (both probes load its dist/ and prebuilds/). */
 export const ROOT = path.join(__dirname, "..", "..");
 
 /** A zip of the kinds a conversion meets: JPEG colour and grey, PNG with alpha, JSON, CSV, bytes. */
@@ -83,6 +84,7 @@ function walk(file: string, respell: [string, string][] = []): unknown {
   return replace(seen);
 }
 
+/** A probe.json: what one platform read, wrote and converted (platform-probe.ts). */
 export type Probe = Record<"h5py" | "written" | "converted" | "converted-workers" | "reader", Record<string, unknown>> & {
   platform: string;
   hdf5: string;
