@@ -179,7 +179,7 @@ Job ArchiveOpen(const Napi::CallbackInfo& info) {
     // headers (a file named 'x/' is a directory to it), and `cat a.tar b.tar` puts b after a's
     // end: read on to the file's end, so no entry after them goes without a row (GNU tar -i).
     archive_read_set_format_option(reader, "tar", "read_concatenated_archives", "1");
-    if (archive_read_open_filename(reader, path.c_str(), blockSize) != ARCHIVE_OK) {
+    if (platform::OpenArchiveFile(reader, path, blockSize) != ARCHIVE_OK) {
       std::unique_ptr<struct archive, int (*)(struct archive*)> owner(reader, archive_read_free);
       FailArchive(reader, "cannot open archive", path);
     }

@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <cstdlib>
 
+#include <archive.h>
+
 #ifdef _WIN32
 #include <fcntl.h>
 #include <io.h>
@@ -65,6 +67,10 @@ int OpenForReading(const std::string& path) {
 
 int CloseFile(int fd) { return _close(fd); }
 
+int OpenArchiveFile(struct archive* reader, const std::string& path, size_t blockSize) {
+  return archive_read_open_filename_w(reader, Wide(path).c_str(), blockSize);
+}
+
 void CloseOnExec(int fd) {
   HANDLE file = reinterpret_cast<HANDLE>(_get_osfhandle(fd));
   if (file != INVALID_HANDLE_VALUE) SetHandleInformation(file, HANDLE_FLAG_INHERIT, 0);
@@ -96,6 +102,10 @@ int64_t ReadAt(int fd, void* into, size_t size, uint64_t offset) {
 int OpenForReading(const std::string& path) { return open(path.c_str(), O_RDONLY | O_CLOEXEC); }
 
 int CloseFile(int fd) { return close(fd); }
+
+int OpenArchiveFile(struct archive* reader, const std::string& path, size_t blockSize) {
+  return archive_read_open_filename(reader, path.c_str(), blockSize);
+}
 
 void CloseOnExec(int fd) {
   int flags = fcntl(fd, F_GETFD);

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <string>
 
+struct archive;
+
 namespace h5dat::platform {
 
 // pread: bytes read at `offset` without moving the descriptor's position (0 at the end of the
@@ -27,6 +29,10 @@ size_t PhysicalMemory();
 
 // The absolute path of an existing `path` with links resolved; empty when it does not exist.
 std::string RealPath(const std::string& path);
+
+// archive_read_open_filename for a UTF-8 path: on Windows libarchive's narrow form takes the ANSI
+// code page, so the path goes to its UTF-16 form instead. libarchive's status (ARCHIVE_OK...).
+int OpenArchiveFile(struct archive* reader, const std::string& path, size_t blockSize);
 
 // This thread in a UTF-8 C locale while the object lives, the process's locale untouched
 // (libarchive names entries in the thread's charset). Nothing on Windows: libarchive reads

@@ -124,9 +124,10 @@ function openFromOtherProcess(root: string, file: string): string {
 
 /**
  * Paths as a platform spells them (on Windows a drive letter, backslashes, a space), the same file
- * through forward slashes, and HDF5's file lock seen by another process.
+ * through forward slashes, an archive with a non-ASCII name, and HDF5's file lock seen by another
+ * process.
  */
-async function pathChecks(h5: H5dat, root: string, dir: string): Promise<Record<string, unknown>> {
+async function pathChecks(h5: H5dat, root: string, dir: string, archive: string): Promise<Record<string, unknown>> {
   const file = path.join(dir, "sub dir", "paths.h5");
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const f = await h5.File.open(file, "w");
@@ -138,7 +139,11 @@ async function pathChecks(h5: H5dat, root: string, dir: string): Promise<Record<
   const held = await h5.File.open(file, "r+");
   const whileWriting = openFromOtherProcess(root, file);
   await held.close();
-  return { values, whileWriting, afterClose: openFromOtherProcess(root, file) };
+  const named = path.join(dir, "sub dir", "ärchïve.zip");
+  fs.copyFileSync(archive, named);
+  const summary = await h5.convert([named], { output: path.join(dir, "sub dir", "from-archive.h5"), workers: 0, overwrite: true });
+  const fromNonAscii = { written: summary.written, failed: summary.failed };
+  return { values, whileWriting, afterClose: openFromOtherProcess(root, file), fromNonAscii };
 }
 
 async function main(): Promise<void> {
@@ -164,7 +169,7 @@ async function main(): Promise<void> {
     result[name] = { entries: summary.entries, written: summary.written, failed: summary.failed, skipped: summary.skipped, failures: summary.failures };
   }
   result.reader = await readConverted(h5, path.join(outDir, "converted.h5"));
-  if (process.env.H5DAT_PROBE_PATHS_DIR) result.paths = await pathChecks(h5, root, process.env.H5DAT_PROBE_PATHS_DIR);
+  if (process.env.H5DAT_PROBE_PATHS_DIR) result.paths = await pathChecks(h5, root, process.env.H5DAT_PROBE_PATHS_DIR, archive);
   fs.writeFileSync(path.join(outDir, "probe.json"), JSON.stringify(result));
 }
 

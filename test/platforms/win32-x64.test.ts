@@ -8,8 +8,8 @@
 //   3. the mixed zip converted on Windows, in one process and with two worker processes;
 //   4. that converted file through the reader API;
 //   5. paths as Windows spells them: drive letters (Z:\ is wine's view of /, C:\ its own drive),
-//      backslashes and forward slashes, a space (not non-ASCII letters: HDF5 creates such a
-//      name in the ANSI code page, docs/platforms.md); HDF5's file lock
+//      backslashes and forward slashes, a space, an archive named ärchïve.zip (HDF5 files not:
+//      HDF5 creates such a name in the ANSI code page, docs/platforms.md); HDF5's file lock
 //      (LockFileEx on Windows) refusing a second process while the file is open for writing;
 //   6. the addon's imports: only Windows' own DLLs and node.exe (the C/C++ runtimes linked in),
 //      and N-API's entry points its only exports.
@@ -82,11 +82,12 @@ describe("win32-x64 prebuild under wine64, against the x64 build", { skip: skip 
   const archive = path.join(dir, "mixed.zip");
   compareWithX64("win32-x64", probe, out, [[onZ(archive).split("\\").join("\\\\"), archive]]);
 
-  test("Windows paths: drive letters, both separators, a space; the file lock refuses a second process", () => {
+  test("Windows paths: drive letters, both separators, a space, a non-ASCII archive name; the file lock refuses a second process", () => {
     const win32 = probe["win32-x64"]!.paths!;
     assert.deepEqual(win32, probe.x64!.paths);
     assert.equal(win32.whileWriting, "refused (locked)");
     assert.equal(win32.afterClose, "opened");
+    assert.deepEqual(win32.fromNonAscii, { written: 6, failed: 0 }, "an archive named ärchïve.zip converts");
     assert.ok(fs.existsSync(path.join(WINEPREFIX, "drive_c", "h5dat probe", "sub dir", "paths.h5")), "the file on wine's C: drive");
   });
 
