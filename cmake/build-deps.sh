@@ -8,6 +8,8 @@
 #   H5DAT_TARGET=linux-arm64: cross-built with Debian's g++-aarch64-linux-gnu
 #     (cmake/toolchain-linux-arm64.cmake; HDF5's configure checks run under qemu-aarch64),
 #     into deps/install-linux-arm64.
+#   H5DAT_TARGET=win32-x64: cross-built with Debian's MinGW-w64 (cmake/toolchain-win32-x64.cmake;
+#     HDF5's configure checks run under wine64), into deps/install-win32-x64.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 target=${H5DAT_TARGET:-native}
@@ -16,7 +18,7 @@ jobs=${JOBS:-$(nproc 2>/dev/null || sysctl -n hw.ncpu 2>/dev/null || echo 2)}
 # What a cross build adds to each kind of build: CMake a toolchain file, zlib's configure its
 # CHOST, plain Makefiles the compiler and archiver; empty for a native build. (Expanded as
 # ${a[@]+"${a[@]}"}: macOS's bash 3.2 calls an empty array unbound under set -u.)
-cmake_cross=() zlib_cross=() make_cross=() cc=cc ar=ar
+cmake_cross=() zlib_cross=() make_cross=() blosc_cross=() cc=cc ar=ar
 case "$target" in
   native)
     prefix=${1:-$root/deps/install}
@@ -33,7 +35,23 @@ case "$target" in
     zlib_cross=(CHOST="$triple")
     make_cross=(CC="$triple-gcc" AR="$triple-ar" RANLIB="$triple-ranlib")
     cc=$triple-gcc ar=$triple-ar deb_arch=arm64 ;;
-  *) echo "build-deps: unknown H5DAT_TARGET '$target' (native or linux-arm64)" >&2; exit 1 ;;
+  win32-x64)
+    triple=x86_64-w64-mingw32
+    for tool in "$triple-gcc-posix" "$triple-g++-posix" nasm; do
+      command -v "$tool" >/dev/null || { echo "build-deps: $target needs $tool (apt-get install g++-mingw-w64-x86-64 wine64 nasm)" >&2; exit 1; }
+    done
+    prefix=${1:-$root/deps/install-$target}
+    work=$root/deps/work-$target
+    cmake_cross=(-DCMAKE_TOOLCHAIN_FILE="$root/cmake/toolchain-$target.cmake")
+    # (zlib's configure takes MinGW from CHOST but not the -posix compiler name.)
+    zlib_cross=(CHOST="$triple" CC="$triple-gcc-posix" AR="$triple-ar" RANLIB="$triple-ranlib")
+    make_cross=(CC="$triple-gcc-posix" AR="$triple-ar" RANLIB="$triple-ranlib")
+    cc=$triple-gcc-posix ar=$triple-ar
+    # c-blosc compiles its own pthread emulation into blosc.c on Windows; under the same names it
+    # collides with MinGW's winpthread, which std::thread links in: blosc's get its own names.
+    blosc_cross=("-DCMAKE_C_FLAGS=$(printf -- '-Dpthread_%s=blosc_pthread_%s ' create create cond_init cond_init \
+      cond_destroy cond_destroy cond_wait cond_wait cond_signal cond_signal cond_broadcast cond_broadcast)") ;;
+  *) echo "build-deps: unknown H5DAT_TARGET '$target' (native, linux-arm64 or win32-x64)" >&2; exit 1 ;;
 esac
 mkdir -p "$prefix" "$work"
 prefix=$(cd "$prefix" && pwd)
@@ -73,7 +91,7 @@ fi
 # sharp, so the build requires it.
 if [ ! -f "$prefix/lib/libturbojpeg.a" ]; then
   # (arm64's SIMD is NEON, compiled by gcc itself.)
-  [ "$target" != native ] || command -v nasm >/dev/null || { echo "build-deps: libjpeg-turbo needs nasm (apt-get install nasm)" >&2; exit 1; }
+  [ "$target" = linux-arm64 ] || command -v nasm >/dev/null || { echo "build-deps: libjpeg-turbo needs nasm (apt-get install nasm)" >&2; exit 1; }
   unpack "$src/libjpeg-turbo_*.orig.tar.*" libjpeg-turbo
   # (Given a relative CMAKE_INSTALL_LIBDIR, its CMake files install outside the prefix.)
   cmake -S "$work/libjpeg-turbo" -B "$work/libjpeg-turbo-build" ${cmake_cross[@]+"${cmake_cross[@]}"} -DCMAKE_BUILD_TYPE=Release \
@@ -137,7 +155,9 @@ fi
 # text relocations (checked with readelf -d), unlike most of Debian's .a files.
 # Where apt is not (H5DAT_SOURCES=upstream), fetch-sources.sh brings libaec's own release tarball
 # (the same version) and it is built here instead.
-aec_tarball=$(ls "$src"/libaec_*.orig.tar.* 2>/dev/null | head -n1 || true)
+# Debian has no Windows libaec-dev: a win32 cross build takes libaec's tarball from $src or $work
+# (docs/platforms.md says how it was made).
+aec_tarball=$(ls "$src"/libaec_*.orig.tar.* "$work"/libaec_*.orig.tar.* 2>/dev/null | head -n1 || true)
 if [ ! -f "$prefix/lib/libsz.a" ] && [ -n "$aec_tarball" ]; then
   unpack "$aec_tarball" libaec-src
   cmake -S "$work/libaec-src" -B "$work/libaec-build" ${cmake_cross[@]+"${cmake_cross[@]}"} -DCMAKE_BUILD_TYPE=Release \
@@ -218,7 +238,7 @@ fi
 # SSE2 shuffles are picked at run time by Blosc itself.
 if [ ! -f "$prefix/lib/libblosc.a" ]; then
   unpack "$src/c-blosc_*.orig.tar.*" c-blosc
-  ZLIB_ROOT="$prefix" cmake -S "$work/c-blosc" -B "$work/c-blosc-build" ${cmake_cross[@]+"${cmake_cross[@]}"} -DCMAKE_BUILD_TYPE=Release \
+  ZLIB_ROOT="$prefix" cmake -S "$work/c-blosc" -B "$work/c-blosc-build" ${cmake_cross[@]+"${cmake_cross[@]}"} ${blosc_cross[@]+"${blosc_cross[@]}"} -DCMAKE_BUILD_TYPE=Release \
     -DCMAKE_INSTALL_PREFIX="$prefix" -DCMAKE_INSTALL_LIBDIR=lib -DCMAKE_POSITION_INDEPENDENT_CODE=ON \
     -DBUILD_SHARED=OFF -DBUILD_STATIC=ON -DBUILD_TESTS=OFF -DBUILD_FUZZERS=OFF -DBUILD_BENCHMARKS=OFF \
     -DDEACTIVATE_SNAPPY=ON -DPREFER_EXTERNAL_LZ4=ON -DPREFER_EXTERNAL_ZSTD=ON -DPREFER_EXTERNAL_ZLIB=ON \

@@ -4,7 +4,8 @@
 # prebuildify copies only the .node: the HDF5 filter plugins built beside it (`h5dat plugin-path`)
 # are copied into the platform's prebuild folder here.
 # H5DAT_TARGET=linux-arm64 cross-compiles with cmake/toolchain-linux-arm64.cmake against the
-# dependencies in deps/install-linux-arm64 (`npm run build:prebuild:arm64`).
+# dependencies in deps/install-linux-arm64 (`npm run build:prebuild:arm64`); H5DAT_TARGET=win32-x64
+# likewise with MinGW-w64 (`npm run build:prebuild:win32`), which builds no filter plugins yet.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target=${H5DAT_TARGET:-native}
@@ -18,6 +19,8 @@ else
   platform=$target
 fi
 plugins="prebuilds/$platform/hdf5-plugins"
+# (CMakeLists.txt builds no plugins for Windows: plugin_entry.cc finds HDF5 the POSIX way.)
+[ "$platform" != win32-x64 ] || exit 0
 rm -rf "$plugins" && mkdir -p "$plugins"
 # (The plugins are .so on Linux and macOS, .dll on Windows.)
 copied=0

@@ -57,7 +57,8 @@ function readStamps() {
 }
 
 /** The npm script that rebuilds a platform's prebuild. */
-const rebuildCommand = (platform) => (platform === "linux-arm64" ? "npm run build:prebuild:arm64" : "npm run build:prebuild");
+const crossCommands = { "linux-arm64": "npm run build:prebuild:arm64", "win32-x64": "npm run build:prebuild:win32" };
+const rebuildCommand = (platform) => crossCommands[platform] ?? "npm run build:prebuild";
 
 const command = process.argv[2];
 if (command === "write") {

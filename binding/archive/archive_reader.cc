@@ -2,6 +2,7 @@
 // shards), archiveRead (a block of the current entry's data), archiveClose. Each job locks its
 // reader: one archive is a sequence.
 #include "archive/archive_reader.h"
+#include "platform/platform.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -56,23 +57,8 @@ std::string CauseOf(struct archive* reader, const std::string& path, const std::
 
 // libarchive converts entry names to the current locale's charset; in the C locale (a Node
 // process's) a zip's UTF-8 name "Zürich.txt" cannot be converted and comes back empty. Each job
-// that reads headers runs its thread in C.UTF-8 for its duration, without touching the process's
-// locale.
-class Utf8Locale {
- public:
-  Utf8Locale() {
-    static locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(0));
-    if (utf8) previous_ = uselocale(utf8);
-  }
-  ~Utf8Locale() {
-    if (previous_) uselocale(previous_);
-  }
-  Utf8Locale(const Utf8Locale&) = delete;
-  Utf8Locale& operator=(const Utf8Locale&) = delete;
-
- private:
-  locale_t previous_ = static_cast<locale_t>(0);
-};
+// that reads headers runs its thread in UTF-8 for its duration (platform::Utf8Locale).
+using platform::Utf8Locale;
 
 Napi::FunctionReference& ReaderClass(Napi::Env env) { return AddonData::Of(env)->archiveReaderClass; }
 
@@ -193,7 +179,7 @@ Job ArchiveOpen(const Napi::CallbackInfo& info) {
     // headers (a file named 'x/' is a directory to it), and `cat a.tar b.tar` puts b after a's
     // end: read on to the file's end, so no entry after them goes without a row (GNU tar -i).
     archive_read_set_format_option(reader, "tar", "read_concatenated_archives", "1");
-    if (archive_read_open_filename(reader, path.c_str(), blockSize) != ARCHIVE_OK) {
+    if (platform::OpenArchiveFile(reader, path, blockSize) != ARCHIVE_OK) {
       std::unique_ptr<struct archive, int (*)(struct archive*)> owner(reader, archive_read_free);
       FailArchive(reader, "cannot open archive", path);
     }

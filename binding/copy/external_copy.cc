@@ -7,9 +7,7 @@
 // - any other is made again with fill values only, its attr `h5dat_not_copied` saying why;
 // - external links are deleted.
 // Each is a note the caller reports (the entry's manifest row).
-#include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <climits>
@@ -21,6 +19,7 @@
 #include "core/job.h"
 #include "core/scoped_id.h"
 #include "hdf5/external_access.h"
+#include "platform/platform.h"
 
 namespace h5dat {
 namespace {
@@ -48,12 +47,10 @@ Resolved Resolve(const CopiedTree& tree, const std::string& name) {
     joined = tree.sourceDirectory + "/" + name;
   }
   if (tree.inputDirectory.empty()) return {"", "is outside the input"};
-  char* real = realpath(joined.c_str(), nullptr);
-  if (real == nullptr) {
+  const std::string path = platform::RealPath(joined);
+  if (path.empty()) {
     return {"", name[0] == '/' || name.find("..") != std::string::npos ? "is outside the input" : "does not exist in the input"};
   }
-  std::string path(real);
-  std::free(real);
   const std::string& root = tree.inputDirectory;
   bool inside = root == "/" || (path.size() > root.size() && path.compare(0, root.size(), root) == 0 && path[root.size()] == '/');
   if (!inside) return {"", "is outside the input"};
@@ -123,13 +120,13 @@ class RawStream {
       }
       const Slot& slot = slots_[slot_];
       if (fd_ < 0) {
-        fd_ = open(slot.path.c_str(), O_RDONLY | O_CLOEXEC);
+        fd_ = platform::OpenForReading(slot.path);
         if (fd_ < 0) FailUsage("cannot open external raw data file '" + slot.path + "': " + std::strerror(errno), where);
       }
       size_t take = static_cast<size_t>(std::min<hsize_t>(bytes, slot.size - used_));
       size_t got = 0;
       while (got < take) {
-        ssize_t n = pread(fd_, out + got, take - got, slot.offset + static_cast<off_t>(used_ + got));
+        int64_t n = platform::ReadAt(fd_, out + got, take - got, static_cast<uint64_t>(slot.offset) + used_ + got);
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) FailUsage("cannot read external raw data file '" + slot.path + "': " + std::strerror(errno), where);
         if (n == 0) break;
@@ -149,7 +146,7 @@ class RawStream {
 
  private:
   void CloseSlot() {
-    if (fd_ >= 0) close(fd_);
+    if (fd_ >= 0) platform::CloseFile(fd_);
     fd_ = -1;
   }
   std::vector<Slot> slots_;

@@ -1,6 +1,5 @@
 // Files: open/create by h5py's mode letters, flush, close, size; the library version.
 #include <hdf5_hl.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <climits>
@@ -12,6 +11,7 @@
 #include "core/operations.h"
 #include "core/scoped_id.h"
 #include "journal/checkpoint_journal.h"
+#include "platform/platform.h"
 
 namespace h5dat {
 namespace {
@@ -22,14 +22,6 @@ hid_t FileAccessList(const std::string& path) {
   hid_t fapl = Check(H5Pcreate(H5P_FILE_ACCESS), "cannot create file access list", path);
   H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_V110);
   return fapl;
-}
-
-// HDF5 opens its file without O_CLOEXEC: child processes started later (h5dat's decoding
-// workers, ffmpeg) would inherit the descriptor, and with it the file's lock, which then
-// outlives this process when it is killed.
-void CloseOnExec(int fd) {
-  int flags = fcntl(fd, F_GETFD);
-  if (flags >= 0) fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
 }
 
 // The POSIX descriptor under an open file (h5dat opens files with the sec2 driver only).
@@ -77,7 +69,10 @@ Job FileOpen(const Napi::CallbackInfo& info) {
     state->mode.checkpoints = checkpoints && state->mode.writable;
     RegisterOpenFile(state);
     int fd = DescriptorOf(id, path);
-    CloseOnExec(fd);
+    // HDF5 opens its file without O_CLOEXEC: child processes started later (h5dat's decoding
+    // workers, ffmpeg) would inherit the descriptor, and with it the file's lock, which then
+    // outlives this process when it is killed.
+    platform::CloseOnExec(fd);
     if (state->mode.checkpoints) {
       // A new file's first checkpoint is the empty file: a crash from here on leaves a file
       // that opens, never the bare superblock H5Fcreate writes.

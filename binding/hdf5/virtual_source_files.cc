@@ -9,6 +9,8 @@
 #include <cstdlib>
 #include <set>
 
+#include "platform/platform.h"
+
 namespace h5dat {
 namespace {
 
@@ -74,10 +76,8 @@ std::vector<std::string> PlacesOf(const std::string& name, const std::string& ma
   places.push_back(Joined(extpath, relative));
   places.push_back(relative);
   const std::string master = masterPath.empty() || masterPath[0] == '/' || openedIn.empty() ? masterPath : Joined(openedIn, masterPath);
-  if (char* resolved = realpath(master.c_str(), nullptr)) {
-    places.push_back(Joined(DirectoryOf(resolved), relative));
-    std::free(resolved);
-  }
+  const std::string resolved = platform::RealPath(master);
+  if (!resolved.empty()) places.push_back(Joined(DirectoryOf(resolved), relative));
   return places;
 }
 

@@ -1,8 +1,10 @@
 // Zeroed, huge-page backed memory for large arrays (see large_block.h).
 #include "memory/large_block.h"
 
+#ifndef _WIN32
 #include <sys/mman.h>
 #include <unistd.h>
+#endif
 
 #include <cstdint>
 #include <cstdlib>
@@ -14,6 +16,14 @@ constexpr size_t kHugePage = size_t{2} << 20;
 
 size_t RoundUp(size_t bytes, size_t unit) { return (bytes + unit - 1) / unit * unit; }
 
+#ifdef _WIN32
+// Windows gives large pages only to processes holding SeLockMemoryPrivilege: every block is
+// calloc'd (which also zeroes it).
+bool IsLarge(size_t) { return false; }
+void* MapAligned(size_t) { return nullptr; }
+void Unmap(void*, size_t) {}
+size_t PageSize() { return 4096; }
+#else
 size_t PageSize() {
   static const size_t size = static_cast<size_t>(sysconf(_SC_PAGESIZE));
   return size;
@@ -21,13 +31,8 @@ size_t PageSize() {
 
 bool IsLarge(size_t bytes) { return bytes >= kHugePage; }
 
-}  // namespace
-
-void* AllocateLargeBlock(size_t bytes) {
-  if (!IsLarge(bytes)) return std::calloc(bytes ? bytes : 1, 1);
-  size_t length = RoundUp(bytes, PageSize());
-  if (length > SIZE_MAX - kHugePage) return nullptr;
-  // Huge pages need 2 MiB-aligned addresses: map a huge page more than asked and trim both ends.
+// Huge pages need 2 MiB-aligned addresses: map a huge page more than asked and trim both ends.
+void* MapAligned(size_t length) {
   size_t reserved = length + kHugePage;
   void* mapped = mmap(nullptr, reserved, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (mapped == MAP_FAILED) return nullptr;
@@ -43,13 +48,25 @@ void* AllocateLargeBlock(size_t bytes) {
   return block;
 }
 
+void Unmap(void* block, size_t length) { munmap(block, length); }
+#endif
+
+}  // namespace
+
+void* AllocateLargeBlock(size_t bytes) {
+  if (!IsLarge(bytes)) return std::calloc(bytes ? bytes : 1, 1);
+  size_t length = RoundUp(bytes, PageSize());
+  if (length > SIZE_MAX - kHugePage) return nullptr;
+  return MapAligned(length);
+}
+
 void FreeLargeBlock(void* block, size_t bytes) {
   if (!block) return;
   if (!IsLarge(bytes)) {
     std::free(block);
     return;
   }
-  munmap(block, RoundUp(bytes, PageSize()));
+  Unmap(block, RoundUp(bytes, PageSize()));
 }
 
 Napi::ArrayBuffer LargeBlockToJs(Napi::Env env, void* block, size_t bytes) {

@@ -3,11 +3,13 @@
 // disk) that it keeps mapped; the writer maps that file and passes the mapping to a dataset write, which filters straight
 // from it. Through the IPC pipe the same pixels were copied five times (serialize, pipe write,
 // pipe read, reassemble, deserialize), into freshly faulted pages each time.
-#include <fcntl.h>
 #include <napi.h>
+#ifndef _WIN32
+#include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#endif
 
 #include <cerrno>
 #include <cstring>
@@ -18,6 +20,13 @@
 namespace h5dat {
 namespace {
 
+#ifdef _WIN32
+// Windows has no /dev/shm: src/pool/shared-pixels.ts then sends pixels through the pipe and never
+// maps a file.
+Napi::Value MapFile(const Napi::CallbackInfo& info) {
+  throw Napi::Error::New(info.Env(), "mapFile is not built on Windows (pixels go through the pipe)");
+}
+#else
 struct Mapping {
   void* address;
   size_t size;
@@ -92,6 +101,7 @@ Napi::Value MapFile(const Napi::CallbackInfo& info) {
       },
       mapping);
 }
+#endif
 
 // unmapBuffer(arrayBuffer): ends a mapFile mapping now (the buffer is detached: its views read
 // as empty), instead of when the collector gets to it.

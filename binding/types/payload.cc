@@ -1,7 +1,6 @@
 // Converting element data between its JS and HDF5 forms (see payload.h).
 #include "types/payload.h"
 
-#include <unistd.h>
 
 #include <cstdint>
 #include <cstdlib>
@@ -10,6 +9,7 @@
 
 #include "core/h5_failure.h"
 #include "memory/large_block.h"
+#include "platform/platform.h"
 #include "types/reference.h"
 
 namespace h5dat {
@@ -163,12 +163,6 @@ IncomingData::~IncomingData() { FreeLargeBlock(bytes_, length_); }
 
 namespace {
 
-size_t PhysicalMemory() {
-  long pages = sysconf(_SC_PHYS_PAGES);
-  long pageSize = sysconf(_SC_PAGESIZE);
-  return pages > 0 && pageSize > 0 ? static_cast<size_t>(pages) * static_cast<size_t>(pageSize) : SIZE_MAX;
-}
-
 using SlotWrites = std::vector<std::pair<size_t, uint64_t>>;
 
 // Moves what the slots of `count` elements of `type` at `bytes` point to into `values`; the
@@ -295,7 +289,7 @@ void IncomingData::Allocate(TypeSpec type, size_t count, const std::string& path
     FailUsage(std::to_string(count) + " elements of " + std::to_string(type_.size) + " bytes do not fit in memory", path);
   }
   length_ = type_.size * count;
-  if (length_ > PhysicalMemory()) {
+  if (length_ > platform::PhysicalMemory()) {
     FailUsage("reading " + std::to_string(count) + " elements takes " + std::to_string(length_) +
                   " bytes, more than this machine's memory",
               path);

@@ -110,6 +110,9 @@ export async function finishOutput(out: OutputFile, output: string): Promise<voi
 
 /** fsync of a file, or of a directory (a rename is durable once its directory is). */
 async function syncPath(target: string, flags: "r" | "r+"): Promise<void> {
+  // Windows cannot flush a directory (FlushFileBuffers on its handle fails with EPERM); NTFS
+  // journals the rename itself.
+  if (flags === "r" && process.platform === "win32") return;
   const handle = await fs.promises.open(target, flags);
   try {
     await handle.sync();

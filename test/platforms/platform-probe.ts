@@ -1,5 +1,6 @@
-// The work one platform's build does for test/platforms/linux-arm64.test.ts, run by the Node of
-// that platform (the arm64 one under qemu-user, and this machine's for the x64 reference). It
+// The work one platform's build does for test/platforms/linux-arm64.test.ts and win32-x64.test.ts,
+// run by the Node of that platform (the arm64 one under qemu-user, the Windows one under wine64,
+// and this machine's for the x64 reference). It
 // loads the compiled package (dist/, whose node-gyp-build picks prebuilds/<platform>/), so it is
 // transpiled to plain JavaScript first: the arm64 Node has no tsx (esbuild is a native binary).
 //   node platform-probe.js <repo root> <out dir> <h5py fixture.h5> <mixed archive>
@@ -7,6 +8,8 @@
 // worker processes), and <out dir>/probe.json: what it read
 // from h5py's file, from its own written file and, through the reader API, from the converted one,
 // in a JSON form that keeps typed-array kinds, 64-bit integers and non-finite floats exactly.
+// With $H5DAT_PROBE_PATHS_DIR it also writes there (pathChecks: Windows' drive letters and
+// backslashes, and a second process refused by the file lock).
 import childProcess, { type ForkOptions } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -111,6 +114,38 @@ function forkWorkersThrough(workerNode: string): void {
   Object.assign(childProcess, { fork: forkThrough });
 }
 
+/** A second process's open of `file` while this one holds it for writing: "opened" or "refused". */
+function openFromOtherProcess(root: string, file: string): string {
+  const code = `require(process.argv[1]).File.open(process.argv[2], "r").then((f) => f.close())
+    .then(() => process.exit(0), (e) => process.exit(/lock/i.test(String(e && e.message)) ? 3 : 4))`;
+  const { status } = childProcess.spawnSync(process.execPath, ["-e", code, path.join(root, "dist"), file], { stdio: "ignore", timeout: 120_000 });
+  return status === 0 ? "opened" : status === 3 ? "refused (locked)" : `failed (${status})`;
+}
+
+/**
+ * Paths as a platform spells them (on Windows a drive letter, backslashes, a space), the same file
+ * through forward slashes, an archive with a non-ASCII name, and HDF5's file lock seen by another
+ * process.
+ */
+async function pathChecks(h5: H5dat, root: string, dir: string, archive: string): Promise<Record<string, unknown>> {
+  const file = path.join(dir, "sub dir", "paths.h5");
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const f = await h5.File.open(file, "w");
+  await f.createDataset("values", { data: Float32Array.from(index(12), (i) => i / 4), shape: [3, 4] });
+  await f.close();
+  const again = await h5.File.open(file.split(path.sep).join("/"), "r");
+  const values = plain((await (await again.dataset("values")).read()).data);
+  await again.close();
+  const held = await h5.File.open(file, "r+");
+  const whileWriting = openFromOtherProcess(root, file);
+  await held.close();
+  const named = path.join(dir, "sub dir", "ärchïve.zip");
+  fs.copyFileSync(archive, named);
+  const summary = await h5.convert([named], { output: path.join(dir, "sub dir", "from-archive.h5"), workers: 0, overwrite: true });
+  const fromNonAscii = { written: summary.written, failed: summary.failed };
+  return { values, whileWriting, afterClose: openFromOtherProcess(root, file), fromNonAscii };
+}
+
 async function main(): Promise<void> {
   const [root, outDir, fixture, archive] = process.argv.slice(2);
   if (process.env.H5DAT_PROBE_WORKER_NODE) forkWorkersThrough(process.env.H5DAT_PROBE_WORKER_NODE);
@@ -134,6 +169,7 @@ async function main(): Promise<void> {
     result[name] = { entries: summary.entries, written: summary.written, failed: summary.failed, skipped: summary.skipped, failures: summary.failures };
   }
   result.reader = await readConverted(h5, path.join(outDir, "converted.h5"));
+  if (process.env.H5DAT_PROBE_PATHS_DIR) result.paths = await pathChecks(h5, root, process.env.H5DAT_PROBE_PATHS_DIR, archive);
   fs.writeFileSync(path.join(outDir, "probe.json"), JSON.stringify(result));
 }
 
