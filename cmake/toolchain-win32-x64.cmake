@@ -8,9 +8,6 @@ set(H5DAT_CROSS_TRIPLE x86_64-w64-mingw32)
 set(CMAKE_C_COMPILER ${H5DAT_CROSS_TRIPLE}-gcc-posix)
 set(CMAKE_CXX_COMPILER ${H5DAT_CROSS_TRIPLE}-g++-posix)
 set(CMAKE_RC_COMPILER ${H5DAT_CROSS_TRIPLE}-windres)
-set(CMAKE_AR ${H5DAT_CROSS_TRIPLE}-ar CACHE FILEPATH "")
-set(CMAKE_RANLIB ${H5DAT_CROSS_TRIPLE}-ranlib CACHE FILEPATH "")
-set(CMAKE_STRIP ${H5DAT_CROSS_TRIPLE}-strip CACHE FILEPATH "")
 # Every program is linked static (libgcc, libstdc++, winpthread): HDF5's configure checks then run
 # under wine without MinGW's DLLs on its path, and the .node needs only Windows' own DLLs.
 set(CMAKE_EXE_LINKER_FLAGS_INIT "-static")
@@ -19,12 +16,4 @@ set(CMAKE_MODULE_LINKER_FLAGS_INIT "-static -static-libgcc -static-libstdc++")
 # HDF5's configure checks (try_run) run as Windows programs under wine (cmake/wine-run.sh keeps
 # its prefix out of $HOME and its debug chatter off).
 set(CMAKE_CROSSCOMPILING_EMULATOR ${CMAKE_CURRENT_LIST_DIR}/wine-run.sh)
-set(CMAKE_FIND_ROOT_PATH /usr/${H5DAT_CROSS_TRIPLE})
-set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
-set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
-set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
-set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
-# cmake/build-deps.sh exports its prefix: the dependencies built before are found there too.
-if(DEFINED ENV{H5DAT_DEPS_PREFIX})
-  list(APPEND CMAKE_FIND_ROOT_PATH $ENV{H5DAT_DEPS_PREFIX})
-endif()
+include(${CMAKE_CURRENT_LIST_DIR}/toolchain-cross.cmake)

@@ -144,6 +144,19 @@ export interface StoredRow {
   row: ManifestRow;
 }
 
+/** A manifest row as a read of the manifest dataset gives it (bytes a bigint), as a ManifestRow. */
+export function manifestRowOf(stored: Record<string, unknown>): ManifestRow {
+  return {
+    source: String(stored.source),
+    source_path: String(stored.source_path),
+    target: String(stored.target),
+    status: String(stored.status) as EntryStatus,
+    bytes: Number(stored.bytes),
+    processor: String(stored.processor),
+    message: String(stored.message),
+  };
+}
+
 /**
  * The stored rows of a file's manifest, in stored order; null when the file has none (not made
  * by convert). Manifests written before entry numbers were stored number their rows in order.
@@ -155,15 +168,7 @@ export async function readStoredRows(root: Group): Promise<StoredRow[] | null> {
     const { data } = await dataset.read();
     return (data as Record<string, unknown>[]).map((row, i) => ({
       entry: row.entry === undefined ? i : Number(row.entry),
-      row: {
-        source: String(row.source),
-        source_path: String(row.source_path),
-        target: String(row.target),
-        status: String(row.status) as EntryStatus,
-        bytes: Number(row.bytes),
-        processor: String(row.processor),
-        message: String(row.message),
-      },
+      row: manifestRowOf(row),
     }));
   } finally {
     await dataset.close();

@@ -2,7 +2,7 @@
 // rows that pass the filter (a status, and text found in the path, target or message), each with
 // its row number. The rows are read a block at a time, so a manifest of millions of entries is
 // filtered in bounded memory.
-import { MANIFEST_PATH, type EntryStatus } from "../../output/manifest";
+import { MANIFEST_PATH, manifestRowOf, type ManifestRow } from "../../output/manifest";
 import { VIEW_LIMITS } from "../limits";
 import { jsonReply } from "../reply";
 import { ViewError } from "../view-error";
@@ -13,17 +13,8 @@ import type { Route } from "./route";
 const BLOCK_ROWS = 4096;
 const STATUSES: readonly string[] = ["written", "skipped", "failed"];
 
-/** A manifest row as the page shows it. */
-interface ShownRow {
-  row: number;
-  source: string;
-  source_path: string;
-  target: string;
-  status: EntryStatus;
-  bytes: number;
-  processor: string;
-  message: string;
-}
+/** A manifest row as the page shows it: with its row number. */
+type ShownRow = ManifestRow & { row: number };
 
 /** The manifest's counts and one page of its filtered rows. */
 export const manifestRoute: Route = (file, query) => {
@@ -54,14 +45,5 @@ export const manifestRoute: Route = (file, query) => {
 };
 
 function shownRow(stored: Record<string, unknown>, row: number): ShownRow {
-  return {
-    row,
-    source: String(stored.source),
-    source_path: String(stored.source_path),
-    target: String(stored.target),
-    status: String(stored.status) as EntryStatus,
-    bytes: Number(stored.bytes),
-    processor: String(stored.processor),
-    message: String(stored.message),
-  };
+  return { row, ...manifestRowOf(stored) };
 }
