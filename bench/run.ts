@@ -11,6 +11,7 @@
 //   npm run bench -- p6 --files 1000   # training reads: DataLoader over the stacked file vs ImageFolder
 //   npm run bench -- p3-stacked        # P3 converted --layout stacked vs the files layout
 //   npm run bench -- p7 --files 1000   # sharding: P3 as 16 shards + merge vs one process; 1,000 shards read
+//   npm run bench -- p7-formats        # the same sharding cost over P3's files as a zip and a tar
 //   npm run bench -- p8 --size 256     # whole-dataset reads of P1-shaped files (gzip, zstd, none) vs h5py
 //   npm run bench -- p3-zstd           # P3's convert() with --compression zstd:3 beside gzip:4: files/s and size
 //   npm run bench -- p10               # h5dat view: first paint of the tree and an image (P3 files, ≈2 GB stacked), server RSS
@@ -32,7 +33,8 @@
 // DataLoader over the stacked layout against an ImageFolder tree) in p6/run-p6.ts, P3 stacked
 // (P3's archive in the stacked layout against the files layout) in p3/run-p3-stacked.ts, P7
 // (P3's archive as 16 shard processes + merge against one process; a master over 1,000 shards
-// read with h5py) in p7/run-p7.ts, P8 (issue 22: whole-dataset reads of P1-shaped files, h5dat
+// read with h5py) in p7/run-p7.ts, P7 formats (the same over a zip and a tar) in
+// p7/run-p7-formats.ts, P8 (issue 22: whole-dataset reads of P1-shaped files, h5dat
 // against h5py) in p8/run-p8.ts, P3 zstd (P3's convert() with zstd:3 against gzip:4) in
 // p3/run-p3-zstd.ts. P1 zstd and P1 blosc (issue 22) are P1 with another filter: the h5py
 // anchor uses hdf5plugin's filter IDs and settings (zstd through h5dat's HDF5 plugin, as Debian's
@@ -57,16 +59,17 @@ import { P5_SIZES_GB, runP5Bench } from "./p5/run-p5";
 import { runP4Bench } from "./p4/run-p4";
 import { runP9Bench } from "./p9/run-p9";
 import { runP7Bench } from "./p7/run-p7";
+import { runP7FormatsBench } from "./p7/run-p7-formats";
 import { runP8Bench } from "./p8/run-p8";
 import { runP3ZstdBench } from "./p3/run-p3-zstd";
 import { runP10Bench } from "./p10/run-p10";
 import { turnOrder } from "./turn-order";
 import { pluginPath } from "../src/native/plugin-path";
 
-const BENCHES = ["p1", "p1-raw", "p1-zstd", "p1-blosc", "p2", "p3", "p4", "p5", "p9", "p6", "p3-stacked", "p7", "p8", "p3-zstd", "p10"] as const;
+const BENCHES = ["p1", "p1-raw", "p1-zstd", "p1-blosc", "p2", "p3", "p4", "p5", "p9", "p6", "p3-stacked", "p7", "p7-formats", "p8", "p3-zstd", "p10"] as const;
 type BenchName = (typeof BENCHES)[number];
 /** The benches with an h5py anchor (runBench); P3, P4, P5, P9, P6, P3 stacked, P7, P8 and P3 zstd have their own runners. */
-type H5pyBench = Exclude<BenchName, "p3" | "p4" | "p5" | "p9" | "p6" | "p3-stacked" | "p7" | "p8" | "p3-zstd" | "p10">;
+type H5pyBench = Exclude<BenchName, "p3" | "p4" | "p5" | "p9" | "p6" | "p3-stacked" | "p7" | "p7-formats" | "p8" | "p3-zstd" | "p10">;
 
 const PYTHON = "/usr/bin/python3";
 const HERE = __dirname;
@@ -81,14 +84,14 @@ const ANCHORS = path.join(HERE, "anchors");
  * 20: P6, the stacked file (fastest codec) ÷ an ImageFolder tree in images/s (its gzip 4 and
  * files-layout goals are printed and kept in its result); P3 stacked, stacked ÷ files layout.
  * P7: 16 shard processes + merge ÷ one process in files/s (its 1,000-shard read goals are printed
- * and kept in its result). Issue 22: P1 zstd and P1 blosc, h5dat ÷ h5py with the same filter;
+ * and kept in its result); P7 formats, the same over P3's files as a zip (the tar's ratio kept beside). Issue 22: P1 zstd and P1 blosc, h5dat ÷ h5py with the same filter;
  * P8, h5dat ÷ h5py reading the gzip file whole (its zstd ratio goal, the same 2×, and the
  * unfiltered goal, P8_RAW_GIBS, are printed and kept in its result); P3 zstd has no goal (it
  * tells users what zstd:3 buys over gzip:4: its ratio is zstd ÷ gzip in files/s), so its
  * target is 0 and it is always met.
  */
 const TARGETS: Record<BenchName, number> = {
-  p1: 1.8, "p1-raw": 1.0, "p1-zstd": 2.0, "p1-blosc": 2.0, p2: 1.5, p3: 3.0, p4: 1.0, p5: 300, p9: 2.0, p6: 4.0, "p3-stacked": 0.9, p7: 0.95, p8: 2.0, "p3-zstd": 0, p10: 1.0,
+  p1: 1.8, "p1-raw": 1.0, "p1-zstd": 2.0, "p1-blosc": 2.0, p2: 1.5, p3: 3.0, p4: 1.0, p5: 300, p9: 2.0, p6: 4.0, "p3-stacked": 0.9, p7: 0.95, "p7-formats": 0.95, p8: 2.0, "p3-zstd": 0, p10: 1.0,
 };
 
 /** The full suite's sizes (the defaults); smaller runs are recorded as reduced. */
@@ -106,6 +109,7 @@ const FULL_SIZES: Record<BenchName, Sizes> = {
   p6: { images: FULL.files },
   "p3-stacked": { images: FULL.files },
   p7: { images: FULL.files },
+  "p7-formats": { images: FULL.files },
   p8: { mib: FULL.mib },
   "p3-zstd": { images: FULL.files },
   p10: { images: FULL.files },
@@ -172,7 +176,7 @@ function parseArgs(argv: string[]): Options {
 }
 
 function usage(problem?: string): never {
-  const text = "usage: npm run bench -- [p1] [p1-raw] [p1-zstd] [p1-blosc] [p2] [p3] [p4] [p5] [p9] [p6] [p3-stacked] [p7] [p8] [p3-zstd] [p10] [--size MiB] [--count N] [--files N] [--p9-mb MB] [--reps N] [--rows N] [--no-sync] [--variants] [--prof]";
+  const text = "usage: npm run bench -- [p1] [p1-raw] [p1-zstd] [p1-blosc] [p2] [p3] [p4] [p5] [p9] [p6] [p3-stacked] [p7] [p7-formats] [p8] [p3-zstd] [p10] [--size MiB] [--count N] [--files N] [--p9-mb MB] [--reps N] [--rows N] [--no-sync] [--variants] [--prof]";
   if (problem) {
     console.error(`bench: ${problem}\n${text}`);
     process.exit(2);
@@ -412,6 +416,7 @@ function runOne(bench: BenchName, options: Options): BenchResult | BenchResult[]
   if (bench === "p6") return runP6Bench({ files: options.files, reps: options.reps }, tools);
   if (bench === "p3-stacked") return runP3StackedBench({ files: options.files, reps: options.reps }, tools);
   if (bench === "p7") return runP7Bench({ files: options.files, reps: options.reps }, tools);
+  if (bench === "p7-formats") return runP7FormatsBench({ files: options.files, reps: options.reps }, tools);
   if (bench === "p8") return runP8Bench({ mib: options.mib, reps: options.reps, sync: options.sync }, tools);
   if (bench === "p3-zstd") return runP3ZstdBench({ files: options.files, reps: options.reps }, tools);
   if (bench === "p10") return runP10Bench({ files: options.files, reps: options.reps }, tools);

@@ -152,6 +152,11 @@ const DESCRIPTIONS: Record<string, Description> = {
     sizesOf: (r) => ({ images: numberField(r, "images") }),
     sizeText: (s) => `${count(s.images)} JPEG + ${count(s.images)} JSON`,
   },
+  "p7-formats": {
+    what: "P7 over P3's files as a zip (headline) and an uncompressed tar, formats a shard task can skip through",
+    anchor: "one process (convert(), 2 workers)",
+    ...P3_IMAGES,
+  },
   p8: {
     what: "P1-shaped files read whole (await ds.read()), warm page cache: gzip 4 + shuffle (headline), zstd:3 and unfiltered beside it",
     anchor: "h5py ds[()]",

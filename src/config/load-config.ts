@@ -1,12 +1,13 @@
 // Reads and validates a --config file with ajv against CONFIG_SCHEMA; every problem is reported
 // with its key path and the file's name.
 import fs from "node:fs";
-import Ajv from "ajv";
+import { lazily } from "../lazily";
+import { newAjv } from "../schema/new-ajv";
 import { validateAllowedTypes } from "../classify";
 import { CONFIG_SCHEMA, type Config } from "./config-schema";
 
-const ajv = new Ajv({ allErrors: true, strict: true });
-const validate = ajv.compile<Config>(CONFIG_SCHEMA);
+// Compiled on first use: most runs have no config file, and compiling costs every start ~25 ms.
+const configValidator = lazily(() => newAjv({ allErrors: true, strict: true }).compile<Config>(CONFIG_SCHEMA));
 
 /** A config file that does not parse or does not fit the schema. */
 export class ConfigError extends Error {
@@ -18,6 +19,7 @@ export class ConfigError extends Error {
 
 /** Validates a parsed config object; `file` names it in messages. */
 export function checkConfig(value: unknown, file = "config"): Config {
+  const validate = configValidator();
   if (!validate(value)) {
     const problems = (validate.errors ?? []).map((e) => {
       const where = e.instancePath || "/";

@@ -1,7 +1,7 @@
 // A worker process: prepares entries sent by the parent (decodes images, parses JSON and CSV)
 // and sends the results back, one reply per task. It never touches the HDF5 file: the parent is
 // the one writer.
-import sharp from "sharp";
+import { loadSharp } from "../processors/sharp-module";
 import { prepare } from "../processors/prepare";
 import type { WorkReply, WorkRequest } from "./messages";
 import { pixelTarget, reuseFiles, SHARED_DIR_ENV, sharePixels } from "./pixel-files";
@@ -12,9 +12,9 @@ const sharedDir = process.env[SHARED_DIR_ENV];
 const pixels = (byteLength: number) => pixelTarget(sharedDir, byteLength);
 
 // Parallelism comes from the worker processes; libvips threads inside each would oversubscribe.
-sharp.concurrency(1);
+loadSharp().concurrency(1);
 // libvips caches recent operations (up to 50 MB): every entry is new, so the cache only holds memory.
-sharp.cache(false);
+loadSharp().cache(false);
 
 // The worker runs in a session of its own (fork-pool.ts), so no terminal signal ends it: the
 // parent closing the IPC channel (it exited, or was killed) does. Pixel files left behind are the

@@ -2,7 +2,7 @@
 // height × frames × channels × bytes per sample. A 0.75 MB PNG of zeros says 16000 × 16000 × 3
 // (768 MB); the converter counts this, not the file's size, against the data it lets in flight,
 // and writes images past a size in strips (image-strips.ts).
-import sharp from "sharp";
+import { loadSharp } from "./sharp-module";
 import { readJpegHeader } from "./jpeg-header";
 import type { ImageOptions } from "./image";
 
@@ -33,7 +33,7 @@ export async function decodedBytesOf(bytes: Uint8Array, options: ImageOptions = 
   }
   try {
     const animated = options.animated === true;
-    const meta = await sharp(bytes, { limitInputPixels: false, animated }).metadata();
+    const meta = await loadSharp()(bytes, { limitInputPixels: false, animated }).metadata();
     const frameHeight = meta.pageHeight ?? meta.height ?? 0;
     const frames = animated ? (meta.pages ?? 1) : 1;
     return (meta.width ?? 0) * frameHeight * frames * (meta.channels ?? 4) * (DEPTH_BYTES[meta.depth ?? "uchar"] ?? 8);

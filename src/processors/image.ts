@@ -4,7 +4,8 @@
 // float64 — and stored as [H, W] or [H, W, C] with the HDF5 Image spec's attrs so HDFView shows
 // them. TIFFs libvips refuses or clips go to h5dat's own reader (tiff.ts); a truncated file
 // decodes as far as it goes only when asked (`truncated`).
-import sharp, { type Sharp } from "sharp";
+import type { Sharp } from "sharp";
+import { loadSharp } from "./sharp-module";
 import { native } from "../native/addon";
 import { readJpegHeader, type JpegHeader } from "./jpeg-header";
 import { decodeBmp, decodeIco, type RgbImage } from "./bmp";
@@ -122,7 +123,7 @@ export async function decodeImage(bytes: Uint8Array, options: ImageOptions = {},
   }
   if (bytes[0] === 0 && bytes[1] === 0 && (bytes[2] === 1 || bytes[2] === 2) && bytes[3] === 0) {
     const png = async (inner: Uint8Array): Promise<RgbImage> => {
-      const { data, info } = await sharp(inner, { limitInputPixels: maxPixels || false }).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+      const { data, info } = await loadSharp()(inner, { limitInputPixels: maxPixels || false }).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
       return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height, channels: 4 };
     };
     return fromRgb(await decodeIco(bytes, png), "ico");
@@ -131,7 +132,7 @@ export async function decodeImage(bytes: Uint8Array, options: ImageOptions = {},
     return await decodeWithSharp(bytes, options, maxPixels, target).catch(async (error: unknown) => {
       if (LOST_CAUSE.test(messageOf(error))) return decodeWithSharp(bytes, options, maxPixels, target);
       if (options.animated !== true || !PAGES_DIFFER.test(messageOf(error))) throw error;
-      const { pages } = await sharp(bytes, { failOn: failOnOf(options, bytes), limitInputPixels: false }).metadata();
+      const { pages } = await loadSharp()(bytes, { failOn: failOnOf(options, bytes), limitInputPixels: false }).metadata();
       return { ...(await decodeWithSharp(bytes, { ...options, animated: false }, maxPixels, target)), pageCount: pages };
     });
   } catch (error) {
@@ -223,7 +224,7 @@ export function sharpPipeline(bytes: Uint8Array, header: ImageHeader, options: I
   // sharp's raw output keeps only the first band of an 8-bit grey ("b-w") image, so grey with
   // alpha goes through sRGB (libvips copies the grey band into R, G and B, exactly) and back.
   const greyAlpha = grey && !sixteen && hasAlpha && !deep;
-  let pipeline = sharp(bytes, { failOn: failOnOf(options, bytes), limitInputPixels: maxPixels || false, animated, sequentialRead: sequential }).keepIccProfile();
+  let pipeline = loadSharp()(bytes, { failOn: failOnOf(options, bytes), limitInputPixels: maxPixels || false, animated, sequentialRead: sequential }).keepIccProfile();
   if (options.orientation !== false && !animated) pipeline = pipeline.rotate();
   // Without an explicit colourspace libvips turns grey into three channels, and CMYK into sRGB
   // through a generic CMYK profile; a CMYK pipeline keeps the inks as the file has them.
@@ -303,7 +304,7 @@ export async function readHeader(bytes: Uint8Array, animated: boolean, jpeg: Jpe
     return { width: jpeg.width, frameHeight: jpeg.height, frames: 1, sixteen: false, grey: false, cmyk: false, hasAlpha: false, format: "jpeg", deep: null, space: "srgb", signed: null };
   }
   // Only the header is read here, so no limit is needed to read it: the caller's check names the size.
-  const meta = await sharp(bytes, { failOn: failOnOf(options, bytes), limitInputPixels: false, animated }).metadata();
+  const meta = await loadSharp()(bytes, { failOn: failOnOf(options, bytes), limitInputPixels: false, animated }).metadata();
   return {
     width: meta.width ?? 0,
     frameHeight: meta.pageHeight ?? meta.height ?? 0,

@@ -7,7 +7,7 @@
 //   - encoded (--images encoded): decoded only to prove it decodes (a loader decoding it later
 //     must not meet a corrupt file mid-epoch); the stack keeps the file's own bytes, and the shape
 //     is the one stored (no EXIF rotation: PIL and torchvision's decoders do not apply it either).
-import sharp from "sharp";
+import { loadSharp } from "./sharp-module";
 import type { DecodedImage } from "./decoded-image";
 import { checkPixels, decodeFailure, DEFAULT_MAX_PIXELS, type StackImageOptions } from "./image";
 import { sharpResize } from "./resize-spec";
@@ -15,7 +15,7 @@ import { sharpResize } from "./resize-spec";
 /** Decodes `bytes` for a stack: pixels row-major [H, W, C] (none when encoded); `maxPixels` bounds the source (0: no bound). */
 export async function decodeStackImage(bytes: Uint8Array, stack: StackImageOptions, maxPixels = DEFAULT_MAX_PIXELS): Promise<DecodedImage> {
   try {
-    const source = sharp(bytes, { limitInputPixels: false });
+    const source = loadSharp()(bytes, { limitInputPixels: false });
     const { width, height, format, channels, space, hasAlpha } = await source.metadata();
     if (width === undefined || height === undefined) throw new Error("no image size in its header");
     checkPixels(width, height, maxPixels);

@@ -2,7 +2,7 @@
 // format has it (PNG, TIFF), grey stays one channel (two with alpha), animated [T, H, W, C]
 // pixels become an animated GIF/WebP (other formats take one frame). CMYK pixels are refused:
 // sharp would read them as RGBA, and turning them into RGB would not give back what was stored.
-import sharp from "sharp";
+import { loadSharp } from "../processors/sharp-module";
 import type { ColourModel } from "../processors/image";
 import type { ImageScaling } from "./image-scaling";
 
@@ -70,7 +70,7 @@ export async function encodeImage(pixels: ImagePixels, format: ImageFormat, opti
   }
   // A typed array tells sharp the sample depth (Uint16Array: ushort).
   const raw = { width, height: every ? height * frames : height, channels: channels as 1 | 2 | 3 | 4, ...(every ? { pageHeight: height } : {}) };
-  let pipeline = sharp(data, { raw });
+  let pipeline = loadSharp()(data, { raw });
   // Without a colourspace libvips writes 8-bit grey as RGB, and 16-bit as 8-bit.
   if (bitDepth === 16) pipeline = pipeline.toColourspace(channels <= 2 ? "grey16" : "rgb16");
   else if (channels <= 2) pipeline = pipeline.toColourspace("b-w");

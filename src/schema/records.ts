@@ -1,7 +1,9 @@
 // Records of JSON, JSONL and CSV entries checked against a rule's `records` JSON Schema (ajv):
 // compiling the validator and splitting an entry's records (which its processor cuts: see
 // processors/record-set.ts) into the kept and the quarantined.
-import Ajv, { type Format } from "ajv";
+import type { Format } from "ajv";
+import { lazily } from "../lazily";
+import { newAjv } from "./new-ajv";
 
 /** null when `record` is valid, else ajv's error text ("record/id must be integer, ..."). */
 export type RecordValidator = (record: unknown) => string | null;
@@ -19,7 +21,7 @@ const FORMATS: Record<string, Format> = {
 
 // Strict: an unknown keyword (a typo such as "requried") is an error, not a silently ignored key.
 // addUsedSchema: false lets two rules hold schemas with the same $id.
-const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false, strictTuples: false, strictRequired: false, addUsedSchema: false, formats: FORMATS });
+const recordsAjv = lazily(() => newAjv({ allErrors: true, strict: true, strictTypes: false, strictTuples: false, strictRequired: false, addUsedSchema: false, formats: FORMATS }));
 
 /** Longest error text kept for one record. */
 const MAX_ERROR = 2000;
@@ -35,6 +37,7 @@ export function compileRecords(schema: object | boolean, definitions: Record<str
     const own = (schema as { definitions?: Record<string, unknown> }).definitions ?? {};
     root = { ...schema, definitions: { ...definitions, ...own } };
   }
+  const ajv = recordsAjv();
   let validate: ReturnType<typeof ajv.compile>;
   try {
     validate = ajv.compile(root);

@@ -4,7 +4,7 @@
 // API (404 otherwise). A route's error is its answer (a ViewError's status, else 500 with the
 // message): a corrupt dataset shows its error in the page, and the server goes on serving.
 import http from "node:http";
-import sharp from "sharp";
+import { loadSharp } from "../processors/sharp-module";
 import type { AddressInfo } from "node:net";
 import { messageOf } from "../error-message";
 import { VIEW_LIMITS } from "./limits";
@@ -53,7 +53,7 @@ const COMMON_HEADERS = {
 export async function startViewServer(options: ViewServerOptions): Promise<ViewServer> {
   // libvips' operation cache keeps up to 50 MB of results no view asks for twice (each PNG is
   // encoded once): off.
-  sharp.cache(false);
+  loadSharp().cache(false);
   const file = await ViewedFile.open(options.file);
   const token = options.token ?? newToken();
   const server = http.createServer((request, response) => void answer(file, token, request, response));

@@ -1,7 +1,7 @@
 // A stacked group (convert --layout stacked) as a paged grid: GET /api/stack?path=G&split=&offset=
 // &limit= gives the stack's facts and a page of rows (label, class, split, source path); GET
 // /api/stack-image.png?path=G&row=i&size=s one row's image as PNG (a thumbnail with size). Only the rows of the page are read.
-import sharp from "sharp";
+import { loadSharp } from "../../processors/sharp-module";
 import { Group } from "../../h5/group";
 import { openStack, type StackedGroup } from "../../read/stacked";
 import { encodeImage } from "../../read/image-encode";
@@ -79,9 +79,9 @@ export const stackImageRoute: Route = (file, query) => {
     const size = query.integer("size", 0, 0, MAX_THUMBNAIL);
     const [image] = await stack.readImages([row]);
     const [height, width, channels] = image.shape;
-    const png = image.format !== "" ? await sharp(image.data).png().toBuffer() : await encodeImage({ data: image.data, shape: image.shape, width, height, channels, bitDepth: 8, frames: 1, colourModel: channels <= 2 ? "GREY" : "RGB" }, "png");
+    const png = image.format !== "" ? await loadSharp()(image.data).png().toBuffer() : await encodeImage({ data: image.data, shape: image.shape, width, height, channels, bitDepth: 8, frames: 1, colourModel: channels <= 2 ? "GREY" : "RGB" }, "png");
     // A thumbnail (`size`: its longer side at most) costs the grid a tenth of the bytes and of the
     // server's memory of the full image's PNG; without `size` the row's pixels come as stored.
-    return pngReply(size === 0 || Math.max(width, height) <= size ? png : await sharp(png).resize(size, size, { fit: "inside" }).png().toBuffer());
+    return pngReply(size === 0 || Math.max(width, height) <= size ? png : await loadSharp()(png).resize(size, size, { fit: "inside" }).png().toBuffer());
   });
 };
