@@ -13,7 +13,7 @@ const LAYERS = [
   // The addon: its loader, its typing and the errors it throws. Imports nothing of ours.
   ["native"],
   // The TypeScript face of HDF5, and root files that import nothing of ours.
-  ["h5", "error-message.ts", "byte-size.ts", "version.ts"],
+  ["h5", "error-message.ts", "byte-size.ts", "version.ts", "lazily.ts"],
   // Inputs (directories, archives), what an entry is, how each kind is written, the output's
   // names, manifest and write turns (output/), the stacked layout's arrays, and archives written
   // for export.
