@@ -11,10 +11,12 @@ const sharedDir = process.env[SHARED_DIR_ENV];
 /** Plain JPEGs are decoded straight into a pixel file. */
 const pixels = (byteLength: number) => pixelTarget(sharedDir, byteLength);
 
+// Set before any image is decoded, so a worker loads sharp as it starts.
+const sharp = loadSharp();
 // Parallelism comes from the worker processes; libvips threads inside each would oversubscribe.
-loadSharp().concurrency(1);
+sharp.concurrency(1);
 // libvips caches recent operations (up to 50 MB): every entry is new, so the cache only holds memory.
-loadSharp().cache(false);
+sharp.cache(false);
 
 // The worker runs in a session of its own (fork-pool.ts), so no terminal signal ends it: the
 // parent closing the IPC channel (it exited, or was killed) does. Pixel files left behind are the
