@@ -26,12 +26,10 @@ export function runP7FormatsBench(options: P7FormatsOptions, tools: HarnessTools
   console.log(`== p7-formats: P3's ${archive.files} files as a tar (${mib(tar)} MiB) and a zip (${mib(zip)} MiB): one process (2 workers) vs ${SHARDS} shards ${CORES} at a time (--workers 1) + merge`);
   console.log(`   ${options.reps} repetitions each, interleaved; machine load ${tools.load()} (2 cores, shared: expect noise)`);
   buildDist();
-  const costs = (["tar", "zip"] as const).map((format) => {
-    const file = format === "tar" ? tar : zip;
+  const [tarCost, zipCost] = ([["tar", tar], ["zip", zip]] as const).map(([format, file]) => {
     const compared = { path: file, files: archive.files, bytes: fs.statSync(file).size, oneFile: oneFileArchive(tools.tempDir(), format), label: format };
     return measureShardingCost(compared, options.reps, tools);
   });
-  const [tarCost, zipCost] = costs;
   console.log(`   target: zip sharded >= ${tools.target}x one process -> ${zipCost.ratio >= tools.target ? "met" : "MISSED"} (${zipCost.ratio.toFixed(2)}x; tar ${tarCost.ratio.toFixed(2)}x); load now ${tools.load()}`);
   const json: SpeedResult = {
     bench: "p7-formats",
